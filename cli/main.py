@@ -1,0 +1,229 @@
+"""The `lineage` command line: parse options, make one call into the layers below, render, exit."""
+
+from __future__ import annotations
+
+import json
+import sys
+import traceback
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from cli import output
+from lineage.errors import ConfigError, LineageError
+from lineage.impact import Change, ChangeKind
+
+app = typer.Typer(
+    name="lineage",
+    help="Column-level lineage for warehouse SQL: what breaks, and whom to tell, before you change a column.",
+    no_args_is_help=True,
+    rich_markup_mode="markdown",
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+STORE_HELP = "Store: a directory for the embedded store, or a neo4j:// / bolt:// URI. [env: LINEAGE_STORE; default: .lineage]"
+StoreOpt = Annotated[Optional[str], typer.Option("--store", help=STORE_HELP, show_default=False)]
+DialectOpt = Annotated[Optional[str], typer.Option("--dialect", "-d", help="SQL dialect (postgres, snowflake, bigquery, redshift, spark, databricks, duckdb, mysql, tsql, ...). Default: sqlglot's generic dialect.")]
+SchemaOpt = Annotated[Optional[Path], typer.Option("--schema", help="Schema file, JSON or YAML: {table: {column: type}} or {table: [column, ...]}.")]
+DepthOpt = Annotated[Optional[int], typer.Option("--max-depth", min=1, help="Follow at most this many hops.")]
+
+
+class Format(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+    MARKDOWN = "markdown"
+
+
+class PathFormat(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    debug: bool = False
+
+
+@app.callback()
+def _main(ctx: typer.Context, debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")] = False) -> None:
+    ctx.obj = Settings(debug=debug)
+
+
+@contextmanager
+def _errors(ctx: typer.Context) -> Iterator[None]:
+    """Only LineageError is the user's doing: one line on stderr and an exit code, no traceback."""
+    try:
+        yield
+    except LineageError as err:
+        if isinstance(ctx.obj, Settings) and ctx.obj.debug:
+            traceback.print_exc()
+        output.error(str(err))
+        raise typer.Exit(err.exit_code) from None
+
+
+def _store_spec(store: str | None) -> str:
+    import os
+
+    return store or os.environ.get("LINEAGE_STORE") or ".lineage"
+
+
+@app.command()
+def scan(
+    ctx: typer.Context,
+    paths: Annotated[list[Path], typer.Argument(help="SQL files or directories to scan.", show_default=False)],
+    dialect: DialectOpt = None,
+    schema: SchemaOpt = None,
+    catalog: Annotated[Optional[Path], typer.Option("--catalog", help="Catalog file (default: lineage.yml at the root of a scanned path).")] = None,
+    store: StoreOpt = None,
+) -> None:
+    """Scan SQL into the lineage store.
+
+    Re-scanning replaces what each file said before; files gone from a scanned path leave the graph.
+
+    **Example:** `lineage scan sample_sql/ --dialect postgres`
+    """
+    from graphs.open import open_store
+    from lineage.api import scan_into
+
+    with _errors(ctx):
+        registry = _load_schema(schema)
+        with output.progress("Scanning") as step, open_store(_store_spec(store)) as opened:
+            summary = scan_into(opened, paths, dialect=dialect, schema=registry, catalog=catalog, progress=step)
+        for diagnostic in summary.diagnostics:
+            output.error(str(diagnostic))
+        output.summary(summary)
+        if summary.failures:
+            raise typer.Exit(1)
+
+
+@app.command()
+def impact(
+    ctx: typer.Context,
+    targets: Annotated[list[str], typer.Argument(help="Columns (table.column), tables or globs (app.orders.*).", show_default=False)],
+    rename: Annotated[Optional[str], typer.Option("--rename", help="The change is a rename to this name.")] = None,
+    drop: Annotated[bool, typer.Option("--drop", help="The change drops it.")] = False,
+    retype: Annotated[Optional[str], typer.Option("--retype", help="The change gives it this type.")] = None,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.TABLE,
+    max_depth: DepthOpt = None,
+    fail_if_impacted: Annotated[bool, typer.Option("--fail-if-impacted", help="Exit 3 when anything is impacted (for CI).")] = False,
+    store: StoreOpt = None,
+) -> None:
+    """Show what breaks, and whom to tell, if TARGET changes.
+
+    **Examples:**
+
+    `lineage impact orders.order_value --rename order_total_usd`
+
+    `lineage impact app.orders --drop --format json`
+    """
+    from graphs.open import open_store
+    from lineage.api import impact_of
+
+    with _errors(ctx):
+        change = _change(rename, drop, retype)
+        with open_store(_store_spec(store), create=False) as opened:
+            report = impact_of(opened, targets, change, max_depth)
+        output.impact(report, fmt)
+        if fail_if_impacted and report.impacted:
+            raise typer.Exit(3)
+
+
+def _change(rename: str | None, drop: bool, retype: str | None) -> Change:
+    given = [k for k, v in (("--rename", rename), ("--drop", drop), ("--retype", retype)) if v]
+    if len(given) > 1:
+        raise ConfigError(f"give at most one of --rename, --drop, --retype (got {' and '.join(given)})")
+    if rename:
+        return Change(ChangeKind.RENAME, new_name=rename)
+    if retype:
+        return Change(ChangeKind.RETYPE, new_type=retype)
+    return Change(ChangeKind.DROP) if drop else Change()
+
+
+def _paths_command(direction: str) -> Callable[..., None]:
+    def command(
+        ctx: typer.Context,
+        target: Annotated[str, typer.Argument(help="A column (table.column), a table or a glob.", show_default=False)],
+        fmt: Annotated[PathFormat, typer.Option("--format", "-f", help="Output format.")] = PathFormat.TABLE,
+        max_depth: DepthOpt = None,
+        store: StoreOpt = None,
+    ) -> None:
+        from graphs.open import open_store
+        from lineage.api import paths_of
+
+        with _errors(ctx):
+            with open_store(_store_spec(store), create=False) as opened:
+                found = paths_of(opened, target, direction, max_depth)
+            output.paths(found, fmt)
+
+    command.__doc__ = f"Show the {direction} lineage of TARGET, hop by hop.\n\n**Example:** `lineage {direction} mart.daily_revenue.revenue_usd`"
+    return command
+
+
+app.command("upstream")(_paths_command("upstream"))
+app.command("downstream")(_paths_command("downstream"))
+
+
+@app.command()
+def extract(
+    ctx: typer.Context,
+    file: Annotated[str, typer.Argument(help="A SQL file, or - for standard input.")] = "-",
+    dialect: DialectOpt = None,
+    schema: SchemaOpt = None,
+    fmt: Annotated[PathFormat, typer.Option("--format", "-f", help="Output format.")] = PathFormat.JSON,
+) -> None:
+    """Print the column edges of one SQL file without touching any store.
+
+    JSON: an array of {source_table, source_column, target_table, target_column, kind, subtype, file, statement, line}.
+
+    **Example:** `echo "select a from t" | lineage extract - --format json`
+    """
+    from lineage.api import extract as extract_text
+
+    with _errors(ctx):
+        registry = _load_schema(schema)
+        if file == "-":
+            text, shown = sys.stdin.read(), "<stdin>"
+        else:
+            text, shown = _read_text(Path(file)), file
+        facts = extract_text(text, shown, dialect=dialect, schema=registry)
+        for diagnostic in facts.diagnostics:
+            output.error(str(diagnostic))
+        if fmt is PathFormat.JSON:
+            output.write(json.dumps([e.to_record() for e in facts.edges], indent=2))
+        else:
+            output.edges(facts.edges)
+        if facts.failures:
+            raise typer.Exit(1)
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise LineageError(f"{path}: cannot read: {err}") from None
+
+
+def _load_schema(schema: Path | None):  # type: ignore[no-untyped-def]
+    if schema is None:
+        return None
+    from parsers.schema import load_schema_file
+
+    return load_schema_file(schema)
+
+
+def main() -> None:
+    app()
+
+
+def impact_main() -> None:
+    """The `impact` script: `impact X` is `lineage impact X`."""
+    sys.argv.insert(1, "impact")
+    app()

@@ -1,0 +1,128 @@
+"""Everything the CLI prints: rich tables for people, JSON and Markdown for machines and PRs."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, TextIO
+
+from rich.console import Console
+from rich.table import Table
+
+if TYPE_CHECKING:
+    from lineage.api import Hop, ScanSummary
+    from lineage.impact import ImpactReport
+    from lineage.model import ColumnEdge
+
+
+def _console(stream: TextIO) -> Console:
+    # Piped output (CI logs, `| less`) gets wide tables instead of folding at 80 columns.
+    width = None if stream.isatty() else 200
+    return Console(file=stream, highlight=False, soft_wrap=True, width=width)
+
+
+def _stdout() -> Console:
+    return _console(sys.stdout)
+
+
+def _stderr() -> Console:
+    return _console(sys.stderr)
+
+
+def write(text: str) -> None:
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def error(line: str) -> None:
+    sys.stderr.write(line + "\n")
+
+
+@contextmanager
+def progress(label: str) -> Iterator[Callable[[str], None]]:
+    """A live progress line on a terminal; silent when stderr is a pipe or a CI log."""
+    if not sys.stderr.isatty():
+        yield lambda _: None
+        return
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed} files"), TimeElapsedColumn(), console=_stderr(), transient=True) as bar:
+        task = bar.add_task(label, total=None)
+
+        def step(path: str) -> None:
+            bar.update(task, advance=1, description=f"{label} {path}")
+
+        yield step
+
+
+def summary(s: ScanSummary) -> None:
+    parts = [f"Scanned {s.files:,} files, {s.statements:,} statements"]
+    if s.failures:
+        parts.append(f"{s.failures:,} failed (listed above)")
+    if s.warnings:
+        parts.append(f"{s.warnings:,} warnings")
+    tail = f"{s.edges:,} edges written"
+    if s.removed_sources:
+        tail += f", {s.removed_sources:,} removed files dropped from the graph"
+    _stderr().print("; ".join(parts) + "; " + tail + ".")
+
+
+def impact(report: ImpactReport, fmt: str) -> None:
+    from graphs.report import impact_markdown, impact_record
+
+    if fmt == "json":
+        write(json.dumps(impact_record(report), indent=2))
+    elif fmt == "markdown":
+        write(impact_markdown(report))
+    else:
+        _impact_tables(report)
+
+
+def _impact_tables(report: ImpactReport) -> None:
+    from graphs.report import contact_line
+
+    out = _stdout()
+    names = ", ".join(t.name for t in report.targets)
+    out.print(f"[bold]Impact of {report.change.describe()} on {names}[/bold]")
+    if not report.impacted:
+        out.print("Nothing downstream reads it.")
+        return
+    out.print(f"{len(report.columns)} columns, {len(report.tables)} tables, {len(report.dashboards)} dashboards, {len(report.features)} ML features affected.\n")
+    consumers = [("dashboard", r) for r in report.dashboards] + [("ML feature", r) for r in report.features]
+    if consumers:
+        out.print(_table("Dashboards and ML features", ["kind", "name", "owner", "distance"], [[k, r.node.name, r.node.attr("owner") or "", str(r.distance)] for k, r in consumers]))
+    if report.owners:
+        rows = [[o.owner.attr("display") or o.owner.name, contact_line(o), ", ".join(o.assets)] for o in report.owners]
+        out.print(_table("Owners to notify", ["owner", "contact", "why (what they own that is affected)"], rows))
+    if report.statements:
+        rows = [[f"{s.file}:{s.line}", "breaks" if s.breaks else "input changes", ", ".join(s.reads)] for s in report.statements]
+        out.print(_table("Statements", ["where", "effect", "reads"], rows))
+    out.print(_table("Tables", ["table", "distance", "tier", "owner"], [[r.node.name, str(r.distance), r.node.attr("tier") or "", r.node.attr("owner") or ""] for r in report.tables]))
+    out.print(_table("Columns", ["column", "distance", "via"], [[r.node.name, str(r.distance), r.via] for r in report.columns]))
+
+
+def _table(title: str, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> Table:
+    table = Table(title=title, title_justify="left", title_style="bold", show_edge=False, pad_edge=False)
+    for header in headers:
+        table.add_column(header, overflow="fold")
+    for row in rows:
+        table.add_row(*row, style=None)
+    return table
+
+
+def paths(hops: Sequence[Hop], fmt: str) -> None:
+    if fmt == "json":
+        records = [
+            {"depth": h.depth, "source": h.source.name, "target": h.target.name, "kind": str(h.edge.flow), "subtype": str(h.edge.subtype), "file": h.edge.file, "line": h.edge.line}
+            for h in hops
+        ]
+        write(json.dumps(records, indent=2))
+        return
+    rows = [[str(h.depth), h.source.name, h.target.name, f"{h.edge.flow}/{h.edge.subtype}", f"{h.edge.file}:{h.edge.line}"] for h in hops]
+    _stdout().print(_table("", ["depth", "from", "to", "how", "where"], rows))
+
+
+def edges(found: Sequence[ColumnEdge]) -> None:
+    rows = [[f"{e.source_table or '?'}.{e.source_column}", f"{e.target_table}.{e.target_column or '*'}" if e.target_column else f"{e.target_table} (table)", f"{e.flow}/{e.subtype}", str(e.at)] for e in found]
+    _stdout().print(_table("", ["source", "target", "how", "where"], rows))

@@ -1,0 +1,81 @@
+"""Impact reports as JSON records and Markdown: the machine and the pull-request forms."""
+
+from __future__ import annotations
+
+from lineage.impact import ImpactReport, OwnerNotice, Reached, Statement
+
+
+def _reached(r: Reached) -> dict[str, object]:
+    record: dict[str, object] = {"name": r.node.name, "distance": r.distance, "via": r.via}
+    if r.table:
+        record["table"] = r.table
+    for key in ("owner", "tier", "title", "url"):
+        value = r.node.attr(key)
+        if value:
+            record[key] = value
+    return record
+
+
+def _statement(s: Statement) -> dict[str, object]:
+    return {"file": s.file, "line": s.line, "distance": s.distance, "breaks": s.breaks, "reads": list(s.reads), "writes": list(s.writes)}
+
+
+def _owner(o: OwnerNotice) -> dict[str, object]:
+    contacts = {k: o.owner.attr(k) for k in ("email", "slack", "github") if o.owner.attr(k)}
+    return {"owner": o.owner.name, "name": o.owner.attr("display") or o.owner.name, "contacts": contacts, "assets": list(o.assets)}
+
+
+def impact_record(report: ImpactReport) -> dict[str, object]:
+    return {
+        "targets": [t.name for t in report.targets],
+        "change": report.change.describe(),
+        "impacted": report.impacted,
+        "max_depth": report.max_depth,
+        "columns": [_reached(r) for r in report.columns],
+        "tables": [_reached(r) for r in report.tables],
+        "dashboards": [_reached(r) for r in report.dashboards],
+        "ml_features": [_reached(r) for r in report.features],
+        "statements": [_statement(s) for s in report.statements],
+        "owners": [_owner(o) for o in report.owners],
+    }
+
+
+def _md_escape(text: str) -> str:
+    return text.replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def contact_line(owner: OwnerNotice) -> str:
+    node = owner.owner
+    parts = []
+    if node.attr("github"):
+        parts.append(f"@{node.attr('github')}")
+    parts += [v for k in ("slack", "email") if (v := node.attr(k))]
+    return ", ".join(parts)
+
+
+def impact_markdown(report: ImpactReport) -> str:
+    targets = ", ".join(f"`{t.name}`" for t in report.targets)
+    lines = [f"## Impact of {report.change.describe()} on {targets}", ""]
+    if not report.impacted:
+        lines += ["Nothing downstream reads it.", ""]
+        return "\n".join(lines)
+    counts = f"{len(report.columns)} columns, {len(report.tables)} tables, {len(report.dashboards)} dashboards, {len(report.features)} ML features"
+    lines += [f"**Affected:** {counts}.", ""]
+    sections: list[tuple[str, tuple[Reached, ...]]] = [("Dashboards", report.dashboards), ("ML features", report.features)]
+    for title, items in sections:
+        if items:
+            lines += [f"### {title}", "", "| name | owner | distance |", "|---|---|---|"]
+            lines += [f"| `{_md_escape(r.node.name)}` | {_md_escape(r.node.attr('owner') or '')} | {r.distance} |" for r in items]
+            lines.append("")
+    if report.owners:
+        lines += ["### Owners to notify", "", "| owner | contact | why |", "|---|---|---|"]
+        lines += [f"| {_md_escape(o.owner.attr('display') or o.owner.name)} | {_md_escape(contact_line(o))} | {_md_escape(', '.join(o.assets))} |" for o in report.owners]
+        lines.append("")
+    if report.statements:
+        lines += ["### Statements", "", "| where | effect | reads |", "|---|---|---|"]
+        lines += [f"| `{_md_escape(s.file)}:{s.line}` | {'breaks' if s.breaks else 'input changes'} | {_md_escape(', '.join(s.reads))} |" for s in report.statements]
+        lines.append("")
+    lines += ["### Columns", "", "| column | distance | via |", "|---|---|---|"]
+    lines += [f"| `{_md_escape(r.node.name)}` | {r.distance} | {r.via} |" for r in report.columns]
+    lines.append("")
+    return "\n".join(lines)

@@ -1,0 +1,114 @@
+"""The Python API: extract, scan, impact and paths, as the CLI uses them.
+
+This module is the one seam that composes the layers (parsers in, stores out); it imports them
+lazily so that `import lineage` stays free of sqlglot and of any I/O.
+
+    >>> from lineage import extract
+    >>> [str(e.subtype) for e in extract("select sum(v) as total from t", "q.sql").edges]
+    ['aggregation']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from lineage.graph import build_graph
+from lineage.impact import Change, ImpactReport, analyse_impact, distances
+from lineage.model import Diagnostic, Direction, Edge, FileFacts, GraphFacts, Node, Severity
+from lineage.names import resolve_target
+from lineage.store import FLOW_RELATIONS, LineageStore
+
+if TYPE_CHECKING:
+    from parsers.schema import SchemaRegistry
+
+
+@dataclass(frozen=True, slots=True)
+class ScanSummary:
+    files: int
+    statements: int
+    edges: int
+    removed_sources: int
+    diagnostics: tuple[Diagnostic, ...]
+
+    @property
+    def failures(self) -> int:
+        return sum(1 for d in self.diagnostics if d.severity is Severity.ERROR)
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for d in self.diagnostics if d.severity is Severity.WARNING)
+
+
+@dataclass(frozen=True, slots=True)
+class Hop:
+    edge: Edge
+    depth: int
+    source: Node
+    target: Node
+
+
+def extract(text: str, path: str = "<stdin>", dialect: str | None = None, schema: SchemaRegistry | None = None) -> FileFacts:
+    """Column edges of one SQL text, without a store."""
+    from parsers.sql import extract_sql
+
+    return extract_sql(text, path, dialect, schema.copy() if schema else None)
+
+
+def scan_into(
+    store: LineageStore,
+    paths: Sequence[Path],
+    *,
+    dialect: str | None = None,
+    schema: SchemaRegistry | None = None,
+    catalog: Path | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> ScanSummary:
+    """Scan `paths` and write the result into `store` in one transaction."""
+    from parsers.scan import ScanOptions, scan
+
+    result = scan(paths, ScanOptions(dialect, schema, catalog), progress)
+    graphs = build_graph(result.files, result.catalog)
+    fresh = {g.source for g in graphs}
+    gone = [s for s in store.sources() if s not in fresh and _under(s, result.roots)]
+    with store.transaction():
+        for graph in graphs:
+            store.replace_file(graph)
+        for source in gone:
+            store.replace_file(GraphFacts(source))
+    return ScanSummary(
+        files=len(result.files),
+        statements=sum(f.statements for f in result.files),
+        edges=sum(len(f.edges) for f in result.files) + (sum(len(c.reads) for c in result.catalog.consumers) if result.catalog else 0),
+        removed_sources=len(gone),
+        diagnostics=tuple(result.diagnostics),
+    )
+
+
+def _under(source: str, roots: Sequence[str]) -> bool:
+    return any(source == r or source.startswith(r.rstrip("/") + "/") or r in (".", "") for r in roots)
+
+
+def impact_of(store: LineageStore, targets: Sequence[str], change: Change, max_depth: int | None = None) -> ImpactReport:
+    """What changing `targets` (names, partial names or globs) reaches."""
+    nodes: list[Node] = []
+    for text in targets:
+        nodes += resolve_target(store, text)
+    return analyse_impact(store, sorted(set(nodes)), change, max_depth)
+
+
+def paths_of(store: LineageStore, target: str, direction: str, max_depth: int | None = None) -> list[Hop]:
+    """Every hop upstream or downstream of `target`, nearest first."""
+    way = Direction(direction)
+    start = [n.id for n in resolve_target(store, target)]
+    edges = store.walk(start, way, max_depth, FLOW_RELATIONS)
+    oriented = edges if way is Direction.DOWNSTREAM else [Edge(e.target, e.source, e.relation) for e in edges]
+    depth = {n: d for n, (d, _) in distances(start, oriented).items()}
+    nodes = {n.id: n for n in store.nodes({e.source for e in edges} | {e.target for e in edges})}
+    near = (lambda e: depth.get(e.source, 0)) if way is Direction.DOWNSTREAM else (lambda e: depth.get(e.target, 0))
+    return sorted(
+        (Hop(e, near(e) + 1, nodes[e.source], nodes[e.target]) for e in edges if e.flow is not None),
+        key=lambda h: (h.depth, h.edge),
+    )

@@ -1,0 +1,72 @@
+"""The catalog: who owns each table, how critical it is, and which dashboards and ML features read what."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+
+from lineage.model import ColumnEdge, Location, NodeKind, Tier
+
+
+@dataclass(frozen=True, slots=True)
+class Owner:
+    id: str
+    name: str = ""
+    email: str = ""
+    slack: str = ""
+    github: str = ""
+
+    def contacts(self) -> tuple[tuple[str, str], ...]:
+        pairs = (("email", self.email), ("slack", self.slack), ("github", self.github))
+        return tuple((k, v) for k, v in pairs if v)
+
+
+@dataclass(frozen=True, slots=True)
+class TableEntry:
+    pattern: str  # a table name or a glob such as `staging.*`
+    owner: str = ""
+    tier: Tier | None = None
+    description: str = ""
+    deprecated: str = ""  # a date, when the table is being retired
+    at: Location | None = None
+
+    def matches(self, table: str) -> bool:
+        return self.pattern == table or table.endswith("." + self.pattern) or fnmatchcase(table, self.pattern)
+
+
+@dataclass(frozen=True, slots=True)
+class Consumer:
+    """A dashboard or ML feature: reads `columns` (listed) and/or what its SQL reads (`reads`)."""
+
+    id: str
+    kind: NodeKind  # DASHBOARD or ML_FEATURE
+    owner: str = ""
+    title: str = ""
+    url: str = ""
+    columns: tuple[str, ...] = ()
+    sql: str = ""  # path of the SQL file, relative to the working directory
+    reads: tuple[ColumnEdge, ...] = ()
+    at: Location | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Catalog:
+    path: str
+    owners: tuple[Owner, ...] = ()
+    tables: tuple[TableEntry, ...] = ()
+    consumers: tuple[Consumer, ...] = ()
+
+    def table_entry(self, table: str) -> TableEntry | None:
+        """Exact entries win over globs; among globs the longest (most specific) pattern wins."""
+        exact = [e for e in self.tables if e.pattern == table or table.endswith("." + e.pattern)]
+        if exact:
+            return exact[0]
+        globs = sorted((e for e in self.tables if fnmatchcase(table, e.pattern)), key=lambda e: -len(e.pattern))
+        return globs[0] if globs else None
+
+    def with_reads(self, reads: dict[str, tuple[ColumnEdge, ...]]) -> Catalog:
+        consumers = tuple(
+            Consumer(c.id, c.kind, c.owner, c.title, c.url, c.columns, c.sql, reads.get(c.id, c.reads), c.at)
+            for c in self.consumers
+        )
+        return Catalog(self.path, self.owners, self.tables, consumers)

@@ -1,0 +1,172 @@
+"""From parser facts and the catalog to graph nodes and edges: one `GraphFacts` per source file."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from lineage.catalog import Catalog, Consumer
+from lineage.model import (
+    ColumnEdge,
+    Edge,
+    FileFacts,
+    Flow,
+    GraphFacts,
+    Location,
+    Node,
+    NodeKind,
+    Relation,
+    Subtype,
+    TableKind,
+    node_id,
+)
+
+UNRESOLVED = "<unresolved>"  # table of a column whose table the SQL does not name
+
+
+class Canonicaliser:
+    """Maps partially qualified table names to the one fully qualified name they abbreviate.
+
+    `orders` in one file and `app.orders` in another are one table when `app.orders` is the only
+    known table named `orders`; with two candidates the short name stays as written (never a guess).
+    """
+
+    def __init__(self, names: Iterable[str]) -> None:
+        by_last: dict[str, set[str]] = {}
+        for name in names:
+            by_last.setdefault(name.rsplit(".", 1)[-1], set()).add(name)
+        self._map: dict[str, str] = {}
+        for group in by_last.values():
+            for name in group:
+                longer = [n for n in group if n != name and n.endswith("." + name)]
+                if len(longer) == 1:
+                    self._map[name] = longer[0]
+
+    def __call__(self, name: str) -> str:
+        return self._map.get(name, name)
+
+
+def table_names(files: Sequence[FileFacts], catalog: Catalog | None) -> set[str]:
+    names: set[str] = set()
+    for facts in files:
+        names.update(t.name for t in facts.tables)
+        for edge in facts.edges:
+            names.add(edge.target_table)
+            if edge.source_table:
+                names.add(edge.source_table)
+    if catalog is not None:
+        names.update(e.pattern for e in catalog.tables if not any(ch in e.pattern for ch in "*?["))
+        for consumer in catalog.consumers:
+            names.update(c.rsplit(".", 1)[0] for c in consumer.columns if "." in c)
+    return names
+
+
+@dataclass
+class _Builder:
+    """Collects one source's nodes and edges, merging attributes of repeated nodes."""
+
+    source: str
+    canon: Canonicaliser
+    nodes: dict[str, dict[str, str]] = field(default_factory=dict)
+    kinds: dict[str, tuple[NodeKind, str]] = field(default_factory=dict)
+    edges: set[Edge] = field(default_factory=set)
+
+    def node(self, node_kind: NodeKind, name: str, **attrs: str) -> str:
+        nid = node_id(node_kind, name)
+        self.kinds.setdefault(nid, (node_kind, name))
+        merged = self.nodes.setdefault(nid, {})
+        merged.update({k: v for k, v in attrs.items() if v})
+        return nid
+
+    def table(self, name: str, kind: TableKind | None = None) -> str:
+        return self.node(NodeKind.TABLE, name, kind=str(kind) if kind else "")
+
+    def column(self, table: str | None, name: str, type_: str | None = None) -> str:
+        if table is None:
+            return self.node(NodeKind.COLUMN, f"{UNRESOLVED}.{name}", table="", column=name, unresolved="true")
+        cid = self.node(NodeKind.COLUMN, f"{table}.{name}", table=table, column=name, type=type_ or "")
+        self.edges.add(Edge(self.table(table), cid, Relation.HAS_COLUMN, file=self.source))
+        return cid
+
+    def freeze(self) -> GraphFacts:
+        nodes = tuple(
+            Node(nid, kind, name, tuple(sorted(self.nodes[nid].items())))
+            for nid, (kind, name) in sorted(self.kinds.items())
+        )
+        return GraphFacts(self.source, nodes, tuple(sorted(self.edges)))
+
+
+def file_graph(facts: FileFacts, canon: Canonicaliser) -> GraphFacts:
+    """Tables, columns and FEEDS edges one SQL file asserts."""
+    b = _Builder(facts.path, canon)
+    for table in facts.tables:
+        name = canon(table.name)
+        b.node(NodeKind.TABLE, name, kind=str(table.kind), defined_at=str(table.at))
+        for column, type_ in table.columns:
+            b.column(name, column, type_)
+    for edge in facts.edges:
+        _feed(b, edge, b.table(canon(edge.target_table)) if edge.target_column is None else None)
+    return b.freeze()
+
+
+def _feed(b: _Builder, edge: ColumnEdge, target: str | None) -> None:
+    source_table = b.canon(edge.source_table) if edge.source_table else None
+    if source_table is not None:
+        b.table(source_table)
+    source = b.column(source_table, edge.source_column)
+    if target is None:
+        target = b.column(b.canon(edge.target_table), edge.target_column or "")
+    b.edges.add(Edge(source, target, Relation.FEEDS, edge.flow, edge.subtype, edge.at.file, edge.at.line, edge.at.statement))
+
+
+def catalog_graph(catalog: Catalog, canon: Canonicaliser, tables: Iterable[str]) -> GraphFacts:
+    """Owners, table ownership and tiers, and what each dashboard or ML feature reads."""
+    b = _Builder(catalog.path, canon)
+    for owner in catalog.owners:
+        b.node(NodeKind.OWNER, owner.id, display=owner.name, email=owner.email, slack=owner.slack, github=owner.github)
+    for table in sorted(set(tables) | {canon(e.pattern) for e in catalog.tables if not _is_glob(e.pattern)}):
+        entry = catalog.table_entry(table)
+        if entry is None:
+            continue
+        tid = b.node(NodeKind.TABLE, table, owner=entry.owner, tier=str(entry.tier or ""), description=entry.description, deprecated=entry.deprecated)
+        if entry.owner:
+            b.edges.add(Edge(tid, node_id(NodeKind.OWNER, entry.owner), Relation.OWNED_BY, file=catalog.path, line=_line(entry.at)))
+    for consumer in catalog.consumers:
+        _consumer(b, catalog.path, consumer)
+    return b.freeze()
+
+
+def _consumer(b: _Builder, path: str, consumer: Consumer) -> None:
+    cid = b.node(consumer.kind, consumer.id, title=consumer.title, owner=consumer.owner, url=consumer.url, sql=consumer.sql)
+    if consumer.owner:
+        b.edges.add(Edge(cid, node_id(NodeKind.OWNER, consumer.owner), Relation.OWNED_BY, file=path, line=_line(consumer.at)))
+    for dotted in consumer.columns:
+        table, _, column = dotted.rpartition(".")
+        source = b.column(b.canon(table) if table else None, column)
+        b.edges.add(Edge(source, cid, Relation.FEEDS, Flow.DIRECT, Subtype.IDENTITY, path, _line(consumer.at)))
+    for edge in consumer.reads:
+        # every column the consumer's query reads, directly or as a filter, feeds the consumer
+        source_table = b.canon(edge.source_table) if edge.source_table else None
+        source = b.column(source_table, edge.source_column)
+        b.edges.add(Edge(source, cid, Relation.FEEDS, edge.flow, edge.subtype, edge.at.file, edge.at.line, edge.at.statement))
+
+
+def build_graph(files: Sequence[FileFacts], catalog: Catalog | None) -> list[GraphFacts]:
+    """One GraphFacts per file (and one for the catalog), with table names made canonical."""
+    names = table_names(files, catalog)
+    if catalog is not None:
+        for consumer in catalog.consumers:
+            names.update(e.source_table for e in consumer.reads if e.source_table)
+    canon = Canonicaliser(names)
+    graphs = [file_graph(facts, canon) for facts in files]
+    if catalog is not None:
+        graphs.append(catalog_graph(catalog, canon, {canon(n) for n in names}))
+    return graphs
+
+
+def _is_glob(pattern: str) -> bool:
+    return any(ch in pattern for ch in "*?[")
+
+
+def _line(at: Location | None) -> int:
+    return at.line if at else 0

@@ -1,0 +1,246 @@
+"""The lineage model: vocabularies, parser facts and graph nodes/edges, as frozen dataclasses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class NodeKind(StrEnum):
+    TABLE = "table"
+    COLUMN = "column"
+    DASHBOARD = "dashboard"
+    ML_FEATURE = "ml_feature"
+    OWNER = "owner"
+
+
+class Relation(StrEnum):
+    FEEDS = "feeds"  # column -> column/table/dashboard/feature; see Flow for how
+    HAS_COLUMN = "has_column"  # table -> its column
+    OWNED_BY = "owned_by"  # asset -> owner; impact walks never follow it
+
+
+class Flow(StrEnum):
+    """OpenLineage column-lineage facet `type`: does the value flow, or only shape the rows?"""
+
+    DIRECT = "direct"
+    INDIRECT = "indirect"
+
+
+class Subtype(StrEnum):
+    """OpenLineage column-lineage facet `subtype`."""
+
+    IDENTITY = "identity"
+    TRANSFORMATION = "transformation"
+    AGGREGATION = "aggregation"
+    JOIN = "join"
+    GROUP_BY = "group_by"
+    FILTER = "filter"
+    SORT = "sort"
+    WINDOW = "window"
+    CONDITIONAL = "conditional"
+
+
+# Indirect subtypes that shape the whole target table rather than one output column.
+TABLE_LEVEL_SUBTYPES = frozenset({Subtype.JOIN, Subtype.GROUP_BY, Subtype.FILTER, Subtype.SORT})
+
+
+class TableKind(StrEnum):
+    SOURCE = "source"  # read but never defined in the scanned code
+    TABLE = "table"
+    VIEW = "view"
+
+
+class Tier(StrEnum):
+    """Criticality of a data product, from the catalog."""
+
+    CORE = "core"
+    MART = "mart"
+    VIEW = "view"
+
+
+class Direction(StrEnum):
+    UPSTREAM = "upstream"
+    DOWNSTREAM = "downstream"
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Location:
+    file: str
+    line: int = 0
+    statement: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}" if self.line else self.file
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Diagnostic:
+    at: Location
+    message: str
+    severity: Severity = Severity.ERROR
+
+    def __str__(self) -> str:
+        return f"{self.at}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnEdge:
+    """One column-lineage fact as the parser saw it: names as written in the SQL.
+
+    `target_column` is None for table-level indirect edges (join, group_by, filter, sort);
+    `source_table` is None when the SQL does not say which table a column comes from.
+    """
+
+    source_table: str | None
+    source_column: str
+    target_table: str
+    target_column: str | None
+    flow: Flow
+    subtype: Subtype
+    at: Location
+
+    def key(self) -> tuple[object, ...]:
+        """Sort order: by statement, then target, then source (None sorts first)."""
+        return (
+            self.at,
+            self.target_table,
+            self.target_column or "",
+            self.source_table or "",
+            self.source_column,
+            self.flow,
+            self.subtype,
+        )
+
+    def to_record(self) -> dict[str, object]:
+        return {
+            "source_table": self.source_table,
+            "source_column": self.source_column,
+            "target_table": self.target_table,
+            "target_column": self.target_column,
+            "kind": str(self.flow),
+            "subtype": str(self.subtype),
+            "file": self.at.file,
+            "statement": self.at.statement,
+            "line": self.at.line,
+        }
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class TableFact:
+    """A relation a file defines (DDL, CTAS, view) or writes into, with the columns it knows."""
+
+    name: str
+    kind: TableKind
+    columns: tuple[tuple[str, str | None], ...]  # (column, type or None), in declared order
+    at: Location
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class SchemaChange:
+    """ALTER TABLE ... RENAME/DROP COLUMN, recorded so diffs and impact can see it."""
+
+    table: str
+    action: str  # "rename_column" | "drop_column" | "alter_type"
+    column: str
+    new_name: str | None
+    at: Location
+
+
+@dataclass(frozen=True, slots=True)
+class FileFacts:
+    """Everything one source file says about lineage."""
+
+    path: str
+    edges: tuple[ColumnEdge, ...] = ()
+    tables: tuple[TableFact, ...] = ()
+    schema_changes: tuple[SchemaChange, ...] = ()
+    diagnostics: tuple[Diagnostic, ...] = ()
+    statements: int = 0
+
+    @property
+    def failures(self) -> int:
+        return sum(1 for d in self.diagnostics if d.severity is Severity.ERROR)
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Node:
+    """A graph node; `id` is `<kind>:<normalised qualified name>`."""
+
+    id: str
+    kind: NodeKind
+    name: str
+    attrs: tuple[tuple[str, str], ...] = ()
+
+    def attr(self, key: str, default: str | None = None) -> str | None:
+        for k, v in self.attrs:
+            if k == key:
+                return v
+        return default
+
+    def to_record(self) -> dict[str, object]:
+        return {"id": self.id, "kind": str(self.kind), "name": self.name, "attrs": dict(self.attrs)}
+
+    @classmethod
+    def from_record(cls, rec: dict[str, object]) -> Node:
+        attrs = rec.get("attrs") or {}
+        assert isinstance(attrs, dict)
+        return cls(str(rec["id"]), NodeKind(str(rec["kind"])), str(rec["name"]), tuple(sorted((str(k), str(v)) for k, v in attrs.items())))
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Edge:
+    """A graph edge with provenance; `file` is the source file that asserted it."""
+
+    source: str
+    target: str
+    relation: Relation
+    flow: Flow | None = None
+    subtype: Subtype | None = None
+    file: str = ""
+    line: int = 0
+    statement: int = 0
+
+    def to_record(self) -> dict[str, object]:
+        return {
+            "source": self.source,
+            "target": self.target,
+            "relation": str(self.relation),
+            "flow": str(self.flow) if self.flow else None,
+            "subtype": str(self.subtype) if self.subtype else None,
+            "file": self.file,
+            "line": self.line,
+            "statement": self.statement,
+        }
+
+    @classmethod
+    def from_record(cls, rec: dict[str, object]) -> Edge:
+        flow, subtype = rec.get("flow"), rec.get("subtype")
+        return cls(
+            str(rec["source"]),
+            str(rec["target"]),
+            Relation(str(rec["relation"])),
+            Flow(str(flow)) if flow else None,
+            Subtype(str(subtype)) if subtype else None,
+            str(rec.get("file") or ""),
+            int(str(rec.get("line") or 0)),
+            int(str(rec.get("statement") or 0)),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class GraphFacts:
+    """The nodes and edges one source (a file, or the catalog) contributes to the graph."""
+
+    source: str
+    nodes: tuple[Node, ...] = field(default=())
+    edges: tuple[Edge, ...] = field(default=())
+
+
+def node_id(kind: NodeKind, name: str) -> str:
+    return f"{kind}:{name}"

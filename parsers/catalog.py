@@ -1,0 +1,134 @@
+"""Reading `lineage.yml`: owners, table ownership and tiers, dashboards and ML features.
+
+Validation errors name the file, the line and the key, so they point at what to fix.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from pathlib import Path
+
+import yaml
+
+from lineage.catalog import Catalog, Consumer, Owner, TableEntry
+from lineage.errors import ConfigError
+from lineage.model import Location, NodeKind, Tier
+
+_SECTIONS = {"owners", "tables", "dashboards", "ml_features"}
+_OWNER_KEYS = {"name", "email", "slack", "github"}
+_TABLE_KEYS = {"owner", "tier", "description", "deprecated"}
+_CONSUMER_KEYS = {"title", "owner", "url", "columns", "sql", "description"}
+
+
+class _Reader:
+    """Walks a composed YAML tree, keeping line numbers for every error."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def at(self, node: yaml.Node) -> Location:
+        return Location(self.path, node.start_mark.line + 1)
+
+    def mapping(self, node: yaml.Node, what: str) -> list[tuple[str, yaml.Node, yaml.Node]]:
+        if isinstance(node, yaml.ScalarNode) and node.value in ("", "~", "null"):
+            return []
+        if not isinstance(node, yaml.MappingNode):
+            raise ConfigError(f"{what} must be a mapping", self.at(node))
+        return [(self.scalar(k, f"a key of {what}"), k, v) for k, v in node.value]
+
+    def scalar(self, node: yaml.Node, what: str) -> str:
+        if not isinstance(node, yaml.ScalarNode):
+            raise ConfigError(f"{what} must be a string", self.at(node))
+        return str(node.value)
+
+    def fields(self, node: yaml.Node, what: str, allowed: set[str]) -> dict[str, tuple[yaml.Node, yaml.Node]]:
+        out: dict[str, tuple[yaml.Node, yaml.Node]] = {}
+        for key, key_node, value in self.mapping(node, what):
+            if key not in allowed:
+                raise ConfigError(f"unknown key '{key}' in {what}", self.at(key_node), hint=f"expected one of {', '.join(sorted(allowed))}")
+            out[key] = (key_node, value)
+        return out
+
+    def text(self, fields: dict[str, tuple[yaml.Node, yaml.Node]], key: str, what: str) -> str:
+        if key not in fields:
+            return ""
+        return self.scalar(fields[key][1], f"'{key}' of {what}")
+
+
+def load_catalog(path: Path) -> Catalog:
+    """Parse and validate a catalog file; SQL paths in it are resolved relative to it."""
+    shown = str(path)
+    try:
+        root = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+    except (OSError, UnicodeDecodeError) as err:
+        raise ConfigError(f"cannot read catalog: {err}", Location(shown)) from None
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else 0
+        raise ConfigError(f"invalid YAML: {getattr(err, 'problem', None) or err}", Location(shown, line)) from None
+    reader = _Reader(shown)
+    if root is None:
+        return Catalog(shown)
+    sections = reader.fields(root, "the catalog", _SECTIONS)
+    owners = tuple(_owner(reader, k, v) for k, _, v in reader.mapping(sections["owners"][1], "owners")) if "owners" in sections else ()
+    tables = tuple(_table(reader, k, kn, v) for k, kn, v in reader.mapping(sections["tables"][1], "tables")) if "tables" in sections else ()
+    consumers: list[Consumer] = []
+    for section, kind in (("dashboards", NodeKind.DASHBOARD), ("ml_features", NodeKind.ML_FEATURE)):
+        if section in sections:
+            consumers += [_consumer(reader, path.parent, kind, k, kn, v) for k, kn, v in reader.mapping(sections[section][1], section)]
+    catalog = Catalog(shown, owners, tables, tuple(consumers))
+    _check_owners(catalog)
+    return catalog
+
+
+def _owner(reader: _Reader, key: str, node: yaml.Node) -> Owner:
+    what = f"owner '{key}'"
+    f = reader.fields(node, what, _OWNER_KEYS)
+    github = reader.text(f, "github", what).lstrip("@")
+    return Owner(key, reader.text(f, "name", what), reader.text(f, "email", what), reader.text(f, "slack", what), github)
+
+
+def _table(reader: _Reader, key: str, key_node: yaml.Node, node: yaml.Node) -> TableEntry:
+    what = f"table '{key}'"
+    f = reader.fields(node, what, _TABLE_KEYS)
+    tier_text = reader.text(f, "tier", what)
+    try:
+        tier = Tier(tier_text) if tier_text else None
+    except ValueError:
+        raise ConfigError(f"unknown tier '{tier_text}' for {what}", reader.at(f["tier"][1]), hint="use core, mart or view") from None
+    return TableEntry(key.lower(), reader.text(f, "owner", what), tier, reader.text(f, "description", what), reader.text(f, "deprecated", what), reader.at(key_node))
+
+
+def _consumer(reader: _Reader, base: Path, kind: NodeKind, key: str, key_node: yaml.Node, node: yaml.Node) -> Consumer:
+    what = f"{'dashboard' if kind is NodeKind.DASHBOARD else 'ML feature'} '{key}'"
+    f = reader.fields(node, what, _CONSUMER_KEYS)
+    columns: tuple[str, ...] = ()
+    if "columns" in f:
+        value = f["columns"][1]
+        if not isinstance(value, yaml.SequenceNode):
+            raise ConfigError(f"'columns' of {what} must be a list of table.column names", reader.at(value))
+        columns = tuple(reader.scalar(c, f"a column of {what}").lower() for c in value.value)
+        for column, item in zip(columns, value.value):
+            if "." not in column:
+                raise ConfigError(f"column '{column}' of {what} must be qualified as table.column", reader.at(item))
+    sql = reader.text(f, "sql", what)
+    if sql:
+        resolved = base / sql
+        if not resolved.is_file():
+            raise ConfigError(f"SQL file '{sql}' of {what} does not exist", reader.at(f["sql"][1]))
+        sql = os.path.relpath(resolved) if not Path(sql).is_absolute() else sql
+    if not columns and not sql:
+        raise ConfigError(f"{what} needs 'columns' or 'sql' to say what it reads", reader.at(key_node))
+    return Consumer(key, kind, reader.text(f, "owner", what), reader.text(f, "title", what), reader.text(f, "url", what), columns, sql, (), reader.at(key_node))
+
+
+def _check_owners(catalog: Catalog) -> None:
+    """An owner named anywhere must be declared under `owners`: a typo would silence a notice."""
+    known = {o.id for o in catalog.owners}
+    named = [(t.owner, t.at, f"table '{t.pattern}'") for t in catalog.tables]
+    named += [(c.owner, c.at, f"'{c.id}'") for c in catalog.consumers]
+    for owner, at, what in named:
+        if owner and owner not in known:
+            close = difflib.get_close_matches(owner, sorted(known), n=1)
+            raise ConfigError(f"{what} names unknown owner '{owner}'", at, hint=f"did you mean '{close[0]}'?" if close else "declare it under 'owners'")

@@ -1,0 +1,223 @@
+"""SQL files in, `FileFacts` out: column edges per statement, schema learned from DDL, diagnostics."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import PurePath
+
+from sqlglot import exp
+from sqlglot.dialects.dialect import Dialect, NormalizationStrategy
+from sqlglot.errors import ParseError, TokenError
+from sqlglot.optimizer.scope import build_scope
+from sqlglot.tokens import Token, TokenType
+
+from lineage.errors import ConfigError
+from lineage.model import (
+    ColumnEdge,
+    Diagnostic,
+    FileFacts,
+    Flow,
+    Location,
+    SchemaChange,
+    Severity,
+    Subtype,
+    TableFact,
+    TableKind,
+)
+from parsers.schema import SchemaRegistry
+from parsers.trace import STAR, ScopeTracer, table_level_hits, table_name
+from parsers.writes import Write, write_of
+
+# Statements that say nothing about lineage; counted, never reported as unsupported.
+_SILENT = (exp.Use, exp.Command, exp.Set, exp.Transaction, exp.Commit, exp.Rollback, exp.Delete, exp.Grant)
+
+
+def get_dialect(name: str | None) -> Dialect:
+    try:
+        return Dialect.get_or_raise(name)
+    except ValueError as err:
+        raise ConfigError(str(err).splitlines()[0], hint="see `lineage extract --help` for dialects") from None
+
+
+@dataclass
+class _FileState:
+    path: str
+    edges: list[ColumnEdge] = field(default_factory=list)
+    tables: list[TableFact] = field(default_factory=list)
+    changes: list[SchemaChange] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    bare_selects: list[int] = field(default_factory=list)  # indexes into edges where each starts
+
+
+def extract_sql(text: str, path: str, dialect: str | None = None, registry: SchemaRegistry | None = None) -> FileFacts:
+    """Column lineage of every statement in one SQL text.
+
+    `registry` is updated in place with what DDL and CREATE statements declare, so a scan can
+    share one registry across files (schema learned in one file resolves `*` in the next).
+    """
+    dia = get_dialect(dialect)
+    registry = registry if registry is not None else SchemaRegistry()
+    state = _FileState(path)
+    chunks = _split(text, dia, state)
+    for index, (line, tokens) in enumerate(chunks, start=1):
+        at = Location(path, line, index)
+        try:
+            statement = dia.parser().parse(tokens, text)[0]
+        except ParseError as err:
+            detail = err.errors[0] if err.errors else {}
+            where = Location(path, int(detail.get("line") or line), index)
+            state.diagnostics.append(Diagnostic(where, f"cannot parse statement: {_first_line(detail.get('description') or str(err))}"))
+            continue
+        if statement is not None:
+            _statement(statement, at, dia, registry, state)
+    _name_bare_selects(state)
+    return FileFacts(
+        path=path,
+        edges=tuple(sorted(set(state.edges), key=ColumnEdge.key)),
+        tables=tuple(state.tables),
+        schema_changes=tuple(state.changes),
+        diagnostics=tuple(sorted(state.diagnostics)),
+        statements=len(chunks),
+    )
+
+
+def _split(text: str, dia: Dialect, state: _FileState) -> list[tuple[int, list[Token]]]:
+    """Tokenise once and cut at top-level semicolons, so one bad statement spoils only itself."""
+    try:
+        tokens = dia.tokenize(text)
+    except TokenError as err:
+        state.diagnostics.append(Diagnostic(Location(state.path, _token_error_line(str(err))), f"cannot tokenise: {_first_line(str(err))}"))
+        return []
+    chunks: list[tuple[int, list[Token]]] = []
+    current: list[Token] = []
+    for token in tokens:
+        if token.token_type is TokenType.SEMICOLON:
+            if current:
+                chunks.append((current[0].line, current))
+            current = []
+        else:
+            current.append(token)
+    if current:
+        chunks.append((current[0].line, current))
+    return chunks
+
+
+def _statement(statement: exp.Expression, at: Location, dia: Dialect, registry: SchemaRegistry, state: _FileState) -> None:
+    _normalise(statement, dia)
+    if isinstance(statement, exp.Alter):
+        _alter(statement, at, registry, state)
+        return
+    if isinstance(statement, exp.Drop):
+        if str(statement.args.get("kind") or "").upper() in ("TABLE", "VIEW"):
+            dropped = statement.args.get("tables") or [statement.this]
+            for table in dropped:
+                if isinstance(table, exp.Table):
+                    registry.drop(table_name(table))
+        return
+    write = write_of(statement)
+    if write is None:
+        if not isinstance(statement, (exp.DDL, exp.DML, *_SILENT)):
+            state.diagnostics.append(Diagnostic(at, f"cannot parse statement: '{_first_line(statement.sql())[:60]}' is not a SQL statement"))
+        elif not isinstance(statement, _SILENT):
+            state.diagnostics.append(Diagnostic(at, f"skipped {statement.key.upper()} statement: no lineage to extract", Severity.WARNING))
+        return
+    if write.ddl_columns is not None:
+        registry.define(write.target, write.ddl_columns)
+        state.tables.append(TableFact(write.target, TableKind.TABLE, tuple(write.ddl_columns), at))
+        return
+    if write.target == "":
+        state.bare_selects.append(len(state.edges))
+    _query(write, at, registry, state)
+
+
+def _query(write: Write, at: Location, registry: SchemaRegistry, state: _FileState) -> None:
+    assert write.query is not None
+    scope = build_scope(write.query)
+    if scope is None:
+        return
+    tracer = ScopeTracer(registry)
+    outputs = tracer.outputs(scope)
+    targets = _target_columns(write, [o.name for o in outputs], registry, at, state)
+    for index, target in enumerate(targets):
+        for table, column, flow, subtype in sorted(tracer.trace_output(scope, index), key=_hit_key):
+            state.edges.append(ColumnEdge(table, column, write.target, STAR if column == STAR and outputs[index].unresolved_star else target, flow, subtype, at))
+    for table, column, subtype in sorted(table_level_hits(tracer, scope), key=_hit_key):
+        state.edges.append(ColumnEdge(table, column, write.target, None, Flow.INDIRECT, subtype, at))
+    if any(o.unresolved_star for o in outputs):
+        state.diagnostics.append(Diagnostic(at, "cannot expand '*': columns of its table are unknown (add its DDL or --schema); recorded as an unresolved '*' edge", Severity.WARNING))
+    if write.positional and write.columns is None and registry.columns(write.target) is None:
+        registry.define(write.target, [(name, None) for name in targets if name != STAR])
+    if write.defines is not None and write.target:
+        known = [(name, None) for name in targets if name != STAR]
+        if not any(o.unresolved_star for o in outputs):
+            registry.define(write.target, known)
+        state.tables.append(TableFact(write.target, write.defines, tuple(known), at))
+
+
+def _target_columns(write: Write, names: list[str], registry: SchemaRegistry, at: Location, state: _FileState) -> list[str]:
+    """Output i of the query lands in target column i: explicit list, else the target's schema."""
+    declared = write.columns
+    if declared is None and write.positional:
+        declared = registry.column_names(write.target)
+        if declared is None:
+            state.diagnostics.append(Diagnostic(at, f"columns of '{write.target}' are unknown: mapped by output name (add its DDL or --schema)", Severity.WARNING))
+    if declared is None:
+        return names
+    if len(declared) != len(names) and STAR not in names:
+        state.diagnostics.append(Diagnostic(at, f"'{write.target}' has {len(declared)} columns but the query gives {len(names)}"))
+    return [declared[i] if i < len(declared) else names[i] for i in range(len(names))]
+
+
+def _alter(statement: exp.Alter, at: Location, registry: SchemaRegistry, state: _FileState) -> None:
+    table = table_name(statement.this)
+    for action in statement.args.get("actions") or ():
+        if isinstance(action, exp.RenameColumn):
+            old, new = action.this.name, action.args["to"].name
+            registry.rename_column(table, old, new)
+            state.changes.append(SchemaChange(table, "rename_column", old, new, at))
+        elif isinstance(action, exp.Drop) and str(action.args.get("kind") or "").upper() == "COLUMN":
+            for column in action.args.get("tables") or ():
+                registry.drop_column(table, column.name)
+                state.changes.append(SchemaChange(table, "drop_column", column.name, None, at))
+        elif isinstance(action, exp.AlterColumn) and action.args.get("dtype") is not None:
+            state.changes.append(SchemaChange(table, "alter_type", action.name, action.args["dtype"].sql(), at))
+
+
+def _normalise(statement: exp.Expression, dia: Dialect) -> None:
+    """Fold unquoted identifiers to lower case unless the dialect is case-sensitive.
+
+    Snowflake folds to upper case internally, but users write and read lower case, and one table
+    must get one name whichever dialect a file was scanned with.
+    """
+    if dia.normalization_strategy is NormalizationStrategy.CASE_SENSITIVE:
+        return
+    for identifier in statement.find_all(exp.Identifier):
+        if not identifier.quoted:
+            identifier.set("this", identifier.this.lower())
+
+
+def _name_bare_selects(state: _FileState) -> None:
+    """A bare SELECT's output is named after the file: `q01`, or `report#1`, `report#2`, ..."""
+    stem = "<stdin>" if state.path in ("-", "<stdin>") else PurePath(state.path).stem
+    starts = state.bare_selects
+    for number, start in enumerate(starts, start=1):
+        end = next((s for s in starts if s > start), len(state.edges))
+        name = stem if len(starts) == 1 else f"{stem}#{number}"
+        for i in range(start, end):
+            if state.edges[i].target_table == "":
+                edge = state.edges[i]
+                state.edges[i] = ColumnEdge(edge.source_table, edge.source_column, name, edge.target_column, edge.flow, edge.subtype, edge.at)
+
+
+def _hit_key(hit: tuple[object, ...]) -> tuple[str, ...]:
+    return tuple("" if part is None else str(part) for part in hit)
+
+
+def _first_line(text: str) -> str:
+    return text.strip().splitlines()[0] if text.strip() else "syntax error"
+
+
+def _token_error_line(message: str) -> int:
+    match = re.search(r"[Ll]ine (\d+)", message)
+    return int(match.group(1)) if match else 0

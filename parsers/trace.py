@@ -1,0 +1,368 @@
+"""Column tracing over sqlglot scopes: which base-table columns feed each output column, and how.
+
+One `ScopeTracer` serves one statement: scopes are built once, and each (scope, output) pair is traced
+once and memoised, so every output column of a statement costs one walk of its own expression.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlglot import exp
+from sqlglot.optimizer.scope import Scope
+
+from lineage.model import Flow, Subtype
+from parsers.schema import SchemaRegistry
+
+# (source table or None when the SQL does not say, source column, flow, subtype)
+Hit = tuple[str | None, str, Flow, Subtype]
+Context = tuple[Flow, Subtype]
+
+_RANK = {Subtype.IDENTITY: 0, Subtype.TRANSFORMATION: 1, Subtype.AGGREGATION: 2}
+STAR = "*"
+
+
+@dataclass(frozen=True, slots=True)
+class Output:
+    """One output column of a scope: a projection, or a column expanded from a star."""
+
+    name: str
+    expression: exp.Expression | None = None  # the projection, when written out
+    source: str | None = None  # the source a star expanded from (column `name` of it)
+    unresolved_star: bool = False  # `*` over a source whose columns we do not know
+
+
+def table_name(table: exp.Table) -> str:
+    return ".".join(part.name for part in table.parts)
+
+
+def combine(local: Context, hit: Hit) -> Hit:
+    """How a value that reached a column via `hit` reaches the current output via `local`."""
+    table, column, flow, subtype = hit
+    if local[0] is Flow.INDIRECT:
+        return (table, column, Flow.INDIRECT, local[1])
+    if flow is Flow.INDIRECT:
+        return hit
+    return (table, column, Flow.DIRECT, max(local[1], subtype, key=_RANK.__getitem__))
+
+
+class ScopeTracer:
+    """Traces output columns of the scopes of one statement back to base-table columns."""
+
+    def __init__(self, registry: SchemaRegistry) -> None:
+        self.registry = registry
+        self._outputs: dict[int, list[Output]] = {}
+        self._traced: dict[tuple[int, int], frozenset[Hit]] = {}
+        self._active: set[tuple[int, int]] = set()
+        self._subquery_scope: dict[int, Scope] = {}
+
+    # -- outputs -------------------------------------------------------------------------------
+    def outputs(self, scope: Scope) -> list[Output]:
+        key = id(scope)
+        if key not in self._outputs:
+            self._outputs[key] = self._compute_outputs(scope)
+        return self._outputs[key]
+
+    def _compute_outputs(self, scope: Scope) -> list[Output]:
+        node = scope.expression
+        if isinstance(node, exp.SetOperation):
+            # SQL names set-operation outputs after the first branch only; others match by position
+            return self.outputs(scope.set_operation_scopes[0]) if scope.set_operation_scopes else []
+        if not isinstance(node, exp.Select):
+            alias = node.args.get("alias")
+            columns = alias.columns if isinstance(alias, exp.TableAlias) else []
+            if not columns and isinstance(node, exp.Unnest) and alias is None:
+                return [Output("unnest")]
+            return [Output(c.name) for c in columns]
+        outputs: list[Output] = []
+        for projection in node.expressions:
+            if isinstance(projection, exp.Star):
+                for source in scope.selected_sources:
+                    outputs.extend(self._expand(scope, source, projection))
+            elif isinstance(projection, exp.Column) and isinstance(projection.this, exp.Star):
+                outputs.extend(self._expand(scope, projection.table, projection.this))
+            else:
+                outputs.append(Output(projection.alias_or_name, expression=projection))
+        return outputs
+
+    def _expand(self, scope: Scope, source: str, star: exp.Star) -> list[Output]:
+        names = self.source_columns(scope, source)
+        if names is None:
+            return [Output(STAR, source=source, unresolved_star=True)]
+        excluded = {e.name for e in star.args.get("except") or ()}
+        return [Output(name, source=source) for name in names if name not in excluded]
+
+    def source_columns(self, scope: Scope, source: str) -> list[str] | None:
+        """Column names of one source of `scope`, or None when they are not known."""
+        node = scope.sources.get(source)
+        if isinstance(node, exp.Table):
+            return self.registry.column_names(table_name(node))
+        if isinstance(node, Scope):
+            outs = self.outputs(node)
+            if any(o.unresolved_star for o in outs):
+                return None
+            return [o.name for o in outs]
+        return None
+
+    # -- tracing -------------------------------------------------------------------------------
+    def trace_output(self, scope: Scope, index: int) -> frozenset[Hit]:
+        key = (id(scope), index)
+        if key in self._traced:
+            return self._traced[key]
+        if key in self._active:  # a recursive CTE reading itself adds no new sources
+            return frozenset()
+        self._active.add(key)
+        try:
+            hits = frozenset(self._trace_output(scope, index))
+        finally:
+            self._active.discard(key)
+        self._traced[key] = hits
+        return hits
+
+    def _trace_output(self, scope: Scope, index: int) -> set[Hit]:
+        node = scope.expression
+        if isinstance(node, exp.SetOperation):
+            hits: set[Hit] = set()
+            for branch in scope.set_operation_scopes:
+                if index < len(self.outputs(branch)):
+                    hits |= self.trace_output(branch, index)
+            return hits
+        if not isinstance(node, exp.Select):  # UNNEST / LATERAL / table function
+            outer = scope.parent or scope
+            return {
+                combine((Flow.DIRECT, Subtype.TRANSFORMATION), hit)
+                for column in node.find_all(exp.Column)
+                for hit in self.resolve_column(outer, column)
+            }
+        out = self.outputs(scope)[index]
+        if out.expression is not None:
+            return self.trace_expression(scope, out.expression)
+        assert out.source is not None
+        if out.unresolved_star:
+            return self._trace_star(scope, out.source)
+        return self.resolve_source(scope, out.source, out.name)
+
+    def _trace_star(self, scope: Scope, source: str) -> set[Hit]:
+        node = scope.sources.get(source)
+        if isinstance(node, exp.Table):
+            return {(table_name(node), STAR, Flow.DIRECT, Subtype.IDENTITY)}
+        if isinstance(node, Scope):
+            outs = self.outputs(node)
+            return {h for i, o in enumerate(outs) if o.unresolved_star for h in self.trace_output(node, i)}
+        return {(None, STAR, Flow.DIRECT, Subtype.IDENTITY)}
+
+    def trace_by_name(self, scope: Scope, name: str) -> set[Hit]:
+        outs = self.outputs(scope)
+        for index, out in enumerate(outs):
+            if out.name == name and not out.unresolved_star:
+                return set(self.trace_output(scope, index))
+        stars = [o for o in outs if o.unresolved_star]
+        if len(stars) == 1 and stars[0].source is not None:
+            # `SELECT *` over an unknown table still passes a named column through unchanged
+            return self.resolve_source(scope, stars[0].source, name)
+        return {(None, name, Flow.DIRECT, Subtype.IDENTITY)}
+
+    def resolve_source(self, scope: Scope, source: str, column: str) -> set[Hit]:
+        node = scope.sources.get(source)
+        if isinstance(node, exp.Table):
+            return {(table_name(node), column, Flow.DIRECT, Subtype.IDENTITY)}
+        if isinstance(node, Scope):
+            return self.trace_by_name(node, column)
+        return {(None, column, Flow.DIRECT, Subtype.IDENTITY)}
+
+    def resolve_column(self, scope: Scope, column: exp.Column) -> set[Hit]:
+        name, qualifier = column.name, column.table
+        current: Scope | None = scope
+        while current is not None:  # correlated references climb to outer scopes
+            if qualifier:
+                if qualifier in current.sources:
+                    return self.resolve_source(current, qualifier, name)
+            else:
+                found = self._unqualified(current, column)
+                if found is not None:
+                    return found
+            current = current.parent
+        return {(qualifier or None, name, Flow.DIRECT, Subtype.IDENTITY)}
+
+    def _unqualified(self, scope: Scope, column: exp.Column) -> set[Hit] | None:
+        name = column.name
+        known, unknown = [], []
+        for source in scope.selected_sources:
+            names = self.source_columns(scope, source)
+            if names is None:
+                unknown.append(source)
+            elif name in names:
+                known.append(source)
+        if len(known) == 1:
+            return self.resolve_source(scope, known[0], name)
+        if len(known) > 1:
+            return {(None, name, Flow.DIRECT, Subtype.IDENTITY)}  # ambiguous: never guess
+        alias = self._projection_alias(scope, column)
+        if alias is not None:
+            return alias
+        if len(unknown) == 1:
+            # valid SQL: a column no known source has must come from the one unknown source
+            return self.resolve_source(scope, unknown[0], name)
+        if unknown:
+            return {(None, name, Flow.DIRECT, Subtype.IDENTITY)}
+        return None
+
+    def _projection_alias(self, scope: Scope, column: exp.Column) -> set[Hit] | None:
+        """ORDER BY / GROUP BY / later projections may name an earlier projection's alias."""
+        select = scope.expression
+        if not isinstance(select, exp.Select):
+            return None
+        for projection in select.expressions:
+            if isinstance(projection, exp.Alias) and projection.alias == column.name:
+                if column.find_ancestor(exp.Alias) is projection:
+                    return None
+                return self.trace_expression(scope, projection)
+        return None
+
+    def trace_expression(self, scope: Scope, expression: exp.Expression) -> set[Hit]:
+        top = expression.unalias() if isinstance(expression, exp.Alias) else expression
+        start = (Flow.DIRECT, Subtype.IDENTITY if isinstance(top, exp.Column) else Subtype.TRANSFORMATION)
+        hits: set[Hit] = set()
+        _ExpressionWalk(self, scope, hits).visit(top, start)
+        return hits
+
+    def subquery_scope(self, scope: Scope, node: exp.Expression) -> Scope | None:
+        if not self._subquery_scope or id(node) not in self._subquery_scope:
+            for child in scope.subquery_scopes:
+                self._subquery_scope[id(child.expression)] = child
+        return self._subquery_scope.get(id(node))
+
+
+class _ExpressionWalk:
+    """Visits one expression, tracking how each column inside it reaches the expression's value."""
+
+    def __init__(self, tracer: ScopeTracer, scope: Scope, hits: set[Hit]) -> None:
+        self.tracer, self.scope, self.hits = tracer, scope, hits
+
+    def visit(self, node: exp.Expression, ctx: Context) -> None:
+        if isinstance(node, exp.Column):
+            if not isinstance(node.this, exp.Star):
+                self.hits.update(combine(ctx, h) for h in self.tracer.resolve_column(self.scope, node))
+        elif isinstance(node, (exp.Select, exp.SetOperation)):
+            self._subquery(node, ctx)
+        elif isinstance(node, exp.Window):
+            self.visit(node.this, ctx)
+            window = (Flow.INDIRECT, Subtype.WINDOW)
+            for key in ("partition_by", "order"):
+                for child in _children(node.args.get(key)):
+                    self.visit(child, window)
+        elif isinstance(node, exp.Case):
+            self._branches(node, node.args.get("ifs") or [], node.args.get("default"), ctx)
+        elif isinstance(node, exp.If):
+            self.visit(node.this, (Flow.INDIRECT, Subtype.CONDITIONAL))
+            for key in ("true", "false"):
+                for child in _children(node.args.get(key)):
+                    self.visit(child, _upgrade(ctx, Subtype.TRANSFORMATION))
+        else:
+            inner = _upgrade(ctx, Subtype.AGGREGATION if isinstance(node, exp.AggFunc) else Subtype.TRANSFORMATION)
+            for child in node.iter_expressions():
+                self.visit(child, inner)
+
+    def _branches(self, case: exp.Case, ifs: list[exp.If], default: exp.Expression | None, ctx: Context) -> None:
+        value_ctx = _upgrade(ctx, Subtype.TRANSFORMATION)
+        if case.this is not None:  # CASE x WHEN ...: x decides which branch, like a condition
+            self.visit(case.this, (Flow.INDIRECT, Subtype.CONDITIONAL))
+        for branch in ifs:
+            self.visit(branch.this, (Flow.INDIRECT, Subtype.CONDITIONAL))
+            for child in _children(branch.args.get("true")):
+                self.visit(child, value_ctx)
+        for child in _children(default):
+            self.visit(child, value_ctx)
+
+    def _subquery(self, node: exp.Expression, ctx: Context) -> None:
+        scope = self.tracer.subquery_scope(self.scope, node)
+        if scope is None:
+            return
+        for index in range(len(self.tracer.outputs(scope))):
+            self.hits.update(combine(ctx, h) for h in self.tracer.trace_output(scope, index))
+
+
+def _upgrade(ctx: Context, subtype: Subtype) -> Context:
+    if ctx[0] is Flow.INDIRECT:
+        return ctx
+    return (Flow.DIRECT, max(ctx[1], subtype, key=_RANK.__getitem__))
+
+
+def _children(value: object) -> list[exp.Expression]:
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return [v for v in value if isinstance(v, exp.Expression)]
+    return [value] if isinstance(value, exp.Expression) else []
+
+
+# Clauses whose columns shape which rows reach the target, not any one column's value.
+_ROW_CLAUSES: tuple[tuple[str, Subtype], ...] = (
+    ("where", Subtype.FILTER),
+    ("having", Subtype.FILTER),
+    ("qualify", Subtype.FILTER),
+    ("group", Subtype.GROUP_BY),
+)
+
+
+def table_level_hits(tracer: ScopeTracer, root: Scope) -> set[tuple[str | None, str, Subtype]]:
+    """Columns used as join keys, filters, grouping or sort keys anywhere in the statement."""
+    found: set[tuple[str | None, str, Subtype]] = set()
+    for scope in root.traverse():
+        select = scope.expression
+        if not isinstance(select, exp.Select):
+            continue
+        clauses = [(select.args.get(key), subtype) for key, subtype in _ROW_CLAUSES]
+        if scope is root or select.args.get("limit") is not None or select.args.get("fetch") is not None:
+            # ORDER BY only shapes rows at the top, or where a LIMIT picks rows by it
+            clauses.append((select.args.get("order"), Subtype.SORT))
+        for join in select.args.get("joins") or ():
+            clauses.append((join.args.get("on"), Subtype.JOIN))
+            found |= _using_hits(tracer, scope, join)
+        for clause, subtype in clauses:
+            if clause is not None:
+                found |= _clause_hits(tracer, scope, clause, subtype)
+    return found
+
+
+def _clause_hits(tracer: ScopeTracer, scope: Scope, clause: exp.Expression, subtype: Subtype) -> set[tuple[str | None, str, Subtype]]:
+    hits: set[Hit] = set()
+    stack = [clause]
+    while stack:
+        node = stack.pop()
+        ordinal = _ordinal(node, clause)
+        if ordinal is not None:  # GROUP BY 1 / ORDER BY 2 name a projection by position
+            if 0 <= ordinal < len(tracer.outputs(scope)):
+                hits |= tracer.trace_output(scope, ordinal)
+        elif isinstance(node, exp.Column):
+            if not isinstance(node.this, exp.Star):
+                hits |= tracer.resolve_column(scope, node)
+        elif isinstance(node, (exp.Select, exp.SetOperation)):
+            inner = tracer.subquery_scope(scope, node)
+            if inner is not None:  # `x IN (SELECT y ...)`: y decides rows as much as x does
+                for index in range(len(tracer.outputs(inner))):
+                    hits |= tracer.trace_output(inner, index)
+        else:
+            stack.extend(node.iter_expressions())
+    return {(table, column, subtype) for table, column, _, _ in hits}
+
+
+def _ordinal(node: exp.Expression, clause: exp.Expression) -> int | None:
+    if not isinstance(clause, (exp.Group, exp.Order)) or not isinstance(node, exp.Literal) or node.is_string:
+        return None
+    parent = node.parent
+    if parent is clause or (isinstance(parent, exp.Ordered) and parent.parent is clause):
+        return int(node.this) - 1 if node.this.isdigit() else None
+    return None
+
+
+def _using_hits(tracer: ScopeTracer, scope: Scope, join: exp.Join) -> set[tuple[str | None, str, Subtype]]:
+    found: set[tuple[str | None, str, Subtype]] = set()
+    for identifier in join.args.get("using") or ():
+        name = identifier.name
+        holders = [s for s in scope.selected_sources if name in (tracer.source_columns(scope, s) or ())]
+        if not holders:  # columns unknown: USING names a column both sides have
+            holders = [s for s in scope.selected_sources][:1] + [join.alias_or_name]
+        for source in dict.fromkeys(holders):
+            found |= {(t, c, Subtype.JOIN) for t, c, _, _ in tracer.resolve_source(scope, source, name)}
+    return found

@@ -1,0 +1,30 @@
+"""Shared fixtures: golden-file updating, the corpora beside the repo, and the sample warehouse."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPORA = ROOT.parent / "shared" / "corpora"
+SAMPLE = ROOT / "sample_sql"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", help="Rewrite golden files from current output.")
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
+def check_golden(path: Path, actual: str, update: bool) -> None:
+    """Compare with a golden file; `pytest --update-golden` rewrites it (read the diff!)."""
+    if update or not path.exists():
+        if not update:
+            pytest.fail(f"missing golden file {path}; run pytest --update-golden and review it")
+        path.write_text(actual, encoding="utf-8")
+        return
+    assert actual == path.read_text(encoding="utf-8"), f"output differs from {path}"
