@@ -30,7 +30,8 @@ from parsers.trace import STAR, ScopeTracer, table_level_hits, table_name
 from parsers.writes import Write, write_of
 
 # Statements that say nothing about lineage; counted, never reported as unsupported.
-_SILENT = (exp.Use, exp.Command, exp.Set, exp.Transaction, exp.Commit, exp.Rollback, exp.Delete, exp.Grant)
+# INSERT ... VALUES writes constants: no column feeds another.
+_SILENT = (exp.Use, exp.Command, exp.Set, exp.Transaction, exp.Commit, exp.Rollback, exp.Delete, exp.Grant, exp.Insert)
 
 
 def get_dialect(name: str | None) -> Dialect:
@@ -67,7 +68,7 @@ def extract_sql(text: str, path: str, dialect: str | None = None, registry: Sche
         except ParseError as err:
             detail = err.errors[0] if err.errors else {}
             where = Location(path, int(detail.get("line") or line), index)
-            state.diagnostics.append(Diagnostic(where, f"cannot parse statement: {_first_line(detail.get('description') or str(err))}"))
+            state.diagnostics.append(Diagnostic(where, f"cannot parse statement: {_describe(detail.get('description') or str(err))}"))
             continue
         if statement is not None:
             _statement(statement, at, dia, registry, state)
@@ -212,6 +213,14 @@ def _name_bare_selects(state: _FileState) -> None:
 
 def _hit_key(hit: tuple[object, ...]) -> tuple[str, ...]:
     return tuple("" if part is None else str(part) for part in hit)
+
+
+_TOKEN = re.compile(r"<Token token_type: [^,]*, text: (.*?), line: .*?>")
+
+
+def _describe(message: str) -> str:
+    """sqlglot's parse errors, without its token reprs: `got <Token ... text: WHERE ...>` -> `got 'WHERE'`."""
+    return _TOKEN.sub(lambda m: repr(m.group(1)), _first_line(message))
 
 
 def _first_line(text: str) -> str:

@@ -18,6 +18,7 @@ from parsers.schema import SchemaRegistry
 Hit = tuple[str | None, str, Flow, Subtype]
 Context = tuple[Flow, Subtype]
 
+_NAVIGATION = (exp.Lag, exp.Lead, exp.FirstValue, exp.LastValue, exp.NthValue)
 _RANK = {Subtype.IDENTITY: 0, Subtype.TRANSFORMATION: 1, Subtype.AGGREGATION: 2}
 STAR = "*"
 
@@ -123,7 +124,9 @@ class ScopeTracer:
         node = scope.expression
         if isinstance(node, exp.SetOperation):
             hits: set[Hit] = set()
-            for branch in scope.set_operation_scopes:
+            # INTERSECT and EXCEPT output the left branch's values; the right one only filters rows
+            branches = scope.set_operation_scopes[:1] if isinstance(node, (exp.Intersect, exp.Except)) else scope.set_operation_scopes
+            for branch in branches:
                 if index < len(self.outputs(branch)):
                     hits |= self.trace_output(branch, index)
             return hits
@@ -195,6 +198,9 @@ class ScopeTracer:
                 known.append(source)
         if len(known) == 1:
             return self.resolve_source(scope, known[0], name)
+        if len(known) > 1 and name in self.join_keys(scope):
+            # USING / NATURAL keys: the unqualified column is the merged key of every side
+            return {hit for source in known for hit in self.resolve_source(scope, source, name)}
         if len(known) > 1:
             return {(None, name, Flow.DIRECT, Subtype.IDENTITY)}  # ambiguous: never guess
         alias = self._projection_alias(scope, column)
@@ -206,6 +212,22 @@ class ScopeTracer:
         if unknown:
             return {(None, name, Flow.DIRECT, Subtype.IDENTITY)}
         return None
+
+    def join_keys(self, scope: Scope) -> set[str]:
+        """Columns joined by USING (...) or NATURAL JOIN in this scope."""
+        select = scope.expression
+        keys: set[str] = set()
+        if not isinstance(select, exp.Select):
+            return keys
+        seen: list[str] = [select.args["from_"].alias_or_name] if select.args.get("from_") else []
+        for join in select.args.get("joins") or ():
+            keys.update(i.name for i in join.args.get("using") or ())
+            if join.args.get("method") and str(join.args["method"]).upper() == "NATURAL":
+                right = set(self.source_columns(scope, join.alias_or_name) or ())
+                left = {c for source in seen for c in self.source_columns(scope, source) or ()}
+                keys |= left & right
+            seen.append(join.alias_or_name)
+        return keys
 
     def _projection_alias(self, scope: Scope, column: exp.Column) -> set[Hit] | None:
         """ORDER BY / GROUP BY / later projections may name an earlier projection's alias."""
@@ -246,7 +268,11 @@ class _ExpressionWalk:
         elif isinstance(node, (exp.Select, exp.SetOperation)):
             self._subquery(node, ctx)
         elif isinstance(node, exp.Window):
-            self.visit(node.this, ctx)
+            if isinstance(node.this, _NAVIGATION):  # LAG(x) picks one row's x: not an aggregate
+                for child in node.this.iter_expressions():
+                    self.visit(child, _upgrade(ctx, Subtype.TRANSFORMATION))
+            else:
+                self.visit(node.this, ctx)
             window = (Flow.INDIRECT, Subtype.WINDOW)
             for key in ("partition_by", "order"):
                 for child in _children(node.args.get(key)):
@@ -307,7 +333,7 @@ _ROW_CLAUSES: tuple[tuple[str, Subtype], ...] = (
 
 def table_level_hits(tracer: ScopeTracer, root: Scope) -> set[tuple[str | None, str, Subtype]]:
     """Columns used as join keys, filters, grouping or sort keys anywhere in the statement."""
-    found: set[tuple[str | None, str, Subtype]] = set()
+    found = set_operation_filters(tracer, root)
     for scope in root.traverse():
         select = scope.expression
         if not isinstance(select, exp.Select):
@@ -318,7 +344,7 @@ def table_level_hits(tracer: ScopeTracer, root: Scope) -> set[tuple[str | None, 
             clauses.append((select.args.get("order"), Subtype.SORT))
         for join in select.args.get("joins") or ():
             clauses.append((join.args.get("on"), Subtype.JOIN))
-            found |= _using_hits(tracer, scope, join)
+        found |= _key_hits(tracer, scope)
         for clause, subtype in clauses:
             if clause is not None:
                 found |= _clause_hits(tracer, scope, clause, subtype)
@@ -356,13 +382,24 @@ def _ordinal(node: exp.Expression, clause: exp.Expression) -> int | None:
     return None
 
 
-def _using_hits(tracer: ScopeTracer, scope: Scope, join: exp.Join) -> set[tuple[str | None, str, Subtype]]:
+def _key_hits(tracer: ScopeTracer, scope: Scope) -> set[tuple[str | None, str, Subtype]]:
+    """USING / NATURAL join keys: the key column of every side that has it."""
     found: set[tuple[str | None, str, Subtype]] = set()
-    for identifier in join.args.get("using") or ():
-        name = identifier.name
+    for name in sorted(tracer.join_keys(scope)):
         holders = [s for s in scope.selected_sources if name in (tracer.source_columns(scope, s) or ())]
-        if not holders:  # columns unknown: USING names a column both sides have
-            holders = [s for s in scope.selected_sources][:1] + [join.alias_or_name]
-        for source in dict.fromkeys(holders):
+        if not holders:  # columns unknown: USING names a column every side has
+            holders = list(scope.selected_sources)
+        for source in holders:
             found |= {(t, c, Subtype.JOIN) for t, c, _, _ in tracer.resolve_source(scope, source, name)}
+    return found
+
+
+def set_operation_filters(tracer: ScopeTracer, root: Scope) -> set[tuple[str | None, str, Subtype]]:
+    """The right branch of INTERSECT / EXCEPT decides which rows remain: a filter."""
+    found: set[tuple[str | None, str, Subtype]] = set()
+    for scope in root.traverse():
+        if isinstance(scope.expression, (exp.Intersect, exp.Except)) and len(scope.set_operation_scopes) > 1:
+            right = scope.set_operation_scopes[1]
+            for index in range(len(tracer.outputs(right))):
+                found |= {(t, c, Subtype.FILTER) for t, c, _, _ in tracer.trace_output(right, index)}
     return found

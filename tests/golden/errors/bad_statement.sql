@@ -1,0 +1,3 @@
+SELECT order_id FROM app.orders;
+SELECT FROM WHERE (;
+SELECT order_value FROM app.orders;

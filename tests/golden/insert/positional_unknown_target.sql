@@ -1,0 +1,1 @@
+INSERT INTO mart.order_facts SELECT order_id, order_value FROM app.orders;

@@ -1,0 +1,2 @@
+-- dialect: snowflake
+CREATE TABLE MART.DAILY AS SELECT ORDER_ID, "MixedCase" FROM APP.ORDERS;
