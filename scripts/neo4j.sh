@@ -26,8 +26,12 @@
 #   NEO4J_STOP_TIMEOUT   seconds to wait for a clean stop      (default 60)
 #   JAVA_HOME            which Java 17+ to use                 (default: java on PATH)
 #
-# Requires: bash, java 17+, mvn (first run only), python3, flock, coreutils.
+# Requires: bash, java 17+, mvn (first run only), python3, util-linux (flock,
+# setsid), coreutils.
 set -euo pipefail
+# No job control even if someone runs us with it on: background children must
+# stay in our process group for the setsid/pid logic in cmd_start to hold.
+set +m
 
 # --- settings ---------------------------------------------------------------
 
@@ -70,8 +74,8 @@ die() { log "error: $*"; exit 1; }
 
 need() { command -v "$1" >/dev/null 2>&1 || die "'$1' is required but not found on PATH"; }
 
-# Serialise start/stop/status of this checkout's server, so two concurrent
-# `start`s (e.g. parallel test jobs) cannot launch two JVMs on one data dir.
+# Serialise start/stop of this checkout's server, so two concurrent `start`s
+# (e.g. parallel test jobs) cannot launch two JVMs on one data dir.
 take_lock() {
     mkdir -p "$STATE_DIR"
     exec 9>"$LOCK_FILE"
@@ -97,7 +101,9 @@ alive() {
     [[ -n "$state" && "$state" != Z ]]
 }
 
-read_pid() { [[ -s "$PID_FILE" ]] && tr -dc '0-9' <"$PID_FILE" || true; }
+read_pid() {
+    if [[ -s "$PID_FILE" ]]; then tr -dc '0-9' <"$PID_FILE"; fi
+}
 
 # A real Bolt handshake rather than a bare TCP connect: proves a Bolt server
 # (not just any listener) owns the port. Proposes Bolt 5.0-5.4 and 4.4; any
@@ -161,8 +167,8 @@ check_java() {
 # Resolve the server's jars from Maven Central once per version and cache them.
 # org.neo4j:neo4j is the Community "bundle": it carries CommunityEntryPoint and
 # pulls in neo4j-server, neo4j-bolt, Cypher, the kernel, neo4j-command-line
-# (AdminTool) and neo4j-security (set-initial-password) transitively. Its
-# runtime closure is exactly the lib/ directory of a Community distribution.
+# (AdminTool) and neo4j-security (set-initial-password) transitively; its
+# runtime closure is in effect the lib/ directory of the Community tarball.
 ensure_jars() {
     if [[ -f "$LIB_DIR/.complete" ]]; then
         return 0
@@ -206,7 +212,7 @@ EOF
     touch "$tmp/.complete"
     rm -rf "$LIB_DIR"
     mv "$tmp" "$LIB_DIR"
-    log "cached $(ls "$LIB_DIR" | wc -l) jars in $LIB_DIR"
+    log "cached $(find "$LIB_DIR" -name '*.jar' | wc -l) jars in $LIB_DIR"
 }
 
 # Generate the random password once per home dir and register it as the

@@ -1,0 +1,42 @@
+# One entry point per job; every target installs what it needs, so a fresh clone works.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: install demo test test-fast neo4j-start neo4j-stop bench bench-quick clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[fast,test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# The main job on the sample warehouse: scan it into the embedded store and ask what a rename breaks.
+demo: install
+	$(BIN)/lineage scan sample_sql --store .lineage
+	$(BIN)/lineage impact orders.order_value --rename order_total_usd --store .lineage
+
+# The whole suite, with a real Neo4j started (and stopped) around it.
+test: install
+	bash scripts/run-tests.sh
+
+test-fast: install
+	$(BIN)/python -m pytest
+
+neo4j-start:
+	bash scripts/neo4j.sh start
+
+neo4j-stop:
+	bash scripts/neo4j.sh stop
+
+bench: install
+	$(BIN)/python -m bench.run
+
+bench-quick: install
+	$(BIN)/python -m bench.run --quick
+
+clean:
+	rm -rf $(VENV) .lineage .pytest_cache
