@@ -15,8 +15,10 @@ import json
 import subprocess
 import sys
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 # Nothing at module level may import sqlglot, even indirectly: see `measure`.
 MODES = ("compiled", "pure")
@@ -57,18 +59,18 @@ def measure(repeat: int) -> dict[str, object]:
     corpora: dict[str, object] = {}
     for corpus in load_corpora():
         warm_up(corpus, parse_floor, run_ours)
-        parse_s, _ = best_of(lambda: parse_floor(corpus), repeat)
-        ours_s, facts = best_of(lambda: run_ours(corpus), repeat)
+        parse_s, _ = best_of(partial(parse_floor, corpus), repeat)
+        ours_s, facts = best_of(partial(run_ours, corpus), repeat)
         corpora[corpus.name] = {"statements": corpus.statements, "parse_s": parse_s, "ours_s": ours_s, "ours_direct_edges": len(our_edges(facts).direct)}
     modules = extension_modules()
     return {"compiled": modules > 0, "sqlglot_extension_modules": modules, "scope_module": Path(sqlglot.optimizer.scope.__file__ or "").name, "corpora": corpora}
 
 
-def run_in_subprocess(mode: str, repeat: int) -> dict[str, object]:
+def run_in_subprocess(mode: str, repeat: int) -> dict[str, Any]:
     """Measure in a fresh interpreter, so neither build's modules are already imported."""
     command = [sys.executable, "-m", "bench.compiled", "--mode", mode, "--repeat", str(repeat)]
     done = subprocess.run(command, capture_output=True, text=True, check=True, cwd=Path(__file__).resolve().parents[1])
-    result: dict[str, object] = json.loads(done.stdout)
+    result: dict[str, Any] = json.loads(done.stdout)
     return result
 
 

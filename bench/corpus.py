@@ -27,7 +27,7 @@ class Corpus:
 
     name: str
     queries: tuple[Query, ...]
-    schema: dict[str, dict[str, str]]  # as `sqlglot.lineage.lineage(schema=...)` takes it
+    schema: dict[str, object]  # `{table: {column: type}}`, as `sqlglot.lineage.lineage(schema=...)` takes it
     registry: SchemaRegistry  # the same schema as our extractor takes it; copy before use
 
     @property

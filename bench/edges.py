@@ -78,16 +78,20 @@ class Missing:
     ours_instead: str  # e.g. "indirect window", "direct into output ''", "direct from ?.c_count"
 
     def to_record(self) -> dict[str, str]:
-        table, column, query, output = self.edge
-        return {"source": f"{table}.{column}", "query": query, "output_column": output, "ours_instead": self.ours_instead}
+        return {**edge_record(self.edge), "ours_instead": self.ours_instead}
+
+
+def edge_record(edge: EdgeKey) -> dict[str, str]:
+    table, column, query, output = edge
+    return {"source": f"{table}.{column}", "query": query, "output_column": output}
 
 
 @dataclass(frozen=True, slots=True)
 class Comparison:
     ours: int
     naive: int
-    missing: dict[str, list[Missing]]  # reason -> naive edges not among our direct edges
-    ours_only: int
+    missing: Mapping[str, tuple[Missing, ...]]  # reason -> naive edges not among our direct edges
+    ours_only: tuple[EdgeKey, ...]  # our direct edges that no naive tree has
 
     def missing_count(self) -> int:
         return sum(len(edges) for edges in self.missing.values())
@@ -99,7 +103,8 @@ class Comparison:
             "naive_missing_from_ours": self.missing_count(),
             "naive_missing_by_reason": {reason: len(found) for reason, found in self.missing.items()},
             "naive_missing_examples": {reason: [m.to_record() for m in found[:MAX_EXAMPLES]] for reason, found in self.missing.items()},
-            "ours_not_in_naive": self.ours_only,
+            "ours_not_in_naive": len(self.ours_only),
+            "ours_not_in_naive_examples": [edge_record(edge) for edge in self.ours_only[:MAX_EXAMPLES]],
         }
 
 
@@ -123,7 +128,8 @@ def compare(ours: OurEdges, naive: frozenset[EdgeKey]) -> Comparison:
         else:
             found = sources.get(edge[2:], [])
             missing[ABSENT].append(Missing(edge, "direct from " + ", ".join(found) if found else "no direct edge into this output"))
-    return Comparison(len(ours.direct), len(naive), missing, len(ours.direct - naive))
+    frozen = {reason: tuple(found) for reason, found in missing.items()}
+    return Comparison(len(ours.direct), len(naive), frozen, tuple(sorted(ours.direct - naive)))
 
 
 def _sources_by_output(edges: frozenset[EdgeKey]) -> dict[tuple[str, str], list[str]]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from typing import TypeVar
 
 import sqlglot
+from sqlglot import exp
 from sqlglot.errors import SqlglotError
 from sqlglot.lineage import Node, lineage
 from sqlglot.optimizer.qualify import qualify
@@ -60,10 +61,13 @@ def output_columns(corpus: Corpus) -> dict[str, tuple[str, ...]]:
 
     Done before timing, so the naive figure does not pay for finding which columns to ask about.
     """
-    return {
-        query.name: tuple(qualify(sqlglot.parse_one(query.text), schema=corpus.schema, validate_qualify_columns=False, identify=False).named_selects)
-        for query in corpus.queries
-    }
+    return {query.name: _output_names(query.text, corpus.schema) for query in corpus.queries}
+
+
+def _output_names(sql: str, schema: dict[str, object]) -> tuple[str, ...]:
+    # The same qualify options `lineage()` itself uses, so the names match what it looks up.
+    qualified = qualify(sqlglot.parse_one(sql), schema=schema, validate_qualify_columns=False, identify=False)
+    return tuple(qualified.named_selects) if isinstance(qualified, exp.Query) else ()
 
 
 @dataclass(frozen=True, slots=True)

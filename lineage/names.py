@@ -49,7 +49,9 @@ def _suggest(store: LineageStore, text: str) -> str | None:
     depth = text.count(".") + 1
     # compare like with like: the last `depth` parts of each known name
     tails = {".".join(n.split(".")[-depth:]): n for n in names}
-    close = difflib.get_close_matches(text, list(tails), n=3, cutoff=0.6)
+    scored = sorted(((difflib.SequenceMatcher(None, text, t).ratio(), t) for t in tails), reverse=True)
+    # only the near-ties of the best guess: a list of loosely similar names helps nobody
+    close = [t for score, t in scored[:3] if score >= 0.75 and score >= scored[0][0] - 0.05]
     if not close:
         return None
     return "did you mean " + " or ".join(f"'{tails[c]}'" for c in close) + "?"
