@@ -92,7 +92,7 @@ def run_naive(corpus: Corpus, columns: dict[str, tuple[str, ...]]) -> Trees:
 
 
 def run_naive_all_columns(corpus: Corpus) -> Trees:
-    """`lineage(None, sql)`: all output columns in one call per query (sqlglot >= 30 shares the work)."""
+    """`lineage(None, sql)`: all output columns in one call per query, sharing one parse and qualify."""
     roots: list[tuple[str, str, Node]] = []
     failures: list[tuple[str, str, str]] = []
     for query in corpus.queries:

@@ -58,7 +58,7 @@ class Catalog:
 
     def table_entry(self, table: str) -> TableEntry | None:
         """Exact entries win over globs; among globs the longest (most specific) pattern wins."""
-        exact = [e for e in self.tables if e.pattern == table or table.endswith("." + e.pattern)]
+        exact = [e for e in self.tables if e.pattern == table or table.endswith("." + e.pattern) or e.pattern.endswith("." + table)]
         if exact:
             return exact[0]
         globs = sorted((e for e in self.tables if fnmatchcase(table, e.pattern)), key=lambda e: -len(e.pattern))

@@ -1,0 +1,100 @@
+"""Impact semantics, tested once: table-level edges reach every column, distances, owners, statements."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import lineage
+from graphs.networkx_store import NetworkxStore
+from lineage.catalog import Catalog, Consumer, Owner, TableEntry
+from lineage.graph import Canonicaliser, build_graph
+from lineage.impact import Change, ChangeKind, analyse_impact
+from lineage.names import resolve_target
+from lineage.model import NodeKind, Tier
+from parsers.schema import SchemaRegistry
+from parsers.sql import extract_sql
+
+SCRIPT = """\
+create table app.orders (id int, value int, status text);
+create table mart.paid as select id, value from app.orders where status = 'paid';
+create table mart.summary as select count(*) as n, max(id) as top_id from mart.paid;
+create table mart.value_only as select value * 2 as doubled from mart.paid;
+"""
+
+
+def _store(tmp_path: Path, catalog: Catalog | None = None) -> NetworkxStore:
+    facts = extract_sql(SCRIPT, "w.sql", None, SchemaRegistry())
+    store = NetworkxStore(tmp_path)
+    with store.transaction():
+        for graph in build_graph([facts], catalog):
+            store.replace_file(graph)
+    return store
+
+
+def _names(items: tuple[lineage.impact.Reached, ...]) -> list[tuple[str, int, str]]:
+    return [(r.node.name, r.distance, r.via) for r in items]
+
+
+def test_a_filter_column_reaches_every_column_of_the_target_table(tmp_path: Path) -> None:
+    store = _store(tmp_path)
+    report = analyse_impact(store, resolve_target(store, "app.orders.status"), Change(ChangeKind.DROP))
+    assert _names(report.columns) == [
+        ("mart.paid.id", 1, "table"),
+        ("mart.paid.value", 1, "table"),
+        ("mart.summary.top_id", 2, "direct/aggregation"),
+        ("mart.value_only.doubled", 2, "direct/transformation"),
+    ]
+    assert _names(report.tables) == [("mart.paid", 1, "indirect/filter"), ("mart.summary", 2, "direct/aggregation"), ("mart.value_only", 2, "direct/transformation")]
+    assert [(s.file, s.line, s.distance, s.breaks) for s in report.statements] == [("w.sql", 2, 1, True), ("w.sql", 3, 2, False), ("w.sql", 4, 2, False)]
+
+
+def test_a_value_column_reaches_only_what_reads_it(tmp_path: Path) -> None:
+    store = _store(tmp_path)
+    report = analyse_impact(store, resolve_target(store, "orders.value"), Change(ChangeKind.RENAME, "amount"))
+    assert _names(report.columns) == [("mart.paid.value", 1, "direct/identity"), ("mart.value_only.doubled", 2, "direct/transformation")]
+    assert report.change.describe() == "rename to amount"
+
+
+def test_a_table_target_means_all_its_columns(tmp_path: Path) -> None:
+    store = _store(tmp_path)
+    report = analyse_impact(store, resolve_target(store, "mart.paid"), Change())
+    assert _names(report.columns) == [("mart.summary.top_id", 1, "direct/aggregation"), ("mart.value_only.doubled", 1, "direct/transformation")]
+
+
+def test_max_depth_counts_feeds_hops_not_table_hops(tmp_path: Path) -> None:
+    store = _store(tmp_path)
+    report = analyse_impact(store, resolve_target(store, "app.orders.status"), Change(), max_depth=1)
+    assert _names(report.columns) == [("mart.paid.id", 1, "table"), ("mart.paid.value", 1, "table")]
+
+
+def test_owners_consumers_and_inherited_ownership(tmp_path: Path) -> None:
+    catalog = Catalog(
+        "lineage.yml",
+        owners=(Owner("core-team", email="core@x"), Owner("bi", github="acme/bi")),
+        tables=(TableEntry("app.orders", "core-team", Tier.CORE), TableEntry("mart.*", "bi", Tier.MART)),
+        consumers=(Consumer("exec", NodeKind.DASHBOARD, "bi", columns=("mart.value_only.doubled",)),),
+    )
+    store = _store(tmp_path, catalog)
+    report = analyse_impact(store, resolve_target(store, "orders.value"), Change(ChangeKind.DROP))
+    assert [(d.node.name, d.distance) for d in report.dashboards] == [("exec", 3)]
+    assert [(o.owner.name, o.owner.attr("github"), o.assets) for o in report.owners] == [("bi", "acme/bi", ("exec", "mart.paid", "mart.value_only"))]
+    assert [(t.node.name, t.node.attr("tier")) for t in report.tables] == [("mart.paid", "mart"), ("mart.value_only", "mart")]
+
+
+def test_cycles_terminate(tmp_path: Path) -> None:
+    facts = extract_sql("insert into t (a) select a + 1 from t; create view v1 as select b from v2; create view v2 as select b from v1;", "c.sql")
+    store = NetworkxStore(tmp_path)
+    for graph in build_graph([facts], None):
+        store.replace_file(graph)
+    assert _names(analyse_impact(store, resolve_target(store, "t.a"), Change()).columns) == []
+    assert _names(analyse_impact(store, resolve_target(store, "v1.b"), Change()).columns) == [("v2.b", 1, "direct/identity")]
+
+
+def test_partial_names_are_made_canonical_across_files() -> None:
+    canon = Canonicaliser(["orders", "app.orders", "x.t", "y.t", "t"])
+    assert [canon(n) for n in ["orders", "app.orders", "t", "x.t"]] == ["app.orders", "app.orders", "t", "x.t"]
+
+
+def test_public_api_is_sorted_and_importable() -> None:
+    assert lineage.__all__ == sorted(lineage.__all__)
+    assert all(hasattr(lineage, name) for name in lineage.__all__)

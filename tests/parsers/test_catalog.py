@@ -1,0 +1,81 @@
+"""Catalog loading: owners, tiers, consumers, and validation errors that point at file:line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from lineage.catalog import Consumer, Owner, TableEntry
+from lineage.errors import ConfigError
+from lineage.model import Location, NodeKind, Tier
+from parsers.catalog import load_catalog
+
+GOOD = """\
+owners:
+  bi-team: {name: BI, email: bi@x.example, slack: "#bi", github: "@acme/bi"}
+  core: {name: Core}
+tables:
+  app.orders: {owner: core, tier: core, deprecated: "2027-01-01"}
+  "mart.*": {owner: bi-team, tier: mart}
+  mart.special: {owner: core, tier: view}
+dashboards:
+  exec: {title: Exec, owner: bi-team, url: "https://bi/x", sql: dash.sql}
+ml_features:
+  f.one: {owner: core, columns: [Mart.Daily.Revenue]}
+"""
+
+
+def _catalog(tmp_path: Path, text: str) -> Path:
+    (tmp_path / "dash.sql").write_text("select 1")
+    path = tmp_path / "lineage.yml"
+    path.write_text(text)
+    return path
+
+
+def test_a_valid_catalog_loads_exactly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    catalog = load_catalog(Path("lineage.yml") if _catalog(tmp_path, GOOD) else Path())
+    assert catalog.owners == (Owner("bi-team", "BI", "bi@x.example", "#bi", "acme/bi"), Owner("core", "Core"))
+    assert catalog.tables == (
+        TableEntry("app.orders", "core", Tier.CORE, "", "2027-01-01", Location("lineage.yml", 5)),
+        TableEntry("mart.*", "bi-team", Tier.MART, "", "", Location("lineage.yml", 6)),
+        TableEntry("mart.special", "core", Tier.VIEW, "", "", Location("lineage.yml", 7)),
+    )
+    assert catalog.consumers == (
+        Consumer("exec", NodeKind.DASHBOARD, "bi-team", "Exec", "https://bi/x", (), "dash.sql", (), Location("lineage.yml", 9)),
+        Consumer("f.one", NodeKind.ML_FEATURE, "core", "", "", ("mart.daily.revenue",), "", (), Location("lineage.yml", 11)),
+    )
+
+
+def test_exact_entries_win_over_globs(tmp_path: Path) -> None:
+    catalog = load_catalog(_catalog(tmp_path, GOOD))
+    assert catalog.table_entry("mart.special").owner == "core"  # type: ignore[union-attr]
+    assert catalog.table_entry("mart.daily").owner == "bi-team"  # type: ignore[union-attr]
+    assert catalog.table_entry("orders").owner == "core"  # type: ignore[union-attr]
+    assert catalog.table_entry("staging.x") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("owners: [a, b]\n", "lineage.yml:1: owners must be a mapping"),
+        ("owners:\n  a: {name: A, phone: 1}\n", "lineage.yml:2: unknown key 'phone' in owner 'a'; expected one of email, github, name, slack"),
+        ("tables:\n  t: {owner: nobody}\n", "lineage.yml:2: table 't' names unknown owner 'nobody'; declare it under 'owners'"),
+        ("owners:\n  bi-team: {}\ntables:\n  t: {owner: bi-tem}\n", "lineage.yml:4: table 't' names unknown owner 'bi-tem'; did you mean 'bi-team'?"),
+        ("tables:\n  t: {tier: gold}\n", "lineage.yml:2: unknown tier 'gold' for table 't'; use core, mart or view"),
+        ("dashboards:\n  d: {title: D}\n", "lineage.yml:2: dashboard 'd' needs 'columns' or 'sql' to say what it reads"),
+        ("dashboards:\n  d: {sql: missing.sql}\n", "lineage.yml:2: SQL file 'missing.sql' of dashboard 'd' does not exist"),
+        ("ml_features:\n  f: {columns: [revenue]}\n", "lineage.yml:2: column 'revenue' of ML feature 'f' must be qualified as table.column"),
+        ("ml_features:\n  f: {columns: mart.x.y}\n", "lineage.yml:2: 'columns' of ML feature 'f' must be a list of table.column names"),
+        ("owners:\n  a: {name: [x]}\n", "lineage.yml:2: 'name' of owner 'a' must be a string"),
+        ("tables:\n  t: {owner: a\n", "lineage.yml:3: invalid YAML: expected ',' or '}', but got '<stream end>'"),
+        ("dashbords: {}\n", "lineage.yml:1: unknown key 'dashbords' in the catalog; expected one of dashboards, ml_features, owners, tables"),
+    ],
+)
+def test_validation_errors_name_file_line_and_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str, message: str) -> None:
+    monkeypatch.chdir(tmp_path)
+    _catalog(tmp_path, text)
+    with pytest.raises(ConfigError) as caught:
+        load_catalog(Path("lineage.yml"))
+    assert str(caught.value) == message
