@@ -21,6 +21,9 @@ Context = tuple[Flow, Subtype]
 _NAVIGATION = (exp.Lag, exp.Lead, exp.FirstValue, exp.LastValue, exp.NthValue)
 _RANK = {Subtype.IDENTITY: 0, Subtype.TRANSFORMATION: 1, Subtype.AGGREGATION: 2}
 STAR = "*"
+# MERGE ... WHEN MATCHED AND cond THEN UPDATE SET c = v is rewritten to `MERGE_WHEN(cond, v) AS c`:
+# v lands unchanged when cond holds (unlike CASE, which would write NULL otherwise).
+MERGE_WHEN = "__lineage_merge_when__"
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,10 +68,23 @@ class ScopeTracer:
         return self._outputs[key]
 
     def _compute_outputs(self, scope: Scope) -> list[Output]:
+        outputs = self._projections(scope)
+        renamed = _alias_columns(scope.expression)
+        if renamed:  # `WITH t (a, b) AS (...)`, `(...) AS t (a, b)`: the list renames by position
+            outputs = [
+                Output(renamed[i], o.expression, o.source, o.unresolved_star) if i < len(renamed) and not o.unresolved_star else o
+                for i, o in enumerate(outputs)
+            ]
+        return outputs
+
+    def _projections(self, scope: Scope) -> list[Output]:
         node = scope.expression
         if isinstance(node, exp.SetOperation):
             # SQL names set-operation outputs after the first branch only; others match by position
             return self.outputs(scope.set_operation_scopes[0]) if scope.set_operation_scopes else []
+        inner = _lateral_query(scope)
+        if inner is not None:
+            return self.outputs(inner)
         if not isinstance(node, exp.Select):
             alias = node.args.get("alias")
             columns = alias.columns if isinstance(alias, exp.TableAlias) else []
@@ -83,15 +99,21 @@ class ScopeTracer:
             elif isinstance(projection, exp.Column) and isinstance(projection.this, exp.Star):
                 outputs.extend(self._expand(scope, projection.table, projection.this))
             else:
-                outputs.append(Output(projection.alias_or_name, expression=projection))
+                # unnamed expressions get sqlglot's and most engines' positional name
+                outputs.append(Output(projection.alias_or_name or f"_col_{len(outputs)}", expression=projection))
         return outputs
 
     def _expand(self, scope: Scope, source: str, star: exp.Star) -> list[Output]:
         names = self.source_columns(scope, source)
         if names is None:
             return [Output(STAR, source=source, unresolved_star=True)]
-        excluded = {e.name for e in star.args.get("except") or ()}
-        return [Output(name, source=source) for name in names if name not in excluded]
+        excluded = {e.name for e in star.args.get("except_") or star.args.get("except") or ()}
+        replaced = {r.alias_or_name: r for r in star.args.get("replace") or ()}
+        return [
+            Output(name, expression=replaced[name]) if name in replaced else Output(name, source=source)
+            for name in names
+            if name not in excluded
+        ]
 
     def source_columns(self, scope: Scope, source: str) -> list[str] | None:
         """Column names of one source of `scope`, or None when they are not known."""
@@ -130,6 +152,9 @@ class ScopeTracer:
                 if index < len(self.outputs(branch)):
                     hits |= self.trace_output(branch, index)
             return hits
+        inner = _lateral_query(scope)
+        if inner is not None:  # LATERAL (SELECT ...) / CROSS APPLY (SELECT ...)
+            return set(self.trace_output(inner, index))
         if not isinstance(node, exp.Select):  # UNNEST / LATERAL / table function
             outer = scope.parent or scope
             return {
@@ -155,6 +180,9 @@ class ScopeTracer:
         return {(None, STAR, Flow.DIRECT, Subtype.IDENTITY)}
 
     def trace_by_name(self, scope: Scope, name: str) -> set[Hit]:
+        if not isinstance(scope.expression, (exp.Select, exp.SetOperation)) and _lateral_query(scope) is None:
+            # UNNEST(x) AS item: `item.field` is a field of an element of x
+            return set(self.trace_output(scope, 0))
         outs = self.outputs(scope)
         for index, out in enumerate(outs):
             if out.name == name and not out.unresolved_star:
@@ -243,7 +271,8 @@ class ScopeTracer:
 
     def trace_expression(self, scope: Scope, expression: exp.Expression) -> set[Hit]:
         top = expression.unalias() if isinstance(expression, exp.Alias) else expression
-        start = (Flow.DIRECT, Subtype.IDENTITY if isinstance(top, exp.Column) else Subtype.TRANSFORMATION)
+        value = top.expressions[1] if isinstance(top, exp.Anonymous) and top.name == MERGE_WHEN else top
+        start = (Flow.DIRECT, Subtype.IDENTITY if isinstance(value, exp.Column) else Subtype.TRANSFORMATION)
         hits: set[Hit] = set()
         _ExpressionWalk(self, scope, hits).visit(top, start)
         return hits
@@ -279,6 +308,10 @@ class _ExpressionWalk:
                     self.visit(child, window)
         elif isinstance(node, exp.Case):
             self._branches(node, node.args.get("ifs") or [], node.args.get("default"), ctx)
+        elif isinstance(node, exp.Anonymous) and node.name == MERGE_WHEN:
+            condition, value = node.expressions
+            self.visit(condition, (Flow.INDIRECT, Subtype.CONDITIONAL))
+            self.visit(value, ctx)
         elif isinstance(node, exp.If):
             self.visit(node.this, (Flow.INDIRECT, Subtype.CONDITIONAL))
             for key in ("true", "false"):
@@ -306,6 +339,14 @@ class _ExpressionWalk:
             return
         for index in range(len(self.tracer.outputs(scope))):
             self.hits.update(combine(ctx, h) for h in self.tracer.trace_output(scope, index))
+
+
+def _alias_columns(node: exp.Expression) -> list[str]:
+    parent = node.parent
+    if not isinstance(node, (exp.Select, exp.SetOperation)) or not isinstance(parent, (exp.CTE, exp.Subquery)):
+        return []
+    alias = parent.args.get("alias")
+    return [c.name for c in alias.columns] if isinstance(alias, exp.TableAlias) else []
 
 
 def _upgrade(ctx: Context, subtype: Subtype) -> Context:
@@ -344,7 +385,10 @@ def table_level_hits(tracer: ScopeTracer, root: Scope) -> set[tuple[str | None, 
             clauses.append((select.args.get("order"), Subtype.SORT))
         for join in select.args.get("joins") or ():
             clauses.append((join.args.get("on"), Subtype.JOIN))
-        found |= _key_hits(tracer, scope)
+        distinct = select.args.get("distinct")
+        if isinstance(distinct, exp.Distinct) and distinct.args.get("on") is not None:
+            clauses.append((distinct.args["on"], Subtype.GROUP_BY))  # DISTINCT ON keys group rows
+        found |= _key_hits(tracer, scope) | _group_by_all(tracer, scope)
         for clause, subtype in clauses:
             if clause is not None:
                 found |= _clause_hits(tracer, scope, clause, subtype)
@@ -380,6 +424,29 @@ def _ordinal(node: exp.Expression, clause: exp.Expression) -> int | None:
     if parent is clause or (isinstance(parent, exp.Ordered) and parent.parent is clause):
         return int(node.this) - 1 if node.this.isdigit() else None
     return None
+
+
+def _group_by_all(tracer: ScopeTracer, scope: Scope) -> set[tuple[str | None, str, Subtype]]:
+    """GROUP BY ALL groups by every projection that is not an aggregate."""
+    group = scope.expression.args.get("group")
+    if not isinstance(group, exp.Group) or not group.args.get("all"):
+        return set()
+    found: set[tuple[str | None, str, Subtype]] = set()
+    for index, out in enumerate(tracer.outputs(scope)):
+        if out.expression is None or not out.expression.find(exp.AggFunc):
+            found |= {(t, c, Subtype.GROUP_BY) for t, c, _, _ in tracer.trace_output(scope, index)}
+    return found
+
+
+def _lateral_query(scope: Scope) -> Scope | None:
+    """The SELECT inside LATERAL (...) / APPLY (...), whose outputs are the lateral's."""
+    node = scope.expression
+    inner = node.this if isinstance(node, exp.Lateral) else None
+    if isinstance(inner, exp.Subquery):
+        inner = inner.this
+    if not isinstance(inner, (exp.Select, exp.SetOperation)):
+        return None
+    return next((s for s in scope.subquery_scopes if s.expression is inner), None)
 
 
 def _key_hits(tracer: ScopeTracer, scope: Scope) -> set[tuple[str | None, str, Subtype]]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sqlglot import exp
 
 from lineage.model import TableKind
-from parsers.trace import table_name
+from parsers.trace import MERGE_WHEN, table_name
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +33,8 @@ def write_of(statement: exp.Expression) -> Write | None:
         return _merge(statement)
     if isinstance(statement, exp.Update):
         return _update(statement)
+    if isinstance(statement, exp.Select) and isinstance(statement.args.get("into"), exp.Into):
+        return _select_into(statement)
     if isinstance(statement, exp.Query):
         return Write("", statement)
     return None
@@ -62,6 +64,19 @@ def _create(statement: exp.Create) -> Write | None:
     return Write(target, ddl_columns=ddl)
 
 
+def _select_into(statement: exp.Select) -> Write | None:
+    """T-SQL / Postgres `SELECT ... INTO t FROM ...` creates t from the query."""
+    into = statement.args["into"]
+    if not isinstance(into.this, exp.Table):
+        return None
+    name = table_name(into.this)
+    if into.this.this.args.get("temporary") and not name.startswith("#"):
+        name = "#" + name  # sqlglot drops T-SQL's `#` from temp table names
+    query = statement.copy()
+    query.set("into", None)
+    return Write(name, query, defines=TableKind.TABLE)
+
+
 def _insert(statement: exp.Insert) -> Write | None:
     query = statement.expression
     if not isinstance(query, exp.Query) or not isinstance(statement.this, (exp.Table, exp.Schema)):
@@ -73,49 +88,64 @@ def _insert(statement: exp.Insert) -> Write | None:
 def _update(statement: exp.Update) -> Write | None:
     if not isinstance(statement.this, exp.Table):
         return None
-    target = table_name(statement.this)
+    target_table = statement.this.copy()
+    # MySQL's `UPDATE t JOIN s ON ... SET` keeps the joins on the target table
+    joins = [j.copy() for j in target_table.args.get("joins") or ()]
+    target_table.set("joins", None)
     select = exp.Select(expressions=[_assigned(eq) for eq in statement.expressions])
-    select.set("from_", exp.From(this=statement.this.copy()))
+    select.set("from_", exp.From(this=target_table))
     source = statement.args.get("from_") or statement.args.get("from")
-    joins = [j.copy() for j in statement.args.get("joins") or ()]
     if isinstance(source, exp.From):
         joins.insert(0, exp.Join(this=source.this.copy()))
+    joins += [j.copy() for j in statement.args.get("joins") or ()]
     select.set("joins", joins or None)
     if statement.args.get("where") is not None:
         select.set("where", statement.args["where"].copy())
-    return Write(target, select, [eq.this.name for eq in statement.expressions])
+    return Write(table_name(statement.this), select)
 
 
 def _merge(statement: exp.Merge) -> Write | None:
     if not isinstance(statement.this, exp.Table):
         return None
-    target = table_name(statement.this)
+    source = statement.args["using"]
     projections: list[exp.Expression] = []
-    columns: list[str] = []
+    deletes: list[exp.Expression] = []
     whens = statement.args.get("whens")
-    for when in (whens.expressions if isinstance(whens, exp.Whens) else []):
+    for when in whens.expressions if isinstance(whens, exp.Whens) else []:
         condition, action = when.args.get("condition"), when.args.get("then")
-        for column, value in _merge_assignments(action):
-            if condition is not None:  # WHEN MATCHED AND cond: cond decides whether value lands
-                value = exp.Case(ifs=[exp.If(this=condition.copy(), true=value)])
-            projections.append(exp.alias_(value, column))
-            columns.append(column)
-    if not projections:
+        if isinstance(action, (exp.Update, exp.Insert)):
+            projections += _merge_assignments(action, source.alias_or_name, condition)
+        elif condition is not None:  # WHEN MATCHED AND cond THEN DELETE: cond decides which rows stay
+            deletes.append(condition.copy())
+    if not projections and not deletes:
         return None
     select = exp.Select(expressions=projections)
     select.set("from_", exp.From(this=statement.this.copy()))
-    select.set("joins", [exp.Join(this=statement.args["using"].copy(), on=statement.args["on"].copy())])
-    return Write(target, select, columns)
+    select.set("joins", [exp.Join(this=source.copy(), on=statement.args["on"].copy())])
+    if deletes:
+        select.set("where", exp.Where(this=exp.or_(*deletes)))
+    return Write(table_name(statement.this), select)
 
 
-def _merge_assignments(action: object) -> list[tuple[str, exp.Expression]]:
+def _merge_assignments(action: exp.Expression, source: str, condition: exp.Expression | None) -> list[exp.Expression]:
+    """`SET c = v` / `INSERT (c) VALUES (v)` as projections `v AS c`; `SET *` / `INSERT *` as `source.*`."""
     if isinstance(action, exp.Update):
-        return [(eq.this.name, eq.expression.copy()) for eq in action.expressions]
-    if isinstance(action, exp.Insert):
-        names, values = action.this, action.expression
-        if isinstance(names, exp.Tuple) and isinstance(values, exp.Tuple):
-            return [(n.name, v.copy()) for n, v in zip(names.expressions, values.expressions)]
-    return []
+        if any(isinstance(e, exp.Star) for e in action.expressions):
+            return [exp.Column(this=exp.Star(), table=exp.to_identifier(source))]
+        pairs = [(eq.this.name, eq.expression) for eq in action.expressions]
+    elif isinstance(action.this, exp.Star):
+        return [exp.Column(this=exp.Star(), table=exp.to_identifier(source))]
+    elif isinstance(action.this, exp.Tuple) and isinstance(action.expression, exp.Tuple):
+        pairs = list(zip([n.name for n in action.this.expressions], action.expression.expressions))
+    else:
+        return []
+    return [exp.alias_(_when(condition, value.copy()), name) for name, value in pairs]
+
+
+def _when(condition: exp.Expression | None, value: exp.Expression) -> exp.Expression:
+    if condition is None:
+        return value
+    return exp.Anonymous(this=MERGE_WHEN, expressions=[condition.copy(), value])
 
 
 def _assigned(eq: exp.Expression) -> exp.Expression:
