@@ -100,7 +100,8 @@ class ScopeTracer:
                 outputs.extend(self._expand(scope, projection.table, projection.this))
             else:
                 # unnamed expressions get sqlglot's and most engines' positional name
-                outputs.append(Output(projection.alias_or_name or f"_col_{len(outputs)}", expression=projection))
+                name = projection.alias_or_name or projection.unnest().alias_or_name  # `(x)` is named x
+                outputs.append(Output(name or f"_col_{len(outputs)}", expression=projection))
         return outputs
 
     def _expand(self, scope: Scope, source: str, star: exp.Star) -> list[Output]:
