@@ -30,7 +30,7 @@ class NetworkxStore:
     def __init__(self, directory: Path) -> None:
         self.path = directory / FILENAME
         self._sources: dict[str, GraphFacts] = self._load()
-        self._graph: nx.MultiDiGraph | None = None
+        self._graph: "nx.MultiDiGraph[str] | None" = None
         self._depth = 0
 
     # -- persistence ---------------------------------------------------------------------------
@@ -98,7 +98,7 @@ class NetworkxStore:
 
     # -- reads ---------------------------------------------------------------------------------
     @property
-    def graph(self) -> nx.MultiDiGraph:
+    def graph(self) -> nx.MultiDiGraph[str]:
         if self._graph is None:
             self._graph = _build(self._sources)
         return self._graph
@@ -113,7 +113,9 @@ class NetworkxStore:
             depth += 1
             nxt: list[str] = []
             for node in frontier:
-                adjacent = graph.out_edges(node, data="edge") if direction is Direction.DOWNSTREAM else graph.in_edges(node, data="edge")
+                adjacent: Iterable[tuple[str, str, Edge]] = (
+                    graph.out_edges(node, data="edge") if direction is Direction.DOWNSTREAM else graph.in_edges(node, data="edge")
+                )
                 for u, v, edge in adjacent:
                     if edge.relation not in relations:
                         continue
@@ -139,9 +141,9 @@ class NetworkxStore:
         self._graph = None
 
 
-def _build(sources: dict[str, GraphFacts]) -> nx.MultiDiGraph:
+def _build(sources: dict[str, GraphFacts]) -> nx.MultiDiGraph[str]:
     """Union of every source's facts; a node's attributes merge across sources in source order."""
-    graph = nx.MultiDiGraph()
+    graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
     attrs: dict[str, dict[str, str]] = {}
     heads: dict[str, Node] = {}
     for src in sorted(sources):

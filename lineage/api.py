@@ -107,7 +107,10 @@ def paths_of(store: LineageStore, target: str, direction: str, max_depth: int | 
     oriented = edges if way is Direction.DOWNSTREAM else [Edge(e.target, e.source, e.relation) for e in edges]
     depth = {n: d for n, (d, _) in distances(start, oriented).items()}
     nodes = {n.id: n for n in store.nodes({e.source for e in edges} | {e.target for e in edges})}
-    near = (lambda e: depth.get(e.source, 0)) if way is Direction.DOWNSTREAM else (lambda e: depth.get(e.target, 0))
+
+    def near(edge: Edge) -> int:  # the end of the hop nearer to the target
+        return depth.get(edge.source if way is Direction.DOWNSTREAM else edge.target, 0)
+
     return sorted(
         (Hop(e, near(e) + 1, nodes[e.source], nodes[e.target]) for e in edges if e.flow is not None),
         key=lambda h: (h.depth, h.edge),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 import yaml
@@ -27,7 +28,7 @@ class SchemaRegistry:
     def copy(self) -> SchemaRegistry:
         return SchemaRegistry({k: list(v) for k, v in self._tables.items()})
 
-    def define(self, table: str, columns: list[tuple[str, str | None]]) -> None:
+    def define(self, table: str, columns: Sequence[tuple[str, str | None]]) -> None:
         if table not in self._tables:
             self._by_last.setdefault(table.rsplit(".", 1)[-1], []).append(table)
         self._tables[table] = list(columns)

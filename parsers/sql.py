@@ -8,9 +8,9 @@ from pathlib import PurePath
 
 from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect, NormalizationStrategy
-from sqlglot.errors import ParseError, TokenError
+from sqlglot.errors import ParseError, SqlglotError, TokenError
 from sqlglot.optimizer.scope import build_scope
-from sqlglot.tokens import Token, TokenType
+from sqlglot.tokenizer_core import Token, TokenType
 
 from lineage.errors import ConfigError
 from lineage.model import (
@@ -70,8 +70,11 @@ def extract_sql(text: str, path: str, dialect: str | None = None, registry: Sche
             where = Location(path, int(detail.get("line") or line), index)
             state.diagnostics.append(Diagnostic(where, f"cannot parse statement: {_describe(detail.get('description') or str(err))}"))
             continue
+        except RecursionError:
+            state.diagnostics.append(Diagnostic(at, _TOO_DEEP))
+            continue
         if statement is not None:
-            _statement(statement, at, dia, registry, state)
+            _guarded_statement(statement, at, dia, registry, state)
     _name_bare_selects(state)
     return FileFacts(
         path=path,
@@ -104,7 +107,23 @@ def _split(text: str, dia: Dialect, state: _FileState) -> list[tuple[int, list[T
     return chunks
 
 
-def _statement(statement: exp.Expression, at: Location, dia: Dialect, registry: SchemaRegistry, state: _FileState) -> None:
+_TOO_DEEP = "statement is nested too deeply to analyse; split it into CTEs or views"
+
+
+def _guarded_statement(statement: exp.Expr, at: Location, dia: Dialect, registry: SchemaRegistry, state: _FileState) -> None:
+    """One statement's failure is that statement's diagnostic; the file and the scan go on."""
+    edges_before = len(state.edges)
+    try:
+        _statement(statement, at, dia, registry, state)
+    except RecursionError:
+        del state.edges[edges_before:]
+        state.diagnostics.append(Diagnostic(at, _TOO_DEEP))
+    except SqlglotError as err:
+        del state.edges[edges_before:]
+        state.diagnostics.append(Diagnostic(at, f"cannot analyse statement: {_describe(str(err))}"))
+
+
+def _statement(statement: exp.Expr, at: Location, dia: Dialect, registry: SchemaRegistry, state: _FileState) -> None:
     _normalise(statement, dia)
     if isinstance(statement, exp.Alter):
         _alter(statement, at, registry, state)
@@ -185,7 +204,7 @@ def _alter(statement: exp.Alter, at: Location, registry: SchemaRegistry, state: 
             state.changes.append(SchemaChange(table, "alter_type", action.name, action.args["dtype"].sql(), at))
 
 
-def _normalise(statement: exp.Expression, dia: Dialect) -> None:
+def _normalise(statement: exp.Expr, dia: Dialect) -> None:
     """Fold unquoted identifiers to lower case unless the dialect is case-sensitive.
 
     Snowflake folds to upper case internally, but users write and read lower case, and one table

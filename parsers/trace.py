@@ -31,7 +31,7 @@ class Output:
     """One output column of a scope: a projection, or a column expanded from a star."""
 
     name: str
-    expression: exp.Expression | None = None  # the projection, when written out
+    expression: exp.Expr | None = None  # the projection, when written out
     source: str | None = None  # the source a star expanded from (column `name` of it)
     unresolved_star: bool = False  # `*` over a source whose columns we do not know
 
@@ -270,7 +270,7 @@ class ScopeTracer:
                 return self.trace_expression(scope, projection)
         return None
 
-    def trace_expression(self, scope: Scope, expression: exp.Expression) -> set[Hit]:
+    def trace_expression(self, scope: Scope, expression: exp.Expr) -> set[Hit]:
         top = expression.unalias() if isinstance(expression, exp.Alias) else expression
         value = top.expressions[1] if isinstance(top, exp.Anonymous) and top.name == MERGE_WHEN else top
         start = (Flow.DIRECT, Subtype.IDENTITY if isinstance(value, exp.Column) else Subtype.TRANSFORMATION)
@@ -278,7 +278,7 @@ class ScopeTracer:
         _ExpressionWalk(self, scope, hits).visit(top, start)
         return hits
 
-    def subquery_scope(self, scope: Scope, node: exp.Expression) -> Scope | None:
+    def subquery_scope(self, scope: Scope, node: exp.Expr) -> Scope | None:
         if not self._subquery_scope or id(node) not in self._subquery_scope:
             for child in scope.subquery_scopes:
                 self._subquery_scope[id(child.expression)] = child
@@ -291,22 +291,14 @@ class _ExpressionWalk:
     def __init__(self, tracer: ScopeTracer, scope: Scope, hits: set[Hit]) -> None:
         self.tracer, self.scope, self.hits = tracer, scope, hits
 
-    def visit(self, node: exp.Expression, ctx: Context) -> None:
+    def visit(self, node: exp.Expr, ctx: Context) -> None:
         if isinstance(node, exp.Column):
             if not isinstance(node.this, exp.Star):
                 self.hits.update(combine(ctx, h) for h in self.tracer.resolve_column(self.scope, node))
         elif isinstance(node, (exp.Select, exp.SetOperation)):
             self._subquery(node, ctx)
         elif isinstance(node, exp.Window):
-            if isinstance(node.this, _NAVIGATION):  # LAG(x) picks one row's x: not an aggregate
-                for child in node.this.iter_expressions():
-                    self.visit(child, _upgrade(ctx, Subtype.TRANSFORMATION))
-            else:
-                self.visit(node.this, ctx)
-            window = (Flow.INDIRECT, Subtype.WINDOW)
-            for key in ("partition_by", "order"):
-                for child in _children(node.args.get(key)):
-                    self.visit(child, window)
+            self._window(node, ctx)
         elif isinstance(node, exp.Case):
             self._branches(node, node.args.get("ifs") or [], node.args.get("default"), ctx)
         elif isinstance(node, exp.Anonymous) and node.name == MERGE_WHEN:
@@ -323,7 +315,18 @@ class _ExpressionWalk:
             for child in node.iter_expressions():
                 self.visit(child, inner)
 
-    def _branches(self, case: exp.Case, ifs: list[exp.If], default: exp.Expression | None, ctx: Context) -> None:
+    def _window(self, window: exp.Window, ctx: Context) -> None:
+        function: exp.Expr = window.this
+        if isinstance(function, _NAVIGATION):  # LAG(x) picks one row's x: not an aggregate
+            for argument in function.iter_expressions():
+                self.visit(argument, _upgrade(ctx, Subtype.TRANSFORMATION))
+        else:
+            self.visit(function, ctx)
+        for key in ("partition_by", "order"):
+            for key_column in _children(window.args.get(key)):
+                self.visit(key_column, (Flow.INDIRECT, Subtype.WINDOW))
+
+    def _branches(self, case: exp.Case, ifs: list[exp.If], default: exp.Expr | None, ctx: Context) -> None:
         value_ctx = _upgrade(ctx, Subtype.TRANSFORMATION)
         if case.this is not None:  # CASE x WHEN ...: x decides which branch, like a condition
             self.visit(case.this, (Flow.INDIRECT, Subtype.CONDITIONAL))
@@ -334,7 +337,7 @@ class _ExpressionWalk:
         for child in _children(default):
             self.visit(child, value_ctx)
 
-    def _subquery(self, node: exp.Expression, ctx: Context) -> None:
+    def _subquery(self, node: exp.Expr, ctx: Context) -> None:
         scope = self.tracer.subquery_scope(self.scope, node)
         if scope is None:
             return
@@ -342,7 +345,7 @@ class _ExpressionWalk:
             self.hits.update(combine(ctx, h) for h in self.tracer.trace_output(scope, index))
 
 
-def _alias_columns(node: exp.Expression) -> list[str]:
+def _alias_columns(node: exp.Expr) -> list[str]:
     parent = node.parent
     if not isinstance(node, (exp.Select, exp.SetOperation)) or not isinstance(parent, (exp.CTE, exp.Subquery)):
         return []
@@ -356,12 +359,12 @@ def _upgrade(ctx: Context, subtype: Subtype) -> Context:
     return (Flow.DIRECT, max(ctx[1], subtype, key=_RANK.__getitem__))
 
 
-def _children(value: object) -> list[exp.Expression]:
+def _children(value: object) -> list[exp.Expr]:
     if value is None:
         return []
     if isinstance(value, list):
-        return [v for v in value if isinstance(v, exp.Expression)]
-    return [value] if isinstance(value, exp.Expression) else []
+        return [v for v in value if isinstance(v, exp.Expr)]
+    return [value] if isinstance(value, exp.Expr) else []
 
 
 # Clauses whose columns shape which rows reach the target, not any one column's value.
@@ -396,7 +399,7 @@ def table_level_hits(tracer: ScopeTracer, root: Scope) -> set[tuple[str | None, 
     return found
 
 
-def _clause_hits(tracer: ScopeTracer, scope: Scope, clause: exp.Expression, subtype: Subtype) -> set[tuple[str | None, str, Subtype]]:
+def _clause_hits(tracer: ScopeTracer, scope: Scope, clause: exp.Expr, subtype: Subtype) -> set[tuple[str | None, str, Subtype]]:
     hits: set[Hit] = set()
     stack = [clause]
     while stack:
@@ -418,7 +421,7 @@ def _clause_hits(tracer: ScopeTracer, scope: Scope, clause: exp.Expression, subt
     return {(table, column, subtype) for table, column, _, _ in hits}
 
 
-def _ordinal(node: exp.Expression, clause: exp.Expression) -> int | None:
+def _ordinal(node: exp.Expr, clause: exp.Expr) -> int | None:
     if not isinstance(clause, (exp.Group, exp.Order)) or not isinstance(node, exp.Literal) or node.is_string:
         return None
     parent = node.parent

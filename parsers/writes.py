@@ -17,14 +17,14 @@ from parsers.trace import MERGE_WHEN, table_name
 @dataclass(frozen=True, slots=True)
 class Write:
     target: str  # "" for a bare SELECT (named after the file later)
-    query: exp.Expression | None = None
+    query: exp.Expr | None = None
     columns: list[str] | None = None  # explicit target columns, in output order
     positional: bool = False  # without explicit columns, outputs fill the target's columns in order
     defines: TableKind | None = None  # CREATE ... AS defines the target's columns
     ddl_columns: list[tuple[str, str | None]] | None = None  # CREATE TABLE (col type, ...)
 
 
-def write_of(statement: exp.Expression) -> Write | None:
+def write_of(statement: exp.Expr) -> Write | None:
     if isinstance(statement, exp.Create):
         return _create(statement)
     if isinstance(statement, exp.Insert):
@@ -40,7 +40,7 @@ def write_of(statement: exp.Expression) -> Write | None:
     return None
 
 
-def _target(node: exp.Expression) -> tuple[str, list[str] | None]:
+def _target(node: exp.Expr) -> tuple[str, list[str] | None]:
     """`t` or `t (a, b)` -> ("t", ["a", "b"])."""
     if isinstance(node, exp.Schema):
         names = [c.name for c in node.expressions if isinstance(c, (exp.Identifier, exp.Column, exp.ColumnDef))]
@@ -108,8 +108,8 @@ def _merge(statement: exp.Merge) -> Write | None:
     if not isinstance(statement.this, exp.Table):
         return None
     source = statement.args["using"]
-    projections: list[exp.Expression] = []
-    deletes: list[exp.Expression] = []
+    projections: list[exp.Expr] = []
+    deletes: list[exp.Expr] = []
     whens = statement.args.get("whens")
     for when in whens.expressions if isinstance(whens, exp.Whens) else []:
         condition, action = when.args.get("condition"), when.args.get("then")
@@ -127,7 +127,7 @@ def _merge(statement: exp.Merge) -> Write | None:
     return Write(table_name(statement.this), select)
 
 
-def _merge_assignments(action: exp.Expression, source: str, condition: exp.Expression | None) -> list[exp.Expression]:
+def _merge_assignments(action: exp.Expr, source: str, condition: exp.Expr | None) -> list[exp.Expr]:
     """`SET c = v` / `INSERT (c) VALUES (v)` as projections `v AS c`; `SET *` / `INSERT *` as `source.*`."""
     if isinstance(action, exp.Update):
         if any(isinstance(e, exp.Star) for e in action.expressions):
@@ -142,11 +142,11 @@ def _merge_assignments(action: exp.Expression, source: str, condition: exp.Expre
     return [exp.alias_(_when(condition, value.copy()), name) for name, value in pairs]
 
 
-def _when(condition: exp.Expression | None, value: exp.Expression) -> exp.Expression:
+def _when(condition: exp.Expr | None, value: exp.Expr) -> exp.Expr:
     if condition is None:
         return value
     return exp.Anonymous(this=MERGE_WHEN, expressions=[condition.copy(), value])
 
 
-def _assigned(eq: exp.Expression) -> exp.Expression:
+def _assigned(eq: exp.Expr) -> exp.Expr:
     return exp.alias_(eq.expression.copy(), eq.this.name)
