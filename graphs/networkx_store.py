@@ -6,8 +6,10 @@ and is written atomically (temp file + rename): a reader sees the old graph or t
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
+import time
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -22,13 +24,15 @@ from lineage.model import Direction, Edge, GraphFacts, Node, NodeKind, Relation
 FORMAT = "lineage-store"
 VERSION = 1
 FILENAME = "graph.json"
+LOCKNAME = "lock"
 
 
 class NetworkxStore:
     """LineageStore over a networkx MultiDiGraph rebuilt from per-source facts."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, lock_timeout: float = 120.0) -> None:
         self.path = directory / FILENAME
+        self.lock_timeout = lock_timeout
         self._sources: dict[str, GraphFacts] = self._load()
         self._graph: "nx.MultiDiGraph[str] | None" = None
         self._depth = 0
@@ -71,27 +75,35 @@ class NetworkxStore:
     # -- writes --------------------------------------------------------------------------------
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        before = dict(self._sources)
-        self._depth += 1
-        try:
+        if self._depth > 0:  # nested: the outermost transaction commits
             yield
-        except BaseException:
-            self._sources = before
+            return
+        with _exclusive(self.path.parent / LOCKNAME, self.lock_timeout):
+            # another process may have committed while we waited: start from its graph
+            self._sources = self._load()
             self._graph = None
-            raise
-        finally:
-            self._depth -= 1
-        if self._depth == 0:
-            self._save()
+            before = dict(self._sources)
+            self._depth = 1
+            try:
+                yield
+                self._save()
+            except BaseException:
+                self._sources = before
+                self._graph = None
+                raise
+            finally:
+                self._depth = 0
 
     def replace_file(self, facts: GraphFacts) -> None:
+        if self._depth == 0:
+            with self.transaction():
+                self.replace_file(facts)
+            return
         if facts.nodes or facts.edges:
             self._sources[facts.source] = facts
         else:
             self._sources.pop(facts.source, None)
         self._graph = None
-        if self._depth == 0:
-            self._save()
 
     def sources(self) -> list[str]:
         return sorted(self._sources)
@@ -139,6 +151,26 @@ class NetworkxStore:
 
     def close(self) -> None:
         self._graph = None
+
+
+@contextmanager
+def _exclusive(path: Path, timeout: float) -> Iterator[None]:
+    """Serialise writers of one store directory; readers need no lock (writes are atomic renames)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+", encoding="utf-8") as handle:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise StoreError(f"{path.parent}: another lineage process is writing this store (waited {timeout:.0f} s); try again when it finishes") from None
+                time.sleep(0.1)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
 def _build(sources: dict[str, GraphFacts]) -> nx.MultiDiGraph[str]:

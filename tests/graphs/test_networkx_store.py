@@ -1,0 +1,63 @@
+"""Embedded-store specifics: the on-disk format, atomic writes, and the writer lock."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+from pathlib import Path
+
+import pytest
+
+from graphs.networkx_store import FILENAME, NetworkxStore
+from lineage.errors import StoreError
+from lineage.model import Edge, Flow, GraphFacts, Node, NodeKind, Relation, Subtype
+
+FACTS = GraphFacts(
+    "a.sql",
+    (Node("column:t.a", NodeKind.COLUMN, "t.a"), Node("column:u.a", NodeKind.COLUMN, "u.a")),
+    (Edge("column:t.a", "column:u.a", Relation.FEEDS, Flow.DIRECT, Subtype.IDENTITY, "a.sql", 1, 1),),
+)
+
+
+def test_a_reopened_store_has_the_same_graph(tmp_path: Path) -> None:
+    NetworkxStore(tmp_path).replace_file(FACTS)
+    reopened = NetworkxStore(tmp_path)
+    assert reopened.sources() == ["a.sql"]
+    assert reopened.nodes(["column:t.a", "column:u.a"]) == list(FACTS.nodes)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [FILENAME, "lock"]  # no temp files left
+
+
+def test_a_newer_format_is_refused_with_one_line(tmp_path: Path) -> None:
+    (tmp_path / FILENAME).write_text(json.dumps({"format": "lineage-store", "version": 99, "sources": {}}))
+    with pytest.raises(StoreError) as caught:
+        NetworkxStore(tmp_path)
+    assert str(caught.value) == f"{tmp_path}/{FILENAME}: store format version 99 is not 1; upgrade lineage or delete the store and scan again"
+
+
+def test_a_failed_transaction_leaves_the_file_untouched(tmp_path: Path) -> None:
+    store = NetworkxStore(tmp_path)
+    store.replace_file(FACTS)
+    before = (tmp_path / FILENAME).read_bytes()
+    with pytest.raises(RuntimeError), store.transaction():
+        store.replace_file(GraphFacts("a.sql"))
+        raise RuntimeError("interrupted")
+    assert (tmp_path / FILENAME).read_bytes() == before
+    assert store.sources() == ["a.sql"]
+
+
+def test_a_held_lock_makes_a_second_writer_wait_then_fail_clearly(tmp_path: Path) -> None:
+    store = NetworkxStore(tmp_path, lock_timeout=0.3)
+    with open(tmp_path / "lock", "a+") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        with pytest.raises(StoreError) as caught:
+            store.replace_file(FACTS)
+    assert str(caught.value) == f"{tmp_path}: another lineage process is writing this store (waited 0 s); try again when it finishes"
+    store.replace_file(FACTS)  # lock released: the write goes through
+    assert NetworkxStore(tmp_path).sources() == ["a.sql"]
+
+
+def test_a_writer_starts_from_what_another_writer_committed(tmp_path: Path) -> None:
+    first, second = NetworkxStore(tmp_path), NetworkxStore(tmp_path)
+    first.replace_file(FACTS)
+    second.replace_file(GraphFacts("b.sql", (Node("column:v.b", NodeKind.COLUMN, "v.b"),)))
+    assert NetworkxStore(tmp_path).sources() == ["a.sql", "b.sql"]
