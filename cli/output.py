@@ -80,7 +80,7 @@ def impact(report: ImpactReport, fmt: str) -> None:
 
 
 def _impact_tables(report: ImpactReport) -> None:
-    from graphs.report import contact_line
+    from graphs.report import contact_line, counts
 
     out = _stdout()
     names = ", ".join(t.name for t in report.targets)
@@ -88,7 +88,7 @@ def _impact_tables(report: ImpactReport) -> None:
     if not report.impacted:
         out.print("Nothing downstream reads it.")
         return
-    out.print(f"{len(report.columns)} columns, {len(report.tables)} tables, {len(report.dashboards)} dashboards, {len(report.features)} ML features affected.\n")
+    out.print(f"{counts(report)} affected.\n")
     consumers = [("dashboard", r) for r in report.dashboards] + [("ML feature", r) for r in report.features]
     if consumers:
         out.print(_table("Dashboards and ML features", ["kind", "name", "owner", "distance"], [[k, r.node.name, r.node.attr("owner") or "", str(r.distance)] for k, r in consumers]))

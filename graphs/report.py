@@ -40,6 +40,16 @@ def impact_record(report: ImpactReport) -> dict[str, object]:
     }
 
 
+def plural(count: int, word: str) -> str:
+    return f"{count:,} {word}" if count == 1 else f"{count:,} {word}s"
+
+
+def counts(report: ImpactReport) -> str:
+    """`13 columns, 7 tables, 1 dashboard, 2 ML features`."""
+    parts = [(len(report.columns), "column"), (len(report.tables), "table"), (len(report.dashboards), "dashboard"), (len(report.features), "ML feature")]
+    return ", ".join(plural(n, w) for n, w in parts)
+
+
 def _md_escape(text: str) -> str:
     return text.replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
 
@@ -59,8 +69,7 @@ def impact_markdown(report: ImpactReport) -> str:
     if not report.impacted:
         lines += ["Nothing downstream reads it.", ""]
         return "\n".join(lines)
-    counts = f"{len(report.columns)} columns, {len(report.tables)} tables, {len(report.dashboards)} dashboards, {len(report.features)} ML features"
-    lines += [f"**Affected:** {counts}.", ""]
+    lines += [f"**Affected:** {counts(report)}.", ""]
     sections: list[tuple[str, tuple[Reached, ...]]] = [("Dashboards", report.dashboards), ("ML features", report.features)]
     for title, items in sections:
         if items:

@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
-from tests.conftest import SAMPLE
+from tests.conftest import SAMPLE, check_golden
 
 runner = CliRunner()
 
@@ -96,7 +96,7 @@ def test_table_output_lists_owners_with_contacts(tmp_path: Path) -> None:
     scan_sample(tmp_path)
     result = runner.invoke(app, ["impact", "orders.order_value", "--rename", "order_total_usd", "--store", str(tmp_path)])
     assert result.exit_code == 0
-    assert "13 columns, 7 tables, 1 dashboards, 2 ML features affected." in result.stdout
+    assert "13 columns, 7 tables, 1 dashboard, 2 ML features affected." in result.stdout
     assert "@acme/bi" in result.stdout and "executive_revenue" in result.stdout
 
 
@@ -120,3 +120,10 @@ def test_max_depth_limits_the_walk(tmp_path: Path) -> None:
         ("etl.tmp_orders_usd.order_value_usd", 2),
     ]
     assert report["dashboards"] == [] and report["ml_features"] == []
+
+
+def test_markdown_report_is_golden(tmp_path: Path, update_golden: bool) -> None:
+    scan_sample(tmp_path)
+    result = runner.invoke(app, ["impact", "orders.order_value", "--rename", "order_total_usd", "--format", "markdown", "--store", str(tmp_path)])
+    assert result.exit_code == 0
+    check_golden(SAMPLE.parent / "tests" / "golden" / "reports" / "story_impact.md", result.stdout, update_golden)
