@@ -2,6 +2,9 @@
 
 The file holds each source's facts separately, so re-scanning a file replaces exactly what it said,
 and is written atomically (temp file + rename): a reader sees the old graph or the new one.
+
+Facts are kept as the JSON rows they are stored as, and become `Node`/`Edge` objects only when a
+query returns them: loading a million-edge store then costs one `json.loads` and one graph build.
 """
 
 from __future__ import annotations
@@ -19,26 +22,34 @@ from pathlib import Path
 import networkx as nx
 
 from lineage.errors import StoreError
-from lineage.model import Direction, Edge, GraphFacts, Node, NodeKind, Relation
+from lineage.model import Direction, Edge, Flow, GraphFacts, Node, NodeKind, Relation, Subtype
+
+# [id, kind, name, {attr: value}] and [source, target, relation, flow, subtype, file, line, statement]
+NodeRow = list[object]
+EdgeRow = list[object]
+_RELATIONS = {str(r): r for r in Relation}
+_FLOWS = {str(f): f for f in Flow}
+_SUBTYPES = {str(s): s for s in Subtype}
+_KINDS = {str(k): k for k in NodeKind}
 
 FORMAT = "lineage-store"
-VERSION = 1
+VERSION = 2
 FILENAME = "graph.json"
 LOCKNAME = "lock"
 
 
 class NetworkxStore:
-    """LineageStore over a networkx MultiDiGraph rebuilt from per-source facts."""
+    """LineageStore over a networkx DiGraph rebuilt from per-source facts (parallel edges in a list)."""
 
     def __init__(self, directory: Path, lock_timeout: float = 120.0) -> None:
         self.path = directory / FILENAME
         self.lock_timeout = lock_timeout
-        self._sources: dict[str, GraphFacts] = self._load()
-        self._graph: "nx.MultiDiGraph[str] | None" = None
+        self._sources: dict[str, tuple[list[NodeRow], list[EdgeRow]]] = self._load()
+        self._graph: "nx.DiGraph[str] | None" = None
         self._depth = 0
 
     # -- persistence ---------------------------------------------------------------------------
-    def _load(self) -> dict[str, GraphFacts]:
+    def _load(self) -> dict[str, tuple[list[NodeRow], list[EdgeRow]]]:
         if not self.path.exists():
             return {}
         try:
@@ -50,7 +61,7 @@ class NetworkxStore:
         if data.get("version") != VERSION:
             raise StoreError(f"{self.path}: store format version {data.get('version')} is not {VERSION}; upgrade lineage or delete the store and scan again")
         try:
-            return {src: _facts_from_record(src, rec) for src, rec in data["sources"].items()}
+            return {src: (rec["nodes"], rec["edges"]) for src, rec in data["sources"].items()}
         except (KeyError, TypeError, ValueError) as err:
             raise StoreError(f"{self.path}: store file is corrupted ({err}); delete it and scan again") from None
 
@@ -59,7 +70,7 @@ class NetworkxStore:
         data = {
             "format": FORMAT,
             "version": VERSION,
-            "sources": {src: _facts_to_record(self._sources[src]) for src in sorted(self._sources)},
+            "sources": {src: {"nodes": self._sources[src][0], "edges": self._sources[src][1]} for src in sorted(self._sources)},
         }
         fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".graph.", suffix=".tmp")
         try:
@@ -100,7 +111,7 @@ class NetworkxStore:
                 self.replace_file(facts)
             return
         if facts.nodes or facts.edges:
-            self._sources[facts.source] = facts
+            self._sources[facts.source] = ([_node_row(n) for n in facts.nodes], [_edge_row(e) for e in facts.edges])
         else:
             self._sources.pop(facts.source, None)
         self._graph = None
@@ -110,44 +121,41 @@ class NetworkxStore:
 
     # -- reads ---------------------------------------------------------------------------------
     @property
-    def graph(self) -> nx.MultiDiGraph[str]:
+    def graph(self) -> nx.DiGraph[str]:
         if self._graph is None:
             self._graph = _build(self._sources)
         return self._graph
 
     def walk(self, start: Iterable[str], direction: Direction, max_depth: int | None, relations: frozenset[Relation]) -> list[Edge]:
         graph = self.graph
+        adjacency = graph.succ if direction is Direction.DOWNSTREAM else graph.pred
+        wanted = {str(r) for r in relations}
         frontier = [n for n in dict.fromkeys(start) if n in graph]
         seen = set(frontier)
-        found: set[Edge] = set()
+        found: list[EdgeRow] = []
         depth = 0
         while frontier and (max_depth is None or depth < max_depth):
             depth += 1
             nxt: list[str] = []
             for node in frontier:
-                adjacent: Iterable[tuple[str, str, Edge]] = (
-                    graph.out_edges(node, data="edge") if direction is Direction.DOWNSTREAM else graph.in_edges(node, data="edge")
-                )
-                for u, v, edge in adjacent:
-                    if edge.relation not in relations:
+                for other, data in adjacency[node].items():
+                    rows = [r for r in data["rows"] if r[2] in wanted]
+                    if not rows:
                         continue
-                    found.add(edge)
-                    other = v if direction is Direction.DOWNSTREAM else u
+                    found.extend(rows)
                     if other not in seen:
                         seen.add(other)
                         nxt.append(other)
             frontier = nxt
-        return sorted(found)
+        return sorted({_edge(r) for r in found})
 
     def find(self, pattern: str) -> list[Node]:
-        return sorted(n for n in self._nodes().values() if fnmatchcase(n.name, pattern))
+        rows: Iterable[tuple[str, tuple[str, str, dict[str, str]]]] = self.graph.nodes(data="row")
+        return sorted(_node(nid, row) for nid, row in rows if fnmatchcase(row[1], pattern))
 
     def nodes(self, ids: Iterable[str]) -> list[Node]:
-        known = self._nodes()
-        return sorted(known[i] for i in set(ids) if i in known)
-
-    def _nodes(self) -> dict[str, Node]:
-        return {nid: data["node"] for nid, data in self.graph.nodes(data=True)}
+        graph = self.graph
+        return sorted(_node(i, graph.nodes[i]["row"]) for i in set(ids) if i in graph)
 
     def close(self) -> None:
         self._graph = None
@@ -173,33 +181,51 @@ def _exclusive(path: Path, timeout: float) -> Iterator[None]:
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
-def _build(sources: dict[str, GraphFacts]) -> nx.MultiDiGraph[str]:
+def _build(sources: dict[str, tuple[list[NodeRow], list[EdgeRow]]]) -> nx.DiGraph[str]:
     """Union of every source's facts; a node's attributes merge across sources in source order."""
-    graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
+    heads: dict[str, tuple[str, str]] = {}
     attrs: dict[str, dict[str, str]] = {}
-    heads: dict[str, Node] = {}
+    pairs: dict[tuple[str, str], list[EdgeRow]] = {}
     for src in sorted(sources):
-        for node in sources[src].nodes:
-            heads.setdefault(node.id, node)
-            attrs.setdefault(node.id, {}).update(node.attrs)
-        for edge in sources[src].edges:
-            graph.add_edge(edge.source, edge.target, key=edge, edge=edge)
-    for nid, head in heads.items():
-        graph.add_node(nid, node=Node(nid, head.kind, head.name, tuple(sorted(attrs[nid].items()))))
-    for nid in list(graph.nodes):
-        if "node" not in graph.nodes[nid]:  # an edge to a node no source declared: keep it findable
-            kind, _, name = nid.partition(":")
-            graph.nodes[nid]["node"] = Node(nid, NodeKind(kind), name)
+        nodes, edges = sources[src]
+        for node_row in nodes:
+            nid = str(node_row[0])
+            heads.setdefault(nid, (str(node_row[1]), str(node_row[2])))
+            attrs.setdefault(nid, {}).update(node_row[3])  # type: ignore[call-overload]
+        for row in edges:
+            pairs.setdefault((str(row[0]), str(row[1])), []).append(row)
+    graph: nx.DiGraph[str] = nx.DiGraph()
+    graph.add_edges_from((u, v, {"rows": rows}) for (u, v), rows in pairs.items())
+    graph.add_nodes_from((nid, {"row": (kind, name, attrs[nid])}) for nid, (kind, name) in heads.items())
+    for bare in [n for n, row in graph.nodes(data="row") if row is None]:
+        # an edge to a node no source declared: keep it findable
+        prefix, _, label = bare.partition(":")
+        graph.nodes[bare]["row"] = (prefix, label, {})
     return graph
 
 
-def _facts_to_record(facts: GraphFacts) -> dict[str, object]:
-    return {"nodes": [n.to_record() for n in facts.nodes], "edges": [e.to_record() for e in facts.edges]}
+def _node(nid: str, row: tuple[str, str, dict[str, str]]) -> Node:
+    kind, name, attrs = row
+    return Node(nid, _KINDS[kind], name, tuple(sorted((str(k), str(v)) for k, v in attrs.items())))
 
 
-def _facts_from_record(source: str, record: dict[str, list[dict[str, object]]]) -> GraphFacts:
-    return GraphFacts(
-        source,
-        tuple(Node.from_record(n) for n in record["nodes"]),
-        tuple(Edge.from_record(e) for e in record["edges"]),
+def _edge(row: EdgeRow) -> Edge:
+    source, target, relation, flow, subtype, file, line, statement = row
+    return Edge(
+        str(source),
+        str(target),
+        _RELATIONS[str(relation)],
+        _FLOWS[str(flow)] if flow else None,
+        _SUBTYPES[str(subtype)] if subtype else None,
+        str(file),
+        int(str(line)),
+        int(str(statement)),
     )
+
+
+def _node_row(node: Node) -> NodeRow:
+    return [node.id, str(node.kind), node.name, dict(node.attrs)]
+
+
+def _edge_row(edge: Edge) -> EdgeRow:
+    return [edge.source, edge.target, str(edge.relation), str(edge.flow) if edge.flow else None, str(edge.subtype) if edge.subtype else None, edge.file, edge.line, edge.statement]

@@ -31,7 +31,7 @@ def test_a_newer_format_is_refused_with_one_line(tmp_path: Path) -> None:
     (tmp_path / FILENAME).write_text(json.dumps({"format": "lineage-store", "version": 99, "sources": {}}))
     with pytest.raises(StoreError) as caught:
         NetworkxStore(tmp_path)
-    assert str(caught.value) == f"{tmp_path}/{FILENAME}: store format version 99 is not 1; upgrade lineage or delete the store and scan again"
+    assert str(caught.value) == f"{tmp_path}/{FILENAME}: store format version 99 is not 2; upgrade lineage or delete the store and scan again"
 
 
 def test_a_failed_transaction_leaves_the_file_untouched(tmp_path: Path) -> None:
