@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo test test-fast neo4j-start neo4j-stop bench bench-quick clean
+.PHONY: install demo test test-fast neo4j-start neo4j-stop bench bench-quick diagram-story clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,6 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+	bash scripts/install-graphviz.sh
 
 # The main job on the sample warehouse: scan it into the embedded store and ask what a rename breaks.
 demo: install
@@ -37,6 +38,11 @@ bench: install
 
 bench-quick: install
 	$(BIN)/python -m bench.run --quick
+
+# Regenerates docs/story.svg (shown in the README): the impact of the order_value rename, as a picture.
+diagram-story: install
+	$(BIN)/lineage scan sample_sql --store .lineage
+	$(BIN)/lineage impact orders.order_value --rename order_total_usd --store .lineage --diagram docs/story.svg > /dev/null
 
 clean:
 	rm -rf $(VENV) .lineage .pytest_cache

@@ -15,6 +15,7 @@ from typing import Annotated, Optional
 import typer
 
 from cli import output
+from cli.diagram import diagram, diagram_format, write_diagram
 from lineage.errors import ConfigError, LineageError
 from lineage.impact import Change, ChangeKind
 
@@ -112,6 +113,7 @@ def impact(
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.TABLE,
     max_depth: DepthOpt = None,
     fail_if_impacted: Annotated[bool, typer.Option("--fail-if-impacted", help="Exit 3 when anything is impacted (for CI).")] = False,
+    diagram_file: Annotated[Optional[Path], typer.Option("--diagram", help="Also draw the impact to this file: .svg, .png, .pdf (Graphviz), .dot or .mmd (Mermaid).", show_default=False)] = None,
     store: StoreOpt = None,
 ) -> None:
     """Show what breaks, and whom to tell, if TARGET changes.
@@ -127,8 +129,12 @@ def impact(
 
     with _errors(ctx):
         change = _change(rename, drop, retype)
+        if diagram_file is not None:
+            diagram_format(diagram_file)  # a bad extension fails before any work
         with open_store(_store_spec(store), create=False) as opened:
             report = impact_of(opened, targets, change, max_depth)
+            if diagram_file is not None:
+                write_diagram(report, diagram_file, store=opened)
         output.impact(report, fmt)
         if fail_if_impacted and report.impacted:
             raise typer.Exit(3)
@@ -167,6 +173,7 @@ def _paths_command(direction: str) -> Callable[..., None]:
 
 app.command("upstream")(_paths_command("upstream"))
 app.command("downstream")(_paths_command("downstream"))
+app.command("diagram")(diagram)
 
 
 @app.command()

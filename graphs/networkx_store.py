@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from fnmatch import fnmatchcase
 from pathlib import Path
+from typing import cast
 
 import networkx as nx
 
@@ -150,7 +151,7 @@ class NetworkxStore:
         return sorted({_edge(r) for r in found})
 
     def find(self, pattern: str) -> list[Node]:
-        rows: Iterable[tuple[str, tuple[str, str, dict[str, str]]]] = self.graph.nodes(data="row")
+        rows = cast(Iterable[tuple[str, tuple[str, str, dict[str, str]]]], self.graph.nodes(data="row"))
         return sorted(_node(nid, row) for nid, row in rows if fnmatchcase(row[1], pattern))
 
     def nodes(self, ids: Iterable[str]) -> list[Node]:

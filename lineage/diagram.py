@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -25,7 +25,8 @@ _REF_PREFIX = {NodeKind.TABLE: "t", NodeKind.COLUMN: "c", NodeKind.DASHBOARD: "d
 
 
 class Mark(StrEnum):
-    CHANGED = "changed"  # a target: the column or table being changed or asked about
+    CHANGED = "changed"  # a target of an impact diagram: the column or table being changed
+    TARGET = "target"  # a target of a lineage diagram
     IMPACTED = "impacted"  # reached by the change (impact diagrams only)
     CONTEXT = "context"
 
@@ -36,9 +37,11 @@ class Legend(StrEnum):
     CORE = "core"
     MART = "mart"
     VIEW_TIER = "view tier"
+    TABLE = "table"
     SOURCE = "source"
     VIEW = "view"
     CHANGED = "changed"
+    TARGET = "target"
     IMPACTED = "impacted"
     DASHBOARD = "dashboard"
     ML_FEATURE = "ml feature"
@@ -64,6 +67,7 @@ class Subgraph:
     focus: frozenset[str]  # ids of the targets (a table target: the table and its columns)
     impacted: frozenset[str]  # ids reached by the change; empty outside impact diagrams
     distance: tuple[tuple[str, int], ...]  # FEEDS hops from the focus; negative upstream
+    impact: bool  # an impact diagram: the focus is what changes
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +92,12 @@ class Box:
     @property
     def collapsed(self) -> bool:
         return self.hidden > 0
+
+    @property
+    def outline(self) -> Mark:
+        """The strongest mark in the box, for its outline: impacted, then a target, then context."""
+        marks = {self.mark, *(r.mark for r in self.rows)}
+        return next((m for m in (Mark.IMPACTED, Mark.CHANGED, Mark.TARGET) if m in marks), Mark.CONTEXT)
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -141,7 +151,8 @@ def impact_subgraph(report: ImpactReport, store: LineageStore | None = None) -> 
     known = {n.id: n for n in chain(report.targets, (r.node for r in reached))}
     nodes = _complete(store, set(best) | set(known), known)
     names = ", ".join(t.name for t in report.targets)
-    counts = f"{len(report.columns)} columns, {len(report.tables)} tables, {_count(len(report.dashboards), 'dashboard')}, {_count(len(report.features), 'ML feature')} affected"
+    counts = ", ".join(_count(len(items), noun) for items, noun in ((report.columns, "column"), (report.tables, "table"), (report.dashboards, "dashboard"), (report.features, "ML feature")))
+    counts += " affected"
     notes = [counts + (f" within {report.max_depth} hops" if report.max_depth else "")]
     if report.owners:
         notes.append("Owners to notify: " + ", ".join(o.owner.name for o in report.owners))
@@ -153,6 +164,7 @@ def impact_subgraph(report: ImpactReport, store: LineageStore | None = None) -> 
         focus=frozenset(start),
         impacted=frozenset(r.node.id for r in reached),
         distance=tuple(sorted((n, d) for n, (d, _) in best.items())),
+        impact=True,
     )
 
 
@@ -173,7 +185,7 @@ def lineage_subgraph(store: LineageStore, targets: Sequence[Node], directions: C
             signed.setdefault(nid, sign * dist)
     ways = " and ".join(str(d) for d in (Direction.UPSTREAM, Direction.DOWNSTREAM) if d in directions)
     title = f"Lineage of {', '.join(t.name for t in targets)}: {ways}" + (f", {depth} hops" if depth else "")
-    return Subgraph(title, (), _complete(store, set(signed), {}), tuple(sorted(edges)), frozenset(start), frozenset(), tuple(sorted(signed.items())))
+    return Subgraph(title, (), _complete(store, set(signed), {}), tuple(sorted(edges)), frozenset(start), frozenset(), tuple(sorted(signed.items())), False)
 
 
 def _count(n: int, noun: str) -> str:
@@ -181,14 +193,19 @@ def _count(n: int, noun: str) -> str:
 
 
 def _complete(store: LineageStore | None, ids: set[str], known: dict[str, Node]) -> tuple[Node, ...]:
-    """The nodes `ids` name, plus the table of every column, from `known`, the store, or bare names."""
+    """The nodes `ids` name, plus the table of every column: from `known`, else the store, else bare names."""
     found = dict(known)
-    for wanted in (ids, {node_table_id(n) for n in (found.get(i) or _bare(i) for i in ids) if n.kind is NodeKind.COLUMN}):
-        missing = wanted - set(found)
-        if store is not None and missing:
-            found.update({n.id: n for n in store.nodes(missing)})
-        found.update({i: _bare(i) for i in wanted - set(found)})
-    return tuple(sorted(found[i] for i in ids | {node_table_id(found[i]) for i in ids if found[i].kind is NodeKind.COLUMN}))
+    _fill(found, ids, store)
+    tables = {node_table_id(found[i]) for i in ids if found[i].kind is NodeKind.COLUMN}
+    _fill(found, tables, store)
+    return tuple(sorted(found[i] for i in ids | tables))
+
+
+def _fill(found: dict[str, Node], wanted: set[str], store: LineageStore | None) -> None:
+    missing = wanted - set(found)
+    if store is not None and missing:
+        found.update({n.id: n for n in store.nodes(missing)})
+    found.update({i: _bare(i) for i in wanted - set(found)})
 
 
 def _bare(nid: str) -> Node:
@@ -197,6 +214,13 @@ def _bare(nid: str) -> Node:
         table, _, column = name.rpartition(".")
         return Node(nid, NodeKind.COLUMN, name, (("column", column), ("table", table)))
     return Node(nid, NodeKind(kind), name)
+
+
+def table_kind(node: Node) -> str:
+    """`source`, `table` or `view` for a table; a table no scanned file defines is a source."""
+    if node.kind is not NodeKind.TABLE or node.name == UNRESOLVED_TABLE:
+        return ""
+    return node.attr("kind") or "source"
 
 
 def node_table_id(column: Node) -> str:
@@ -215,13 +239,13 @@ def arrange(subgraph: Subgraph, options: DiagramOptions) -> Diagram:
 def _refs(nodes: Iterable[Node]) -> dict[str, str]:
     """Readable ASCII ids from names; names that clash after slugging get a digest of their id."""
     slugs = {n.id: f"{_REF_PREFIX.get(n.kind, 'n')}_{re.sub(r'[^A-Za-z0-9]+', '_', n.name).strip('_') or 'x'}" for n in nodes}
-    clashes = {s for s in slugs.values() if list(slugs.values()).count(s) > 1}
+    clashes = {s for s, n in Counter(slugs.values()).items() if n > 1}
     return {nid: f"{s}_{hashlib.sha1(nid.encode()).hexdigest()[:8]}" if s in clashes else s for nid, s in slugs.items()}
 
 
 def _mark(nid: str, subgraph: Subgraph) -> Mark:
     if nid in subgraph.focus:
-        return Mark.CHANGED
+        return Mark.CHANGED if subgraph.impact else Mark.TARGET
     return Mark.IMPACTED if nid in subgraph.impacted else Mark.CONTEXT
 
 
@@ -232,7 +256,10 @@ def _boxes(subgraph: Subgraph, refs: dict[str, str]) -> tuple[Box, ...]:
     for node in subgraph.nodes:
         if node.kind is NodeKind.COLUMN:
             label = node.attr("column") or node.name.rsplit(".", 1)[-1]
-            rows.setdefault(node_table_id(node), []).append(Row(refs[node.id], node, label, _mark(node.id, subgraph)))
+            table = node_table_id(node)
+            # a table target is marked once, on its header, rather than on every row
+            mark = Mark.CONTEXT if table in subgraph.focus else _mark(node.id, subgraph)
+            rows.setdefault(table, []).append(Row(refs[node.id], node, label, mark))
     boxes = []
     for node in subgraph.nodes:
         if node.kind is NodeKind.TABLE or node.kind in _CONSUMERS:
@@ -247,7 +274,7 @@ def _collapse(boxes: tuple[Box, ...], subgraph: Subgraph, budget: int) -> tuple[
     total = sum(len(b.rows) for b in boxes)
     if total <= budget:
         return boxes, ()
-    keep = {b.ref for b in boxes if b.mark is Mark.CHANGED or any(r.mark is Mark.CHANGED for r in b.rows)}
+    keep = {b.ref for b in boxes if b.node.id in subgraph.focus or any(r.node.id in subgraph.focus for r in b.rows)}
     candidates = sorted((b for b in boxes if b.rows and b.ref not in keep), key=lambda b: (-abs(b.distance), -len(b.rows), b.node.name))
     folded: dict[str, Box] = {}
     for box in candidates:
@@ -283,9 +310,10 @@ def _links(subgraph: Subgraph, boxes: tuple[Box, ...]) -> tuple[Link, ...]:
             where.add(f"{edge.file}:{edge.line}" if edge.line else edge.file)
         hit = edge.target in subgraph.impacted and (edge.source in subgraph.impacted or edge.source in subgraph.focus)
         merged[key] = (subtypes, where, impacted or hit, strong or edge in emphasised)
-    return tuple(
-        sorted(Link(s, t, f, tuple(sorted(sub - {""})), tuple(sorted(w)), i, e) for (s, t, f), (sub, w, i, e) in merged.items())
-    )
+    # in drawing order (box by box, row by row), which also keeps Graphviz from crossing edges needlessly
+    order = {Port(b.ref, r): (i, j) for i, b in enumerate(boxes) for j, r in enumerate([None, *(r.ref for r in b.rows)])}
+    links = [Link(s, t, f, tuple(sorted(sub - {""})), tuple(sorted(w)), i, e) for (s, t, f), (sub, w, i, e) in merged.items()]
+    return tuple(sorted(links, key=lambda k: (order[k.source], order[k.target], k.flow)))
 
 
 def _on_paths_to_consumers(subgraph: Subgraph) -> set[Edge]:
@@ -330,7 +358,7 @@ def legend_keys(box: Box) -> set[Legend]:
     elif box.node.kind is NodeKind.ML_FEATURE:
         keys.add(Legend.ML_FEATURE)
     tier = {"core": Legend.CORE, "mart": Legend.MART, "view": Legend.VIEW_TIER}.get(box.node.attr("tier") or "")
-    kind = {"source": Legend.SOURCE, "view": Legend.VIEW}.get(box.node.attr("kind") or "")
+    kind = {"table": Legend.TABLE, "source": Legend.SOURCE, "view": Legend.VIEW}.get(table_kind(box.node))
     keys.update(k for k in (tier, kind) if k is not None)
     if box.mark is not Mark.CONTEXT:
         keys.add(Legend(box.mark))
