@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo test test-fast neo4j-start neo4j-stop bench bench-quick diagram-story clean
+.PHONY: install demo test test-fast fuzz neo4j-start neo4j-stop bench bench-quick diagram-story clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,10 @@ test: install
 
 test-fast: install
 	$(BIN)/python -m pytest
+
+# Property tests with many more examples than CI runs.
+fuzz: install
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest tests/parsers/test_properties.py
 
 neo4j-start:
 	bash scripts/neo4j.sh start

@@ -73,6 +73,9 @@ def extract_sql(text: str, path: str, dialect: str | None = None, registry: Sche
         except RecursionError:
             state.diagnostics.append(Diagnostic(at, _TOO_DEEP))
             continue
+        except Exception as err:  # noqa: BLE001 - sqlglot's parser can fail in other ways on odd input
+            state.diagnostics.append(Diagnostic(at, f"cannot parse statement: the SQL parser failed ({type(err).__name__}: {_first_line(str(err))})"))
+            continue
         if statement is not None:
             _guarded_statement(statement, at, dia, registry, state)
     _name_bare_selects(state)
@@ -121,6 +124,10 @@ def _guarded_statement(statement: exp.Expr, at: Location, dia: Dialect, registry
     except SqlglotError as err:
         del state.edges[edges_before:]
         state.diagnostics.append(Diagnostic(at, f"cannot analyse statement: {_describe(str(err))}"))
+    except Exception as err:  # noqa: BLE001 - one odd statement must not cost the rest of the scan
+        del state.edges[edges_before:]
+        message = f"internal error while analysing this statement ({type(err).__name__}: {_first_line(str(err))}); please report it with the statement"
+        state.diagnostics.append(Diagnostic(at, message))
 
 
 def _statement(statement: exp.Expr, at: Location, dia: Dialect, registry: SchemaRegistry, state: _FileState) -> None:
