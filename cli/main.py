@@ -16,6 +16,7 @@ import typer
 
 from cli import output
 from cli.diagram import diagram, diagram_format, write_diagram
+from cli.diff import comment, diff
 from lineage.errors import ConfigError, LineageError
 from lineage.impact import Change, ChangeKind
 
@@ -174,6 +175,8 @@ def _paths_command(direction: str) -> Callable[..., None]:
 app.command("upstream")(_paths_command("upstream"))
 app.command("downstream")(_paths_command("downstream"))
 app.command("diagram")(diagram)
+app.command("diff")(diff)
+app.command("comment")(comment)
 
 
 @app.command()

@@ -56,6 +56,12 @@ class _Reader:
         return self.scalar(fields[key][1], f"'{key}' of {what}")
 
 
+def display_path(path: Path) -> str:
+    """Relative to the working directory when below it (as scans show paths), else absolute."""
+    resolved = path.resolve()
+    return os.path.relpath(resolved) if resolved.is_relative_to(Path.cwd().resolve()) else str(resolved)
+
+
 def load_catalog(path: Path) -> Catalog:
     """Parse and validate a catalog file; SQL paths in it are resolved relative to it."""
     shown = str(path)
@@ -117,7 +123,7 @@ def _consumer(reader: _Reader, base: Path, kind: NodeKind, key: str, key_node: y
         resolved = base / sql
         if not resolved.is_file():
             raise ConfigError(f"SQL file '{sql}' of {what} does not exist", reader.at(f["sql"][1]))
-        sql = os.path.relpath(resolved) if not Path(sql).is_absolute() else sql
+        sql = display_path(resolved)
     if not columns and not sql:
         raise ConfigError(f"{what} needs 'columns' or 'sql' to say what it reads", reader.at(key_node))
     return Consumer(key, kind, reader.text(f, "owner", what), reader.text(f, "title", what), reader.text(f, "url", what), columns, sql, (), reader.at(key_node))

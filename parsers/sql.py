@@ -26,7 +26,7 @@ from lineage.model import (
     TableKind,
 )
 from parsers.schema import SchemaRegistry
-from parsers.trace import STAR, ScopeTracer, table_level_hits, table_name
+from parsers.trace import STAR, Output, ScopeTracer, table_level_hits, table_name
 from parsers.writes import Write, write_of
 
 # Statements that say nothing about lineage; counted, never reported as unsupported.
@@ -176,7 +176,7 @@ def _query(write: Write, at: Location, registry: SchemaRegistry, state: _FileSta
     if write.positional and write.columns is None and registry.columns(write.target) is None:
         registry.define(write.target, [(name, None) for name in targets if name != STAR])
     if write.defines is not None and write.target:
-        known = [(name, None) for name in targets if name != STAR]
+        known = [(name, _cast_type(outputs[i])) for i, name in enumerate(targets) if name != STAR]
         if not any(o.unresolved_star for o in outputs):
             registry.define(write.target, known)
         state.tables.append(TableFact(write.target, write.defines, tuple(known), at))
@@ -194,6 +194,12 @@ def _target_columns(write: Write, names: list[str], registry: SchemaRegistry, at
     if len(declared) != len(names) and STAR not in names:
         state.diagnostics.append(Diagnostic(at, f"'{write.target}' has {len(declared)} columns but the query gives {len(names)}"))
     return [declared[i] if i < len(declared) else names[i] for i in range(len(names))]
+
+
+def _cast_type(output: Output) -> str | None:
+    """`CAST(x AS t) AS c` declares c's type, as DDL would; any other expression leaves it to the engine."""
+    node = output.expression.unalias() if output.expression is not None else None
+    return node.to.sql() if isinstance(node, exp.Cast) else None
 
 
 def _alter(statement: exp.Alter, at: Location, registry: SchemaRegistry, state: _FileState) -> None:

@@ -1,0 +1,203 @@
+"""`lineage diff` and `lineage comment`: what a change set breaks before it is deployed, and the PR comment that says so.
+
+Register with `app.command("diff")(diff)` and `app.command("comment")(comment)`; `cli.main` is
+imported inside the commands, so cli/main.py can import this module without a cycle.
+Exit codes: 0 fine, 1 bad input (or a report left incomplete by SQL that does not parse),
+2 bad usage, 3 `--fail-on` tripped.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.markup import escape
+
+from cli import output
+from graphs.comment import MARKER, CommentOptions, contract_label, describe, mention, reaches, render_comment, verdict
+from graphs.diff_record import diff_record
+from graphs.github import DEFAULT_API, GitHubTarget, upsert_comment
+from lineage.diff import DiffReport, FailOn, gate
+from lineage.errors import ConfigError
+
+EXIT_GATE = 3
+
+
+class DiffFormat(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+    MARKDOWN = "markdown"
+
+
+# cli/main.py's --dialect, repeated so that importing this module never imports cli.main
+DialectOpt = Annotated[Optional[str], typer.Option("--dialect", "-d", help="SQL dialect (postgres, snowflake, bigquery, redshift, spark, databricks, duckdb, mysql, tsql, ...). Default: sqlglot's generic dialect.")]
+PathsArg = Annotated[Optional[list[Path]], typer.Argument(help="SQL files or directories to compare (default: the current directory).", show_default=False)]
+BaseOpt = Annotated[str, typer.Option("--base", help="The revision to compare against: a branch, tag or commit (in CI: the pull request's base).", show_default=False)]
+HeadOpt = Annotated[str, typer.Option("--head", help="The revision with the changes.")]
+CatalogOpt = Annotated[Optional[Path], typer.Option("--catalog", help="Catalog file, read at each revision (default: lineage.yml at the root of a compared path).")]
+FailOnOpt = Annotated[FailOn, typer.Option("--fail-on", help="Exit 3 on a change this severe or worse (for CI); agreed migrations of core tables never fail.")]
+RepoOpt = Annotated[Optional[str], typer.Option("--repo", help="OWNER/NAME on GitHub: file:line become links. [env: GITHUB_REPOSITORY]", show_default=False)]
+
+
+@dataclass(frozen=True, slots=True)
+class DiffRequest:
+    base: str
+    head: str
+    paths: tuple[Path, ...]
+    dialect: str | None = None
+    catalog: Path | None = None
+
+
+def diff(
+    ctx: typer.Context,
+    base: BaseOpt,
+    paths: PathsArg = None,
+    head: HeadOpt = "HEAD",
+    dialect: DialectOpt = None,
+    catalog: CatalogOpt = None,
+    fmt: Annotated[DiffFormat, typer.Option("--format", "-f", help="Output format; markdown is the pull-request comment.")] = DiffFormat.TABLE,
+    fail_on: FailOnOpt = FailOn.NEVER,
+    repo: RepoOpt = None,
+) -> None:
+    """Compare the tables and views two git revisions define, and show what each change breaks downstream.
+
+    Reads both revisions from git objects (the working tree is not touched). Each change is breaking,
+    data-changing or non-breaking, judged on the base revision's lineage; the catalog's tiers add the
+    data contract. SQL that fails to parse is listed, and the report is marked incomplete (exit 1).
+
+    **Examples:**
+
+    `lineage diff --base origin/main sample_sql`
+
+    `lineage diff --base origin/main --format markdown --fail-on breaking > comment.md`
+    """
+    from cli.main import _errors
+
+    with _errors(ctx):
+        report = diff_report(DiffRequest(base, head, tuple(paths or ()), dialect, catalog))
+        _print_problems(report)
+        _render(report, fmt, repo)
+    code = exit_code(report, fail_on)
+    if code:
+        raise typer.Exit(code)
+
+
+def comment(
+    ctx: typer.Context,
+    pr: Annotated[int, typer.Option("--pr", min=1, help="The pull request number.", show_default=False)],
+    repo: RepoOpt = None,
+    api_url: Annotated[Optional[str], typer.Option("--api-url", help="GitHub's REST API. [env: GITHUB_API_URL; default: https://api.github.com]", show_default=False)] = None,
+    body_file: Annotated[Optional[Path], typer.Option("--body-file", help="Post this Markdown (from `lineage diff --format markdown`) instead of running the diff.")] = None,
+    base: Annotated[Optional[str], typer.Option("--base", help="Run the diff against this revision and post it.", show_default=False)] = None,
+    paths: PathsArg = None,
+    head: HeadOpt = "HEAD",
+    dialect: DialectOpt = None,
+    catalog: CatalogOpt = None,
+    fail_on: FailOnOpt = FailOn.NEVER,
+) -> None:
+    """Post the lineage impact as a pull-request comment, updating the earlier one on a re-run.
+
+    Needs GITHUB_TOKEN with permission to write pull-request comments.
+
+    **Examples:**
+
+    `lineage comment --repo acme/shop --pr 7 --body-file comment.md`
+
+    `lineage comment --repo acme/shop --pr 7 --base origin/main sample_sql`
+    """
+    from cli.main import _errors, _read_text
+
+    code = 0
+    with _errors(ctx):
+        target = _github_target(repo, pr, api_url)
+        if (body_file is None) == (base is None):
+            raise ConfigError("give either --body-file FILE or --base REF")
+        if body_file is not None:
+            body = _read_text(body_file)
+        else:
+            report = diff_report(DiffRequest(base or "", head, tuple(paths or ()), dialect, catalog))
+            _print_problems(report)
+            body, code = render_comment(report, _comment_options(target.repo)), exit_code(report, fail_on)
+        posted = upsert_comment(target, body if MARKER in body else f"{MARKER}\n{body}", MARKER)
+        output.write(f"{str(posted.action).capitalize()} comment {posted.id} on {target.repo}#{pr}: {posted.url}")
+    if code:
+        raise typer.Exit(code)
+
+
+def diff_report(request: DiffRequest) -> DiffReport:
+    """Read both revisions from git, load the base graph into a throwaway store, compare."""
+    from graphs.networkx_store import NetworkxStore
+    from lineage.diff import analyse_diff
+    from lineage.graph import build_graph
+    from parsers.git import RevisionOptions, open_repo, read_revision, repo_paths, resolve
+
+    repo = open_repo(Path.cwd())
+    for ref in (request.base, request.head):
+        resolve(repo, ref)  # both names are checked before either revision is read
+    paths = repo_paths(repo, request.paths)
+    options = RevisionOptions(request.dialect, repo_paths(repo, [request.catalog])[0] if request.catalog else None)
+    base = read_revision(repo, request.base, paths, options)
+    head = read_revision(repo, request.head, paths, options)
+    with tempfile.TemporaryDirectory(prefix="lineage-base-") as tmp:
+        store = NetworkxStore(Path(tmp))
+        with store.transaction():
+            for graph in build_graph(base.files, base.catalog):
+                store.replace_file(graph)
+        return analyse_diff(base, head, store)
+
+
+def exit_code(report: DiffReport, fail_on: FailOn) -> int:
+    if gate(report, fail_on):
+        return EXIT_GATE
+    return 1 if report.incomplete else 0
+
+
+def _print_problems(report: DiffReport) -> None:
+    for problem in report.problems:
+        output.error(str(problem))
+
+
+def _render(report: DiffReport, fmt: DiffFormat, repo: str | None) -> None:
+    if fmt is DiffFormat.JSON:
+        output.write(json.dumps(diff_record(report), indent=2))
+    elif fmt is DiffFormat.MARKDOWN:
+        output.write(render_comment(report, _comment_options(repo)))
+    else:
+        _tables(report)
+
+
+def _tables(report: DiffReport) -> None:
+    out = output._stdout()
+    out.print(escape(verdict(report)), style="bold")
+    if not report.changes:
+        return
+    rows = [[str(c.severity), describe(c.delta), contract_label(c), reaches(c)] for c in report.changes]
+    out.print(output._table("Changes", ["severity", "change", "contract", "reaches"], _escaped(rows)))
+    broken = [[f"{b.file}:{b.line}", describe(c.delta), str(b.head)] for c in report.changes for b in c.broken]
+    if broken:
+        out.print(output._table("Statements that break (base revision)", ["where", "because", "now"], _escaped(broken)))
+    owners = [[mention(o), ", ".join(o.assets)] for o in report.owners()]
+    if owners:
+        out.print(output._table("Owners to notify", ["owner", "what they own that is affected"], _escaped(owners)))
+
+
+def _escaped(rows: list[list[str]]) -> list[list[str]]:
+    # names come from SQL: `[x]` in one must print as text, not as rich markup
+    return [[escape(cell) for cell in row] for row in rows]
+
+
+def _comment_options(repo: str | None) -> CommentOptions:
+    return CommentOptions(repo=repo or os.environ.get("GITHUB_REPOSITORY") or None, server=os.environ.get("GITHUB_SERVER_URL") or "https://github.com")
+
+
+def _github_target(repo: str | None, pr: int, api_url: str | None) -> GitHubTarget:
+    name = repo or os.environ.get("GITHUB_REPOSITORY") or ""
+    if not name:
+        raise ConfigError("no repository: pass --repo OWNER/NAME or set GITHUB_REPOSITORY")
+    return GitHubTarget.checked(api_url or os.environ.get("GITHUB_API_URL") or DEFAULT_API, name, pr, os.environ.get("GITHUB_TOKEN") or "")
