@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -17,6 +17,7 @@ from itertools import chain
 from lineage.impact import Change, ChangeKind, ImpactReport, analyse_impact, distances, start_nodes
 from lineage.model import Direction, Edge, Flow, Node, NodeKind, Relation
 from lineage.names import resolve_target
+from lineage.reach import reachable
 from lineage.store import FLOW_RELATIONS, LineageStore
 
 UNRESOLVED_TABLE = "<unresolved>"  # box for columns whose table the SQL does not name
@@ -318,26 +319,10 @@ def _links(subgraph: Subgraph, boxes: tuple[Box, ...]) -> tuple[Link, ...]:
 
 def _on_paths_to_consumers(subgraph: Subgraph) -> set[Edge]:
     """FEEDS edges that lie on a downstream path from the focus to a dashboard or ML feature."""
-    forward: dict[str, list[str]] = {}
-    backward: dict[str, list[str]] = {}
-    for edge in subgraph.edges:
-        forward.setdefault(edge.source, []).append(edge.target)
-        backward.setdefault(edge.target, []).append(edge.source)
     consumers = {n.id for n in subgraph.nodes if n.kind in _CONSUMERS and n.id not in subgraph.focus}
-    from_focus = _reach(subgraph.focus, forward)
-    to_consumer = _reach(consumers, backward)
+    from_focus = reachable(subgraph.focus, ((e.source, e.target) for e in subgraph.edges))
+    to_consumer = reachable(consumers, ((e.target, e.source) for e in subgraph.edges))
     return {e for e in subgraph.edges if e.relation is Relation.FEEDS and e.source in from_focus and e.target in to_consumer}
-
-
-def _reach(start: Iterable[str], adjacent: dict[str, list[str]]) -> set[str]:
-    seen = set(start)
-    queue = deque(seen)
-    while queue:
-        for nxt in adjacent.get(queue.popleft(), ()):
-            if nxt not in seen:
-                seen.add(nxt)
-                queue.append(nxt)
-    return seen
 
 
 def _legend(boxes: tuple[Box, ...], links: tuple[Link, ...]) -> tuple[Legend, ...]:

@@ -13,8 +13,6 @@ Then the catalog's tiers say what the data contract makes of it (`lineage/contra
 
 from __future__ import annotations
 
-from collections import deque
-from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -25,6 +23,7 @@ from lineage.impact import Change, ChangeKind, ImpactReport, OwnerNotice, analys
 from lineage.model import Diagnostic, Edge, Node, NodeKind, Relation, node_id
 from lineage.revision import Revision, Shapes, shapes_of
 from lineage.schema_diff import Delta, DiffKind, compare, table_mapping
+from lineage.reach import reachable
 from lineage.store import LineageStore
 
 
@@ -257,21 +256,8 @@ def consumer_paths(report: ImpactReport) -> tuple[Edge, ...]:
     targets = {t.id for t in report.targets}
     start = targets | {e.target for e in report.edges if e.relation is Relation.HAS_COLUMN and e.source in targets}
     consumers = {r.node.id for r in (*report.dashboards, *report.features)}
-    forward = _reach(start, ((e.source, e.target) for e in report.edges))
-    backward = _reach(consumers, ((e.target, e.source) for e in report.edges))
+    forward = reachable(start, ((e.source, e.target) for e in report.edges))
+    backward = reachable(consumers, ((e.target, e.source) for e in report.edges))
     return tuple(e for e in report.edges if e.source in forward and e.target in backward)
 
-
-def _reach(start: Iterable[str], links: Iterable[tuple[str, str]]) -> set[str]:
-    adjacent: dict[str, list[str]] = {}
-    for a, b in links:
-        adjacent.setdefault(a, []).append(b)
-    seen = set(start)
-    queue = deque(seen)
-    while queue:
-        for nxt in adjacent.get(queue.popleft(), ()):
-            if nxt not in seen:
-                seen.add(nxt)
-                queue.append(nxt)
-    return seen
 

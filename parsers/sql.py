@@ -21,7 +21,6 @@ from lineage.model import (
     Location,
     SchemaChange,
     Severity,
-    Subtype,
     TableFact,
     TableKind,
 )
