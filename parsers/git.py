@@ -23,7 +23,7 @@ from parsers.sql import get_dialect
 # Every file a scan may read is exported (SQL, the catalog, ETL code, dbt projects), up to a size
 # no source file reaches: data files committed beside the SQL are not worth reading.
 MAX_EXPORTED_BYTES = 16 * 1024 * 1024
-SOURCE_SUFFIXES = (".sql", ".py", ".yml", ".yaml")  # a skipped one of these leaves the report incomplete
+SOURCE_SUFFIXES = (".sql", ".py", ".yml", ".yaml", ".csv")  # .csv: dbt seeds declare columns in the header  # a skipped one of these leaves the report incomplete
 _REGULAR_FILES = ("100644", "100755")  # symlinks (120000) and submodules (160000) are skipped
 
 

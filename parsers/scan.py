@@ -1,4 +1,4 @@
-"""Scanning paths: find the SQL files and the catalog, and extract every file's facts."""
+"""Scanning paths: find the SQL files, ETL code, dbt projects and the catalog, and extract every file's facts."""
 
 from __future__ import annotations
 
@@ -11,14 +11,19 @@ from lineage.catalog import Catalog
 from lineage.errors import ConfigError
 from lineage.model import Diagnostic, FileFacts, Location
 from parsers.catalog import load_catalog
+from parsers.dbt import PROJECT_FILE, DbtOptions, extract_project, merge_catalogs, read_dbt
+from parsers.etl import EtlFile, extract_etl, read_etl
 from parsers.schema import SchemaRegistry
 from parsers.sql import extract_sql, get_dialect
 
 CATALOG_NAME = "lineage.yml"
 SQL_SUFFIXES = (".sql",)
-_SKIP_DIRS = {".git", ".lineage", ".venv", "node_modules", "__pycache__", "target", ".neo4j"}
+PY_SUFFIXES = (".py",)
+_SKIP_DIRS = {".git", ".lineage", ".venv", "node_modules", "__pycache__", "target", ".neo4j", "site-packages"}
 
 Progress = Callable[[str], None]
+# One unit of extraction (a SQL file, a Python file, a dbt project): its files' facts and any catalog.
+Job = Callable[[], tuple[list[FileFacts], Catalog | None]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,16 +52,32 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-def find_sql_files(paths: Sequence[Path]) -> list[Path]:
-    found: set[Path] = set()
+@dataclass(frozen=True, slots=True)
+class Sources:
+    sql: list[Path]
+    python: list[Path]
+    dbt: list[Path]  # project folders (holding dbt_project.yml): their files are the project's
+
+
+def find_sources(paths: Sequence[Path]) -> Sources:
+    found: dict[str, set[Path]] = {"sql": set(), "python": set(), "dbt": set()}
     for path in paths:
         if path.is_file():
-            found.add(path)
+            found["python" if path.name.endswith(PY_SUFFIXES) else "sql"].add(path)
             continue
         for folder, dirs, files in os.walk(path):
+            if PROJECT_FILE in files:
+                found["dbt"].add(Path(folder))
+                dirs[:] = []
+                continue
             dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS)
-            found.update(Path(folder) / f for f in files if f.endswith(SQL_SUFFIXES))
-    return sorted(found, key=lambda p: display_path(p))
+            found["sql"].update(Path(folder) / f for f in files if f.endswith(SQL_SUFFIXES))
+            found["python"].update(Path(folder) / f for f in files if f.endswith(PY_SUFFIXES))
+    return Sources(*(sorted(found[k], key=lambda p: display_path(p)) for k in ("sql", "python", "dbt")))
+
+
+def find_sql_files(paths: Sequence[Path]) -> list[Path]:
+    return find_sources(paths).sql
 
 
 def find_catalog(paths: Sequence[Path], explicit: Path | None) -> Catalog | None:
@@ -70,9 +91,9 @@ def find_catalog(paths: Sequence[Path], explicit: Path | None) -> Catalog | None
 
 
 def scan(paths: Sequence[Path], options: ScanOptions, progress: Progress | None = None) -> ScanResult:
-    """Extract every SQL file under `paths`, sharing one schema across files.
+    """Extract every SQL file, ETL Python file and dbt project under `paths`, sharing one schema.
 
-    Files are read in path order; a file that could not resolve everything (an unknown table's
+    Sources are read in path order; one that could not resolve everything (an unknown table's
     columns, an ambiguous column) is extracted again at the end, when every DDL has been seen.
     """
     get_dialect(options.dialect)  # a bad dialect is a usage error before any work
@@ -81,17 +102,28 @@ def scan(paths: Sequence[Path], options: ScanOptions, progress: Progress | None 
             raise ConfigError(f"{path}: no such file or directory")
     catalog = find_catalog(paths, options.catalog)
     consumer_sql = {c.sql for c in catalog.consumers if c.sql} if catalog else set()
-    files = [p for p in find_sql_files(paths) if display_path(p) not in consumer_sql]
+    sources = find_sources(paths)
     registry = options.schema.copy() if options.schema else SchemaRegistry()
-    texts = {display_path(p): _read(p) for p in files}
-    results: dict[str, FileFacts] = {}
-    for shown, text in texts.items():
+    jobs = _etl_jobs(sources.python, options.dialect, registry)
+    taken = consumer_sql | {p for files, _ in jobs.values() for p in files}
+    texts = {display_path(p): _read(p) for p in sources.sql if display_path(p) not in taken}
+    jobs.update({shown: _sql_job(shown, text, options.dialect, registry) for shown, text in texts.items()})
+    jobs.update({display_path(root): _dbt_job(root, options.dialect, registry) for root in sources.dbt})
+    done: dict[str, tuple[list[FileFacts], Catalog | None]] = {}
+    for shown in sorted(jobs):
         if progress:
             progress(shown)
-        results[shown] = _extract(shown, text, options.dialect, registry)
-    for shown, facts in results.items():
-        if _unsettled(facts):
-            results[shown] = _extract(shown, texts[shown], options.dialect, registry)
+        done[shown] = jobs[shown][1]()
+    for shown, (facts, _) in done.items():
+        if any(_unsettled(f) for f in facts):
+            done[shown] = jobs[shown][1]()
+    results = {f.path: f for facts, _ in done.values() for f in facts}
+    for _, extra in done.values():
+        if extra is not None:
+            catalog, notes = merge_catalogs(catalog, extra)
+            for note in notes:
+                found = results.get(note.at.file, FileFacts(note.at.file))
+                results[note.at.file] = FileFacts(found.path, found.edges, found.tables, found.schema_changes, tuple(sorted({*found.diagnostics, note})), found.statements)
     if catalog is not None:
         consumers = _consumer_facts(catalog, options.dialect, registry)
         catalog = catalog.with_reads({cid: facts.edges for cid, facts in consumers.items()})
@@ -108,6 +140,35 @@ def _read(path: Path) -> str | Diagnostic:
         return Diagnostic(Location(display_path(path)), f"not UTF-8 text (byte {err.start}); re-save it as UTF-8")
     except OSError as err:
         return Diagnostic(Location(display_path(path)), f"cannot read: {err.strerror}")
+
+
+def _sql_job(shown: str, text: str | Diagnostic, dialect: str | None, registry: SchemaRegistry) -> tuple[set[str], Job]:
+    return set(), lambda: ([_extract(shown, text, dialect, registry)], None)
+
+
+def _etl_jobs(files: list[Path], dialect: str | None, registry: SchemaRegistry) -> dict[str, tuple[set[str], Job]]:
+    """Python files with SQL call sites; each job also names the .sql files its operators run."""
+    jobs: dict[str, tuple[set[str], Job]] = {}
+    for path in files:
+        text = _read(path)
+        etl = read_etl(path, display_path, text) if isinstance(text, str) else None
+        if etl is not None:
+            jobs[etl.path] = ({display_path(p) for p in etl.sql_files}, _etl_job(etl, dialect, registry))
+    return jobs
+
+
+def _etl_job(etl: EtlFile, dialect: str | None, registry: SchemaRegistry) -> Job:
+    return lambda: (extract_etl(etl, registry, dialect), None)
+
+
+def _dbt_job(root: Path, dialect: str | None, registry: SchemaRegistry) -> tuple[set[str], Job]:
+    project = read_dbt(root, display_path(root), DbtOptions(dialect))  # renders once; extraction may run twice
+
+    def job() -> tuple[list[FileFacts], Catalog | None]:
+        facts = extract_project(project, registry)
+        return list(facts.files), facts.catalog
+
+    return set(), job
 
 
 def _extract(shown: str, text: str | Diagnostic, dialect: str | None, registry: SchemaRegistry) -> FileFacts:

@@ -27,6 +27,18 @@ STORY_COLUMNS = {
     "mart.customer_360.last_order_value_usd",
     "mart.fraud_features.order_value_usd",
     "mart.fraud_features.order_value_zscore",
+    # the dbt project (sample_sql/dbt)
+    "dbt_staging.stg_orders.order_value",
+    "dbt_mart.daily_revenue.gross_order_value",
+    "dbt_mart.customer_order_stats.avg_order_value",
+    "dbt_mart.customer_order_stats.stddev_order_value",
+    "snapshots.orders_snapshot.order_value",
+    # the Airflow DAG (sample_sql/airflow) and the Spark job (sample_sql/spark)
+    "reporting.order_facts.order_value",
+    "reporting.customer_order_value.total_order_value",
+    "recent_orders.order_value",
+    "ml.order_fraud_scores.order_value",
+    "ml.order_fraud_scores.order_value_zscore",
 }
 
 
@@ -39,7 +51,11 @@ def _in_repo(monkeypatch: pytest.MonkeyPatch) -> None:
 def scan_sample(store: Path) -> None:
     result = runner.invoke(app, ["scan", "sample_sql", "--store", str(store)])
     assert result.exit_code == 0, result.output
-    assert "Scanned 11 files, 23 statements; 149 edges written." in result.stderr
+    assert result.stderr == (
+        "sample_sql/dbt/models/exposures.yml:35: exposure 'finance_month_end' names no columns (meta.lineage): "
+        "table-level, every known column of dbt_mart.daily_revenue counted as read\n"
+        "Scanned 24 files, 37 statements; 1 warnings; 243 edges written.\n"
+    )
 
 
 def impact_json(store: Path, *args: str) -> dict[str, object]:
@@ -54,25 +70,47 @@ def test_rename_order_value_reaches_the_dashboard_features_and_owners(tmp_path: 
     assert report["targets"] == ["app.orders.order_value"]
     assert report["change"] == "rename to order_total_usd"
     assert {c["name"] for c in report["columns"]} == STORY_COLUMNS
-    assert [(d["name"], d["owner"], d["distance"]) for d in report["dashboards"]] == [("executive_revenue", "bi-team", 5)]
+    assert [(d["name"], d["owner"], d["distance"]) for d in report["dashboards"]] == [
+        ("finance_month_end", "finance", 3),
+        ("revenue_board", "bi-team", 3),
+        ("executive_revenue", "bi-team", 5),
+    ]
     assert [(f["name"], f["owner"]) for f in report["ml_features"]] == [
+        ("fraud_order_value_model", "fraud-ml"),
         ("fraud.order_amount_zscore", "fraud-ml"),
         ("churn.customer_lifetime_value", "growth-ml"),
     ]
     assert {o["owner"]: o["assets"] for o in report["owners"]} == {
-        "bi-team": ["executive_revenue"],
+        "bi-team": ["executive_revenue", "revenue_board"],
         "customer-insights": ["mart.customer_360"],
-        "data-platform": ["etl.tmp_orders_usd", "intermediate.customer_orders", "intermediate.orders_enriched", "staging.stg_orders"],
-        "fraud-ml": ["fraud.order_amount_zscore", "mart.fraud_features"],
+        "data-platform": ["dbt_staging.stg_orders", "etl.tmp_orders_usd", "intermediate.customer_orders", "intermediate.orders_enriched", "snapshots.orders_snapshot", "staging.stg_orders"],
+        "finance": ["finance_month_end"],
+        "fraud-ml": ["dbt_mart.customer_order_stats", "fraud.order_amount_zscore", "fraud_order_value_model", "mart.fraud_features", "ml.order_fraud_scores"],
         "growth-ml": ["churn.customer_lifetime_value"],
-        "revenue-analytics": ["mart.daily_revenue"],
+        "revenue-analytics": ["dbt_mart.daily_revenue", "mart.daily_revenue"],
     }
     breaking = [(s["file"], s["line"]) for s in report["statements"] if s["breaks"]]
-    assert breaking == [("sample_sql/staging/stg_orders.sql", 7)]
+    assert breaking == [
+        ("sample_sql/airflow/sql/load_order_facts.sql", 7),
+        ("sample_sql/dbt/models/staging/stg_orders.sql", 4),
+        ("sample_sql/dbt/snapshots/orders_snapshot.sql", 13),
+        ("sample_sql/staging/stg_orders.sql", 7),
+    ]
     assert [(s["file"], s["line"], s["distance"]) for s in report["statements"]] == [
+        ("sample_sql/airflow/sql/load_order_facts.sql", 7, 1),
+        ("sample_sql/dbt/models/staging/stg_orders.sql", 4, 1),
+        ("sample_sql/dbt/snapshots/orders_snapshot.sql", 13, 1),
         ("sample_sql/staging/stg_orders.sql", 7, 1),
+        ("sample_sql/airflow/nightly_orders_dag.py", 55, 2),
+        ("sample_sql/dbt/models/marts/customer_order_stats.sql", 6, 2),
+        ("sample_sql/dbt/models/marts/daily_revenue.sql", 11, 2),
         ("sample_sql/etl/nightly_orders.sql", 42, 2),
+        ("sample_sql/spark/fraud_scoring_job.py", 25, 2),
+        ("sample_sql/dbt/analyses/revenue_board_tiles.sql", 2, 3),
+        ("sample_sql/dbt/models/exposures.yml", 35, 3),
         ("sample_sql/etl/nightly_orders.sql", 61, 3),
+        ("sample_sql/spark/fraud_scoring_job.py", 32, 3),
+        ("sample_sql/dbt/models/exposures.yml", 20, 4),
         ("sample_sql/etl/nightly_orders.sql", 91, 4),
         ("sample_sql/marts/customer_360.sql", 9, 4),
         ("sample_sql/marts/daily_revenue.sql", 8, 4),
@@ -96,7 +134,7 @@ def test_table_output_lists_owners_with_contacts(tmp_path: Path) -> None:
     scan_sample(tmp_path)
     result = runner.invoke(app, ["impact", "orders.order_value", "--rename", "order_total_usd", "--store", str(tmp_path)])
     assert result.exit_code == 0
-    assert "13 columns, 7 tables, 1 dashboard, 2 ML features affected." in result.stdout
+    assert "23 columns, 15 tables, 3 dashboards, 3 ML features affected." in result.stdout
     assert "@acme/bi" in result.stdout and "executive_revenue" in result.stdout
 
 
@@ -116,8 +154,16 @@ def test_max_depth_limits_the_walk(tmp_path: Path) -> None:
     scan_sample(tmp_path)
     report = impact_json(tmp_path, "orders.order_value", "--max-depth", "2")
     assert [(c["name"], c["distance"]) for c in report["columns"]] == [
+        ("dbt_staging.stg_orders.order_value", 1),
+        ("reporting.order_facts.order_value", 1),
+        ("snapshots.orders_snapshot.order_value", 1),
         ("staging.stg_orders.order_value", 1),
+        ("dbt_mart.customer_order_stats.avg_order_value", 2),
+        ("dbt_mart.customer_order_stats.stddev_order_value", 2),
+        ("dbt_mart.daily_revenue.gross_order_value", 2),
         ("etl.tmp_orders_usd.order_value_usd", 2),
+        ("recent_orders.order_value", 2),
+        ("reporting.customer_order_value.total_order_value", 2),
     ]
     assert report["dashboards"] == [] and report["ml_features"] == []
 

@@ -1,0 +1,367 @@
+"""dbt projects in, `FileFacts` and a `Catalog` out.
+
+Models, seeds, snapshots and sources become relations (`schema.alias`) with column lineage and
+their declared columns and types; `meta.owner` and groups give owners; exposures become dashboards
+and ML features. With `target/manifest.json` from `dbt compile`, dbt's own compiled SQL and
+relations are used; without one (or with one older than the project), `dbt_project.py` reads the
+files. Both give the same lineage for the same project, with provenance in the model files.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from sqlglot import exp
+from sqlglot.dialects.dialect import NormalizationStrategy
+
+from lineage.catalog import Catalog, Consumer, Owner, TableEntry
+from lineage.model import ColumnEdge, Diagnostic, FileFacts, Flow, Location, NodeKind, Severity, Subtype, TableFact, TableKind
+from parsers.dbt_files import RawReader
+from parsers.dbt_project import (
+    DbtNode,
+    Exposure,
+    Project,
+    adapter_dialect,
+    declared_columns,
+    exposure_of,
+    owner_of,
+    python_model,
+    read_yaml,
+    relation_sql,
+    seed_columns,
+    topological,
+    yaml_entries,
+    LINE,
+)
+from parsers.schema import SchemaRegistry
+from parsers.sql import extract_sql, get_dialect
+from parsers.templating import line_map
+
+PROJECT_FILE = "dbt_project.yml"
+_NODE_KINDS = ("model", "seed", "snapshot", "analysis")
+_LEADING = re.compile(r"(?:\s+|--[^\n]*|/\*.*?\*/)*", re.DOTALL)  # whitespace and comments before the SQL
+_PROJECT_FILES = ("*.sql", "*.yml", "*.yaml", "*.csv", "*.py")
+
+
+@dataclass(frozen=True, slots=True)
+class DbtOptions:
+    dialect: str | None = None  # used when the project's adapter has no sqlglot dialect
+    manifest: Path | None = None  # default: <project>/<target-path>/manifest.json when it exists
+    files_only: bool = False  # ignore any manifest: read the project's files
+
+
+@dataclass(frozen=True, slots=True)
+class DbtFacts:
+    files: tuple[FileFacts, ...]
+    catalog: Catalog
+
+
+def read_dbt(root: Path, shown: str, options: DbtOptions) -> Project:
+    """The project as dbt's manifest describes it when there is a current one, else from its files."""
+    manifest = options.manifest or _default_manifest(root)
+    if options.files_only or not manifest.is_file():
+        return RawReader(root, shown, options.dialect).read()
+    project, problem = load_manifest(manifest, Project(root, shown, dialect=options.dialect))
+    if project is not None:
+        return project
+    raw = RawReader(root, shown, options.dialect).read()
+    raw.diagnostics.append(Diagnostic(Location(raw.show(PROJECT_FILE)), f"{problem}: read the project's files instead", Severity.WARNING))
+    return raw
+
+
+def _default_manifest(root: Path) -> Path:
+    config = read_yaml(root / PROJECT_FILE, Project(root, "")) if (root / PROJECT_FILE).is_file() else None
+    return root / str((config or {}).get("target-path") or "target") / "manifest.json"
+
+
+def load_manifest(path: Path, project: Project) -> tuple[Project | None, str]:
+    """The project from dbt's manifest, or None and why it cannot be used."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as err:
+        return None, f"cannot read {path}: {err}"
+    if not isinstance(data, dict) or "nodes" not in data or "sources" not in data:
+        return None, f"{path} is not a dbt manifest"
+    newer = _newer_than(project.root, path)
+    if newer is not None:
+        return None, f"{path} is older than {newer.relative_to(project.root)} (run `dbt compile` to use it)"
+    metadata = data.get("metadata") or {}
+    project.name = str(metadata.get("project_name") or project.root.name)
+    project.dialect = adapter_dialect(str(metadata.get("adapter_type") or "")) or project.dialect
+    names = {n["relation_name"]: relation_sql(n["schema"], n.get("alias") or n.get("identifier") or n["name"]) for n in [*data["nodes"].values(), *data["sources"].values()] if n.get("relation_name")}
+    rename = re.compile("|".join(re.escape(k) for k in sorted(names, key=len, reverse=True))) if names else None
+    groups = {str(g["name"]): owner_of(g.get("owner")) for g in (data.get("groups") or {}).values()}
+    lines = _EntryLines(project)
+    for uid, node in sorted(data["nodes"].items()):
+        if node.get("resource_type") not in _NODE_KINDS or node.get("config", {}).get("enabled") is False:
+            continue
+        python = node.get("language", "sql") != "sql"
+        if node["resource_type"] != "seed" and not python and node.get("compiled_code") is None:
+            return None, f"{path} has no compiled SQL (written by `dbt parse`?)"
+        code = None if python else node.get("compiled_code")
+        if code is not None and rename is not None:
+            code = rename.sub(lambda m: names[m.group(0)], code)
+        project.nodes[uid] = _manifest_node(project, uid, node, code, groups)
+        if python:
+            project.nodes[uid] = replace(project.nodes[uid], raw="", first_line=1, diagnostics=(python_model(project.nodes[uid]),))
+    for uid, source in sorted(data["sources"].items()):
+        project.nodes[uid] = _manifest_source(project, uid, source, lines)
+    for exposure in sorted(data.get("exposures", {}).values(), key=lambda e: str(e["name"])):
+        at = Location(project.show(exposure["original_file_path"]), lines.line(exposure["original_file_path"], "exposures", str(exposure["name"])))
+        project.exposures.append(exposure_of(exposure, tuple(exposure.get("depends_on", {}).get("nodes") or ()), at))
+    return project, ""
+
+
+def _manifest_node(project: Project, uid: str, node: Mapping[str, Any], code: str | None, groups: Mapping[str, Owner | None]) -> DbtNode:
+    config = node.get("config") or {}
+    relative = node["original_file_path"] if node.get("package_name") in (None, project.name) else f"dbt_packages/{node['package_name']}/{node['original_file_path']}"
+    kind, materialized = str(node["resource_type"]), str(config.get("materialized") or "")
+    relation = "" if kind == "analysis" or materialized == "ephemeral" else relation_sql(node["schema"], node.get("alias") or node["name"])
+    meta = {**(node.get("meta") or {}), **(config.get("meta") or {})}
+    owner = owner_of(meta.get("owner")) or groups.get(str(config.get("group") or node.get("group") or ""))
+    columns = tuple(declared_columns(node))
+    if kind == "seed":
+        columns = seed_columns(project.root / relative, config.get("column_types") or {}, list(columns))
+    raw = str(node.get("raw_code") or "")
+    return DbtNode(uid, kind, str(node["name"]), relation, materialized, project.show(relative), code, raw, _first_line(project.root / relative, raw), columns, owner, str(node.get("description") or ""), tuple(node.get("depends_on", {}).get("nodes") or ()))
+
+
+def _manifest_source(project: Project, uid: str, source: Mapping[str, Any], lines: _EntryLines) -> DbtNode:
+    name = f"{source['source_name']}.{source['name']}"
+    meta = {**(source.get("source_meta") or {}), **(source.get("config", {}).get("meta") or {}), **(source.get("meta") or {})}
+    relation = relation_sql(source["schema"], source.get("identifier") or source["name"])
+    line = lines.line(source["original_file_path"], "sources", name)
+    return DbtNode(uid, "source", name, relation, "source", project.show(source["original_file_path"]), first_line=line, columns=tuple(declared_columns(source)), owner=owner_of(meta.get("owner")), description=str(source.get("description") or ""))
+
+
+@dataclass
+class _EntryLines:
+    """Lines of properties YAML entries: the manifest does not keep them."""
+
+    project: Project
+    files: dict[str, dict[tuple[str, str], int]] = field(default_factory=dict)
+
+    def line(self, relative: str, section: str, name: str) -> int:
+        if relative not in self.files:
+            path = self.project.root / relative
+            data = read_yaml(path, Project(self.project.root, self.project.shown)) if path.is_file() else None
+            self.files[relative] = {(s, f"{e['source']['name']}.{e['name']}" if s == "sources" else str(e["name"])): int(e[LINE]) for s, e in yaml_entries(data)}
+        return self.files[relative].get((section, name), 0)
+
+
+def _first_line(path: Path, raw: str) -> int:
+    """File line where `raw` (a model's code, a snapshot's body) starts."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return 1
+    index = text.find(raw) if raw else -1
+    return text.count("\n", 0, index) + 1 if index >= 0 else 1
+
+
+def _newer_than(root: Path, manifest: Path) -> Path | None:
+    """A project file changed after the manifest was written, if any."""
+    built = manifest.stat().st_mtime
+    skip = {root / "dbt_packages", root / "logs"}
+    if manifest.parent != root and manifest.parent.is_relative_to(root):
+        skip.add(manifest.parent)  # target/: dbt writes compiled copies of the models there
+    for pattern in _PROJECT_FILES:
+        for path in sorted(root.rglob(pattern)):
+            if not any(path.is_relative_to(s) for s in skip) and path.stat().st_mtime > built:
+                return path
+    return None
+
+
+class _Files:
+    """FileFacts under construction, per path."""
+
+    def __init__(self) -> None:
+        self.parts: dict[str, list[FileFacts]] = {}
+
+    def add(self, facts: FileFacts) -> None:
+        self.parts.setdefault(facts.path, []).append(facts)
+
+    def freeze(self) -> tuple[FileFacts, ...]:
+        out = []
+        for path, parts in sorted(self.parts.items()):
+            edges = {e for p in parts for e in p.edges}
+            out.append(FileFacts(path, tuple(sorted(edges, key=ColumnEdge.key)), tuple(t for p in parts for t in p.tables), tuple(c for p in parts for c in p.schema_changes), tuple(sorted({d for p in parts for d in p.diagnostics})), sum(p.statements for p in parts)))
+        return tuple(out)
+
+
+def extract_project(project: Project, registry: SchemaRegistry) -> DbtFacts:
+    """Lineage of every node, dependencies first, sharing `registry` with the rest of the scan."""
+    files = _Files()
+    for uid in topological(sorted(project.nodes), lambda u: [d for d in project.nodes[u].depends if d in project.nodes]):
+        node = project.nodes[uid]
+        if node.kind in ("source", "seed"):
+            files.add(_relation_facts(node, project, registry))
+        elif node.kind != "analysis" and node.relation:
+            files.add(_model_facts(node, project.dialect, registry))
+        elif node.kind != "analysis":  # ephemeral: its lineage shows where it is inlined
+            files.add(FileFacts(node.path, diagnostics=node.diagnostics, statements=1))
+    consumers = [_consumer(e, project, registry, files) for e in project.exposures]
+    for note in project.diagnostics:
+        files.add(FileFacts(note.at.file, diagnostics=(note,)))
+    return DbtFacts(files.freeze(), _catalog(project, consumers))
+
+
+def _relation_facts(node: DbtNode, project: Project, registry: SchemaRegistry) -> FileFacts:
+    """A source or seed: a relation whose columns are declared, not computed."""
+    table = table_of(node.relation, project.dialect)
+    kind = TableKind.SOURCE if node.kind == "source" else TableKind.TABLE
+    if node.columns and (node.kind == "seed" or registry.columns(table) is None):
+        registry.define(table, list(node.columns))
+    return FileFacts(node.path, tables=(TableFact(table, kind, node.columns, Location(node.path, node.first_line)),))
+
+
+def _model_facts(node: DbtNode, dialect: str | None, registry: SchemaRegistry) -> FileFacts:
+    """`CREATE VIEW|TABLE <relation> AS <compiled select>`, with lines pointing into the model file."""
+    if node.code is None:
+        known = (TableFact(table_of(node.relation, dialect), TableKind.TABLE, node.columns, Location(node.path, node.first_line)),) if node.columns else ()
+        return FileFacts(node.path, tables=known, diagnostics=node.diagnostics, statements=1)
+    start = _LEADING.match(node.code)
+    cut = start.end() if start else 0
+    kind = "VIEW" if node.materialized == "view" else "TABLE"
+    facts = extract_sql(f"{node.code[:cut]}CREATE {kind} {node.relation} AS {node.code[cut:]}", node.path, dialect, registry)
+    facts = relocate(facts, line_map(node.raw, node.code), node.first_line)
+    declared = dict(node.columns)
+    tables = tuple(replace(t, columns=tuple((c, declared.get(c) or k) for c, k in t.columns)) for t in facts.tables)
+    notes = list(facts.diagnostics) + list(node.diagnostics)
+    for table in tables:
+        registry.define(table.name, list(table.columns))
+        selected = {c for c, _ in table.columns}
+        notes += [Diagnostic(table.at, f"column '{c}' of {node.name} is declared in YAML but the model does not select it", Severity.WARNING) for c in declared if c not in selected and "*" not in selected]
+    return FileFacts(node.path, facts.edges, tables, facts.schema_changes, tuple(sorted(set(notes))), facts.statements)
+
+
+def relocate(facts: FileFacts, to_raw: Callable[[int], int], first_line: int) -> FileFacts:
+    """Lines of rendered SQL as lines of the file the template came from."""
+
+    def at(loc: Location) -> Location:
+        return Location(loc.file, to_raw(loc.line) + first_line - 1 if loc.line else 0, loc.statement)
+
+    return FileFacts(
+        facts.path,
+        tuple(replace(e, at=at(e.at)) for e in facts.edges),
+        tuple(replace(t, at=at(t.at)) for t in facts.tables),
+        tuple(replace(c, at=at(c.at)) for c in facts.schema_changes),
+        tuple(replace(d, at=at(d.at)) for d in facts.diagnostics),
+        facts.statements,
+    )
+
+
+def table_of(relation: str, dialect: str | None) -> str:
+    """A relation's SQL name as lineage names the table: unquoted parts folded as extract_sql folds them."""
+    keep_case = get_dialect(dialect).normalization_strategy is NormalizationStrategy.CASE_SENSITIVE
+    table = exp.to_table(relation, dialect=dialect)
+    return ".".join(p.name if p.quoted or keep_case else p.name.lower() for p in table.parts if isinstance(p, exp.Identifier))
+
+
+def _consumer(exposure: Exposure, project: Project, registry: SchemaRegistry, files: _Files) -> Consumer:
+    kind = NodeKind.ML_FEATURE if exposure.type == "ml" else NodeKind.DASHBOARD
+    if exposure.sql:
+        reads = _query_reads(exposure, project, registry, files)
+    elif exposure.columns:
+        reads = [_read(exposure, *_column(c, project)) for c in exposure.columns]
+    else:
+        reads = _table_level_reads(exposure, project, registry, files)
+    owner = exposure.owner.id if exposure.owner else ""
+    return Consumer(exposure.name, kind, owner, exposure.label or exposure.name, exposure.url, (), "", tuple(sorted(set(reads), key=ColumnEdge.key)), exposure.at)
+
+
+def _read(exposure: Exposure, table: str, column: str) -> ColumnEdge:
+    return ColumnEdge(table, column, exposure.name, None, Flow.DIRECT, Subtype.IDENTITY, exposure.at)
+
+
+def _column(dotted: str, project: Project) -> tuple[str, str]:
+    """`daily_revenue.gross_order_value` (a model), `ml.order_fraud_scores.x` (a source) or a relation."""
+    owner, _, column = dotted.rpartition(".")
+    for node in project.nodes.values():
+        if node.relation and owner in (node.name, table_of(node.relation, project.dialect)):
+            return table_of(node.relation, project.dialect), column
+    return owner, column
+
+
+def _query_reads(exposure: Exposure, project: Project, registry: SchemaRegistry, files: _Files) -> list[ColumnEdge]:
+    shown = project.show(exposure.sql)
+    analysis = next((n for n in project.nodes.values() if n.kind == "analysis" and n.path == shown), None)
+    if analysis is None or analysis.code is None:
+        problem = "is not an analysis of this project (analyses/*.sql)" if analysis is None else "could not be rendered"
+        files.add(FileFacts(exposure.at.file, diagnostics=(Diagnostic(exposure.at, f"meta.lineage.sql '{exposure.sql}' of exposure '{exposure.name}' {problem}"),)))
+        return []
+    facts = relocate(extract_sql(analysis.code, analysis.path, project.dialect, registry), line_map(analysis.raw, analysis.code), analysis.first_line)
+    files.add(FileFacts(analysis.path, diagnostics=tuple(sorted(set(facts.diagnostics) | set(analysis.diagnostics))), statements=facts.statements))
+    return list(facts.edges)
+
+
+def _table_level_reads(exposure: Exposure, project: Project, registry: SchemaRegistry, files: _Files) -> list[ColumnEdge]:
+    """No columns named: every known column of what it depends on counts as read, and we say so."""
+    reads: list[ColumnEdge] = []
+    notes: list[Diagnostic] = []
+    for uid in exposure.depends:
+        node = project.nodes.get(uid)
+        if node is None or not node.relation:
+            continue
+        table = table_of(node.relation, project.dialect)
+        columns = registry.column_names(table) or [c for c, _ in node.columns]
+        reads += [_read(exposure, table, c) for c in columns if c != "*"]
+        if columns:
+            notes.append(Diagnostic(exposure.at, f"exposure '{exposure.name}' names no columns (meta.lineage): table-level, every known column of {table} counted as read", Severity.WARNING))
+        else:
+            notes.append(Diagnostic(exposure.at, f"exposure '{exposure.name}': columns of {table} are unknown, so nothing links it to {table}", Severity.WARNING))
+    files.add(FileFacts(exposure.at.file, diagnostics=tuple(notes)))
+    return reads
+
+
+def _catalog(project: Project, consumers: Iterable[Consumer]) -> Catalog:
+    found: list[Owner] = [n.owner for n in sorted(project.nodes.values(), key=lambda n: n.uid) if n.owner is not None]
+    found += [e.owner for e in project.exposures if e.owner is not None]
+    owners, alias = _owners(found)
+    tables = [
+        TableEntry(table_of(n.relation, project.dialect), alias.get(n.owner.id, n.owner.id) if n.owner else "", None, n.description, "", Location(n.path, n.first_line))
+        for n in sorted(project.nodes.values(), key=lambda n: n.uid)
+        if n.relation and (n.owner or n.description)
+    ]
+    consumers = [replace(c, owner=alias.get(c.owner, c.owner)) for c in consumers]
+    return Catalog(project.show(PROJECT_FILE), owners, tuple(tables), tuple(consumers))
+
+
+def _owners(found: list[Owner]) -> tuple[tuple[Owner, ...], dict[str, str]]:
+    """One owner per team: `meta.owner: fraud-ml` and `owner: {email: fraud-ml@...}` are the same."""
+    owners: dict[str, Owner] = {}
+    for owner in found:
+        owners.setdefault(owner.id, owner)
+    alias: dict[str, str] = {}
+    for owner in list(owners.values()):
+        local = re.sub(r"[^a-z0-9]+", "-", owner.email.split("@")[0].lower()).strip("-")
+        if owner.email and local != owner.id and local in owners and not owners[local].email:
+            alias[owner.id] = local
+            owners[local] = replace(owners[local], name=owners[local].name or owner.name, email=owner.email)
+    return tuple(owners[o] for o in sorted(owners) if o not in alias), alias
+
+
+def merge_catalogs(base: Catalog | None, extra: Catalog) -> tuple[Catalog, list[Diagnostic]]:
+    """`base` (lineage.yml) wins; a dbt owner with a lineage.yml owner's email is that owner."""
+    if base is None:
+        return extra, []
+    by_email = {o.email.lower(): o.id for o in base.owners if o.email}
+    known = {o.id for o in base.owners}
+    rename = {o.id: by_email[o.email.lower()] for o in extra.owners if o.email and o.email.lower() in by_email}
+    owners = base.owners + tuple(o for o in extra.owners if o.id not in rename and o.id not in known)
+    tables = base.tables + tuple(replace(t, owner=rename.get(t.owner, t.owner)) for t in extra.tables)
+    taken = {c.id for c in base.consumers}
+    notes = [Diagnostic(c.at or Location(extra.path), f"exposure '{c.id}' is also declared in {base.path}; that one is kept", Severity.WARNING) for c in extra.consumers if c.id in taken]
+    consumers = base.consumers + tuple(replace(c, owner=rename.get(c.owner, c.owner)) for c in extra.consumers if c.id not in taken)
+    return Catalog(base.path, owners, tables, consumers), notes
+
+
+def extract_dbt(root: Path, shown: str, registry: SchemaRegistry, options: DbtOptions = DbtOptions()) -> DbtFacts:
+    """Read and extract one project (what `lineage scan` does for each dbt project it finds)."""
+    return extract_project(read_dbt(root, shown, options), registry)
+

@@ -1,0 +1,418 @@
+"""Python ETL code in, `FileFacts` out: the SQL a job passes to `cursor.execute`, `spark.sql`,
+`pandas.read_sql`, SQLAlchemy `text()` and Airflow SQL operators (inline, lists of statements, or
+`sql='file.sql'` beside the DAG or on its `template_searchpath`).
+
+The code is read with `ast`, never imported or run. SQL built from string constants, `+`, f-strings,
+`.format()` and `%` is reassembled; a value only known at run time becomes a placeholder
+(`templating.bind_placeholders`) and the rest of the statement is still parsed. Airflow's Jinja
+(`{{ ds }}`, `{{ params.x }}`) renders in the sandbox. Provenance points at the Python line of the
+SQL literal, offset by the statement's line inside it, or into the referenced .sql file.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import string
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path, PurePath
+
+from jinja2 import FileSystemLoader
+
+from lineage.model import ColumnEdge, Diagnostic, FileFacts, Location, Severity
+from parsers.dbt import relocate
+from parsers.schema import SchemaRegistry
+from parsers.sql import extract_sql
+from parsers.templating import PlaceholderUndefined, Sandbox, bind_placeholders, line_map, placeholder, render
+
+Shown = Callable[[Path], str]
+
+# Airflow SQL operators and the dialect their hook speaks (None: the scan's dialect).
+_OPERATORS: dict[str, str | None] = {
+    "SQLExecuteQueryOperator": None, "SQLCheckOperator": None, "SQLValueCheckOperator": None, "JdbcOperator": None,
+    "PostgresOperator": "postgres", "RedshiftSQLOperator": "redshift", "SnowflakeOperator": "snowflake",
+    "SnowflakeSqlApiOperator": "snowflake", "MySqlOperator": "mysql", "MsSqlOperator": "tsql", "SqliteOperator": "sqlite",
+    "TrinoOperator": "trino", "OracleOperator": "oracle", "DatabricksSqlOperator": "databricks", "SparkSqlOperator": "spark",
+    "HiveOperator": "hive", "BigQueryExecuteQueryOperator": "bigquery", "BigQueryInsertJobOperator": "bigquery",
+}
+_EXECUTE = {"execute", "executemany", "executescript", "exec_driver_sql"}
+_READ_SQL = {"read_sql", "read_sql_query"}
+_TEMPLATE_EXT = (".sql", ".hql")
+_TRIGGERS = ("execute", ".sql(", "read_sql", "Operator", "text(")
+_SQL_START = re.compile(r"\s*(?:(?:--[^\n]*(?:\n|$)|/\*.*?\*/)\s*)*(?:\(|(?:select|with|insert|create|update|delete|merge|alter|drop|truncate|replace|copy|grant|revoke|call|set|use|begin|commit|rollback|explain|show|describe|values|unload|vacuum|analyze|cache|refresh|optimize|msck)\b)", re.IGNORECASE | re.DOTALL)
+_QUERY_START = re.compile(r"\s*(?:(?:--[^\n]*(?:\n|$)|/\*.*?\*/)\s*)*(?=\(|select\b|with\b)", re.IGNORECASE | re.DOTALL)
+_SENTINEL = "\x00etl"  # extract_sql names a bare SELECT after its path's stem: rename it after
+_QUOTED = re.compile(r"('(?:''|[^'])*'|\"(?:\"\"|[^\"])*\")")
+
+
+@dataclass(frozen=True, slots=True)
+class CallSite:
+    line: int  # file line of the SQL's first line
+    span: int  # how many more lines the literal covers (escaped newlines stay on its last line)
+    sql: str  # SQL text, with placeholder marks for run-time values
+    dialect: str | None
+    name: str  # what a bare SELECT's result is called: "<file stem>#<variable, task or line>"
+    file: str = ""  # display path of a referenced .sql file; "" for SQL in the Python file
+    jinja: bool = False  # an Airflow templated field
+    params: tuple[tuple[str, object], ...] = ()  # Airflow `params={...}` constants
+    dbapi: bool = False  # execute(sql, parameters): %s and %(name)s are parameters
+    write: tuple[str, str] | None = None  # ("CREATE TABLE" | "INSERT INTO", table) of the DataFrame
+
+
+@dataclass(frozen=True, slots=True)
+class EtlFile:
+    path: str  # display path of the Python file
+    sites: tuple[CallSite, ...] = ()
+    sql_files: tuple[Path, ...] = ()  # .sql files its operators run: not plain SQL to the scan
+    diagnostics: tuple[Diagnostic, ...] = ()
+    searchpath: tuple[Path, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class _Piece:
+    """Reassembled Python string: text (with marks), the file line of its first line, its span."""
+
+    text: str
+    line: int
+    span: int
+
+
+def read_etl(path: Path, shown: Shown, text: str) -> EtlFile | None:
+    """The SQL call sites of one Python file, or None when it has none."""
+    if not any(trigger in text for trigger in _TRIGGERS):
+        return None
+    try:
+        tree = ast.parse(text)
+    except SyntaxError as err:
+        message = f"cannot parse Python ({err.msg}): SQL in this file was not read"
+        return EtlFile(shown(path), diagnostics=(Diagnostic(Location(shown(path), err.lineno or 0), message, Severity.WARNING),))
+    reader = _Reader(tree, path, shown)
+    sites = reader.sites()
+    if not sites and not reader.diagnostics:
+        return None
+    return EtlFile(shown(path), tuple(sites), tuple(sorted(set(reader.sql_files))), tuple(reader.diagnostics), tuple(reader.searchpath))
+
+
+class _Reader:
+    def __init__(self, tree: ast.Module, path: Path, shown: Shown) -> None:
+        self.tree, self.path, self.shown = tree, path, shown
+        self.stem = PurePath(path).stem
+        self.parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+        self.consumed: set[int] = set()  # text() calls already read as part of an execute()
+        self.sql_files: list[Path] = []
+        self.diagnostics: list[Diagnostic] = []
+        self.searchpath = [path.parent, *self._template_searchpath()]
+
+    def sites(self) -> list[CallSite]:
+        calls = sorted((n for n in ast.walk(self.tree) if isinstance(n, ast.Call)), key=lambda n: (n.lineno, n.col_offset))
+        found = [s for call in calls if _callee(call)[1] != "text" for s in self._site(call)]
+        found += [s for call in calls if _callee(call)[1] == "text" and id(call) not in self.consumed for s in self._site(call)]
+        writes = self._writes()
+        return [self._with_write(s, writes) for s in sorted(found, key=lambda s: (s.file, s.line))]
+
+    def _site(self, call: ast.Call) -> Iterator[CallSite]:
+        receiver, name = _callee(call)
+        if name in _OPERATORS:
+            yield from self._operator(call, name)
+            return
+        if name in _EXECUTE or name == "sql" and receiver:
+            argument, dbapi = _argument(call, ("sql", "statement", "query", "operation", "sqlQuery")), _has_parameters(call)
+            dialect = "spark" if name == "sql" and "spark" in receiver.lower() else "duckdb" if name == "sql" and "duck" in receiver.lower() else None
+        elif name in _READ_SQL or name == "text" and receiver in ("", "sqlalchemy", "sa", "sqlalchemy.sql"):
+            argument, dbapi, dialect = _argument(call, ("sql", "text")), name != "text" and _keyword(call, "params") is not None, None
+        else:
+            return
+        piece = self._resolve(argument, call) if argument is not None else None
+        if piece is not None and (name in _READ_SQL or _SQL_START.match(piece.text)):
+            yield CallSite(piece.line, piece.span, piece.text, dialect, self._name(call), dbapi=dbapi)
+
+    def _operator(self, call: ast.Call, operator: str) -> Iterator[CallSite]:
+        value = _keyword(call, "sql")
+        if operator == "BigQueryInsertJobOperator":
+            value = _dict_path(_keyword(call, "configuration"), ("query", "query"))
+        task = _keyword(call, "task_id")
+        name = f"{self.stem}#{task.value}" if isinstance(task, ast.Constant) and isinstance(task.value, str) else self._name(call)
+        params = _constants(_keyword(call, "params"))
+        items = value.elts if isinstance(value, (ast.List, ast.Tuple)) else [value] if value is not None else []
+        for item in items:
+            piece = self._resolve(item, call)
+            if piece is None:
+                continue
+            site: CallSite | None = CallSite(piece.line, piece.span, piece.text, _OPERATORS[operator], name, jinja=True, params=params)
+            if site is not None and piece.text.strip().endswith(_TEMPLATE_EXT) and "\n" not in piece.text.strip():
+                site = self._template_file(piece, site)
+            if site is not None:
+                yield site
+
+    def _template_file(self, piece: _Piece, site: CallSite) -> CallSite | None:
+        """`sql='load.sql'`: Airflow reads it from the DAG's folder or its template_searchpath."""
+        relative = piece.text.strip()
+        for base in self.searchpath:
+            candidate = (base / relative).resolve()
+            if candidate.is_file():
+                try:
+                    text = candidate.read_text(encoding="utf-8")
+                except (OSError, UnicodeDecodeError) as err:
+                    self.diagnostics.append(Diagnostic(Location(self.shown(candidate)), f"cannot read: {err}"))
+                    return None
+                self.sql_files.append(candidate)
+                return replace(site, line=1, span=10**9, sql=text, file=self.shown(candidate))
+        where = ", ".join(self.shown(b) for b in self.searchpath)
+        self.diagnostics.append(Diagnostic(Location(self.shown(self.path), piece.line), f"SQL file '{relative}' not found in {where}"))
+        return None
+
+    def _template_searchpath(self) -> list[Path]:
+        paths: list[Path] = []
+        for call in ast.walk(self.tree):
+            if isinstance(call, ast.Call) and _callee(call)[1] in ("DAG", "dag"):
+                value = _keyword(call, "template_searchpath")
+                items = value.elts if isinstance(value, (ast.List, ast.Tuple)) else [value] if value is not None else []
+                paths += [self.path.parent / str(i.value) for i in items if isinstance(i, ast.Constant) and isinstance(i.value, str)]
+        return paths
+
+    def _name(self, call: ast.Call) -> str:
+        node: ast.AST = call
+        while isinstance(self.parents.get(node), (ast.Call, ast.Attribute)):
+            node = self.parents[node]  # pd.read_sql(text(...)), spark.sql(...).cache()
+        parent = self.parents.get(node)
+        if isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name):
+            return f"{self.stem}#{parent.targets[0].id}"
+        return f"{self.stem}#L{call.lineno}"
+
+    def _resolve(self, node: ast.AST, at: ast.AST, depth: int = 0) -> _Piece | None:
+        """A Python expression as SQL text, or None when no part of it is a string we can see."""
+        if depth > 8:
+            return None
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return _Piece(node.value, node.lineno, (node.end_lineno or node.lineno) - node.lineno)
+        if isinstance(node, ast.JoinedStr):
+            text = "".join(str(v.value) if isinstance(v, ast.Constant) else self._value(v.value, at, depth) for v in node.values if isinstance(v, (ast.Constant, ast.FormattedValue)))
+            return _Piece(str(text), node.lineno, (node.end_lineno or node.lineno) - node.lineno)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            left, right = self._resolve(node.left, at, depth + 1), self._resolve(node.right, at, depth + 1)
+            if left is None and right is None:
+                return None
+            first = left or right
+            assert first is not None
+            text = (left.text if left else self._value(node.left, at, depth)) + (right.text if right else self._value(node.right, at, depth))
+            return _Piece(text, first.line, (node.end_lineno or first.line) - first.line)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
+            base = self._resolve(node.left, at, depth + 1)
+            return replace(base, text=self._percent(base.text, node.right, at, depth)) if base else None
+        if isinstance(node, ast.Call):
+            return self._resolve_call(node, at, depth)
+        if isinstance(node, ast.Name):
+            value = self._assigned(node.id, at)
+            return self._resolve(value, at, depth + 1) if value is not None else None
+        return None
+
+    def _resolve_call(self, node: ast.Call, at: ast.AST, depth: int) -> _Piece | None:
+        receiver, name = _callee(node)
+        if name == "text" and node.args:
+            self.consumed.add(id(node))
+            return self._resolve(node.args[0], at, depth + 1)
+        if name == "dedent" and node.args:
+            return self._resolve(node.args[0], at, depth + 1)
+        if isinstance(node.func, ast.Attribute) and name in ("strip", "lstrip", "rstrip", "format"):
+            base = self._resolve(node.func.value, at, depth + 1)
+            if base is None:
+                return None
+            if name == "format":
+                return replace(base, text=self._format(base.text, node, at, depth))
+            text = base.text.rstrip() if name == "rstrip" else base.text.lstrip() if name == "lstrip" else base.text.strip()
+            dropped = base.text[: len(base.text) - len(base.text.lstrip())].count("\n") if name != "rstrip" else 0
+            return _Piece(text, base.line + dropped, max(base.span - dropped, 0))
+        return None
+
+    def _value(self, node: ast.AST, at: ast.AST, depth: int) -> str:
+        """An interpolated value: its text when it is a constant, else a placeholder."""
+        if isinstance(node, ast.Constant) and isinstance(node.value, (str, int, float)):
+            return str(node.value)
+        if isinstance(node, ast.Name):
+            assigned = self._assigned(node.id, at)
+            if isinstance(assigned, ast.Constant) and isinstance(assigned.value, (str, int, float)):
+                return str(assigned.value)
+        resolved = self._resolve(node, at, depth + 1) if isinstance(node, (ast.JoinedStr, ast.BinOp, ast.Call)) else None
+        return resolved.text if resolved is not None else placeholder(ast.unparse(node))
+
+    def _format(self, text: str, call: ast.Call, at: ast.AST, depth: int) -> str:
+        values = {k.arg: self._value(k.value, at, depth) for k in call.keywords if k.arg}
+        positional = [self._value(a, at, depth) for a in call.args]
+        out: list[str] = []
+        for index, (literal, field, _, _) in enumerate(string.Formatter().parse(text)):
+            out.append(literal)
+            if field is not None:
+                key = field.split(".")[0].split("[")[0]
+                known = positional[int(key)] if key.isdigit() and int(key) < len(positional) else positional[index] if key == "" and index < len(positional) else values.get(key)
+                out.append(known if known is not None else placeholder(field or f"arg{index}"))
+        return "".join(out)
+
+    def _percent(self, text: str, right: ast.AST, at: ast.AST, depth: int) -> str:
+        items = right.elts if isinstance(right, ast.Tuple) else [right]
+        values = iter([self._value(i, at, depth) for i in items])
+        named = _constants(right) if isinstance(right, ast.Dict) else ()
+        lookup = {k: str(v) for k, v in named}
+        return re.sub(r"%(?:\((\w+)\))?[sdif]|%%", lambda m: "%" if m.group(0) == "%%" else lookup.get(m.group(1), placeholder(m.group(1))) if m.group(1) else next(values, placeholder("arg")), text)
+
+    def _assigned(self, name: str, at: ast.AST) -> ast.AST | None:
+        """The value last assigned to `name` before `at`: in its function, else at module level."""
+        line = getattr(at, "lineno", 0)
+        scope = self.parents.get(at)
+        while scope is not None and not isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            scope = self.parents.get(scope)
+        local = [a.value for a in _assignments(scope, name) if a.lineno < line] if scope is not None else []
+        if local:
+            return local[-1]
+        module = _assignments(self.tree, name)
+        before = [a.value for a in module if a.lineno < line]
+        # a function runs after the whole module: a constant defined below it is still set
+        return before[-1] if before else module[-1].value if module and scope is not None else None
+
+    def _writes(self) -> dict[str, list[tuple[int, str, ast.AST]]]:
+        """`df.write...saveAsTable(t)`, `.insertInto(t)`, `df.to_sql(t)`: where a query's result lands."""
+        writes: dict[str, list[tuple[int, str, ast.AST]]] = {}
+        for call in ast.walk(self.tree):
+            if not isinstance(call, ast.Call) or not call.args:
+                continue
+            _, name = _callee(call)
+            mode = {"saveAsTable": "CREATE TABLE", "insertInto": "INSERT INTO", "to_sql": "INSERT INTO"}.get(name)
+            root = call.func
+            while isinstance(root, (ast.Attribute, ast.Call)):
+                root = root.func if isinstance(root, ast.Call) else root.value
+            if mode is not None and isinstance(root, ast.Name):
+                if name == "to_sql" and isinstance(_keyword(call, "if_exists"), ast.Constant) and _keyword(call, "if_exists").value == "replace":  # type: ignore[union-attr]
+                    mode = "CREATE TABLE"
+                writes.setdefault(root.id, []).append((call.lineno, mode, call.args[0]))
+        return writes
+
+    def _with_write(self, site: CallSite, writes: dict[str, list[tuple[int, str, ast.AST]]]) -> CallSite:
+        variable = site.name.partition("#")[2]
+        later = [w for w in writes.get(variable, ()) if w[0] >= site.line]
+        if site.file or not later or not _QUERY_START.match(site.sql):
+            return site
+        line, mode, target = later[0]
+        table = self._value(target, target, 0)
+        return replace(site, write=(mode, table))
+
+
+def _assignments(scope: ast.AST, name: str) -> list[ast.Assign]:
+    found: list[ast.Assign] = []
+    stack = list(ast.iter_child_nodes(scope))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
+            found.append(node)
+        stack.extend(ast.iter_child_nodes(node))
+    return sorted(found, key=lambda n: n.lineno)
+
+
+def _callee(call: ast.Call) -> tuple[str, str]:
+    """`spark.sql(...)` -> ("spark", "sql"); `text(...)` -> ("", "text"); other shapes -> ("", "")."""
+    if isinstance(call.func, ast.Name):
+        return "", call.func.id
+    if isinstance(call.func, ast.Attribute):
+        try:
+            return ast.unparse(call.func.value), call.func.attr
+        except (ValueError, RecursionError):
+            return "?", call.func.attr
+    return "", ""
+
+
+def _keyword(call: ast.Call, name: str) -> ast.expr | None:
+    return next((k.value for k in call.keywords if k.arg == name), None)
+
+
+def _argument(call: ast.Call, names: tuple[str, ...]) -> ast.expr | None:
+    if call.args and not isinstance(call.args[0], ast.Starred):
+        return call.args[0]
+    return next((v for n in names if (v := _keyword(call, n)) is not None), None)
+
+
+def _has_parameters(call: ast.Call) -> bool:
+    return len(call.args) > 1 or any(k.arg in ("parameters", "params", "vars", "args") for k in call.keywords)
+
+
+def _dict_path(node: ast.expr | None, keys: tuple[str, ...]) -> ast.expr | None:
+    for key in keys:
+        if not isinstance(node, ast.Dict):
+            return None
+        node = next((v for k, v in zip(node.keys, node.values) if isinstance(k, ast.Constant) and k.value == key), None)
+    return node
+
+
+def _constants(node: ast.expr | None) -> tuple[tuple[str, object], ...]:
+    if not isinstance(node, ast.Dict):
+        return ()
+    pairs = [(k.value, v.value) for k, v in zip(node.keys, node.values) if isinstance(k, ast.Constant) and isinstance(k.value, str) and isinstance(v, ast.Constant)]
+    return tuple(sorted(pairs, key=lambda p: p[0]))
+
+
+class _Params(dict[str, object]):
+    """Airflow's `params`: the DAG's constants, else a placeholder named `params_<key>`."""
+
+    def __missing__(self, key: str) -> PlaceholderUndefined:
+        return PlaceholderUndefined(name=f"params_{key}")
+
+
+def _dbapi(text: str) -> str:
+    """DB-API `pyformat` parameters as SQL parameters: `%(day)s` -> `:day`, `%s` -> `?`, `%%` -> `%`."""
+    parts = _QUOTED.split(text)
+    for i in range(0, len(parts), 2):
+        parts[i] = re.sub(r"%\((\w+)\)s|%s|%%", lambda m: f":{m.group(1)}" if m.group(1) else "?" if m.group(0) == "%s" else "%", parts[i])
+    for i in range(1, len(parts), 2):
+        parts[i] = parts[i].replace("%%", "%")
+    return "".join(parts)
+
+
+def extract_etl(etl: EtlFile, registry: SchemaRegistry, dialect: str | None = None) -> list[FileFacts]:
+    """Lineage of every call site; SQL files an operator runs get their own FileFacts."""
+    by_path: dict[str, list[FileFacts]] = {etl.path: [FileFacts(etl.path, diagnostics=etl.diagnostics)]}
+    env = Sandbox(undefined=PlaceholderUndefined, loader=FileSystemLoader([str(p) for p in etl.searchpath]))
+    for site in etl.sites:
+        path = site.file or etl.path
+        done = sum(f.statements for f in by_path.get(path, ()))
+        by_path.setdefault(path, []).append(_extract_site(site, path, env, registry, site.dialect or dialect, done))
+    return [_merge(path, parts) for path, parts in sorted(by_path.items()) if any(p.statements or p.diagnostics for p in parts)]
+
+
+def _extract_site(site: CallSite, path: str, env: Sandbox, registry: SchemaRegistry, dialect: str | None, done: int) -> FileFacts:
+    text, notes = site.sql, tuple[Diagnostic, ...]()
+    to_template: Callable[[int], int] = lambda line: line  # noqa: E731
+    if site.jinja:
+        rendered = render(env, site.sql, {"params": _Params(site.params)}, Location(path, site.line))
+        if rendered.text is None:
+            return FileFacts(path, diagnostics=rendered.diagnostics, statements=1)
+        text, to_template, notes = rendered.text, line_map(site.sql, rendered.text), rendered.diagnostics
+    if site.dbapi:
+        text = _dbapi(text)
+    text = bind_placeholders(text, dialect)
+    if site.write is not None:
+        start = _QUERY_START.match(text)
+        cut = start.end() if start else 0
+        text = f"{text[:cut]}{site.write[0]} {site.write[1]} {text[cut:]}"
+    facts = extract_sql(text, _SENTINEL, dialect, registry)
+    facts = relocate(replace(facts, path=path), lambda line: min(to_template(line) - 1, site.span) + 1, site.line)
+    edges = tuple(replace(e, target_table=_bare_name(e.target_table, site.name), at=_at(e.at, path, done)) for e in facts.edges)
+    diagnostics = tuple(replace(d, at=_at(d.at, path, done)) for d in facts.diagnostics) + notes
+    tables = tuple(replace(t, at=_at(t.at, path, done)) for t in facts.tables)
+    changes = tuple(replace(c, at=_at(c.at, path, done)) for c in facts.schema_changes)
+    return FileFacts(path, edges, tables, changes, diagnostics, facts.statements)
+
+
+def _bare_name(table: str, name: str) -> str:
+    if table == _SENTINEL:
+        return name
+    return name + table[len(_SENTINEL) :] if table.startswith(_SENTINEL + "#") else table
+
+
+def _at(at: Location, path: str, done: int) -> Location:
+    return Location(path, at.line, at.statement + done if at.statement else 0)
+
+
+def _merge(path: str, parts: list[FileFacts]) -> FileFacts:
+    edges = sorted({e for p in parts for e in p.edges}, key=ColumnEdge.key)
+    diagnostics = sorted({d for p in parts for d in p.diagnostics})
+    return FileFacts(path, tuple(edges), tuple(t for p in parts for t in p.tables), tuple(c for p in parts for c in p.schema_changes), tuple(diagnostics), sum(p.statements for p in parts))

@@ -1,0 +1,279 @@
+"""Rendering untrusted Jinja (dbt models, Airflow SQL) in a sandbox, and the placeholders it leaves.
+
+Templates are user code. They render in Jinja's `SandboxedEnvironment` with only the names a caller
+passes in: no file, environment variable or Python object beyond those is reachable, and an error or
+an escape attempt becomes one diagnostic, never a traceback. Values a template (or an f-string) takes
+from outside, such as Airflow's `{{ ds }}`, render as placeholder marks that `bind_placeholders` turns
+into SQL: a `:name` parameter, text inside a literal, or a quoted name where SQL expects a table.
+"""
+
+from __future__ import annotations
+
+import difflib
+import operator
+import re
+import sys
+import traceback
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass
+
+from jinja2 import BaseLoader, Undefined, nodes
+from jinja2.exceptions import SecurityError, TemplateError, TemplateSyntaxError
+from jinja2.runtime import Context
+from jinja2.sandbox import SandboxedEnvironment
+from sqlglot import exp
+
+from lineage.model import Diagnostic, Location, Severity
+
+MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"  # private-use code points: never in real SQL
+_MARK = re.compile(f"{MARK_OPEN}([^{MARK_CLOSE}]*){MARK_CLOSE}")
+_MAX_SIZE = 1_000_000  # characters or items one `*` may build; the sandbox caps range() alike
+_MAX_POWER = 1_000
+_BUILTINS = frozenset({"range", "dict", "lipsum", "cycler", "joiner", "namespace", "loop", "caller", "varargs", "kwargs", "self"})
+# SQL words after which a placeholder names a relation rather than a value
+_RELATION_WORDS = frozenset({"from", "join", "into", "table", "update", "view", "exists", "using", "merge", "overwrite"})
+
+
+def placeholder(name: str) -> str:
+    """The mark a template or f-string leaves for a value it takes from outside."""
+    return f"{MARK_OPEN}{param_name(name)}{MARK_CLOSE}"
+
+
+def param_name(text: str) -> str:
+    """`params.days` -> `params_days`: a name that is also a valid SQL parameter."""
+    name = re.sub(r"\W+", "_", text).strip("_") or "param"
+    return f"p_{name}" if name[0].isdigit() else name
+
+
+class LimitError(SecurityError):
+    """A template asked for more than the sandbox allows (a huge `*` or `**`)."""
+
+
+class Sandbox(SandboxedEnvironment):
+    """Jinja's sandbox, plus: unsafe attributes raise (not render empty), and no huge `*` or `**`."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def __init__(self, undefined: type[Undefined] = Undefined, loader: BaseLoader | None = None) -> None:
+        super().__init__(extensions=["jinja2.ext.do", "jinja2.ext.loopcontrols"], undefined=undefined, loader=loader, autoescape=False)
+
+    def unsafe_undefined(self, obj: object, attribute: str) -> Undefined:
+        raise SecurityError(f"access to attribute {attribute!r} of {type(obj).__name__!r} object is unsafe")
+
+    def call_binop(self, context: Context, op: str, left: object, right: object) -> object:
+        if op == "**" and isinstance(right, (int, float)) and abs(right) > _MAX_POWER:
+            raise LimitError(f"exponent {right} is too large")
+        if op == "*":
+            for sized, count in ((left, right), (right, left)):
+                if isinstance(sized, (str, list, tuple)) and isinstance(count, int) and len(sized) * count > _MAX_SIZE:
+                    raise LimitError(f"result of '*' would exceed {_MAX_SIZE:,} items")
+            return operator.mul(left, right)
+        return super().call_binop(context, op, left, right)
+
+
+class PlaceholderUndefined(Undefined):
+    """An unknown name (Airflow's `ds`, `params.x`, `macros.ds_add(...)`) renders as a placeholder."""
+
+    unsafe_callable = alters_data = False  # read by the sandbox before it calls: not attributes to chain
+
+    def __str__(self) -> str:
+        return placeholder(self._undefined_name or "param")
+
+    def __getattr__(self, name: str) -> PlaceholderUndefined:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return PlaceholderUndefined(name=f"{self._undefined_name}_{name}")
+
+    def __call__(self, *args: object, **kwargs: object) -> PlaceholderUndefined:  # type: ignore[override]
+        return self
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    text: str | None  # None when the template could not be rendered
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+
+def render(env: Sandbox, source: str, context: Mapping[str, object], at: Location) -> Rendered:
+    """Render `source`, whose first line is line `at.line` of `at.file`; errors are diagnostics."""
+    try:
+        template = env.from_string(source)
+    except TemplateSyntaxError as err:
+        return Rendered(None, (Diagnostic(shift(at, err.lineno), f"cannot render template: {_first_line(err.message or str(err))}"),))
+    try:
+        return Rendered(template.render(dict(context)))
+    except LimitError as err:
+        return Rendered(None, (Diagnostic(shift(at, _template_line(err)), f"template exceeds the sandbox's limits ({_first_line(str(err))}); not rendered"),))
+    except SecurityError as err:
+        message = f"template tried to leave the sandbox ({_first_line(str(err))}); not rendered"
+        return Rendered(None, (Diagnostic(shift(at, _template_line(err)), message),))
+    except TemplateError as err:
+        return Rendered(None, (Diagnostic(shift(at, _template_line(err)), f"cannot render template: {_first_line(str(err))}"),))
+    # A template is user code: whatever it raises (ZeroDivisionError, TypeError, a macro's own
+    # exception) is a fault in the input, reported on one line like any other.
+    except Exception as err:  # noqa: BLE001
+        return Rendered(None, (Diagnostic(shift(at, _template_line(err)), f"cannot render template: {type(err).__name__}: {_first_line(str(err))}"),))
+
+
+def unknown_names(env: Sandbox, source: str, known: Collection[str]) -> list[tuple[int, str, bool]]:
+    """Names a template uses but neither defines nor gets: (line, dotted name, called), sorted.
+
+    Static, so a macro is reported even when it sits in a branch that this render skips.
+    """
+    try:
+        tree = env.parse(source)
+    except TemplateSyntaxError:
+        return []  # render() reports it, with its line
+    defined = set(known) | _BUILTINS | _assigned(tree)
+    checked = {id(t.node) for t in tree.find_all(nodes.Test) if t.name in ("defined", "undefined")}
+    found: set[tuple[int, str, bool]] = set()
+    callees: set[int] = set()
+    for call in tree.find_all(nodes.Call):
+        dotted, root = _dotted(call.node)
+        if root is not None:
+            callees.add(id(root))
+            if root.name not in defined:
+                found.add((call.lineno, dotted, True))
+    for name in tree.find_all(nodes.Name):
+        if name.ctx == "load" and name.name not in defined and id(name) not in callees and id(name) not in checked:
+            found.add((name.lineno, name.name, False))
+    return sorted(found)
+
+
+def _assigned(tree: nodes.Template) -> set[str]:
+    names = {n.name for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param")}
+    names |= {m.name for m in tree.find_all(nodes.Macro)}
+    names |= {i.target for i in tree.find_all(nodes.Import)}
+    for imported in tree.find_all(nodes.FromImport):
+        names |= {n[1] if isinstance(n, tuple) else n for n in imported.names}
+    return names
+
+
+def _dotted(node: nodes.Node) -> tuple[str, nodes.Name | None]:
+    parts: list[str] = []
+    while isinstance(node, nodes.Getattr):
+        parts.append(node.attr)
+        node = node.node
+    if not isinstance(node, nodes.Name):
+        return "", None
+    return ".".join([node.name, *reversed(parts)]), node
+
+
+def line_map(raw: str, rendered: str) -> Callable[[int], int]:
+    """Maps a line of the rendered text to the raw template line it came from (both 1-based).
+
+    Rendering drops lines (a multi-line `{{ config(...) }}`, a false `{% if %}`) and macros add
+    some; lines that survive unchanged anchor the mapping, the rest map into the template text
+    they replaced.
+    """
+    a = [line.strip() for line in raw.splitlines()] or [""]
+    b = [line.strip() for line in rendered.splitlines()] or [""]
+    table: dict[int, int] = {}
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        for j in range(j1, j2):
+            offset = j - j1 if tag == "equal" else min(j - j1, max(i2 - i1 - 1, 0))
+            table[j + 1] = min(i1 + offset, len(a) - 1) + 1
+    return lambda line: table.get(line, min(max(line, 1), len(a)))
+
+
+def bind_placeholders(text: str, dialect: str | None) -> str:
+    """Placeholder marks as SQL: text inside a quoted literal, a quoted name where SQL wants a
+    relation or identifier (`FROM {table}`, `{schema}.orders`, `sales_{region}`), else `:name`."""
+    if MARK_OPEN not in text:
+        return text
+    out: list[str] = []
+    quote = ""
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch == MARK_OPEN:
+            match = _MARK.match(text, i)
+            if match is None:
+                out.append(ch)
+                i += 1
+                continue
+            if quote:
+                out.append("{" + match.group(1) + "}")
+                i = match.end()
+                continue
+            start, end = _word_span(text, i)
+            word = text[start:end]
+            if _is_identifier(text, start, end, word):
+                del out[len(out) - (i - start) :]
+                out.append(exp.to_identifier(_MARK.sub(r"{\1}", word), quoted=True).sql(dialect=dialect))
+                i = end
+            else:
+                out.append(":" + match.group(1))
+                i = match.end()
+            continue
+        if quote and ch == quote:
+            quote = ""
+        elif not quote and ch in "'\"`":
+            quote = ch
+        out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+def _word_span(text: str, at: int) -> tuple[int, int]:
+    """The run of word characters and marks around the mark at `at`."""
+    start = at
+    while start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_" or text[start - 1] == MARK_CLOSE):
+        if text[start - 1] == MARK_CLOSE:
+            start = text.rfind(MARK_OPEN, 0, start - 1)
+        else:
+            start -= 1
+    end = at
+    while end < len(text):
+        match = _MARK.match(text, end)
+        if match is not None:
+            end = match.end()
+        elif text[end].isalnum() or text[end] == "_":
+            end += 1
+        else:
+            break
+    return start, end
+
+
+def _is_identifier(text: str, start: int, end: int, word: str) -> bool:
+    if _MARK.sub("", word):  # part of a longer name: sales_{region}
+        return True
+    before = text[:start].rstrip()
+    if text[start - 1 : start] == "." or text[end : end + 1] == ".":
+        return True
+    previous = re.search(r"(\w+)$", before)
+    return previous is not None and previous.group(1).lower() in _RELATION_WORDS
+
+
+def shift(at: Location, line: int) -> Location:
+    """Line `line` of a template whose first line is `at.line`."""
+    return Location(at.file, max(at.line, 1) + max(line, 1) - 1, at.statement)
+
+
+def warning(at: Location, message: str) -> Diagnostic:
+    return Diagnostic(at, message, Severity.WARNING)
+
+
+def _template_line(err: BaseException) -> int:
+    """Jinja rewrites tracebacks so template frames carry template line numbers."""
+    line = getattr(err, "lineno", None) or 0
+    for frame, lineno in traceback.walk_tb(err.__traceback__):
+        if frame.f_code.co_filename == "<template>":
+            line = lineno
+    return int(line)
+
+
+def _first_line(text: str) -> str:
+    return text.strip().splitlines()[0] if text.strip() else "error"
+
+
+def current_template_line() -> int:
+    """Line of the outermost template being rendered, for a diagnostic raised from a Python callable."""
+    frame = sys._getframe(1)
+    line = 0
+    while frame is not None:
+        template = frame.f_globals.get("__jinja_template__")
+        if template is not None:
+            line = template.get_corresponding_lineno(frame.f_lineno)
+        frame = frame.f_back  # type: ignore[assignment]
+    return line
