@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import traceback
 from collections.abc import Callable, Iterator
@@ -70,8 +71,6 @@ def _errors(ctx: typer.Context) -> Iterator[None]:
 
 
 def _store_spec(store: str | None) -> str:
-    import os
-
     return store or os.environ.get("LINEAGE_STORE") or ".lineage"
 
 
@@ -82,6 +81,7 @@ def scan(
     dialect: DialectOpt = None,
     schema: SchemaOpt = None,
     catalog: Annotated[Optional[Path], typer.Option("--catalog", help="Catalog file (default: lineage.yml at the root of a scanned path).")] = None,
+    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Processes parsing SQL files (default: the CPU count). The result is the same for any value.", show_default=False)] = None,
     store: StoreOpt = None,
 ) -> None:
     """Scan SQL into the lineage store.
@@ -96,7 +96,7 @@ def scan(
     with _errors(ctx):
         registry = _load_schema(schema)
         with output.progress("Scanning") as step, open_store(_store_spec(store)) as opened:
-            summary = scan_into(opened, paths, dialect=dialect, schema=registry, catalog=catalog, progress=step)
+            summary = scan_into(opened, paths, dialect=dialect, schema=registry, catalog=catalog, progress=step, jobs=jobs or os.cpu_count() or 1)
         for diagnostic in summary.diagnostics:
             output.error(str(diagnostic))
         output.summary(summary)

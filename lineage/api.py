@@ -65,11 +65,12 @@ def scan_into(
     schema: SchemaRegistry | None = None,
     catalog: Path | None = None,
     progress: Callable[[str], None] | None = None,
+    jobs: int = 1,
 ) -> ScanSummary:
     """Scan `paths` and write the result into `store` in one transaction."""
     from parsers.scan import ScanOptions, scan
 
-    result = scan(paths, ScanOptions(dialect, schema, catalog), progress)
+    result = scan(paths, ScanOptions(dialect, schema, catalog, jobs), progress)
     graphs = build_graph(result.files, result.catalog)
     fresh = {g.source for g in graphs}
     gone = [s for s in store.sources() if s not in fresh and _under(s, result.roots)]

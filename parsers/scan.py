@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+from concurrent.futures import ProcessPoolExecutor
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +15,7 @@ from lineage.model import Diagnostic, FileFacts, Location
 from parsers.catalog import load_catalog
 from parsers.dbt import PROJECT_FILE, DbtOptions, extract_project, merge_catalogs, read_dbt
 from parsers.etl import EtlFile, extract_etl, read_etl
-from parsers.schema import SchemaRegistry
+from parsers.schema import SchemaOp, SchemaRegistry
 from parsers.sql import extract_sql, get_dialect
 
 CATALOG_NAME = "lineage.yml"
@@ -23,7 +25,7 @@ _SKIP_DIRS = {".git", ".lineage", ".venv", "node_modules", "__pycache__", "targe
 
 Progress = Callable[[str], None]
 # One unit of extraction (a SQL file, a Python file, a dbt project): its files' facts and any catalog.
-Job = Callable[[], tuple[list[FileFacts], Catalog | None]]
+Job = Callable[[SchemaRegistry], tuple[list[FileFacts], Catalog | None]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +33,7 @@ class ScanOptions:
     dialect: str | None = None
     schema: SchemaRegistry | None = None
     catalog: Path | None = None
+    jobs: int = 1  # processes extracting plain SQL files; the result does not depend on it
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,8 +96,10 @@ def find_catalog(paths: Sequence[Path], explicit: Path | None) -> Catalog | None
 def scan(paths: Sequence[Path], options: ScanOptions, progress: Progress | None = None) -> ScanResult:
     """Extract every SQL file, ETL Python file and dbt project under `paths`, sharing one schema.
 
-    Sources are read in path order; one that could not resolve everything (an unknown table's
-    columns, an ambiguous column) is extracted again at the end, when every DDL has been seen.
+    Two passes, each a pure function of the files, so the result is the same for any `--jobs`:
+    first every source alone (with only `--schema`), then the sources that could not resolve
+    everything (an unknown table's columns, an ambiguous column) again, with the schema all the
+    first-pass sources declared, replayed in path order.
     """
     get_dialect(options.dialect)  # a bad dialect is a usage error before any work
     for path in paths:
@@ -103,34 +108,93 @@ def scan(paths: Sequence[Path], options: ScanOptions, progress: Progress | None 
     catalog = find_catalog(paths, options.catalog)
     consumer_sql = {c.sql for c in catalog.consumers if c.sql} if catalog else set()
     sources = find_sources(paths)
-    registry = options.schema.copy() if options.schema else SchemaRegistry()
-    jobs = _etl_jobs(sources.python, options.dialect, registry)
+    base = options.schema.copy() if options.schema else SchemaRegistry()
+    jobs = _etl_jobs(sources.python, options.dialect)
     taken = consumer_sql | {p for files, _ in jobs.values() for p in files}
     texts = {display_path(p): _read(p) for p in sources.sql if display_path(p) not in taken}
-    jobs.update({shown: _sql_job(shown, text, options.dialect, registry) for shown, text in texts.items()})
-    jobs.update({display_path(root): _dbt_job(root, options.dialect, registry) for root in sources.dbt})
-    done: dict[str, tuple[list[FileFacts], Catalog | None]] = {}
-    for shown in sorted(jobs):
-        if progress:
-            progress(shown)
-        done[shown] = jobs[shown][1]()
-    for shown, (facts, _) in done.items():
-        if any(_unsettled(f) for f in facts):
-            done[shown] = jobs[shown][1]()
-    results = {f.path: f for facts, _ in done.values() for f in facts}
-    for _, extra in done.values():
-        if extra is not None:
-            catalog, notes = merge_catalogs(catalog, extra)
+    jobs.update({display_path(root): (set(), _dbt_job(root, options.dialect)) for root in sources.dbt})
+    done = _run_units(texts, jobs, base, options.dialect, options.jobs, progress)
+    schema = _replayed(base, done)
+    again = {shown for shown, unit in done.items() if any(_unsettled(f) for f in unit.files)}
+    done.update(_run_units({s: texts[s] for s in again if s in texts}, {s: jobs[s] for s in again if s in jobs}, schema, options.dialect, options.jobs))
+    schema = _replayed(base, done)
+    results = {f.path: f for unit in done.values() for f in unit.files}
+    for shown in sorted(done):
+        if done[shown].catalog is not None:
+            catalog, notes = merge_catalogs(catalog, done[shown].catalog)
             for note in notes:
                 found = results.get(note.at.file, FileFacts(note.at.file))
                 results[note.at.file] = FileFacts(found.path, found.edges, found.tables, found.schema_changes, tuple(sorted({*found.diagnostics, note})), found.statements)
     if catalog is not None:
-        consumers = _consumer_facts(catalog, options.dialect, registry)
+        consumers = _consumer_facts(catalog, options.dialect, schema)
         catalog = catalog.with_reads({cid: facts.edges for cid, facts in consumers.items()})
         # a consumer's query is still a scanned file: its diagnostics and statements count
         results.update({f.path: FileFacts(f.path, diagnostics=f.diagnostics, statements=f.statements) for f in consumers.values()})
     roots = tuple(display_path(p) for p in paths)
     return ScanResult(tuple(results[s] for s in sorted(results)), catalog, roots)
+
+
+@dataclass(frozen=True, slots=True)
+class _Unit:
+    """What one source (SQL file, Python file, dbt project) yielded, and the schema it declared."""
+
+    files: list[FileFacts]
+    catalog: Catalog | None
+    journal: list[SchemaOp]
+
+
+def _run_units(
+    texts: dict[str, str | Diagnostic],
+    jobs: dict[str, tuple[set[str], Job]],
+    schema: SchemaRegistry,
+    dialect: str | None,
+    workers: int,
+    progress: Progress | None = None,
+) -> dict[str, _Unit]:
+    """Every source on its own view of `schema`; plain SQL files across `workers` processes."""
+    done = _extract_files(sorted(texts.items()), dialect, schema, workers, progress)
+    for shown in sorted(jobs):
+        if progress:
+            progress(shown)
+        view = schema.overlay()
+        files, extra = jobs[shown][1](view)
+        done[shown] = _Unit(files, extra, view.journal)
+    return done
+
+
+def _extract_files(items: list[tuple[str, str | Diagnostic]], dialect: str | None, schema: SchemaRegistry, workers: int, progress: Progress | None) -> dict[str, _Unit]:
+    if workers <= 1 or len(items) < 2 * workers:
+        return {shown: _unit(shown, text, dialect, schema, progress) for shown, text in items}
+    # contiguous batches, a few per worker: balanced, and each pickles the schema once
+    size = max(1, -(-len(items) // (workers * 4)))
+    batches = [items[i : i + size] for i in range(0, len(items), size)]
+    done: dict[str, _Unit] = {}
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        for batch in pool.map(_extract_batch, batches, [dialect] * len(batches), [schema] * len(batches)):
+            for shown, unit in batch:
+                if progress:
+                    progress(shown)
+                done[shown] = unit
+    return done
+
+
+def _extract_batch(batch: list[tuple[str, str | Diagnostic]], dialect: str | None, schema: SchemaRegistry) -> list[tuple[str, _Unit]]:
+    return [(shown, _unit(shown, text, dialect, schema, None)) for shown, text in batch]
+
+
+def _unit(shown: str, text: str | Diagnostic, dialect: str | None, schema: SchemaRegistry, progress: Progress | None) -> _Unit:
+    if progress:
+        progress(shown)
+    view = schema.overlay()
+    return _Unit([_extract(shown, text, dialect, view)], None, view.journal)
+
+
+def _replayed(base: SchemaRegistry, done: dict[str, _Unit]) -> SchemaRegistry:
+    """The schema every source declared, applied in path order (later declarations win)."""
+    schema = base.copy()
+    for shown in sorted(done):
+        schema.replay(done[shown].journal)
+    return schema
 
 
 def _read(path: Path) -> str | Diagnostic:
@@ -142,33 +206,29 @@ def _read(path: Path) -> str | Diagnostic:
         return Diagnostic(Location(display_path(path)), f"cannot read: {err.strerror}")
 
 
-def _sql_job(shown: str, text: str | Diagnostic, dialect: str | None, registry: SchemaRegistry) -> tuple[set[str], Job]:
-    return set(), lambda: ([_extract(shown, text, dialect, registry)], None)
-
-
-def _etl_jobs(files: list[Path], dialect: str | None, registry: SchemaRegistry) -> dict[str, tuple[set[str], Job]]:
+def _etl_jobs(files: list[Path], dialect: str | None) -> dict[str, tuple[set[str], Job]]:
     """Python files with SQL call sites; each job also names the .sql files its operators run."""
     jobs: dict[str, tuple[set[str], Job]] = {}
     for path in files:
         text = _read(path)
         etl = read_etl(path, display_path, text) if isinstance(text, str) else None
         if etl is not None:
-            jobs[etl.path] = ({display_path(p) for p in etl.sql_files}, _etl_job(etl, dialect, registry))
+            jobs[etl.path] = ({display_path(p) for p in etl.sql_files}, _etl_job(etl, dialect))
     return jobs
 
 
-def _etl_job(etl: EtlFile, dialect: str | None, registry: SchemaRegistry) -> Job:
-    return lambda: (extract_etl(etl, registry, dialect), None)
+def _etl_job(etl: EtlFile, dialect: str | None) -> Job:
+    return lambda registry: (extract_etl(etl, registry, dialect), None)
 
 
-def _dbt_job(root: Path, dialect: str | None, registry: SchemaRegistry) -> tuple[set[str], Job]:
+def _dbt_job(root: Path, dialect: str | None) -> Job:
     project = read_dbt(root, display_path(root), DbtOptions(dialect))  # renders once; extraction may run twice
 
-    def job() -> tuple[list[FileFacts], Catalog | None]:
+    def job(registry: SchemaRegistry) -> tuple[list[FileFacts], Catalog | None]:
         facts = extract_project(project, registry)
         return list(facts.files), facts.catalog
 
-    return set(), job
+    return job
 
 
 def _extract(shown: str, text: str | Diagnostic, dialect: str | None, registry: SchemaRegistry) -> FileFacts:
