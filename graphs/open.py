@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -9,20 +10,27 @@ from pathlib import Path
 from lineage.errors import StoreError
 from lineage.store import LineageStore
 
-NEO4J_SCHEMES = ("neo4j://", "neo4j+s://", "bolt://", "bolt+s://")
+NEO4J_SCHEMES = ("neo4j://", "neo4j+s://", "neo4j+ssc://", "bolt://", "bolt+s://", "bolt+ssc://")
 
 
 @contextmanager
 def open_store(spec: str, create: bool = True) -> Iterator[LineageStore]:
-    """The store `spec` names; with `create=False` a missing embedded store is an error."""
-    if spec.startswith(NEO4J_SCHEMES):
-        raise StoreError(f"Neo4j stores are not supported yet: '{spec}'", hint="use a directory for the embedded store")
-    from graphs.networkx_store import FILENAME, NetworkxStore
+    """The store `spec` names; with `create=False` a missing embedded store is an error.
 
-    directory = Path(spec)
-    if not create and not (directory / FILENAME).exists():
-        raise StoreError(f"no lineage store in '{spec}'", hint="run `lineage scan PATH` first, or pass --store")
-    store = NetworkxStore(directory)
+    A Neo4j URI takes its user and password from NEO4J_USER and NEO4J_PASSWORD.
+    """
+    store: LineageStore
+    if spec.startswith(NEO4J_SCHEMES):
+        from graphs.neo4j_store import Neo4jStore
+
+        store = Neo4jStore(spec, os.environ.get("NEO4J_USER"), os.environ.get("NEO4J_PASSWORD"))
+    else:
+        from graphs.networkx_store import FILENAME, NetworkxStore
+
+        directory = Path(spec)
+        if not create and not (directory / FILENAME).exists():
+            raise StoreError(f"no lineage store in '{spec}'", hint="run `lineage scan PATH` first, or pass --store")
+        store = NetworkxStore(directory)
     try:
         yield store
     finally:

@@ -119,12 +119,7 @@ def scan(paths: Sequence[Path], options: ScanOptions, progress: Progress | None 
     done.update(_run_units({s: texts[s] for s in again if s in texts}, {s: jobs[s] for s in again if s in jobs}, schema, options.dialect, options.jobs))
     schema = _replayed(base, done)
     results = {f.path: f for unit in done.values() for f in unit.files}
-    for shown in sorted(done):
-        if done[shown].catalog is not None:
-            catalog, notes = merge_catalogs(catalog, done[shown].catalog)
-            for note in notes:
-                found = results.get(note.at.file, FileFacts(note.at.file))
-                results[note.at.file] = FileFacts(found.path, found.edges, found.tables, found.schema_changes, tuple(sorted({*found.diagnostics, note})), found.statements)
+    catalog = _merge_catalogs(catalog, done, results)
     if catalog is not None:
         consumers = _consumer_facts(catalog, options.dialect, schema)
         catalog = catalog.with_reads({cid: facts.edges for cid, facts in consumers.items()})
@@ -141,6 +136,19 @@ class _Unit:
     files: list[FileFacts]
     catalog: Catalog | None
     journal: list[SchemaOp]
+
+
+def _merge_catalogs(catalog: Catalog | None, done: dict[str, _Unit], results: dict[str, FileFacts]) -> Catalog | None:
+    """dbt projects bring owners and exposures; merge them into lineage.yml's, notes as diagnostics."""
+    for shown in sorted(done):
+        extra = done[shown].catalog
+        if extra is None:
+            continue
+        catalog, notes = merge_catalogs(catalog, extra)
+        for note in notes:
+            found = results.get(note.at.file, FileFacts(note.at.file))
+            results[note.at.file] = FileFacts(found.path, found.edges, found.tables, found.schema_changes, tuple(sorted({*found.diagnostics, note})), found.statements)
+    return catalog
 
 
 def _run_units(
