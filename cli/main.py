@@ -70,6 +70,13 @@ def _errors(ctx: typer.Context) -> Iterator[None]:
         raise typer.Exit(err.exit_code) from None
 
 
+def _cache_file(store: str) -> Path:
+    """Beside the embedded store; for a server store, in .lineage/ of the working directory."""
+    from graphs.open import NEO4J_SCHEMES
+
+    return (Path(".lineage") if store.startswith(NEO4J_SCHEMES) else Path(store)) / "scan-cache.json"
+
+
 def _store_spec(store: str | None) -> str:
     return store or os.environ.get("LINEAGE_STORE") or ".lineage"
 
@@ -82,6 +89,7 @@ def scan(
     schema: SchemaOpt = None,
     catalog: Annotated[Optional[Path], typer.Option("--catalog", help="Catalog file (default: lineage.yml at the root of a scanned path).")] = None,
     jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Processes parsing SQL files (default: the CPU count). The result is the same for any value.", show_default=False)] = None,
+    cache: Annotated[bool, typer.Option("--cache/--no-cache", help="Reuse the facts of files unchanged since the last scan (and whose tables are unchanged); kept in .lineage/scan-cache.json.")] = True,
     store: StoreOpt = None,
 ) -> None:
     """Scan SQL into the lineage store.
@@ -96,7 +104,7 @@ def scan(
     with _errors(ctx):
         registry = _load_schema(schema)
         with output.progress("Scanning") as step, open_store(_store_spec(store)) as opened:
-            summary = scan_into(opened, paths, dialect=dialect, schema=registry, catalog=catalog, progress=step, jobs=jobs or os.cpu_count() or 1)
+            summary = scan_into(opened, paths, dialect=dialect, schema=registry, catalog=catalog, progress=step, jobs=jobs or os.cpu_count() or 1, cache=_cache_file(_store_spec(store)) if cache else None)
         for diagnostic in summary.diagnostics:
             output.error(str(diagnostic))
         output.summary(summary)

@@ -57,7 +57,7 @@ def progress(label: str) -> Iterator[Callable[[str], None]]:
 
 
 def summary(s: ScanSummary) -> None:
-    parts = [f"Scanned {s.files:,} files, {s.statements:,} statements"]
+    parts = [f"Scanned {s.files:,} files, {s.statements:,} statements" + (f" ({s.reused:,} file extractions reused from the cache)" if s.reused else "")]
     if s.failures:
         parts.append(f"{s.failures:,} failed (listed above)")
     if s.warnings:

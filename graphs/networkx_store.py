@@ -76,7 +76,7 @@ class NetworkxStore:
         fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".graph.", suffix=".tmp")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(data, handle, separators=(",", ":"))
+                handle.write(json.dumps(data, separators=(",", ":")))  # dumps: the C encoder; dump streams in Python
                 handle.flush()
                 os.fsync(handle.fileno())
             os.replace(tmp, self.path)

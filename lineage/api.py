@@ -32,6 +32,7 @@ class ScanSummary:
     edges: int
     removed_sources: int
     diagnostics: tuple[Diagnostic, ...]
+    reused: int = 0  # file extractions taken from the incremental-scan cache
 
     @property
     def failures(self) -> int:
@@ -66,11 +67,12 @@ def scan_into(
     catalog: Path | None = None,
     progress: Callable[[str], None] | None = None,
     jobs: int = 1,
+    cache: Path | None = None,
 ) -> ScanSummary:
     """Scan `paths` and write the result into `store` in one transaction."""
     from parsers.scan import ScanOptions, scan
 
-    result = scan(paths, ScanOptions(dialect, schema, catalog, jobs), progress)
+    result = scan(paths, ScanOptions(dialect, schema, catalog, jobs, cache), progress)
     graphs = build_graph(result.files, result.catalog)
     fresh = {g.source for g in graphs}
     gone = [s for s in store.sources() if s not in fresh and _under(s, result.roots)]
@@ -85,6 +87,7 @@ def scan_into(
         edges=sum(len(f.edges) for f in result.files) + (sum(len(c.reads) for c in result.catalog.consumers) if result.catalog else 0),
         removed_sources=len(gone),
         diagnostics=tuple(result.diagnostics),
+        reused=result.reused,
     )
 
 

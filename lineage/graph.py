@@ -70,6 +70,7 @@ class _Builder:
     nodes: dict[str, dict[str, str]] = field(default_factory=dict)
     kinds: dict[str, tuple[NodeKind, str]] = field(default_factory=dict)
     edges: set[Edge] = field(default_factory=set)
+    columns: dict[tuple[str | None, str], str] = field(default_factory=dict)
 
     def node(self, node_kind: NodeKind, name: str, **attrs: str) -> str:
         nid = node_id(node_kind, name)
@@ -82,10 +83,15 @@ class _Builder:
         return self.node(NodeKind.TABLE, name, kind=str(kind) if kind else "")
 
     def column(self, table: str | None, name: str, type_: str | None = None) -> str:
+        seen = self.columns.get((table, name))
+        if seen is not None and not type_:  # most columns recur in a file: skip the re-merge
+            return seen
         if table is None:
-            return self.node(NodeKind.COLUMN, f"{UNRESOLVED}.{name}", table="", column=name, unresolved="true")
-        cid = self.node(NodeKind.COLUMN, f"{table}.{name}", table=table, column=name, type=type_ or "")
-        self.edges.add(Edge(self.table(table), cid, Relation.HAS_COLUMN, file=self.source))
+            cid = self.node(NodeKind.COLUMN, f"{UNRESOLVED}.{name}", table="", column=name, unresolved="true")
+        else:
+            cid = self.node(NodeKind.COLUMN, f"{table}.{name}", table=table, column=name, type=type_ or "")
+            self.edges.add(Edge(self.table(table), cid, Relation.HAS_COLUMN, file=self.source))
+        self.columns[(table, name)] = cid
         return cid
 
     def freeze(self) -> GraphFacts:

@@ -162,6 +162,7 @@ class FileFacts:
     schema_changes: tuple[SchemaChange, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = ()
     statements: int = 0
+    reads: tuple[str, ...] = ()  # every relation its statements name, sorted: what its lineage depends on
 
     @property
     def failures(self) -> int:

@@ -12,6 +12,7 @@ from pathlib import Path
 from lineage.catalog import Catalog
 from lineage.errors import ConfigError
 from lineage.model import Diagnostic, FileFacts, Location
+from parsers.cache import ScanCache, digest, schema_digest
 from parsers.catalog import load_catalog
 from parsers.dbt import PROJECT_FILE, DbtOptions, extract_project, merge_catalogs, read_dbt
 from parsers.etl import EtlFile, extract_etl, read_etl
@@ -34,6 +35,7 @@ class ScanOptions:
     schema: SchemaRegistry | None = None
     catalog: Path | None = None
     jobs: int = 1  # processes extracting plain SQL files; the result does not depend on it
+    cache: Path | None = None  # the incremental-scan cache file; None parses everything
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +43,7 @@ class ScanResult:
     files: tuple[FileFacts, ...]
     catalog: Catalog | None
     roots: tuple[str, ...]  # the scanned paths, as shown: sources under them not seen are gone
+    reused: int = 0  # file extractions taken from the incremental-scan cache
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
@@ -49,10 +52,9 @@ class ScanResult:
 
 def display_path(path: Path) -> str:
     """Paths as users see them: relative to the working directory when below it."""
-    try:
-        return os.path.relpath(path) if path.resolve().is_relative_to(Path.cwd().resolve()) else str(path)
-    except ValueError:
-        return str(path)
+    absolute, cwd = os.path.abspath(path), os.getcwd()
+    # abspath, not resolve(): no file system calls, which cost seconds over ten thousand files
+    return os.path.relpath(absolute, cwd) if absolute.startswith(cwd.rstrip(os.sep) + os.sep) else str(path)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,11 +115,16 @@ def scan(paths: Sequence[Path], options: ScanOptions, progress: Progress | None 
     taken = consumer_sql | {p for files, _ in jobs.values() for p in files}
     texts = {display_path(p): _read(p) for p in sources.sql if display_path(p) not in taken}
     jobs.update({display_path(root): (set(), _dbt_job(root, options.dialect)) for root in sources.dbt})
-    done = _run_units(texts, jobs, base, options.dialect, options.jobs, progress)
+    cache = ScanCache(options.cache) if options.cache else None
+    first = _Pass(options.dialect, options.jobs, cache, {s: digest("first", t, options.dialect, schema_digest(base)) for s, t in texts.items() if isinstance(t, str)})
+    done = _run_units(texts, jobs, base, first, progress)
     schema = _replayed(base, done)
     again = {shown for shown, unit in done.items() if any(_unsettled(f) for f in unit.files)}
-    done.update(_run_units({s: texts[s] for s in again if s in texts}, {s: jobs[s] for s in again if s in jobs}, schema, options.dialect, options.jobs))
+    second = _Pass(options.dialect, options.jobs, cache, {s: digest("second", texts[s], options.dialect, schema_digest(schema, done[s].files[0].reads)) for s in again if isinstance(texts.get(s), str)})
+    done.update(_run_units({s: texts[s] for s in again if s in texts}, {s: jobs[s] for s in again if s in jobs}, schema, second))
     schema = _replayed(base, done)
+    if cache is not None:
+        cache.save()
     results = {f.path: f for unit in done.values() for f in unit.files}
     catalog = _merge_catalogs(catalog, done, results)
     if catalog is not None:
@@ -126,7 +133,7 @@ def scan(paths: Sequence[Path], options: ScanOptions, progress: Progress | None 
         # a consumer's query is still a scanned file: its diagnostics and statements count
         results.update({f.path: FileFacts(f.path, diagnostics=f.diagnostics, statements=f.statements) for f in consumers.values()})
     roots = tuple(display_path(p) for p in paths)
-    return ScanResult(tuple(results[s] for s in sorted(results)), catalog, roots)
+    return ScanResult(tuple(results[s] for s in sorted(results)), catalog, roots, cache.hits if cache else 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,16 +158,19 @@ def _merge_catalogs(catalog: Catalog | None, done: dict[str, _Unit], results: di
     return catalog
 
 
-def _run_units(
-    texts: dict[str, str | Diagnostic],
-    jobs: dict[str, tuple[set[str], Job]],
-    schema: SchemaRegistry,
-    dialect: str | None,
-    workers: int,
-    progress: Progress | None = None,
-) -> dict[str, _Unit]:
+@dataclass(frozen=True, slots=True)
+class _Pass:
+    """How one pass extracts: dialect, processes, and the cache keys of the files it may reuse."""
+
+    dialect: str | None
+    workers: int
+    cache: ScanCache | None
+    keys: dict[str, str]
+
+
+def _run_units(texts: dict[str, str | Diagnostic], jobs: dict[str, tuple[set[str], Job]], schema: SchemaRegistry, how: _Pass, progress: Progress | None = None) -> dict[str, _Unit]:
     """Every source on its own view of `schema`; plain SQL files across `workers` processes."""
-    done = _extract_files(sorted(texts.items()), dialect, schema, workers, progress)
+    done = _extract_files(sorted(texts.items()), schema, how, progress)
     for shown in sorted(jobs):
         if progress:
             progress(shown)
@@ -170,7 +180,27 @@ def _run_units(
     return done
 
 
-def _extract_files(items: list[tuple[str, str | Diagnostic]], dialect: str | None, schema: SchemaRegistry, workers: int, progress: Progress | None) -> dict[str, _Unit]:
+def _extract_files(items: list[tuple[str, str | Diagnostic]], schema: SchemaRegistry, how: _Pass, progress: Progress | None) -> dict[str, _Unit]:
+    done: dict[str, _Unit] = {}
+    todo: list[tuple[str, str | Diagnostic]] = []
+    for shown, text in items:
+        entry = how.cache.get(how.keys[shown]) if how.cache is not None and shown in how.keys else None
+        if entry is None:
+            todo.append((shown, text))
+        else:
+            done[shown] = _Unit([entry[0]], None, entry[1])
+            if progress:
+                progress(shown)
+    done.update(_extract_todo(todo, schema, how, progress))
+    if how.cache is not None:
+        for shown, _ in todo:
+            if shown in how.keys:
+                how.cache.put(how.keys[shown], done[shown].files[0], done[shown].journal)
+    return done
+
+
+def _extract_todo(items: list[tuple[str, str | Diagnostic]], schema: SchemaRegistry, how: _Pass, progress: Progress | None) -> dict[str, _Unit]:
+    workers, dialect = how.workers, how.dialect
     if workers <= 1 or len(items) < 2 * workers:
         return {shown: _unit(shown, text, dialect, schema, progress) for shown, text in items}
     # contiguous batches, a few per worker: balanced, and each pickles the schema once

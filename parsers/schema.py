@@ -46,7 +46,7 @@ class SchemaRegistry:
     def replay(self, ops: Sequence[SchemaOp]) -> None:
         for op, table, *args in ops:
             if op == "define":
-                self.define(str(table), args[0])  # type: ignore[arg-type]
+                self.define(str(table), [(str(c[0]), None if c[1] is None else str(c[1])) for c in args[0]])  # type: ignore[attr-defined]
             elif op == "drop":
                 self.drop(str(table))
             elif op == "rename_column":

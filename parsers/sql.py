@@ -48,6 +48,7 @@ class _FileState:
     changes: list[SchemaChange] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     bare_selects: list[int] = field(default_factory=list)  # indexes into edges where each starts
+    reads: set[str] = field(default_factory=set)
 
 
 def extract_sql(text: str, path: str, dialect: str | None = None, registry: SchemaRegistry | None = None) -> FileFacts:
@@ -85,6 +86,7 @@ def extract_sql(text: str, path: str, dialect: str | None = None, registry: Sche
         schema_changes=tuple(state.changes),
         diagnostics=tuple(sorted(state.diagnostics)),
         statements=len(chunks),
+        reads=tuple(sorted(state.reads)),
     )
 
 
@@ -131,6 +133,7 @@ def _guarded_statement(statement: exp.Expr, at: Location, dia: Dialect, registry
 
 def _statement(statement: exp.Expr, at: Location, dia: Dialect, registry: SchemaRegistry, state: _FileState) -> None:
     _normalise(statement, dia)
+    state.reads.update(table_name(t) for t in statement.find_all(exp.Table) if t.name)
     if isinstance(statement, exp.Alter):
         _alter(statement, at, registry, state)
         return

@@ -31,3 +31,39 @@ def test_schema_declared_in_a_later_file_resolves_an_earlier_one(tmp_path: Path)
     view = next(f for f in result.files if f.path.endswith("a_view.sql"))
     assert [(e.source_table, e.source_column, e.target_column) for e in view.edges] == [("z_base", "amount", "amount"), ("z_base", "id", "id")]
     assert view.diagnostics == ()
+
+
+def _facts_by_path(tmp_path: Path, cache: Path) -> dict[str, object]:
+    return {f.path: f for f in scan([tmp_path / "sql"], ScanOptions(cache=cache)).files}
+
+
+def test_the_cache_reuses_unchanged_files_and_gives_the_same_facts(tmp_path: Path) -> None:
+    (tmp_path / "sql").mkdir()
+    (tmp_path / "sql" / "a_view.sql").write_text("create view v as select * from z_base;")
+    (tmp_path / "sql" / "m.sql").write_text("create table m as select amount from v where id > 0;")
+    (tmp_path / "sql" / "z_ddl.sql").write_text("create table z_base (id int, amount int);")
+    cache = tmp_path / "cache.json"
+    cold = scan([tmp_path / "sql"], ScanOptions(cache=cache))
+    warm = scan([tmp_path / "sql"], ScanOptions(cache=cache))
+    assert (cold.reused, warm.reused) == (0, 4)  # 3 first-pass files + a_view's second pass
+    assert warm.files == cold.files == scan([tmp_path / "sql"], ScanOptions()).files
+
+
+def test_a_changed_table_invalidates_the_files_that_read_it(tmp_path: Path) -> None:
+    (tmp_path / "sql").mkdir()
+    (tmp_path / "sql" / "a_view.sql").write_text("create view v as select * from z_base;")
+    (tmp_path / "sql" / "z_ddl.sql").write_text("create table z_base (id int, amount int);")
+    cache = tmp_path / "cache.json"
+    _facts_by_path(tmp_path, cache)
+    (tmp_path / "sql" / "z_ddl.sql").write_text("create table z_base (id int, amount int, currency text);")
+    view = next(f for p, f in _facts_by_path(tmp_path, cache).items() if p.endswith("a_view.sql"))
+    assert [e.target_column for e in view.edges] == ["amount", "currency", "id"]  # type: ignore[attr-defined]
+
+
+def test_a_corrupted_cache_is_ignored_and_rewritten(tmp_path: Path) -> None:
+    (tmp_path / "sql").mkdir()
+    (tmp_path / "sql" / "a.sql").write_text("create table b as select x from a;")
+    (tmp_path / "cache.json").write_text("{not json")
+    facts = _facts_by_path(tmp_path, tmp_path / "cache.json")
+    assert len(facts) == 1
+    assert (tmp_path / "cache.json").read_text().startswith('{"format":"lineage-scan-cache"')
