@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo test test-fast fuzz neo4j-start neo4j-stop bench bench-quick diagram-story clean
+.PHONY: install demo test test-fast fuzz bench-neo4j neo4j-start neo4j-stop bench bench-quick diagram-story clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,11 @@ neo4j-stop:
 
 bench: install
 	$(BIN)/python -m bench.run
+
+# Neo4j load and impact latency at ~1,000,000 column edges, both stores in one run (needs a big heap).
+bench-neo4j: install
+	NEO4J_HEAP=6g bash scripts/neo4j.sh start
+	$(BIN)/python -m bench.neo4j_load --wipe --tx-edges 200000; status=$$?; bash scripts/neo4j.sh stop; exit $$status
 
 bench-quick: install
 	$(BIN)/python -m bench.run --quick

@@ -184,6 +184,31 @@ app.command("upstream")(_paths_command("upstream"))
 app.command("downstream")(_paths_command("downstream"))
 app.command("diagram")(diagram)
 app.command("diff")(diff)
+
+
+@app.command("push")
+def push_command(
+    ctx: typer.Context,
+    to: Annotated[str, typer.Option("--to", help="The store to copy into: a neo4j:// or bolt:// URI (user and password from NEO4J_USER / NEO4J_PASSWORD), or a directory.", show_default=False)],
+    store: StoreOpt = None,
+) -> None:
+    """Copy the embedded store's graph into another store, e.g. the team's Neo4j.
+
+    Each copied source file replaces what the target held for it; the target's other sources stay.
+
+    **Example:** `lineage push --to bolt://localhost:7687`
+    """
+    from cli.push import push
+
+    with _errors(ctx):
+        count = push(to, _store_spec(store))
+    output.error(f"Pushed {count:,} sources to {_without_credentials(to)}.")
+
+
+def _without_credentials(uri: str) -> str:
+    """`bolt://user:secret@host` -> `bolt://host`: a password never reaches the terminal or a log."""
+    scheme, sep, rest = uri.partition("://")
+    return f"{scheme}{sep}{rest.rpartition('@')[2]}" if sep else uri
 app.command("comment")(comment)
 
 

@@ -120,6 +120,15 @@ class NetworkxStore:
     def sources(self) -> list[str]:
         return sorted(self._sources)
 
+    def facts(self, source: str) -> GraphFacts:
+        """What `source` asserted, as written (for copying between stores)."""
+        nodes, edges = self._sources[source]
+        return GraphFacts(
+            source,
+            tuple(_node(str(r[0]), (str(r[1]), str(r[2]), cast(dict[str, str], r[3]))) for r in nodes),
+            tuple(_edge(r) for r in edges),
+        )
+
     # -- reads ---------------------------------------------------------------------------------
     @property
     def graph(self) -> nx.DiGraph[str]:

@@ -6,6 +6,10 @@ from pathlib import Path
 
 import pytest
 
+# The Neo4j fixtures are registered once, here: a session fixture imported into two modules would
+# be two fixtures, and the second would wait forever for the server lock the first one holds.
+from tests.contract.neo4j_server import empty_neo4j, neo4j_settings, neo4j_store  # noqa: E402,F401
+
 ROOT = Path(__file__).resolve().parent.parent
 CORPORA = ROOT.parent / "shared" / "corpora"
 SAMPLE = ROOT / "sample_sql"

@@ -70,3 +70,19 @@ def test_rescan_drops_deleted_files(tmp_path: Path) -> None:
     assert "1 removed files dropped from the graph" in result.stderr
     report = runner.invoke(app, ["impact", "t.a", "--format", "json", "--store", store])
     assert [c["name"] for c in json.loads(report.stdout)["columns"]] == ["x.a"]
+
+
+def test_push_copies_the_embedded_graph_into_another_store(tmp_path: Path) -> None:
+    source = _scanned(tmp_path)
+    result = runner.invoke(app, ["push", "--to", str(tmp_path / "copy"), "--store", str(source)])
+    assert result.exit_code == 0, result.output
+    assert result.stderr == f"Pushed 1 sources to {tmp_path}/copy.\n"
+    assert _hops(tmp_path / "copy", "upstream", "top.s") == _hops(source, "upstream", "top.s")
+
+
+def test_push_never_prints_credentials_from_the_uri(tmp_path: Path) -> None:
+    source = _scanned(tmp_path)
+    result = runner.invoke(app, ["push", "--to", "bolt://neo4j:hunter2@127.0.0.1:1", "--store", str(source)])
+    assert result.exit_code == 1
+    assert "hunter2" not in result.output and "Traceback" not in result.output
+    assert len(result.stderr.splitlines()) == 1

@@ -1,0 +1,271 @@
+"""The Neo4j store: the same `LineageStore` as the embedded one, over a Neo4j 5 server via Bolt.
+
+Writes go through one explicit Neo4j transaction per `with store.transaction():` block, so a failure
+anywhere in a scan (an exception, a lost connection) leaves the previous graph as it was, and
+readers elsewhere see the old graph until the commit. `replace_file` only buffers; the buffer is
+flushed into the open transaction in `UNWIND` batches when it grows, before every read (reads
+inside a transaction see its writes, as with the embedded store) and at commit.
+Graph layout and query text: see `graphs/neo4j_cypher.py`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from fnmatch import fnmatchcase
+from typing import Any, LiteralString
+
+from neo4j import Driver, GraphDatabase, Record, RoutingControl, Session, Transaction
+from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable
+
+from graphs import neo4j_cypher as q
+from lineage.errors import StoreError
+from lineage.model import Direction, Edge, GraphFacts, Node, NodeKind, Relation
+
+BATCH = 10_000  # rows per UNWIND: big enough to amortise a round trip, small enough for the heap
+FLUSH_AT = 50_000  # buffered nodes + edges that trigger a flush into the open transaction
+
+
+class Neo4jStore:
+    """LineageStore over Neo4j; connection settings from the arguments, else NEO4J_URI/USER/PASSWORD."""
+
+    def __init__(self, uri: str | None = None, user: str | None = None, password: str | None = None, database: str | None = None) -> None:
+        self._uri = uri or os.environ.get("NEO4J_URI") or ""
+        self._shown = re.sub(r"//[^/@]*@", "//", self._uri)  # never echo credentials embedded in a URI
+        self._user = user or os.environ.get("NEO4J_USER") or "neo4j"
+        self._secret = password if password is not None else os.environ.get("NEO4J_PASSWORD")
+        self._database = database
+        if not self._uri:
+            raise StoreError("no Neo4j URI given", hint="pass bolt://HOST:PORT or set NEO4J_URI")
+        if self._secret is None:
+            raise StoreError(f"no password for Neo4j at {self._shown}", hint="set NEO4J_PASSWORD")
+        self._session: Session | None = None
+        self._tx: Transaction | None = None
+        self._failed = False
+        self._pending: dict[str, GraphFacts] = {}
+        self._pending_rows = 0
+        self._driver = self._connect()
+
+    def _connect(self) -> Driver:
+        try:
+            # notifications off: the server's performance hints would reach the CLI user as log lines
+            driver = GraphDatabase.driver(self._uri, auth=(self._user, self._secret or ""), connection_timeout=10.0, notifications_min_severity="OFF")
+        except (Neo4jError, DriverError, ValueError) as err:
+            raise StoreError(f"Neo4j at {self._shown}: {self._one_line(err)}") from None
+        try:
+            with self._guard():
+                driver.verify_connectivity()
+                self._ensure_schema(driver)
+        except StoreError:
+            driver.close()
+            raise
+        return driver
+
+    def _ensure_schema(self, driver: Driver) -> None:
+        """The uniqueness constraints and indexes, created on first open; waits until they are online."""
+        created = 0
+        for statement in q.SCHEMA:
+            summary = driver.execute_query(_cypher(statement), database_=self._database).summary
+            created += summary.counters.constraints_added + summary.counters.indexes_added
+        if created:
+            driver.execute_query(_cypher(q.AWAIT_INDEXES), database_=self._database)
+
+    # -- errors --------------------------------------------------------------------------------
+    @contextmanager
+    def _guard(self) -> Iterator[None]:
+        """Driver and server errors become one StoreError line, never with the password."""
+        try:
+            yield
+        except AuthError:
+            raise StoreError(f"Neo4j at {self._shown}: authentication failed for user '{self._user}'", hint="check NEO4J_USER and NEO4J_PASSWORD") from None
+        except ServiceUnavailable as err:
+            what = "lost the connection" if self._tx is not None else "cannot connect"
+            raise StoreError(f"Neo4j at {self._shown}: {what} ({self._one_line(err)})", hint="is the server running?") from None
+        except Neo4jError as err:
+            # a scan is one transaction, and Neo4j holds a transaction's changes on its heap
+            hint = "too much for one transaction: give the server more heap, or scan fewer files at once" if "Memory" in (err.code or "") else None
+            raise StoreError(f"Neo4j at {self._shown}: {self._one_line(err)}", hint=hint) from None
+        except DriverError as err:
+            raise StoreError(f"Neo4j at {self._shown}: {self._one_line(err)}") from None
+
+    def _one_line(self, err: Exception) -> str:
+        text = str(getattr(err, "message", None) or err or type(err).__name__)
+        reason = re.search(r"\(reason (?:\[Errno \d+\] )?([^)]*)\)", text)  # socket errors: the OS's reason is the news
+        text = " ".join((reason.group(1) if reason else text).split())
+        return text.replace(self._secret, "***") if self._secret else text
+
+    # -- transactions --------------------------------------------------------------------------
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One Neo4j transaction for the whole block; a nested block joins the outer one.
+
+        Neo4j has no savepoints, so a failure in a nested block dooms the outer transaction too.
+        """
+        if self._tx is not None:
+            try:
+                yield
+            except BaseException:
+                self._failed = True
+                raise
+            return
+        try:
+            self._begin()
+            yield
+            if self._failed or self._tx is None:
+                raise StoreError("the transaction failed inside or the store was closed, so nothing was written")
+            self._flush()
+            with self._guard():
+                self._tx.commit()
+        finally:
+            self._end()
+
+    def _begin(self) -> None:
+        with self._guard():
+            self._session = self._driver.session(database=self._database)
+            self._tx = self._session.begin_transaction()
+
+    def _end(self) -> None:
+        """Close the transaction (rolling back unless committed) and its session, come what may."""
+        tx, session = self._tx, self._session
+        self._tx, self._session, self._failed = None, None, False
+        self._pending, self._pending_rows = {}, 0
+        for closing in (tx, session):
+            if closing is not None:
+                try:
+                    closing.close()
+                except (Neo4jError, DriverError, OSError):
+                    pass  # the connection is gone, and with it the server-side transaction
+
+    # -- writes --------------------------------------------------------------------------------
+    def replace_file(self, facts: GraphFacts) -> None:
+        if self._tx is None:
+            with self.transaction():
+                self.replace_file(facts)
+            return
+        self._pending[facts.source] = facts
+        self._pending_rows += len(facts.nodes) + len(facts.edges)
+        if self._pending_rows >= FLUSH_AT:
+            self._flush()
+
+    def _flush(self) -> None:
+        """Apply the buffered sources: drop what they said before, write what they say now."""
+        if not self._pending:
+            return
+        batch, self._pending, self._pending_rows = self._pending, {}, 0
+        touched = self._drop(sorted(batch))
+        live = {src: facts for src, facts in sorted(batch.items()) if facts.nodes or facts.edges}
+        claims = {src: q.claims_of(facts) for src, facts in live.items()}
+        edges = {src: sorted(set(facts.edges)) for src, facts in live.items()}
+        ends = {nid for src in edges for e in edges[src] for nid in (e.source, e.target)}
+        ids = ends.union(*(c.keys() for c in claims.values()))
+        existing = touched | self._existing(sorted(ids - touched))
+        fresh = [q.merge(nid, [c[nid] for c in claims.values() if nid in c], True) for nid in sorted(ids - existing)]
+        self._put_nodes([n for n in fresh if n is not None])
+        self._write(q.ADD_SOURCES, sources=list(live))
+        self._write_rows(q.ADD_CLAIMS, [q.claim_row(src, nid, c) for src in claims for nid, c in claims[src].items()])
+        for relation in Relation:
+            rows = [q.edge_row(src, e) for src in edges for e in edges[src] if e.relation is relation]
+            self._write_rows(q.add_edges(relation), rows)
+        self._remerge(sorted(existing))
+
+    def _drop(self, sources: list[str]) -> set[str]:
+        """Delete the sources' claims and relationships; the ids of the nodes they touched."""
+        touched = set(self._rows(q.DROP_SOURCES, sources=sources))
+        for relation in Relation:
+            touched.update(self._rows(q.drop_edges(relation), sources=sources))
+        return touched
+
+    def _existing(self, ids: Sequence[str]) -> set[str]:
+        return {nid for chunk in q.chunks(ids, BATCH) for nid in self._rows(q.EXISTING, ids=list(chunk))}
+
+    def _remerge(self, ids: Sequence[str]) -> None:
+        """Recompute nodes whose claims or edges changed: rewrite, or delete when nothing holds them."""
+        for chunk in q.chunks(ids, BATCH):
+            changed: list[Node] = []
+            gone: list[str] = []
+            for row in self._rows(q.STATE, ids=list(chunk)):
+                said = sorted(q.claim_from(c) for c in row[5])
+                node = q.merge(row[0], [claim for _, claim in said], row[6])
+                if node is None:
+                    gone.append(row[0])
+                elif node != q.node_from(row):
+                    changed.append(node)
+            self._put_nodes(changed)
+            self._write(q.DELETE_NODES, ids=gone)
+
+    def _put_nodes(self, nodes: Sequence[Node]) -> None:
+        for kind in NodeKind:
+            self._write_rows(q.put_nodes(kind), [q.node_row(n) for n in nodes if n.kind is kind])
+
+    def _write_rows(self, query: str, rows: Sequence[dict[str, object]]) -> None:
+        for chunk in q.chunks(rows, BATCH):
+            self._write(query, rows=list(chunk))
+
+    def _write(self, query: str, **params: Any) -> None:
+        if any(params.values()):
+            self._run(query, **params)
+
+    # -- reads ---------------------------------------------------------------------------------
+    def _run(self, query: str, **params: Any) -> list[Record]:
+        with self._guard():
+            if self._tx is not None:
+                return list(self._tx.run(_cypher(query), params))
+            return self._driver.execute_query(_cypher(query), params, database_=self._database, routing_=RoutingControl.READ).records
+
+    def _rows(self, query: str, **params: Any) -> list[Any]:
+        """The `rows` list of a query that collects its result into one record."""
+        records = self._run(query, **params)
+        return [row for record in records for row in record["rows"]]
+
+    def _read(self, query: str, **params: Any) -> list[Any]:
+        self._flush()
+        return self._rows(query, **params)
+
+    def sources(self) -> list[str]:
+        return sorted(self._read(q.SOURCES))
+
+    def walk(self, start: Iterable[str], direction: Direction, max_depth: int | None, relations: frozenset[Relation]) -> list[Edge]:
+        ids = sorted(set(start))
+        if not ids or not relations or (max_depth is not None and max_depth < 1):
+            return []
+        if max_depth is None:
+            return sorted({q.edge_from(r) for r in self._read(q.reach(direction, relations), ids=ids)})
+        return self._levels(ids, direction, max_depth, relations)
+
+    def _levels(self, ids: list[str], direction: Direction, max_depth: int, relations: frozenset[Relation]) -> list[Edge]:
+        """Breadth-first, one query per level: the edges at distance < max_depth, as networkx walks."""
+        query = q.step(direction, relations)
+        frontier, seen, found = ids, set(ids), set[Edge]()
+        for _ in range(max_depth):
+            if not frontier:
+                break
+            reached: list[str] = []
+            for row in self._read(query, ids=frontier):
+                edge = q.edge_from(row)
+                found.add(edge)
+                other = edge.target if direction is Direction.DOWNSTREAM else edge.source
+                if other not in seen:
+                    seen.add(other)
+                    reached.append(other)
+            frontier = reached
+        return sorted(found)
+
+    def find(self, pattern: str) -> list[Node]:
+        prefix, suffix = q.glob_bounds(pattern)
+        rows = self._read(q.FIND, prefix=prefix, suffix=suffix)
+        return sorted(n for n in map(q.node_from, rows) if fnmatchcase(n.name, pattern))
+
+    def nodes(self, ids: Iterable[str]) -> list[Node]:
+        return sorted(map(q.node_from, self._read(q.NODES, ids=sorted(set(ids)))))
+
+    def close(self) -> None:
+        self._end()
+        self._driver.close()
+
+
+def _cypher(text: str) -> LiteralString:
+    # The driver asks for LiteralString to keep data out of query text. Ours is assembled only from
+    # the constants and enum-derived names in neo4j_cypher; every value is a parameter.
+    return text
