@@ -61,7 +61,7 @@ def summary(s: ScanSummary) -> None:
     if s.failures:
         parts.append(f"{s.failures:,} failed (listed above)")
     if s.warnings:
-        parts.append(f"{s.warnings:,} warnings")
+        parts.append(f"{s.warnings:,} warning" + ("" if s.warnings == 1 else "s"))
     tail = f"{s.edges:,} edges written"
     if s.removed_sources:
         tail += f", {s.removed_sources:,} removed files dropped from the graph"
