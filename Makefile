@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo test test-fast fuzz bench-neo4j neo4j-start neo4j-stop bench bench-quick diagram-story clean
+.PHONY: install demo test test-fast fuzz bench-neo4j bench-scale neo4j-start neo4j-stop bench bench-quick diagram-story clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,10 @@ bench: install
 bench-neo4j: install
 	NEO4J_HEAP=6g bash scripts/neo4j.sh start
 	$(BIN)/python -m bench.neo4j_load --wipe --tx-edges 200000; status=$$?; bash scripts/neo4j.sh stop; exit $$status
+
+# Full scans of 1,000 and 10,000 generated models, with 1 and 2 processes, and a one-file re-scan.
+bench-scale: install
+	$(BIN)/python -m bench.scale
 
 bench-quick: install
 	$(BIN)/python -m bench.run --quick

@@ -111,9 +111,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     write_json(RESULTS, results)
     print(summary(results))
     if not args.quick:
-        stores = RESULTS.parent / "neo4j.json"  # written by `make bench-neo4j`, which takes ~10 minutes
-        extra = json.loads(stores.read_text(encoding="utf-8")) if stores.exists() else None
-        BENCHMARKS.write_text(document.render(results, extra), encoding="utf-8")
+        # written by `make bench-neo4j` (~10 minutes) and `make bench-scale` (~3 minutes)
+        stores, scale = (RESULTS.parent / name for name in ("neo4j.json", "scale.json"))
+        extra = [json.loads(p.read_text(encoding="utf-8")) if p.exists() else None for p in (stores, scale)]
+        BENCHMARKS.write_text(document.render(results, extra[0], extra[1]), encoding="utf-8")
 
 
 if __name__ == "__main__":
