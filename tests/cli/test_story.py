@@ -10,36 +10,10 @@ from typer.testing import CliRunner
 
 from cli.main import app
 from tests.conftest import SAMPLE, check_golden
+from tests.story import STORY_COLUMNS, STORY_OWNERS, STORY_STATEMENTS
 
 runner = CliRunner()
 
-STORY_COLUMNS = {
-    "staging.stg_orders.order_value",
-    "etl.tmp_orders_usd.order_value_usd",
-    "intermediate.orders_enriched.order_value_usd",
-    "intermediate.customer_orders.lifetime_value_usd",
-    "mart.daily_revenue.revenue_usd",
-    "mart.daily_revenue.avg_order_value_usd",
-    "mart.customer_360.lifetime_value_usd",
-    "mart.customer_360.value_tier",
-    "mart.customer_360.country_value_share",
-    "mart.customer_360.country_value_rank",
-    "mart.customer_360.last_order_value_usd",
-    "mart.fraud_features.order_value_usd",
-    "mart.fraud_features.order_value_zscore",
-    # the dbt project (sample_sql/dbt)
-    "dbt_staging.stg_orders.order_value",
-    "dbt_mart.daily_revenue.gross_order_value",
-    "dbt_mart.customer_order_stats.avg_order_value",
-    "dbt_mart.customer_order_stats.stddev_order_value",
-    "snapshots.orders_snapshot.order_value",
-    # the Airflow DAG (sample_sql/airflow) and the Spark job (sample_sql/spark)
-    "reporting.order_facts.order_value",
-    "reporting.customer_order_value.total_order_value",
-    "recent_orders.order_value",
-    "ml.order_fraud_scores.order_value",
-    "ml.order_fraud_scores.order_value_zscore",
-}
 
 
 @pytest.fixture(autouse=True)
@@ -80,15 +54,7 @@ def test_rename_order_value_reaches_the_dashboard_features_and_owners(tmp_path: 
         ("fraud.order_amount_zscore", "fraud-ml"),
         ("churn.customer_lifetime_value", "growth-ml"),
     ]
-    assert {o["owner"]: o["assets"] for o in report["owners"]} == {
-        "bi-team": ["executive_revenue", "revenue_board"],
-        "customer-insights": ["mart.customer_360"],
-        "data-platform": ["dbt_staging.stg_orders", "etl.tmp_orders_usd", "intermediate.customer_orders", "intermediate.orders_enriched", "snapshots.orders_snapshot", "staging.stg_orders"],
-        "finance": ["finance_month_end"],
-        "fraud-ml": ["dbt_mart.customer_order_stats", "fraud.order_amount_zscore", "fraud_order_value_model", "mart.fraud_features", "ml.order_fraud_scores"],
-        "growth-ml": ["churn.customer_lifetime_value"],
-        "revenue-analytics": ["dbt_mart.daily_revenue", "mart.daily_revenue"],
-    }
+    assert {o["owner"]: o["assets"] for o in report["owners"]} == STORY_OWNERS
     breaking = [(s["file"], s["line"]) for s in report["statements"] if s["breaks"]]
     assert breaking == [
         ("sample_sql/airflow/sql/load_order_facts.sql", 7),
@@ -96,29 +62,7 @@ def test_rename_order_value_reaches_the_dashboard_features_and_owners(tmp_path: 
         ("sample_sql/dbt/snapshots/orders_snapshot.sql", 13),
         ("sample_sql/staging/stg_orders.sql", 7),
     ]
-    assert [(s["file"], s["line"], s["distance"]) for s in report["statements"]] == [
-        ("sample_sql/airflow/sql/load_order_facts.sql", 7, 1),
-        ("sample_sql/dbt/models/staging/stg_orders.sql", 4, 1),
-        ("sample_sql/dbt/snapshots/orders_snapshot.sql", 13, 1),
-        ("sample_sql/staging/stg_orders.sql", 7, 1),
-        ("sample_sql/airflow/nightly_orders_dag.py", 55, 2),
-        ("sample_sql/dbt/models/marts/customer_order_stats.sql", 6, 2),
-        ("sample_sql/dbt/models/marts/daily_revenue.sql", 11, 2),
-        ("sample_sql/etl/nightly_orders.sql", 42, 2),
-        ("sample_sql/spark/fraud_scoring_job.py", 25, 2),
-        ("sample_sql/dbt/analyses/revenue_board_tiles.sql", 2, 3),
-        ("sample_sql/dbt/models/exposures.yml", 35, 3),
-        ("sample_sql/etl/nightly_orders.sql", 61, 3),
-        ("sample_sql/spark/fraud_scoring_job.py", 32, 3),
-        ("sample_sql/dbt/models/exposures.yml", 20, 4),
-        ("sample_sql/etl/nightly_orders.sql", 91, 4),
-        ("sample_sql/marts/customer_360.sql", 9, 4),
-        ("sample_sql/marts/daily_revenue.sql", 8, 4),
-        ("sample_sql/ml/fraud_features.sql", 10, 4),
-        ("sample_sql/dashboards/executive_revenue.sql", 7, 5),
-        ("sample_sql/lineage.yml", 74, 5),
-        ("sample_sql/lineage.yml", 82, 6),
-    ]
+    assert [(s["file"], s["line"], s["distance"]) for s in report["statements"]] == STORY_STATEMENTS
 
 
 def test_unrelated_assets_are_not_impacted(tmp_path: Path) -> None:

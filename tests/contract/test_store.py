@@ -12,7 +12,7 @@ from lineage.api import impact_of, paths_of, scan_into
 from lineage.impact import Change, ChangeKind, ImpactReport
 from lineage.model import Direction, Edge, Flow, GraphFacts, Node, NodeKind, Relation, Subtype
 from lineage.store import FLOW_RELATIONS, LineageStore
-from tests.cli.test_story import STORY_COLUMNS
+from tests.story import STORY_COLUMNS, STORY_OWNERS, STORY_STATEMENTS
 from tests.conftest import ROOT
 from tests.contract.conftest import Backend
 
@@ -338,38 +338,8 @@ def test_the_order_value_story(store: LineageStore, monkeypatch: pytest.MonkeyPa
         ("fraud.order_amount_zscore", "fraud-ml"),
         ("churn.customer_lifetime_value", "growth-ml"),
     ]
-    assert {o.owner.name: list(o.assets) for o in report.owners} == {
-        "bi-team": ["executive_revenue", "revenue_board"],
-        "customer-insights": ["mart.customer_360"],
-        "data-platform": ["dbt_staging.stg_orders", "etl.tmp_orders_usd", "intermediate.customer_orders", "intermediate.orders_enriched", "snapshots.orders_snapshot", "staging.stg_orders"],
-        "finance": ["finance_month_end"],
-        "fraud-ml": ["dbt_mart.customer_order_stats", "fraud.order_amount_zscore", "fraud_order_value_model", "mart.fraud_features", "ml.order_fraud_scores"],
-        "growth-ml": ["churn.customer_lifetime_value"],
-        "revenue-analytics": ["dbt_mart.daily_revenue", "mart.daily_revenue"],
-    }
-    assert [(s.file, s.line, s.distance) for s in report.statements] == [
-        ("sample_sql/airflow/sql/load_order_facts.sql", 7, 1),
-        ("sample_sql/dbt/models/staging/stg_orders.sql", 4, 1),
-        ("sample_sql/dbt/snapshots/orders_snapshot.sql", 13, 1),
-        ("sample_sql/staging/stg_orders.sql", 7, 1),
-        ("sample_sql/airflow/nightly_orders_dag.py", 55, 2),
-        ("sample_sql/dbt/models/marts/customer_order_stats.sql", 6, 2),
-        ("sample_sql/dbt/models/marts/daily_revenue.sql", 11, 2),
-        ("sample_sql/etl/nightly_orders.sql", 42, 2),
-        ("sample_sql/spark/fraud_scoring_job.py", 25, 2),
-        ("sample_sql/dbt/analyses/revenue_board_tiles.sql", 2, 3),
-        ("sample_sql/dbt/models/exposures.yml", 35, 3),
-        ("sample_sql/etl/nightly_orders.sql", 61, 3),
-        ("sample_sql/spark/fraud_scoring_job.py", 32, 3),
-        ("sample_sql/dbt/models/exposures.yml", 20, 4),
-        ("sample_sql/etl/nightly_orders.sql", 91, 4),
-        ("sample_sql/marts/customer_360.sql", 9, 4),
-        ("sample_sql/marts/daily_revenue.sql", 8, 4),
-        ("sample_sql/ml/fraud_features.sql", 10, 4),
-        ("sample_sql/dashboards/executive_revenue.sql", 7, 5),
-        ("sample_sql/lineage.yml", 74, 5),
-        ("sample_sql/lineage.yml", 82, 6),
-    ]
+    assert {o.owner.name: list(o.assets) for o in report.owners} == STORY_OWNERS
+    assert [(s.file, s.line, s.distance) for s in report.statements] == STORY_STATEMENTS
 
 
 def test_both_stores_give_identical_story_reports(neo4j_store: Neo4jStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
