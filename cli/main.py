@@ -77,6 +77,16 @@ def _cache_file(store: str) -> Path:
     return (Path(".lineage") if store.startswith(NEO4J_SCHEMES) else Path(store)) / "scan-cache.json"
 
 
+@contextmanager
+def _interruptible() -> Iterator[None]:
+    """Ctrl-C during a scan: the store's transaction rolls back; say so in one line, exit 130."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        output.error("interrupted: nothing was written to the store")
+        raise typer.Exit(130) from None
+
+
 def _store_spec(store: str | None) -> str:
     return store or os.environ.get("LINEAGE_STORE") or ".lineage"
 
@@ -101,7 +111,7 @@ def scan(
     from graphs.open import open_store
     from lineage.api import scan_into
 
-    with _errors(ctx):
+    with _errors(ctx), _interruptible():
         registry = _load_schema(schema)
         with output.progress("Scanning") as step, open_store(_store_spec(store)) as opened:
             summary = scan_into(opened, paths, dialect=dialect, schema=registry, catalog=catalog, progress=step, jobs=jobs or os.cpu_count() or 1, cache=_cache_file(_store_spec(store)) if cache else None)

@@ -91,6 +91,9 @@ class NetworkxStore:
             yield
             return
         with _exclusive(self.path.parent / LOCKNAME, self.lock_timeout):
+            # a writer killed mid-save (SIGKILL) leaves its temp file; only a lock holder may sweep
+            for stale in self.path.parent.glob(".graph.*.tmp"):
+                stale.unlink(missing_ok=True)
             # another process may have committed while we waited: start from its graph
             self._sources = self._load()
             self._graph = None

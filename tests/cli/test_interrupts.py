@@ -1,0 +1,57 @@
+"""A scan killed at any point leaves the embedded store readable, with the old graph or the new one."""
+
+from __future__ import annotations
+
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from bench.warehouse import write
+from graphs.networkx_store import NetworkxStore
+
+LINEAGE = Path(sys.executable).parent / "lineage"
+
+
+def _scan(sql: Path, store: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen([str(LINEAGE), "scan", str(sql), "--store", str(store), "--jobs", "1", "--no-cache"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT])
+def test_a_killed_scan_leaves_the_old_or_the_new_graph(tmp_path: Path, sig: signal.Signals) -> None:
+    old_sql, new_sql, pristine = tmp_path / "old", tmp_path / "new", tmp_path / "pristine"
+    write(20, old_sql)
+    write(300, new_sql)
+    assert _scan(old_sql, pristine).wait() == 0
+    reference = tmp_path / "reference"
+    shutil.copytree(pristine, reference)
+    assert _scan(new_sql, reference).wait() == 0
+    old, new = NetworkxStore(pristine).sources(), NetworkxStore(reference).sources()
+    assert len(new) > len(old)  # the new scan adds files to what the old one wrote
+    rng = random.Random(int(sig))
+    for attempt in range(4):
+        store = tmp_path / f"store{attempt}"
+        shutil.copytree(pristine, store)
+        child = _scan(new_sql, store)
+        time.sleep(rng.uniform(0.3, 2.5))
+        child.send_signal(sig)
+        child.wait()
+        assert NetworkxStore(store).sources() in (old, new)  # loading raises if the file were half-written
+        assert _scan(old_sql, store).wait() == 0  # the store takes the next scan
+        assert not [p for p in store.iterdir() if p.name.endswith(".tmp")], "a killed writer's temp file was not swept"
+
+
+def test_sigint_is_one_line_and_exit_130(tmp_path: Path) -> None:
+    write(1500, tmp_path / "sql")
+    child = subprocess.Popen([str(LINEAGE), "scan", str(tmp_path / "sql"), "--store", str(tmp_path / "s"), "--jobs", "1"], stderr=subprocess.PIPE, text=True)
+    time.sleep(2.0)  # past start-up, inside the scan (1,500 models take about 5 s)
+    child.send_signal(signal.SIGINT)
+    _, stderr = child.communicate()
+    assert child.returncode == 130
+    assert "Traceback" not in stderr
+    assert stderr.strip().splitlines()[-1] == "interrupted: nothing was written to the store"
