@@ -17,7 +17,7 @@ from parsers.catalog import load_catalog
 from parsers.dbt import PROJECT_FILE, DbtOptions, extract_project, merge_catalogs, read_dbt
 from parsers.etl import EtlFile, extract_etl, read_etl
 from parsers.schema import SchemaOp, SchemaRegistry
-from parsers.sql import extract_sql, get_dialect
+from parsers.sql import extract_sql, get_dialect, on_deep_stack
 
 CATALOG_NAME = "lineage.yml"
 SQL_SUFFIXES = (".sql",)
@@ -96,6 +96,11 @@ def find_catalog(paths: Sequence[Path], explicit: Path | None) -> Catalog | None
 
 
 def scan(paths: Sequence[Path], options: ScanOptions, progress: Progress | None = None) -> ScanResult:
+    """Extract every SQL file, ETL Python file and dbt project under `paths` (see `_scan`)."""
+    return on_deep_stack(lambda: _scan(paths, options, progress))
+
+
+def _scan(paths: Sequence[Path], options: ScanOptions, progress: Progress | None) -> ScanResult:
     """Extract every SQL file, ETL Python file and dbt project under `paths`, sharing one schema.
 
     Two passes, each a pure function of the files, so the result is the same for any `--jobs`:
@@ -217,7 +222,7 @@ def _extract_todo(items: list[tuple[str, str | Diagnostic]], schema: SchemaRegis
 
 
 def _extract_batch(batch: list[tuple[str, str | Diagnostic]], dialect: str | None, schema: SchemaRegistry) -> list[tuple[str, _Unit]]:
-    return [(shown, _unit(shown, text, dialect, schema, None)) for shown, text in batch]
+    return on_deep_stack(lambda: [(shown, _unit(shown, text, dialect, schema, None)) for shown, text in batch])
 
 
 def _unit(shown: str, text: str | Diagnostic, dialect: str | None, schema: SchemaRegistry, progress: Progress | None) -> _Unit:
