@@ -6,7 +6,6 @@ Validation errors name the file, the line and the key, so they point at what to 
 from __future__ import annotations
 
 import difflib
-import os
 from pathlib import Path
 
 import yaml
@@ -14,6 +13,7 @@ import yaml
 from lineage.catalog import Catalog, Consumer, Owner, TableEntry
 from lineage.errors import ConfigError
 from lineage.model import Location, NodeKind, Tier
+from parsers.paths import display_path
 
 _SECTIONS = {"owners", "tables", "dashboards", "ml_features"}
 _OWNER_KEYS = {"name", "email", "slack", "github"}
@@ -54,12 +54,6 @@ class _Reader:
         if key not in fields:
             return ""
         return self.scalar(fields[key][1], f"'{key}' of {what}")
-
-
-def display_path(path: Path) -> str:
-    """Relative to the working directory when below it (as scans show paths), else absolute."""
-    resolved = path.resolve()
-    return os.path.relpath(resolved) if resolved.is_relative_to(Path.cwd().resolve()) else str(resolved)
 
 
 def load_catalog(path: Path) -> Catalog:

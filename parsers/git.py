@@ -17,7 +17,8 @@ from pathlib import Path, PurePosixPath
 from lineage.errors import ConfigError
 from lineage.model import Diagnostic, Location
 from lineage.revision import Revision, relocate, relocate_diagnostic
-from parsers.scan import ScanOptions, ScanResult, display_path, scan
+from parsers.paths import display_path
+from parsers.scan import ScanOptions, ScanResult, scan
 from parsers.sql import get_dialect
 
 # Every file a scan may read is exported (SQL, the catalog, ETL code, dbt projects), up to a size

@@ -14,6 +14,7 @@ from lineage.errors import ConfigError
 from lineage.model import Diagnostic, FileFacts, Location
 from parsers.cache import ScanCache, digest, schema_digest
 from parsers.catalog import load_catalog
+from parsers.paths import display_path
 from parsers.dbt import PROJECT_FILE, DbtOptions, extract_project, merge_catalogs, read_dbt
 from parsers.etl import EtlFile, extract_etl, read_etl
 from parsers.schema import SchemaOp, SchemaRegistry
@@ -48,13 +49,6 @@ class ScanResult:
     @property
     def diagnostics(self) -> list[Diagnostic]:
         return sorted(d for f in self.files for d in f.diagnostics)
-
-
-def display_path(path: Path) -> str:
-    """Paths as users see them: relative to the working directory when below it."""
-    absolute, cwd = os.path.abspath(path), os.getcwd()
-    # abspath, not resolve(): no file system calls, which cost seconds over ten thousand files
-    return os.path.relpath(absolute, cwd) if absolute.startswith(cwd.rstrip(os.sep) + os.sep) else str(path)
 
 
 @dataclass(frozen=True, slots=True)

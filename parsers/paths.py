@@ -1,0 +1,13 @@
+"""How file paths are shown and recorded: one rule for scans, the catalog and diffs."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def display_path(path: Path) -> str:
+    """Paths as users see them: relative to the working directory when below it."""
+    absolute, cwd = os.path.abspath(path), os.getcwd()
+    # abspath, not resolve(): no file system calls, which cost seconds over ten thousand files
+    return os.path.relpath(absolute, cwd) if absolute.startswith(cwd.rstrip(os.sep) + os.sep) else str(path)
