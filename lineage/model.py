@@ -84,6 +84,9 @@ class Diagnostic:
     at: Location
     message: str
     severity: Severity = Severity.ERROR
+    # True when more schema knowledge (another file's DDL) could resolve it: a scan re-extracts
+    # such files once every declaration is known, and only those
+    needs_schema: bool = False
 
     def __str__(self) -> str:
         return f"{self.at}: {self.message}"

@@ -22,7 +22,7 @@ from parsers.schema import SchemaOp, SchemaRegistry
 
 FORMAT = "lineage-scan-cache"
 # bump when extraction changes what it yields for the same input
-VERSION = 1
+VERSION = 2
 Entry = tuple[FileFacts, list[SchemaOp]]
 
 
@@ -97,7 +97,7 @@ def _record(facts: FileFacts) -> dict[str, object]:
         "edges": [[e.source_table, e.source_column, e.target_table, e.target_column, str(e.flow), str(e.subtype), e.at.line, e.at.statement] for e in facts.edges],
         "tables": [[t.name, str(t.kind), [list(c) for c in t.columns], t.at.line, t.at.statement] for t in facts.tables],
         "changes": [[c.table, c.action, c.column, c.new_name, c.at.line, c.at.statement] for c in facts.schema_changes],
-        "diagnostics": [[d.at.file, d.at.line, d.at.statement, d.message, str(d.severity)] for d in facts.diagnostics],
+        "diagnostics": [[d.at.file, d.at.line, d.at.statement, d.message, str(d.severity), d.needs_schema] for d in facts.diagnostics],
         "statements": facts.statements,
         "reads": list(facts.reads),
     }
@@ -116,7 +116,7 @@ def _facts(record: dict[str, list[list[object]]]) -> FileFacts:
             for n, k, cols, ln, no in record["tables"]
         ),
         schema_changes=tuple(SchemaChange(str(t), str(a), str(c), _opt(nn), Location(path, int(str(ln)), int(str(no)))) for t, a, c, nn, ln, no in record["changes"]),
-        diagnostics=tuple(Diagnostic(Location(str(fl), int(str(ln)), int(str(no))), str(m), Severity(str(sv))) for fl, ln, no, m, sv in record["diagnostics"]),
+        diagnostics=tuple(Diagnostic(Location(str(fl), int(str(ln)), int(str(no))), str(m), Severity(str(sv)), bool(ns)) for fl, ln, no, m, sv, ns in record["diagnostics"]),
         statements=int(str(record["statements"])),
         reads=tuple(str(r) for r in record["reads"]),
     )

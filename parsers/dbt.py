@@ -312,9 +312,9 @@ def _table_level_reads(exposure: Exposure, project: Project, registry: SchemaReg
         columns = registry.column_names(table) or [c for c, _ in node.columns]
         reads += [_read(exposure, table, c) for c in columns if c != "*"]
         if columns:
-            notes.append(Diagnostic(exposure.at, f"exposure '{exposure.name}' names no columns (meta.lineage): table-level, every known column of {table} counted as read", Severity.WARNING))
+            notes.append(Diagnostic(exposure.at, f"exposure '{exposure.name}' names no columns (meta.lineage): table-level, every known column of {table} counted as read", Severity.WARNING, needs_schema=True))
         else:
-            notes.append(Diagnostic(exposure.at, f"exposure '{exposure.name}': columns of {table} are unknown, so nothing links it to {table}", Severity.WARNING))
+            notes.append(Diagnostic(exposure.at, f"exposure '{exposure.name}': columns of {table} are unknown, so nothing links it to {table}", Severity.WARNING, needs_schema=True))
     files.add(FileFacts(exposure.at.file, diagnostics=tuple(notes)))
     return reads
 

@@ -275,7 +275,8 @@ def _extract(shown: str, text: str | Diagnostic, dialect: str | None, registry: 
 
 
 def _unsettled(facts: FileFacts) -> bool:
-    return bool(facts.diagnostics) or any(e.source_table is None for e in facts.edges)
+    """Could the whole scan's schema change this file's facts? (A parse error it cannot.)"""
+    return any(d.needs_schema for d in facts.diagnostics) or any(e.source_table is None for e in facts.edges)
 
 
 def _consumer_facts(catalog: Catalog, dialect: str | None, registry: SchemaRegistry) -> dict[str, FileFacts]:

@@ -224,7 +224,7 @@ def _query(write: Write, at: Location, registry: SchemaRegistry, state: _FileSta
     for table, column, subtype in sorted(table_level_hits(tracer, scope), key=_hit_key):
         state.edges.append(ColumnEdge(table, column, write.target, None, Flow.INDIRECT, subtype, at))
     if any(o.unresolved_star for o in outputs):
-        state.diagnostics.append(Diagnostic(at, "cannot expand '*': columns of its table are unknown (add its DDL or --schema); recorded as an unresolved '*' edge", Severity.WARNING))
+        state.diagnostics.append(Diagnostic(at, "cannot expand '*': columns of its table are unknown (add its DDL or --schema); recorded as an unresolved '*' edge", Severity.WARNING, needs_schema=True))
     if write.positional and write.columns is None and registry.columns(write.target) is None:
         registry.define(write.target, [(name, None) for name in targets if name != STAR])
     if write.defines is not None and write.target:
@@ -240,11 +240,11 @@ def _target_columns(write: Write, names: list[str], registry: SchemaRegistry, at
     if declared is None and write.positional:
         declared = registry.column_names(write.target)
         if declared is None:
-            state.diagnostics.append(Diagnostic(at, f"columns of '{write.target}' are unknown: mapped by output name (add its DDL or --schema)", Severity.WARNING))
+            state.diagnostics.append(Diagnostic(at, f"columns of '{write.target}' are unknown: mapped by output name (add its DDL or --schema)", Severity.WARNING, needs_schema=True))
     if declared is None:
         return names
     if len(declared) != len(names) and STAR not in names:
-        state.diagnostics.append(Diagnostic(at, f"'{write.target}' has {len(declared)} columns but the query gives {len(names)}"))
+        state.diagnostics.append(Diagnostic(at, f"'{write.target}' has {len(declared)} columns but the query gives {len(names)}", needs_schema=True))
     return [declared[i] if i < len(declared) else names[i] for i in range(len(names))]
 
 
