@@ -14,17 +14,18 @@ import tempfile
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.markup import escape
 
 from cli import output
-from graphs.comment import MARKER, CommentOptions, contract_label, describe, mention, reaches, render_comment, verdict
-from graphs.diff_record import diff_record
-from graphs.github import DEFAULT_API, GitHubTarget, upsert_comment
 from lineage.diff import DiffReport, FailOn, gate
 from lineage.errors import ConfigError
+
+if TYPE_CHECKING:  # renderers and the GitHub client load when a command runs, not at start-up
+    from graphs.comment import CommentOptions
+    from graphs.github import GitHubTarget
 
 EXIT_GATE = 3
 
@@ -118,6 +119,9 @@ def comment(
         target = _github_target(repo, pr, api_url)
         if (body_file is None) == (base is None):
             raise ConfigError("give either --body-file FILE or --base REF")
+        from graphs.comment import MARKER, render_comment
+        from graphs.github import upsert_comment
+
         if body_file is not None:
             body = _read_text(body_file)
         else:
@@ -164,6 +168,9 @@ def _print_problems(report: DiffReport) -> None:
 
 
 def _render(report: DiffReport, fmt: DiffFormat, repo: str | None) -> None:
+    from graphs.comment import render_comment
+    from graphs.diff_record import diff_record
+
     if fmt is DiffFormat.JSON:
         output.write(json.dumps(diff_record(report), indent=2))
     elif fmt is DiffFormat.MARKDOWN:
@@ -173,6 +180,8 @@ def _render(report: DiffReport, fmt: DiffFormat, repo: str | None) -> None:
 
 
 def _tables(report: DiffReport) -> None:
+    from graphs.comment import contract_label, describe, mention, reaches, verdict
+
     out = output._stdout()
     out.print(escape(verdict(report)), style="bold")
     if not report.changes:
@@ -193,10 +202,14 @@ def _escaped(rows: list[list[str]]) -> list[list[str]]:
 
 
 def _comment_options(repo: str | None) -> CommentOptions:
+    from graphs.comment import CommentOptions
+
     return CommentOptions(repo=repo or os.environ.get("GITHUB_REPOSITORY") or None, server=os.environ.get("GITHUB_SERVER_URL") or "https://github.com")
 
 
 def _github_target(repo: str | None, pr: int, api_url: str | None) -> GitHubTarget:
+    from graphs.github import DEFAULT_API, GitHubTarget
+
     name = repo or os.environ.get("GITHUB_REPOSITORY") or ""
     if not name:
         raise ConfigError("no repository: pass --repo OWNER/NAME or set GITHUB_REPOSITORY")
