@@ -182,8 +182,7 @@ def _guarded_statement(statement: exp.Expr, at: Location, dia: Dialect, registry
 
 
 def _statement(statement: exp.Expr, at: Location, dia: Dialect, registry: SchemaRegistry, state: _FileState) -> None:
-    _normalise(statement, dia)
-    state.reads.update(table_name(t) for t in statement.find_all(exp.Table) if t.name)
+    state.reads.update(_normalise(statement, dia))
     if isinstance(statement, exp.Alter):
         _alter(statement, at, registry, state)
         return
@@ -269,17 +268,22 @@ def _alter(statement: exp.Alter, at: Location, registry: SchemaRegistry, state: 
             state.changes.append(SchemaChange(table, "alter_type", action.name, action.args["dtype"].sql(), at))
 
 
-def _normalise(statement: exp.Expr, dia: Dialect) -> None:
-    """Fold unquoted identifiers to lower case unless the dialect is case-sensitive.
+def _normalise(statement: exp.Expr, dia: Dialect) -> set[str]:
+    """Fold unquoted identifiers to lower case unless the dialect is case-sensitive; return the
+    relations the statement names (one walk of the tree for both).
 
     Snowflake folds to upper case internally, but users write and read lower case, and one table
     must get one name whichever dialect a file was scanned with.
     """
-    if dia.normalization_strategy is NormalizationStrategy.CASE_SENSITIVE:
-        return
-    for identifier in statement.find_all(exp.Identifier):
-        if not identifier.quoted:
-            identifier.set("this", identifier.this.lower())
+    fold = dia.normalization_strategy is not NormalizationStrategy.CASE_SENSITIVE
+    tables: list[exp.Table] = []
+    for node in statement.walk():
+        if isinstance(node, exp.Identifier):
+            if fold and not node.quoted:
+                node.set("this", node.this.lower())
+        elif isinstance(node, exp.Table):
+            tables.append(node)
+    return {table_name(t) for t in tables if t.name}  # after the walk: names are folded by then
 
 
 def _name_bare_selects(state: _FileState) -> None:
