@@ -72,7 +72,7 @@ def _method(results: dict[str, Any]) -> str:
   default dialect.
 - Timing: `time.perf_counter`, best of {results['repeat']} runs of the whole corpus, after one untimed run of
   each approach on the first query (so lazy imports count in no figure).
-- Ours: `extract_sql(text, path, None, registry)` per file, one registry (from `schema.json`) per run.
+- Ours: `extract_sql(text, path, None, registry)` per file, one registry (from `schema.json`) per run, all files on one deep-stack thread as `lineage scan` runs them.
 - Naive: `sqlglot.lineage.lineage(column, sql, schema=schema)` once per output column, the way it is
   usually called; each call parses and qualifies the query again. The output column names are found
   before timing (`qualify(...).named_selects`), so the naive figure does not pay for them.

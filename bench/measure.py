@@ -15,7 +15,7 @@ from sqlglot.optimizer.qualify import qualify
 
 from bench.corpus import Corpus
 from lineage.model import FileFacts
-from parsers.sql import extract_sql
+from parsers.sql import extract_sql, on_deep_stack
 
 T = TypeVar("T")
 
@@ -53,7 +53,8 @@ def parse_floor(corpus: Corpus) -> int:
 def run_ours(corpus: Corpus) -> list[FileFacts]:
     """One registry shared by every file of the run, as a scan shares it; copied so runs are alike."""
     registry = corpus.registry.copy()
-    return [extract_sql(query.text, query.path, None, registry) for query in corpus.queries]
+    # as `lineage scan` runs it: every file on one deep-stack thread, not a thread per call
+    return on_deep_stack(lambda: [extract_sql(query.text, query.path, None, registry) for query in corpus.queries])
 
 
 def output_columns(corpus: Corpus) -> dict[str, tuple[str, ...]]:
