@@ -62,7 +62,7 @@ def summary(s: ScanSummary) -> None:
         parts.append(f"{s.failures:,} failed (listed above)")
     if s.warnings:
         parts.append(f"{s.warnings:,} warning" + ("" if s.warnings == 1 else "s"))
-    tail = f"{s.edges:,} edges written"
+    tail = f"{s.edges:,} edges written" + (f" ({s.unchanged:,} unchanged files kept as stored)" if s.unchanged else "")
     if s.removed_sources:
         tail += f", {s.removed_sources:,} removed files dropped from the graph"
     _stderr().print("; ".join(parts) + "; " + tail + ".")

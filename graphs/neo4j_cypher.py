@@ -65,7 +65,8 @@ DROP_SOURCES = (
     f"UNWIND $sources AS src {_SOURCE_BY_NAME} OPTIONAL MATCH (s)-[:{ASSERTS}]->(n:{BASE}) "
     "WITH s, collect(n.id) AS ids DETACH DELETE s RETURN reduce(all = [], i IN collect(ids) | all + i) AS rows"
 )
-ADD_SOURCES = f"UNWIND $sources AS src MERGE (:{SOURCE} {{name: src}})"
+ADD_SOURCES = f"UNWIND $rows AS row MERGE (s:{SOURCE} {{name: row.name}}) SET s.fingerprint = row.fingerprint"
+FINGERPRINTS = f"MATCH (s:{SOURCE}) RETURN collect([s.name, coalesce(s.fingerprint, '')]) AS rows"
 ADD_CLAIMS = (
     f"UNWIND $rows AS row WITH row, row.source AS src {_SOURCE_BY_NAME} MATCH (n:{BASE} {{id: row.id}}) {_BY_ID} "
     f"CREATE (s)-[:{ASSERTS} {{kind: row.kind, name: row.name, attr_keys: row.keys, attr_values: row.values}}]->(n)"

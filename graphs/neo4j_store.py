@@ -163,7 +163,7 @@ class Neo4jStore:
         existing = touched | self._existing(sorted(ids - touched))
         fresh = [q.merge(nid, [c[nid] for c in claims.values() if nid in c], True) for nid in sorted(ids - existing)]
         self._put_nodes([n for n in fresh if n is not None])
-        self._write(q.ADD_SOURCES, sources=list(live))
+        self._write(q.ADD_SOURCES, rows=[{"name": src, "fingerprint": facts.fingerprint} for src, facts in live.items()])
         self._write_rows(q.ADD_CLAIMS, [q.claim_row(src, nid, c) for src in claims for nid, c in claims[src].items()])
         for relation in Relation:
             rows = [q.edge_row(src, e) for src in edges for e in edges[src] if e.relation is relation]
@@ -269,3 +269,6 @@ def _cypher(text: str) -> LiteralString:
     # The driver asks for LiteralString to keep data out of query text. Ours is assembled only from
     # the constants and enum-derived names in neo4j_cypher; every value is a parameter.
     return text
+    def fingerprints(self) -> dict[str, str]:
+        return {str(name): str(mark) for name, mark in self._read(q.FINGERPRINTS)}
+

@@ -1,10 +1,14 @@
-"""The embedded store: a networkx graph persisted as one JSON file under `.lineage/`.
+"""The embedded store: a networkx graph persisted as one file under `.lineage/`.
 
 The file holds each source's facts separately, so re-scanning a file replaces exactly what it said,
 and is written atomically (temp file + rename): a reader sees the old graph or the new one.
 
-Facts are kept as the JSON rows they are stored as, and become `Node`/`Edge` objects only when a
-query returns them: loading a million-edge store then costs one `json.loads` and one graph build.
+One line per source, `source TAB fingerprint TAB [nodes, edges]`, each part JSON (which escapes
+every tab and newline inside a string), after a header line. A scan reads the sources' names and
+fingerprints only and writes back unchanged sources as the text it read, so re-scanning a large
+repository after a one-file change costs a file read and a file write, not a decode and an encode
+of every fact. Facts are kept as the JSON rows they are stored as, and become `Node`/`Edge`
+objects only when a query returns them.
 """
 
 from __future__ import annotations
@@ -12,31 +16,60 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import secrets
 import time
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from fnmatch import fnmatchcase
 from pathlib import Path
-from typing import cast
-
-import networkx as nx
+from typing import TYPE_CHECKING, cast
 
 from lineage.errors import StoreError
 from lineage.model import Direction, Edge, Flow, GraphFacts, Node, NodeKind, Relation, Subtype
 
+if TYPE_CHECKING:
+    import networkx as nx  # imported when a query first needs the graph: a scan never does
+
 # [id, kind, name, {attr: value}] and [source, target, relation, flow, subtype, file, line, statement]
 NodeRow = list[object]
 EdgeRow = list[object]
+Rows = tuple[list[NodeRow], list[EdgeRow]]
 _RELATIONS = {str(r): r for r in Relation}
 _FLOWS = {str(f): f for f in Flow}
 _SUBTYPES = {str(s): s for s in Subtype}
 _KINDS = {str(k): k for k in NodeKind}
 
 FORMAT = "lineage-store"
-VERSION = 2
+VERSION = 3
+READABLE = (2, 3)  # version 2 (one JSON document) is read, and rewritten as 3 on the next write
 FILENAME = "graph.json"
 LOCKNAME = "lock"
+
+
+class _Source:
+    """One source's facts as stored: the JSON text read from the file, decoded on first use."""
+
+    __slots__ = ("fingerprint", "_text", "_rows")
+
+    def __init__(self, fingerprint: str, text: str | None = None, rows: Rows | None = None) -> None:
+        self.fingerprint = fingerprint
+        self._text = text
+        self._rows = rows
+
+    @property
+    def rows(self) -> Rows:
+        if self._rows is None:
+            assert self._text is not None
+            nodes, edges = json.loads(self._text)
+            self._rows = (nodes, edges)
+        return self._rows
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            self._text = json.dumps(self.rows, separators=(",", ":"))
+        return self._text
 
 
 class NetworkxStore:
@@ -45,41 +78,52 @@ class NetworkxStore:
     def __init__(self, directory: Path, lock_timeout: float = 120.0) -> None:
         self.path = directory / FILENAME
         self.lock_timeout = lock_timeout
-        self._sources: dict[str, tuple[list[NodeRow], list[EdgeRow]]] = self._load()
+        self._generation: str | None = None  # of the file as last read or written
+        self._sources: dict[str, _Source] = self._load()
         self._graph: "nx.DiGraph[str] | None" = None
         self._depth = 0
 
     # -- persistence ---------------------------------------------------------------------------
-    def _load(self) -> dict[str, tuple[list[NodeRow], list[EdgeRow]]]:
-        if not self.path.exists():
+    def _load(self) -> dict[str, _Source]:
+        try:
+            text = self.path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            self._generation = None
             return {}
+        except (OSError, UnicodeDecodeError) as err:
+            raise self._corrupted(err) from None
+        head, _, body = text.partition("\n")
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
-            raise StoreError(f"{self.path}: store file is corrupted ({err}); delete it and scan again") from None
-        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            header = json.loads(head)
+        except json.JSONDecodeError as err:
+            raise self._corrupted(err) from None
+        if not isinstance(header, dict) or header.get("format") != FORMAT:
             raise StoreError(f"{self.path}: not a lineage store file; delete it and scan again")
-        if data.get("version") != VERSION:
-            raise StoreError(f"{self.path}: store format version {data.get('version')} is not {VERSION}; upgrade lineage or delete the store and scan again")
+        if header.get("version") not in READABLE:
+            raise StoreError(f"{self.path}: store format version {header.get('version')} is not {VERSION}; upgrade lineage or delete the store and scan again")
+        self._generation = str(header.get("generation", ""))
         try:
-            return {src: (rec["nodes"], rec["edges"]) for src, rec in data["sources"].items()}
+            if header["version"] == 2:
+                return {src: _Source("", rows=(rec["nodes"], rec["edges"])) for src, rec in header["sources"].items()}
+            return {json.loads(name): _Source(json.loads(mark), text) for name, mark, text in (line.split("\t", 2) for line in body.split("\n") if line)}
         except (KeyError, TypeError, ValueError) as err:
-            raise StoreError(f"{self.path}: store file is corrupted ({err}); delete it and scan again") from None
+            raise self._corrupted(err) from None
+
+    def _corrupted(self, err: Exception) -> StoreError:
+        return StoreError(f"{self.path}: store file is corrupted ({err}); delete it and scan again")
 
     def _save(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        data = {
-            "format": FORMAT,
-            "version": VERSION,
-            "sources": {src: {"nodes": self._sources[src][0], "edges": self._sources[src][1]} for src in sorted(self._sources)},
-        }
         fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".graph.", suffix=".tmp")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(json.dumps(data, separators=(",", ":")))  # dumps: the C encoder; dump streams in Python
+                generation = secrets.token_hex(8)
+                handle.write(json.dumps({"format": FORMAT, "version": VERSION, "generation": generation}, separators=(",", ":")) + "\n")
+                handle.writelines(f"{json.dumps(src)}\t{json.dumps(held.fingerprint)}\t{held.text}\n" for src, held in sorted(self._sources.items()))
                 handle.flush()
                 os.fsync(handle.fileno())
             os.replace(tmp, self.path)
+            self._generation = generation
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
@@ -95,8 +139,9 @@ class NetworkxStore:
             for stale in self.path.parent.glob(".graph.*.tmp"):
                 stale.unlink(missing_ok=True)
             # another process may have committed while we waited: start from its graph
-            self._sources = self._load()
-            self._graph = None
+            if self._generation != _generation(self.path):
+                self._sources = self._load()
+                self._graph = None
             before = dict(self._sources)
             self._depth = 1
             try:
@@ -115,7 +160,7 @@ class NetworkxStore:
                 self.replace_file(facts)
             return
         if facts.nodes or facts.edges:
-            self._sources[facts.source] = ([_node_row(n) for n in facts.nodes], [_edge_row(e) for e in facts.edges])
+            self._sources[facts.source] = _Source(facts.fingerprint, rows=([_node_row(n) for n in facts.nodes], [_edge_row(e) for e in facts.edges]))
         else:
             self._sources.pop(facts.source, None)
         self._graph = None
@@ -123,13 +168,18 @@ class NetworkxStore:
     def sources(self) -> list[str]:
         return sorted(self._sources)
 
+    def fingerprints(self) -> dict[str, str]:
+        return {src: held.fingerprint for src, held in self._sources.items()}
+
     def facts(self, source: str) -> GraphFacts:
         """What `source` asserted, as written (for copying between stores)."""
-        nodes, edges = self._sources[source]
+        held = self._sources[source]
+        nodes, edges = held.rows
         return GraphFacts(
             source,
             tuple(_node(str(r[0]), (str(r[1]), str(r[2]), cast(dict[str, str], r[3]))) for r in nodes),
             tuple(_edge(r) for r in edges),
+            held.fingerprint,
         )
 
     # -- reads ---------------------------------------------------------------------------------
@@ -194,19 +244,33 @@ def _exclusive(path: Path, timeout: float) -> Iterator[None]:
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
-def _build(sources: dict[str, tuple[list[NodeRow], list[EdgeRow]]]) -> nx.DiGraph[str]:
+def _generation(path: Path) -> str | None:
+    """The header's generation, new at every save: has another writer committed since we read?"""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            header = json.loads(handle.readline())
+        return str(header.get("generation", "")) if isinstance(header, dict) else ""
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError):
+        return ""  # unreadable: reload, and let the load say what is wrong
+
+
+def _build(sources: dict[str, _Source]) -> nx.DiGraph[str]:
     """Union of every source's facts; a node's attributes merge across sources in source order."""
     heads: dict[str, tuple[str, str]] = {}
     attrs: dict[str, dict[str, str]] = {}
     pairs: dict[tuple[str, str], list[EdgeRow]] = {}
     for src in sorted(sources):
-        nodes, edges = sources[src]
+        nodes, edges = sources[src].rows
         for node_row in nodes:
             nid = str(node_row[0])
             heads.setdefault(nid, (str(node_row[1]), str(node_row[2])))
             attrs.setdefault(nid, {}).update(node_row[3])  # type: ignore[call-overload]
         for row in edges:
             pairs.setdefault((str(row[0]), str(row[1])), []).append(row)
+    import networkx as nx
+
     graph: nx.DiGraph[str] = nx.DiGraph()
     graph.add_edges_from((u, v, {"rows": rows}) for (u, v), rows in pairs.items())
     graph.add_nodes_from((nid, {"row": (kind, name, attrs[nid])}) for nid, (kind, name) in heads.items())

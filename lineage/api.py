@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from lineage.graph import build_graph
+from lineage.graph import build_changed
 from lineage.impact import Change, ImpactReport, analyse_impact, distances
 from lineage.model import Diagnostic, Direction, Edge, FileFacts, GraphFacts, Node, Severity
 from lineage.names import resolve_target
@@ -33,6 +33,7 @@ class ScanSummary:
     removed_sources: int
     diagnostics: tuple[Diagnostic, ...]
     reused: int = 0  # file extractions taken from the incremental-scan cache
+    unchanged: int = 0  # sources whose graph the store held already: not rebuilt nor rewritten
 
     @property
     def failures(self) -> int:
@@ -73,21 +74,24 @@ def scan_into(
     from parsers.scan import ScanOptions, scan
 
     result = scan(paths, ScanOptions(dialect, schema, catalog, jobs, cache), progress)
-    graphs = build_graph(result.files, result.catalog)
-    fresh = {g.source for g in graphs}
-    gone = [s for s in store.sources() if s not in fresh and _under(s, result.roots)]
+    fresh = {f.path for f in result.scanned} | ({result.catalog.path} if result.catalog else set())
     with store.transaction():
+        # inside the transaction: the fingerprints are those of the graph this write replaces
+        held = store.fingerprints()
+        graphs = build_changed(result.scanned, result.catalog, held)
         for graph in graphs:
             store.replace_file(graph)
+        gone = [s for s in sorted(held) if s not in fresh and _under(s, result.roots)]
         for source in gone:
             store.replace_file(GraphFacts(source))
     return ScanSummary(
-        files=len(result.files),
-        statements=sum(f.statements for f in result.files),
-        edges=sum(len(f.edges) for f in result.files) + (sum(len(c.reads) for c in result.catalog.consumers) if result.catalog else 0),
+        files=len(result.scanned),
+        statements=sum(f.statements for f in result.scanned),
+        edges=sum(f.edges for f in result.scanned) + (sum(len(c.reads) for c in result.catalog.consumers) if result.catalog else 0),
         removed_sources=len(gone),
         diagnostics=tuple(result.diagnostics),
         reused=result.reused,
+        unchanged=len(fresh) - len(graphs),
     )
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+import hashlib
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Protocol
 
 from lineage.catalog import Catalog, Consumer
 from lineage.model import (
@@ -22,6 +25,8 @@ from lineage.model import (
 )
 
 UNRESOLVED = "<unresolved>"  # table of a column whose table the SQL does not name
+# bump when the graph built from the same facts changes: it is part of every source's fingerprint
+GRAPH_VERSION = 1
 
 
 class Canonicaliser:
@@ -46,19 +51,29 @@ class Canonicaliser:
         return self._map.get(name, name)
 
 
-def table_names(files: Sequence[FileFacts], catalog: Catalog | None) -> set[str]:
-    names: set[str] = set()
-    for facts in files:
-        names.update(t.name for t in facts.tables)
-        for edge in facts.edges:
-            names.add(edge.target_table)
-            if edge.source_table:
-                names.add(edge.source_table)
-    if catalog is not None:
-        names.update(e.pattern for e in catalog.tables if not any(ch in e.pattern for ch in "*?["))
-        for consumer in catalog.consumers:
-            names.update(c.rsplit(".", 1)[0] for c in consumer.columns if "." in c)
+def file_tables(facts: FileFacts) -> set[str]:
+    """Every table one file's facts name."""
+    names = {t.name for t in facts.tables}
+    for edge in facts.edges:
+        names.add(edge.target_table)
+        if edge.source_table:
+            names.add(edge.source_table)
     return names
+
+
+def catalog_tables(catalog: Catalog | None) -> set[str]:
+    """Every table the catalog names, and every table its consumers' queries read."""
+    if catalog is None:
+        return set()
+    names = {e.pattern for e in catalog.tables if not _is_glob(e.pattern)}
+    for consumer in catalog.consumers:
+        names.update(c.rsplit(".", 1)[0] for c in consumer.columns if "." in c)
+        names.update(e.source_table for e in consumer.reads if e.source_table)
+    return names
+
+
+def table_names(files: Sequence[FileFacts], catalog: Catalog | None) -> set[str]:
+    return catalog_tables(catalog).union(*(file_tables(f) for f in files))
 
 
 @dataclass
@@ -160,14 +175,47 @@ def _consumer(b: _Builder, path: str, consumer: Consumer) -> None:
 def build_graph(files: Sequence[FileFacts], catalog: Catalog | None) -> list[GraphFacts]:
     """One GraphFacts per file (and one for the catalog), with table names made canonical."""
     names = table_names(files, catalog)
-    if catalog is not None:
-        for consumer in catalog.consumers:
-            names.update(e.source_table for e in consumer.reads if e.source_table)
     canon = Canonicaliser(names)
     graphs = [file_graph(facts, canon) for facts in files]
     if catalog is not None:
         graphs.append(catalog_graph(catalog, canon, {canon(n) for n in names}))
     return graphs
+
+
+class Scanned(Protocol):
+    """A scanned file as `build_changed` needs it: its facts' digest and tables, its facts on demand."""
+
+    @property
+    def path(self) -> str: ...
+    @property
+    def digest(self) -> str: ...
+    @property
+    def tables(self) -> tuple[str, ...]: ...
+    @property
+    def facts(self) -> FileFacts: ...
+
+
+def build_changed(files: Sequence[Scanned], catalog: Catalog | None, held: Mapping[str, str]) -> list[GraphFacts]:
+    """`build_graph`, fingerprinted, for the sources whose fingerprint differs from `held`'s.
+
+    A file's graph is a pure function of its facts and of the canonical names of the tables they
+    name, so that is its fingerprint; an unchanged file of an unchanged neighbourhood is skipped
+    without ever loading its facts. The catalog's graph depends on every table, so it is rebuilt.
+    """
+    names = catalog_tables(catalog).union(*(f.tables for f in files))
+    canon = Canonicaliser(names)
+    graphs: list[GraphFacts] = []
+    for scanned in files:
+        mark = _digest([GRAPH_VERSION, scanned.digest, [(t, canon(t)) for t in scanned.tables]])
+        if held.get(scanned.path) != mark:
+            graphs.append(replace(file_graph(scanned.facts, canon), fingerprint=mark))
+    if catalog is not None:
+        graphs.append(catalog_graph(catalog, canon, {canon(n) for n in names}))
+    return graphs
+
+
+def _digest(value: object) -> str:
+    return hashlib.sha256(json.dumps(value, separators=(",", ":")).encode("utf-8")).hexdigest()
 
 
 def _is_glob(pattern: str) -> bool:

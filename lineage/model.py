@@ -244,6 +244,9 @@ class GraphFacts:
     source: str
     nodes: tuple[Node, ...] = field(default=())
     edges: tuple[Edge, ...] = field(default=())
+    # what the nodes and edges are a pure function of; a store keeps it so that a re-scan can
+    # skip rebuilding and rewriting a source whose fingerprint it already holds ("" never matches)
+    fingerprint: str = ""
 
 
 def node_id(kind: NodeKind, name: str) -> str:

@@ -20,6 +20,9 @@ class LineageStore(Protocol):
     def sources(self) -> list[str]:
         """Every source (file or catalog) that has facts in the store, sorted."""
 
+    def fingerprints(self) -> dict[str, str]:
+        """Each source's `GraphFacts.fingerprint` as last written ("" when it had none)."""
+
     def walk(
         self, start: Iterable[str], direction: Direction, max_depth: int | None, relations: frozenset[Relation]
     ) -> list[Edge]:

@@ -38,11 +38,11 @@ from parsers.dbt_project import (
     yaml_entries,
     LINE,
 )
+from parsers.paths import PROJECT_FILE
 from parsers.schema import SchemaRegistry
 from parsers.sql import extract_sql, get_dialect
 from parsers.templating import line_map
 
-PROJECT_FILE = "dbt_project.yml"
 _NODE_KINDS = ("model", "seed", "snapshot", "analysis")
 _LEADING = re.compile(r"(?:\s+|--[^\n]*|/\*.*?\*/)*", re.DOTALL)  # whitespace and comments before the SQL
 _PROJECT_FILES = ("*.sql", "*.yml", "*.yaml", "*.csv", "*.py")

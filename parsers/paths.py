@@ -5,9 +5,16 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+# a folder holding this file is a dbt project: its files are rendered and scanned as one unit
+PROJECT_FILE = "dbt_project.yml"
+
 
 def display_path(path: Path) -> str:
     """Paths as users see them: relative to the working directory when below it."""
+    if not os.path.isabs(path):
+        shown = os.path.normpath(path)
+        if shown != ".." and not shown.startswith(".." + os.sep):  # already relative to the working directory
+            return shown
     absolute, cwd = os.path.abspath(path), os.getcwd()
     # abspath, not resolve(): no file system calls, which cost seconds over ten thousand files
     return os.path.relpath(absolute, cwd) if absolute.startswith(cwd.rstrip(os.sep) + os.sep) else str(path)

@@ -2,23 +2,30 @@
 
 from __future__ import annotations
 
+import importlib
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lineage.catalog import Catalog
 from lineage.errors import ConfigError
 from lineage.model import Diagnostic, FileFacts, Location
 from parsers.cache import ScanCache, digest, schema_digest
+from parsers.scanned import ScannedFile
 from parsers.catalog import load_catalog
-from parsers.paths import display_path
-from parsers.dbt import PROJECT_FILE, DbtOptions, extract_project, merge_catalogs, read_dbt
-from parsers.etl import EtlFile, extract_etl, read_etl
+from parsers.paths import PROJECT_FILE, display_path
 from parsers.schema import SchemaOp, SchemaRegistry
-from parsers.sql import extract_sql, get_dialect, on_deep_stack
+from parsers.stack import on_deep_stack
+
+if TYPE_CHECKING:
+    from parsers.etl import EtlFile
+
+# The dbt, ETL and SQL parsers (sqlglot, Jinja) are imported when a file needs them: a re-scan
+# that finds every file in the cache parses nothing and should not pay for loading them.
 
 CATALOG_NAME = "lineage.yml"
 SQL_SUFFIXES = (".sql",)
@@ -41,14 +48,19 @@ class ScanOptions:
 
 @dataclass(frozen=True, slots=True)
 class ScanResult:
-    files: tuple[FileFacts, ...]
+    scanned: tuple[ScannedFile, ...]  # sorted by path
     catalog: Catalog | None
     roots: tuple[str, ...]  # the scanned paths, as shown: sources under them not seen are gone
     reused: int = 0  # file extractions taken from the incremental-scan cache
 
     @property
+    def files(self) -> tuple[FileFacts, ...]:
+        """Every file's facts (loading those the cache holds: `scanned` avoids that)."""
+        return tuple(s.facts for s in self.scanned)
+
+    @property
     def diagnostics(self) -> list[Diagnostic]:
-        return sorted(d for f in self.files for d in f.diagnostics)
+        return sorted(d for f in self.scanned for d in f.diagnostics)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +114,10 @@ def _scan(paths: Sequence[Path], options: ScanOptions, progress: Progress | None
     everything (an unknown table's columns, an ambiguous column) again, with the schema all the
     first-pass sources declared, replayed in path order.
     """
-    get_dialect(options.dialect)  # a bad dialect is a usage error before any work
+    if options.dialect is not None:
+        from parsers.sql import get_dialect
+
+        get_dialect(options.dialect)  # a bad dialect is a usage error before any work
     for path in paths:
         if not path.exists():
             raise ConfigError(f"{path}: no such file or directory")
@@ -112,13 +127,15 @@ def _scan(paths: Sequence[Path], options: ScanOptions, progress: Progress | None
     base = options.schema.copy() if options.schema else SchemaRegistry()
     jobs = _etl_jobs(sources.python, options.dialect)
     taken = consumer_sql | {p for files, _ in jobs.values() for p in files}
-    texts = {display_path(p): _read(p) for p in sources.sql if display_path(p) not in taken}
+    shown = {display_path(p): p for p in sources.sql}
+    texts = {s: _read(p) for s, p in shown.items() if s not in taken}
     jobs.update({display_path(root): (set(), _dbt_job(root, options.dialect)) for root in sources.dbt})
     cache = ScanCache(options.cache) if options.cache else None
-    first = _Pass(options.dialect, options.jobs, cache, {s: digest("first", t, options.dialect, schema_digest(base)) for s, t in texts.items() if isinstance(t, str)})
+    declared = schema_digest(base)
+    first = _Pass(options.dialect, options.jobs, cache, {s: digest("first", t, options.dialect, declared) for s, t in texts.items() if isinstance(t, str)})
     done = _run_units(texts, jobs, base, first, progress)
     schema = _replayed(base, done)
-    again = {shown for shown, unit in done.items() if any(_unsettled(f) for f in unit.files)}
+    again = {shown for shown, unit in done.items() if any(f.unsettled for f in unit.files)}
     second = _Pass(options.dialect, options.jobs, cache, {s: digest("second", texts[s], options.dialect, schema_digest(schema, done[s].files[0].reads)) for s in again if isinstance(texts.get(s), str)})
     done.update(_run_units({s: texts[s] for s in again if s in texts}, {s: jobs[s] for s in again if s in jobs}, schema, second))
     schema = _replayed(base, done)
@@ -130,7 +147,7 @@ def _scan(paths: Sequence[Path], options: ScanOptions, progress: Progress | None
         consumers = _consumer_facts(catalog, options.dialect, schema)
         catalog = catalog.with_reads({cid: facts.edges for cid, facts in consumers.items()})
         # a consumer's query is still a scanned file: its diagnostics and statements count
-        results.update({f.path: FileFacts(f.path, diagnostics=f.diagnostics, statements=f.statements) for f in consumers.values()})
+        results.update({f.path: ScannedFile.of(FileFacts(f.path, diagnostics=f.diagnostics, statements=f.statements)) for f in consumers.values()})
     roots = tuple(display_path(p) for p in paths)
     return ScanResult(tuple(results[s] for s in sorted(results)), catalog, roots, cache.hits if cache else 0)
 
@@ -139,21 +156,23 @@ def _scan(paths: Sequence[Path], options: ScanOptions, progress: Progress | None
 class _Unit:
     """What one source (SQL file, Python file, dbt project) yielded, and the schema it declared."""
 
-    files: list[FileFacts]
+    files: list[ScannedFile]
     catalog: Catalog | None
     journal: list[SchemaOp]
 
 
-def _merge_catalogs(catalog: Catalog | None, done: dict[str, _Unit], results: dict[str, FileFacts]) -> Catalog | None:
+def _merge_catalogs(catalog: Catalog | None, done: dict[str, _Unit], results: dict[str, ScannedFile]) -> Catalog | None:
     """dbt projects bring owners and exposures; merge them into lineage.yml's, notes as diagnostics."""
     for shown in sorted(done):
         extra = done[shown].catalog
         if extra is None:
             continue
+        from parsers.dbt import merge_catalogs
+
         catalog, notes = merge_catalogs(catalog, extra)
         for note in notes:
-            found = results.get(note.at.file, FileFacts(note.at.file))
-            results[note.at.file] = FileFacts(found.path, found.edges, found.tables, found.schema_changes, tuple(sorted({*found.diagnostics, note})), found.statements)
+            found = results[note.at.file].facts if note.at.file in results else FileFacts(note.at.file)
+            results[note.at.file] = ScannedFile.of(replace(found, diagnostics=tuple(sorted({*found.diagnostics, note}))))
     return catalog
 
 
@@ -175,7 +194,7 @@ def _run_units(texts: dict[str, str | Diagnostic], jobs: dict[str, tuple[set[str
             progress(shown)
         view = schema.overlay()
         files, extra = jobs[shown][1](view)
-        done[shown] = _Unit(files, extra, view.journal)
+        done[shown] = _Unit([ScannedFile.of(f) for f in files], extra, view.journal)
     return done
 
 
@@ -202,28 +221,36 @@ def _extract_todo(items: list[tuple[str, str | Diagnostic]], schema: SchemaRegis
     workers, dialect = how.workers, how.dialect
     if workers <= 1 or len(items) < 2 * workers:
         return {shown: _unit(shown, text, dialect, schema, progress) for shown, text in items}
+    importlib.import_module("parsers.sql")  # loaded once here, inherited by every forked worker
+
     # contiguous batches, a few per worker: balanced, and each pickles the schema once
     size = max(1, -(-len(items) // (workers * 4)))
     batches = [items[i : i + size] for i in range(0, len(items), size)]
     done: dict[str, _Unit] = {}
     with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
         for batch in pool.map(_extract_batch, batches, [dialect] * len(batches), [schema] * len(batches)):
-            for shown, unit in batch:
+            for shown, facts, journal in batch:
                 if progress:
                     progress(shown)
-                done[shown] = unit
+                done[shown] = _Unit([ScannedFile.of(facts)], None, journal)
     return done
 
 
-def _extract_batch(batch: list[tuple[str, str | Diagnostic]], dialect: str | None, schema: SchemaRegistry) -> list[tuple[str, _Unit]]:
-    return on_deep_stack(lambda: [(shown, _unit(shown, text, dialect, schema, None)) for shown, text in batch])
+def _extract_batch(batch: list[tuple[str, str | Diagnostic]], dialect: str | None, schema: SchemaRegistry) -> list[tuple[str, FileFacts, list[SchemaOp]]]:
+    return on_deep_stack(lambda: [(shown, *_facts_and_journal(shown, text, dialect, schema)) for shown, text in batch])
 
 
 def _unit(shown: str, text: str | Diagnostic, dialect: str | None, schema: SchemaRegistry, progress: Progress | None) -> _Unit:
     if progress:
         progress(shown)
+    facts, journal = _facts_and_journal(shown, text, dialect, schema)
+    return _Unit([ScannedFile.of(facts)], None, journal)
+
+
+def _facts_and_journal(shown: str, text: str | Diagnostic, dialect: str | None, schema: SchemaRegistry) -> tuple[FileFacts, list[SchemaOp]]:
+    """One file's facts (plain data: they cross from worker processes) and the schema it declared."""
     view = schema.overlay()
-    return _Unit([_extract(shown, text, dialect, view)], None, view.journal)
+    return _extract(shown, text, dialect, view), view.journal
 
 
 def _replayed(base: SchemaRegistry, done: dict[str, _Unit]) -> SchemaRegistry:
@@ -246,6 +273,10 @@ def _read(path: Path) -> str | Diagnostic:
 def _etl_jobs(files: list[Path], dialect: str | None) -> dict[str, tuple[set[str], Job]]:
     """Python files with SQL call sites; each job also names the .sql files its operators run."""
     jobs: dict[str, tuple[set[str], Job]] = {}
+    if not files:
+        return jobs
+    from parsers.etl import read_etl
+
     for path in files:
         text = _read(path)
         etl = read_etl(path, display_path, text) if isinstance(text, str) else None
@@ -255,10 +286,14 @@ def _etl_jobs(files: list[Path], dialect: str | None) -> dict[str, tuple[set[str
 
 
 def _etl_job(etl: EtlFile, dialect: str | None) -> Job:
+    from parsers.etl import extract_etl
+
     return lambda registry: (extract_etl(etl, registry, dialect), None)
 
 
 def _dbt_job(root: Path, dialect: str | None) -> Job:
+    from parsers.dbt import DbtOptions, extract_project, read_dbt
+
     project = read_dbt(root, display_path(root), DbtOptions(dialect))  # renders once; extraction may run twice
 
     def job(registry: SchemaRegistry) -> tuple[list[FileFacts], Catalog | None]:
@@ -271,12 +306,9 @@ def _dbt_job(root: Path, dialect: str | None) -> Job:
 def _extract(shown: str, text: str | Diagnostic, dialect: str | None, registry: SchemaRegistry) -> FileFacts:
     if isinstance(text, Diagnostic):
         return FileFacts(shown, diagnostics=(text,))
+    from parsers.sql import extract_sql
+
     return extract_sql(text, shown, dialect, registry)
-
-
-def _unsettled(facts: FileFacts) -> bool:
-    """Could the whole scan's schema change this file's facts? (A parse error it cannot.)"""
-    return any(d.needs_schema for d in facts.diagnostics) or any(e.source_table is None for e in facts.edges)
 
 
 def _consumer_facts(catalog: Catalog, dialect: str | None, registry: SchemaRegistry) -> dict[str, FileFacts]:

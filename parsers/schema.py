@@ -44,9 +44,10 @@ class SchemaRegistry:
         return SchemaRegistry(parent=self)
 
     def replay(self, ops: Sequence[SchemaOp]) -> None:
+        """Apply another registry's journal (definitions are not journalled again here)."""
         for op, table, *args in ops:
             if op == "define":
-                self.define(str(table), [(str(c[0]), None if c[1] is None else str(c[1])) for c in args[0]])  # type: ignore[attr-defined]
+                self._own(str(table), [(str(c[0]), None if c[1] is None else str(c[1])) for c in args[0]])  # type: ignore[attr-defined]
             elif op == "drop":
                 self.drop(str(table))
             elif op == "rename_column":

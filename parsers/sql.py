@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import re
-import sys
-import threading
-from collections.abc import Callable
-from typing import TypeVar
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
@@ -29,6 +25,7 @@ from lineage.model import (
     TableKind,
 )
 from parsers.schema import SchemaRegistry
+from parsers.stack import on_deep_stack as on_deep_stack  # re-exported: callers wrap batches of extract_sql
 from parsers.trace import STAR, Output, ScopeTracer, table_level_hits, table_name
 from parsers.writes import Write, write_of
 
@@ -55,14 +52,6 @@ class _FileState:
     reads: set[str] = field(default_factory=set)
 
 
-# sqlglot parses and builds scopes recursively: a 10,000-way UNION needs ~60,000 frames, far past
-# Python's default limit of 1,000 on the main thread's 8 MiB stack. Extraction runs on a thread with
-# a stack big enough for that (address space, not memory, until used).
-T = TypeVar("T")
-_STACK_BYTES = 512 * 1024 * 1024
-_RECURSION_LIMIT = 60_000
-
-
 def extract_sql(text: str, path: str, dialect: str | None = None, registry: SchemaRegistry | None = None) -> FileFacts:
     """Column lineage of every statement in one SQL text.
 
@@ -70,40 +59,6 @@ def extract_sql(text: str, path: str, dialect: str | None = None, registry: Sche
     share one registry across files (schema learned in one file resolves `*` in the next).
     """
     return on_deep_stack(lambda: _extract_sql(text, path, dialect, registry))
-
-
-_DEEP_THREAD = "lineage-deep-stack"
-
-
-def on_deep_stack(work: Callable[[], T]) -> T:
-    """`work()` on a thread with a deep stack (or directly, when already on one).
-
-    Callers wrap big units (a whole scan, a batch of files): a thread per file would cost a third
-    of the extraction time.
-    """
-    if threading.current_thread().name == _DEEP_THREAD:
-        return work()
-    outcome: list[T | BaseException] = []
-
-    def run() -> None:
-        try:
-            outcome.append(work())
-        except BaseException as err:  # noqa: BLE001 - handed back to the calling thread as is
-            outcome.append(err)
-
-    previous_stack, previous_limit = threading.stack_size(_STACK_BYTES), sys.getrecursionlimit()
-    sys.setrecursionlimit(max(previous_limit, _RECURSION_LIMIT))
-    try:
-        worker = threading.Thread(target=run, name=_DEEP_THREAD, daemon=True)  # daemon: Ctrl-C ends it
-        worker.start()
-        worker.join()
-    finally:
-        threading.stack_size(previous_stack)
-        sys.setrecursionlimit(previous_limit)
-    result = outcome[0]
-    if isinstance(result, BaseException):
-        raise result
-    return result
 
 
 def _extract_sql(text: str, path: str, dialect: str | None, registry: SchemaRegistry | None) -> FileFacts:

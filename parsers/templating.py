@@ -109,6 +109,8 @@ def render(env: Sandbox, source: str, context: Mapping[str, object], at: Locatio
         return Rendered(None, (Diagnostic(shift(at, _template_line(err)), message),))
     except TemplateError as err:
         return Rendered(None, (Diagnostic(shift(at, _template_line(err)), f"cannot render template: {_first_line(str(err))}"),))
+    except RecursionError as err:  # its text depends on whether C or Python code hit the limit
+        return Rendered(None, (Diagnostic(shift(at, _template_line(err)), "cannot render template: it recurses without end (a macro calling itself?)"),))
     # A template is user code: whatever it raises (ZeroDivisionError, TypeError, a macro's own
     # exception) is a fault in the input, reported on one line like any other.
     except Exception as err:  # noqa: BLE001

@@ -103,3 +103,18 @@ def test_extract_unresolved_source_table_is_null() -> None:
     result = runner.invoke(app, ["extract", "-"], input="select x from a join b on a.id = b.id")
     records = json.loads(result.stdout)
     assert [(r["source_table"], r["source_column"], r["target_column"]) for r in records if r["target_column"]] == [(None, "x", "x")]
+
+
+def test_an_edited_scan_cache_is_one_line_and_the_store_is_untouched(tmp_path: Path) -> None:
+    _write(tmp_path / "sql" / "a.sql", "create table b as select x from a;\n")
+    store = tmp_path / "store"
+    assert runner.invoke(app, ["scan", str(tmp_path / "sql"), "--store", str(store)]).exit_code == 0
+    cache = store / "scan-cache.json"
+    header, entry = cache.read_text().splitlines()
+    key, summary, _ = entry.split("\t")
+    cache.write_text(f"{header}\n{key}\t{summary}\t{{not json\n")
+    (store / "graph.json").unlink()  # the store no longer holds the file's graph: its facts are needed
+    result = runner.invoke(app, ["scan", str(tmp_path / "sql"), "--store", str(store)])
+    assert (result.exit_code, result.stderr) == (1, f"{cache}: the cached facts of {tmp_path}/sql/a.sql are corrupted; delete this file and scan again\n")
+    assert not (store / "graph.json").exists()
+    assert runner.invoke(app, ["scan", str(tmp_path / "sql"), "--store", str(store), "--no-cache"]).exit_code == 0

@@ -1,0 +1,78 @@
+"""`FileFacts` to JSON-ready records and back: the scan cache's format, and the facts' digest.
+
+JSON, never pickle: a cache file found in a repository must not be able to run code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from lineage.model import ColumnEdge, Diagnostic, FileFacts, Flow, Location, SchemaChange, Severity, Subtype, TableFact, TableKind
+
+Record = dict[str, object]
+# enum members by value: a dict lookup, several times cheaper than calling the enum per edge
+_FLOWS = {str(f): f for f in Flow}
+_SUBTYPES = {str(s): s for s in Subtype}
+_KINDS = {str(k): k for k in TableKind}
+_SEVERITIES = {str(s): s for s in Severity}
+
+
+def digest(*parts: object) -> str:
+    """A stable key for `parts`; texts are hashed as they are (JSON-escaping 40 MB of SQL is slow)."""
+    hasher = hashlib.sha256()
+    for part in parts:
+        tag, data = (b"s", part.encode("utf-8")) if isinstance(part, str) else (b"j", json.dumps(part, sort_keys=True, default=str).encode("utf-8"))
+        hasher.update(tag + str(len(data)).encode("ascii") + b":" + data)
+    return hasher.hexdigest()
+
+
+def facts_digest(record: Record) -> str:
+    """Equal digests, equal facts: what lets a re-scan keep a file's graph without rebuilding it."""
+    return hashlib.sha256(json.dumps(record, separators=(",", ":")).encode("utf-8")).hexdigest()
+
+
+def to_record(facts: FileFacts) -> Record:
+    return {
+        "path": facts.path,
+        "edges": [[e.source_table, e.source_column, e.target_table, e.target_column, str(e.flow), str(e.subtype), e.at.line, e.at.statement] for e in facts.edges],
+        "tables": [[t.name, str(t.kind), [list(c) for c in t.columns], t.at.line, t.at.statement] for t in facts.tables],
+        "changes": [[c.table, c.action, c.column, c.new_name, c.at.line, c.at.statement] for c in facts.schema_changes],
+        "diagnostics": [diagnostic_row(d) for d in facts.diagnostics],
+        "statements": facts.statements,
+        "reads": list(facts.reads),
+    }
+
+
+def from_record(record: Record) -> FileFacts:
+    """The inverse of `to_record`; raises KeyError, TypeError or ValueError on a malformed record."""
+    path = str(record["path"])
+    at: dict[tuple[int, int], Location] = {}  # one Location per statement, shared by its edges
+
+    def loc(line: object, statement: object) -> Location:
+        key = (int(line), int(statement))  # type: ignore[call-overload]
+        found = at.get(key)
+        if found is None:
+            found = at[key] = Location(path, *key)
+        return found
+
+    rows: Any = record  # shapes checked by the conversions: a bad record raises, never half-loads
+    return FileFacts(
+        path=path,
+        edges=tuple(ColumnEdge(st, str(sc), str(tt), tc, _FLOWS[f], _SUBTYPES[s], loc(ln, no)) for st, sc, tt, tc, f, s, ln, no in rows["edges"]),
+        tables=tuple(TableFact(str(n), _KINDS[k], tuple((str(c[0]), c[1]) for c in cols), loc(ln, no)) for n, k, cols, ln, no in rows["tables"]),
+        schema_changes=tuple(SchemaChange(str(t), str(a), str(c), nn, loc(ln, no)) for t, a, c, nn, ln, no in rows["changes"]),
+        diagnostics=tuple(diagnostic_from(d) for d in rows["diagnostics"]),
+        statements=int(rows["statements"]),
+        reads=tuple(str(r) for r in rows["reads"]),
+    )
+
+
+def diagnostic_row(d: Diagnostic) -> list[object]:
+    return [d.at.file, d.at.line, d.at.statement, d.message, str(d.severity), d.needs_schema]
+
+
+def diagnostic_from(row: Any) -> Diagnostic:
+    fl, ln, no, message, severity, needs = row
+    return Diagnostic(Location(str(fl), int(ln), int(no)), str(message), _SEVERITIES[str(severity)], bool(needs))

@@ -1,0 +1,81 @@
+"""One file's facts as a scan yields them: a summary at hand, the facts themselves built on first use.
+
+Re-scanning ten thousand unchanged files must not rebuild ten thousand `FileFacts` (most of the
+cost of a warm scan): the summary says what the scan, the schema and the store need to know, and
+only a file whose graph must be rebuilt ever loads its facts from the cache.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lineage.errors import StoreError
+from lineage.graph import file_tables
+from lineage.model import Diagnostic, FileFacts
+from parsers.records import diagnostic_from, diagnostic_row, facts_digest, from_record, to_record
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class ScannedFile:
+    path: str
+    digest: str  # of the facts' content: equal digests, equal facts
+    tables: tuple[str, ...]  # every table the facts name, for canonical names
+    statements: int
+    edges: int
+    diagnostics: tuple[Diagnostic, ...]
+    reads: tuple[str, ...]  # every relation its statements name: what its facts depend on
+    unsettled: bool  # could the whole scan's schema change its facts? (a parse error cannot)
+    load: Callable[[], FileFacts]
+    _cell: list[FileFacts] = field(default_factory=list)
+
+    @property
+    def facts(self) -> FileFacts:
+        if not self._cell:
+            self._cell.append(self.load())
+        return self._cell[0]
+
+    @classmethod
+    def of(cls, facts: FileFacts) -> ScannedFile:
+        """A freshly extracted file: its facts are at hand already."""
+        unsettled = any(d.needs_schema for d in facts.diagnostics) or any(e.source_table is None for e in facts.edges)
+        digest = facts_digest(to_record(facts))
+        return cls(facts.path, digest, tuple(sorted(file_tables(facts))), facts.statements, len(facts.edges), facts.diagnostics, facts.reads, unsettled, lambda: facts, [facts])
+
+    def summary(self) -> dict[str, object]:
+        """The summary as JSON-ready data, for the scan cache."""
+        return {
+            "path": self.path,
+            "digest": self.digest,
+            "tables": list(self.tables),
+            "statements": self.statements,
+            "edges": self.edges,
+            "diagnostics": [diagnostic_row(d) for d in self.diagnostics],
+            "reads": list(self.reads),
+            "unsettled": self.unsettled,
+        }
+
+
+def lazily(summary: Any, facts_json: str, cache: Path) -> ScannedFile:
+    """A cached file from its summary; the facts' JSON is decoded only if someone asks for them."""
+
+    def load() -> FileFacts:
+        try:
+            return from_record(json.loads(facts_json))
+        except (KeyError, TypeError, ValueError):  # an edited cache file: nothing is written
+            raise StoreError(f"{cache}: the cached facts of {summary['path']} are corrupted; delete this file and scan again") from None
+
+    return ScannedFile(
+        str(summary["path"]),
+        str(summary["digest"]),
+        tuple(str(t) for t in summary["tables"]),
+        int(summary["statements"]),
+        int(summary["edges"]),
+        tuple(diagnostic_from(d) for d in summary["diagnostics"]),
+        tuple(str(r) for r in summary["reads"]),
+        bool(summary["unsettled"]),
+        load,
+    )
