@@ -9,9 +9,15 @@
     print([d.node.name for d in report.dashboards])
 """
 
-from lineage.api import Hop, ScanSummary, extract, impact_of, paths_of, scan_into
-from lineage.errors import LineageError
-from lineage.impact import Change, ChangeKind, ImpactReport
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from lineage.api import Hop, ScanSummary, extract, impact_of, paths_of, scan_into
+    from lineage.errors import LineageError
+    from lineage.impact import Change, ChangeKind, ImpactReport
 
 __all__ = [
     "Change",
@@ -25,3 +31,24 @@ __all__ = [
     "paths_of",
     "scan_into",
 ]
+
+# Every `import lineage.x` runs this file first, the CLI's start-up included: the names above load
+# on first use (PEP 562), so that `import lineage.errors` does not also load the model and the API.
+_HOMES = {
+    "Change": "lineage.impact",
+    "ChangeKind": "lineage.impact",
+    "Hop": "lineage.api",
+    "ImpactReport": "lineage.impact",
+    "LineageError": "lineage.errors",
+    "ScanSummary": "lineage.api",
+    "extract": "lineage.api",
+    "impact_of": "lineage.api",
+    "paths_of": "lineage.api",
+    "scan_into": "lineage.api",
+}
+
+
+def __getattr__(name: str) -> object:
+    if name not in _HOMES:
+        raise AttributeError(f"module 'lineage' has no attribute {name!r}")
+    return getattr(import_module(_HOMES[name]), name)

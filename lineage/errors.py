@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from lineage.model import Location
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the CLI imports this module at every start-up; the model loads when a command runs
+    from lineage.model import Location
 
 
 class LineageError(Exception):
