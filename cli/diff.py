@@ -17,15 +17,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
-from rich.markup import escape
 
 from cli import output
-from lineage.diff import DiffReport, FailOn, gate
 from lineage.errors import ConfigError
+from lineage.severity import FailOn
 
-if TYPE_CHECKING:  # renderers and the GitHub client load when a command runs, not at start-up
+if TYPE_CHECKING:  # the diff, renderers and GitHub client load when a command runs, not at start-up
     from graphs.comment import CommentOptions
     from graphs.github import GitHubTarget
+    from lineage.diff import DiffReport
 
 EXIT_GATE = 3
 
@@ -157,6 +157,8 @@ def diff_report(request: DiffRequest) -> DiffReport:
 
 
 def exit_code(report: DiffReport, fail_on: FailOn) -> int:
+    from lineage.diff import gate
+
     if gate(report, fail_on):
         return EXIT_GATE
     return 1 if report.incomplete else 0
@@ -180,6 +182,8 @@ def _render(report: DiffReport, fmt: DiffFormat, repo: str | None) -> None:
 
 
 def _tables(report: DiffReport) -> None:
+    from rich.markup import escape
+
     from graphs.comment import contract_label, describe, mention, reaches, verdict
 
     out = output._stdout()
@@ -197,6 +201,8 @@ def _tables(report: DiffReport) -> None:
 
 
 def _escaped(rows: list[list[str]]) -> list[list[str]]:
+    from rich.markup import escape
+
     # names come from SQL: `[x]` in one must print as text, not as rich markup
     return [[escape(cell) for cell in row] for row in rows]
 

@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from lineage.contracts import ContractLevel
-from lineage.diff import AssessedChange, ChangeSeverity, DiffReport, FailOn, Problem, Side, gate
+from lineage.diff import AssessedChange, DiffReport, Problem, Side, gate
 from lineage.impact import OwnerNotice, Reached
 from lineage.model import Edge, Flow, NodeKind, Relation
 from lineage.schema_diff import Delta, DiffKind
+from lineage.severity import ChangeSeverity, FailOn
 
 MARKER = "<!-- lineage-impact -->"
 GITHUB_LIMIT = 65_536

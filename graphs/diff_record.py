@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from lineage.diff import AssessedChange, ChangeSeverity, DiffReport, RevisionId
+from lineage.diff import AssessedChange, DiffReport, RevisionId
 from lineage.impact import ImpactReport, OwnerNotice
 from lineage.model import Location
+from lineage.severity import ChangeSeverity
 
 
 def diff_record(report: DiffReport) -> dict[str, object]:

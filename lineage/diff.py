@@ -24,21 +24,8 @@ from lineage.model import Diagnostic, Edge, Node, NodeKind, Relation, node_id
 from lineage.revision import Revision, Shapes, shapes_of
 from lineage.schema_diff import Delta, DiffKind, compare, table_mapping
 from lineage.reach import reachable
+from lineage.severity import ChangeSeverity, FailOn
 from lineage.store import LineageStore
-
-
-class ChangeSeverity(StrEnum):
-    BREAKING = "breaking"
-    DATA_CHANGING = "data-changing"
-    NON_BREAKING = "non-breaking"
-
-
-class FailOn(StrEnum):
-    """`--fail-on`: the least severe change that fails a CI gate."""
-
-    BREAKING = "breaking"
-    DATA_CHANGING = "data-changing"
-    NEVER = "never"
 
 
 class Side(StrEnum):

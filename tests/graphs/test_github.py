@@ -16,10 +16,11 @@ from typer.testing import CliRunner
 from graphs.comment import GITHUB_LIMIT, MARKER, CommentOptions, diagram, mention, mermaid_label, render_comment
 from graphs.github import Action, GitHubError, GitHubTarget, Posted, upsert_comment
 from lineage.contracts import Contract, ContractLevel, Terms
-from lineage.diff import AssessedChange, BrokenStatement, ChangeSeverity, DiffReport, HeadStatus, RevisionId
+from lineage.diff import AssessedChange, BrokenStatement, DiffReport, HeadStatus, RevisionId
 from lineage.impact import Change, ImpactReport, OwnerNotice, Reached, Statement
 from lineage.model import Edge, Flow, Location, Node, NodeKind, Relation, Subtype, Tier
 from lineage.schema_diff import Delta, DiffKind
+from lineage.severity import ChangeSeverity
 from tests.cli.test_diff import GITHUB_VARIABLES, Repo, lineage_app, story  # noqa: F401  (story is a fixture)
 
 TOKEN = "ghp_test0123456789secret"

@@ -9,10 +9,11 @@ import pytest
 from graphs.networkx_store import NetworkxStore
 from lineage.catalog import Catalog, Consumer, Owner, TableEntry
 from lineage.contracts import ContractLevel, Terms, evaluate, next_version, version_of, versioned_replacement
-from lineage.diff import ChangeSeverity, DiffReport, FailOn, HeadStatus, analyse_diff, gate
+from lineage.diff import DiffReport, HeadStatus, analyse_diff, gate
 from lineage.graph import build_graph
 from lineage.model import ColumnEdge, FileFacts, Flow, Location, NodeKind, Subtype, TableFact, TableKind, Tier
 from lineage.revision import Revision, relocate, shapes_of
+from lineage.severity import ChangeSeverity, FailOn
 from parsers.schema import SchemaRegistry
 from parsers.sql import extract_sql
 
