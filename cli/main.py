@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
@@ -19,7 +19,9 @@ from cli import output
 from cli.diagram import diagram, diagram_format, write_diagram
 from cli.diff import comment, diff
 from lineage.errors import ConfigError, LineageError
-from lineage.impact import Change, ChangeKind
+
+if TYPE_CHECKING:  # commands load the layers below when they run; `--help` needs none of them
+    from lineage.impact import Change
 
 app = typer.Typer(
     name="lineage",
@@ -160,6 +162,8 @@ def impact(
 
 
 def _change(rename: str | None, drop: bool, retype: str | None) -> Change:
+    from lineage.impact import Change, ChangeKind
+
     given = [k for k, v in (("--rename", rename), ("--drop", drop), ("--retype", retype)) if v]
     if len(given) > 1:
         raise ConfigError(f"give at most one of --rename, --drop, --retype (got {' and '.join(given)})")

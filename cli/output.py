@@ -8,16 +8,18 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, TextIO
 
-from rich.console import Console
-from rich.table import Table
+if TYPE_CHECKING:  # rich loads when something is printed with it, not at every start-up (`--help`)
+    from rich.console import Console
+    from rich.table import Table
 
-if TYPE_CHECKING:
     from lineage.api import Hop, ScanSummary
     from lineage.impact import ImpactReport
     from lineage.model import ColumnEdge
 
 
 def _console(stream: TextIO) -> Console:
+    from rich.console import Console
+
     # Piped output (CI logs, `| less`) gets wide tables instead of folding at 80 columns.
     width = None if stream.isatty() else 200
     return Console(file=stream, highlight=False, soft_wrap=True, width=width)
@@ -103,6 +105,8 @@ def _impact_tables(report: ImpactReport) -> None:
 
 
 def _table(title: str, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> Table:
+    from rich.table import Table
+
     table = Table(title=title, title_justify="left", title_style="bold", show_edge=False, pad_edge=False)
     for header in headers:
         table.add_column(header, overflow="fold")
