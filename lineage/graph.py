@@ -200,7 +200,7 @@ def build_changed(files: Sequence[Scanned], catalog: Catalog | None, held: Mappi
 
     A file's graph is a pure function of its facts and of the canonical names of the tables they
     name, so that is its fingerprint; an unchanged file of an unchanged neighbourhood is skipped
-    without ever loading its facts. The catalog's graph depends on every table, so it is rebuilt.
+    without ever loading its facts. The catalog's graph depends on the catalog and on every table.
     """
     names = catalog_tables(catalog).union(*(f.tables for f in files))
     canon = Canonicaliser(names)
@@ -210,7 +210,10 @@ def build_changed(files: Sequence[Scanned], catalog: Catalog | None, held: Mappi
         if held.get(scanned.path) != mark:
             graphs.append(replace(file_graph(scanned.facts, canon), fingerprint=mark))
     if catalog is not None:
-        graphs.append(catalog_graph(catalog, canon, {canon(n) for n in names}))
+        # a frozen dataclass of tuples: equal catalogs have equal reprs
+        mark = _digest([GRAPH_VERSION, repr(catalog), sorted((n, canon(n)) for n in names)])
+        if held.get(catalog.path) != mark:
+            graphs.append(replace(catalog_graph(catalog, canon, {canon(n) for n in names}), fingerprint=mark))
     return graphs
 
 

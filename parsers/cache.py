@@ -19,7 +19,7 @@ import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from parsers.records import digest, to_record
+from parsers.records import digest
 from parsers.scanned import ScannedFile, lazily
 from parsers.schema import SchemaOp, SchemaRegistry
 
@@ -66,7 +66,7 @@ class ScanCache:
         try:
             _, head, facts = line.split("\t", 2)
             summary, journal = json.loads(head)
-            entry = (lazily(summary, facts, self.path), [tuple(op) for op in journal])
+            entry = (lazily(summary, facts, str(self.path)), [tuple(op) for op in journal])
         except (KeyError, TypeError, ValueError):
             self.misses += 1
             return None
@@ -75,8 +75,8 @@ class ScanCache:
         return entry
 
     def put(self, key: str, scanned: ScannedFile, journal: Sequence[SchemaOp]) -> None:
-        parts = ([scanned.summary(), [list(op) for op in journal]], to_record(scanned.facts))
-        self._used[key] = "\t".join([key, *(json.dumps(p, separators=(",", ":")) for p in parts)])
+        head = json.dumps([scanned.summary(), [list(op) for op in journal]], separators=(",", ":"))
+        self._used[key] = f"{key}\t{head}\t{scanned.facts_json}"
 
     def save(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)

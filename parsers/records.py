@@ -28,11 +28,6 @@ def digest(*parts: object) -> str:
     return hasher.hexdigest()
 
 
-def facts_digest(record: Record) -> str:
-    """Equal digests, equal facts: what lets a re-scan keep a file's graph without rebuilding it."""
-    return hashlib.sha256(json.dumps(record, separators=(",", ":")).encode("utf-8")).hexdigest()
-
-
 def to_record(facts: FileFacts) -> Record:
     return {
         "path": facts.path,

@@ -229,28 +229,23 @@ def _extract_todo(items: list[tuple[str, str | Diagnostic]], schema: SchemaRegis
     done: dict[str, _Unit] = {}
     with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
         for batch in pool.map(_extract_batch, batches, [dialect] * len(batches), [schema] * len(batches)):
-            for shown, facts, journal in batch:
+            for shown, unit in batch:
                 if progress:
                     progress(shown)
-                done[shown] = _Unit([ScannedFile.of(facts)], None, journal)
+                done[shown] = unit
     return done
 
 
-def _extract_batch(batch: list[tuple[str, str | Diagnostic]], dialect: str | None, schema: SchemaRegistry) -> list[tuple[str, FileFacts, list[SchemaOp]]]:
-    return on_deep_stack(lambda: [(shown, *_facts_and_journal(shown, text, dialect, schema)) for shown, text in batch])
+def _extract_batch(batch: list[tuple[str, str | Diagnostic]], dialect: str | None, schema: SchemaRegistry) -> list[tuple[str, _Unit]]:
+    return on_deep_stack(lambda: [(shown, _unit(shown, text, dialect, schema, None)) for shown, text in batch])
 
 
 def _unit(shown: str, text: str | Diagnostic, dialect: str | None, schema: SchemaRegistry, progress: Progress | None) -> _Unit:
     if progress:
         progress(shown)
-    facts, journal = _facts_and_journal(shown, text, dialect, schema)
-    return _Unit([ScannedFile.of(facts)], None, journal)
-
-
-def _facts_and_journal(shown: str, text: str | Diagnostic, dialect: str | None, schema: SchemaRegistry) -> tuple[FileFacts, list[SchemaOp]]:
-    """One file's facts (plain data: they cross from worker processes) and the schema it declared."""
     view = schema.overlay()
-    return _extract(shown, text, dialect, view), view.journal
+    # summarised here, in the worker process: digests and JSON cost as much as a small file's parse
+    return _Unit([ScannedFile.of(_extract(shown, text, dialect, view))], None, view.journal)
 
 
 def _replayed(base: SchemaRegistry, done: dict[str, _Unit]) -> SchemaRegistry:

@@ -2,21 +2,20 @@
 
 Re-scanning ten thousand unchanged files must not rebuild ten thousand `FileFacts` (most of the
 cost of a warm scan): the summary says what the scan, the schema and the store need to know, and
-only a file whose graph must be rebuilt ever loads its facts from the cache.
+only a file whose graph must be rebuilt ever decodes its facts from the cache.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from lineage.errors import StoreError
 from lineage.graph import file_tables
 from lineage.model import Diagnostic, FileFacts
-from parsers.records import diagnostic_from, diagnostic_row, facts_digest, from_record, to_record
+from parsers.records import diagnostic_from, diagnostic_row, from_record, to_record
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -29,24 +28,29 @@ class ScannedFile:
     diagnostics: tuple[Diagnostic, ...]
     reads: tuple[str, ...]  # every relation its statements name: what its facts depend on
     unsettled: bool  # could the whole scan's schema change its facts? (a parse error cannot)
-    load: Callable[[], FileFacts]
-    _cell: list[FileFacts] = field(default_factory=list)
+    facts_json: str  # the facts as a JSON record, as the scan cache stores them
+    origin: str = ""  # where facts_json was read from, for the message when it is corrupted
+    _cell: list[FileFacts] = field(default_factory=list)  # the decoded facts, once asked for
 
     @property
     def facts(self) -> FileFacts:
         if not self._cell:
-            self._cell.append(self.load())
+            try:
+                self._cell.append(from_record(json.loads(self.facts_json)))
+            except (KeyError, TypeError, ValueError):  # an edited cache file: nothing is written
+                raise StoreError(f"{self.origin}: the cached facts of {self.path} are corrupted; delete this file and scan again") from None
         return self._cell[0]
 
     @classmethod
     def of(cls, facts: FileFacts) -> ScannedFile:
-        """A freshly extracted file: its facts are at hand already."""
+        """A freshly extracted file (in a worker process too: the result pickles)."""
+        text = json.dumps(to_record(facts), separators=(",", ":"))
         unsettled = any(d.needs_schema for d in facts.diagnostics) or any(e.source_table is None for e in facts.edges)
-        digest = facts_digest(to_record(facts))
-        return cls(facts.path, digest, tuple(sorted(file_tables(facts))), facts.statements, len(facts.edges), facts.diagnostics, facts.reads, unsettled, lambda: facts, [facts])
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        return cls(facts.path, digest, tuple(sorted(file_tables(facts))), facts.statements, len(facts.edges), facts.diagnostics, facts.reads, unsettled, text, "", [facts])
 
     def summary(self) -> dict[str, object]:
-        """The summary as JSON-ready data, for the scan cache."""
+        """Everything but the facts, as JSON-ready data, for the scan cache."""
         return {
             "path": self.path,
             "digest": self.digest,
@@ -59,15 +63,8 @@ class ScannedFile:
         }
 
 
-def lazily(summary: Any, facts_json: str, cache: Path) -> ScannedFile:
-    """A cached file from its summary; the facts' JSON is decoded only if someone asks for them."""
-
-    def load() -> FileFacts:
-        try:
-            return from_record(json.loads(facts_json))
-        except (KeyError, TypeError, ValueError):  # an edited cache file: nothing is written
-            raise StoreError(f"{cache}: the cached facts of {summary['path']} are corrupted; delete this file and scan again") from None
-
+def lazily(summary: Any, facts_json: str, origin: str) -> ScannedFile:
+    """A cached file from its summary; its facts' JSON is decoded only if someone asks for them."""
     return ScannedFile(
         str(summary["path"]),
         str(summary["digest"]),
@@ -77,5 +74,6 @@ def lazily(summary: Any, facts_json: str, cache: Path) -> ScannedFile:
         tuple(diagnostic_from(d) for d in summary["diagnostics"]),
         tuple(str(r) for r in summary["reads"]),
         bool(summary["unsettled"]),
-        load,
+        facts_json,
+        origin,
     )

@@ -57,11 +57,12 @@ def test_a_rescan_rewrites_only_what_changed_and_equals_a_fresh_scan(store: Line
     _write(tmp_path, {"orders.sql": ORDERS, "rev.sql": REVENUE, "daily.sql": DAILY, "lineage.yml": CATALOG})
     steps: list[tuple[dict[str, str | None], int, int]] = [
         ({}, 0, 0),  # the first scan writes all 3 files and the catalog
-        ({}, 3, 0),  # nothing changed: only the catalog's graph is rebuilt, always
-        ({"rev.sql": REVENUE.replace("from orders", ", count(*) as n from orders")}, 2, 0),
-        # a second `orders` table makes rev.sql's `orders` ambiguous: its graph changes though its text does not
+        ({}, 4, 0),  # nothing changed
+        ({"rev.sql": REVENUE.replace("from orders", ", count(*) as n from orders")}, 3, 0),
+        # a second `orders` table makes rev.sql's `orders` ambiguous: its graph changes though its
+        # text does not; the catalog's changes too (it names every table)
         ({"other.sql": "create table other.orders (id int);\n"}, 2, 0),
-        ({"daily.sql": None}, 3, 1),  # a deleted file leaves the graph
+        ({"daily.sql": None}, 4, 1),  # a deleted file leaves the graph (its table stays: the catalog names it)
         ({"lineage.yml": CATALOG.replace("tier: core", "tier: mart")}, 3, 0),
     ]
     for step, (edits, unchanged, removed) in enumerate(steps):
