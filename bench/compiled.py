@@ -54,7 +54,8 @@ def measure(repeat: int) -> dict[str, object]:
 
     from bench.corpus import load_corpora
     from bench.edges import our_edges
-    from bench.measure import best_of, parse_floor, run_ours, warm_up
+    from bench.measure import parse_floor, run_ours
+    from bench.timing import best_of, warm_up
 
     corpora: dict[str, object] = {}
     for corpus in load_corpora():

@@ -1,77 +1,125 @@
-"""Issue 2's benchmark: our extractor against naive per-column `sqlglot.lineage`, same inputs, one run.
+"""Issues 2 and 7: our extractor against sqlglot's lineage and the peers, same inputs, one run.
 
-`python -m bench.run` (best of 3) or `python -m bench.run --quick` (best of 1), from the repository
-root. Writes `bench/results/latest.json`, prints Markdown tables, and after a full run refreshes
-BENCHMARKS.md; a quick run leaves BENCHMARKS.md alone, as one timing is too noisy to publish.
+`python -m bench.run` (best of 3, everything whole) or `python -m bench.run --quick` (best of 1, and
+sqllineage reads every 10th model of the 1,000-model warehouse), from the repository root. Every
+approach runs on every corpus in a worker process of its own (`bench.worker`), so each has its own
+peak memory. Writes `bench/results/latest.json`, prints Markdown tables, and after a full run
+refreshes BENCHMARKS.md; a quick run leaves BENCHMARKS.md alone, as one timing is too noisy to publish.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
-from collections.abc import Sequence
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import partial
 from pathlib import Path
 from typing import Any
 
-from bench import compiled, document
-from bench.corpus import REPO_ROOT, Corpus, load_corpora
-from bench.edges import REASONS, compare, naive_edges, non_table_leaves, our_edges
-from bench.measure import Trees, best_of, output_columns, parse_floor, run_naive, run_naive_all_columns, run_ours, warm_up
+from bench import compiled, document, worker
+from bench.approaches import APPROACHES
+from bench.corpus import CORPUS_NAMES, REPO_ROOT, WAREHOUSE, named_corpus
+from bench.edges import EdgeKey, Found, OurEdges, against_union, compare, known_columns
 from bench.report import command_line, machine, summary
+from bench.totals import MAX_FAILURES, total
 
 RESULTS = REPO_ROOT / "bench" / "results" / "latest.json"
 BENCHMARKS = REPO_ROOT / "BENCHMARKS.md"
+WAREHOUSE_MODELS = 1000
+CORPORA = (*CORPUS_NAMES, f"{WAREHOUSE}{WAREHOUSE_MODELS}")
+# --quick reads every 10th warehouse model with the two slowest: sqllineage (~0.2 s a model) and
+# sqlglot's per-column lineage (~40 ms a model); everything else reads every statement.
+QUICK_EVERY = 10
 
 
-def measure_corpus(corpus: Corpus, repeat: int) -> dict[str, Any]:
-    """Time every approach on the corpus, then compare the edges of ours and of the naive calls."""
-    naive = partial(run_naive, columns=output_columns(corpus))
-    warm_up(corpus, parse_floor, run_ours, naive, run_naive_all_columns)
-    parse_s, _ = best_of(partial(parse_floor, corpus), repeat)
-    ours_s, facts = best_of(partial(run_ours, corpus), repeat)
-    naive_s, trees = best_of(partial(naive, corpus), repeat)
-    all_columns_s, all_trees = best_of(partial(run_naive_all_columns, corpus), repeat)
-    comparison = compare(our_edges(facts), _edges_of(trees))
-    timings = {"parse_floor": parse_s, "ours": ours_s, "naive_per_column": naive_s, "naive_all_columns": all_columns_s}
+@dataclass(frozen=True, slots=True)
+class Plan:
+    repeat: int
+    timeout_s: float = worker.DEFAULT_TIMEOUT_S
+    every: Mapping[tuple[str, str], int] = field(default_factory=dict)  # (approach, corpus) -> k
+
+    def every_of(self, approach: str, corpus: str) -> int:
+        return self.every.get((approach, corpus), 1)
+
+
+def plan_for(quick: bool) -> Plan:
+    if quick:
+        return Plan(repeat=1, every={("sqllineage", CORPORA[-1]): QUICK_EVERY, ("naive_per_column", CORPORA[-1]): QUICK_EVERY})
+    return Plan(repeat=3)
+
+
+def _run(approach: str, corpus: str, plan: Plan, every: int) -> dict[str, Any]:
+    """One worker; a worker that dies is reported as such, and the other approaches still run."""
+    print(f"  {corpus}: {approach}" + (f" (every {every}th statement)" if every > 1 else ""), file=sys.stderr, flush=True)
+    try:
+        return worker.in_subprocess(approach, corpus, plan.repeat, every, plan.timeout_s)
+    except RuntimeError as err:
+        return {"approach": approach, "every": every, "error": str(err)}
+
+
+def measure_corpus(corpus: str, plan: Plan) -> dict[str, Any]:
+    """Every approach on the corpus, then speed, memory and edges compared."""
+    runs = {name: _run(name, corpus, plan, plan.every_of(name, corpus)) for name, _ in APPROACHES}
+    # a run on a subset is compared with ours on the very same statements
+    subsets = sorted({plan.every_of(name, corpus) for name, _ in APPROACHES} - {1})
+    ours_on = {1: runs["ours"], **{k: _run("ours", corpus, plan, k) for k in subsets}}
+    ok = {name: run for name, run in runs.items() if "error" not in run}
+    found = {name: _found(run) for name, run in ok.items() if run["edges"] is not None}
     return {
-        "statements": corpus.statements,
-        "lineage_calls": len(trees.roots) + len(trees.failures),
-        "timings_s": timings,
-        "statements_per_s": {key: corpus.statements / seconds for key, seconds in timings.items()},
-        "ratio_naive_per_column_over_ours": naive_s / ours_s,
-        "ratio_naive_all_columns_over_ours": all_columns_s / ours_s,
-        "ratio_ours_over_parse_floor": ours_s / parse_s,
-        "naive_failed_calls": [list(failure) for failure in trees.failures],
-        "naive_non_table_leaves": non_table_leaves(root for _, _, root in trees.roots),
-        "naive_all_columns_same_edges": _edges_of(all_trees) == _edges_of(trees),
-        "ours_diagnostics": sorted(str(d) for file_facts in facts for d in file_facts.diagnostics),
-        "edges": comparison.to_record(),
+        "statements": runs["ours"].get("statements"),
+        "approaches": {name: _speed(run, ours_on.get(run["every"], {})) for name, run in runs.items()},
+        "timings_s": {name: run["seconds"] for name, run in ok.items() if run["every"] == 1},
+        "union": {name: against_union(name, found, known_columns(named_corpus(corpus).table_columns())) for name in found},
+        **_against_naive(ok),
     }
 
 
-def _edges_of(trees: Trees) -> frozenset[tuple[str, str, str, str]]:
-    """Edge extraction is left out of the naive timings: walking a tree is not what costs."""
-    return frozenset(edge for query, column, root in trees.roots for edge in naive_edges(query, column, root))
+def _found(run: dict[str, Any]) -> Found:
+    return Found(frozenset(map(tuple, run["edges"])), frozenset(run["queries"]), frozenset(tuple(i[:4]) for i in run["indirect"]))
 
 
-def total(corpora: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """Both corpora together: times and counts add up (no query name occurs in both)."""
-    records = list(corpora.values())
-    timings = {key: sum(r["timings_s"][key] for r in records) for key in records[0]["timings_s"]}
-    edge_counts = ("edges_ours_direct", "edges_naive", "naive_missing_from_ours", "ours_not_in_naive")
+def _speed(run: dict[str, Any], ours: dict[str, Any]) -> dict[str, Any]:
+    if "error" in run:
+        return {"every": run["every"], "error": run["error"]}
+    basis = ours.get("seconds")
     return {
-        "statements": sum(r["statements"] for r in records),
-        "lineage_calls": sum(r["lineage_calls"] for r in records),
-        "timings_s": timings,
-        "ratio_naive_per_column_over_ours": timings["naive_per_column"] / timings["ours"],
-        "ratio_naive_all_columns_over_ours": timings["naive_all_columns"] / timings["ours"],
-        "edges": {
-            **{key: sum(r["edges"][key] for r in records) for key in edge_counts},
-            "naive_missing_by_reason": {reason: sum(r["edges"]["naive_missing_by_reason"][reason] for r in records) for reason in REASONS},
-        },
+        "seconds": run["seconds"],
+        "statements": run["statements"],
+        "every": run["every"],
+        "statements_per_s": run["statements"] / run["seconds"],
+        "ours_seconds_same_statements": basis,
+        "ratio_over_ours": run["seconds"] / basis if basis else None,
+        "rss_ready_mb": run["rss_ready_mb"],
+        "rss_peak_mb": run["rss_peak_mb"],
+        "failures": len(run["failures"]),
+        "failures_by_kind": {kind: sum(1 for f in run["failures"] if f[1] == kind) for kind in sorted({f[1] for f in run["failures"]})},
+        "failure_examples": run["failures"][:MAX_FAILURES],
+    }
+
+
+def _against_naive(ok: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Issue 2's comparison: sqlglot's per-column edges that ours lacks, each with its reason."""
+    if not {"ours", "naive_per_column", "naive_all_columns"} <= ok.keys():
+        return {}
+    ours, naive, all_columns = ok["ours"], ok["naive_per_column"], ok["naive_all_columns"]
+    read = set(naive["queries"])  # naive may have read a subset (--quick): compare on those statements
+
+    def edges(run: dict[str, Any]) -> frozenset[EdgeKey]:
+        return frozenset(edge for edge in map(tuple, run["edges"]) if edge[2] in read)
+
+    indirect = {tuple(i[:4]): tuple(i[4]) for i in ours["indirect"] if i[2] in read}
+    return {
+        "naive_every": naive["every"],
+        "lineage_calls": naive["details"]["calls"],
+        "naive_failed_calls": naive["failures"],
+        "naive_non_table_leaves": naive["details"]["non_table_leaves"],
+        "naive_all_columns_same_edges": edges(all_columns) == edges(naive),
+        "ours_diagnostics": ours["details"]["diagnostics"],
+        "edges": compare(OurEdges(edges(ours), indirect), edges(naive)).to_record(),
     }
 
 
@@ -92,22 +140,32 @@ def write_json(path: Path, data: dict[str, Any]) -> None:
     os.replace(scratch, path)
 
 
+def _missing_peers() -> list[str]:
+    return [module for module in ("sqllineage", "openlineage_sql") if importlib.util.find_spec(module) is None]
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="best of 1 instead of 3; does not refresh BENCHMARKS.md")
+    parser.add_argument("--quick", action="store_true", help="best of 1 instead of 3, sqllineage on a tenth of the warehouse; does not refresh BENCHMARKS.md")
     args = parser.parse_args(argv)
-    repeat = 1 if args.quick else 3
-    corpora = {corpus.name: measure_corpus(corpus, repeat) for corpus in load_corpora()}
+    if missing := _missing_peers():
+        raise SystemExit(f"peers not installed ({', '.join(missing)}): run `make bench`, or `pip install -e '.[bench]'`")
+    plan, load_before = plan_for(args.quick), os.getloadavg()
+    corpora = {name: measure_corpus(name, plan) for name in CORPORA}
     results: dict[str, Any] = {
         "command": command_line(["--quick"] if args.quick else []),
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "mode": "quick" if args.quick else "full",
-        "repeat": repeat,
+        "repeat": plan.repeat,
+        "sqllineage_timeout_s": plan.timeout_s,
         "machine": machine(),
         "corpora": corpora,
-        "total": total(corpora),
-        "sqlglotc": sqlglotc_runs(repeat),
+        "total": total({name: corpora[name] for name in CORPUS_NAMES}),
+        "sqlglotc": sqlglotc_runs(plan.repeat),
     }
+    # the parent imports little of sqlglot: count the compiled modules where ours actually ran
+    results["machine"]["sqlglot_extension_modules"] = results["sqlglotc"]["compiled"]["sqlglot_extension_modules"]
+    results["machine"]["load_average"] = {"before": [round(x, 2) for x in load_before], "after": [round(x, 2) for x in os.getloadavg()]}
     write_json(RESULTS, results)
     print(summary(results))
     if not args.quick:
