@@ -1,4 +1,4 @@
-"""The embedded store: a networkx graph persisted as one file under `.lineage/`.
+"""The embedded store: every source's facts in one file under `.lineage/`, queried in memory.
 
 The file holds each source's facts separately, so re-scanning a file replaces exactly what it said,
 and is written atomically (temp file + rename): a reader sees the old graph or the new one.
@@ -29,7 +29,7 @@ from lineage.errors import StoreError
 from lineage.model import Direction, Edge, Flow, GraphFacts, Node, NodeKind, Relation, Subtype
 
 if TYPE_CHECKING:
-    import networkx as nx  # imported when a query first needs the graph: a scan never does
+    import networkx as nx
 
 # [id, kind, name, {attr: value}] and [source, target, relation, flow, subtype, file, line, statement]
 NodeRow = list[object]
@@ -73,14 +73,15 @@ class _Source:
 
 
 class NetworkxStore:
-    """LineageStore over a networkx DiGraph rebuilt from per-source facts (parallel edges in a list)."""
+    """LineageStore over the union of per-source facts, walked as plain adjacency dicts; `graph`
+    hands the same union to networkx for anything networkx's algorithms answer."""
 
     def __init__(self, directory: Path, lock_timeout: float = 120.0) -> None:
         self.path = directory / FILENAME
         self.lock_timeout = lock_timeout
         self._generation: str | None = None  # of the file as last read or written
         self._sources: dict[str, _Source] = self._load()
-        self._graph: "nx.DiGraph[str] | None" = None
+        self._index: _Index | None = None
         self._depth = 0
 
     # -- persistence ---------------------------------------------------------------------------
@@ -141,7 +142,7 @@ class NetworkxStore:
             # another process may have committed while we waited: start from its graph
             if self._generation != _generation(self.path):
                 self._sources = self._load()
-                self._graph = None
+                self._index = None
             before = dict(self._sources)
             self._depth = 1
             try:
@@ -149,7 +150,7 @@ class NetworkxStore:
                 self._save()
             except BaseException:
                 self._sources = before
-                self._graph = None
+                self._index = None
                 raise
             finally:
                 self._depth = 0
@@ -163,7 +164,7 @@ class NetworkxStore:
             self._sources[facts.source] = _Source(facts.fingerprint, rows=([_node_row(n) for n in facts.nodes], [_edge_row(e) for e in facts.edges]))
         else:
             self._sources.pop(facts.source, None)
-        self._graph = None
+        self._index = None
 
     def sources(self) -> list[str]:
         return sorted(self._sources)
@@ -184,44 +185,111 @@ class NetworkxStore:
 
     # -- reads ---------------------------------------------------------------------------------
     @property
+    def index(self) -> _Index:
+        if self._index is None:
+            self._index = _Index(self._sources)
+        return self._index
+
+    @property
     def graph(self) -> nx.DiGraph[str]:
-        if self._graph is None:
-            self._graph = _build(self._sources)
-        return self._graph
+        """The union graph as a networkx DiGraph (parallel edges as `rows`), for networkx's algorithms.
+
+        Queries walk the plain adjacency of `index` instead: building the DiGraph costs as much
+        again as reading the store, and a CLI query pays that on every run.
+        """
+        import networkx as nx
+
+        index = self.index
+        graph: nx.DiGraph[str] = nx.DiGraph()
+        graph.add_edges_from((u, v, {"rows": rows}) for u, targets in index.succ.items() for v, rows in targets.items())
+        graph.add_nodes_from((nid, {"row": index.row(nid)}) for nid in index.ids())
+        return graph
 
     def walk(self, start: Iterable[str], direction: Direction, max_depth: int | None, relations: frozenset[Relation]) -> list[Edge]:
-        graph = self.graph
-        adjacency = graph.succ if direction is Direction.DOWNSTREAM else graph.pred
+        index = self.index
+        adjacency = index.succ if direction is Direction.DOWNSTREAM else index.pred
         wanted = {str(r) for r in relations}
-        frontier = [n for n in dict.fromkeys(start) if n in graph]
+        frontier = [n for n in dict.fromkeys(start) if index.has(n)]
         seen = set(frontier)
-        found: list[EdgeRow] = []
+        found: set[tuple[object, ...]] = set()
         depth = 0
         while frontier and (max_depth is None or depth < max_depth):
             depth += 1
             nxt: list[str] = []
             for node in frontier:
-                for other, data in adjacency[node].items():
-                    rows = [r for r in data["rows"] if r[2] in wanted]
-                    if not rows:
+                for other, rows in adjacency.get(node, {}).items():
+                    kept = [tuple(r) for r in rows if r[2] in wanted]
+                    if not kept:
                         continue
-                    found.extend(rows)
+                    found.update(kept)
                     if other not in seen:
                         seen.add(other)
                         nxt.append(other)
             frontier = nxt
-        return sorted({_edge(r) for r in found})
+        # sorted as rows, then made Edges: comparing Edge dataclasses is most of a big walk's cost
+        return [_edge(r) for r in sorted(found, key=_edge_order)]
 
     def find(self, pattern: str) -> list[Node]:
-        rows = cast(Iterable[tuple[str, tuple[str, str, dict[str, str]]]], self.graph.nodes(data="row"))
-        return sorted(_node(nid, row) for nid, row in rows if fnmatchcase(row[1], pattern))
+        index = self.index
+        return sorted(_node(nid, index.row(nid)) for nid in index.ids() if fnmatchcase(index.row(nid)[1], pattern))
 
     def nodes(self, ids: Iterable[str]) -> list[Node]:
-        graph = self.graph
-        return sorted(_node(i, graph.nodes[i]["row"]) for i in set(ids) if i in graph)
+        index = self.index
+        return sorted(_node(i, index.row(i)) for i in set(ids) if index.has(i))
 
     def close(self) -> None:
-        self._graph = None
+        self._index = None
+
+
+class _Index:
+    """The union of every source's facts: adjacency both ways (parallel edges as a list of rows),
+    and each node's kind, name and attributes merged across sources in source order."""
+
+    __slots__ = ("succ", "pred", "heads", "attrs")
+
+    def __init__(self, sources: dict[str, _Source]) -> None:
+        self.succ: dict[str, dict[str, list[EdgeRow]]] = {}
+        self.pred: dict[str, dict[str, list[EdgeRow]]] = {}
+        self.heads: dict[str, tuple[str, str]] = {}
+        self.attrs: dict[str, dict[str, str]] = {}
+        succ, pred, heads, attrs = self.succ, self.pred, self.heads, self.attrs
+        for src in sorted(sources):
+            nodes, edges = sources[src].rows
+            for node_row in nodes:
+                nid = cast(str, node_row[0])
+                if nid not in heads:
+                    heads[nid] = (cast(str, node_row[1]), cast(str, node_row[2]))
+                    attrs[nid] = dict(cast(dict[str, str], node_row[3]))
+                else:
+                    attrs[nid].update(cast(dict[str, str], node_row[3]))
+            for row in edges:
+                u, v = cast(str, row[0]), cast(str, row[1])
+                rows = succ.setdefault(u, {}).get(v)
+                if rows is None:
+                    rows = succ[u][v] = []
+                    pred.setdefault(v, {})[u] = rows
+                rows.append(row)
+
+    def has(self, nid: str) -> bool:
+        return nid in self.heads or nid in self.succ or nid in self.pred
+
+    def ids(self) -> Iterator[str]:
+        """Every node: declared by a source, or only named by an edge."""
+        yield from self.heads
+        yield from (n for n in self.succ if n not in self.heads)
+        yield from (n for n in self.pred if n not in self.heads and n not in self.succ)
+
+    def row(self, nid: str) -> tuple[str, str, dict[str, str]]:
+        head = self.heads.get(nid)
+        if head is None:  # an edge to a node no source declared: keep it findable
+            prefix, _, label = nid.partition(":")
+            return (prefix, label, {})
+        return (head[0], head[1], self.attrs[nid])
+
+
+def _edge_order(row: tuple[object, ...]) -> tuple[object, ...]:
+    """Edge's field order, None as "" (where Edge compares at all, it compares the same)."""
+    return (row[0], row[1], row[2], row[3] or "", row[4] or "", row[5], row[6], row[7])
 
 
 @contextmanager
@@ -256,37 +324,12 @@ def _generation(path: Path) -> str | None:
         return ""  # unreadable: reload, and let the load say what is wrong
 
 
-def _build(sources: dict[str, _Source]) -> nx.DiGraph[str]:
-    """Union of every source's facts; a node's attributes merge across sources in source order."""
-    heads: dict[str, tuple[str, str]] = {}
-    attrs: dict[str, dict[str, str]] = {}
-    pairs: dict[tuple[str, str], list[EdgeRow]] = {}
-    for src in sorted(sources):
-        nodes, edges = sources[src].rows
-        for node_row in nodes:
-            nid = str(node_row[0])
-            heads.setdefault(nid, (str(node_row[1]), str(node_row[2])))
-            attrs.setdefault(nid, {}).update(node_row[3])  # type: ignore[call-overload]
-        for row in edges:
-            pairs.setdefault((str(row[0]), str(row[1])), []).append(row)
-    import networkx as nx
-
-    graph: nx.DiGraph[str] = nx.DiGraph()
-    graph.add_edges_from((u, v, {"rows": rows}) for (u, v), rows in pairs.items())
-    graph.add_nodes_from((nid, {"row": (kind, name, attrs[nid])}) for nid, (kind, name) in heads.items())
-    for bare in [n for n, row in graph.nodes(data="row") if row is None]:
-        # an edge to a node no source declared: keep it findable
-        prefix, _, label = bare.partition(":")
-        graph.nodes[bare]["row"] = (prefix, label, {})
-    return graph
-
-
 def _node(nid: str, row: tuple[str, str, dict[str, str]]) -> Node:
     kind, name, attrs = row
     return Node(nid, _KINDS[kind], name, tuple(sorted((str(k), str(v)) for k, v in attrs.items())))
 
 
-def _edge(row: EdgeRow) -> Edge:
+def _edge(row: EdgeRow | tuple[object, ...]) -> Edge:
     source, target, relation, flow, subtype, file, line, statement = row
     return Edge(
         str(source),
