@@ -99,16 +99,15 @@ def diagram(
     max_nodes: Annotated[int, typer.Option("--max-nodes", min=1, help="Columns to draw before the tables farthest from TARGET collapse to one node.")] = DEFAULT_MAX_NODES,
     store: Annotated[Optional[str], typer.Option("--store", help=STORE_HELP, show_default=False)] = None,
 ) -> None:
-    """Draw the lineage of TARGET, or the impact of changing it, as a diagram file.
+    """Draw the lineage of TARGET, or a change's impact, to a file.
 
-    The format follows the file name: `.svg`, `.png`, `.pdf` (rendered by Graphviz's `dot`), `.dot`
-    (Graphviz source) or `.mmd` (Mermaid, for Markdown).
+    The format follows the file name: .svg, .png, .pdf (rendered by Graphviz's dot), .dot (Graphviz
+    source) or .mmd (Mermaid, for Markdown).
 
-    **Examples:**
-
-    `lineage diagram orders.order_value --impact rename -o impact.svg`
-
-    `lineage diagram mart.daily_revenue --upstream --depth 2 -o revenue.mmd`
+    \b
+    Examples:
+      lineage diagram orders.order_value --impact rename -o impact.svg
+      lineage diagram mart.daily_revenue --upstream --depth 2 -o revenue.mmd
     """
     from cli import output
     from cli.main import _errors, _store_spec

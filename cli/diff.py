@@ -66,17 +66,16 @@ def diff(
     fail_on: FailOnOpt = FailOn.NEVER,
     repo: RepoOpt = None,
 ) -> None:
-    """Compare the tables and views two git revisions define, and show what each change breaks downstream.
+    """Show what changes between two git revisions break downstream.
 
-    Reads both revisions from git objects (the working tree is not touched). Each change is breaking,
+    Compares the tables and views each revision defines. Reads both revisions from git objects (the working tree is not touched). Each change is breaking,
     data-changing or non-breaking, judged on the base revision's lineage; the catalog's tiers add the
     data contract. SQL that fails to parse is listed, and the report is marked incomplete (exit 1).
 
-    **Examples:**
-
-    `lineage diff --base origin/main sample_sql`
-
-    `lineage diff --base origin/main --format markdown --fail-on breaking > comment.md`
+    \b
+    Examples:
+      lineage diff --base origin/main sample_sql
+      lineage diff --base origin/main --format markdown --fail-on breaking > comment.md
     """
     from cli.main import _errors
 
@@ -94,7 +93,7 @@ def comment(
     pr: Annotated[int, typer.Option("--pr", min=1, help="The pull request number.", show_default=False)],
     repo: RepoOpt = None,
     api_url: Annotated[Optional[str], typer.Option("--api-url", help="GitHub's REST API. [env: GITHUB_API_URL; default: https://api.github.com]", show_default=False)] = None,
-    body_file: Annotated[Optional[Path], typer.Option("--body-file", help="Post this Markdown (from `lineage diff --format markdown`) instead of running the diff.")] = None,
+    body_file: Annotated[Optional[Path], typer.Option("--body-file", help="Post this Markdown (from lineage diff --format markdown) instead of running the diff.")] = None,
     base: Annotated[Optional[str], typer.Option("--base", help="Run the diff against this revision and post it.", show_default=False)] = None,
     paths: PathsArg = None,
     head: HeadOpt = "HEAD",
@@ -102,15 +101,15 @@ def comment(
     catalog: CatalogOpt = None,
     fail_on: FailOnOpt = FailOn.NEVER,
 ) -> None:
-    """Post the lineage impact as a pull-request comment, updating the earlier one on a re-run.
+    """Post the lineage impact as a pull-request comment.
 
-    Needs GITHUB_TOKEN with permission to write pull-request comments.
+    A re-run updates the earlier comment. Needs GITHUB_TOKEN with permission to write pull-request
+    comments.
 
-    **Examples:**
-
-    `lineage comment --repo acme/shop --pr 7 --body-file comment.md`
-
-    `lineage comment --repo acme/shop --pr 7 --base origin/main sample_sql`
+    \b
+    Examples:
+      lineage comment --repo acme/shop --pr 7 --body-file comment.md
+      lineage comment --repo acme/shop --pr 7 --base origin/main sample_sql
     """
     from cli.main import _errors, _read_text
 

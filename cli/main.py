@@ -27,7 +27,9 @@ app = typer.Typer(
     name="lineage",
     help="Column-level lineage for warehouse SQL: what breaks, and whom to tell, before you change a column.",
     no_args_is_help=True,
-    rich_markup_mode="markdown",
+    # Plain help and usage errors: typer's rich formatting loads rich, markdown-it and pygments, about
+    # half of `lineage --help`'s time (issue 7). So docstrings are plain text; `\b` keeps a paragraph's lines.
+    rich_markup_mode=None,
     pretty_exceptions_enable=False,
     add_completion=False,
 )
@@ -108,7 +110,7 @@ def scan(
 
     Re-scanning replaces what each file said before; files gone from a scanned path leave the graph.
 
-    **Example:** `lineage scan sample_sql/ --dialect postgres`
+    Example: lineage scan sample_sql/ --dialect postgres
     """
     from graphs.open import open_store
     from lineage.api import scan_into
@@ -139,11 +141,10 @@ def impact(
 ) -> None:
     """Show what breaks, and whom to tell, if TARGET changes.
 
-    **Examples:**
-
-    `lineage impact orders.order_value --rename order_total_usd`
-
-    `lineage impact app.orders --drop --format json`
+    \b
+    Examples:
+      lineage impact orders.order_value --rename order_total_usd
+      lineage impact app.orders --drop --format json
     """
     from graphs.open import open_store
     from lineage.api import impact_of
@@ -190,7 +191,7 @@ def _paths_command(direction: str) -> Callable[..., None]:
                 found = paths_of(opened, target, direction, max_depth)
             output.paths(found, fmt)
 
-    command.__doc__ = f"Show the {direction} lineage of TARGET, hop by hop.\n\n**Example:** `lineage {direction} mart.daily_revenue.revenue_usd`"
+    command.__doc__ = f"Show the {direction} lineage of TARGET, hop by hop.\n\nExample: lineage {direction} mart.daily_revenue.revenue_usd"
     return command
 
 
@@ -206,11 +207,12 @@ def push_command(
     to: Annotated[str, typer.Option("--to", help="The store to copy into: a neo4j:// or bolt:// URI (user and password from NEO4J_USER / NEO4J_PASSWORD), or a directory.", show_default=False)],
     store: StoreOpt = None,
 ) -> None:
-    """Copy the embedded store's graph into another store, e.g. the team's Neo4j.
+    """Copy the embedded store's graph into another store.
 
-    Each copied source file replaces what the target held for it; the target's other sources stay.
+    The other store is typically the team's Neo4j. Each copied source file replaces what it held for
+    that file; its other sources stay.
 
-    **Example:** `lineage push --to bolt://localhost:7687`
+    Example: lineage push --to bolt://localhost:7687
     """
     from cli.push import push
 
@@ -234,11 +236,11 @@ def extract(
     schema: SchemaOpt = None,
     fmt: Annotated[PathFormat, typer.Option("--format", "-f", help="Output format.")] = PathFormat.JSON,
 ) -> None:
-    """Print the column edges of one SQL file without touching any store.
+    """Print the column edges of one SQL file, touching no store.
 
     JSON: an array of {source_table, source_column, target_table, target_column, kind, subtype, file, statement, line}.
 
-    **Example:** `echo "select a from t" | lineage extract - --format json`
+    Example: echo "select a from t" | lineage extract - --format json
     """
     from lineage.api import extract as extract_text
 
