@@ -1,7 +1,7 @@
 """Scan at scale: the synthetic warehouse at N models, scanned by the real CLI, as a user would.
 
 `python -m bench.scale [--models 1000 10000]` measures, per N and in one run: a full scan with
-`--jobs 1` and `--jobs 2` (no cache), a re-scan after editing one model (cache on), and one impact
+`--jobs 1` and `--jobs 2` (no cache), a re-scan after adding a column to one model (cache on), and one impact
 query, each as wall-clock time of a `lineage` process and its peak memory. Writes
 `bench/results/scale.json`; `python -m bench.run` renders it into BENCHMARKS.md.
 """
@@ -48,12 +48,22 @@ def measure(models: int, root: Path) -> dict[str, Any]:
         record[f"full_jobs{jobs}"] = timed(["scan", ".", "--store", str(store), "--jobs", str(jobs), "--no-cache"], sql)
     cached = root / f"store-{models}-cached"
     record["cold_with_cache"] = timed(["scan", ".", "--store", str(cached), "--jobs", "2"], sql)
-    with open(sql / "intermediate" / "int_1.sql", "a", encoding="utf-8") as handle:
-        handle.write("-- edited\n")
+    edit_one_model(sql)
     record["one_file_rescan"] = timed(["scan", ".", "--store", str(cached), "--jobs", "2"], sql)
     record["impact"] = timed(["impact", "raw.src_0.amount", "--store", str(cached), "--format", "json"], sql)
     record["identical_jobs"] = (root / f"store-{models}-j1" / "graph.json").read_bytes() == (root / f"store-{models}-j2" / "graph.json").read_bytes()
     return record
+
+
+def edit_one_model(sql: Path) -> None:
+    """A real edit, not a comment: one intermediate model gains a column, so its facts, its graph,
+    its table's schema and whatever reads that table with `*` all change."""
+    model = sql / "intermediate" / "int_1.sql"
+    text = model.read_text(encoding="utf-8")
+    edited = text.replace(" AS amount_adj,", " AS amount_adj,\n  l.created_at AS first_seen,", 1)
+    if edited == text:
+        raise SystemExit(f"bench.scale: {model} has no `AS amount_adj,` to edit; update edit_one_model")
+    model.write_text(edited, encoding="utf-8")
 
 
 def main() -> None:

@@ -114,22 +114,10 @@ def _scan(paths: Sequence[Path], options: ScanOptions, progress: Progress | None
     everything (an unknown table's columns, an ambiguous column) again, with the schema all the
     first-pass sources declared, replayed in path order.
     """
-    if options.dialect is not None:
-        from parsers.sql import get_dialect
-
-        get_dialect(options.dialect)  # a bad dialect is a usage error before any work
-    for path in paths:
-        if not path.exists():
-            raise ConfigError(f"{path}: no such file or directory")
+    _check(paths, options.dialect)
     catalog = find_catalog(paths, options.catalog)
-    consumer_sql = {c.sql for c in catalog.consumers if c.sql} if catalog else set()
-    sources = find_sources(paths)
+    texts, jobs = _units(find_sources(paths), options.dialect, {c.sql for c in catalog.consumers if c.sql} if catalog else set())
     base = options.schema.copy() if options.schema else SchemaRegistry()
-    jobs = _etl_jobs(sources.python, options.dialect)
-    taken = consumer_sql | {p for files, _ in jobs.values() for p in files}
-    shown = {display_path(p): p for p in sources.sql}
-    texts = {s: _read(p) for s, p in shown.items() if s not in taken}
-    jobs.update({display_path(root): (set(), _dbt_job(root, options.dialect)) for root in sources.dbt})
     cache = ScanCache(options.cache) if options.cache else None
     declared = schema_digest(base)
     first = _Pass(options.dialect, options.jobs, cache, {s: digest("first", t, options.dialect, declared) for s, t in texts.items() if isinstance(t, str)})
@@ -138,18 +126,39 @@ def _scan(paths: Sequence[Path], options: ScanOptions, progress: Progress | None
     again = {shown for shown, unit in done.items() if any(f.unsettled for f in unit.files)}
     second = _Pass(options.dialect, options.jobs, cache, {s: digest("second", texts[s], options.dialect, schema_digest(schema, done[s].files[0].reads)) for s in again if isinstance(texts.get(s), str)})
     done.update(_run_units({s: texts[s] for s in again if s in texts}, {s: jobs[s] for s in again if s in jobs}, schema, second))
-    schema = _replayed(base, done)
     if cache is not None:
         cache.save()
     results = {f.path: f for unit in done.values() for f in unit.files}
     catalog = _merge_catalogs(catalog, done, results)
     if catalog is not None:
-        consumers = _consumer_facts(catalog, options.dialect, schema)
+        consumers = _consumer_facts(catalog, options.dialect, _replayed(base, done))
         catalog = catalog.with_reads({cid: facts.edges for cid, facts in consumers.items()})
         # a consumer's query is still a scanned file: its diagnostics and statements count
         results.update({f.path: ScannedFile.of(FileFacts(f.path, diagnostics=f.diagnostics, statements=f.statements)) for f in consumers.values()})
     roots = tuple(display_path(p) for p in paths)
     return ScanResult(tuple(results[s] for s in sorted(results)), catalog, roots, cache.hits if cache else 0)
+
+
+def _check(paths: Sequence[Path], dialect: str | None) -> None:
+    """Usage errors, before any work: a bad dialect, a path that does not exist."""
+    if dialect is not None:
+        from parsers.sql import get_dialect
+
+        get_dialect(dialect)
+    for path in paths:
+        if not path.exists():
+            raise ConfigError(f"{path}: no such file or directory")
+
+
+def _units(sources: Sources, dialect: str | None, consumer_sql: set[str]) -> tuple[dict[str, str | Diagnostic], dict[str, tuple[set[str], Job]]]:
+    """The plain SQL files' texts, and a job per ETL file and dbt project; a .sql file that an ETL
+    operator runs or a dashboard queries belongs to them, not to the plain files."""
+    jobs = _etl_jobs(sources.python, dialect)
+    taken = consumer_sql | {p for files, _ in jobs.values() for p in files}
+    shown = {display_path(p): p for p in sources.sql}
+    texts = {s: _read(p) for s, p in shown.items() if s not in taken}
+    jobs.update({display_path(root): (set(), _dbt_job(root, dialect)) for root in sources.dbt})
+    return texts, jobs
 
 
 @dataclass(frozen=True, slots=True)
