@@ -342,21 +342,13 @@ def _generation(path: Path) -> str | None:
 
 def _node(nid: str, row: tuple[str, str, dict[str, str]]) -> Node:
     kind, name, attrs = row
-    return Node(nid, _KINDS[kind], name, tuple(sorted((str(k), str(v)) for k, v in attrs.items())))
+    return Node(nid, _KINDS[kind], name, tuple(sorted(attrs.items())))
 
 
 def _edge(row: EdgeRow | tuple[object, ...]) -> Edge:
-    source, target, relation, flow, subtype, file, line, statement = row
-    return Edge(
-        str(source),
-        str(target),
-        _RELATIONS[str(relation)],
-        _FLOWS[str(flow)] if flow else None,
-        _SUBTYPES[str(subtype)] if subtype else None,
-        str(file),
-        int(str(line)),
-        int(str(statement)),
-    )
+    # rows hold what JSON decodes to (str, int, None): no conversions, only the enum lookups
+    source, target, relation, flow, subtype, file, line, statement = cast(tuple[str, str, str, str | None, str | None, str, int, int], row)
+    return Edge(source, target, _RELATIONS[relation], _FLOWS[flow] if flow else None, _SUBTYPES[subtype] if subtype else None, file, line, statement)
 
 
 def _node_row(node: Node) -> NodeRow:
