@@ -24,6 +24,7 @@ import math
 import os
 import platform
 import random
+import subprocess
 import sys
 import tempfile
 import threading
@@ -230,7 +231,17 @@ def measure_embedded(graphs: Sequence[GraphFacts], options: Options, picked: Seq
         build_s = timed(lambda: latencies(store, picked[options.queries :]))  # the first read builds the graph
         seconds, reports = latencies(store, picked[: options.queries])
         size = (Path(directory) / "graph.json").stat().st_size
-    return {"load_s": round(load_s, 2), "first_query_s": round(build_s, 2), "file_mb": round(size / 2**20, 1), "impact": summary(seconds, reports)}, reports
+        opened = reopen(Path(directory))
+    record = {"load_s": round(load_s, 2), "first_query_s": round(build_s, 2), "file_mb": round(size / 2**20, 1), "impact": summary(seconds, reports)}
+    return record | {"reopen": opened}, reports
+
+
+def reopen(directory: Path) -> dict[str, Any]:
+    """Open and index the store in a fresh process (as `lineage impact` does): time and memory per edge."""
+    out = subprocess.run([sys.executable, "-m", "bench.store_open", str(directory)], cwd=REPO_ROOT, capture_output=True, text=True, check=True).stdout
+    opened: dict[str, Any] = json.loads(out)
+    opened["bytes_per_relationship"] = round((opened["peak_mb"] - opened["baseline_mb"]) * 2**20 / opened["relationships"])
+    return opened
 
 
 def describe(graphs: Sequence[GraphFacts]) -> dict[str, int]:
