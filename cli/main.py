@@ -60,6 +60,14 @@ class Settings:
 @app.callback()
 def _main(ctx: typer.Context, debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")] = False) -> None:
     ctx.obj = Settings(debug=debug)
+    if not debug:
+        import logging
+
+        # The Neo4j driver logs a dropped connection at ERROR, and with no handler Python prints that
+        # to stderr beside our own one line about it (or after a retry that worked).
+        driver_log = logging.getLogger("neo4j")
+        if not any(isinstance(h, logging.NullHandler) for h in driver_log.handlers):
+            driver_log.addHandler(logging.NullHandler())
 
 
 @contextmanager

@@ -5,6 +5,8 @@ anywhere in a scan (an exception, a lost connection) leaves the previous graph a
 readers elsewhere see the old graph until the commit. `replace_file` only buffers; the buffer is
 flushed into the open transaction in `UNWIND` batches when it grows, before every read (reads
 inside a transaction see its writes, as with the embedded store) and at commit.
+A lost connection is retried a few times (`neo4j_retry`): the transaction begins again, and
+everything written into it so far is written again, so a retry re-runs the whole transaction.
 Graph layout and query text: see `graphs/neo4j_cypher.py`.
 """
 
@@ -12,46 +14,62 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Iterator, Sequence
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from fnmatch import fnmatchcase
-from typing import Any, LiteralString
+from typing import Any, LiteralString, TypeVar
 
 from neo4j import Driver, GraphDatabase, Record, RoutingControl, Session, Transaction
-from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable
+from neo4j.exceptions import AuthError, DriverError, Neo4jError
 
 from graphs import neo4j_cypher as q
+from graphs.neo4j_retry import RETRIES_ENV, Retry, transient
 from lineage.errors import StoreError
 from lineage.model import Direction, Edge, GraphFacts, Node, NodeKind, Relation
 
 BATCH = 10_000  # rows per UNWIND: big enough to amortise a round trip, small enough for the heap
 FLUSH_AT = 50_000  # buffered nodes + edges that trigger a flush into the open transaction
+T = TypeVar("T")
+
+
+class _Lost(StoreError):
+    """The connection went away, or the server said try again: the transaction may be re-run."""
 
 
 class Neo4jStore:
     """LineageStore over Neo4j; connection settings from the arguments, else NEO4J_URI/USER/PASSWORD."""
 
-    def __init__(self, uri: str | None = None, user: str | None = None, password: str | None = None, database: str | None = None) -> None:
+    def __init__(
+        self, uri: str | None = None, user: str | None = None, password: str | None = None, database: str | None = None, retry: Retry | None = None
+    ) -> None:
         self._uri = uri or os.environ.get("NEO4J_URI") or ""
         self._shown = re.sub(r"//[^/@]*@", "//", self._uri)  # never echo credentials embedded in a URI
         self._user = user or os.environ.get("NEO4J_USER") or "neo4j"
         self._secret = password if password is not None else os.environ.get("NEO4J_PASSWORD")
         self._database = database
+        self._retry = retry or Retry.from_env(os.environ)
         if not self._uri:
             raise StoreError("no Neo4j URI given", hint="pass bolt://HOST:PORT or set NEO4J_URI")
         if self._secret is None:
             raise StoreError(f"no password for Neo4j at {self._shown}", hint="set NEO4J_PASSWORD")
         self._session: Session | None = None
         self._tx: Transaction | None = None
+        self._within = False  # inside `with transaction():`; the server transaction opens on first use
         self._failed = False
         self._pending: dict[str, GraphFacts] = {}
         self._pending_rows = 0
+        self._written: dict[str, GraphFacts] = {}  # flushed into the open transaction: a retry writes it again
+        self._retried = 0
         self._driver = self._connect()
 
     def _connect(self) -> Driver:
         try:
-            # notifications off: the server's performance hints would reach the CLI user as log lines
-            driver = GraphDatabase.driver(self._uri, auth=(self._user, self._secret or ""), connection_timeout=10.0, notifications_min_severity="OFF")
+            # notifications off: the server's performance hints would reach the CLI user as log lines;
+            # no driver retries: they log to stderr, and `_retrying` decides how often and how long
+            driver = GraphDatabase.driver(
+                self._uri, auth=(self._user, self._secret or ""), connection_timeout=10.0, notifications_min_severity="OFF", max_transaction_retry_time=0.0
+            )
         except (Neo4jError, DriverError, ValueError) as err:
             raise StoreError(f"Neo4j at {self._shown}: {self._one_line(err)}") from None
         try:
@@ -80,20 +98,49 @@ class Neo4jStore:
             yield
         except AuthError:
             raise StoreError(f"Neo4j at {self._shown}: authentication failed for user '{self._user}'", hint="check NEO4J_USER and NEO4J_PASSWORD") from None
-        except ServiceUnavailable as err:
-            what = "lost the connection" if self._tx is not None else "cannot connect"
-            raise StoreError(f"Neo4j at {self._shown}: {what} ({self._one_line(err)})", hint="is the server running?") from None
-        except Neo4jError as err:
+        except (Neo4jError, DriverError) as err:
+            if transient(err):
+                what = "lost the connection" if self._within else "cannot connect"
+                raise _Lost(f"Neo4j at {self._shown}: {what} ({self._one_line(err)})", hint="is the server running?") from None
             # a scan is one transaction, and Neo4j holds a transaction's changes on its heap
-            hint = "too much for one transaction: give the server more heap, or scan fewer files at once" if "Memory" in (err.code or "") else None
+            memory = isinstance(err, Neo4jError) and "Memory" in (err.code or "")
+            hint = "too much for one transaction: give the server more heap, or scan fewer files at once" if memory else None
             raise StoreError(f"Neo4j at {self._shown}: {self._one_line(err)}", hint=hint) from None
-        except DriverError as err:
-            raise StoreError(f"Neo4j at {self._shown}: {self._one_line(err)}") from None
+
+    def _retrying(self, step: Callable[[], T]) -> T:
+        """`step()`; after a transient failure: wait, begin the transaction again, and re-run.
+
+        The new transaction gets everything the lost one held before `step` runs again. Retries are
+        counted per transaction (per call outside one), so a flaky link cannot stretch a scan for ever.
+        """
+        if not self._within:
+            self._retried = 0
+        while True:
+            try:
+                if self._within and self._tx is None:
+                    self._begin()
+                return step()
+            except _Lost as lost:
+                self._abandon()
+                if self._retried >= self._retry.retries:
+                    raise self._given_up(lost) from None
+                time.sleep(self._retry.delay(self._retried))
+                self._retried += 1
+
+    def _given_up(self, lost: _Lost) -> StoreError:
+        if not self._retried:
+            return StoreError(lost.message, hint=lost.hint)
+        tries = f"gave up after {self._retried} {'retry' if self._retried == 1 else 'retries'} ({RETRIES_ENV} sets how many)"
+        return StoreError(f"{lost.message}; {tries}", hint=f"nothing was written; {lost.hint}" if self._within else lost.hint)
 
     def _one_line(self, err: Exception) -> str:
-        text = str(getattr(err, "message", None) or err or type(err).__name__)
+        # a driver error's `message` is a generic GQL status ("50N42: Unexpected error ..."); str() is the news
+        text = str((err.message if isinstance(err, Neo4jError) else None) or err or type(err).__name__)
         reason = re.search(r"\(reason (?:\[Errno \d+\] )?([^)]*)\)", text)  # socket errors: the OS's reason is the news
         text = " ".join((reason.group(1) if reason else text).split())
+        # "connection IPv4Address(('h', 1)) (ResolvedIPv4Address(('h', 1)))" -> "connection h:1"
+        text = re.sub(r"(?:Resolved)?IPv[46]Address\(\('([^']*)', (\d+)[^)]*\)\)", r"\1:\2", text)
+        text = re.sub(r"(\S+) \(\1\)", r"\1", text)
         return text.replace(self._secret, "***") if self._secret else text
 
     # -- transactions --------------------------------------------------------------------------
@@ -103,7 +150,7 @@ class Neo4jStore:
 
         Neo4j has no savepoints, so a failure in a nested block dooms the outer transaction too.
         """
-        if self._tx is not None:
+        if self._within:
             try:
                 yield
             except BaseException:
@@ -111,13 +158,12 @@ class Neo4jStore:
                 raise
             return
         try:
-            self._begin()
+            self._within, self._retried = True, 0
+            self._retrying(lambda: None)  # begins it
             yield
-            if self._failed or self._tx is None:
+            if self._failed or not self._within:
                 raise StoreError("the transaction failed inside or the store was closed, so nothing was written")
-            self._flush()
-            with self._guard():
-                self._tx.commit()
+            self._retrying(self._commit)
         finally:
             self._end()
 
@@ -126,11 +172,29 @@ class Neo4jStore:
             self._session = self._driver.session(database=self._database)
             self._tx = self._session.begin_transaction()
 
+    def _commit(self) -> None:
+        self._flush()
+        assert self._tx is not None
+        with self._guard():
+            self._tx.commit()
+
+    def _abandon(self) -> None:
+        """After a lost connection: drop the transaction; what it held is pending again, for the next one."""
+        self._close(self._tx, self._session)
+        self._tx, self._session = None, None
+        if self._written:
+            self._pending = {**self._written, **self._pending}
+            self._pending_rows = sum(len(f.nodes) + len(f.edges) for f in self._pending.values())
+            self._written = {}
+
     def _end(self) -> None:
         """Close the transaction (rolling back unless committed) and its session, come what may."""
-        tx, session = self._tx, self._session
-        self._tx, self._session, self._failed = None, None, False
-        self._pending, self._pending_rows = {}, 0
+        self._close(self._tx, self._session)
+        self._tx, self._session, self._within, self._failed = None, None, False, False
+        self._pending, self._pending_rows, self._written = {}, 0, {}
+
+    @staticmethod
+    def _close(tx: Transaction | None, session: Session | None) -> None:
         for closing in (tx, session):
             if closing is not None:
                 try:
@@ -140,20 +204,25 @@ class Neo4jStore:
 
     # -- writes --------------------------------------------------------------------------------
     def replace_file(self, facts: GraphFacts) -> None:
-        if self._tx is None:
+        if not self._within:
             with self.transaction():
                 self.replace_file(facts)
             return
         self._pending[facts.source] = facts
         self._pending_rows += len(facts.nodes) + len(facts.edges)
         if self._pending_rows >= FLUSH_AT:
-            self._flush()
+            self._retrying(self._flush)
 
     def _flush(self) -> None:
         """Apply the buffered sources: drop what they said before, write what they say now."""
         if not self._pending:
             return
-        batch, self._pending, self._pending_rows = self._pending, {}, 0
+        batch = self._pending
+        self._write_batch(batch)
+        self._written.update(batch)
+        self._pending, self._pending_rows = {}, 0
+
+    def _write_batch(self, batch: dict[str, GraphFacts]) -> None:
         touched = self._drop(sorted(batch))
         live = {src: facts for src, facts in sorted(batch.items()) if facts.nodes or facts.edges}
         claims = {src: q.claims_of(facts) for src, facts in live.items()}
@@ -210,7 +279,8 @@ class Neo4jStore:
     # -- reads ---------------------------------------------------------------------------------
     def _run(self, query: str, **params: Any) -> list[Record]:
         with self._guard():
-            if self._tx is not None:
+            if self._within:
+                assert self._tx is not None, "a query inside a transaction block runs in its transaction"
                 return list(self._tx.run(_cypher(query), params))
             return self._driver.execute_query(_cypher(query), params, database_=self._database, routing_=RoutingControl.READ).records
 
@@ -220,11 +290,17 @@ class Neo4jStore:
         return [row for record in records for row in record["rows"]]
 
     def _read(self, query: str, **params: Any) -> list[Any]:
-        self._flush()
-        return self._rows(query, **params)
+        def step() -> list[Any]:
+            self._flush()
+            return self._rows(query, **params)
+
+        return self._retrying(step)
 
     def sources(self) -> list[str]:
         return sorted(self._read(q.SOURCES))
+
+    def fingerprints(self) -> dict[str, str]:
+        return {str(name): str(mark) for name, mark in self._read(q.FINGERPRINTS)}
 
     def walk(self, start: Iterable[str], direction: Direction, max_depth: int | None, relations: frozenset[Relation]) -> list[Edge]:
         ids = sorted(set(start))
@@ -269,6 +345,3 @@ def _cypher(text: str) -> LiteralString:
     # The driver asks for LiteralString to keep data out of query text. Ours is assembled only from
     # the constants and enum-derived names in neo4j_cypher; every value is a parameter.
     return text
-    def fingerprints(self) -> dict[str, str]:
-        return {str(name): str(mark) for name, mark in self._read(q.FINGERPRINTS)}
-
