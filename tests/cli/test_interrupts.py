@@ -47,9 +47,9 @@ def test_a_killed_scan_leaves_the_old_or_the_new_graph(tmp_path: Path, sig: sign
 
 
 def test_sigint_is_one_line_and_exit_130(tmp_path: Path) -> None:
-    write(1500, tmp_path / "sql")
+    write(6000, tmp_path / "sql")
     child = subprocess.Popen([str(LINEAGE), "scan", str(tmp_path / "sql"), "--store", str(tmp_path / "s"), "--jobs", "1"], stderr=subprocess.PIPE, text=True)
-    time.sleep(2.0)  # past start-up, inside the scan (1,500 models take about 5 s)
+    time.sleep(2.0)  # past start-up, inside the scan (6,000 models take about 10 s with one process)
     child.send_signal(signal.SIGINT)
     _, stderr = child.communicate()
     assert child.returncode == 130
