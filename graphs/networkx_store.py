@@ -51,10 +51,11 @@ LOCKNAME = "lock"
 class _Source:
     """One source's facts as stored: the JSON text read from the file, decoded on first use."""
 
-    __slots__ = ("fingerprint", "_text", "_rows")
+    __slots__ = ("fingerprint", "line", "_text", "_rows")
 
-    def __init__(self, fingerprint: str, text: str | None = None, rows: Rows | None = None) -> None:
+    def __init__(self, fingerprint: str, text: str | None = None, rows: Rows | None = None, line: str | None = None) -> None:
         self.fingerprint = fingerprint
+        self.line = line  # the whole line it was read from, written back as it was
         self._text = text
         self._rows = rows
 
@@ -107,7 +108,7 @@ class NetworkxStore:
         try:
             if header["version"] == 2:
                 return {src: _Source("", rows=(rec["nodes"], rec["edges"])) for src, rec in header["sources"].items()}
-            return {json.loads(name): _Source(json.loads(mark), text) for name, mark, text in (line.split("\t", 2) for line in body.split("\n") if line)}
+            return {json.loads(name): _Source(json.loads(mark), text, line=line) for line in body.split("\n") if line for name, mark, text in [line.split("\t", 2)]}
         except (KeyError, TypeError, ValueError) as err:
             raise self._corrupted(err) from None
 
@@ -121,7 +122,7 @@ class NetworkxStore:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 generation = secrets.token_hex(8)
                 handle.write(json.dumps({"format": FORMAT, "version": VERSION, "generation": generation}, separators=(",", ":")) + "\n")
-                handle.writelines(f"{json.dumps(src)}\t{json.dumps(held.fingerprint)}\t{held.text}\n" for src, held in sorted(self._sources.items()))
+                handle.writelines((held.line or f"{json.dumps(src)}\t{json.dumps(held.fingerprint)}\t{held.text}") + "\n" for src, held in sorted(self._sources.items()))
                 handle.flush()
                 os.fsync(handle.fileno())
             os.replace(tmp, self.path)

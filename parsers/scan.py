@@ -125,13 +125,16 @@ def _scan(paths: Sequence[Path], options: ScanOptions, progress: Progress | None
     schema = _replayed(base, done)
     again = {shown for shown, unit in done.items() if any(f.unsettled for f in unit.files)}
     second = _Pass(options.dialect, options.jobs, cache, {s: digest("second", texts[s], options.dialect, schema_digest(schema, done[s].files[0].reads)) for s in again if isinstance(texts.get(s), str)})
-    done.update(_run_units({s: texts[s] for s in again if s in texts}, {s: jobs[s] for s in again if s in jobs}, schema, second))
+    redone = _run_units({s: texts[s] for s in again if s in texts}, {s: jobs[s] for s in again if s in jobs}, schema, second)
+    # what the second pass read is the whole scan's schema, unless it declared something else
+    final = schema if all(redone[s].journal == done[s].journal for s in redone) else None
+    done.update(redone)
     if cache is not None:
         cache.save()
     results = {f.path: f for unit in done.values() for f in unit.files}
     catalog = _merge_catalogs(catalog, done, results)
     if catalog is not None:
-        consumers = _consumer_facts(catalog, options.dialect, _replayed(base, done))
+        consumers = _consumer_facts(catalog, options.dialect, final or _replayed(base, done))
         catalog = catalog.with_reads({cid: facts.edges for cid, facts in consumers.items()})
         # a consumer's query is still a scanned file: its diagnostics and statements count
         results.update({f.path: ScannedFile.of(FileFacts(f.path, diagnostics=f.diagnostics, statements=f.statements)) for f in consumers.values()})

@@ -47,7 +47,7 @@ class SchemaRegistry:
         """Apply another registry's journal (definitions are not journalled again here)."""
         for op, table, *args in ops:
             if op == "define":
-                self._own(str(table), [(str(c[0]), None if c[1] is None else str(c[1])) for c in args[0]])  # type: ignore[attr-defined]
+                self._own(str(table), [tuple(c) for c in args[0]])  # type: ignore[attr-defined]  # (name, type) pairs, from JSON or not
             elif op == "drop":
                 self.drop(str(table))
             elif op == "rename_column":
