@@ -49,29 +49,32 @@ LOCKNAME = "lock"
 
 
 class _Source:
-    """One source's facts as stored: the JSON text read from the file, decoded on first use."""
+    """One source's facts as stored: the line read from the file, decoded on first use."""
 
-    __slots__ = ("fingerprint", "line", "_text", "_rows")
+    __slots__ = ("fingerprint", "_line", "_rows")
 
-    def __init__(self, fingerprint: str, text: str | None = None, rows: Rows | None = None, line: str | None = None) -> None:
+    def __init__(self, fingerprint: str, rows: Rows | None = None, line: str | None = None) -> None:
         self.fingerprint = fingerprint
-        self.line = line  # the whole line it was read from, written back as it was
-        self._text = text
+        self._line = line  # `source TAB fingerprint TAB rows`, as read: written back as it was
         self._rows = rows
 
     @property
     def rows(self) -> Rows:
         if self._rows is None:
-            assert self._text is not None
-            nodes, edges = json.loads(self._text)
+            assert self._line is not None
+            nodes, edges = json.loads(self._line.split("\t", 2)[2])
             self._rows = (nodes, edges)
         return self._rows
 
-    @property
-    def text(self) -> str:
-        if self._text is None:
-            self._text = json.dumps(self.rows, separators=(",", ":"))
-        return self._text
+    def line(self, source: str) -> str:
+        if self._line is None:
+            self._line = f"{json.dumps(source)}\t{json.dumps(self.fingerprint)}\t{json.dumps(self.rows, separators=(',', ':'))}"
+        return self._line
+
+    def forget_line(self) -> None:
+        """Keep only the decoded rows (a query process never writes the line back)."""
+        self.rows
+        self._line = None
 
 
 class NetworkxStore:
@@ -108,7 +111,7 @@ class NetworkxStore:
         try:
             if header["version"] == 2:
                 return {src: _Source("", rows=(rec["nodes"], rec["edges"])) for src, rec in header["sources"].items()}
-            return {json.loads(name): _Source(json.loads(mark), text, line=line) for line in body.split("\n") if line for name, mark, text in [line.split("\t", 2)]}
+            return {json.loads(name): _Source(json.loads(mark), line=line) for line in body.split("\n") if line for name, mark, _ in [line.split("\t", 2)]}
         except (KeyError, TypeError, ValueError) as err:
             raise self._corrupted(err) from None
 
@@ -122,7 +125,7 @@ class NetworkxStore:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 generation = secrets.token_hex(8)
                 handle.write(json.dumps({"format": FORMAT, "version": VERSION, "generation": generation}, separators=(",", ":")) + "\n")
-                handle.writelines((held.line or f"{json.dumps(src)}\t{json.dumps(held.fingerprint)}\t{held.text}") + "\n" for src, held in sorted(self._sources.items()))
+                handle.writelines(held.line(src) + "\n" for src, held in sorted(self._sources.items()))
                 handle.flush()
                 os.fsync(handle.fileno())
             os.replace(tmp, self.path)
@@ -255,8 +258,11 @@ class _Index:
         self.heads: dict[str, tuple[str, str]] = {}
         self.attrs: dict[str, dict[str, str]] = {}
         succ, pred, heads, attrs = self.succ, self.pred, self.heads, self.attrs
+        shared: dict[object, object] = {str(v): str(v) for vocabulary in (Relation, Flow, Subtype) for v in vocabulary}
         for src in sorted(sources):
             nodes, edges = sources[src].rows
+            sources[src].forget_line()
+            shared[src] = src
             for node_row in nodes:
                 nid = cast(str, node_row[0])
                 if nid not in heads:
@@ -265,6 +271,9 @@ class _Index:
                 else:
                     attrs[nid].update(cast(dict[str, str], node_row[3]))
             for row in edges:
+                # one string object per distinct node id, vocabulary word and file: a million
+                # decoded rows otherwise hold a million copies of each
+                row[:] = [shared.setdefault(x, x) for x in row]
                 u, v = cast(str, row[0]), cast(str, row[1])
                 rows = succ.setdefault(u, {}).get(v)
                 if rows is None:
