@@ -99,13 +99,19 @@ class Neo4jStore:
         except AuthError:
             raise StoreError(f"Neo4j at {self._shown}: authentication failed for user '{self._user}'", hint="check NEO4J_USER and NEO4J_PASSWORD") from None
         except (Neo4jError, DriverError) as err:
-            if transient(err):
-                what = "lost the connection" if self._within else "cannot connect"
-                raise _Lost(f"Neo4j at {self._shown}: {what} ({self._one_line(err)})", hint="is the server running?") from None
-            # a scan is one transaction, and Neo4j holds a transaction's changes on its heap
+            # a scan is one transaction, and Neo4j holds a transaction's changes on its heap: the
+            # server calls running out of it transient, but the same transaction runs out again
             memory = isinstance(err, Neo4jError) and "Memory" in (err.code or "")
+            if transient(err) and not memory:
+                raise self._lost(err) from None
             hint = "too much for one transaction: give the server more heap, or scan fewer files at once" if memory else None
             raise StoreError(f"Neo4j at {self._shown}: {self._one_line(err)}", hint=hint) from None
+
+    def _lost(self, err: Neo4jError | DriverError) -> _Lost:
+        if isinstance(err, Neo4jError):  # the server asks for a retry: a deadlock, a leader change
+            return _Lost(f"Neo4j at {self._shown}: {self._one_line(err)}", hint="try again later")
+        what = "lost the connection" if self._within else "cannot connect"
+        return _Lost(f"Neo4j at {self._shown}: {what} ({self._one_line(err)})", hint="is the server running?")
 
     def _retrying(self, step: Callable[[], T]) -> T:
         """`step()`; after a transient failure: wait, begin the transaction again, and re-run.
