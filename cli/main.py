@@ -39,6 +39,8 @@ StoreOpt = Annotated[Optional[str], typer.Option("--store", help=STORE_HELP, sho
 DialectOpt = Annotated[Optional[str], typer.Option("--dialect", "-d", help="SQL dialect (postgres, snowflake, bigquery, redshift, spark, databricks, duckdb, mysql, tsql, ...). Default: sqlglot's generic dialect.")]
 SchemaOpt = Annotated[Optional[Path], typer.Option("--schema", help="Schema file, JSON or YAML: {table: {column: type}} or {table: [column, ...]}.")]
 DepthOpt = Annotated[Optional[int], typer.Option("--max-depth", min=1, help="Follow at most this many hops.")]
+DEFAULT_LIMIT = 10_000
+LimitOpt = Annotated[int, typer.Option("--limit", min=0, help="List at most this many entries of each kind, nearest first, and say what was cut; 0 lists everything.")]
 
 
 class Format(StrEnum):
@@ -143,6 +145,7 @@ def impact(
     retype: Annotated[Optional[str], typer.Option("--retype", help="The change gives it this type.")] = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.TABLE,
     max_depth: DepthOpt = None,
+    limit: LimitOpt = DEFAULT_LIMIT,
     fail_if_impacted: Annotated[bool, typer.Option("--fail-if-impacted", help="Exit 3 when anything is impacted (for CI).")] = False,
     diagram_file: Annotated[Optional[Path], typer.Option("--diagram", help="Also draw the impact to this file: .svg, .png, .pdf (Graphviz), .dot or .mmd (Mermaid).", show_default=False)] = None,
     store: StoreOpt = None,
@@ -164,8 +167,8 @@ def impact(
         with open_store(_store_spec(store), create=False) as opened:
             report = impact_of(opened, targets, change, max_depth)
             if diagram_file is not None:
-                write_diagram(report, diagram_file, store=opened)
-        output.impact(report, fmt)
+                write_diagram(report, diagram_file, store=opened)  # the whole impact: the diagram collapses what is far
+        output.impact(report.limited(limit or None), fmt)
         if fail_if_impacted and report.impacted:
             raise typer.Exit(3)
 
@@ -189,6 +192,7 @@ def _paths_command(direction: str) -> Callable[..., None]:
         target: Annotated[str, typer.Argument(help="A column (table.column), a table or a glob.", show_default=False)],
         fmt: Annotated[PathFormat, typer.Option("--format", "-f", help="Output format.")] = PathFormat.TABLE,
         max_depth: DepthOpt = None,
+        limit: LimitOpt = DEFAULT_LIMIT,
         store: StoreOpt = None,
     ) -> None:
         from graphs.open import open_store
@@ -197,7 +201,9 @@ def _paths_command(direction: str) -> Callable[..., None]:
         with _errors(ctx):
             with open_store(_store_spec(store), create=False) as opened:
                 found = paths_of(opened, target, direction, max_depth)
-            output.paths(found, fmt)
+            output.paths(found[: limit or None], fmt)
+            if limit and len(found) > limit:
+                output.error(f"truncated: {limit:,} of {len(found):,} hops shown; raise --limit")  # stderr: the JSON stays a list
 
     command.__doc__ = f"Show the {direction} lineage of TARGET, hop by hop.\n\nExample: lineage {direction} mart.daily_revenue.revenue_usd"
     return command

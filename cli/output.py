@@ -82,7 +82,7 @@ def impact(report: ImpactReport, fmt: str) -> None:
 
 
 def _impact_tables(report: ImpactReport) -> None:
-    from graphs.report import contact_line, counts
+    from graphs.report import contact_line, counts, truncation_lines
 
     out = _stdout()
     names = ", ".join(t.name for t in report.targets)
@@ -102,6 +102,8 @@ def _impact_tables(report: ImpactReport) -> None:
         out.print(_table("Statements", ["where", "effect", "reads"], rows))
     out.print(_table("Tables", ["table", "distance", "tier", "owner"], [[r.node.name, str(r.distance), r.node.attr("tier") or "", r.node.attr("owner") or ""] for r in report.tables]))
     out.print(_table("Columns", ["column", "distance", "via"], [[r.node.name, str(r.distance), r.via] for r in report.columns]))
+    for line in truncation_lines(report):
+        out.print(line, markup=False)
 
 
 def _table(title: str, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> Table:

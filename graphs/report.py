@@ -37,6 +37,7 @@ def impact_record(report: ImpactReport) -> dict[str, object]:
         "ml_features": [_reached(r) for r in report.features],
         "statements": [_statement(s) for s in report.statements],
         "owners": [_owner(o) for o in report.owners],
+        "truncated": [{"what": t.what, "shown": t.shown, "total": t.total} for t in report.truncated],
     }
 
 
@@ -45,9 +46,14 @@ def plural(count: int, word: str) -> str:
 
 
 def counts(report: ImpactReport) -> str:
-    """`13 columns, 7 tables, 1 dashboard, 2 ML features`."""
-    parts = [(len(report.columns), "column"), (len(report.tables), "table"), (len(report.dashboards), "dashboard"), (len(report.features), "ML feature")]
+    """`13 columns, 7 tables, 1 dashboard, 2 ML features`: all of them, however many are listed."""
+    parts = [(report.total(what), word) for what, word in (("columns", "column"), ("tables", "table"), ("dashboards", "dashboard"), ("ML features", "ML feature"))]
     return ", ".join(plural(n, w) for n, w in parts)
+
+
+def truncation_lines(report: ImpactReport) -> list[str]:
+    """`truncated: 100 of 20,000 columns shown; raise --limit`, one per list the report cut."""
+    return [f"{t}; raise --limit" for t in report.truncated]
 
 
 def _md_escape(text: str) -> str:
@@ -87,4 +93,6 @@ def impact_markdown(report: ImpactReport) -> str:
     lines += ["### Columns", "", "| column | distance | via |", "|---|---|---|"]
     lines += [f"| `{_md_escape(r.node.name)}` | {r.distance} | {r.via} |" for r in report.columns]
     lines.append("")
+    if report.truncated:
+        lines += [f"_{_md_escape(line)}_" for line in truncation_lines(report)] + [""]
     return "\n".join(lines)

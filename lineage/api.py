@@ -99,12 +99,12 @@ def _under(source: str, roots: Sequence[str]) -> bool:
     return any(source == r or source.startswith(r.rstrip("/") + "/") or r in (".", "") for r in roots)
 
 
-def impact_of(store: LineageStore, targets: Sequence[str], change: Change, max_depth: int | None = None) -> ImpactReport:
-    """What changing `targets` (names, partial names or globs) reaches."""
+def impact_of(store: LineageStore, targets: Sequence[str], change: Change, max_depth: int | None = None, limit: int | None = None) -> ImpactReport:
+    """What changing `targets` (names, partial names or globs) reaches; with `limit`, each list's nearest `limit` entries."""
     nodes: list[Node] = []
     for text in targets:
         nodes += resolve_target(store, text)
-    return analyse_impact(store, sorted(set(nodes)), change, max_depth)
+    return analyse_impact(store, sorted(set(nodes)), change, max_depth).limited(limit)
 
 
 def paths_of(store: LineageStore, target: str, direction: str, max_depth: int | None = None) -> list[Hop]:

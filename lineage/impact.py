@@ -9,11 +9,15 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
+from itertools import chain
+from typing import TypeVar
 
 from lineage.model import Direction, Edge, Node, NodeKind, Relation
 from lineage.store import FLOW_RELATIONS, LineageStore
+
+T = TypeVar("T")
 
 
 class ChangeKind(StrEnum):
@@ -65,6 +69,18 @@ class OwnerNotice:
 
 
 @dataclass(frozen=True, slots=True)
+class Truncation:
+    """A list of the report cut to its `shown` nearest entries out of `total`; `what` names the list."""
+
+    what: str  # "columns", "tables", "dashboards", "ML features", "statements", "owners", "reads of f.sql:3", ...
+    shown: int
+    total: int
+
+    def __str__(self) -> str:
+        return f"truncated: {self.shown:,} of {self.total:,} {self.what} shown"
+
+
+@dataclass(frozen=True, slots=True)
 class ImpactReport:
     targets: tuple[Node, ...]
     change: Change
@@ -76,10 +92,62 @@ class ImpactReport:
     owners: tuple[OwnerNotice, ...]
     edges: tuple[Edge, ...]  # the impacted subgraph, for diagrams
     max_depth: int | None
+    truncated: tuple[Truncation, ...] = ()  # the lists `limited` cut
 
     @property
     def impacted(self) -> bool:
         return bool(self.columns or self.tables or self.dashboards or self.features)
+
+    def total(self, what: str) -> int:
+        """How many entries the list `what` ("columns", "tables", ...) had before any cut."""
+        lists: dict[str, Sequence[object]] = {
+            "columns": self.columns, "tables": self.tables, "dashboards": self.dashboards, "ML features": self.features, "statements": self.statements, "owners": self.owners
+        }
+        return next((t.total for t in self.truncated if t.what == what), len(lists[what]))
+
+    def limited(self, limit: int | None) -> ImpactReport:
+        """Every list (and list within an entry) cut to its `limit` nearest entries, each cut recorded in `truncated`.
+
+        Lists are sorted nearest first, so what is kept is what is most directly affected; `total()`
+        still counts everything, and owners are listed from every affected asset, shown or not.
+        """
+        if limit is None:
+            return self
+        cut = _Cut(limit, {t.what: t.total for t in self.truncated})
+        columns, tables = cut(self.columns, "columns"), cut(self.tables, "tables")
+        dashboards, features = cut(self.dashboards, "dashboards"), cut(self.features, "ML features")
+        statements = tuple(
+            replace(s, reads=cut(s.reads, f"reads of {s.file}:{s.line}"), writes=cut(s.writes, f"writes of {s.file}:{s.line}"))
+            for s in cut(self.statements, "statements")
+        )
+        owners = tuple(replace(o, assets=cut(o.assets, f"assets of owner {o.owner.name}")) for o in cut(self.owners, "owners"))
+        shown = {n.id for n in self.targets} | {r.node.id for r in chain(columns, tables, dashboards, features)}
+        return replace(
+            self,
+            columns=columns,
+            tables=tables,
+            dashboards=dashboards,
+            features=features,
+            statements=statements,
+            owners=owners,
+            edges=tuple(e for e in self.edges if e.source in shown and e.target in shown),
+            truncated=tuple(cut.notes),
+        )
+
+
+class _Cut:
+    """Cuts lists to `limit` entries and notes each cut; `totals` are the lengths of lists cut before."""
+
+    def __init__(self, limit: int, totals: dict[str, int]) -> None:
+        self.limit = limit
+        self.totals = totals
+        self.notes: list[Truncation] = []
+
+    def __call__(self, items: Sequence[T], what: str) -> tuple[T, ...]:
+        shown, total = min(len(items), self.limit), self.totals.get(what, len(items))
+        if shown < total:
+            self.notes.append(Truncation(what, shown, total))
+        return tuple(items[:shown])
 
 
 def start_nodes(store: LineageStore, targets: Sequence[Node]) -> list[str]:

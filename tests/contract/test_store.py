@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner, Result
 
+from cli.main import app
 from graphs.networkx_store import NetworkxStore
 from graphs.neo4j_store import Neo4jStore
 from lineage.api import impact_of, paths_of, scan_into
@@ -373,3 +376,81 @@ def test_identifiers_cannot_inject_cypher(store: LineageStore, tmp_path: Path, m
     store.replace_file(GraphFacts("sql/inject.sql"))
     assert [n.name for n in store.find("*")] == ["keep.k", "keep"]
     assert store.sources() == ["sql/keep.sql"]
+
+
+# One column feeding 20,000 columns, one table and one statement each; the first 150 of those tables
+# are owned by one team. fan_00000.c feeds a further column, fan_19999.c a dashboard: both at distance 2.
+FAN = 20_000
+FAN_TABLES = [f"fan_{i:05d}" for i in range(FAN)]
+OWNED = 150
+FAN_OUT = (
+    GraphFacts(
+        "fan.sql",
+        (
+            col("src.x", table="src"),
+            col("deep.d", table="deep"),
+            Node("dashboard:board", NodeKind.DASHBOARD, "board"),
+            Node("owner:team", NodeKind.OWNER, "team"),
+            *(table(t) for t in FAN_TABLES[:OWNED]),
+        ),
+        (
+            feeds("fan_00000.c", "deep.d", FAN + 1, file="fan.sql"),
+            feeds("fan_19999.c", "dashboard:board", FAN + 2, file="fan.sql"),
+            *(Edge(f"table:{t}", "owner:team", Relation.OWNED_BY, file="fan.sql") for t in FAN_TABLES[:OWNED]),
+        ),
+    ),
+    # in parts, one transaction each: the test server's heap holds a few hundred MiB
+    *(
+        GraphFacts(f"fan-{part}", tuple(col(f"{t}.c", table=t) for t in tables), tuple(feeds("src.x", f"{t}.c", int(t[4:]) + 1, file="fan.sql") for t in tables))
+        for part, tables in enumerate(FAN_TABLES[i : i + 5_000] for i in range(0, FAN, 5_000))
+    ),
+)
+FAN_CUTS = [("columns", 100, FAN + 1), ("tables", 100, FAN + 1), ("statements", 100, FAN + 2), ("assets of owner team", 100, OWNED)]
+
+
+def test_impact_over_a_huge_fan_out_lists_the_nearest_and_says_what_it_cut(backend: Backend, store: LineageStore) -> None:
+    for facts in FAN_OUT:
+        store.replace_file(facts)
+    whole = impact_of(store, ["src.x"], Change())
+    report = impact_of(store, ["src.x"], Change(), limit=100)
+    assert (len(whole.columns), len(whole.tables), len(whole.statements), len(whole.owners[0].assets), whole.truncated) == (FAN + 1, FAN + 1, FAN + 2, OWNED, ())
+    assert [(t.what, t.shown, t.total) for t in report.truncated] == FAN_CUTS
+    assert [r.node.name for r in report.columns] == [f"{t}.c" for t in FAN_TABLES[:100]]
+    assert [r.node.name for r in report.tables] == FAN_TABLES[:100]
+    assert [(d.node.name, d.distance) for d in report.dashboards] == [("board", 2)]  # under the limit: all listed
+    assert [(s.file, s.line, s.distance) for s in report.statements] == [("fan.sql", i, 1) for i in range(1, 101)]
+    assert [(o.owner.name, o.assets) for o in report.owners] == [("team", tuple(FAN_TABLES[:100]))]
+    assert [report.total(what) for what in ("columns", "tables", "dashboards", "ML features", "statements", "owners")] == [FAN + 1, FAN + 1, 1, 0, FAN + 2, 1]
+    assert report.edges == tuple(feeds("src.x", f"{t}.c", i + 1, file="fan.sql") for i, t in enumerate(FAN_TABLES[:100]))
+    assert report.limited(100) == report.limited(None) == report and whole.limited(FAN + 2) == whole
+    near = impact_of(store, ["src.x"], Change(), max_depth=1, limit=100)
+    assert [(t.what, t.shown, t.total) for t in near.truncated] == [("columns", 100, FAN), ("tables", 100, FAN), ("statements", 100, FAN), ("assets of owner team", 100, OWNED)]
+    assert near.dashboards == ()
+    _the_cli_bounds_the_fan_out(backend)
+
+
+def _cli(backend: Backend, *args: str) -> Result:
+    result = CliRunner().invoke(app, [*args, "--store", backend.spec], env=backend.env)
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def _the_cli_bounds_the_fan_out(backend: Backend) -> None:
+    record = json.loads(_cli(backend, "impact", "src.x", "--limit", "100", "--format", "json").stdout)
+    assert [(t["what"], t["shown"], t["total"]) for t in record["truncated"]] == FAN_CUTS
+    assert [len(record[k]) for k in ("columns", "tables", "dashboards", "statements")] == [100, 100, 1, 100]
+    lines = _cli(backend, "impact", "src.x", "--limit", "100").stdout.splitlines()
+    assert lines[1] == "20,001 columns, 20,001 tables, 1 dashboard, 0 ML features affected."
+    assert lines[-4:] == [
+        "truncated: 100 of 20,001 columns shown; raise --limit",
+        "truncated: 100 of 20,001 tables shown; raise --limit",
+        "truncated: 100 of 20,002 statements shown; raise --limit",
+        "truncated: 100 of 150 assets of owner team shown; raise --limit",
+    ]
+    default = json.loads(_cli(backend, "impact", "src.x", "--format", "json").stdout)
+    assert [(t["what"], t["shown"], t["total"]) for t in default["truncated"]] == [("columns", 10_000, FAN + 1), ("tables", 10_000, FAN + 1), ("statements", 10_000, FAN + 2)]
+    everything_listed = json.loads(_cli(backend, "impact", "src.x", "--limit", "0", "--format", "json", "--max-depth", "1").stdout)
+    assert (len(everything_listed["columns"]), everything_listed["truncated"]) == (FAN, [])
+    hops = _cli(backend, "downstream", "src.x", "--limit", "5", "--format", "json")
+    assert [h["target"] for h in json.loads(hops.stdout)] == [f"{t}.c" for t in FAN_TABLES[:5]]
+    assert hops.stderr == "truncated: 5 of 20,002 hops shown; raise --limit\n"
