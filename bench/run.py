@@ -1,7 +1,8 @@
 """Issues 2 and 7: our extractor against sqlglot's lineage and the peers, same inputs, one run.
 
 `python -m bench.run` (best of 3, everything whole) or `python -m bench.run --quick` (best of 1, and
-sqllineage reads every 10th model of the 1,000-model warehouse), from the repository root. Every
+sqllineage and per-column `lineage()` read every 10th model of the 1,000-model warehouse), from the
+repository root. Every
 approach runs on every corpus in a worker process of its own (`bench.worker`), so each has its own
 peak memory. Writes `bench/results/latest.json`, prints Markdown tables, and after a full run
 refreshes BENCHMARKS.md; a quick run leaves BENCHMARKS.md alone, as one timing is too noisy to publish.
@@ -69,11 +70,12 @@ def measure_corpus(corpus: str, plan: Plan) -> dict[str, Any]:
     ours_on = {1: runs["ours"], **{k: _run("ours", corpus, plan, k) for k in subsets}}
     ok = {name: run for name, run in runs.items() if "error" not in run}
     found = {name: _found(run) for name, run in ok.items() if run["edges"] is not None}
+    known = known_columns(named_corpus(corpus).table_columns())
     return {
         "statements": runs["ours"].get("statements"),
         "approaches": {name: _speed(run, ours_on.get(run["every"], {})) for name, run in runs.items()},
         "timings_s": {name: run["seconds"] for name, run in ok.items() if run["every"] == 1},
-        "union": {name: against_union(name, found, known_columns(named_corpus(corpus).table_columns())) for name in found},
+        "union": {name: against_union(name, found, known) for name in found},
         **_against_naive(ok),
     }
 
