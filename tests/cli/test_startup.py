@@ -49,5 +49,5 @@ def test_help_loads_no_layer_below_the_cli() -> None:
 def test_a_usage_error_is_one_line_without_rich_or_a_traceback() -> None:
     code, loaded, lines = _start(["impact", "orders.x", "--format", "xml"])
     assert (code, loaded) == (2, CLI_ONLY)
-    assert lines[-1] == "Error: Invalid value for '--format' / '-f': Value error, 'xml' is not one of 'table', 'json', 'markdown'."
+    assert lines[-1] == "Error: Invalid value for '--format' / '-f': 'xml' is not one of 'table', 'json', 'markdown'."
     assert not any("Traceback" in line for line in lines)
