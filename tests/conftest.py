@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 # The Neo4j fixtures are registered once, here: a session fixture imported into two modules would
 # be two fixtures, and the second would wait forever for the server lock the first one holds.
 from tests.contract.neo4j_server import empty_neo4j, neo4j_settings, neo4j_store  # noqa: E402,F401
+
+# Property tests run a bounded number of examples in CI; `make fuzz` (HYPOTHESIS_PROFILE=fuzz) many more.
+settings.register_profile("ci", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("fuzz", max_examples=5000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPORA = ROOT.parent / "shared" / "corpora"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,14 +24,15 @@ class Backend:
     spec: str
     open: Callable[[], LineageStore]
     env: dict[str, str] = field(repr=False)  # holds the password: never in test output
+    reset: Callable[[], None]  # empties it again (property tests run many examples in one test)
 
 
 def make_backend(kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> Backend:
     if kind == "networkx":
         directory = tmp_path / "store"
-        return Backend(kind, str(directory), lambda: NetworkxStore(directory), {})
+        return Backend(kind, str(directory), lambda: NetworkxStore(directory), {}, lambda: shutil.rmtree(directory, ignore_errors=True))
     settings: Neo4jSettings = request.getfixturevalue("empty_neo4j")
-    return Backend(kind, settings.uri, settings.open, {"NEO4J_USER": settings.user, "NEO4J_PASSWORD": settings.password})
+    return Backend(kind, settings.uri, settings.open, {"NEO4J_USER": settings.user, "NEO4J_PASSWORD": settings.password}, settings.wipe)
 
 
 @pytest.fixture(params=["networkx", "neo4j"])

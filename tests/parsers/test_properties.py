@@ -1,25 +1,20 @@
 """Property tests: whatever text arrives, the extractor answers with edges and diagnostics, never a crash.
 
-Example counts are bounded for CI (`ci` profile); `make fuzz` runs the `fuzz` profile for longer.
+Example counts are bounded for CI (the `ci` profile, tests/conftest.py); `make fuzz` runs the `fuzz` profile.
 """
 
 from __future__ import annotations
 
-import os
 import random
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from lineage.model import FileFacts
 from parsers.schema import SchemaRegistry
 from parsers.sql import extract_sql
 from tests.conftest import CORPORA
-
-settings.register_profile("ci", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile("fuzz", max_examples=5000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 TOKENS = [
     "select", "from", "where", "join", "on", "using", "group", "by", "order", "union", "all", "with", "as",
