@@ -77,7 +77,7 @@ def upsert_comment(target: GitHubTarget, body: str, marker: str) -> Posted:
         action = Action.UPDATED
     if not isinstance(data, dict):
         raise GitHubError(f"GitHub API: unexpected answer to the {action} comment")
-    return Posted(action, int(data.get("id") or 0), str(data.get("html_url") or ""))
+    return Posted(action, _comment_id(data.get("id")), str(data.get("html_url") or ""))
 
 
 def find_comment(target: GitHubTarget, marker: str) -> int | None:
@@ -89,9 +89,16 @@ def find_comment(target: GitHubTarget, marker: str) -> int | None:
         page, headers = _call(target, "GET", url, None)
         for item in page if isinstance(page, list) else []:
             if isinstance(item, dict) and marker in str(item.get("body") or ""):
-                return int(item["id"])
+                return _comment_id(item.get("id"))
         url = _next_page(headers, target.api_url)
     return None
+
+
+def _comment_id(value: object) -> int:
+    """A comment id from GitHub's answer; it goes into the next URL, so it must be a number."""
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return value
+    raise GitHubError("GitHub API: unexpected answer: a comment id that is not a number")  # not echoed: it is the server's text
 
 
 def _next_page(headers: Message, api_url: str) -> str | None:

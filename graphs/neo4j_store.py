@@ -44,9 +44,11 @@ class Neo4jStore:
         self, uri: str | None = None, user: str | None = None, password: str | None = None, database: str | None = None, retry: Retry | None = None
     ) -> None:
         self._uri = uri or os.environ.get("NEO4J_URI") or ""
-        self._shown = re.sub(r"//[^/@]*@", "//", self._uri)  # never echo credentials embedded in a URI
         self._user = user or os.environ.get("NEO4J_USER") or "neo4j"
         self._secret = password if password is not None else os.environ.get("NEO4J_PASSWORD")
+        # never echo credentials: a URI's user-info, nor the password wherever else the URI holds it
+        shown = re.sub(r"//[^/@]*@", "//", self._uri)
+        self._shown = shown.replace(self._secret, "***") if self._secret else shown
         self._database = database
         self._retry = retry or Retry.from_env(os.environ)
         if not self._uri:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -115,15 +116,23 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
 
-@pytest.fixture
-def github() -> Iterator[GitHub]:
+@contextmanager
+def github_stand_in() -> Iterator[GitHub]:
     server = GitHub()
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+@pytest.fixture
+def github() -> Iterator[GitHub]:
+    with github_stand_in() as server:
+        yield server
 
 
 @pytest.fixture(autouse=True)
@@ -341,3 +350,12 @@ def test_owners_without_a_github_handle_are_named_with_their_contacts() -> None:
     bi = _node(NodeKind.OWNER, "bi", display="BI team", email="bi@acme.example", slack="#bi")
     assert mention(OwnerNotice(bi, ("dash",))) == "BI team (bi@acme.example, #bi)"
     assert mention(OwnerNotice(_node(NodeKind.OWNER, "ml", github="acme/ml", email="ml@acme.example"), ())) == "@acme/ml"
+
+
+def test_an_answer_whose_comment_id_is_no_number_is_one_line(github: GitHub) -> None:
+    github.add(f"{MARKER}\nold")
+    github.comments[0]["id"] = "../../x"  # it would go into the next URL
+    with pytest.raises(GitHubError) as caught:
+        upsert_comment(target(github), f"{MARKER}\nnew", MARKER)
+    assert str(caught.value) == "GitHub API: unexpected answer: a comment id that is not a number"
+    assert calls(github) == [PAGE_1]
