@@ -105,7 +105,8 @@ def _scan(paths: list[Path], options: ScanOptions, root: Path) -> tuple[ScanResu
     try:
         return scan(paths, options), []
     except ConfigError as err:
-        if err.at is None or not Path(err.at.file).is_relative_to(root):
+        # resolved, not lexical: an error location must not lead the write below out of the export
+        if err.at is None or not Path(err.at.file).resolve().is_relative_to(root.resolve()):
             raise
         detail = f"{err.message}; {err.hint}" if err.hint else err.message
         problem = Diagnostic(err.at, f"{detail}; the catalog is ignored at this revision")
@@ -126,10 +127,11 @@ def export(repo: GitRepo, sha: str, paths: Sequence[str], dest: Path) -> list[st
         path = name.decode("utf-8", errors="surrogateescape")
         if kind != "blob" or mode not in _REGULAR_FILES:
             continue
+        if not _inside(path):
+            # git itself never writes such trees, but objects can be crafted: `/home/x/.bashrc` would be written there
+            raise ConfigError(f"{path}: unsafe path in commit {sha[:12]}", hint="a file name in that commit leads outside the repository")
         if int(size) > MAX_EXPORTED_BYTES:
             skipped.append(path)
-        elif ".." in PurePosixPath(path).parts:
-            raise ConfigError(f"{path}: unsafe path in commit {sha[:12]}")
         else:
             blobs.append((oid, path))
     contents = _git(repo, "cat-file", "--batch", stdin="".join(f"{oid}\n" for oid, _ in blobs).encode())
@@ -137,6 +139,12 @@ def export(repo: GitRepo, sha: str, paths: Sequence[str], dest: Path) -> list[st
         (dest / path).parent.mkdir(parents=True, exist_ok=True)
         (dest / path).write_bytes(data)
     return skipped
+
+
+def _inside(path: str) -> bool:
+    """Whether the repository path `path` names a file below the repository's root."""
+    parts = PurePosixPath(path).parts
+    return bool(parts) and not PurePosixPath(path).is_absolute() and ".." not in parts
 
 
 def _batch(output: bytes) -> list[bytes]:
