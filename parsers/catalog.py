@@ -6,6 +6,7 @@ Validation errors name the file, the line and the key, so they point at what to 
 from __future__ import annotations
 
 import difflib
+import os
 from pathlib import Path
 
 import yaml
@@ -129,6 +130,10 @@ def _consumer(reader: _Reader, base: Path, kind: NodeKind, key: str, key_node: y
     sql = reader.text(f, "sql", what)
     if sql:
         resolved = base / sql
+        # the catalog may come with the code under review (lineage diff in CI): it must not have us
+        # read, and show as lineage, files of the machine we run on
+        if not os.path.abspath(resolved).startswith(os.path.abspath(base) + os.sep):
+            raise ConfigError(f"SQL file '{sql}' of {what} is outside the catalog's folder", reader.at(f["sql"][1]))
         if not resolved.is_file():
             raise ConfigError(f"SQL file '{sql}' of {what} does not exist", reader.at(f["sql"][1]))
         sql = display_path(resolved)

@@ -148,8 +148,11 @@ class _Reader:
     def _template_file(self, piece: _Piece, site: CallSite) -> CallSite | None:
         """`sql='load.sql'`: Airflow reads it from the DAG's folder or its template_searchpath."""
         relative = piece.text.strip()
-        for base in self.searchpath:
-            candidate = (base / relative).resolve()
+        # as Airflow's Jinja loader reads the name: '/'-separated, '..' refused, a leading '/' ignored
+        # (jinja2.loaders.split_template_path), so no name leads out of the search path
+        parts = [part for part in relative.split("/") if part not in ("", ".")]
+        for base in self.searchpath if ".." not in parts else []:
+            candidate = base.joinpath(*parts).resolve()
             if candidate.is_file():
                 try:
                     text = candidate.read_text(encoding="utf-8")

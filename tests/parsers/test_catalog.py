@@ -79,3 +79,16 @@ def test_validation_errors_name_file_line_and_key(tmp_path: Path, monkeypatch: p
     with pytest.raises(ConfigError) as caught:
         load_catalog(Path("lineage.yml"))
     assert str(caught.value) == message
+
+
+@pytest.mark.parametrize("sql", ["../outside.sql", "sub/../../outside.sql", "{root}/outside.sql"])
+def test_dashboard_sql_must_be_in_the_catalogs_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sql: str) -> None:
+    """Even when the file exists: a catalog under review must not have us read the machine's files."""
+    (tmp_path / "outside.sql").write_text("select a from t;\n", encoding="utf-8")
+    (tmp_path / "repo" / "sub").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path / "repo")
+    named = sql.format(root=tmp_path)
+    _catalog(tmp_path / "repo", f"dashboards:\n  d: {{sql: {named}}}\n")
+    with pytest.raises(ConfigError) as caught:
+        load_catalog(Path("lineage.yml"))
+    assert str(caught.value) == f"lineage.yml:2: SQL file '{named}' of dashboard 'd' is outside the catalog's folder"

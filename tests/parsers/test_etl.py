@@ -161,3 +161,21 @@ def test_templates_that_escape_or_exhaust_the_sandbox_are_one_line(template: str
     rendered = render(Sandbox(PlaceholderUndefined, FileSystemLoader(str(GOLDEN))), template, {}, Location("t.sql", 2))
     assert rendered.text is None
     assert [str(d) for d in rendered.diagnostics] == [message]
+
+
+def test_sql_file_names_cannot_leave_the_search_path(tmp_path: Path) -> None:
+    """As Airflow's Jinja loader reads them: `..` is refused and a leading `/` names a file on the search path."""
+    (tmp_path / "secret.sql").write_text("create table leaked.t as select a from s;\n", encoding="utf-8")
+    (tmp_path / "dags" / "tmp").mkdir(parents=True)
+    (tmp_path / "dags" / "tmp" / "ok.sql").write_text("create table kept.t as select a from s;\n", encoding="utf-8")
+    dag = tmp_path / "dags" / "dag.py"
+    dag.write_text(
+        "from airflow.providers.common.sql.operators.sql import SQLExecuteQueryOperator\n"
+        "up = SQLExecuteQueryOperator(task_id='up', sql='../secret.sql')\n"
+        f"absolute = SQLExecuteQueryOperator(task_id='absolute', sql='{tmp_path}/secret.sql')\n"
+        "rooted = SQLExecuteQueryOperator(task_id='rooted', sql='/tmp/ok.sql')\n",
+        encoding="utf-8",
+    )
+    described = describe(etl_of(dag, tmp_path))
+    assert "leaked" not in described and "kept.t" in described
+    assert f"! error: SQL file '../secret.sql' not found in dags @2\n! error: SQL file '{tmp_path}/secret.sql' not found in dags @3\n" in described
