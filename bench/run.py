@@ -171,10 +171,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     write_json(RESULTS, results)
     print(summary(results))
     if not args.quick:
-        # written by `make bench-neo4j` (~10 minutes) and `make bench-scale` (~3 minutes)
-        stores, scale = (RESULTS.parent / name for name in ("neo4j.json", "scale.json"))
-        extra = [json.loads(p.read_text(encoding="utf-8")) if p.exists() else None for p in (stores, scale)]
-        BENCHMARKS.write_text(document.render(results, extra[0], extra[1]), encoding="utf-8")
+        document.write(results, RESULTS.parent, BENCHMARKS)
 
 
 if __name__ == "__main__":
