@@ -46,9 +46,11 @@ class Neo4jStore:
         self._uri = uri or os.environ.get("NEO4J_URI") or ""
         self._user = user or os.environ.get("NEO4J_USER") or "neo4j"
         self._secret = password if password is not None else os.environ.get("NEO4J_PASSWORD")
-        # never echo credentials: a URI's user-info, nor the password wherever else the URI holds it
-        shown = re.sub(r"//[^/@]*@", "//", self._uri)
-        self._shown = shown.replace(self._secret, "***") if self._secret else shown
+        # never echo credentials: the password, nor a URI's user-info, wherever a message holds them
+        userinfo = re.search(r"//([^/@]*)@", self._uri)
+        in_uri = userinfo.group(1).partition(":")[2] if userinfo else ""  # the driver's errors quote the URI whole
+        self._hidden = sorted({s for s in (self._secret, in_uri) if s}, key=len, reverse=True)
+        self._shown = self._scrub(re.sub(r"//[^/@]*@", "//", self._uri))
         self._database = database
         self._retry = retry or Retry.from_env(os.environ)
         if not self._uri:
@@ -149,7 +151,12 @@ class Neo4jStore:
         # "connection IPv4Address(('h', 1)) (ResolvedIPv4Address(('h', 1)))" -> "connection h:1"
         text = re.sub(r"(?:Resolved)?IPv[46]Address\(\('([^']*)', (\d+)[^)]*\)\)", r"\1:\2", text)
         text = re.sub(r"(\S+) \(\1\)", r"\1", text)
-        return text.replace(self._secret, "***") if self._secret else text
+        return self._scrub(text)
+
+    def _scrub(self, text: str) -> str:
+        for secret in self._hidden:  # longest first: one may hold another
+            text = text.replace(secret, "***")
+        return text
 
     # -- transactions --------------------------------------------------------------------------
     @contextmanager

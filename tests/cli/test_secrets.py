@@ -26,6 +26,7 @@ from tests.tcp_proxy import Cut, proxy_to
 LINEAGE = Path(sys.executable).parent / "lineage"
 NEO4J_SECRET = f"neo4j-sentinel-{uuid.uuid4().hex}"
 GITHUB_SECRET = f"ghp_sentinel{uuid.uuid4().hex}"
+URI_SECRET = f"uri-sentinel-{uuid.uuid4().hex}"  # a password in a URI, not the one in NEO4J_PASSWORD
 SQL = "create table app.orders (order_value int);\ncreate table mart.m as select order_value from app.orders;\n"
 
 
@@ -58,7 +59,7 @@ def _lineage(cwd: Path, *args: str, env: dict[str, str] | None = None) -> subpro
 
 def _fails_without_secrets(result: subprocess.CompletedProcess[str], debug: bool, *secrets: str) -> None:
     shown = result.stdout + result.stderr
-    leaked = [i for i, secret in enumerate((NEO4J_SECRET, GITHUB_SECRET, *secrets)) if secret in shown]
+    leaked = [i for i, secret in enumerate((NEO4J_SECRET, GITHUB_SECRET, URI_SECRET, *secrets)) if secret in shown]
     assert leaked == [], f"secret #{leaked} printed"  # indices only: the message must not hold a secret
     assert result.returncode == 1
     if debug:
@@ -70,9 +71,10 @@ def _fails_without_secrets(result: subprocess.CompletedProcess[str], debug: bool
 NEO4J_FAILURES = {
     "unreachable": ["scan", "a.sql", "--store", "bolt://127.0.0.1:9"],
     "password-in-uri": ["scan", "a.sql", "--store", f"bolt://neo4j:{NEO4J_SECRET}@127.0.0.1:9"],
+    "another-password-in-uri": ["scan", "a.sql", "--store", f"bolt://neo4j:{URI_SECRET}@127.0.0.1:9"],
     "password-in-uri-query": ["scan", "a.sql", "--store", f"neo4j://127.0.0.1:9?password={NEO4J_SECRET}"],
     "malformed-uri": ["scan", "a.sql", "--store", f"bolt://neo4j:{NEO4J_SECRET}@[::1"],
-    "push-unreachable": ["push", "--to", f"bolt://neo4j:{NEO4J_SECRET}@127.0.0.1:9", "--store", "embedded"],
+    "push-unreachable": ["push", "--to", f"bolt://neo4j:{URI_SECRET}@127.0.0.1:9", "--store", "embedded"],
 }
 
 
