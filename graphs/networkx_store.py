@@ -322,7 +322,12 @@ def _edge_order(row: tuple[object, ...]) -> tuple[object, ...]:
 def _exclusive(path: Path, timeout: float) -> Iterator[None]:
     """Serialise writers of one store directory; readers need no lock (writes are atomic renames)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a+", encoding="utf-8") as handle:
+    try:
+        # never through a symlink: a checked-out `.lineage/lock` must not make us create files elsewhere
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
+    except OSError as err:
+        raise StoreError(f"{path}: cannot open the store's lock file ({err.strerror}); if it is a symbolic link, remove it") from None
+    with os.fdopen(fd, "a+", encoding="utf-8") as handle:
         deadline = time.monotonic() + timeout
         while True:
             try:

@@ -16,8 +16,10 @@ import json
 import os
 from importlib.metadata import PackageNotFoundError, version
 import tempfile
+import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 from parsers.records import digest
 from parsers.scanned import ScannedFile, lazily
@@ -27,7 +29,7 @@ __all__ = ["ScanCache", "digest", "schema_digest"]
 
 FORMAT = "lineage-scan-cache"
 # bump when extraction changes what it yields for the same input
-VERSION = 3
+VERSION = 4
 Entry = tuple[ScannedFile, list[SchemaOp]]
 
 
@@ -43,6 +45,9 @@ class ScanCache:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        # shown path -> [size, inode, mtime_ns, ctime_ns, text digest, when the cache was written]
+        self._stats: dict[str, list[Any]] = {}
+        self._seen: dict[str, list[Any]] = {}
         self._lines: dict[str, str] = self._load()
         self._used: dict[str, str] = {}
         self.hits = 0
@@ -56,7 +61,36 @@ class ScanCache:
         head, _, body = text.partition("\n")
         if head != _header():
             return {}
-        return {line.partition("\t")[0]: line for line in body.split("\n") if line.count("\t") == 2}
+        lines = {line.partition("\t")[0]: line for line in body.split("\n") if line.count("\t") == 2}
+        stats = lines.pop(_STATS, "")
+        try:
+            self._stats = json.loads(stats.split("\t", 2)[2]) if stats else {}
+        except ValueError:
+            self._stats = {}
+        return lines
+
+    def text_digest(self, shown: str, path: Path) -> str | None:
+        """The digest of the file's text as last read, if its stat says it has not changed since.
+
+        Like git's index: size, inode, and modification and change times in nanoseconds; a file
+        modified less than `_RACY_NS` before the cache was written is read again (a write within
+        the same clock tick as the one recorded would not move its times).
+        """
+        record = self._stats.get(shown)
+        if record is None:
+            return None
+        try:
+            now = file_stat(path)
+        except OSError:
+            return None
+        if record[:4] != now or now[2] > record[5] - _RACY_NS:
+            return None
+        self._seen[shown] = record
+        return str(record[4])
+
+    def remember(self, shown: str, stat: list[int], text_digest: str) -> None:
+        """The file was read, with this `stat` taken before reading, and its text had this digest."""
+        self._seen[shown] = [*stat, text_digest, 0]
 
     def get(self, key: str) -> Entry | None:
         line = self._lines.get(key)
@@ -82,13 +116,25 @@ class ScanCache:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".scan-cache.", suffix=".tmp")
         try:
+            written = time.time_ns()
+            stats = {shown: record[:5] + [written if record[5] == 0 else record[5]] for shown, record in sorted(self._seen.items())}
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 handle.write(_header() + "\n")
+                handle.write(f"{_STATS}\t\t{json.dumps(stats, separators=(',', ':'))}\n")
                 handle.writelines(self._used[key] + "\n" for key in sorted(self._used))
             os.replace(tmp, self.path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+
+
+_STATS = "stats"  # the line of file stats (entry keys are hex digests: never this)
+_RACY_NS = 2_000_000_000
+
+
+def file_stat(path: Path) -> list[int]:
+    found = os.stat(path)
+    return [found.st_size, found.st_ino, found.st_mtime_ns, found.st_ctime_ns]
 
 
 def _header() -> str:

@@ -13,13 +13,14 @@ from typing import TYPE_CHECKING
 
 from lineage.catalog import Catalog
 from lineage.errors import ConfigError
-from lineage.model import Diagnostic, FileFacts, Location
+from lineage.model import Diagnostic, FileFacts
 from parsers.cache import ScanCache, digest, schema_digest
 from parsers.scanned import ScannedFile
 from parsers.catalog import load_catalog
 from parsers.paths import PROJECT_FILE, display_path
 from parsers.schema import SchemaOp, SchemaRegistry
 from parsers.stack import on_deep_stack
+from parsers.texts import SqlTexts, read_text
 
 if TYPE_CHECKING:
     from parsers.etl import EtlFile
@@ -116,16 +117,16 @@ def _scan(paths: Sequence[Path], options: ScanOptions, progress: Progress | None
     """
     _check(paths, options.dialect)
     catalog = find_catalog(paths, options.catalog)
-    texts, jobs = _units(find_sources(paths), options.dialect, {c.sql for c in catalog.consumers if c.sql} if catalog else set())
-    base = options.schema.copy() if options.schema else SchemaRegistry()
     cache = ScanCache(options.cache) if options.cache else None
+    texts, jobs = _units(find_sources(paths), options.dialect, {c.sql for c in catalog.consumers if c.sql} if catalog else set(), cache)
+    base = options.schema.copy() if options.schema else SchemaRegistry()
     declared = schema_digest(base)
-    first = _Pass(options.dialect, options.jobs, cache, {s: digest("first", t, options.dialect, declared) for s, t in texts.items() if isinstance(t, str)})
-    done = _run_units(texts, jobs, base, first, progress)
+    first = _Pass(options.dialect, options.jobs, cache, {s: digest("first", d, options.dialect, declared) for s, d in texts.digests.items()})
+    done = _run_units(texts, texts.names(), jobs, base, first, progress)
     schema = _replayed(base, done)
-    again = {shown for shown, unit in done.items() if any(f.unsettled for f in unit.files)}
-    second = _Pass(options.dialect, options.jobs, cache, {s: digest("second", texts[s], options.dialect, schema_digest(schema, done[s].files[0].reads)) for s in again if isinstance(texts.get(s), str)})
-    redone = _run_units({s: texts[s] for s in again if s in texts}, {s: jobs[s] for s in again if s in jobs}, schema, second)
+    again = sorted(shown for shown, unit in done.items() if any(f.unsettled for f in unit.files))
+    second = _Pass(options.dialect, options.jobs, cache, {s: digest("second", texts.digests[s], options.dialect, schema_digest(schema, done[s].files[0].reads)) for s in again if s in texts.digests})
+    redone = _run_units(texts, [s for s in again if s not in jobs], {s: jobs[s] for s in again if s in jobs}, schema, second)
     # what the second pass read is the whole scan's schema, unless it declared something else
     final = schema if all(redone[s].journal == done[s].journal for s in redone) else None
     done.update(redone)
@@ -153,13 +154,13 @@ def _check(paths: Sequence[Path], dialect: str | None) -> None:
             raise ConfigError(f"{path}: no such file or directory")
 
 
-def _units(sources: Sources, dialect: str | None, consumer_sql: set[str]) -> tuple[dict[str, str | Diagnostic], dict[str, tuple[set[str], Job]]]:
-    """The plain SQL files' texts, and a job per ETL file and dbt project; a .sql file that an ETL
+def _units(sources: Sources, dialect: str | None, consumer_sql: set[str], cache: ScanCache | None) -> tuple[SqlTexts, dict[str, tuple[set[str], Job]]]:
+    """The plain SQL files, and a job per ETL file and dbt project; a .sql file that an ETL
     operator runs or a dashboard queries belongs to them, not to the plain files."""
     jobs = _etl_jobs(sources.python, dialect)
     taken = consumer_sql | {p for files, _ in jobs.values() for p in files}
     shown = {display_path(p): p for p in sources.sql}
-    texts = {s: _read(p) for s, p in shown.items() if s not in taken}
+    texts = SqlTexts({s: p for s, p in shown.items() if s not in taken}, cache)
     jobs.update({display_path(root): (set(), _dbt_job(root, dialect)) for root in sources.dbt})
     return texts, jobs
 
@@ -198,9 +199,9 @@ class _Pass:
     keys: dict[str, str]
 
 
-def _run_units(texts: dict[str, str | Diagnostic], jobs: dict[str, tuple[set[str], Job]], schema: SchemaRegistry, how: _Pass, progress: Progress | None = None) -> dict[str, _Unit]:
-    """Every source on its own view of `schema`; plain SQL files across `workers` processes."""
-    done = _extract_files(sorted(texts.items()), schema, how, progress)
+def _run_units(texts: SqlTexts, names: list[str], jobs: dict[str, tuple[set[str], Job]], schema: SchemaRegistry, how: _Pass, progress: Progress | None = None) -> dict[str, _Unit]:
+    """Every source on its own view of `schema`; the plain SQL files `names` across `workers` processes."""
+    done = _extract_files(texts, names, schema, how, progress)
     for shown in sorted(jobs):
         if progress:
             progress(shown)
@@ -210,13 +211,13 @@ def _run_units(texts: dict[str, str | Diagnostic], jobs: dict[str, tuple[set[str
     return done
 
 
-def _extract_files(items: list[tuple[str, str | Diagnostic]], schema: SchemaRegistry, how: _Pass, progress: Progress | None) -> dict[str, _Unit]:
+def _extract_files(texts: SqlTexts, names: list[str], schema: SchemaRegistry, how: _Pass, progress: Progress | None) -> dict[str, _Unit]:
     done: dict[str, _Unit] = {}
     todo: list[tuple[str, str | Diagnostic]] = []
-    for shown, text in items:
+    for shown in names:
         entry = how.cache.get(how.keys[shown]) if how.cache is not None and shown in how.keys else None
         if entry is None:
-            todo.append((shown, text))
+            todo.append((shown, texts.text(shown)))
         else:
             done[shown] = _Unit([entry[0]], None, entry[1])
             if progress:
@@ -224,7 +225,7 @@ def _extract_files(items: list[tuple[str, str | Diagnostic]], schema: SchemaRegi
     done.update(_extract_todo(todo, schema, how, progress))
     if how.cache is not None:
         for shown, _ in todo:
-            if shown in how.keys:
+            if shown in how.keys and shown not in texts.stale:
                 how.cache.put(how.keys[shown], done[shown].files[0], done[shown].journal)
     return done
 
@@ -268,15 +269,6 @@ def _replayed(base: SchemaRegistry, done: dict[str, _Unit]) -> SchemaRegistry:
     return schema
 
 
-def _read(path: Path) -> str | Diagnostic:
-    try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as err:
-        return Diagnostic(Location(display_path(path)), f"not UTF-8 text (byte {err.start}); re-save it as UTF-8")
-    except OSError as err:
-        return Diagnostic(Location(display_path(path)), f"cannot read: {err.strerror}")
-
-
 def _etl_jobs(files: list[Path], dialect: str | None) -> dict[str, tuple[set[str], Job]]:
     """Python files with SQL call sites; each job also names the .sql files its operators run."""
     jobs: dict[str, tuple[set[str], Job]] = {}
@@ -285,7 +277,7 @@ def _etl_jobs(files: list[Path], dialect: str | None) -> dict[str, tuple[set[str
     from parsers.etl import read_etl
 
     for path in files:
-        text = _read(path)
+        text = read_text(path)
         etl = read_etl(path, display_path, text) if isinstance(text, str) else None
         if etl is not None:
             jobs[etl.path] = ({display_path(p) for p in etl.sql_files}, _etl_job(etl, dialect))
@@ -321,7 +313,7 @@ def _extract(shown: str, text: str | Diagnostic, dialect: str | None, registry: 
 def _consumer_facts(catalog: Catalog, dialect: str | None, registry: SchemaRegistry) -> dict[str, FileFacts]:
     """What each dashboard's or feature's own query reads (its SQL file named in the catalog)."""
     return {
-        c.id: _extract(c.sql, _read(Path(c.sql)), dialect, registry)
+        c.id: _extract(c.sql, read_text(Path(c.sql)), dialect, registry)
         for c in catalog.consumers
         if c.sql
     }

@@ -110,9 +110,9 @@ def test_an_edited_scan_cache_is_one_line_and_the_store_is_untouched(tmp_path: P
     store = tmp_path / "store"
     assert runner.invoke(app, ["scan", str(tmp_path / "sql"), "--store", str(store)]).exit_code == 0
     cache = store / "scan-cache.json"
-    header, entry = cache.read_text().splitlines()
+    header, stats, entry = cache.read_text().splitlines()
     key, summary, _ = entry.split("\t")
-    cache.write_text(f"{header}\n{key}\t{summary}\t{{not json\n")
+    cache.write_text(f"{header}\n{stats}\n{key}\t{summary}\t{{not json\n")
     (store / "graph.json").unlink()  # the store no longer holds the file's graph: its facts are needed
     result = runner.invoke(app, ["scan", str(tmp_path / "sql"), "--store", str(store)])
     assert (result.exit_code, result.stderr) == (1, f"{cache}: the cached facts of {tmp_path}/sql/a.sql are corrupted; delete this file and scan again\n")

@@ -74,3 +74,14 @@ def test_a_version_2_store_is_read_and_rewritten_as_version_3(tmp_path: Path) ->
     assert json.loads(header)["version"] == 3
     assert [line.split("\t")[:2] for line in lines] == [['"a.sql"', '""'], ['"b.sql"', f'"{"f" * 64}"']]
     assert NetworkxStore(tmp_path).facts("a.sql") == FACTS
+
+
+def test_a_symlinked_lock_file_is_refused_and_its_target_never_created(tmp_path: Path) -> None:
+    store_dir, elsewhere = tmp_path / "store", tmp_path / "elsewhere" / "planted"
+    store_dir.mkdir()
+    (store_dir / "lock").symlink_to(elsewhere)
+    with pytest.raises(StoreError) as caught:
+        NetworkxStore(store_dir).replace_file(FACTS)
+    assert str(caught.value) == f"{store_dir}/lock: cannot open the store's lock file (Too many levels of symbolic links); if it is a symbolic link, remove it"
+    assert not elsewhere.exists() and not elsewhere.parent.exists()
+    assert not (store_dir / FILENAME).exists()

@@ -67,3 +67,26 @@ def test_a_corrupted_cache_is_ignored_and_rewritten(tmp_path: Path) -> None:
     facts = _facts_by_path(tmp_path, tmp_path / "cache.json")
     assert len(facts) == 1
     assert (tmp_path / "cache.json").read_text().startswith('{"format":"lineage-scan-cache"')
+
+
+def test_an_unchanged_file_is_known_by_its_stat_and_an_edited_or_fresh_one_is_read(tmp_path: Path) -> None:
+    import hashlib
+    import os
+
+    from parsers.cache import ScanCache
+    from parsers.paths import display_path
+
+    (tmp_path / "sql").mkdir()
+    old, fresh = tmp_path / "sql" / "old.sql", tmp_path / "sql" / "fresh.sql"
+    old.write_text("create table b as select x from a;")
+    fresh.write_text("create table c as select x from b;")
+    os.utime(old, ns=(old.stat().st_atime_ns, old.stat().st_mtime_ns - 10**10))  # last written 10 s ago
+    cache = tmp_path / "cache.json"
+    scan([tmp_path / "sql"], ScanOptions(cache=cache))
+    shown = {p: display_path(p) for p in (old, fresh)}
+    known = ScanCache(cache)
+    digest = hashlib.sha256(old.read_bytes()).hexdigest()
+    assert (known.text_digest(shown[old], old), known.text_digest(shown[fresh], fresh)) == (digest, None)  # fresh: written < 2 s before the cache
+    old.write_text("create table b as select y from a;")  # same size, new times
+    assert ScanCache(cache).text_digest(shown[old], old) is None
+    assert [e.source_column for e in _facts_by_path(tmp_path, cache)[shown[old]].edges] == ["y"]  # type: ignore[attr-defined]

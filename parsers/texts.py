@@ -1,0 +1,61 @@
+"""The plain SQL files of a scan: each text's digest, and the text itself only when it is parsed.
+
+A re-scan of ten thousand files after one edit parses one file; reading and hashing the other
+9,999 was a sixth of its time. The scan cache remembers each file's stat and text digest, so an
+unchanged file is neither read nor hashed unless its facts must be extracted again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from lineage.model import Diagnostic, Location
+from parsers.cache import ScanCache, file_stat
+from parsers.paths import display_path
+
+
+class SqlTexts:
+    def __init__(self, paths: dict[str, Path], cache: ScanCache | None) -> None:
+        self._paths = paths  # shown path -> file
+        self._cache = cache
+        self._texts: dict[str, str | Diagnostic] = {}
+        self.digests: dict[str, str] = {}  # shown path -> its text's sha256, for every readable file
+        self.stale: set[str] = set()  # changed after its digest was taken: its facts must not be cached
+        for shown, path in paths.items():
+            known = cache.text_digest(shown, path) if cache is not None else None
+            if known is None:
+                self._take(shown)
+            else:
+                self.digests[shown] = known
+
+    def names(self) -> list[str]:
+        return sorted(self._paths)
+
+    def text(self, shown: str) -> str | Diagnostic:
+        return self._texts[shown] if shown in self._texts else self._take(shown)
+
+    def _take(self, shown: str) -> str | Diagnostic:
+        path = self._paths[shown]
+        try:
+            stat = file_stat(path)  # before reading: a write after it changes it again
+        except OSError:
+            stat = None
+        text = self._texts[shown] = read_text(path)
+        if not isinstance(text, str):
+            return text
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        if self.digests.setdefault(shown, digest) != digest:
+            self.stale.add(shown)  # edited during this scan, after its stat was trusted
+        elif stat is not None and self._cache is not None:
+            self._cache.remember(shown, stat, digest)
+        return text
+
+
+def read_text(path: Path) -> str | Diagnostic:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as err:
+        return Diagnostic(Location(display_path(path)), f"not UTF-8 text (byte {err.start}); re-save it as UTF-8")
+    except OSError as err:
+        return Diagnostic(Location(display_path(path)), f"cannot read: {err.strerror}")
