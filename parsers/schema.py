@@ -47,7 +47,9 @@ class SchemaRegistry:
         """Apply another registry's journal (definitions are not journalled again here)."""
         for op, table, *args in ops:
             if op == "define":
-                self._own(str(table), [tuple(c) for c in args[0]])  # type: ignore[attr-defined]  # (name, type) pairs, from JSON or not
+                # shared, not copied: (name, type) pairs as the journal holds them (lists from the
+                # scan cache's JSON); the registry never changes a column list in place
+                self._own(str(table), args[0])  # type: ignore[arg-type]
             elif op == "drop":
                 self.drop(str(table))
             elif op == "rename_column":
