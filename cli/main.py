@@ -114,6 +114,7 @@ def scan(
     catalog: Annotated[Optional[Path], typer.Option("--catalog", help="Catalog file (default: lineage.yml at the root of a scanned path).")] = None,
     jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Processes parsing SQL files (default: the CPU count). The result is the same for any value.", show_default=False)] = None,
     cache: Annotated[bool, typer.Option("--cache/--no-cache", help="Reuse the facts of files unchanged since the last scan (and whose tables are unchanged); kept in .lineage/scan-cache.json.")] = True,
+    max_file_mb: Annotated[float, typer.Option("--max-file-mb", min=0, help="A bigger file (a data dump?) is reported, not parsed; 0: no limit.")] = 10.0,
     store: StoreOpt = None,
 ) -> None:
     """Scan SQL into the lineage store.
@@ -128,7 +129,7 @@ def scan(
     with _errors(ctx), _interruptible():
         registry = _load_schema(schema)
         with output.progress("Scanning") as step, open_store(_store_spec(store)) as opened:
-            summary = scan_into(opened, paths, dialect=dialect, schema=registry, catalog=catalog, progress=step, jobs=jobs or os.cpu_count() or 1, cache=_cache_file(_store_spec(store)) if cache else None)
+            summary = scan_into(opened, paths, dialect=dialect, schema=registry, catalog=catalog, progress=step, jobs=jobs or os.cpu_count() or 1, cache=_cache_file(_store_spec(store)) if cache else None, max_file_mb=max_file_mb or None)
         for diagnostic in summary.diagnostics:
             output.error(str(diagnostic))
         output.summary(summary)

@@ -69,11 +69,12 @@ def scan_into(
     progress: Callable[[str], None] | None = None,
     jobs: int = 1,
     cache: Path | None = None,
+    max_file_mb: float | None = 10.0,
 ) -> ScanSummary:
     """Scan `paths` and write the result into `store` in one transaction."""
     from parsers.scan import ScanOptions, scan
 
-    result = scan(paths, ScanOptions(dialect, schema, catalog, jobs, cache), progress)
+    result = scan(paths, ScanOptions(dialect, schema, catalog, jobs, cache, max_file_mb), progress)
     fresh = {f.path for f in result.scanned} | ({result.catalog.path} if result.catalog else set())
     with store.transaction():
         # inside the transaction: the fingerprints are those of the graph this write replaces

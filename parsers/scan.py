@@ -45,6 +45,11 @@ class ScanOptions:
     catalog: Path | None = None
     jobs: int = 1  # processes extracting plain SQL files; the result does not depend on it
     cache: Path | None = None  # the incremental-scan cache file; None parses everything
+    max_file_mb: float | None = 10.0  # a bigger file is one diagnostic, not parsed; None: no limit
+
+    @property
+    def max_bytes(self) -> int | None:
+        return None if self.max_file_mb is None else int(self.max_file_mb * 2**20)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +123,7 @@ def _scan(paths: Sequence[Path], options: ScanOptions, progress: Progress | None
     _check(paths, options.dialect)
     catalog = find_catalog(paths, options.catalog)
     cache = ScanCache(options.cache) if options.cache else None
-    texts, jobs = _units(find_sources(paths), options.dialect, {c.sql for c in catalog.consumers if c.sql} if catalog else set(), cache)
+    texts, jobs = _units(find_sources(paths), options, {c.sql for c in catalog.consumers if c.sql} if catalog else set(), cache)
     base = options.schema.copy() if options.schema else SchemaRegistry()
     declared = schema_digest(base)
     first = _Pass(options.dialect, options.jobs, cache, {s: digest("first", d, options.dialect, declared) for s, d in texts.digests.items()})
@@ -154,14 +159,14 @@ def _check(paths: Sequence[Path], dialect: str | None) -> None:
             raise ConfigError(f"{path}: no such file or directory")
 
 
-def _units(sources: Sources, dialect: str | None, consumer_sql: set[str], cache: ScanCache | None) -> tuple[SqlTexts, dict[str, tuple[set[str], Job]]]:
+def _units(sources: Sources, options: ScanOptions, consumer_sql: set[str], cache: ScanCache | None) -> tuple[SqlTexts, dict[str, tuple[set[str], Job]]]:
     """The plain SQL files, and a job per ETL file and dbt project; a .sql file that an ETL
     operator runs or a dashboard queries belongs to them, not to the plain files."""
-    jobs = _etl_jobs(sources.python, dialect)
+    jobs = _etl_jobs(sources.python, options.dialect, options.max_bytes)
     taken = consumer_sql | {p for files, _ in jobs.values() for p in files}
     shown = {display_path(p): p for p in sources.sql}
-    texts = SqlTexts({s: p for s, p in shown.items() if s not in taken}, cache)
-    jobs.update({display_path(root): (set(), _dbt_job(root, dialect)) for root in sources.dbt})
+    texts = SqlTexts({s: p for s, p in shown.items() if s not in taken}, cache, options.max_bytes)
+    jobs.update({display_path(root): (set(), _dbt_job(root, options.dialect)) for root in sources.dbt})
     return texts, jobs
 
 
@@ -269,7 +274,7 @@ def _replayed(base: SchemaRegistry, done: dict[str, _Unit]) -> SchemaRegistry:
     return schema
 
 
-def _etl_jobs(files: list[Path], dialect: str | None) -> dict[str, tuple[set[str], Job]]:
+def _etl_jobs(files: list[Path], dialect: str | None, max_bytes: int | None) -> dict[str, tuple[set[str], Job]]:
     """Python files with SQL call sites; each job also names the .sql files its operators run."""
     jobs: dict[str, tuple[set[str], Job]] = {}
     if not files:
@@ -277,7 +282,7 @@ def _etl_jobs(files: list[Path], dialect: str | None) -> dict[str, tuple[set[str
     from parsers.etl import read_etl
 
     for path in files:
-        text = read_text(path)
+        text = read_text(path, max_bytes)
         etl = read_etl(path, display_path, text) if isinstance(text, str) else None
         if etl is not None:
             jobs[etl.path] = ({display_path(p) for p in etl.sql_files}, _etl_job(etl, dialect))

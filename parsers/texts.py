@@ -16,9 +16,10 @@ from parsers.paths import display_path
 
 
 class SqlTexts:
-    def __init__(self, paths: dict[str, Path], cache: ScanCache | None) -> None:
+    def __init__(self, paths: dict[str, Path], cache: ScanCache | None, max_bytes: int | None = None) -> None:
         self._paths = paths  # shown path -> file
         self._cache = cache
+        self._max_bytes = max_bytes
         self._texts: dict[str, str | Diagnostic] = {}
         self.digests: dict[str, str] = {}  # shown path -> its text's sha256, for every readable file
         self.stale: set[str] = set()  # changed after its digest was taken: its facts must not be cached
@@ -41,7 +42,7 @@ class SqlTexts:
             stat = file_stat(path)  # before reading: a write after it changes it again
         except OSError:
             stat = None
-        text = self._texts[shown] = read_text(path)
+        text = self._texts[shown] = read_text(path, self._max_bytes)
         if not isinstance(text, str):
             return text
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -52,8 +53,14 @@ class SqlTexts:
         return text
 
 
-def read_text(path: Path) -> str | Diagnostic:
+def read_text(path: Path, max_bytes: int | None = None) -> str | Diagnostic:
+    """The file's text, or why it cannot be scanned: not UTF-8, unreadable, or over `max_bytes`
+    (a 20 MB data dump takes sqlglot many minutes, and holds no lineage worth the wait)."""
     try:
+        size = path.stat().st_size
+        if max_bytes is not None and size > max_bytes:
+            message = f"{size / 2**20:.1f} MB, more than --max-file-mb {max_bytes / 2**20:g}: not scanned (a data dump?); raise the limit to scan it"
+            return Diagnostic(Location(display_path(path)), message)
         return path.read_text(encoding="utf-8")
     except UnicodeDecodeError as err:
         return Diagnostic(Location(display_path(path)), f"not UTF-8 text (byte {err.start}); re-save it as UTF-8")

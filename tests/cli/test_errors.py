@@ -118,3 +118,20 @@ def test_an_edited_scan_cache_is_one_line_and_the_store_is_untouched(tmp_path: P
     assert (result.exit_code, result.stderr) == (1, f"{cache}: the cached facts of {tmp_path}/sql/a.sql are corrupted; delete this file and scan again\n")
     assert not (store / "graph.json").exists()
     assert runner.invoke(app, ["scan", str(tmp_path / "sql"), "--store", str(store), "--no-cache"]).exit_code == 0
+
+
+def test_a_20_mb_script_is_one_line_and_the_other_files_still_scan(tmp_path: Path) -> None:
+    dump = tmp_path / "sql" / "dump.sql"
+    dump.parent.mkdir(parents=True)
+    row = "(1, 'a customer name, as a seed file holds it'),\n"
+    with dump.open("w", encoding="utf-8") as handle:
+        handle.write("insert into seed.customers (id, name) values\n")
+        handle.write(row * (20 * 2**20 // len(row)))
+        handle.write("(0, 'last');\n")
+    _write(tmp_path / "sql" / "model.sql", "create table m as select id from seed.customers;\n")
+    result = runner.invoke(app, ["scan", str(tmp_path / "sql"), "--store", str(tmp_path / "store")])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{dump}: 20.0 MB, more than --max-file-mb 10: not scanned (a data dump?); raise the limit to scan it",
+        "Scanned 2 files, 1 statements; 1 failed (listed above); 1 edges written.",
+    ]
