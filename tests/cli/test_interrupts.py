@@ -18,8 +18,15 @@ from graphs.networkx_store import NetworkxStore
 LINEAGE = Path(sys.executable).parent / "lineage"
 
 
+def _default_sigint() -> None:
+    # A shell without job control starts background commands (`make test &`, nohup) with SIGINT
+    # ignored, the child inherits that, and Python then never raises KeyboardInterrupt: the scan
+    # would finish and exit 0. A user's Ctrl-C reaches a foreground process: give the child that.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _scan(sql: Path, store: Path) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([str(LINEAGE), "scan", str(sql), "--store", str(store), "--jobs", "1", "--no-cache"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return subprocess.Popen([str(LINEAGE), "scan", str(sql), "--store", str(store), "--jobs", "1", "--no-cache"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=_default_sigint)
 
 
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT])
@@ -47,9 +54,9 @@ def test_a_killed_scan_leaves_the_old_or_the_new_graph(tmp_path: Path, sig: sign
 
 
 def test_sigint_is_one_line_and_exit_130(tmp_path: Path) -> None:
-    write(6000, tmp_path / "sql")
-    child = subprocess.Popen([str(LINEAGE), "scan", str(tmp_path / "sql"), "--store", str(tmp_path / "s"), "--jobs", "1"], stderr=subprocess.PIPE, text=True)
-    time.sleep(4.0)  # well past start-up (slow in a fresh clone under load), inside the scan (6,000 models: about 10 s)
+    write(10000, tmp_path / "sql")
+    child = subprocess.Popen([str(LINEAGE), "scan", str(tmp_path / "sql"), "--store", str(tmp_path / "s"), "--jobs", "1"], stderr=subprocess.PIPE, text=True, preexec_fn=_default_sigint)
+    time.sleep(4.0)  # well past start-up (slow in a fresh clone under load), inside the scan (10,000 models: 10 to 25 s)
     child.send_signal(signal.SIGINT)
     _, stderr = child.communicate()
     assert child.returncode == 130
