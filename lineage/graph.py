@@ -6,6 +6,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from operator import attrgetter
 from typing import Protocol
 
 from lineage.catalog import Catalog, Consumer
@@ -76,6 +77,10 @@ def table_names(files: Sequence[FileFacts], catalog: Catalog | None) -> set[str]
     return catalog_tables(catalog).union(*(file_tables(f) for f in files))
 
 
+# Edge's own order (its fields in turn) as one key tuple per edge, not two tuples per comparison
+_EDGE_ORDER = attrgetter("source", "target", "relation", "flow", "subtype", "file", "line", "statement")
+
+
 @dataclass
 class _Builder:
     """Collects one source's nodes and edges, merging attributes of repeated nodes."""
@@ -86,16 +91,23 @@ class _Builder:
     kinds: dict[str, tuple[NodeKind, str]] = field(default_factory=dict)
     edges: set[Edge] = field(default_factory=set)
     columns: dict[tuple[str | None, str], str] = field(default_factory=dict)
+    tables: dict[str, str] = field(default_factory=dict)  # table name -> node id
 
     def node(self, node_kind: NodeKind, name: str, **attrs: str) -> str:
         nid = node_id(node_kind, name)
-        self.kinds.setdefault(nid, (node_kind, name))
-        merged = self.nodes.setdefault(nid, {})
-        merged.update({k: v for k, v in attrs.items() if v})
+        merged = self.nodes.get(nid)
+        if merged is None:
+            self.kinds[nid] = (node_kind, name)
+            merged = self.nodes[nid] = {}
+        for key, value in attrs.items():
+            if value:
+                merged[key] = value
         return nid
 
     def table(self, name: str, kind: TableKind | None = None) -> str:
-        return self.node(NodeKind.TABLE, name, kind=str(kind) if kind else "")
+        if kind is None:  # a table named again (every edge names two): nothing to merge
+            return self.tables.get(name) or self.tables.setdefault(name, self.node(NodeKind.TABLE, name))
+        return self.node(NodeKind.TABLE, name, kind=str(kind))
 
     def column(self, table: str | None, name: str, type_: str | None = None) -> str:
         seen = self.columns.get((table, name))
@@ -114,7 +126,7 @@ class _Builder:
             Node(nid, kind, name, tuple(sorted(self.nodes[nid].items())))
             for nid, (kind, name) in sorted(self.kinds.items())
         )
-        return GraphFacts(self.source, nodes, tuple(sorted(self.edges)))
+        return GraphFacts(self.source, nodes, tuple(sorted(self.edges, key=_EDGE_ORDER)))
 
 
 def file_graph(facts: FileFacts, canon: Canonicaliser) -> GraphFacts:
