@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from operator import attrgetter
 from typing import Protocol
 
 from lineage.catalog import Catalog, Consumer
+from lineage.digests import digest
 from lineage.model import (
     ColumnEdge,
     Edge,
@@ -218,19 +217,15 @@ def build_changed(files: Sequence[Scanned], catalog: Catalog | None, held: Mappi
     canon = Canonicaliser(names)
     graphs: list[GraphFacts] = []
     for scanned in files:
-        mark = _digest([GRAPH_VERSION, scanned.digest, [(t, canon(t)) for t in scanned.tables]])
+        mark = digest(GRAPH_VERSION, scanned.digest, [(t, canon(t)) for t in scanned.tables])
         if held.get(scanned.path) != mark:
             graphs.append(replace(file_graph(scanned.facts, canon), fingerprint=mark))
     if catalog is not None:
         # a frozen dataclass of tuples: equal catalogs have equal reprs
-        mark = _digest([GRAPH_VERSION, repr(catalog), sorted((n, canon(n)) for n in names)])
+        mark = digest(GRAPH_VERSION, repr(catalog), sorted((n, canon(n)) for n in names))
         if held.get(catalog.path) != mark:
             graphs.append(replace(catalog_graph(catalog, canon, {canon(n) for n in names}), fingerprint=mark))
     return graphs
-
-
-def _digest(value: object) -> str:
-    return hashlib.sha256(json.dumps(value, separators=(",", ":")).encode("utf-8")).hexdigest()
 
 
 def _is_glob(pattern: str) -> bool:

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from parsers.records import digest
+from lineage.digests import digest
 from parsers.scanned import ScannedFile, lazily
 from parsers.schema import SchemaOp, SchemaRegistry
 

@@ -1,12 +1,10 @@
-"""`FileFacts` to JSON-ready records and back: the scan cache's format, and the facts' digest.
+"""`FileFacts` to JSON-ready records and back: the scan cache's format.
 
 JSON, never pickle: a cache file found in a repository must not be able to run code.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 from typing import Any
 
 from lineage.model import ColumnEdge, Diagnostic, FileFacts, Flow, Location, SchemaChange, Severity, Subtype, TableFact, TableKind
@@ -17,15 +15,6 @@ _FLOWS = {str(f): f for f in Flow}
 _SUBTYPES = {str(s): s for s in Subtype}
 _KINDS = {str(k): k for k in TableKind}
 _SEVERITIES = {str(s): s for s in Severity}
-
-
-def digest(*parts: object) -> str:
-    """A stable key for `parts`; texts are hashed as they are (JSON-escaping 40 MB of SQL is slow)."""
-    hasher = hashlib.sha256()
-    for part in parts:
-        tag, data = (b"s", part.encode("utf-8")) if isinstance(part, str) else (b"j", json.dumps(part, sort_keys=True, default=str).encode("utf-8"))
-        hasher.update(tag + str(len(data)).encode("ascii") + b":" + data)
-    return hasher.hexdigest()
 
 
 def to_record(facts: FileFacts) -> Record:

@@ -7,11 +7,11 @@ only a file whose graph must be rebuilt ever decodes its facts from the cache.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from lineage.digests import text_digest
 from lineage.errors import StoreError
 from lineage.graph import file_tables
 from lineage.model import Diagnostic, FileFacts
@@ -46,8 +46,7 @@ class ScannedFile:
         """A freshly extracted file (in a worker process too: the result pickles)."""
         text = json.dumps(to_record(facts), separators=(",", ":"))
         unsettled = any(d.needs_schema for d in facts.diagnostics) or any(e.source_table is None for e in facts.edges)
-        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-        return cls(facts.path, digest, tuple(sorted(file_tables(facts))), facts.statements, len(facts.edges), facts.diagnostics, facts.reads, unsettled, text, "", [facts])
+        return cls(facts.path, text_digest(text), tuple(sorted(file_tables(facts))), facts.statements, len(facts.edges), facts.diagnostics, facts.reads, unsettled, text, "", [facts])
 
     def __reduce__(self) -> tuple[object, ...]:
         # A worker process sends the JSON alone: one string pickles 10x faster than the facts'

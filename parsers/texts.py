@@ -7,9 +7,9 @@ unchanged file is neither read nor hashed unless its facts must be extracted aga
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
+from lineage.digests import text_digest
 from lineage.model import Diagnostic, Location
 from parsers.cache import ScanCache, file_stat
 from parsers.paths import display_path
@@ -45,7 +45,7 @@ class SqlTexts:
         text = self._texts[shown] = read_text(path, self._max_bytes)
         if not isinstance(text, str):
             return text
-        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        digest = text_digest(text)
         if self.digests.setdefault(shown, digest) != digest:
             self.stale.add(shown)  # edited during this scan, after its stat was trusted
         elif stat is not None and self._cache is not None:
