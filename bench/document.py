@@ -15,22 +15,25 @@ from bench.report import absent_list, compiled_table, edge_table, failure_list, 
 
 
 def write(results: dict[str, Any], results_dir: Path, target: Path) -> None:
-    """Render `results` with the last `bench.neo4j_load` and `bench.scale` runs beside them, if any."""
+    """Render `results` with the last `bench.neo4j_load`, `bench.scale` and `bench.startup` runs beside them, if any."""
     if results["mode"] != "full":
         raise SystemExit(f"{target.name} is written from a full run only (best of 3); these results are from a {results['mode']} run")
     # written by `make bench-neo4j` (~10 minutes) and `make bench-scale` (~3 minutes)
-    stores, scale = (results_dir / name for name in ("neo4j.json", "scale.json"))
-    extra = [json.loads(p.read_text(encoding="utf-8")) if p.exists() else None for p in (stores, scale)]
-    target.write_text(render(results, extra[0], extra[1]), encoding="utf-8")
+    # and `python -m bench.startup` (~1 minute)
+    paths = (results_dir / name for name in ("neo4j.json", "scale.json", "startup.json"))
+    stores, scale, startup = (json.loads(p.read_text(encoding="utf-8")) if p.exists() else None for p in paths)
+    target.write_text(render(results, stores, scale, startup), encoding="utf-8")
 
 
-def render(results: dict[str, Any], stores: dict[str, Any] | None = None, scale: dict[str, Any] | None = None) -> str:
-    """`stores`, `scale`: the last `bench.neo4j_load` / `bench.scale` runs (bench/results/), if any."""
+def render(results: dict[str, Any], stores: dict[str, Any] | None = None, scale: dict[str, Any] | None = None, startup: dict[str, Any] | None = None) -> str:
+    """`stores`, `scale`, `startup`: the last `bench.neo4j_load` / `bench.scale` / `bench.startup` runs (bench/results/), if any."""
     parts = [_header(results), _method(results), _speed(results), _peers_edges(results), _edges(results), _compiled(results)]
     if scale is not None:
         parts.append(_scale(scale))
     if stores is not None:
         parts.append(_stores(stores))
+    if startup is not None:
+        parts.append(_startup(startup))
     return "\n\n".join(part.strip("\n") for part in parts) + "\n"
 
 
@@ -52,6 +55,21 @@ dashboards), scanned by the `lineage` command, wall-clock time of the whole proc
 
 In parentheses: the process's own CPU time (user + system), which load from other work on the host inflates least.
 Targets (issue 7): 1,000 models <= 10 s with `--jobs 2`; 10,000 models <= 90 s; one-file re-scan at 10,000 models <= 3 s."""
+
+
+def _startup(r: dict[str, Any]) -> str:
+    rows = [f"| `{cmd}` | {t['wall_ms']['median']} ms | {t['wall_ms']['p90']} ms | {t['cpu_ms']['median']} ms |" for cmd, t in r["startup"].items()]
+    return f"""## CLI start-up
+
+From `bench/results/startup.json` (`{r['command']}`, {r['date']}, {r['nproc']} CPUs, load average {_load(r['load_average'])} before it;
+typer {r['typer']}): each command run {next(iter(r['startup'].values()))['runs']} times as a user runs it, in a fresh process.
+Heavy modules (sqlglot, networkx, neo4j, Jinja, the renderers) load only when a command needs them.
+
+| command | wall, median | wall, p90 | CPU, median |
+| --- | ---: | ---: | ---: |
+""" + "\n".join(rows) + """
+
+Target (issue 7): `lineage --help` <= 0.3 s."""
 
 
 def _cpu(timed: dict[str, Any]) -> str:
