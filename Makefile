@@ -58,7 +58,8 @@ bench-neo4j: install
 bench-scale: install
 	$(BIN)/python -m bench.scale
 
-# Best of 1, sqllineage and per-column lineage() on every 10th model (~3 minutes); BENCHMARKS.md left alone.
+# Best of 1, sqllineage and per-column lineage() on every 10th model (~1 minute), into bench/results/quick.json;
+# BENCHMARKS.md and latest.json left alone.
 bench-quick: install $(BENCH_STAMP)
 	$(BIN)/python -m bench.run --quick
 
