@@ -44,7 +44,7 @@ neo4j-start:
 neo4j-stop:
 	bash scripts/neo4j.sh stop
 
-# Ours, sqlglot's lineage and the peers on TPC-H, TPC-DS and 1,000 generated models, best of 3 (~17 minutes,
+# Ours, sqlglot's lineage and the peers on TPC-H, TPC-DS and 1,000 generated models, best of 3 (~5 minutes on a quiet 2-CPU host,
 # most of it sqllineage); rewrites BENCHMARKS.md.
 bench: install $(BENCH_STAMP)
 	$(BIN)/python -m bench.run
