@@ -205,7 +205,9 @@ def _paths_command(direction: str) -> Callable[..., None]:
                 found = paths_of(opened, target, direction, max_depth)
             output.paths(found[: limit or None], fmt)
             if limit and len(found) > limit:
-                output.error(f"truncated: {limit:,} of {len(found):,} hops shown; raise --limit")  # stderr: the JSON stays a list
+                from lineage.impact import Truncation
+
+                output.error(f"{Truncation('hops', limit, len(found))}; raise --limit")  # stderr: the JSON stays a list
 
     command.__doc__ = f"Show the {direction} lineage of TARGET, hop by hop.\n\nExample: lineage {direction} mart.daily_revenue.revenue_usd"
     return command

@@ -195,9 +195,9 @@ class NetworkxStore:
             self._index = _built(self._sources)
         return self._index
 
-    @property
-    def graph(self) -> nx.DiGraph[str]:
-        """The union graph as a networkx DiGraph (parallel edges as `rows`), for networkx's algorithms.
+    def to_networkx(self) -> nx.DiGraph[str]:
+        """The union graph as a new networkx DiGraph (parallel edges as `rows`), for networkx's
+        algorithms; built on every call, so keep the result.
 
         Queries walk the plain adjacency of `index` instead: building the DiGraph costs as much
         again as reading the store, and a CLI query pays that on every run.
@@ -236,7 +236,8 @@ class NetworkxStore:
 
     def find(self, pattern: str) -> list[Node]:
         index = self.index
-        return sorted(_node(nid, index.row(nid)) for nid in index.ids() if fnmatchcase(index.row(nid)[1], pattern))
+        rows = ((nid, index.row(nid)) for nid in index.ids())
+        return sorted(_node(nid, row) for nid, row in rows if fnmatchcase(row[1], pattern))
 
     def nodes(self, ids: Iterable[str]) -> list[Node]:
         index = self.index

@@ -140,7 +140,7 @@ def _scan(paths: Sequence[Path], options: ScanOptions, progress: Progress | None
     results = {f.path: f for unit in done.values() for f in unit.files}
     catalog = _merge_catalogs(catalog, done, results)
     if catalog is not None:
-        consumers = _consumer_facts(catalog, options.dialect, final or _replayed(base, done))
+        consumers = _consumer_facts(catalog, options.dialect, final or _replayed(base, done), options.max_bytes)
         catalog = catalog.with_reads({cid: facts.edges for cid, facts in consumers.items()})
         # a consumer's query is still a scanned file: its diagnostics and statements count
         results.update({f.path: ScannedFile.of(FileFacts(f.path, diagnostics=f.diagnostics, statements=f.statements)) for f in consumers.values()})
@@ -315,10 +315,10 @@ def _extract(shown: str, text: str | Diagnostic, dialect: str | None, registry: 
     return extract_sql(text, shown, dialect, registry)
 
 
-def _consumer_facts(catalog: Catalog, dialect: str | None, registry: SchemaRegistry) -> dict[str, FileFacts]:
+def _consumer_facts(catalog: Catalog, dialect: str | None, registry: SchemaRegistry, max_bytes: int | None) -> dict[str, FileFacts]:
     """What each dashboard's or feature's own query reads (its SQL file named in the catalog)."""
     return {
-        c.id: _extract(c.sql, read_text(Path(c.sql)), dialect, registry)
+        c.id: _extract(c.sql, read_text(Path(c.sql), max_bytes), dialect, registry)
         for c in catalog.consumers
         if c.sql
     }

@@ -85,3 +85,18 @@ def test_a_symlinked_lock_file_is_refused_and_its_target_never_created(tmp_path:
     assert str(caught.value) == f"{store_dir}/lock: cannot open the store's lock file (Too many levels of symbolic links); if it is a symbolic link, remove it"
     assert not elsewhere.exists() and not elsewhere.parent.exists()
     assert not (store_dir / FILENAME).exists()
+
+
+def test_to_networkx_is_the_union_graph_with_each_edges_rows(tmp_path: Path) -> None:
+    store = NetworkxStore(tmp_path)
+    store.replace_file(FACTS)
+    # a second source asserts the same edge (another statement) and one more node
+    store.replace_file(GraphFacts("b.sql", (Node("column:v.a", NodeKind.COLUMN, "v.a"),), (Edge("column:t.a", "column:u.a", Relation.FEEDS, Flow.INDIRECT, Subtype.FILTER, "b.sql", 4, 2),)))
+    graph = store.to_networkx()
+    assert sorted(graph.nodes) == ["column:t.a", "column:u.a", "column:v.a"]
+    assert list(graph.edges) == [("column:t.a", "column:u.a")]
+    assert graph.edges["column:t.a", "column:u.a"]["rows"] == [
+        ["column:t.a", "column:u.a", "feeds", "direct", "identity", "a.sql", 1, 1],
+        ["column:t.a", "column:u.a", "feeds", "indirect", "filter", "b.sql", 4, 2],
+    ]
+    assert graph.nodes["column:v.a"]["row"] == ("column", "v.a", {})

@@ -90,3 +90,14 @@ def test_an_unchanged_file_is_known_by_its_stat_and_an_edited_or_fresh_one_is_re
     old.write_text("create table b as select y from a;")  # same size, new times
     assert ScanCache(cache).text_digest(shown[old], old) is None
     assert [e.source_column for e in _facts_by_path(tmp_path, cache)[shown[old]].edges] == ["y"]  # type: ignore[attr-defined]
+
+
+def test_a_dashboards_query_over_max_file_mb_is_one_diagnostic_and_the_rest_is_scanned(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("model.sql").write_text("create table mart.t as select id from app.orders;")
+    Path("dash.sql").write_text("select id from mart.t\n" + "-- padding\n" * 200)  # 2,222 bytes
+    Path("lineage.yml").write_text("dashboards:\n  d: {sql: dash.sql}\n")
+    result = scan([Path(".")], ScanOptions(max_file_mb=2000 / 2**20))  # 2,000 bytes
+    assert [str(d) for d in result.diagnostics] == ["dash.sql: 0.0 MB, more than --max-file-mb 0.00190735: not scanned (a data dump?); raise the limit to scan it"]
+    assert [(e.source_table, e.source_column, e.target_table, e.target_column) for e in result.files[1].edges] == [("app.orders", "id", "mart.t", "id")]
+    assert result.catalog is not None and result.catalog.consumers[0].reads == ()
