@@ -77,7 +77,8 @@ def _cpu(timed: dict[str, Any]) -> str:
 
 
 def _stores(r: dict[str, Any]) -> str:
-    n, e, g = r["neo4j"], r["embedded"], r["graph"]
+    n, e, g, t = r["neo4j"], r["embedded"], r["graph"], r["targets"]
+    load_s = 30  # issue 7's embedded load target (bench.neo4j_load's TARGETS predate it)
     return f"""## Stores at scale
 
 From `bench/results/neo4j.json` (`make bench-neo4j`: `{r['command']}`, {r['date']}; Neo4j {r['server']['components'][0]['versions'][0]} Community, {r['server']['jvm_max_heap_mb']} MiB heap).
@@ -86,8 +87,8 @@ impact = full downstream of {r.get('queries', 100)} random columns, both stores 
 
 | store | load | edges/s | impact p50 | impact p95 | impact max | target |
 | --- | ---: | ---: | ---: | ---: | ---: | --- |
-| Neo4j | {n['load_s']:.0f} s ({n['transactions']} transactions) | {n['edges_per_s']:,} | {n['impact']['p50_ms']} ms | {n['impact']['p95_ms']} ms | {n['impact']['max_ms']} ms | load >= 20,000 edges/s (missed), p95 <= 250 ms (met) |
-| embedded (networkx) | {e['load_s']:.0f} s, {e['file_mb']:.0f} MB file | {e['edges_per_s']:,} | {e['impact']['p50_ms']} ms | {e['impact']['p95_ms']} ms | {e['impact']['max_ms']} ms | p95 <= 50 ms ({_met(e['impact']['p95_ms'] <= 50)}), load <= 30 s ({_met(e['load_s'] <= 30)}) |
+| Neo4j | {n['load_s']:.0f} s ({n['transactions']} transactions) | {n['edges_per_s']:,} | {n['impact']['p50_ms']} ms | {n['impact']['p95_ms']} ms | {n['impact']['max_ms']} ms | load >= {t['load_edges_per_s']:,} edges/s ({_met(n['edges_per_s'] >= t['load_edges_per_s'])}), p95 <= {t['neo4j_impact_p95_ms']} ms ({_met(n['impact']['p95_ms'] <= t['neo4j_impact_p95_ms'])}) |
+| embedded (networkx) | {e['load_s']:.0f} s, {e['file_mb']:.0f} MB file | {e['edges_per_s']:,} | {e['impact']['p50_ms']} ms | {e['impact']['p95_ms']} ms | {e['impact']['max_ms']} ms | p95 <= {t['embedded_impact_p95_ms']} ms ({_met(e['impact']['p95_ms'] <= t['embedded_impact_p95_ms'])}), load <= {load_s} s ({_met(e['load_s'] <= load_s)}) |
 {_reopen(e)}"""
 
 

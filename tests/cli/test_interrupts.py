@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 import shutil
 import signal
@@ -54,11 +55,15 @@ def test_a_killed_scan_leaves_the_old_or_the_new_graph(tmp_path: Path, sig: sign
 
 
 def test_sigint_is_one_line_and_exit_130(tmp_path: Path) -> None:
-    write(10000, tmp_path / "sql")
+    write(300, tmp_path / "sql")
+    # A FIFO among the models: opening its write end returns once the scan opens it to read, so the
+    # signal lands inside the scan (past start-up), however fast or loaded the host is.
+    gate = tmp_path / "sql" / "zz_gate.sql"
+    os.mkfifo(gate)
     child = subprocess.Popen([str(LINEAGE), "scan", str(tmp_path / "sql"), "--store", str(tmp_path / "s"), "--jobs", "1"], stderr=subprocess.PIPE, text=True, preexec_fn=_default_sigint)
-    time.sleep(4.0)  # well past start-up (slow in a fresh clone under load), inside the scan (10,000 models: 10 to 25 s)
-    child.send_signal(signal.SIGINT)
-    _, stderr = child.communicate()
+    with open(gate, "w", encoding="utf-8"):
+        child.send_signal(signal.SIGINT)
+        _, stderr = child.communicate(timeout=120)
     assert child.returncode == 130
     assert "Traceback" not in stderr
     assert stderr.strip().splitlines()[-1] == "interrupted: nothing was written to the store"

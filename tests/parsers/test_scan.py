@@ -72,6 +72,7 @@ def test_a_corrupted_cache_is_ignored_and_rewritten(tmp_path: Path) -> None:
 def test_an_unchanged_file_is_known_by_its_stat_and_an_edited_or_fresh_one_is_read(tmp_path: Path) -> None:
     import hashlib
     import os
+    import time
 
     from parsers.cache import ScanCache
     from parsers.paths import display_path
@@ -81,6 +82,8 @@ def test_an_unchanged_file_is_known_by_its_stat_and_an_edited_or_fresh_one_is_re
     old.write_text("create table b as select x from a;")
     fresh.write_text("create table c as select x from b;")
     os.utime(old, ns=(old.stat().st_atime_ns, old.stat().st_mtime_ns - 10**10))  # last written 10 s ago
+    # and `fresh` a minute from now: inside the racy window however long the scan below takes
+    os.utime(fresh, ns=(fresh.stat().st_atime_ns, time.time_ns() + 60 * 10**9))
     cache = tmp_path / "cache.json"
     scan([tmp_path / "sql"], ScanOptions(cache=cache))
     shown = {p: display_path(p) for p in (old, fresh)}
