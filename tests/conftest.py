@@ -1,8 +1,9 @@
-"""Shared fixtures: golden-file updating, the corpora beside the repo, and the sample warehouse."""
+"""Shared fixtures: golden-file updating, the corpora beside the repo, the sample warehouse, Neo4j and the GitHub stand-in."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from hypothesis import HealthCheck, settings
 # The Neo4j fixtures are registered once, here: a session fixture imported into two modules would
 # be two fixtures, and the second would wait forever for the server lock the first one holds.
 from tests.contract.neo4j_server import empty_neo4j, neo4j_settings, neo4j_store  # noqa: E402,F401
+from tests.github_stand_in import GitHub, github_stand_in
 
 # Property tests run a bounded number of examples in CI; `make fuzz` (HYPOTHESIS_PROFILE=fuzz) many more.
 settings.register_profile("ci", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -29,6 +31,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 @pytest.fixture
 def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))
+
+
+@pytest.fixture
+def github() -> Iterator[GitHub]:
+    """The GitHub API stand-in, serving on loopback for one test."""
+    with github_stand_in() as server:
+        yield server
 
 
 def check_golden(path: Path, actual: str, update: bool) -> None:

@@ -20,7 +20,7 @@ import pytest
 from graphs import neo4j_cypher
 from graphs.comment import MARKER
 from tests.contract.neo4j_server import Neo4jSettings
-from tests.graphs.test_github import GitHub, github_stand_in
+from tests.github_stand_in import GitHub
 from tests.tcp_proxy import Cut, proxy_to
 
 LINEAGE = Path(sys.executable).parent / "lineage"
@@ -38,12 +38,6 @@ def work(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (directory / "c.md").write_text(f"{MARKER}\nbody\n", encoding="utf-8")
     assert _lineage(directory, "scan", "a.sql", "--store", "embedded").returncode == 0
     return directory
-
-
-@pytest.fixture
-def github() -> Iterator[GitHub]:
-    with github_stand_in() as server:
-        yield server
 
 
 @pytest.fixture(params=[False, True], ids=["plain", "debug"])
