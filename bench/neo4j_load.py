@@ -24,7 +24,6 @@ import math
 import os
 import platform
 import random
-import subprocess
 import sys
 import tempfile
 import threading
@@ -43,6 +42,7 @@ from lineage.graph import build_graph
 from lineage.impact import Change, ImpactReport, analyse_impact
 from lineage.model import ColumnEdge, FileFacts, Flow, GraphFacts, Location, Relation, Subtype, TableFact, TableKind
 from lineage.store import LineageStore
+from bench.worker import run_module
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 RESULTS = REPO_ROOT / "bench" / "results" / "neo4j.json"
@@ -238,8 +238,7 @@ def measure_embedded(graphs: Sequence[GraphFacts], options: Options, picked: Seq
 
 def reopen(directory: Path) -> dict[str, Any]:
     """Open and index the store in a fresh process (as `lineage impact` does): time and memory per edge."""
-    out = subprocess.run([sys.executable, "-m", "bench.store_open", str(directory)], cwd=REPO_ROOT, capture_output=True, text=True, check=True).stdout
-    opened: dict[str, Any] = json.loads(out)
+    opened = run_module("bench.store_open", [str(directory)])
     opened["bytes_per_relationship"] = round((opened["peak_mb"] - opened["baseline_mb"]) * 2**20 / opened["relationships"])
     return opened
 

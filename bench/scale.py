@@ -11,14 +11,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import tempfile
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from bench.timing import run_process
 from bench.warehouse import write
 
 RESULTS = Path(__file__).resolve().parent / "results" / "scale.json"
@@ -26,18 +25,11 @@ LINEAGE = Path(sys.executable).parent / "lineage"
 
 
 def timed(args: list[str], cwd: Path) -> dict[str, Any]:
-    """Wall time and peak RSS of one `lineage` process (wait4 gives that child's own rusage)."""
-    start = time.perf_counter()
-    child = subprocess.Popen([str(LINEAGE), *args], cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    assert child.stderr is not None
-    stderr = child.stderr.read()
-    _, status, usage = os.wait4(child.pid, 0)
-    seconds = time.perf_counter() - start
-    code = os.waitstatus_to_exitcode(status)
-    if code not in (0, 3):
-        raise SystemExit(f"lineage {' '.join(args)} failed ({code}): {stderr.strip()[-500:]}")
-    cpu = usage.ru_utime + usage.ru_stime  # the child's own CPU time: what the host's other load inflates least
-    return {"seconds": round(seconds, 2), "cpu_seconds": round(cpu, 2), "peak_mb": round(usage.ru_maxrss / 1024), "summary": stderr.strip().splitlines()[-1:]}
+    """Wall time, CPU time and peak RSS of one `lineage` process."""
+    run = run_process([str(LINEAGE), *args], cwd)
+    if run.exit_code not in (0, 3):
+        raise SystemExit(f"lineage {' '.join(args)} failed ({run.exit_code}): {run.stderr.strip()[-500:]}")
+    return {"seconds": round(run.seconds, 2), "cpu_seconds": round(run.cpu_seconds, 2), "peak_mb": round(run.peak_mb), "summary": run.stderr.strip().splitlines()[-1:]}
 
 
 def measure(models: int, root: Path) -> dict[str, Any]:

@@ -13,12 +13,12 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
-import time
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
+
+from bench.timing import run_process
 
 RESULTS = Path(__file__).resolve().parent / "results" / "startup.json"
 BIN = Path(sys.executable).parent
@@ -33,13 +33,11 @@ COMMANDS = {
 
 
 def _once(argv: list[str]) -> tuple[float, float]:
-    """Wall and CPU seconds of one process (wait4 gives that child's own rusage)."""
-    start = time.perf_counter()
-    child = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(child.pid, 0)
-    if os.waitstatus_to_exitcode(status) != 0:
+    """Wall and CPU seconds of one process."""
+    run = run_process(argv)
+    if run.exit_code != 0:
         raise SystemExit(f"{' '.join(argv)} failed")
-    return time.perf_counter() - start, usage.ru_utime + usage.ru_stime
+    return run.seconds, run.cpu_seconds
 
 
 def _ms(seconds: list[float]) -> dict[str, float]:

@@ -1,12 +1,16 @@
-"""The best-of-N timer and the untimed warm-up every approach gets, whatever library it measures."""
+"""The best-of-N timer and the untimed warm-up every approach gets, whatever library it measures;
+and the timing of one whole child process (`lineage` as a user runs it)."""
 
 from __future__ import annotations
 
 import gc
 import math
+import os
+import subprocess
 import time
-from collections.abc import Callable
-from dataclasses import replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import TypeVar
 
 from bench.corpus import Corpus
@@ -39,3 +43,24 @@ def warm_up(corpus: Corpus, *runs: Callable[[Corpus], object]) -> None:
     first = replace(corpus, queries=corpus.queries[:1])
     for run in runs:
         run(first)
+
+
+@dataclass(frozen=True, slots=True)
+class ProcessRun:
+    seconds: float  # wall clock, start to exit
+    cpu_seconds: float  # the child's own user + system time: what other load on the host inflates least
+    peak_mb: float  # the child's peak RSS
+    exit_code: int
+    stderr: str
+
+
+def run_process(argv: Sequence[str], cwd: Path | None = None) -> ProcessRun:
+    """Run `argv` (stdout discarded) and measure it; wait4 gives that child's own rusage."""
+    start = time.perf_counter()
+    child = subprocess.Popen(list(argv), cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    assert child.stderr is not None
+    stderr = child.stderr.read()
+    child.stderr.close()
+    _, status, usage = os.wait4(child.pid, 0)
+    seconds = time.perf_counter() - start
+    return ProcessRun(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status), stderr)
