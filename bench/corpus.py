@@ -1,4 +1,4 @@
-"""The inputs every approach reads: the TPC corpora in `../shared/corpora` and the synthetic warehouse.
+"""The inputs every approach reads: the TPC corpora in `tests/corpora/` (copied from sqlglot's fixtures; see tests/corpora/NOTICE.md) and the synthetic warehouse.
 
 A corpus is named so a worker process can rebuild it (`tpch`, `tpcds`, `warehouse-1000`), and may be
 cut to every k-th statement (`every`) when a slow peer cannot run it whole.
@@ -14,8 +14,8 @@ from bench.warehouse import generate
 from parsers.schema import SchemaRegistry, load_schema_file
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-# Beside the repository, as issue 2 names it; the corpora are read in place, never copied in.
-CORPORA_ROOT = REPO_ROOT / ".." / "shared" / "corpora"
+# Copied into the repository (tests/corpora/NOTICE.md) so that a clone benchmarks anywhere.
+CORPORA_ROOT = REPO_ROOT / "tests" / "corpora"
 CORPUS_NAMES = ("tpch", "tpcds")
 WAREHOUSE = "warehouse-"  # + the number of models
 # The TPC queries are written in sqlglot's default dialect, which is also valid DuckDB (corpora README);

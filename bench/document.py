@@ -136,7 +136,7 @@ def _method(results: dict[str, Any]) -> str:
     same = all(record.get("naive_all_columns_same_edges", True) for record in results["corpora"].values())
     return f"""## What is measured
 
-- Inputs: `../shared/corpora/tpch` (22 queries) and `../shared/corpora/tpcds` (99 queries), one `SELECT`
+- Inputs: `tests/corpora/tpch` (22 queries) and `tests/corpora/tpcds` (99 queries), one `SELECT`
   per file, each with its `schema.json`; and `warehouse-1000`, the 1,000 models `bench/warehouse.py` generates
   (350 staging views, 70 of them `SELECT *`; 400 `CREATE TABLE AS` with CTEs, a join, a window and `CASE`;
   250 aggregating marts), one statement each, with the columns of its 50 source tables and of every model as
@@ -170,7 +170,7 @@ def _method(results: dict[str, Any]) -> str:
   (only a default schema name). An edge is each column of a `column_lineage` entry's `lineage` (its `origin`
   table, `None` when it cannot tell) into the entry's `descendant`. Statements it returns errors for count as
   failed.
-- Dialect: the corpora are written in sqlglot's default dialect, which is also valid DuckDB (`../shared/corpora/README.md`),
+- Dialect: the corpora are written in sqlglot's default dialect, which is also valid DuckDB (`tests/corpora/NOTICE.md`),
   as is the generated warehouse: the peers get `duckdb`, ours and sqlglot the default.
 - Timings and results from the TPC queries are not TPC benchmark results and are not presented as such."""
 

@@ -1,4 +1,4 @@
-"""Shared fixtures: golden-file updating, the corpora beside the repo, the sample warehouse, Neo4j and the GitHub stand-in."""
+"""Shared fixtures: golden-file updating, the TPC corpora (tests/corpora), the sample warehouse, Neo4j and the GitHub stand-in."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ settings.register_profile("fuzz", max_examples=5000, deadline=None, suppress_hea
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPORA = ROOT.parent / "shared" / "corpora"
+CORPORA = ROOT / "tests" / "corpora"  # copied in (tests/corpora/NOTICE.md): a clone runs its tests anywhere
 SAMPLE = ROOT / "sample_sql"
 
 
