@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.bench-installed
 
-.PHONY: install demo test test-fast fuzz bench-neo4j bench-scale neo4j-start neo4j-stop bench bench-quick diagram-story clean
+.PHONY: install demo test test-fast fuzz redteam bench-neo4j bench-scale neo4j-start neo4j-stop bench bench-quick diagram-story clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,13 @@ test-fast: install
 # Property tests with many more examples than CI runs.
 fuzz: install
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest tests/parsers/test_properties.py
+
+# Every hostile input of tests/redteam, each run by the real program under CPU and memory limits, then
+# its figures (wall, CPU, peak memory per attack) written into RELIABILITY.md.
+redteam: install
+	rm -f bench/results/redteam.jsonl
+	REDTEAM_RECORD=$(CURDIR)/bench/results/redteam.jsonl $(BIN)/python -m pytest tests/redteam -q
+	$(BIN)/python -m tests.redteam.figures bench/results/redteam.jsonl RELIABILITY.md
 
 neo4j-start:
 	bash scripts/neo4j.sh start
