@@ -8,6 +8,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from lineage.model import Diagnostic, Location
+
 # a folder holding this file is a dbt project: its files are rendered and scanned as one unit
 PROJECT_FILE = "dbt_project.yml"
 
@@ -49,3 +51,7 @@ class Root:
         """`holds` for a file found by walking a folder it holds: os.walk and rglob do not descend
         into linked folders, so only a link itself can lead out, and only links cost a realpath."""
         return not path.is_symlink() or self.holds(path)
+
+    def refused_link(self, shown: str) -> Diagnostic:
+        """What a link found in these folders, to a file outside them, is."""
+        return Diagnostic(Location(shown), f"a link to a file outside {self.name}; not read")

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from lineage.catalog import Catalog
 from lineage.errors import ConfigError
-from lineage.model import Diagnostic, FileFacts, Location
+from lineage.model import Diagnostic, FileFacts
 from parsers.cache import ScanCache, digest, schema_digest
 from parsers.scanned import ScannedFile
 from parsers.catalog import load_catalog
@@ -102,7 +102,7 @@ def find_sources(paths: Sequence[Path]) -> Sources:
                     if root.holds_entry(file):
                         found[kind].add(file)
                     else:
-                        refused.append(Diagnostic(Location(display_path(file)), f"a link to a file outside {root.name}; not read"))
+                        refused.append(root.refused_link(display_path(file)))
     return Sources(*(sorted(found[k], key=lambda p: display_path(p)) for k in ("sql", "python", "dbt")), root, sorted(refused))
 
 
@@ -118,7 +118,8 @@ def find_catalog(paths: Sequence[Path], explicit: Path | None) -> Catalog | None
         candidate = (path if path.is_dir() else path.parent) / CATALOG_NAME
         if candidate.is_file():
             if not root.holds_entry(candidate):
-                raise ConfigError(f"a link to a file outside {root.name}; not read", Location(display_path(candidate)))
+                link = root.refused_link(display_path(candidate))
+                raise ConfigError(link.message, link.at)
             return load_catalog(candidate)
     return None
 

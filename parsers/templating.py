@@ -75,6 +75,8 @@ class ContainedLoader(BaseLoader):
                 if not self.root.holds(candidate):
                     raise Refused(f"'{name}' is a link to a file outside {self.root.name}; not read")
                 return candidate
+        if not self.searchpath:
+            raise TemplateNotFound(name, f"'{name}' is not read: these templates include and import no files; use a macro")
         raise TemplateNotFound(name, f"'{name}' not found in {', '.join(self.shown(b) for b in self.searchpath)}")
 
     def get_source(self, environment: Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
@@ -87,11 +89,12 @@ class ContainedLoader(BaseLoader):
 
 class Sandbox(SandboxedEnvironment):
     """Jinja's sandbox, plus: unsafe attributes raise (not render empty), no huge `*` or `**`, and
-    files read only through a ContainedLoader (or none at all)."""
+    files read only through a ContainedLoader (without one, none at all: dbt's Jinja has no loader)."""
 
     intercepted_binops = frozenset({"*", "**"})
 
     def __init__(self, undefined: type[Undefined] = Undefined, loader: ContainedLoader | None = None) -> None:
+        loader = loader or ContainedLoader((), Root((), "no folder"))
         super().__init__(extensions=["jinja2.ext.do", "jinja2.ext.loopcontrols"], undefined=undefined, loader=loader, autoescape=False)
 
     def unsafe_undefined(self, obj: object, attribute: str) -> Undefined:
