@@ -86,7 +86,7 @@ def scan_root(paths: Sequence[Path]) -> Root:
 
 def find_sources(paths: Sequence[Path]) -> Sources:
     found: dict[str, set[Path]] = {"sql": set(), "python": set(), "dbt": set()}
-    root, refused = scan_root(paths), []
+    root, refused = scan_root(paths), list[Diagnostic]()
     for path in paths:
         if path.is_file():
             found["python" if path.name.endswith(PY_SUFFIXES) else "sql"].add(path)
