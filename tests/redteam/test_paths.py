@@ -56,6 +56,7 @@ def test_a_dag_searching_proc_self_or_etc_reads_neither(tmp_path: Path) -> None:
     read = run_lineage("proc-self environ (downstream)", "downstream", "app.b.c", "--store", "s", cwd=tmp_path, env=SECRET)
     _clean(run, tmp_path / "s" / "graph.json")
     _clean(read)
+    assert (read.exit_code, read.lines()) == (1, ["unknown table or column 'app.b.c'"])  # no statement read it
     assert run.exit_code == 1, run.stderr
     assert run.lines() == [
         "repo/dags/env.py:4: template_searchpath '/proc/self' is outside the scanned folder; not searched",
@@ -103,7 +104,7 @@ def test_links_out_of_the_tree_are_not_followed(tmp_path: Path) -> None:
     for link, target in (("dags/sql/link.sql", "../../../outside/secret.sql"), ("dags/linked", "../../outside"), ("dbt/models/link.sql", "../../../outside/secret.sql"), ("dbt/seeds/link.csv", "../../../outside/seed.csv")):
         (repo / link).parent.mkdir(exist_ok=True)
         os.symlink(target, repo / link)
-    run = run_lineage("links out of the tree (include, sql=, searchpath, plain file)", "scan", "repo", "--store", "s", cwd=tmp_path)
+    run = run_lineage("links out of the tree (include, sql=, searchpath, plain and dbt files)", "scan", "repo", "--store", "s", cwd=tmp_path)
     _clean(run, tmp_path / "s" / "graph.json")
     assert run.exit_code == 1, run.stderr
     assert run.lines() == [
