@@ -6,7 +6,6 @@ Validation errors name the file, the line and the key, so they point at what to 
 from __future__ import annotations
 
 import difflib
-import os
 from pathlib import Path
 
 import yaml
@@ -14,7 +13,7 @@ import yaml
 from lineage.catalog import Catalog, Consumer, Owner, TableEntry
 from lineage.errors import ConfigError
 from lineage.model import Location, NodeKind, Tier
-from parsers.paths import display_path
+from parsers.paths import Root, display_path
 
 _SECTIONS = {"owners", "tables", "dashboards", "ml_features"}
 _OWNER_KEYS = {"name", "email", "slack", "github"}
@@ -131,9 +130,10 @@ def _consumer(reader: _Reader, base: Path, kind: NodeKind, key: str, key_node: y
     if sql:
         resolved = base / sql
         # the catalog may come with the code under review (lineage diff in CI): it must not have us
-        # read, and show as lineage, files of the machine we run on
-        if not os.path.abspath(resolved).startswith(os.path.abspath(base) + os.sep):
-            raise ConfigError(f"SQL file '{sql}' of {what} is outside the catalog's folder", reader.at(f["sql"][1]))
+        # read, and show as lineage, files of the machine we run on (by '..', a path or a link)
+        root = Root.of([base], "the catalog's folder")
+        if not root.holds(resolved):
+            raise ConfigError(f"SQL file '{sql}' of {what} is outside {root.name}", reader.at(f["sql"][1]))
         if not resolved.is_file():
             raise ConfigError(f"SQL file '{sql}' of {what} does not exist", reader.at(f["sql"][1]))
         sql = display_path(resolved)

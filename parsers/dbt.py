@@ -10,6 +10,7 @@ files. Both give the same lineage for the same project, with provenance in the m
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -31,6 +32,7 @@ from parsers.dbt_project import (
     exposure_of,
     owner_of,
     python_model,
+    read_folders,
     read_yaml,
     relation_sql,
     seed_columns,
@@ -38,7 +40,7 @@ from parsers.dbt_project import (
     yaml_entries,
     LINE,
 )
-from parsers.paths import PROJECT_FILE
+from parsers.paths import PROJECT_FILE, display_path
 from parsers.schema import SchemaRegistry
 from parsers.sql import extract_sql, get_dialect
 from parsers.templating import line_map
@@ -63,20 +65,19 @@ class DbtFacts:
 
 def read_dbt(root: Path, shown: str, options: DbtOptions) -> Project:
     """The project as dbt's manifest describes it when there is a current one, else from its files."""
-    manifest = options.manifest or _default_manifest(root)
-    if options.files_only or not manifest.is_file():
+    configured = Project(root, shown, dialect=options.dialect)
+    config = read_yaml(root / PROJECT_FILE, configured) if (root / PROJECT_FILE).is_file() else None
+    read_folders(config or {}, configured)
+    # a target-path outside the project has no manifest we may read: the files are read, and say why
+    manifest = options.manifest or next((folder / "manifest.json" for folder in configured.folders["target-path"]), None)
+    if options.files_only or manifest is None or not manifest.is_file():
         return RawReader(root, shown, options.dialect).read()
-    project, problem = load_manifest(manifest, Project(root, shown, dialect=options.dialect))
+    project, problem = load_manifest(manifest, configured)
     if project is not None:
         return project
     raw = RawReader(root, shown, options.dialect).read()
     raw.diagnostics.append(Diagnostic(Location(raw.show(PROJECT_FILE)), f"{problem}: read the project's files instead", Severity.WARNING))
     return raw
-
-
-def _default_manifest(root: Path) -> Path:
-    config = read_yaml(root / PROJECT_FILE, Project(root, "")) if (root / PROJECT_FILE).is_file() else None
-    return root / str((config or {}).get("target-path") or "target") / "manifest.json"
 
 
 def load_manifest(path: Path, project: Project) -> tuple[Project | None, str]:
@@ -97,6 +98,7 @@ def load_manifest(path: Path, project: Project) -> tuple[Project | None, str]:
     rename = re.compile("|".join(re.escape(k) for k in sorted(names, key=len, reverse=True))) if names else None
     groups = {str(g["name"]): owner_of(g.get("owner")) for g in (data.get("groups") or {}).values()}
     lines = _EntryLines(project)
+    _check_files(project, data, path)
     for uid, node in sorted(data["nodes"].items()):
         if node.get("resource_type") not in _NODE_KINDS or node.get("config", {}).get("enabled") is False:
             continue
@@ -117,18 +119,43 @@ def load_manifest(path: Path, project: Project) -> tuple[Project | None, str]:
     return project, ""
 
 
+def _relative(project: Project, entry: Mapping[str, Any]) -> str:
+    """A manifest entry's file, relative to the project: a package's under packages-install-path."""
+    if entry.get("package_name") in (None, project.name):
+        return str(entry["original_file_path"])
+    packages = project.folders.get("packages-install-path") or (project.root / "dbt_packages",)
+    return os.path.join(os.path.relpath(packages[0], project.root), str(entry["package_name"]), str(entry["original_file_path"]))
+
+
+def _check_files(project: Project, data: Mapping[str, Any], manifest: Path) -> None:
+    """The manifest names the files it came from: one outside the project is never read."""
+    entries = [*data["nodes"].items(), *data["sources"].items(), *(data.get("exposures") or {}).items()]
+    for uid, entry in sorted(e for e in entries if "original_file_path" in e[1]):
+        relative = _relative(project, entry)
+        if not project.bounds.holds(project.root / relative):
+            project.diagnostics.append(Diagnostic(Location(display_path(manifest)), f"original_file_path '{relative}' of {uid} is outside {project.bounds.name}; not read"))
+
+
+def _readable(project: Project, relative: str) -> Path | None:
+    """The project's file at `relative`, or None when it lies outside (`_check_files` said so)."""
+    path = project.root / relative
+    return path if project.bounds.holds(path) else None
+
+
 def _manifest_node(project: Project, uid: str, node: Mapping[str, Any], code: str | None, groups: Mapping[str, Owner | None]) -> DbtNode:
     config = node.get("config") or {}
-    relative = node["original_file_path"] if node.get("package_name") in (None, project.name) else f"dbt_packages/{node['package_name']}/{node['original_file_path']}"
+    relative = _relative(project, node)
+    file = _readable(project, relative)
     kind, materialized = str(node["resource_type"]), str(config.get("materialized") or "")
     relation = "" if kind == "analysis" or materialized == "ephemeral" else relation_sql(node["schema"], node.get("alias") or node["name"])
     meta = {**(node.get("meta") or {}), **(config.get("meta") or {})}
     owner = owner_of(meta.get("owner")) or groups.get(str(config.get("group") or node.get("group") or ""))
     columns = tuple(declared_columns(node))
-    if kind == "seed":
-        columns = seed_columns(project.root / relative, config.get("column_types") or {}, list(columns))
+    if kind == "seed" and file is not None:
+        columns = seed_columns(file, config.get("column_types") or {}, list(columns))
     raw = str(node.get("raw_code") or "")
-    return DbtNode(uid, kind, str(node["name"]), relation, materialized, project.show(relative), code, raw, _first_line(project.root / relative, raw), columns, owner, str(node.get("description") or ""), tuple(node.get("depends_on", {}).get("nodes") or ()))
+    first = _first_line(file, raw) if file is not None else 1
+    return DbtNode(uid, kind, str(node["name"]), relation, materialized, project.show(relative), code, raw, first, columns, owner, str(node.get("description") or ""), tuple(node.get("depends_on", {}).get("nodes") or ()))
 
 
 def _manifest_source(project: Project, uid: str, source: Mapping[str, Any], lines: _EntryLines) -> DbtNode:
@@ -148,8 +175,8 @@ class _EntryLines:
 
     def line(self, relative: str, section: str, name: str) -> int:
         if relative not in self.files:
-            path = self.project.root / relative
-            data = read_yaml(path, Project(self.project.root, self.project.shown)) if path.is_file() else None
+            path = _readable(self.project, relative)
+            data = read_yaml(path, Project(self.project.root, self.project.shown)) if path is not None and path.is_file() else None
             self.files[relative] = {(s, f"{e['source']['name']}.{e['name']}" if s == "sources" else str(e["name"])): int(e[LINE]) for s, e in yaml_entries(data)}
         return self.files[relative].get((section, name), 0)
 

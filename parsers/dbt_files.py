@@ -30,6 +30,7 @@ from parsers.dbt_project import (
     owner_of,
     plain,
     python_model,
+    read_folders,
     read_yaml,
     relation_sql,
     seed_columns,
@@ -61,6 +62,7 @@ class RawReader:
     def read(self) -> Project:
         project = self.project
         self.config = read_yaml(project.root / "dbt_project.yml", project) or {}
+        read_folders(self.config, project)
         project.name = str(self.config.get("name") or project.root.name)
         target = self._target()
         variables = plain(self.config.get("vars") or {})
@@ -77,11 +79,12 @@ class RawReader:
         self._exposures()
         return project
 
-    def _bases(self, key: str, default: str) -> list[Path]:
-        return [self.project.root / p for p in self.config.get(key) or [default]]
-
     def _files(self, base: Path, pattern: str) -> list[Path]:
-        return sorted(f for f in base.rglob(pattern) if f.is_file()) if base.is_dir() else []
+        """The files under `base`; a link to a file outside the project is a diagnostic, not read."""
+        found = sorted(f for f in base.rglob(pattern) if f.is_file()) if base.is_dir() else []
+        bounds = self.project.bounds
+        self.project.diagnostics.extend(bounds.refused_link(self._show(f)) for f in found if not bounds.holds_entry(f))
+        return [f for f in found if bounds.holds_entry(f)]
 
     def _show(self, path: Path) -> str:
         return self.project.show(path.relative_to(self.project.root))
@@ -121,7 +124,7 @@ class RawReader:
 
     def _macros(self) -> dict[str, Template]:
         macros: dict[str, Template] = {}
-        for base in self._bases("macro-paths", "macros"):
+        for base in self.project.folders["macro-paths"]:
             for path in self._files(base, "*.sql"):
                 text = self._text(path)
                 if text is None:
@@ -135,8 +138,8 @@ class RawReader:
         return macros
 
     def _read_properties(self) -> None:
-        for key, default in ("model-paths", "models"), ("seed-paths", "seeds"), ("snapshot-paths", "snapshots"), ("analysis-paths", "analyses"):
-            for base in self._bases(key, default):
+        for key in "model-paths", "seed-paths", "snapshot-paths", "analysis-paths":
+            for base in self.project.folders[key]:
                 for path in self._files(base, "*.yml") + self._files(base, "*.yaml"):
                     for section, entry in yaml_entries(read_yaml(path, self.project)):
                         name = f"{entry['source']['name']}.{entry['name']}" if section == "sources" else str(entry["name"])
@@ -157,13 +160,13 @@ class RawReader:
             self.by_name[("source", name)] = uid
 
     def _discover(self) -> None:
-        for kind, key, default, pattern in (("model", "model-paths", "models", "*.sql"), ("model", "model-paths", "models", "*.py"), ("seed", "seed-paths", "seeds", "*.csv"), ("analysis", "analysis-paths", "analyses", "*.sql")):
-            for base in self._bases(key, default):
+        for kind, key, pattern in (("model", "model-paths", "*.sql"), ("model", "model-paths", "*.py"), ("seed", "seed-paths", "*.csv"), ("analysis", "analysis-paths", "*.sql")):
+            for base in self.project.folders[key]:
                 for path in self._files(base, pattern):
                     text = self._text(path) if pattern == "*.sql" else ""
                     if text is not None:
                         self._add(kind, path.stem, path, text, 1, list(path.relative_to(base).parent.parts))
-        for base in self._bases("snapshot-paths", "snapshots"):
+        for base in self.project.folders["snapshot-paths"]:
             for path in self._files(base, "*.sql"):
                 text = self._text(path) or ""
                 for match in _SNAPSHOT.finditer(text):

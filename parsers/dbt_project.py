@@ -19,8 +19,15 @@ from sqlglot import exp
 
 from lineage.catalog import Owner
 from lineage.model import Diagnostic, Location, Severity
+from parsers.paths import PROJECT_FILE, Root
 
 LINE = "__line__"  # key under which YAML mappings read here keep their line
+KEY_LINES = "__key_lines__"  # ... and ((key, line), ...) of their keys: a tuple, so no entry looks like a mapping
+# dbt_project.yml's fields that name folders of the project, and dbt's defaults
+FOLDER_FIELDS: dict[str, tuple[str, ...]] = {
+    "model-paths": ("models",), "seed-paths": ("seeds",), "snapshot-paths": ("snapshots",), "analysis-paths": ("analyses",),
+    "macro-paths": ("macros",), "packages-install-path": ("dbt_packages",), "target-path": ("target",),
+}
 _DICT_CONFIGS = {"meta", "column_types", "docs", "persist_docs", "grants", "contract"}
 
 
@@ -64,6 +71,11 @@ class Project:
     nodes: dict[str, DbtNode] = field(default_factory=dict)
     exposures: list[Exposure] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    folders: dict[str, tuple[Path, ...]] = field(default_factory=dict)  # FOLDER_FIELDS inside the project
+    bounds: Root = field(init=False)  # every file the project names must lie in it
+
+    def __post_init__(self) -> None:
+        self.bounds = Root.of([self.root], "the project")
 
     def show(self, relative: str | Path) -> str:
         """A project file's path as users see it."""
@@ -78,6 +90,7 @@ def _mapping(loader: _Loader, node: yaml.MappingNode) -> dict[Any, Any]:
     loader.flatten_mapping(node)
     value = dict(loader.construct_mapping(node, deep=True))
     value[LINE] = node.start_mark.line + 1
+    value[KEY_LINES] = tuple((k.value, k.start_mark.line + 1) for k, _ in node.value if isinstance(k, yaml.ScalarNode))
     return value
 
 
@@ -85,8 +98,11 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping
 
 
 def read_yaml(path: Path, project: Project) -> dict[str, Any] | None:
-    """A YAML mapping with lines, or None and a diagnostic."""
+    """A YAML mapping with lines, or None and a diagnostic (a link out of the project is not read)."""
     shown = project.show(path.relative_to(project.root))
+    if not project.bounds.holds(path):
+        project.diagnostics.append(project.bounds.refused_link(shown))
+        return None
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506 (a SafeLoader)
     except (OSError, UnicodeDecodeError) as err:
@@ -100,10 +116,30 @@ def read_yaml(path: Path, project: Project) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else {}
 
 
+def read_folders(config: Mapping[str, Any], project: Project) -> None:
+    """dbt_project.yml's folder fields into `project.folders`; an entry leading out of the project
+    (`..`, an absolute path, a link) is one diagnostic at its key, and is not read."""
+    lines = dict(config.get(KEY_LINES) or ())
+    for key, default in FOLDER_FIELDS.items():
+        at = Location(project.show(PROJECT_FILE), lines.get(key, 0))
+        value = config.get(key) or default
+        if not isinstance(value, (str, list, tuple)):
+            project.diagnostics.append(Diagnostic(at, f"{key} must be a folder or a list of folders; dbt's default '{default[0]}' used"))
+            value = default
+        kept: list[Path] = []
+        for entry in [value] if isinstance(value, str) else [str(v) for v in value]:
+            if project.bounds.holds(project.root / entry):
+                kept.append(project.root / entry)
+            else:
+                named = f"{key} entry" if key.endswith("-paths") else key
+                project.diagnostics.append(Diagnostic(at, f"{named} '{entry}' is outside {project.bounds.name}; not read"))
+        project.folders[key] = tuple(kept)
+
+
 def plain(value: Any) -> Any:
-    """YAML as read here, without the LINE keys."""
+    """YAML as read here, without the LINE and KEY_LINES keys."""
     if isinstance(value, dict):
-        return {k: plain(v) for k, v in value.items() if k != LINE}
+        return {k: plain(v) for k, v in value.items() if k not in (LINE, KEY_LINES)}
     if isinstance(value, list):
         return [plain(v) for v in value]
     return value

@@ -18,13 +18,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePath
 
-from jinja2 import FileSystemLoader
+from jinja2.exceptions import TemplateError
 
 from lineage.model import ColumnEdge, Diagnostic, FileFacts, Location, Severity
 from parsers.dbt import relocate
+from parsers.paths import Root
 from parsers.schema import SchemaRegistry
 from parsers.sql import extract_sql
-from parsers.templating import PlaceholderUndefined, Sandbox, bind_placeholders, line_map, placeholder, render
+from parsers.templating import ContainedLoader, PlaceholderUndefined, Sandbox, bind_placeholders, line_map, placeholder, render
 
 Shown = Callable[[Path], str]
 
@@ -66,7 +67,7 @@ class EtlFile:
     sites: tuple[CallSite, ...] = ()
     sql_files: tuple[Path, ...] = ()  # .sql files its operators run: not plain SQL to the scan
     diagnostics: tuple[Diagnostic, ...] = ()
-    searchpath: tuple[Path, ...] = ()
+    loader: ContainedLoader | None = None  # reads its templates: the DAG's folder and template_searchpath
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,8 +79,9 @@ class _Piece:
     span: int
 
 
-def read_etl(path: Path, shown: Shown, text: str) -> EtlFile | None:
-    """The SQL call sites of one Python file, or None when it has none."""
+def read_etl(path: Path, shown: Shown, text: str, root: Root | None = None) -> EtlFile | None:
+    """The SQL call sites of one Python file, or None when it has none; the files its templates
+    name must lie in `root` (the scanned folders; by default the file's own folder)."""
     if not any(trigger in text for trigger in _TRIGGERS):
         return None
     try:
@@ -87,22 +89,22 @@ def read_etl(path: Path, shown: Shown, text: str) -> EtlFile | None:
     except SyntaxError as err:
         message = f"cannot parse Python ({err.msg}): SQL in this file was not read"
         return EtlFile(shown(path), diagnostics=(Diagnostic(Location(shown(path), err.lineno or 0), message, Severity.WARNING),))
-    reader = _Reader(tree, path, shown)
+    reader = _Reader(tree, path, shown, root or Root.of([path.parent], "the scanned folder"))
     sites = reader.sites()
     if not sites and not reader.diagnostics:
         return None
-    return EtlFile(shown(path), tuple(sites), tuple(sorted(set(reader.sql_files))), tuple(reader.diagnostics), tuple(reader.searchpath))
+    return EtlFile(shown(path), tuple(sites), tuple(sorted(set(reader.sql_files))), tuple(reader.diagnostics), reader.loader)
 
 
 class _Reader:
-    def __init__(self, tree: ast.Module, path: Path, shown: Shown) -> None:
+    def __init__(self, tree: ast.Module, path: Path, shown: Shown, root: Root) -> None:
         self.tree, self.path, self.shown = tree, path, shown
         self.stem = PurePath(path).stem
         self.parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
         self.consumed: set[int] = set()  # text() calls already read as part of an execute()
         self.sql_files: list[Path] = []
         self.diagnostics: list[Diagnostic] = []
-        self.searchpath = [path.parent, *self._template_searchpath()]
+        self.loader = ContainedLoader([path.parent, *self._template_searchpath(root)], root, shown)
 
     def sites(self) -> list[CallSite]:
         calls = sorted((n for n in ast.walk(self.tree) if isinstance(n, ast.Call)), key=lambda n: (n.lineno, n.col_offset))
@@ -148,30 +150,32 @@ class _Reader:
     def _template_file(self, piece: _Piece, site: CallSite) -> CallSite | None:
         """`sql='load.sql'`: Airflow reads it from the DAG's folder or its template_searchpath."""
         relative = piece.text.strip()
-        # as Airflow's Jinja loader reads the name: '/'-separated, '..' refused, a leading '/' ignored
-        # (jinja2.loaders.split_template_path), so no name leads out of the search path
-        parts = [part for part in relative.split("/") if part not in ("", ".")]
-        for base in self.searchpath if ".." not in parts else []:
-            candidate = base.joinpath(*parts).resolve()
-            if candidate.is_file():
-                try:
-                    text = candidate.read_text(encoding="utf-8")
-                except (OSError, UnicodeDecodeError) as err:
-                    self.diagnostics.append(Diagnostic(Location(self.shown(candidate)), f"cannot read: {err}"))
-                    return None
-                self.sql_files.append(candidate)
-                return replace(site, line=1, span=10**9, sql=text, file=self.shown(candidate))
-        where = ", ".join(self.shown(b) for b in self.searchpath)
-        self.diagnostics.append(Diagnostic(Location(self.shown(self.path), piece.line), f"SQL file '{relative}' not found in {where}"))
-        return None
+        try:
+            candidate = self.loader.find(relative).resolve()
+        except TemplateError as err:
+            self.diagnostics.append(Diagnostic(Location(self.shown(self.path), piece.line), f"SQL file {err}"))
+            return None
+        try:
+            text = candidate.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as err:
+            self.diagnostics.append(Diagnostic(Location(self.shown(candidate)), f"cannot read: {err}"))
+            return None
+        self.sql_files.append(candidate)
+        return replace(site, line=1, span=10**9, sql=text, file=self.shown(candidate))
 
-    def _template_searchpath(self) -> list[Path]:
+    def _template_searchpath(self, root: Root) -> list[Path]:
+        """The DAG's template_searchpath (relative to its folder); a folder outside `root` is dropped."""
         paths: list[Path] = []
         for call in ast.walk(self.tree):
             if isinstance(call, ast.Call) and _callee(call)[1] in ("DAG", "dag"):
                 value = _keyword(call, "template_searchpath")
                 items = value.elts if isinstance(value, (ast.List, ast.Tuple)) else [value] if value is not None else []
-                paths += [self.path.parent / str(i.value) for i in items if isinstance(i, ast.Constant) and isinstance(i.value, str)]
+                for item in (i for i in items if isinstance(i, ast.Constant) and isinstance(i.value, str)):
+                    if root.holds(self.path.parent / item.value):
+                        paths.append(self.path.parent / item.value)
+                    else:
+                        message = f"template_searchpath '{item.value}' is outside {root.name}; not searched"
+                        self.diagnostics.append(Diagnostic(Location(self.shown(self.path), item.lineno), message))
         return paths
 
     def _name(self, call: ast.Call) -> str:
@@ -373,7 +377,7 @@ def _dbapi(text: str) -> str:
 def extract_etl(etl: EtlFile, registry: SchemaRegistry, dialect: str | None = None) -> list[FileFacts]:
     """Lineage of every call site; SQL files an operator runs get their own FileFacts."""
     by_path: dict[str, list[FileFacts]] = {etl.path: [FileFacts(etl.path, diagnostics=etl.diagnostics)]}
-    env = Sandbox(undefined=PlaceholderUndefined, loader=FileSystemLoader([str(p) for p in etl.searchpath]))
+    env = Sandbox(undefined=PlaceholderUndefined, loader=etl.loader)
     for site in etl.sites:
         path = site.file or etl.path
         done = sum(f.statements for f in by_path.get(path, ()))

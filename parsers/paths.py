@@ -1,9 +1,14 @@
-"""How file paths are shown and recorded: one rule for scans, the catalog and diffs."""
+"""How file paths are shown and recorded, and which files scanned code may name: one rule for
+scans, the catalog, dbt projects and diffs."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
+
+from lineage.model import Diagnostic, Location
 
 # a folder holding this file is a dbt project: its files are rendered and scanned as one unit
 PROJECT_FILE = "dbt_project.yml"
@@ -18,3 +23,35 @@ def display_path(path: Path) -> str:
     absolute, cwd = os.path.abspath(path), os.getcwd()
     # abspath, not resolve(): no file system calls, which cost seconds over ten thousand files
     return os.path.relpath(absolute, cwd) if absolute.startswith(cwd.rstrip(os.sep) + os.sep) else str(path)
+
+
+@dataclass(frozen=True, slots=True)
+class Root:
+    """The folders that files named by scanned code may be read from.
+
+    The code under scan comes with the pull request (`lineage diff` in CI): a template folder, an
+    include, `sql='x.sql'` or a dbt path must not have us read, and print into the report, a file
+    of the machine we run on (`/proc/self/environ`, `/etc/passwd`). A name is inside when its real
+    path is, so `..`, absolute paths and symlinks out of the tree are all refused alike.
+    """
+
+    reals: tuple[str, ...]  # the folders' real paths: symlinks resolved
+    name: str  # what the folders are to users, for messages: "the scanned folder", "the project"
+
+    @classmethod
+    def of(cls, folders: Iterable[Path], name: str) -> Root:
+        return cls(tuple(sorted({os.path.realpath(f) for f in folders})), name)
+
+    def holds(self, path: Path) -> bool:
+        """Whether `path` (which need not exist), once every link is followed, lies in a folder."""
+        real = os.path.realpath(path)
+        return any(real == r or real.startswith(r.rstrip(os.sep) + os.sep) for r in self.reals)
+
+    def holds_entry(self, path: Path) -> bool:
+        """`holds` for a file found by walking a folder it holds: os.walk and rglob do not descend
+        into linked folders, so only a link itself can lead out, and only links cost a realpath."""
+        return not path.is_symlink() or self.holds(path)
+
+    def refused_link(self, shown: str) -> Diagnostic:
+        """What a link found in these folders, to a file outside them, is."""
+        return Diagnostic(Location(shown), f"a link to a file outside {self.name}; not read")

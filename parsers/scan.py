@@ -17,7 +17,7 @@ from lineage.model import Diagnostic, FileFacts
 from parsers.cache import ScanCache, digest, schema_digest
 from parsers.scanned import ScannedFile
 from parsers.catalog import load_catalog
-from parsers.paths import PROJECT_FILE, display_path
+from parsers.paths import PROJECT_FILE, Root, display_path
 from parsers.schema import SchemaOp, SchemaRegistry
 from parsers.stack import on_deep_stack
 from parsers.texts import SqlTexts, read_text
@@ -74,10 +74,19 @@ class Sources:
     sql: list[Path]
     python: list[Path]
     dbt: list[Path]  # project folders (holding dbt_project.yml): their files are the project's
+    root: Root  # what files named by scanned code must lie in
+    refused: list[Diagnostic]  # links out of the scanned folders: not read
+
+
+def scan_root(paths: Sequence[Path]) -> Root:
+    """The scanned folders (a scanned file's folder): all that scanned code may have us read."""
+    folders = {path if path.is_dir() else path.parent for path in paths}
+    return Root.of(folders, "the scanned folder" if len(folders) == 1 else "the scanned folders")
 
 
 def find_sources(paths: Sequence[Path]) -> Sources:
     found: dict[str, set[Path]] = {"sql": set(), "python": set(), "dbt": set()}
+    root, refused = scan_root(paths), list[Diagnostic]()
     for path in paths:
         if path.is_file():
             found["python" if path.name.endswith(PY_SUFFIXES) else "sql"].add(path)
@@ -88,9 +97,13 @@ def find_sources(paths: Sequence[Path]) -> Sources:
                 dirs[:] = []
                 continue
             dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS)
-            found["sql"].update(Path(folder) / f for f in files if f.endswith(SQL_SUFFIXES))
-            found["python"].update(Path(folder) / f for f in files if f.endswith(PY_SUFFIXES))
-    return Sources(*(sorted(found[k], key=lambda p: display_path(p)) for k in ("sql", "python", "dbt")))
+            for kind, suffixes in ("sql", SQL_SUFFIXES), ("python", PY_SUFFIXES):
+                for file in (Path(folder) / f for f in files if f.endswith(suffixes)):
+                    if root.holds_entry(file):
+                        found[kind].add(file)
+                    else:
+                        refused.append(root.refused_link(display_path(file)))
+    return Sources(*(sorted(found[k], key=lambda p: display_path(p)) for k in ("sql", "python", "dbt")), root, sorted(refused))
 
 
 def find_sql_files(paths: Sequence[Path]) -> list[Path]:
@@ -100,9 +113,13 @@ def find_sql_files(paths: Sequence[Path]) -> list[Path]:
 def find_catalog(paths: Sequence[Path], explicit: Path | None) -> Catalog | None:
     if explicit is not None:
         return load_catalog(explicit)
+    root = scan_root(paths)
     for path in paths:
         candidate = (path if path.is_dir() else path.parent) / CATALOG_NAME
         if candidate.is_file():
+            if not root.holds_entry(candidate):
+                link = root.refused_link(display_path(candidate))
+                raise ConfigError(link.message, link.at)
             return load_catalog(candidate)
     return None
 
@@ -123,7 +140,8 @@ def _scan(paths: Sequence[Path], options: ScanOptions, progress: Progress | None
     _check(paths, options.dialect)
     catalog = find_catalog(paths, options.catalog)
     cache = ScanCache(options.cache) if options.cache else None
-    texts, jobs = _units(find_sources(paths), options, {c.sql for c in catalog.consumers if c.sql} if catalog else set(), cache)
+    sources = find_sources(paths)
+    texts, jobs = _units(sources, options, {c.sql for c in catalog.consumers if c.sql} if catalog else set(), cache)
     base = options.schema.copy() if options.schema else SchemaRegistry()
     declared = schema_digest(base)
     first = _Pass(options.dialect, options.jobs, cache, {s: digest("first", d, options.dialect, declared) for s, d in texts.digests.items()})
@@ -138,6 +156,7 @@ def _scan(paths: Sequence[Path], options: ScanOptions, progress: Progress | None
     if cache is not None:
         cache.save()
     results = {f.path: f for unit in done.values() for f in unit.files}
+    results.update({d.at.file: ScannedFile.of(FileFacts(d.at.file, diagnostics=(d,))) for d in sources.refused})
     catalog = _merge_catalogs(catalog, done, results)
     if catalog is not None:
         consumers = _consumer_facts(catalog, options.dialect, final or _replayed(base, done), options.max_bytes)
@@ -162,7 +181,7 @@ def _check(paths: Sequence[Path], dialect: str | None) -> None:
 def _units(sources: Sources, options: ScanOptions, consumer_sql: set[str], cache: ScanCache | None) -> tuple[SqlTexts, dict[str, tuple[set[str], Job]]]:
     """The plain SQL files, and a job per ETL file and dbt project; a .sql file that an ETL
     operator runs or a dashboard queries belongs to them, not to the plain files."""
-    jobs = _etl_jobs(sources.python, options.dialect, options.max_bytes)
+    jobs = _etl_jobs(sources.python, sources.root, options.dialect, options.max_bytes)
     taken = consumer_sql | {p for files, _ in jobs.values() for p in files}
     shown = {display_path(p): p for p in sources.sql}
     texts = SqlTexts({s: p for s, p in shown.items() if s not in taken}, cache, options.max_bytes)
@@ -274,8 +293,9 @@ def _replayed(base: SchemaRegistry, done: dict[str, _Unit]) -> SchemaRegistry:
     return schema
 
 
-def _etl_jobs(files: list[Path], dialect: str | None, max_bytes: int | None) -> dict[str, tuple[set[str], Job]]:
-    """Python files with SQL call sites; each job also names the .sql files its operators run."""
+def _etl_jobs(files: list[Path], root: Root, dialect: str | None, max_bytes: int | None) -> dict[str, tuple[set[str], Job]]:
+    """Python files with SQL call sites; each job also names the .sql files its operators run
+    (which, like every file their templates name, must lie in `root`)."""
     jobs: dict[str, tuple[set[str], Job]] = {}
     if not files:
         return jobs
@@ -283,7 +303,7 @@ def _etl_jobs(files: list[Path], dialect: str | None, max_bytes: int | None) -> 
 
     for path in files:
         text = read_text(path, max_bytes)
-        etl = read_etl(path, display_path, text) if isinstance(text, str) else None
+        etl = read_etl(path, display_path, text, root) if isinstance(text, str) else None
         if etl is not None:
             jobs[etl.path] = ({display_path(p) for p in etl.sql_files}, _etl_job(etl, dialect))
     return jobs

@@ -14,16 +14,18 @@ import operator
 import re
 import sys
 import traceback
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
-from jinja2 import BaseLoader, Undefined, nodes
-from jinja2.exceptions import SecurityError, TemplateError, TemplateSyntaxError
+from jinja2 import BaseLoader, Environment, Undefined, nodes
+from jinja2.exceptions import SecurityError, TemplateError, TemplateNotFound, TemplateSyntaxError
 from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 from sqlglot import exp
 
 from lineage.model import Diagnostic, Location, Severity
+from parsers.paths import Root, display_path
 
 MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"  # private-use code points: never in real SQL
 _MARK = re.compile(f"{MARK_OPEN}([^{MARK_CLOSE}]*){MARK_CLOSE}")
@@ -49,12 +51,50 @@ class LimitError(SecurityError):
     """A template asked for more than the sandbox allows (a huge `*` or `**`)."""
 
 
+class Refused(TemplateError):
+    """A template name that leads out of its Root: `..`, or a link to a file outside."""
+
+
+class ContainedLoader(BaseLoader):
+    """Jinja's FileSystemLoader confined to a Root: the one way a template, or Airflow's
+    `sql='x.sql'`, reads a file. Names are read as FileSystemLoader reads them ('/'-separated, a
+    leading '/' ignored, '..' refused), and a file found must really lie inside the root, links
+    followed: a search path outside it is the caller's to drop, with a diagnostic."""
+
+    def __init__(self, searchpath: Sequence[Path], root: Root, shown: Callable[[Path], str] = display_path) -> None:
+        self.searchpath, self.root, self.shown = tuple(searchpath), root, shown
+
+    def find(self, name: str) -> Path:
+        """The file `name` names on the search path; Refused or TemplateNotFound when none may be read."""
+        parts = [part for part in name.split("/") if part not in ("", ".")]
+        if ".." in parts:
+            raise Refused(f"'{name}' names a parent folder ('..'), which Jinja's loader refuses; not read")
+        for base in self.searchpath:
+            candidate = base.joinpath(*parts)
+            if candidate.is_file():
+                if not self.root.holds(candidate):
+                    raise Refused(f"'{name}' is a link to a file outside {self.root.name}; not read")
+                return candidate
+        if not self.searchpath:
+            raise TemplateNotFound(name, f"'{name}' is not read: these templates include and import no files; use a macro")
+        raise TemplateNotFound(name, f"'{name}' not found in {', '.join(self.shown(b) for b in self.searchpath)}")
+
+    def get_source(self, environment: Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        path = self.find(template)
+        try:
+            return path.read_text(encoding="utf-8"), str(path), lambda: True
+        except (OSError, UnicodeDecodeError) as err:
+            raise TemplateError(f"cannot read {self.shown(path)}: {err}") from None
+
+
 class Sandbox(SandboxedEnvironment):
-    """Jinja's sandbox, plus: unsafe attributes raise (not render empty), and no huge `*` or `**`."""
+    """Jinja's sandbox, plus: unsafe attributes raise (not render empty), no huge `*` or `**`, and
+    files read only through a ContainedLoader (without one, none at all: dbt's Jinja has no loader)."""
 
     intercepted_binops = frozenset({"*", "**"})
 
-    def __init__(self, undefined: type[Undefined] = Undefined, loader: BaseLoader | None = None) -> None:
+    def __init__(self, undefined: type[Undefined] = Undefined, loader: ContainedLoader | None = None) -> None:
+        loader = loader or ContainedLoader((), Root((), "no folder"))
         super().__init__(extensions=["jinja2.ext.do", "jinja2.ext.loopcontrols"], undefined=undefined, loader=loader, autoescape=False)
 
     def unsafe_undefined(self, obj: object, attribute: str) -> Undefined:
@@ -107,6 +147,8 @@ def render(env: Sandbox, source: str, context: Mapping[str, object], at: Locatio
     except SecurityError as err:
         message = f"template tried to leave the sandbox ({_first_line(str(err))}); not rendered"
         return Rendered(None, (Diagnostic(shift(at, _template_line(err)), message),))
+    except Refused as err:
+        return Rendered(None, (Diagnostic(shift(at, _template_line(err)), f"template {err}"),))
     except TemplateError as err:
         return Rendered(None, (Diagnostic(shift(at, _template_line(err)), f"cannot render template: {_first_line(str(err))}"),))
     except RecursionError as err:  # its text depends on whether C or Python code hit the limit

@@ -485,3 +485,22 @@ SAMPLE_OWNERS = {
     'growth-ml': ('churn.customer_lifetime_value',),
     'revenue-analytics': ('dbt_mart.daily_revenue', 'mart.daily_revenue'),
 }
+
+
+def test_files_a_manifest_names_outside_the_project_are_not_read(manifest: Path, tmp_path: Path) -> None:
+    """A manifest comes with the project: its original_file_path must not have us read the machine's files."""
+    (tmp_path / "outside.csv").write_text("leaked_column\n1\n", encoding="utf-8")
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    seed = next(uid for uid, node in sorted(data["nodes"].items()) if node["resource_type"] == "seed")
+    source = sorted(data["sources"])[0]
+    data["nodes"][seed]["original_file_path"] = str(tmp_path / "outside.csv")
+    data["sources"][source]["original_file_path"] = "../../outside.yml"
+    hostile = tmp_path / "manifest.json"
+    hostile.write_text(json.dumps(data), encoding="utf-8")
+    project = read_dbt(PROJECT, SHOWN, DbtOptions(manifest=hostile))
+    assert [str(d) for d in project.diagnostics] == [
+        f"{hostile}: original_file_path '{tmp_path / 'outside.csv'}' of {seed} is outside the project; not read",
+        f"{hostile}: original_file_path '../../outside.yml' of {source} is outside the project; not read",
+    ]
+    assert "leaked_column" not in [c for c, _ in project.nodes[seed].columns]
+    assert project.nodes[source].first_line == 0

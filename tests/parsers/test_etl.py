@@ -148,17 +148,18 @@ table ml.order_fraud_scores table (order_id, customer_id, order_value, order_val
         ("{{ 10 ** 100000 }}", "t.sql:2: template exceeds the sandbox's limits (exponent 100000 is too large); not rendered"),
         ("{{ ''|attr('__class__') }}", "t.sql:2: template tried to leave the sandbox (access to attribute '__class__' of 'str' object is unsafe); not rendered"),
         ("{{ lipsum.__globals__['os'].system('true') }}", "t.sql:2: template tried to leave the sandbox (access to attribute '__globals__' of 'function' object is unsafe); not rendered"),
-        ("{% include '../../etc/passwd' %}", "t.sql:2: cannot render template: ../../etc/passwd"),
+        ("{% include '../../etc/passwd' %}", "t.sql:2: template '../../etc/passwd' names a parent folder ('..'), which Jinja's loader refuses; not read"),
+        ("{% include '/etc/passwd' %}", "t.sql:2: cannot render template: '/etc/passwd' not found in tests/golden/etl"),
         ("{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}", "t.sql:2: cannot render template: it recurses without end (a macro calling itself?)"),
     ],
 )
 def test_templates_that_escape_or_exhaust_the_sandbox_are_one_line(template: str, message: str) -> None:
-    from jinja2 import FileSystemLoader
-
     from lineage.model import Location
-    from parsers.templating import PlaceholderUndefined, Sandbox, render
+    from parsers.paths import Root
+    from parsers.templating import ContainedLoader, PlaceholderUndefined, Sandbox, render
 
-    rendered = render(Sandbox(PlaceholderUndefined, FileSystemLoader(str(GOLDEN))), template, {}, Location("t.sql", 2))
+    loader = ContainedLoader([GOLDEN], Root.of([GOLDEN], "the scanned folder"), lambda p: os.path.relpath(p, GOLDEN.parent.parent.parent))
+    rendered = render(Sandbox(PlaceholderUndefined, loader), template, {}, Location("t.sql", 2))
     assert rendered.text is None
     assert [str(d) for d in rendered.diagnostics] == [message]
 
@@ -178,4 +179,4 @@ def test_sql_file_names_cannot_leave_the_search_path(tmp_path: Path) -> None:
     )
     described = describe(etl_of(dag, tmp_path))
     assert "leaked" not in described and "kept.t" in described
-    assert f"! error: SQL file '../secret.sql' not found in dags @2\n! error: SQL file '{tmp_path}/secret.sql' not found in dags @3\n" in described
+    assert f"! error: SQL file '../secret.sql' names a parent folder ('..'), which Jinja's loader refuses; not read @2\n! error: SQL file '{tmp_path}/secret.sql' not found in dags @3\n" in described
