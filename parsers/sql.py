@@ -245,8 +245,8 @@ def _name_bare_selects(state: _FileState) -> None:
     """A bare SELECT's output is named after the file: `q01`, or `report#1`, `report#2`, ..."""
     stem = "<stdin>" if state.path in ("-", "<stdin>") else PurePath(state.path).stem
     starts = state.bare_selects
-    for number, start in enumerate(starts, start=1):
-        end = next((s for s in starts if s > start), len(state.edges))
+    ends = [*starts[1:], len(state.edges)]  # each SELECT's edges run up to the next one's
+    for number, (start, end) in enumerate(zip(starts, ends), start=1):
         name = stem if len(starts) == 1 else f"{stem}#{number}"
         for i in range(start, end):
             if state.edges[i].target_table == "":
