@@ -20,6 +20,7 @@ from lineage.impact import Change, ImpactReport, analyse_impact, distances
 from lineage.model import Diagnostic, Direction, Edge, FileFacts, GraphFacts, Node, Severity
 from lineage.names import resolve_target
 from lineage.store import FLOW_RELATIONS, LineageStore
+from parsers.budget import DEFAULT_STATEMENT_SECONDS  # a constant only: parsers.budget loads no sqlglot
 
 if TYPE_CHECKING:
     from parsers.schema import SchemaRegistry
@@ -52,11 +53,11 @@ class Hop:
     target: Node
 
 
-def extract(text: str, path: str = "<stdin>", dialect: str | None = None, schema: SchemaRegistry | None = None) -> FileFacts:
-    """Column edges of one SQL text, without a store."""
+def extract(text: str, path: str = "<stdin>", dialect: str | None = None, schema: SchemaRegistry | None = None, statement_seconds: float | None = DEFAULT_STATEMENT_SECONDS) -> FileFacts:
+    """Column edges of one SQL text, without a store; a statement slower than `statement_seconds` is a diagnostic."""
     from parsers.sql import extract_sql
 
-    return extract_sql(text, path, dialect, schema.copy() if schema else None)
+    return extract_sql(text, path, dialect, schema.copy() if schema else None, statement_seconds)
 
 
 def scan_into(
@@ -70,11 +71,12 @@ def scan_into(
     jobs: int = 1,
     cache: Path | None = None,
     max_file_mb: float | None = 10.0,
+    statement_seconds: float | None = DEFAULT_STATEMENT_SECONDS,
 ) -> ScanSummary:
     """Scan `paths` and write the result into `store` in one transaction."""
     from parsers.scan import ScanOptions, scan
 
-    result = scan(paths, ScanOptions(dialect, schema, catalog, jobs, cache, max_file_mb), progress)
+    result = scan(paths, ScanOptions(dialect, schema, catalog, jobs, cache, max_file_mb, statement_seconds), progress)
     fresh = {f.path for f in result.scanned} | ({result.catalog.path} if result.catalog else set())
     with store.transaction():
         # inside the transaction: the fingerprints are those of the graph this write replaces

@@ -24,6 +24,7 @@ from lineage.model import (
     TableFact,
     TableKind,
 )
+from parsers.budget import DEFAULT_STATEMENT_SECONDS, NO_DEADLINE, Deadline, OverBudget
 from parsers.schema import SchemaRegistry
 from parsers.stack import on_deep_stack as on_deep_stack  # re-exported: callers wrap batches of extract_sql
 from parsers.trace import STAR, Output, ScopeTracer, table_level_hits, table_name
@@ -50,24 +51,27 @@ class _FileState:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     bare_selects: list[int] = field(default_factory=list)  # indexes into edges where each starts
     reads: set[str] = field(default_factory=set)
+    deadline: Deadline = NO_DEADLINE  # the current statement's
 
 
-def extract_sql(text: str, path: str, dialect: str | None = None, registry: SchemaRegistry | None = None) -> FileFacts:
+def extract_sql(text: str, path: str, dialect: str | None = None, registry: SchemaRegistry | None = None, budget: float | None = DEFAULT_STATEMENT_SECONDS) -> FileFacts:
     """Column lineage of every statement in one SQL text.
 
     `registry` is updated in place with what DDL and CREATE statements declare, so a scan can
     share one registry across files (schema learned in one file resolves `*` in the next).
+    A statement still extracting after `budget` seconds is skipped with a diagnostic (see parsers.budget).
     """
-    return on_deep_stack(lambda: _extract_sql(text, path, dialect, registry))
+    return on_deep_stack(lambda: _extract_sql(text, path, dialect, registry, budget))
 
 
-def _extract_sql(text: str, path: str, dialect: str | None, registry: SchemaRegistry | None) -> FileFacts:
+def _extract_sql(text: str, path: str, dialect: str | None, registry: SchemaRegistry | None, budget: float | None) -> FileFacts:
     dia = get_dialect(dialect)
     registry = registry if registry is not None else SchemaRegistry()
     state = _FileState(path)
     chunks = _split(text, dia, state)
     for index, (line, tokens) in enumerate(chunks, start=1):
         at = Location(path, line, index)
+        state.deadline = Deadline(budget)  # the parse counts too
         try:
             statement = dia.parser().parse(tokens, text)[0]
         except ParseError as err:
@@ -121,9 +125,12 @@ _TOO_DEEP = "statement is nested too deeply to analyse; split it into CTEs or vi
 
 def _guarded_statement(statement: exp.Expr, at: Location, dia: Dialect, registry: SchemaRegistry, state: _FileState) -> None:
     """One statement's failure is that statement's diagnostic; the file and the scan go on."""
-    edges_before = len(state.edges)
+    edges_before, diagnostics_before, tables_before = len(state.edges), len(state.diagnostics), len(state.tables)
     try:
         _statement(statement, at, dia, registry, state)
+    except OverBudget:  # raised before the registry changes: only what this statement recorded goes
+        del state.edges[edges_before:], state.diagnostics[diagnostics_before:], state.tables[tables_before:]
+        state.diagnostics.append(Diagnostic(at, state.deadline.message()))
     except RecursionError:
         del state.edges[edges_before:]
         state.diagnostics.append(Diagnostic(at, _TOO_DEEP))
@@ -166,10 +173,14 @@ def _statement(statement: exp.Expr, at: Location, dia: Dialect, registry: Schema
 
 def _query(write: Write, at: Location, registry: SchemaRegistry, state: _FileState) -> None:
     assert write.query is not None
+    # checked only from here on: DDL has no more work to stop, and a skipped bare SELECT keeps its
+    # number, so the names of the others do not depend on the clock
+    state.deadline.check()
     scope = build_scope(write.query)
+    state.deadline.check()
     if scope is None:
         return
-    tracer = ScopeTracer(registry)
+    tracer = ScopeTracer(registry, state.deadline)
     outputs = tracer.outputs(scope)
     targets = _target_columns(write, [o.name for o in outputs], registry, at, state)
     for index, target in enumerate(targets):

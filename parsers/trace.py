@@ -13,6 +13,7 @@ from sqlglot import exp
 from sqlglot.optimizer.scope import Scope
 
 from lineage.model import Flow, Subtype
+from parsers.budget import NO_DEADLINE, Deadline
 from parsers.schema import SchemaRegistry
 
 # (source table or None when the SQL does not say, source column, flow, subtype)
@@ -81,8 +82,8 @@ def combine(local: Context, hit: Hit) -> Hit:
 class ScopeTracer:
     """Traces output columns of the scopes of one statement back to base-table columns."""
 
-    def __init__(self, registry: SchemaRegistry) -> None:
-        self.registry = registry
+    def __init__(self, registry: SchemaRegistry, deadline: Deadline = NO_DEADLINE) -> None:
+        self.registry, self.deadline = registry, deadline
         self._outputs: dict[int, list[Output]] = {}
         self._traced: dict[tuple[int, int], frozenset[Hit]] = {}
         self._active: set[tuple[int, int]] = set()
@@ -95,6 +96,7 @@ class ScopeTracer:
     def outputs(self, scope: Scope) -> list[Output]:
         key = id(scope)
         if key not in self._outputs:
+            self.deadline.check()  # once per scope
             self._outputs[key] = self._compute_outputs(scope)
         return self._outputs[key]
 
@@ -184,6 +186,7 @@ class ScopeTracer:
             return self._traced[key]
         if key in self._active:  # a recursive CTE reading itself adds no new sources
             return frozenset()
+        self.deadline.check()  # once per output column of each scope
         self._active.add(key)
         try:
             hits = frozenset(self._trace_output(scope, index))
