@@ -20,7 +20,6 @@ from cli import output
 from cli.diagram import diagram, diagram_format, write_diagram
 from cli.diff import comment, diff
 from lineage.errors import ConfigError, LineageError
-from parsers.budget import DEFAULT_STATEMENT_SECONDS
 
 if TYPE_CHECKING:  # commands load the layers below when they run; `--help` needs none of them
     from lineage.impact import Change
@@ -118,7 +117,7 @@ def scan(
     jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Processes parsing SQL files (default: the CPU count). The result is the same for any value.", show_default=False)] = None,
     cache: Annotated[bool, typer.Option("--cache/--no-cache", help="Reuse the facts of files unchanged since the last scan (and whose tables are unchanged); kept in .lineage/scan-cache.json.")] = True,
     max_file_mb: Annotated[float, typer.Option("--max-file-mb", min=0, help="A bigger file (a data dump?) is reported, not parsed; 0: no limit.")] = 10.0,
-    statement_budget: BudgetOpt = DEFAULT_STATEMENT_SECONDS,
+    statement_budget: BudgetOpt = 30.0,
     store: StoreOpt = None,
 ) -> None:
     """Scan SQL into the lineage store.
@@ -256,7 +255,7 @@ def extract(
     dialect: DialectOpt = None,
     schema: SchemaOpt = None,
     fmt: Annotated[PathFormat, typer.Option("--format", "-f", help="Output format.")] = PathFormat.JSON,
-    statement_budget: BudgetOpt = DEFAULT_STATEMENT_SECONDS,
+    statement_budget: BudgetOpt = 30.0,
 ) -> None:
     """Print the column edges of one SQL file, touching no store.
 

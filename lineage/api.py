@@ -20,7 +20,6 @@ from lineage.impact import Change, ImpactReport, analyse_impact, distances
 from lineage.model import Diagnostic, Direction, Edge, FileFacts, GraphFacts, Node, Severity
 from lineage.names import resolve_target
 from lineage.store import FLOW_RELATIONS, LineageStore
-from parsers.budget import DEFAULT_STATEMENT_SECONDS  # a constant only: parsers.budget loads no sqlglot
 
 if TYPE_CHECKING:
     from parsers.schema import SchemaRegistry
@@ -53,7 +52,7 @@ class Hop:
     target: Node
 
 
-def extract(text: str, path: str = "<stdin>", dialect: str | None = None, schema: SchemaRegistry | None = None, statement_seconds: float | None = DEFAULT_STATEMENT_SECONDS) -> FileFacts:
+def extract(text: str, path: str = "<stdin>", dialect: str | None = None, schema: SchemaRegistry | None = None, statement_seconds: float | None = 30.0) -> FileFacts:
     """Column edges of one SQL text, without a store; a statement slower than `statement_seconds` is a diagnostic."""
     from parsers.sql import extract_sql
 
@@ -71,7 +70,7 @@ def scan_into(
     jobs: int = 1,
     cache: Path | None = None,
     max_file_mb: float | None = 10.0,
-    statement_seconds: float | None = DEFAULT_STATEMENT_SECONDS,
+    statement_seconds: float | None = 30.0,
 ) -> ScanSummary:
     """Scan `paths` and write the result into `store` in one transaction."""
     from parsers.scan import ScanOptions, scan

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import PurePath
@@ -65,13 +66,41 @@ def extract_sql(text: str, path: str, dialect: str | None = None, registry: Sche
 
 
 def _extract_sql(text: str, path: str, dialect: str | None, registry: SchemaRegistry | None, budget: float | None) -> FileFacts:
-    dia = get_dialect(dialect)
-    registry = registry if registry is not None else SchemaRegistry()
+    unsupported = _Unsupported()
+    _SQLGLOT_LOG.addHandler(unsupported)
+    try:
+        return _extract_statements(text, path, get_dialect(dialect), registry if registry is not None else SchemaRegistry(), (budget, unsupported))
+    finally:
+        _SQLGLOT_LOG.removeHandler(unsupported)
+
+
+class _Unsupported(logging.Handler):
+    """sqlglot does not raise on syntax it does not support: it logs a line and keeps the statement as
+    an opaque Command. That line is not `path:line`, and it quotes the SQL as parsed (a dbt model's
+    `CREATE VIEW ... AS` wrapper, template placeholders such as `:name`), not as written; taking it
+    here makes it that statement's diagnostic instead."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.seen = False
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.seen = True
+
+
+_SQLGLOT_LOG = logging.getLogger("sqlglot")
+# `CREATE [OR REPLACE] [TEMPORARY ...] TABLE|VIEW`, INSERT, ... kept as a Command lose their lineage
+_LINEAGE_COMMAND = re.compile(r"(?is)(create\b(\s+\w+){0,4}?\s+(table|view)\b|insert|merge|update|select|with)\b")
+_UNSUPPORTED = "cannot parse statement: the SQL parser does not support its syntax; its lineage is missing"
+
+
+def _extract_statements(text: str, path: str, dia: Dialect, registry: SchemaRegistry, how: tuple[float | None, _Unsupported]) -> FileFacts:
+    budget, unsupported = how
     state = _FileState(path)
     chunks = _split(text, dia, state)
     for index, (line, tokens) in enumerate(chunks, start=1):
         at = Location(path, line, index)
-        state.deadline = Deadline(budget)  # the parse counts too
+        state.deadline, unsupported.seen = Deadline(budget), False  # the parse counts too
         try:
             statement = dia.parser().parse(tokens, text)[0]
         except ParseError as err:
@@ -85,7 +114,9 @@ def _extract_sql(text: str, path: str, dialect: str | None, registry: SchemaRegi
         except Exception as err:  # noqa: BLE001 - sqlglot's parser can fail in other ways on odd input
             state.diagnostics.append(Diagnostic(at, f"cannot parse statement: the SQL parser failed ({type(err).__name__}: {_first_line(str(err))})"))
             continue
-        if statement is not None:
+        if unsupported.seen and isinstance(statement, exp.Command) and _LINEAGE_COMMAND.match(f"{statement.this} {statement.expression}"):
+            state.diagnostics.append(Diagnostic(at, _UNSUPPORTED))
+        elif statement is not None:
             _guarded_statement(statement, at, dia, registry, state)
     _name_bare_selects(state)
     return FileFacts(
