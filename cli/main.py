@@ -41,6 +41,7 @@ DialectOpt = Annotated[Optional[str], typer.Option("--dialect", "-d", help="SQL 
 SchemaOpt = Annotated[Optional[Path], typer.Option("--schema", help="Schema file, JSON or YAML: {table: {column: type}} or {table: [column, ...]}.")]
 DepthOpt = Annotated[Optional[int], typer.Option("--max-depth", min=1, help="Follow at most this many hops.")]
 DEFAULT_LIMIT = 10_000
+BudgetOpt = Annotated[float, typer.Option("--statement-budget", min=0, help="Seconds one statement may take to extract; a slower one is skipped with an error line, the rest still extracted; 0: no limit.")]
 LimitOpt = Annotated[int, typer.Option("--limit", min=0, help="List at most this many entries of each kind, nearest first, and say what was cut; 0 lists everything.")]
 
 
@@ -116,6 +117,7 @@ def scan(
     jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Processes parsing SQL files (default: the CPU count). The result is the same for any value.", show_default=False)] = None,
     cache: Annotated[bool, typer.Option("--cache/--no-cache", help="Reuse the facts of files unchanged since the last scan (and whose tables are unchanged); kept in .lineage/scan-cache.json.")] = True,
     max_file_mb: Annotated[float, typer.Option("--max-file-mb", min=0, help="A bigger file (a data dump?) is reported, not parsed; 0: no limit.")] = 10.0,
+    statement_budget: BudgetOpt = 30.0,
     store: StoreOpt = None,
 ) -> None:
     """Scan SQL into the lineage store.
@@ -130,7 +132,7 @@ def scan(
     with _errors(ctx), _interruptible():
         registry = _load_schema(schema)
         with output.progress("Scanning") as step, open_store(_store_spec(store)) as opened:
-            summary = scan_into(opened, paths, dialect=dialect, schema=registry, catalog=catalog, progress=step, jobs=jobs or os.cpu_count() or 1, cache=_cache_file(_store_spec(store)) if cache else None, max_file_mb=max_file_mb or None)
+            summary = scan_into(opened, paths, dialect=dialect, schema=registry, catalog=catalog, progress=step, jobs=jobs or os.cpu_count() or 1, cache=_cache_file(_store_spec(store)) if cache else None, max_file_mb=max_file_mb or None, statement_seconds=statement_budget or None)
         for diagnostic in summary.diagnostics:
             output.error(str(diagnostic))
         output.summary(summary)
@@ -253,6 +255,7 @@ def extract(
     dialect: DialectOpt = None,
     schema: SchemaOpt = None,
     fmt: Annotated[PathFormat, typer.Option("--format", "-f", help="Output format.")] = PathFormat.JSON,
+    statement_budget: BudgetOpt = 30.0,
 ) -> None:
     """Print the column edges of one SQL file, touching no store.
 
@@ -268,7 +271,7 @@ def extract(
             text, shown = sys.stdin.read(), "<stdin>"
         else:
             text, shown = _read_text(Path(file)), file
-        facts = extract_text(text, shown, dialect=dialect, schema=registry)
+        facts = extract_text(text, shown, dialect=dialect, schema=registry, statement_seconds=statement_budget or None)
         for diagnostic in facts.diagnostics:
             output.error(str(diagnostic))
         if fmt is PathFormat.JSON:

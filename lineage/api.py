@@ -52,11 +52,11 @@ class Hop:
     target: Node
 
 
-def extract(text: str, path: str = "<stdin>", dialect: str | None = None, schema: SchemaRegistry | None = None) -> FileFacts:
-    """Column edges of one SQL text, without a store."""
+def extract(text: str, path: str = "<stdin>", dialect: str | None = None, schema: SchemaRegistry | None = None, statement_seconds: float | None = 30.0) -> FileFacts:
+    """Column edges of one SQL text, without a store; a statement slower than `statement_seconds` is a diagnostic."""
     from parsers.sql import extract_sql
 
-    return extract_sql(text, path, dialect, schema.copy() if schema else None)
+    return extract_sql(text, path, dialect, schema.copy() if schema else None, statement_seconds)
 
 
 def scan_into(
@@ -70,11 +70,12 @@ def scan_into(
     jobs: int = 1,
     cache: Path | None = None,
     max_file_mb: float | None = 10.0,
+    statement_seconds: float | None = 30.0,
 ) -> ScanSummary:
     """Scan `paths` and write the result into `store` in one transaction."""
     from parsers.scan import ScanOptions, scan
 
-    result = scan(paths, ScanOptions(dialect, schema, catalog, jobs, cache, max_file_mb), progress)
+    result = scan(paths, ScanOptions(dialect, schema, catalog, jobs, cache, max_file_mb, statement_seconds), progress)
     fresh = {f.path for f in result.scanned} | ({result.catalog.path} if result.catalog else set())
     with store.transaction():
         # inside the transaction: the fingerprints are those of the graph this write replaces

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from lineage.catalog import Catalog
 from lineage.errors import ConfigError
 from lineage.model import Diagnostic, FileFacts
+from parsers.budget import DEFAULT_STATEMENT_SECONDS, over_budget
 from parsers.cache import ScanCache, digest, schema_digest
 from parsers.scanned import ScannedFile
 from parsers.catalog import load_catalog
@@ -46,6 +47,7 @@ class ScanOptions:
     jobs: int = 1  # processes extracting plain SQL files; the result does not depend on it
     cache: Path | None = None  # the incremental-scan cache file; None parses everything
     max_file_mb: float | None = 10.0  # a bigger file is one diagnostic, not parsed; None: no limit
+    statement_seconds: float | None = DEFAULT_STATEMENT_SECONDS  # a slower statement is skipped with a diagnostic; None: no limit
 
     @property
     def max_bytes(self) -> int | None:
@@ -144,11 +146,12 @@ def _scan(paths: Sequence[Path], options: ScanOptions, progress: Progress | None
     texts, jobs = _units(sources, options, {c.sql for c in catalog.consumers if c.sql} if catalog else set(), cache)
     base = options.schema.copy() if options.schema else SchemaRegistry()
     declared = schema_digest(base)
-    first = _Pass(options.dialect, options.jobs, cache, {s: digest("first", d, options.dialect, declared) for s, d in texts.digests.items()})
+    sql = _Sql(options.dialect, options.statement_seconds)
+    first = _Pass(sql, options.jobs, cache, {s: digest("first", d, options.dialect, declared) for s, d in texts.digests.items()})
     done = _run_units(texts, texts.names(), jobs, base, first, progress)
     schema = _replayed(base, done)
     again = sorted(shown for shown, unit in done.items() if any(f.unsettled for f in unit.files))
-    second = _Pass(options.dialect, options.jobs, cache, {s: digest("second", texts.digests[s], options.dialect, schema_digest(schema, done[s].files[0].reads)) for s in again if s in texts.digests})
+    second = _Pass(sql, options.jobs, cache, {s: digest("second", texts.digests[s], options.dialect, schema_digest(schema, done[s].files[0].reads)) for s in again if s in texts.digests})
     redone = _run_units(texts, [s for s in again if s not in jobs], {s: jobs[s] for s in again if s in jobs}, schema, second)
     # what the second pass read is the whole scan's schema, unless it declared something else
     final = schema if all(redone[s].journal == done[s].journal for s in redone) else None
@@ -159,7 +162,7 @@ def _scan(paths: Sequence[Path], options: ScanOptions, progress: Progress | None
     results.update({d.at.file: ScannedFile.of(FileFacts(d.at.file, diagnostics=(d,))) for d in sources.refused})
     catalog = _merge_catalogs(catalog, done, results)
     if catalog is not None:
-        consumers = _consumer_facts(catalog, options.dialect, final or _replayed(base, done), options.max_bytes)
+        consumers = _consumer_facts(catalog, sql, final or _replayed(base, done), options.max_bytes)
         catalog = catalog.with_reads({cid: facts.edges for cid, facts in consumers.items()})
         # a consumer's query is still a scanned file: its diagnostics and statements count
         results.update({f.path: ScannedFile.of(FileFacts(f.path, diagnostics=f.diagnostics, statements=f.statements)) for f in consumers.values()})
@@ -214,10 +217,18 @@ def _merge_catalogs(catalog: Catalog | None, done: dict[str, _Unit], results: di
 
 
 @dataclass(frozen=True, slots=True)
-class _Pass:
-    """How one pass extracts: dialect, processes, and the cache keys of the files it may reuse."""
+class _Sql:
+    """How plain SQL files are extracted: their dialect, and the seconds one statement may take."""
 
     dialect: str | None
+    budget: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Pass:
+    """How one pass extracts: dialect and budget, processes, and the cache keys of the files it may reuse."""
+
+    sql: _Sql
     workers: int
     cache: ScanCache | None
     keys: dict[str, str]
@@ -249,15 +260,16 @@ def _extract_files(texts: SqlTexts, names: list[str], schema: SchemaRegistry, ho
     done.update(_extract_todo(todo, schema, how, progress))
     if how.cache is not None:
         for shown, _ in todo:
-            if shown in how.keys and shown not in texts.stale:
+            # a statement skipped for time depends on the machine's speed, not on the file: parse it again next time
+            if shown in how.keys and shown not in texts.stale and not any(over_budget(d) for d in done[shown].files[0].diagnostics):
                 how.cache.put(how.keys[shown], done[shown].files[0], done[shown].journal)
     return done
 
 
 def _extract_todo(items: list[tuple[str, str | Diagnostic]], schema: SchemaRegistry, how: _Pass, progress: Progress | None) -> dict[str, _Unit]:
-    workers, dialect = how.workers, how.dialect
+    workers, sql = how.workers, how.sql
     if workers <= 1 or len(items) < 2 * workers:
-        return {shown: _unit(shown, text, dialect, schema, progress) for shown, text in items}
+        return {shown: _unit(shown, text, sql, schema, progress) for shown, text in items}
     importlib.import_module("parsers.sql")  # loaded once here, inherited by every forked worker
 
     # contiguous batches, a few per worker: balanced, and each pickles the schema once
@@ -265,7 +277,7 @@ def _extract_todo(items: list[tuple[str, str | Diagnostic]], schema: SchemaRegis
     batches = [items[i : i + size] for i in range(0, len(items), size)]
     done: dict[str, _Unit] = {}
     with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        for batch in pool.map(_extract_batch, batches, [dialect] * len(batches), [schema] * len(batches)):
+        for batch in pool.map(_extract_batch, batches, [sql] * len(batches), [schema] * len(batches)):
             for shown, unit in batch:
                 if progress:
                     progress(shown)
@@ -273,16 +285,16 @@ def _extract_todo(items: list[tuple[str, str | Diagnostic]], schema: SchemaRegis
     return done
 
 
-def _extract_batch(batch: list[tuple[str, str | Diagnostic]], dialect: str | None, schema: SchemaRegistry) -> list[tuple[str, _Unit]]:
-    return on_deep_stack(lambda: [(shown, _unit(shown, text, dialect, schema, None)) for shown, text in batch])
+def _extract_batch(batch: list[tuple[str, str | Diagnostic]], sql: _Sql, schema: SchemaRegistry) -> list[tuple[str, _Unit]]:
+    return on_deep_stack(lambda: [(shown, _unit(shown, text, sql, schema, None)) for shown, text in batch])
 
 
-def _unit(shown: str, text: str | Diagnostic, dialect: str | None, schema: SchemaRegistry, progress: Progress | None) -> _Unit:
+def _unit(shown: str, text: str | Diagnostic, sql: _Sql, schema: SchemaRegistry, progress: Progress | None) -> _Unit:
     if progress:
         progress(shown)
     view = schema.overlay()
     # summarised here, in the worker process: digests and JSON cost as much as a small file's parse
-    return _Unit([ScannedFile.of(_extract(shown, text, dialect, view))], None, view.journal)
+    return _Unit([ScannedFile.of(_extract(shown, text, sql, view))], None, view.journal)
 
 
 def _replayed(base: SchemaRegistry, done: dict[str, _Unit]) -> SchemaRegistry:
@@ -327,18 +339,18 @@ def _dbt_job(root: Path, dialect: str | None) -> Job:
     return job
 
 
-def _extract(shown: str, text: str | Diagnostic, dialect: str | None, registry: SchemaRegistry) -> FileFacts:
+def _extract(shown: str, text: str | Diagnostic, sql: _Sql, registry: SchemaRegistry) -> FileFacts:
     if isinstance(text, Diagnostic):
         return FileFacts(shown, diagnostics=(text,))
     from parsers.sql import extract_sql
 
-    return extract_sql(text, shown, dialect, registry)
+    return extract_sql(text, shown, sql.dialect, registry, sql.budget)
 
 
-def _consumer_facts(catalog: Catalog, dialect: str | None, registry: SchemaRegistry, max_bytes: int | None) -> dict[str, FileFacts]:
+def _consumer_facts(catalog: Catalog, sql: _Sql, registry: SchemaRegistry, max_bytes: int | None) -> dict[str, FileFacts]:
     """What each dashboard's or feature's own query reads (its SQL file named in the catalog)."""
     return {
-        c.id: _extract(c.sql, read_text(Path(c.sql), max_bytes), dialect, registry)
+        c.id: _extract(c.sql, read_text(Path(c.sql), max_bytes), sql, registry)
         for c in catalog.consumers
         if c.sql
     }

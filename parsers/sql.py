@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import PurePath
@@ -24,6 +25,7 @@ from lineage.model import (
     TableFact,
     TableKind,
 )
+from parsers.budget import DEFAULT_STATEMENT_SECONDS, NO_DEADLINE, Deadline, OverBudget
 from parsers.schema import SchemaRegistry
 from parsers.stack import on_deep_stack as on_deep_stack  # re-exported: callers wrap batches of extract_sql
 from parsers.trace import STAR, Output, ScopeTracer, table_level_hits, table_name
@@ -50,24 +52,55 @@ class _FileState:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     bare_selects: list[int] = field(default_factory=list)  # indexes into edges where each starts
     reads: set[str] = field(default_factory=set)
+    deadline: Deadline = NO_DEADLINE  # the current statement's
 
 
-def extract_sql(text: str, path: str, dialect: str | None = None, registry: SchemaRegistry | None = None) -> FileFacts:
+def extract_sql(text: str, path: str, dialect: str | None = None, registry: SchemaRegistry | None = None, budget: float | None = DEFAULT_STATEMENT_SECONDS) -> FileFacts:
     """Column lineage of every statement in one SQL text.
 
     `registry` is updated in place with what DDL and CREATE statements declare, so a scan can
     share one registry across files (schema learned in one file resolves `*` in the next).
+    A statement still extracting after `budget` seconds is skipped with a diagnostic (see parsers.budget).
     """
-    return on_deep_stack(lambda: _extract_sql(text, path, dialect, registry))
+    return on_deep_stack(lambda: _extract_sql(text, path, dialect, registry, budget))
 
 
-def _extract_sql(text: str, path: str, dialect: str | None, registry: SchemaRegistry | None) -> FileFacts:
-    dia = get_dialect(dialect)
-    registry = registry if registry is not None else SchemaRegistry()
+def _extract_sql(text: str, path: str, dialect: str | None, registry: SchemaRegistry | None, budget: float | None) -> FileFacts:
+    unsupported = _Unsupported()
+    _SQLGLOT_LOG.addHandler(unsupported)
+    try:
+        return _extract_statements(text, path, get_dialect(dialect), registry if registry is not None else SchemaRegistry(), (budget, unsupported))
+    finally:
+        _SQLGLOT_LOG.removeHandler(unsupported)
+
+
+class _Unsupported(logging.Handler):
+    """sqlglot does not raise on syntax it does not support: it logs a line and keeps the statement as
+    an opaque Command. That line is not `path:line`, and it quotes the SQL as parsed (a dbt model's
+    `CREATE VIEW ... AS` wrapper, template placeholders such as `:name`), not as written; taking it
+    here makes it that statement's diagnostic instead."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.seen = False
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.seen = True
+
+
+_SQLGLOT_LOG = logging.getLogger("sqlglot")
+# `CREATE [OR REPLACE] [TEMPORARY ...] TABLE|VIEW`, INSERT, ... kept as a Command lose their lineage
+_LINEAGE_COMMAND = re.compile(r"(?is)(create\b(\s+\w+){0,4}?\s+(table|view)\b|insert|merge|update|select|with)\b")
+_UNSUPPORTED = "cannot parse statement: the SQL parser does not support its syntax; its lineage is missing"
+
+
+def _extract_statements(text: str, path: str, dia: Dialect, registry: SchemaRegistry, how: tuple[float | None, _Unsupported]) -> FileFacts:
+    budget, unsupported = how
     state = _FileState(path)
     chunks = _split(text, dia, state)
     for index, (line, tokens) in enumerate(chunks, start=1):
         at = Location(path, line, index)
+        state.deadline, unsupported.seen = Deadline(budget), False  # the parse counts too
         try:
             statement = dia.parser().parse(tokens, text)[0]
         except ParseError as err:
@@ -81,7 +114,9 @@ def _extract_sql(text: str, path: str, dialect: str | None, registry: SchemaRegi
         except Exception as err:  # noqa: BLE001 - sqlglot's parser can fail in other ways on odd input
             state.diagnostics.append(Diagnostic(at, f"cannot parse statement: the SQL parser failed ({type(err).__name__}: {_first_line(str(err))})"))
             continue
-        if statement is not None:
+        if unsupported.seen and isinstance(statement, exp.Command) and _LINEAGE_COMMAND.match(f"{statement.this} {statement.expression}"):
+            state.diagnostics.append(Diagnostic(at, _UNSUPPORTED))
+        elif statement is not None:
             _guarded_statement(statement, at, dia, registry, state)
     _name_bare_selects(state)
     return FileFacts(
@@ -121,9 +156,12 @@ _TOO_DEEP = "statement is nested too deeply to analyse; split it into CTEs or vi
 
 def _guarded_statement(statement: exp.Expr, at: Location, dia: Dialect, registry: SchemaRegistry, state: _FileState) -> None:
     """One statement's failure is that statement's diagnostic; the file and the scan go on."""
-    edges_before = len(state.edges)
+    edges_before, diagnostics_before, tables_before = len(state.edges), len(state.diagnostics), len(state.tables)
     try:
         _statement(statement, at, dia, registry, state)
+    except OverBudget:  # raised before the registry changes: only what this statement recorded goes
+        del state.edges[edges_before:], state.diagnostics[diagnostics_before:], state.tables[tables_before:]
+        state.diagnostics.append(Diagnostic(at, state.deadline.message()))
     except RecursionError:
         del state.edges[edges_before:]
         state.diagnostics.append(Diagnostic(at, _TOO_DEEP))
@@ -166,10 +204,14 @@ def _statement(statement: exp.Expr, at: Location, dia: Dialect, registry: Schema
 
 def _query(write: Write, at: Location, registry: SchemaRegistry, state: _FileState) -> None:
     assert write.query is not None
+    # checked only from here on: DDL has no more work to stop, and a skipped bare SELECT keeps its
+    # number, so the names of the others do not depend on the clock
+    state.deadline.check()
     scope = build_scope(write.query)
+    state.deadline.check()
     if scope is None:
         return
-    tracer = ScopeTracer(registry)
+    tracer = ScopeTracer(registry, state.deadline)
     outputs = tracer.outputs(scope)
     targets = _target_columns(write, [o.name for o in outputs], registry, at, state)
     for index, target in enumerate(targets):
@@ -245,8 +287,8 @@ def _name_bare_selects(state: _FileState) -> None:
     """A bare SELECT's output is named after the file: `q01`, or `report#1`, `report#2`, ..."""
     stem = "<stdin>" if state.path in ("-", "<stdin>") else PurePath(state.path).stem
     starts = state.bare_selects
-    for number, start in enumerate(starts, start=1):
-        end = next((s for s in starts if s > start), len(state.edges))
+    ends = [*starts[1:], len(state.edges)]  # each SELECT's edges run up to the next one's
+    for number, (start, end) in enumerate(zip(starts, ends), start=1):
         name = stem if len(starts) == 1 else f"{stem}#{number}"
         for i in range(start, end):
             if state.edges[i].target_table == "":

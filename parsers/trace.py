@@ -6,12 +6,14 @@ once and memoised, so every output column of a statement costs one walk of its o
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from sqlglot import exp
 from sqlglot.optimizer.scope import Scope
 
 from lineage.model import Flow, Subtype
+from parsers.budget import NO_DEADLINE, Deadline
 from parsers.schema import SchemaRegistry
 
 # (source table or None when the SQL does not say, source column, flow, subtype)
@@ -36,6 +38,33 @@ class Output:
     unresolved_star: bool = False  # `*` over a source whose columns we do not know
 
 
+class Columns:
+    """Column names in order, with constant-time `in`: every output column of a statement asks
+    whether a source has it, so scanning the names each time is quadratic in the columns."""
+
+    __slots__ = ("names", "_known")
+
+    def __init__(self, names: Iterable[str]) -> None:
+        self.names = tuple(names)
+        self._known = frozenset(self.names)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._known
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.names)
+
+
+@dataclass(frozen=True, slots=True)
+class _Named:
+    """Where a scope's outputs are, indexed once: per name, per projection alias, and the unresolved
+    stars. Every output column of a statement looks a name up, so a scan per lookup is quadratic."""
+
+    first: dict[str, int]
+    aliases: dict[str, int]
+    stars: tuple[int, ...]
+
+
 def table_name(table: exp.Table) -> str:
     return ".".join(part.name for part in table.parts)
 
@@ -53,17 +82,21 @@ def combine(local: Context, hit: Hit) -> Hit:
 class ScopeTracer:
     """Traces output columns of the scopes of one statement back to base-table columns."""
 
-    def __init__(self, registry: SchemaRegistry) -> None:
-        self.registry = registry
+    def __init__(self, registry: SchemaRegistry, deadline: Deadline = NO_DEADLINE) -> None:
+        self.registry, self.deadline = registry, deadline
         self._outputs: dict[int, list[Output]] = {}
         self._traced: dict[tuple[int, int], frozenset[Hit]] = {}
         self._active: set[tuple[int, int]] = set()
         self._subquery_scope: dict[int, Scope] = {}
+        self._columns: dict[tuple[int, str], Columns | None] = {}
+        self._named: dict[int, _Named] = {}
+        self._join_keys: dict[int, set[str]] = {}
 
     # -- outputs -------------------------------------------------------------------------------
     def outputs(self, scope: Scope) -> list[Output]:
         key = id(scope)
         if key not in self._outputs:
+            self.deadline.check()  # once per scope
             self._outputs[key] = self._compute_outputs(scope)
         return self._outputs[key]
 
@@ -116,17 +149,35 @@ class ScopeTracer:
             if name not in excluded
         ]
 
-    def source_columns(self, scope: Scope, source: str) -> list[str] | None:
+    def source_columns(self, scope: Scope, source: str) -> Columns | None:
         """Column names of one source of `scope`, or None when they are not known."""
+        key = (id(scope), source)
+        if key not in self._columns:
+            self._columns[key] = self._source_columns(scope, source)
+        return self._columns[key]
+
+    def _source_columns(self, scope: Scope, source: str) -> Columns | None:
         node = scope.sources.get(source)
         if isinstance(node, exp.Table):
-            return self.registry.column_names(table_name(node))
+            names = self.registry.column_names(table_name(node))
+            return None if names is None else Columns(names)
         if isinstance(node, Scope):
-            outs = self.outputs(node)
-            if any(o.unresolved_star for o in outs):
+            if self.named(node).stars:
                 return None
-            return [o.name for o in outs]
+            return Columns(o.name for o in self.outputs(node))
         return None
+
+    def named(self, scope: Scope) -> _Named:
+        key = id(scope)
+        if key not in self._named:
+            named = _Named({}, {}, tuple(i for i, o in enumerate(self.outputs(scope)) if o.unresolved_star))
+            for index, out in enumerate(self.outputs(scope)):
+                if not out.unresolved_star:
+                    named.first.setdefault(out.name, index)
+                if isinstance(out.expression, exp.Alias):
+                    named.aliases.setdefault(out.expression.alias, index)
+            self._named[key] = named
+        return self._named[key]
 
     # -- tracing -------------------------------------------------------------------------------
     def trace_output(self, scope: Scope, index: int) -> frozenset[Hit]:
@@ -135,6 +186,7 @@ class ScopeTracer:
             return self._traced[key]
         if key in self._active:  # a recursive CTE reading itself adds no new sources
             return frozenset()
+        self.deadline.check()  # once per output column of each scope
         self._active.add(key)
         try:
             hits = frozenset(self._trace_output(scope, index))
@@ -176,22 +228,20 @@ class ScopeTracer:
         if isinstance(node, exp.Table):
             return {(table_name(node), STAR, Flow.DIRECT, Subtype.IDENTITY)}
         if isinstance(node, Scope):
-            outs = self.outputs(node)
-            return {h for i, o in enumerate(outs) if o.unresolved_star for h in self.trace_output(node, i)}
+            return {h for i in self.named(node).stars for h in self.trace_output(node, i)}
         return {(None, STAR, Flow.DIRECT, Subtype.IDENTITY)}
 
     def trace_by_name(self, scope: Scope, name: str) -> set[Hit]:
         if not isinstance(scope.expression, (exp.Select, exp.SetOperation)) and _lateral_query(scope) is None:
             # UNNEST(x) AS item: `item.field` is a field of an element of x
             return set(self.trace_output(scope, 0))
-        outs = self.outputs(scope)
-        for index, out in enumerate(outs):
-            if out.name == name and not out.unresolved_star:
-                return set(self.trace_output(scope, index))
-        stars = [o for o in outs if o.unresolved_star]
-        if len(stars) == 1 and stars[0].source is not None:
+        named = self.named(scope)
+        if name in named.first:
+            return set(self.trace_output(scope, named.first[name]))
+        star = self.outputs(scope)[named.stars[0]] if len(named.stars) == 1 else None
+        if star is not None and star.source is not None:
             # `SELECT *` over an unknown table still passes a named column through unchanged
-            return self.resolve_source(scope, stars[0].source, name)
+            return self.resolve_source(scope, star.source, name)
         return {(None, name, Flow.DIRECT, Subtype.IDENTITY)}
 
     def resolve_source(self, scope: Scope, source: str, column: str) -> set[Hit]:
@@ -243,7 +293,13 @@ class ScopeTracer:
         return None
 
     def join_keys(self, scope: Scope) -> set[str]:
-        """Columns joined by USING (...) or NATURAL JOIN in this scope."""
+        """Columns joined by USING (...) or NATURAL JOIN in this scope (asked once per ambiguous column)."""
+        key = id(scope)
+        if key not in self._join_keys:
+            self._join_keys[key] = self._find_join_keys(scope)
+        return self._join_keys[key]
+
+    def _find_join_keys(self, scope: Scope) -> set[str]:
         select = scope.expression
         keys: set[str] = set()
         if not isinstance(select, exp.Select):
@@ -260,15 +316,12 @@ class ScopeTracer:
 
     def _projection_alias(self, scope: Scope, column: exp.Column) -> set[Hit] | None:
         """ORDER BY / GROUP BY / later projections may name an earlier projection's alias."""
-        select = scope.expression
-        if not isinstance(select, exp.Select):
+        if not isinstance(scope.expression, exp.Select):
             return None
-        for projection in select.expressions:
-            if isinstance(projection, exp.Alias) and projection.alias == column.name:
-                if column.find_ancestor(exp.Alias) is projection:
-                    return None
-                return self.trace_expression(scope, projection)
-        return None
+        index = self.named(scope).aliases.get(column.name)
+        if index is None or column.find_ancestor(exp.Alias) is self.outputs(scope)[index].expression:
+            return None
+        return set(self.trace_output(scope, index))  # memoised: an alias named a thousand times is traced once
 
     def trace_expression(self, scope: Scope, expression: exp.Expr) -> set[Hit]:
         top = expression.unalias() if isinstance(expression, exp.Alias) else expression

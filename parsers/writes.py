@@ -139,7 +139,7 @@ def _merge_assignments(action: exp.Expr, source: str, condition: exp.Expr | None
         pairs = list(zip([n.name for n in action.this.expressions], action.expression.expressions))
     else:
         return []
-    return [exp.alias_(_when(condition, value.copy()), name) for name, value in pairs]
+    return [exp.alias_(_when(condition, value.copy()), name, copy=False) for name, value in pairs]
 
 
 def _when(condition: exp.Expr | None, value: exp.Expr) -> exp.Expr:
@@ -149,4 +149,4 @@ def _when(condition: exp.Expr | None, value: exp.Expr) -> exp.Expr:
 
 
 def _assigned(eq: exp.Expr) -> exp.Expr:
-    return exp.alias_(eq.expression.copy(), eq.this.name)
+    return exp.alias_(eq.expression.copy(), eq.this.name, copy=False)
