@@ -12,11 +12,15 @@ SQL literal, offset by the statement's line inside it, or into the referenced .s
 from __future__ import annotations
 
 import ast
+import io
 import re
 import string
+import tokenize
+from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePath
+from typing import TypeGuard
 
 from jinja2 import FileSystemLoader
 
@@ -44,6 +48,13 @@ _SQL_START = re.compile(r"\s*(?:(?:--[^\n]*(?:\n|$)|/\*.*?\*/)\s*)*(?:\(|(?:sele
 _QUERY_START = re.compile(r"\s*(?:(?:--[^\n]*(?:\n|$)|/\*.*?\*/)\s*)*(?=\(|select\b|with\b)", re.IGNORECASE | re.DOTALL)
 _SENTINEL = "\x00etl"  # extract_sql names a bare SELECT after its path's stem: rename it after
 _QUOTED = re.compile(r"('(?:''|[^'])*'|\"(?:\"\"|[^\"])*\")")
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+_SCOPES = (*_FUNCTIONS, ast.ClassDef, ast.Lambda)  # an assignment inside one is not its enclosing scope's
+# A placeholder's name or a call's receiver is `ast.unparse` of an expression: only of a small one,
+# since unparse recurses as deep as the expression and costs its size.
+_LABEL_WIDTH = 1_000  # characters, for an expression on one line
+_LABEL_NODES = 64  # nodes, for one over several lines
+_FSTRING_FIELDS = 10_000  # CPython 3.11 parses 10,000 in 0.1 s, 300,000 in minutes
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,32 +93,83 @@ def read_etl(path: Path, shown: Shown, text: str) -> EtlFile | None:
     """The SQL call sites of one Python file, or None when it has none."""
     if not any(trigger in text for trigger in _TRIGGERS):
         return None
+    text, huge = _without_huge_fstrings(text, shown(path))
     try:
         tree = ast.parse(text)
     except SyntaxError as err:
-        message = f"cannot parse Python ({err.msg}): SQL in this file was not read"
-        return EtlFile(shown(path), diagnostics=(Diagnostic(Location(shown(path), err.lineno or 0), message, Severity.WARNING),))
+        return _unparsed(shown(path), err.lineno or 0, err.msg)
+    except (RecursionError, MemoryError):
+        # CPython's parser gives up on nesting past a fixed depth with MemoryError, and builds the
+        # tree recursively up to the recursion limit (a 200,000-term `+` is that deep)
+        return _unparsed(shown(path), _too_deep_line(text), "nested too deeply for its parser")
     reader = _Reader(tree, path, shown)
+    reader.diagnostics += huge
     sites = reader.sites()
     if not sites and not reader.diagnostics:
         return None
     return EtlFile(shown(path), tuple(sites), tuple(sorted(set(reader.sql_files))), tuple(reader.diagnostics), tuple(reader.searchpath))
 
 
+def _without_huge_fstrings(text: str, shown: str) -> tuple[str, list[Diagnostic]]:
+    """`text` with each f-string of more than _FSTRING_FIELDS fields made an empty string on the
+    same lines, and a diagnostic for each: CPython 3.11 parses an f-string in time quadratic in its
+    fields (300,000 take minutes), and Python 3.12's tokens (FSTRING_START) are never cut here."""
+    if text.count("{") <= _FSTRING_FIELDS:
+        return text, []
+    lines, notes = text.splitlines(keepends=True), list[Diagnostic]()
+    try:
+        tokens = [t for t in tokenize.generate_tokens(io.StringIO(text).readline) if t.type == tokenize.STRING]
+    except (tokenize.TokenError, SyntaxError):  # ast.parse reports it
+        return text, []
+    for token in reversed(tokens):
+        fields = token.string.count("{") - 2 * token.string.count("{{")
+        if fields > _FSTRING_FIELDS and "f" in token.string[: token.string.index(token.string[-1])].lower():
+            (first, start), (last, end) = token.start, token.end
+            blank = '"""' + "\n" * (last - first) + '"""'
+            lines[first - 1 : last] = [lines[first - 1][:start] + blank + lines[last - 1][end:]]
+            message = f"f-string of {fields:,} fields: past {_FSTRING_FIELDS:,}, Python parses it too slowly to read; its SQL is not extracted"
+            notes.append(Diagnostic(Location(shown, first), message, Severity.WARNING))
+    return "".join(lines), notes
+
+
+def _unparsed(shown: str, line: int, why: str) -> EtlFile:
+    message = f"cannot parse Python ({why}): SQL in this file was not read"
+    return EtlFile(shown, diagnostics=(Diagnostic(Location(shown, line), message, Severity.WARNING),))
+
+
+def _too_deep_line(text: str) -> int:
+    """The first line whose file prefix is too deep to parse: where the nesting passes the limit."""
+    lines = text.splitlines(keepends=True)
+    low, high = 1, len(lines)
+    while low < high:
+        middle = (low + high) // 2
+        try:
+            ast.parse("".join(lines[:middle]))
+        except (RecursionError, MemoryError):
+            high = middle
+            continue
+        except SyntaxError:  # the prefix cuts a statement short, before it nests too deep
+            pass
+        low = middle + 1
+    return low
+
+
 class _Reader:
     def __init__(self, tree: ast.Module, path: Path, shown: Shown) -> None:
         self.tree, self.path, self.shown = tree, path, shown
         self.stem = PurePath(path).stem
-        self.parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+        self.names = _Names(tree)
+        self.parents = self.names.parents
+        self.ends: dict[str, dict[ast.AST, ast.AST]] = {"top": {}, "root": {}}  # _follow's memos
         self.consumed: set[int] = set()  # text() calls already read as part of an execute()
         self.sql_files: list[Path] = []
         self.diagnostics: list[Diagnostic] = []
         self.searchpath = [path.parent, *self._template_searchpath()]
 
     def sites(self) -> list[CallSite]:
-        calls = sorted((n for n in ast.walk(self.tree) if isinstance(n, ast.Call)), key=lambda n: (n.lineno, n.col_offset))
-        found = [s for call in calls if _callee(call)[1] != "text" for s in self._site(call)]
-        found += [s for call in calls if _callee(call)[1] == "text" and id(call) not in self.consumed for s in self._site(call)]
+        calls = sorted(self.names.calls, key=lambda n: (n.lineno, n.col_offset))
+        found = [s for call in calls if _call_name(call) != "text" for s in self._site(call)]
+        found += [s for call in calls if _call_name(call) == "text" and id(call) not in self.consumed for s in self._site(call)]
         writes = self._writes()
         return [self._with_write(s, writes) for s in sorted(found, key=lambda s: (s.file, s.line))]
 
@@ -175,9 +237,8 @@ class _Reader:
         return paths
 
     def _name(self, call: ast.Call) -> str:
-        node: ast.AST = call
-        while isinstance(self.parents.get(node), (ast.Call, ast.Attribute)):
-            node = self.parents[node]  # pd.read_sql(text(...)), spark.sql(...).cache()
+        # pd.read_sql(text(...)), spark.sql(...).cache(): the whole chain is what gets a name
+        node = _follow(call, lambda n: p if isinstance(p := self.parents.get(n), (ast.Call, ast.Attribute)) else None, self.ends["top"])
         parent = self.parents.get(node)
         if isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name):
             return f"{self.stem}#{parent.targets[0].id}"
@@ -192,23 +253,38 @@ class _Reader:
         if isinstance(node, ast.JoinedStr):
             text = "".join(str(v.value) if isinstance(v, ast.Constant) else self._value(v.value, at, depth) for v in node.values if isinstance(v, (ast.Constant, ast.FormattedValue)))
             return _Piece(str(text), node.lineno, (node.end_lineno or node.lineno) - node.lineno)
-        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-            left, right = self._resolve(node.left, at, depth + 1), self._resolve(node.right, at, depth + 1)
-            if left is None and right is None:
-                return None
-            first = left or right
-            assert first is not None
-            text = (left.text if left else self._value(node.left, at, depth)) + (right.text if right else self._value(node.right, at, depth))
-            return _Piece(text, first.line, (node.end_lineno or first.line) - first.line)
+        if _is_sum(node):
+            return self._sum(node, at, depth)
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
             base = self._resolve(node.left, at, depth + 1)
             return replace(base, text=self._percent(base.text, node.right, at, depth)) if base else None
         if isinstance(node, ast.Call):
             return self._resolve_call(node, at, depth)
         if isinstance(node, ast.Name):
-            value = self._assigned(node.id, at)
+            value = self.names.assigned(node.id, at)
             return self._resolve(value, at, depth + 1) if value is not None else None
         return None
+
+    def _sum(self, node: ast.BinOp, at: ast.AST, depth: int) -> _Piece | None:
+        """`a + b + ...` folded as the recursion over its tree would, with explicit stacks: a
+        100,000-term sum is a tree 100,000 deep. Each term is resolved once; a sub-sum with no
+        visible string is one placeholder, any other term without one is its value."""
+        pieces: dict[ast.AST, _Piece | None] = {}  # a term's piece; a sum's: its first term's that has one
+        for term in reversed(_sum_tree(node)):  # children before their parents
+            pieces[term] = pieces[term.left] or pieces[term.right] if _is_sum(term) else self._resolve(term, at, depth + 1)
+        first = pieces[node]
+        if first is None:
+            return None
+        text: list[str] = []
+        stack: list[ast.AST] = [node]
+        while stack:
+            term = stack.pop()
+            piece = pieces[term]
+            if _is_sum(term) and piece is not None:
+                stack += [term.right, term.left]
+            else:
+                text.append(piece.text if piece else placeholder(_label(term)) if _is_sum(term) else self._value(term, at, depth))
+        return _Piece("".join(text), first.line, (node.end_lineno or first.line) - first.line)
 
     def _resolve_call(self, node: ast.Call, at: ast.AST, depth: int) -> _Piece | None:
         receiver, name = _callee(node)
@@ -233,11 +309,11 @@ class _Reader:
         if isinstance(node, ast.Constant) and isinstance(node.value, (str, int, float)):
             return str(node.value)
         if isinstance(node, ast.Name):
-            assigned = self._assigned(node.id, at)
+            assigned = self.names.assigned(node.id, at)
             if isinstance(assigned, ast.Constant) and isinstance(assigned.value, (str, int, float)):
                 return str(assigned.value)
         resolved = self._resolve(node, at, depth + 1) if isinstance(node, (ast.JoinedStr, ast.BinOp, ast.Call)) else None
-        return resolved.text if resolved is not None else placeholder(ast.unparse(node))
+        return resolved.text if resolved is not None else placeholder(_label(node))
 
     def _format(self, text: str, call: ast.Call, at: ast.AST, depth: int) -> str:
         values = {k.arg: self._value(k.value, at, depth) for k in call.keywords if k.arg}
@@ -258,32 +334,18 @@ class _Reader:
         lookup = {k: str(v) for k, v in named}
         return re.sub(r"%(?:\((\w+)\))?[sdif]|%%", lambda m: "%" if m.group(0) == "%%" else lookup.get(m.group(1), placeholder(m.group(1))) if m.group(1) else next(values, placeholder("arg")), text)
 
-    def _assigned(self, name: str, at: ast.AST) -> ast.AST | None:
-        """The value last assigned to `name` before `at`: in its function, else at module level."""
-        line = getattr(at, "lineno", 0)
-        scope = self.parents.get(at)
-        while scope is not None and not isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            scope = self.parents.get(scope)
-        local = [a.value for a in _assignments(scope, name) if a.lineno < line] if scope is not None else []
-        if local:
-            return local[-1]
-        module = _assignments(self.tree, name)
-        before = [a.value for a in module if a.lineno < line]
-        # a function runs after the whole module: a constant defined below it is still set
-        return before[-1] if before else module[-1].value if module and scope is not None else None
-
     def _writes(self) -> dict[str, list[tuple[int, str, ast.AST]]]:
         """`df.write...saveAsTable(t)`, `.insertInto(t)`, `df.to_sql(t)`: where a query's result lands."""
         writes: dict[str, list[tuple[int, str, ast.AST]]] = {}
         for call in ast.walk(self.tree):
             if not isinstance(call, ast.Call) or not call.args:
                 continue
-            _, name = _callee(call)
+            name = _call_name(call)
             mode = {"saveAsTable": "CREATE TABLE", "insertInto": "INSERT INTO", "to_sql": "INSERT INTO"}.get(name)
-            root = call.func
-            while isinstance(root, (ast.Attribute, ast.Call)):
-                root = root.func if isinstance(root, ast.Call) else root.value
-            if mode is not None and isinstance(root, ast.Name):
+            if mode is None:
+                continue
+            root = _follow(call.func, lambda n: n.func if isinstance(n, ast.Call) else n.value if isinstance(n, ast.Attribute) else None, self.ends["root"])
+            if isinstance(root, ast.Name):
                 if name == "to_sql" and isinstance(_keyword(call, "if_exists"), ast.Constant) and _keyword(call, "if_exists").value == "replace":  # type: ignore[union-attr]
                     mode = "CREATE TABLE"
                 writes.setdefault(root.id, []).append((call.lineno, mode, call.args[0]))
@@ -299,29 +361,108 @@ class _Reader:
         return replace(site, write=(mode, table))
 
 
-def _assignments(scope: ast.AST, name: str) -> list[ast.Assign]:
-    found: list[ast.Assign] = []
-    stack = list(ast.iter_child_nodes(scope))
+Assigned = list[tuple[tuple[int, int], ast.expr]]  # (line, column) of each `name = value`, in order
+
+
+class _Names:
+    """Every `name = value` of a module, indexed by scope in one walk (with the parents and the
+    calls): a name is looked up in a dict, not by walking the module (300,000 names in f-strings
+    made that quadratic)."""
+
+    def __init__(self, tree: ast.Module) -> None:
+        self.tree = tree
+        self.parents: dict[ast.AST, ast.AST] = {}
+        self.scopes: dict[ast.AST, dict[str, Assigned]] = {}  # module, function (or class, lambda): its names
+        self.functions: dict[ast.AST, ast.AST] = {}  # _follow's memo: the function or module around a node
+        self.calls: list[ast.Call] = []
+        stack: list[tuple[ast.AST, ast.AST]] = [(tree, tree)]  # a node, and the scope its assignments set
+        while stack:
+            node, scope = stack.pop()
+            if isinstance(node, ast.Call):
+                self.calls.append(node)
+            elif isinstance(node, ast.Assign):
+                for name in {t.id for t in node.targets if isinstance(t, ast.Name)}:
+                    self.scopes.setdefault(scope, {}).setdefault(name, []).append(((node.lineno, node.col_offset), node.value))
+            inner = node if isinstance(node, _SCOPES) else scope
+            for child in ast.iter_child_nodes(node):
+                self.parents[child] = node
+                stack.append((child, inner))
+        for names in self.scopes.values():
+            for assigned in names.values():
+                assigned.sort(key=lambda a: a[0])
+
+    def assigned(self, name: str, at: ast.AST) -> ast.expr | None:
+        """The value last assigned to `name` before `at`: in its function, else at module level."""
+        line = getattr(at, "lineno", 0)
+        around = _follow(self.parents.get(at, self.tree), lambda n: None if isinstance(n, _FUNCTIONS) else self.parents.get(n), self.functions)
+        local = self._before(around, name, line) if around is not self.tree else None
+        if local is not None:
+            return local
+        module = self.scopes.get(self.tree, {}).get(name, [])
+        before = self._before(self.tree, name, line)
+        # a function runs after the whole module: a constant defined below it is still set
+        return before if before is not None else module[-1][1] if module and around is not self.tree else None
+
+    def _before(self, scope: ast.AST, name: str, line: int) -> ast.expr | None:
+        assigned = self.scopes.get(scope, {}).get(name, [])
+        index = bisect_left(assigned, line, key=lambda a: a[0][0])
+        return assigned[index - 1][1] if index else None
+
+
+def _follow(start: ast.AST, step: Callable[[ast.AST], ast.AST | None], memo: dict[ast.AST, ast.AST]) -> ast.AST:
+    """Where `step` leads from `start`, remembered for every node passed: each link of a
+    100,000-call chain asks, and the chain is walked once in all, not once per link."""
+    path: list[ast.AST] = []
+    node = start
+    while node not in memo and (following := step(node)) is not None:
+        path.append(node)
+        node = following
+    end = memo.get(node, node)
+    memo.update(dict.fromkeys([*path, node], end))
+    return end
+
+
+def _is_sum(node: ast.AST) -> TypeGuard[ast.BinOp]:
+    return isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add)
+
+
+def _sum_tree(node: ast.BinOp) -> list[ast.AST]:
+    """The `+` nodes and terms of a sum, each after its parent."""
+    found: list[ast.AST] = []
+    stack: list[ast.AST] = [node]
     while stack:
-        node = stack.pop()
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-            continue
-        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
-            found.append(node)
-        stack.extend(ast.iter_child_nodes(node))
-    return sorted(found, key=lambda n: n.lineno)
+        term = stack.pop()
+        found.append(term)
+        if _is_sum(term):
+            stack += [term.right, term.left]
+    return found
+
+
+def _label(node: ast.AST) -> str:
+    """`ast.unparse(node)` for a small expression, "?" for a big one (see _LABEL_WIDTH)."""
+    lines = (getattr(node, "lineno", 0), getattr(node, "end_lineno", None))
+    small = getattr(node, "end_col_offset", 0) - getattr(node, "col_offset", 0) <= _LABEL_WIDTH if lines[0] == lines[1] else _fewer_nodes(node, _LABEL_NODES)
+    try:
+        return ast.unparse(node) if small else "?"
+    except (ValueError, RecursionError):  # on a thread with Python's default recursion limit
+        return "?"
+
+
+def _fewer_nodes(node: ast.AST, limit: int) -> bool:
+    stack, seen = [node], 0
+    while stack and seen <= limit:
+        seen += 1
+        stack.extend(ast.iter_child_nodes(stack.pop()))
+    return seen <= limit
+
+
+def _call_name(call: ast.Call) -> str:
+    return call.func.id if isinstance(call.func, ast.Name) else call.func.attr if isinstance(call.func, ast.Attribute) else ""
 
 
 def _callee(call: ast.Call) -> tuple[str, str]:
     """`spark.sql(...)` -> ("spark", "sql"); `text(...)` -> ("", "text"); other shapes -> ("", "")."""
-    if isinstance(call.func, ast.Name):
-        return "", call.func.id
-    if isinstance(call.func, ast.Attribute):
-        try:
-            return ast.unparse(call.func.value), call.func.attr
-        except (ValueError, RecursionError):
-            return "?", call.func.attr
-    return "", ""
+    return (_label(call.func.value) if isinstance(call.func, ast.Attribute) else ""), _call_name(call)
 
 
 def _keyword(call: ast.Call, name: str) -> ast.expr | None:
