@@ -12,20 +12,17 @@ SQL literal, offset by the statement's line inside it, or into the referenced .s
 from __future__ import annotations
 
 import ast
-import io
 import re
 import string
-import tokenize
-from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePath
-from typing import TypeGuard
 
 from jinja2 import FileSystemLoader
 
 from lineage.model import ColumnEdge, Diagnostic, FileFacts, Location, Severity
 from parsers.dbt import relocate
+from parsers.pysource import Names, call_name, follow, is_sum, label, parse_python, sum_tree
 from parsers.schema import SchemaRegistry
 from parsers.sql import extract_sql
 from parsers.templating import PlaceholderUndefined, Sandbox, bind_placeholders, line_map, placeholder, render
@@ -48,13 +45,6 @@ _SQL_START = re.compile(r"\s*(?:(?:--[^\n]*(?:\n|$)|/\*.*?\*/)\s*)*(?:\(|(?:sele
 _QUERY_START = re.compile(r"\s*(?:(?:--[^\n]*(?:\n|$)|/\*.*?\*/)\s*)*(?=\(|select\b|with\b)", re.IGNORECASE | re.DOTALL)
 _SENTINEL = "\x00etl"  # extract_sql names a bare SELECT after its path's stem: rename it after
 _QUOTED = re.compile(r"('(?:''|[^'])*'|\"(?:\"\"|[^\"])*\")")
-_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
-_SCOPES = (*_FUNCTIONS, ast.ClassDef, ast.Lambda)  # an assignment inside one is not its enclosing scope's
-# A placeholder's name or a call's receiver is `ast.unparse` of an expression: only of a small one,
-# since unparse recurses as deep as the expression and costs its size.
-_LABEL_WIDTH = 1_000  # characters, for an expression on one line
-_LABEL_NODES = 64  # nodes, for one over several lines
-_FSTRING_FIELDS = 10_000  # CPython 3.11 parses 10,000 in 0.1 s, 300,000 in minutes
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,74 +83,24 @@ def read_etl(path: Path, shown: Shown, text: str) -> EtlFile | None:
     """The SQL call sites of one Python file, or None when it has none."""
     if not any(trigger in text for trigger in _TRIGGERS):
         return None
-    text, huge = _without_huge_fstrings(text, shown(path))
-    try:
-        tree = ast.parse(text)
-    except SyntaxError as err:
-        return _unparsed(shown(path), err.lineno or 0, err.msg)
-    except (RecursionError, MemoryError):
-        # CPython's parser gives up on nesting past a fixed depth with MemoryError, and builds the
-        # tree recursively up to the recursion limit (a 200,000-term `+` is that deep)
-        return _unparsed(shown(path), _too_deep_line(text), "nested too deeply for its parser")
+    tree, notes = parse_python(text, shown(path))
+    if tree is None:
+        return EtlFile(shown(path), diagnostics=tuple(notes))
     reader = _Reader(tree, path, shown)
-    reader.diagnostics += huge
+    reader.diagnostics += notes
     sites = reader.sites()
     if not sites and not reader.diagnostics:
         return None
     return EtlFile(shown(path), tuple(sites), tuple(sorted(set(reader.sql_files))), tuple(reader.diagnostics), tuple(reader.searchpath))
 
 
-def _without_huge_fstrings(text: str, shown: str) -> tuple[str, list[Diagnostic]]:
-    """`text` with each f-string of more than _FSTRING_FIELDS fields made an empty string on the
-    same lines, and a diagnostic for each: CPython 3.11 parses an f-string in time quadratic in its
-    fields (300,000 take minutes), and Python 3.12's tokens (FSTRING_START) are never cut here."""
-    if text.count("{") <= _FSTRING_FIELDS:
-        return text, []
-    lines, notes = text.splitlines(keepends=True), list[Diagnostic]()
-    try:
-        tokens = [t for t in tokenize.generate_tokens(io.StringIO(text).readline) if t.type == tokenize.STRING]
-    except (tokenize.TokenError, SyntaxError):  # ast.parse reports it
-        return text, []
-    for token in reversed(tokens):
-        fields = token.string.count("{") - 2 * token.string.count("{{")
-        if fields > _FSTRING_FIELDS and "f" in token.string[: token.string.index(token.string[-1])].lower():
-            (first, start), (last, end) = token.start, token.end
-            blank = '"""' + "\n" * (last - first) + '"""'
-            lines[first - 1 : last] = [lines[first - 1][:start] + blank + lines[last - 1][end:]]
-            message = f"f-string of {fields:,} fields: past {_FSTRING_FIELDS:,}, Python parses it too slowly to read; its SQL is not extracted"
-            notes.append(Diagnostic(Location(shown, first), message, Severity.WARNING))
-    return "".join(lines), notes
-
-
-def _unparsed(shown: str, line: int, why: str) -> EtlFile:
-    message = f"cannot parse Python ({why}): SQL in this file was not read"
-    return EtlFile(shown, diagnostics=(Diagnostic(Location(shown, line), message, Severity.WARNING),))
-
-
-def _too_deep_line(text: str) -> int:
-    """The first line whose file prefix is too deep to parse: where the nesting passes the limit."""
-    lines = text.splitlines(keepends=True)
-    low, high = 1, len(lines)
-    while low < high:
-        middle = (low + high) // 2
-        try:
-            ast.parse("".join(lines[:middle]))
-        except (RecursionError, MemoryError):
-            high = middle
-            continue
-        except SyntaxError:  # the prefix cuts a statement short, before it nests too deep
-            pass
-        low = middle + 1
-    return low
-
-
 class _Reader:
     def __init__(self, tree: ast.Module, path: Path, shown: Shown) -> None:
         self.tree, self.path, self.shown = tree, path, shown
         self.stem = PurePath(path).stem
-        self.names = _Names(tree)
+        self.names = Names(tree)
         self.parents = self.names.parents
-        self.ends: dict[str, dict[ast.AST, ast.AST]] = {"top": {}, "root": {}}  # _follow's memos
+        self.ends: dict[str, dict[ast.AST, ast.AST]] = {"top": {}, "root": {}}  # follow's memos
         self.consumed: set[int] = set()  # text() calls already read as part of an execute()
         self.sql_files: list[Path] = []
         self.diagnostics: list[Diagnostic] = []
@@ -168,8 +108,8 @@ class _Reader:
 
     def sites(self) -> list[CallSite]:
         calls = sorted(self.names.calls, key=lambda n: (n.lineno, n.col_offset))
-        found = [s for call in calls if _call_name(call) != "text" for s in self._site(call)]
-        found += [s for call in calls if _call_name(call) == "text" and id(call) not in self.consumed for s in self._site(call)]
+        found = [s for call in calls if call_name(call) != "text" for s in self._site(call)]
+        found += [s for call in calls if call_name(call) == "text" and id(call) not in self.consumed for s in self._site(call)]
         writes = self._writes()
         return [self._with_write(s, writes) for s in sorted(found, key=lambda s: (s.file, s.line))]
 
@@ -238,7 +178,7 @@ class _Reader:
 
     def _name(self, call: ast.Call) -> str:
         # pd.read_sql(text(...)), spark.sql(...).cache(): the whole chain is what gets a name
-        node = _follow(call, lambda n: p if isinstance(p := self.parents.get(n), (ast.Call, ast.Attribute)) else None, self.ends["top"])
+        node = follow(call, lambda n: p if isinstance(p := self.parents.get(n), (ast.Call, ast.Attribute)) else None, self.ends["top"])
         parent = self.parents.get(node)
         if isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name):
             return f"{self.stem}#{parent.targets[0].id}"
@@ -253,7 +193,7 @@ class _Reader:
         if isinstance(node, ast.JoinedStr):
             text = "".join(str(v.value) if isinstance(v, ast.Constant) else self._value(v.value, at, depth) for v in node.values if isinstance(v, (ast.Constant, ast.FormattedValue)))
             return _Piece(str(text), node.lineno, (node.end_lineno or node.lineno) - node.lineno)
-        if _is_sum(node):
+        if is_sum(node):
             return self._sum(node, at, depth)
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
             base = self._resolve(node.left, at, depth + 1)
@@ -270,8 +210,8 @@ class _Reader:
         100,000-term sum is a tree 100,000 deep. Each term is resolved once; a sub-sum with no
         visible string is one placeholder, any other term without one is its value."""
         pieces: dict[ast.AST, _Piece | None] = {}  # a term's piece; a sum's: its first term's that has one
-        for term in reversed(_sum_tree(node)):  # children before their parents
-            pieces[term] = pieces[term.left] or pieces[term.right] if _is_sum(term) else self._resolve(term, at, depth + 1)
+        for term in reversed(sum_tree(node)):  # children before their parents
+            pieces[term] = pieces[term.left] or pieces[term.right] if is_sum(term) else self._resolve(term, at, depth + 1)
         first = pieces[node]
         if first is None:
             return None
@@ -280,10 +220,10 @@ class _Reader:
         while stack:
             term = stack.pop()
             piece = pieces[term]
-            if _is_sum(term) and piece is not None:
+            if is_sum(term) and piece is not None:
                 stack += [term.right, term.left]
             else:
-                text.append(piece.text if piece else placeholder(_label(term)) if _is_sum(term) else self._value(term, at, depth))
+                text.append(piece.text if piece else placeholder(label(term)) if is_sum(term) else self._value(term, at, depth))
         return _Piece("".join(text), first.line, (node.end_lineno or first.line) - first.line)
 
     def _resolve_call(self, node: ast.Call, at: ast.AST, depth: int) -> _Piece | None:
@@ -313,7 +253,7 @@ class _Reader:
             if isinstance(assigned, ast.Constant) and isinstance(assigned.value, (str, int, float)):
                 return str(assigned.value)
         resolved = self._resolve(node, at, depth + 1) if isinstance(node, (ast.JoinedStr, ast.BinOp, ast.Call)) else None
-        return resolved.text if resolved is not None else placeholder(_label(node))
+        return resolved.text if resolved is not None else placeholder(label(node))
 
     def _format(self, text: str, call: ast.Call, at: ast.AST, depth: int) -> str:
         values = {k.arg: self._value(k.value, at, depth) for k in call.keywords if k.arg}
@@ -340,11 +280,11 @@ class _Reader:
         for call in ast.walk(self.tree):
             if not isinstance(call, ast.Call) or not call.args:
                 continue
-            name = _call_name(call)
+            name = call_name(call)
             mode = {"saveAsTable": "CREATE TABLE", "insertInto": "INSERT INTO", "to_sql": "INSERT INTO"}.get(name)
             if mode is None:
                 continue
-            root = _follow(call.func, lambda n: n.func if isinstance(n, ast.Call) else n.value if isinstance(n, ast.Attribute) else None, self.ends["root"])
+            root = follow(call.func, lambda n: n.func if isinstance(n, ast.Call) else n.value if isinstance(n, ast.Attribute) else None, self.ends["root"])
             if isinstance(root, ast.Name):
                 if name == "to_sql" and isinstance(_keyword(call, "if_exists"), ast.Constant) and _keyword(call, "if_exists").value == "replace":  # type: ignore[union-attr]
                     mode = "CREATE TABLE"
@@ -361,108 +301,9 @@ class _Reader:
         return replace(site, write=(mode, table))
 
 
-Assigned = list[tuple[tuple[int, int], ast.expr]]  # (line, column) of each `name = value`, in order
-
-
-class _Names:
-    """Every `name = value` of a module, indexed by scope in one walk (with the parents and the
-    calls): a name is looked up in a dict, not by walking the module (300,000 names in f-strings
-    made that quadratic)."""
-
-    def __init__(self, tree: ast.Module) -> None:
-        self.tree = tree
-        self.parents: dict[ast.AST, ast.AST] = {}
-        self.scopes: dict[ast.AST, dict[str, Assigned]] = {}  # module, function (or class, lambda): its names
-        self.functions: dict[ast.AST, ast.AST] = {}  # _follow's memo: the function or module around a node
-        self.calls: list[ast.Call] = []
-        stack: list[tuple[ast.AST, ast.AST]] = [(tree, tree)]  # a node, and the scope its assignments set
-        while stack:
-            node, scope = stack.pop()
-            if isinstance(node, ast.Call):
-                self.calls.append(node)
-            elif isinstance(node, ast.Assign):
-                for name in {t.id for t in node.targets if isinstance(t, ast.Name)}:
-                    self.scopes.setdefault(scope, {}).setdefault(name, []).append(((node.lineno, node.col_offset), node.value))
-            inner = node if isinstance(node, _SCOPES) else scope
-            for child in ast.iter_child_nodes(node):
-                self.parents[child] = node
-                stack.append((child, inner))
-        for names in self.scopes.values():
-            for assigned in names.values():
-                assigned.sort(key=lambda a: a[0])
-
-    def assigned(self, name: str, at: ast.AST) -> ast.expr | None:
-        """The value last assigned to `name` before `at`: in its function, else at module level."""
-        line = getattr(at, "lineno", 0)
-        around = _follow(self.parents.get(at, self.tree), lambda n: None if isinstance(n, _FUNCTIONS) else self.parents.get(n), self.functions)
-        local = self._before(around, name, line) if around is not self.tree else None
-        if local is not None:
-            return local
-        module = self.scopes.get(self.tree, {}).get(name, [])
-        before = self._before(self.tree, name, line)
-        # a function runs after the whole module: a constant defined below it is still set
-        return before if before is not None else module[-1][1] if module and around is not self.tree else None
-
-    def _before(self, scope: ast.AST, name: str, line: int) -> ast.expr | None:
-        assigned = self.scopes.get(scope, {}).get(name, [])
-        index = bisect_left(assigned, line, key=lambda a: a[0][0])
-        return assigned[index - 1][1] if index else None
-
-
-def _follow(start: ast.AST, step: Callable[[ast.AST], ast.AST | None], memo: dict[ast.AST, ast.AST]) -> ast.AST:
-    """Where `step` leads from `start`, remembered for every node passed: each link of a
-    100,000-call chain asks, and the chain is walked once in all, not once per link."""
-    path: list[ast.AST] = []
-    node = start
-    while node not in memo and (following := step(node)) is not None:
-        path.append(node)
-        node = following
-    end = memo.get(node, node)
-    memo.update(dict.fromkeys([*path, node], end))
-    return end
-
-
-def _is_sum(node: ast.AST) -> TypeGuard[ast.BinOp]:
-    return isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add)
-
-
-def _sum_tree(node: ast.BinOp) -> list[ast.AST]:
-    """The `+` nodes and terms of a sum, each after its parent."""
-    found: list[ast.AST] = []
-    stack: list[ast.AST] = [node]
-    while stack:
-        term = stack.pop()
-        found.append(term)
-        if _is_sum(term):
-            stack += [term.right, term.left]
-    return found
-
-
-def _label(node: ast.AST) -> str:
-    """`ast.unparse(node)` for a small expression, "?" for a big one (see _LABEL_WIDTH)."""
-    lines = (getattr(node, "lineno", 0), getattr(node, "end_lineno", None))
-    small = getattr(node, "end_col_offset", 0) - getattr(node, "col_offset", 0) <= _LABEL_WIDTH if lines[0] == lines[1] else _fewer_nodes(node, _LABEL_NODES)
-    try:
-        return ast.unparse(node) if small else "?"
-    except (ValueError, RecursionError):  # on a thread with Python's default recursion limit
-        return "?"
-
-
-def _fewer_nodes(node: ast.AST, limit: int) -> bool:
-    stack, seen = [node], 0
-    while stack and seen <= limit:
-        seen += 1
-        stack.extend(ast.iter_child_nodes(stack.pop()))
-    return seen <= limit
-
-
-def _call_name(call: ast.Call) -> str:
-    return call.func.id if isinstance(call.func, ast.Name) else call.func.attr if isinstance(call.func, ast.Attribute) else ""
-
-
 def _callee(call: ast.Call) -> tuple[str, str]:
     """`spark.sql(...)` -> ("spark", "sql"); `text(...)` -> ("", "text"); other shapes -> ("", "")."""
-    return (_label(call.func.value) if isinstance(call.func, ast.Attribute) else ""), _call_name(call)
+    return (label(call.func.value) if isinstance(call.func, ast.Attribute) else ""), call_name(call)
 
 
 def _keyword(call: ast.Call, name: str) -> ast.expr | None:
