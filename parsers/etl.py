@@ -23,6 +23,7 @@ from jinja2.exceptions import TemplateError
 from lineage.model import ColumnEdge, Diagnostic, FileFacts, Location, Severity
 from parsers.dbt import relocate
 from parsers.paths import Root
+from parsers.pysource import Names, call_name, follow, is_sum, label, parse_python, sum_tree
 from parsers.schema import SchemaRegistry
 from parsers.sql import extract_sql
 from parsers.templating import ContainedLoader, PlaceholderUndefined, Sandbox, bind_placeholders, line_map, placeholder, render
@@ -84,12 +85,11 @@ def read_etl(path: Path, shown: Shown, text: str, root: Root | None = None) -> E
     name must lie in `root` (the scanned folders; by default the file's own folder)."""
     if not any(trigger in text for trigger in _TRIGGERS):
         return None
-    try:
-        tree = ast.parse(text)
-    except SyntaxError as err:
-        message = f"cannot parse Python ({err.msg}): SQL in this file was not read"
-        return EtlFile(shown(path), diagnostics=(Diagnostic(Location(shown(path), err.lineno or 0), message, Severity.WARNING),))
+    tree, notes = parse_python(text, shown(path))
+    if tree is None:
+        return EtlFile(shown(path), diagnostics=tuple(notes))
     reader = _Reader(tree, path, shown, root or Root.of([path.parent], "the scanned folder"))
+    reader.diagnostics += notes
     sites = reader.sites()
     if not sites and not reader.diagnostics:
         return None
@@ -100,16 +100,18 @@ class _Reader:
     def __init__(self, tree: ast.Module, path: Path, shown: Shown, root: Root) -> None:
         self.tree, self.path, self.shown = tree, path, shown
         self.stem = PurePath(path).stem
-        self.parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+        self.names = Names(tree)
+        self.parents = self.names.parents
+        self.ends: dict[str, dict[ast.AST, ast.AST]] = {"top": {}, "root": {}}  # follow's memos
         self.consumed: set[int] = set()  # text() calls already read as part of an execute()
         self.sql_files: list[Path] = []
         self.diagnostics: list[Diagnostic] = []
         self.loader = ContainedLoader([path.parent, *self._template_searchpath(root)], root, shown)
 
     def sites(self) -> list[CallSite]:
-        calls = sorted((n for n in ast.walk(self.tree) if isinstance(n, ast.Call)), key=lambda n: (n.lineno, n.col_offset))
-        found = [s for call in calls if _callee(call)[1] != "text" for s in self._site(call)]
-        found += [s for call in calls if _callee(call)[1] == "text" and id(call) not in self.consumed for s in self._site(call)]
+        calls = sorted(self.names.calls, key=lambda n: (n.lineno, n.col_offset))
+        found = [s for call in calls if call_name(call) != "text" for s in self._site(call)]
+        found += [s for call in calls if call_name(call) == "text" and id(call) not in self.consumed for s in self._site(call)]
         writes = self._writes()
         return [self._with_write(s, writes) for s in sorted(found, key=lambda s: (s.file, s.line))]
 
@@ -179,9 +181,8 @@ class _Reader:
         return paths
 
     def _name(self, call: ast.Call) -> str:
-        node: ast.AST = call
-        while isinstance(self.parents.get(node), (ast.Call, ast.Attribute)):
-            node = self.parents[node]  # pd.read_sql(text(...)), spark.sql(...).cache()
+        # pd.read_sql(text(...)), spark.sql(...).cache(): the whole chain is what gets a name
+        node = follow(call, lambda n: p if isinstance(p := self.parents.get(n), (ast.Call, ast.Attribute)) else None, self.ends["top"])
         parent = self.parents.get(node)
         if isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name):
             return f"{self.stem}#{parent.targets[0].id}"
@@ -196,23 +197,38 @@ class _Reader:
         if isinstance(node, ast.JoinedStr):
             text = "".join(str(v.value) if isinstance(v, ast.Constant) else self._value(v.value, at, depth) for v in node.values if isinstance(v, (ast.Constant, ast.FormattedValue)))
             return _Piece(str(text), node.lineno, (node.end_lineno or node.lineno) - node.lineno)
-        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-            left, right = self._resolve(node.left, at, depth + 1), self._resolve(node.right, at, depth + 1)
-            if left is None and right is None:
-                return None
-            first = left or right
-            assert first is not None
-            text = (left.text if left else self._value(node.left, at, depth)) + (right.text if right else self._value(node.right, at, depth))
-            return _Piece(text, first.line, (node.end_lineno or first.line) - first.line)
+        if is_sum(node):
+            return self._sum(node, at, depth)
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
             base = self._resolve(node.left, at, depth + 1)
             return replace(base, text=self._percent(base.text, node.right, at, depth)) if base else None
         if isinstance(node, ast.Call):
             return self._resolve_call(node, at, depth)
         if isinstance(node, ast.Name):
-            value = self._assigned(node.id, at)
+            value = self.names.assigned(node.id, at)
             return self._resolve(value, at, depth + 1) if value is not None else None
         return None
+
+    def _sum(self, node: ast.BinOp, at: ast.AST, depth: int) -> _Piece | None:
+        """`a + b + ...` folded as the recursion over its tree would, with explicit stacks: a
+        100,000-term sum is a tree 100,000 deep. Each term is resolved once; a sub-sum with no
+        visible string is one placeholder, any other term without one is its value."""
+        pieces: dict[ast.AST, _Piece | None] = {}  # a term's piece; a sum's: its first term's that has one
+        for term in reversed(sum_tree(node)):  # children before their parents
+            pieces[term] = pieces[term.left] or pieces[term.right] if is_sum(term) else self._resolve(term, at, depth + 1)
+        first = pieces[node]
+        if first is None:
+            return None
+        text: list[str] = []
+        stack: list[ast.AST] = [node]
+        while stack:
+            term = stack.pop()
+            piece = pieces[term]
+            if is_sum(term) and piece is not None:
+                stack += [term.right, term.left]
+            else:
+                text.append(piece.text if piece else placeholder(label(term)) if is_sum(term) else self._value(term, at, depth))
+        return _Piece("".join(text), first.line, (node.end_lineno or first.line) - first.line)
 
     def _resolve_call(self, node: ast.Call, at: ast.AST, depth: int) -> _Piece | None:
         receiver, name = _callee(node)
@@ -237,11 +253,11 @@ class _Reader:
         if isinstance(node, ast.Constant) and isinstance(node.value, (str, int, float)):
             return str(node.value)
         if isinstance(node, ast.Name):
-            assigned = self._assigned(node.id, at)
+            assigned = self.names.assigned(node.id, at)
             if isinstance(assigned, ast.Constant) and isinstance(assigned.value, (str, int, float)):
                 return str(assigned.value)
         resolved = self._resolve(node, at, depth + 1) if isinstance(node, (ast.JoinedStr, ast.BinOp, ast.Call)) else None
-        return resolved.text if resolved is not None else placeholder(ast.unparse(node))
+        return resolved.text if resolved is not None else placeholder(label(node))
 
     def _format(self, text: str, call: ast.Call, at: ast.AST, depth: int) -> str:
         values = {k.arg: self._value(k.value, at, depth) for k in call.keywords if k.arg}
@@ -262,32 +278,18 @@ class _Reader:
         lookup = {k: str(v) for k, v in named}
         return re.sub(r"%(?:\((\w+)\))?[sdif]|%%", lambda m: "%" if m.group(0) == "%%" else lookup.get(m.group(1), placeholder(m.group(1))) if m.group(1) else next(values, placeholder("arg")), text)
 
-    def _assigned(self, name: str, at: ast.AST) -> ast.AST | None:
-        """The value last assigned to `name` before `at`: in its function, else at module level."""
-        line = getattr(at, "lineno", 0)
-        scope = self.parents.get(at)
-        while scope is not None and not isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            scope = self.parents.get(scope)
-        local = [a.value for a in _assignments(scope, name) if a.lineno < line] if scope is not None else []
-        if local:
-            return local[-1]
-        module = _assignments(self.tree, name)
-        before = [a.value for a in module if a.lineno < line]
-        # a function runs after the whole module: a constant defined below it is still set
-        return before[-1] if before else module[-1].value if module and scope is not None else None
-
     def _writes(self) -> dict[str, list[tuple[int, str, ast.AST]]]:
         """`df.write...saveAsTable(t)`, `.insertInto(t)`, `df.to_sql(t)`: where a query's result lands."""
         writes: dict[str, list[tuple[int, str, ast.AST]]] = {}
         for call in ast.walk(self.tree):
             if not isinstance(call, ast.Call) or not call.args:
                 continue
-            _, name = _callee(call)
+            name = call_name(call)
             mode = {"saveAsTable": "CREATE TABLE", "insertInto": "INSERT INTO", "to_sql": "INSERT INTO"}.get(name)
-            root = call.func
-            while isinstance(root, (ast.Attribute, ast.Call)):
-                root = root.func if isinstance(root, ast.Call) else root.value
-            if mode is not None and isinstance(root, ast.Name):
+            if mode is None:
+                continue
+            root = follow(call.func, lambda n: n.func if isinstance(n, ast.Call) else n.value if isinstance(n, ast.Attribute) else None, self.ends["root"])
+            if isinstance(root, ast.Name):
                 if name == "to_sql" and isinstance(_keyword(call, "if_exists"), ast.Constant) and _keyword(call, "if_exists").value == "replace":  # type: ignore[union-attr]
                     mode = "CREATE TABLE"
                 writes.setdefault(root.id, []).append((call.lineno, mode, call.args[0]))
@@ -303,29 +305,9 @@ class _Reader:
         return replace(site, write=(mode, table))
 
 
-def _assignments(scope: ast.AST, name: str) -> list[ast.Assign]:
-    found: list[ast.Assign] = []
-    stack = list(ast.iter_child_nodes(scope))
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-            continue
-        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
-            found.append(node)
-        stack.extend(ast.iter_child_nodes(node))
-    return sorted(found, key=lambda n: n.lineno)
-
-
 def _callee(call: ast.Call) -> tuple[str, str]:
     """`spark.sql(...)` -> ("spark", "sql"); `text(...)` -> ("", "text"); other shapes -> ("", "")."""
-    if isinstance(call.func, ast.Name):
-        return "", call.func.id
-    if isinstance(call.func, ast.Attribute):
-        try:
-            return ast.unparse(call.func.value), call.func.attr
-        except (ValueError, RecursionError):
-            return "?", call.func.attr
-    return "", ""
+    return (label(call.func.value) if isinstance(call.func, ast.Attribute) else ""), call_name(call)
 
 
 def _keyword(call: ast.Call, name: str) -> ast.expr | None:
