@@ -22,6 +22,7 @@ from jinja2 import FileSystemLoader
 
 from lineage.model import ColumnEdge, Diagnostic, FileFacts, Location, Severity
 from parsers.dbt import relocate
+from parsers.reading import DEFAULT_MAX_BYTES, read_text
 from parsers.schema import SchemaRegistry
 from parsers.sql import extract_sql
 from parsers.templating import PlaceholderUndefined, Sandbox, bind_placeholders, line_map, placeholder, render
@@ -78,7 +79,7 @@ class _Piece:
     span: int
 
 
-def read_etl(path: Path, shown: Shown, text: str) -> EtlFile | None:
+def read_etl(path: Path, shown: Shown, text: str, max_bytes: int | None = DEFAULT_MAX_BYTES) -> EtlFile | None:
     """The SQL call sites of one Python file, or None when it has none."""
     if not any(trigger in text for trigger in _TRIGGERS):
         return None
@@ -87,7 +88,7 @@ def read_etl(path: Path, shown: Shown, text: str) -> EtlFile | None:
     except SyntaxError as err:
         message = f"cannot parse Python ({err.msg}): SQL in this file was not read"
         return EtlFile(shown(path), diagnostics=(Diagnostic(Location(shown(path), err.lineno or 0), message, Severity.WARNING),))
-    reader = _Reader(tree, path, shown)
+    reader = _Reader(tree, path, shown, max_bytes)
     sites = reader.sites()
     if not sites and not reader.diagnostics:
         return None
@@ -95,8 +96,8 @@ def read_etl(path: Path, shown: Shown, text: str) -> EtlFile | None:
 
 
 class _Reader:
-    def __init__(self, tree: ast.Module, path: Path, shown: Shown) -> None:
-        self.tree, self.path, self.shown = tree, path, shown
+    def __init__(self, tree: ast.Module, path: Path, shown: Shown, max_bytes: int | None) -> None:
+        self.tree, self.path, self.shown, self.max_bytes = tree, path, shown, max_bytes
         self.stem = PurePath(path).stem
         self.parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
         self.consumed: set[int] = set()  # text() calls already read as part of an execute()
@@ -153,11 +154,10 @@ class _Reader:
         parts = [part for part in relative.split("/") if part not in ("", ".")]
         for base in self.searchpath if ".." not in parts else []:
             candidate = base.joinpath(*parts).resolve()
-            if candidate.is_file():
-                try:
-                    text = candidate.read_text(encoding="utf-8")
-                except (OSError, UnicodeDecodeError) as err:
-                    self.diagnostics.append(Diagnostic(Location(self.shown(candidate)), f"cannot read: {err}"))
+            if candidate.exists():
+                text = read_text(candidate, self.max_bytes, self.shown(candidate))
+                if isinstance(text, Diagnostic):
+                    self.diagnostics.append(text)
                     return None
                 self.sql_files.append(candidate)
                 return replace(site, line=1, span=10**9, sql=text, file=self.shown(candidate))

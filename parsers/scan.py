@@ -20,7 +20,8 @@ from parsers.catalog import load_catalog
 from parsers.paths import PROJECT_FILE, display_path
 from parsers.schema import SchemaOp, SchemaRegistry
 from parsers.stack import on_deep_stack
-from parsers.texts import SqlTexts, read_text
+from parsers.reading import DEFAULT_MAX_BYTES, read_text
+from parsers.texts import SqlTexts
 
 if TYPE_CHECKING:
     from parsers.etl import EtlFile
@@ -97,13 +98,13 @@ def find_sql_files(paths: Sequence[Path]) -> list[Path]:
     return find_sources(paths).sql
 
 
-def find_catalog(paths: Sequence[Path], explicit: Path | None) -> Catalog | None:
+def find_catalog(paths: Sequence[Path], explicit: Path | None, max_bytes: int | None = DEFAULT_MAX_BYTES) -> Catalog | None:
     if explicit is not None:
-        return load_catalog(explicit)
+        return load_catalog(explicit, max_bytes)
     for path in paths:
         candidate = (path if path.is_dir() else path.parent) / CATALOG_NAME
-        if candidate.is_file():
-            return load_catalog(candidate)
+        if candidate.exists():  # not is_file(): a lineage.yml that is a FIFO or a device is refused, not skipped
+            return load_catalog(candidate, max_bytes)
     return None
 
 
@@ -121,7 +122,7 @@ def _scan(paths: Sequence[Path], options: ScanOptions, progress: Progress | None
     first-pass sources declared, replayed in path order.
     """
     _check(paths, options.dialect)
-    catalog = find_catalog(paths, options.catalog)
+    catalog = find_catalog(paths, options.catalog, options.max_bytes)
     cache = ScanCache(options.cache) if options.cache else None
     texts, jobs = _units(find_sources(paths), options, {c.sql for c in catalog.consumers if c.sql} if catalog else set(), cache)
     base = options.schema.copy() if options.schema else SchemaRegistry()
@@ -166,7 +167,7 @@ def _units(sources: Sources, options: ScanOptions, consumer_sql: set[str], cache
     taken = consumer_sql | {p for files, _ in jobs.values() for p in files}
     shown = {display_path(p): p for p in sources.sql}
     texts = SqlTexts({s: p for s, p in shown.items() if s not in taken}, cache, options.max_bytes)
-    jobs.update({display_path(root): (set(), _dbt_job(root, options.dialect)) for root in sources.dbt})
+    jobs.update({display_path(root): (set(), _dbt_job(root, options.dialect, options.max_bytes)) for root in sources.dbt})
     return texts, jobs
 
 
@@ -283,7 +284,7 @@ def _etl_jobs(files: list[Path], dialect: str | None, max_bytes: int | None) -> 
 
     for path in files:
         text = read_text(path, max_bytes)
-        etl = read_etl(path, display_path, text) if isinstance(text, str) else None
+        etl = read_etl(path, display_path, text, max_bytes) if isinstance(text, str) else None
         if etl is not None:
             jobs[etl.path] = ({display_path(p) for p in etl.sql_files}, _etl_job(etl, dialect))
     return jobs
@@ -295,10 +296,10 @@ def _etl_job(etl: EtlFile, dialect: str | None) -> Job:
     return lambda registry: (extract_etl(etl, registry, dialect), None)
 
 
-def _dbt_job(root: Path, dialect: str | None) -> Job:
+def _dbt_job(root: Path, dialect: str | None, max_bytes: int | None) -> Job:
     from parsers.dbt import DbtOptions, extract_project, read_dbt
 
-    project = read_dbt(root, display_path(root), DbtOptions(dialect))  # renders once; extraction may run twice
+    project = read_dbt(root, display_path(root), DbtOptions(dialect, max_bytes=max_bytes))  # renders once; extraction may run twice
 
     def job(registry: SchemaRegistry) -> tuple[list[FileFacts], Catalog | None]:
         facts = extract_project(project, registry)
