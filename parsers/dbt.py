@@ -38,7 +38,7 @@ from parsers.dbt_project import (
     LINE,
 )
 from parsers.documents import load_json
-from parsers.paths import PROJECT_FILE
+from parsers.paths import MANIFEST_FILE, PROJECT_FILE, SCANNED_SUFFIXES
 from parsers.reading import DEFAULT_MAX_BYTES, read_text
 from parsers.schema import SchemaRegistry
 from parsers.sql import extract_sql, get_dialect
@@ -46,7 +46,7 @@ from parsers.templating import line_map
 
 _NODE_KINDS = ("model", "seed", "snapshot", "analysis")
 _LEADING = re.compile(r"(?:\s+|--[^\n]*|/\*.*?\*/)*", re.DOTALL)  # whitespace and comments before the SQL
-_PROJECT_FILES = ("*.sql", "*.yml", "*.yaml", "*.csv", "*.py")
+_PROJECT_FILES = tuple(f"*{suffix}" for suffix in SCANNED_SUFFIXES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +82,7 @@ def read_dbt(root: Path, shown: str, options: DbtOptions) -> Project:
 
 def _default_manifest(root: Path) -> Path:
     config = read_yaml(root / PROJECT_FILE, Project(root, "")) if (root / PROJECT_FILE).exists() else None
-    return root / str((config or {}).get("target-path") or "target") / "manifest.json"
+    return root / str((config or {}).get("target-path") or "target") / MANIFEST_FILE
 
 
 def load_manifest(path: Path, project: Project) -> tuple[Project | None, str]:

@@ -83,8 +83,11 @@ def read_bounded(stream: BinaryIO, where: Location, max_bytes: int | None) -> by
             return b"".join(chunks)
         chunks.append(chunk)
         taken += len(chunk)
-    message = f"{max(taken, _size(stream)) / 2**20:.1f} MB, more than --max-file-mb {max_bytes / 2**20:g}: not scanned (a data dump?); raise the limit to scan it"
-    raise Unreadable(Diagnostic(where, message))
+    raise Unreadable(too_big(where, max(taken, _size(stream)), max_bytes))
+
+
+def too_big(where: Location, size: int, max_bytes: int) -> Diagnostic:
+    return Diagnostic(where, f"{size / 2**20:.1f} MB, more than --max-file-mb {max_bytes / 2**20:g}: not scanned (a data dump?); raise the limit to scan it")
 
 
 def _size(stream: BinaryIO) -> int:

@@ -17,7 +17,7 @@ from lineage.model import Diagnostic, FileFacts
 from parsers.cache import ScanCache, digest, schema_digest
 from parsers.scanned import ScannedFile
 from parsers.catalog import load_catalog
-from parsers.paths import PROJECT_FILE, display_path
+from parsers.paths import PROJECT_FILE, PY_SUFFIXES, SQL_SUFFIXES, display_path
 from parsers.schema import SchemaOp, SchemaRegistry
 from parsers.stack import on_deep_stack
 from parsers.reading import DEFAULT_MAX_BYTES, read_text
@@ -30,8 +30,6 @@ if TYPE_CHECKING:
 # that finds every file in the cache parses nothing and should not pay for loading them.
 
 CATALOG_NAME = "lineage.yml"
-SQL_SUFFIXES = (".sql",)
-PY_SUFFIXES = (".py",)
 _SKIP_DIRS = {".git", ".lineage", ".venv", "node_modules", "__pycache__", "target", ".neo4j", "site-packages"}
 
 Progress = Callable[[str], None]
