@@ -67,7 +67,7 @@ def open_regular(path: Path, where: Location) -> Iterator[BinaryIO]:
 
 def _regular(mode: int, where: Location) -> None:
     if not stat.S_ISREG(mode):
-        kind = next((name for test, name in _KINDS if test(mode)), "not a file")
+        kind = next((name for test, name in _KINDS if test(mode)), "of an unknown kind")
         raise Unreadable(Diagnostic(where, f"not a regular file ({kind}): not scanned"))
 
 
