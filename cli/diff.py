@@ -112,6 +112,7 @@ def comment(
       lineage comment --repo acme/shop --pr 7 --base origin/main sample_sql
     """
     from cli.main import _errors, _read_text
+    from parsers.reading import DEFAULT_MAX_BYTES
 
     code = 0
     with _errors(ctx):
@@ -122,7 +123,7 @@ def comment(
         from graphs.github import upsert_comment
 
         if body_file is not None:
-            body = _read_text(body_file)
+            body = _read_text(body_file, DEFAULT_MAX_BYTES)
         else:
             report = diff_report(DiffRequest(base or "", head, tuple(paths or ()), dialect, catalog))
             _print_problems(report)

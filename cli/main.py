@@ -42,6 +42,7 @@ SchemaOpt = Annotated[Optional[Path], typer.Option("--schema", help="Schema file
 DepthOpt = Annotated[Optional[int], typer.Option("--max-depth", min=1, help="Follow at most this many hops.")]
 DEFAULT_LIMIT = 10_000
 BudgetOpt = Annotated[float, typer.Option("--statement-budget", min=0, help="Seconds one statement may take to extract; a slower one is skipped with an error line, the rest still extracted; 0: no limit.")]
+MaxFileOpt = Annotated[float, typer.Option("--max-file-mb", min=0, help="A bigger file (a data dump?) is reported, not parsed; 0: no limit.")]
 LimitOpt = Annotated[int, typer.Option("--limit", min=0, help="List at most this many entries of each kind, nearest first, and say what was cut; 0 lists everything.")]
 
 
@@ -116,7 +117,7 @@ def scan(
     catalog: Annotated[Optional[Path], typer.Option("--catalog", help="Catalog file (default: lineage.yml at the root of a scanned path).")] = None,
     jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Processes parsing SQL files (default: the CPU count). The result is the same for any value.", show_default=False)] = None,
     cache: Annotated[bool, typer.Option("--cache/--no-cache", help="Reuse the facts of files unchanged since the last scan (and whose tables are unchanged); kept in .lineage/scan-cache.json.")] = True,
-    max_file_mb: Annotated[float, typer.Option("--max-file-mb", min=0, help="A bigger file (a data dump?) is reported, not parsed; 0: no limit.")] = 10.0,
+    max_file_mb: MaxFileOpt = 10.0,
     statement_budget: BudgetOpt = 30.0,
     store: StoreOpt = None,
 ) -> None:
@@ -130,7 +131,7 @@ def scan(
     from lineage.api import scan_into
 
     with _errors(ctx), _interruptible():
-        registry = _load_schema(schema)
+        registry = _load_schema(schema, _max_bytes(max_file_mb))
         with output.progress("Scanning") as step, open_store(_store_spec(store)) as opened:
             summary = scan_into(opened, paths, dialect=dialect, schema=registry, catalog=catalog, progress=step, jobs=jobs or os.cpu_count() or 1, cache=_cache_file(_store_spec(store)) if cache else None, max_file_mb=max_file_mb or None, statement_seconds=statement_budget or None)
         for diagnostic in summary.diagnostics:
@@ -255,6 +256,7 @@ def extract(
     dialect: DialectOpt = None,
     schema: SchemaOpt = None,
     fmt: Annotated[PathFormat, typer.Option("--format", "-f", help="Output format.")] = PathFormat.JSON,
+    max_file_mb: MaxFileOpt = 10.0,
     statement_budget: BudgetOpt = 30.0,
 ) -> None:
     """Print the column edges of one SQL file, touching no store.
@@ -266,11 +268,11 @@ def extract(
     from lineage.api import extract as extract_text
 
     with _errors(ctx):
-        registry = _load_schema(schema)
+        registry = _load_schema(schema, _max_bytes(max_file_mb))
         if file == "-":
-            text, shown = sys.stdin.read(), "<stdin>"
+            text, shown = _read_stdin(_max_bytes(max_file_mb)), "<stdin>"
         else:
-            text, shown = _read_text(Path(file)), file
+            text, shown = _read_text(Path(file), _max_bytes(max_file_mb)), file
         facts = extract_text(text, shown, dialect=dialect, schema=registry, statement_seconds=statement_budget or None)
         for diagnostic in facts.diagnostics:
             output.error(str(diagnostic))
@@ -282,21 +284,36 @@ def extract(
             raise typer.Exit(1)
 
 
-def _read_text(path: Path) -> str:
+def _max_bytes(max_file_mb: float) -> int | None:
+    return int(max_file_mb * 2**20) or None
+
+
+def _read_text(path: Path, max_bytes: int | None) -> str:
+    """An input file's text, through the one bounded reader; else one error line."""
+    from parsers.reading import read_text
+
+    text = read_text(path, max_bytes, str(path))
+    if isinstance(text, str):
+        return text
+    raise (LineageError if os.path.lexists(path) else ConfigError)(text.message, text.at)
+
+
+def _read_stdin(max_bytes: int | None) -> str:
+    from lineage.model import Location
+    from parsers.reading import Unreadable, read_stream
+
     try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as err:
-        raise LineageError(f"{path}: cannot read: {err}") from None
+        return read_stream(sys.stdin.buffer, Location("<stdin>"), max_bytes)
+    except Unreadable as err:
+        raise LineageError(err.diagnostic.message, err.diagnostic.at) from None
 
 
-def _load_schema(schema: Path | None):  # type: ignore[no-untyped-def]
+def _load_schema(schema: Path | None, max_bytes: int | None):  # type: ignore[no-untyped-def]
     if schema is None:
         return None
     from parsers.schema import load_schema_file
 
-    return load_schema_file(schema)
+    return load_schema_file(schema, max_bytes)
 
 
 def main() -> None:

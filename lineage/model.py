@@ -76,7 +76,15 @@ class Location:
     statement: int = 0
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}" if self.line else self.file
+        return f"{escaped(self.file)}:{self.line}" if self.line else escaped(self.file)
+
+
+def escaped(text: str) -> str:
+    """`text` on one line: control characters (a newline in a file name) as escapes, like git's
+    quoting, so a diagnostic stays the one line a reader or a script expects."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)  # repr: \n, \x1b, \udcff
 
 
 @dataclass(frozen=True, slots=True, order=True)

@@ -9,7 +9,6 @@ files. Both give the same lineage for the same project, with provenance in the m
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -40,14 +39,16 @@ from parsers.dbt_project import (
     yaml_entries,
     LINE,
 )
-from parsers.paths import PROJECT_FILE, display_path
+from parsers.documents import load_json
+from parsers.paths import MANIFEST_FILE, PROJECT_FILE, SCANNED_SUFFIXES, display_path
+from parsers.reading import DEFAULT_MAX_BYTES, read_text
 from parsers.schema import SchemaRegistry
 from parsers.sql import extract_sql, get_dialect
 from parsers.templating import line_map
 
 _NODE_KINDS = ("model", "seed", "snapshot", "analysis")
 _LEADING = re.compile(r"(?:\s+|--[^\n]*|/\*.*?\*/)*", re.DOTALL)  # whitespace and comments before the SQL
-_PROJECT_FILES = ("*.sql", "*.yml", "*.yaml", "*.csv", "*.py")
+_PROJECT_FILES = tuple(f"*{suffix}" for suffix in SCANNED_SUFFIXES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +56,7 @@ class DbtOptions:
     dialect: str | None = None  # used when the project's adapter has no sqlglot dialect
     manifest: Path | None = None  # default: <project>/<target-path>/manifest.json when it exists
     files_only: bool = False  # ignore any manifest: read the project's files
+    max_bytes: int | None = DEFAULT_MAX_BYTES  # a bigger project file is a diagnostic, not read
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,27 +67,30 @@ class DbtFacts:
 
 def read_dbt(root: Path, shown: str, options: DbtOptions) -> Project:
     """The project as dbt's manifest describes it when there is a current one, else from its files."""
-    configured = Project(root, shown, dialect=options.dialect)
-    config = read_yaml(root / PROJECT_FILE, configured) if (root / PROJECT_FILE).is_file() else None
+    def empty() -> Project:  # each reader fills its own
+        return Project(root, shown, dialect=options.dialect, max_bytes=options.max_bytes)
+
+    configured = empty()
+    # exists(), not is_file(): a dbt_project.yml or manifest that is a FIFO or a device is refused, not skipped
+    config = read_yaml(root / PROJECT_FILE, configured) if (root / PROJECT_FILE).exists() else None
     read_folders(config or {}, configured)
     # a target-path outside the project has no manifest we may read: the files are read, and say why
-    manifest = options.manifest or next((folder / "manifest.json" for folder in configured.folders["target-path"]), None)
-    if options.files_only or manifest is None or not manifest.is_file():
-        return RawReader(root, shown, options.dialect).read()
+    manifest = options.manifest or next((folder / MANIFEST_FILE for folder in configured.folders["target-path"]), None)
+    if options.files_only or manifest is None or not manifest.exists():
+        return RawReader(empty()).read()
     project, problem = load_manifest(manifest, configured)
     if project is not None:
         return project
-    raw = RawReader(root, shown, options.dialect).read()
+    raw = RawReader(empty()).read()
     raw.diagnostics.append(Diagnostic(Location(raw.show(PROJECT_FILE)), f"{problem}: read the project's files instead", Severity.WARNING))
     return raw
 
 
 def load_manifest(path: Path, project: Project) -> tuple[Project | None, str]:
     """The project from dbt's manifest, or None and why it cannot be used."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError) as err:
-        return None, f"cannot read {path}: {err}"
+    data = load_json(path, _manifest_limit(project.max_bytes))
+    if isinstance(data, Diagnostic):
+        return None, str(data)
     if not isinstance(data, dict) or "nodes" not in data or "sources" not in data:
         return None, f"{path} is not a dbt manifest"
     newer = _newer_than(project.root, path)
@@ -140,6 +145,9 @@ def _readable(project: Project, relative: str) -> Path | None:
     """The project's file at `relative`, or None when it lies outside (`_check_files` said so)."""
     path = project.root / relative
     return path if project.bounds.holds(path) else None
+def _manifest_limit(max_bytes: int | None) -> int | None:
+    """dbt writes every macro of dbt itself into the manifest: 1 MB for one model, 100+ MB for thousands."""
+    return None if max_bytes is None else max(max_bytes, 256 * 2**20)
 
 
 def _manifest_node(project: Project, uid: str, node: Mapping[str, Any], code: str | None, groups: Mapping[str, Owner | None]) -> DbtNode:
@@ -152,9 +160,9 @@ def _manifest_node(project: Project, uid: str, node: Mapping[str, Any], code: st
     owner = owner_of(meta.get("owner")) or groups.get(str(config.get("group") or node.get("group") or ""))
     columns = tuple(declared_columns(node))
     if kind == "seed" and file is not None:
-        columns = seed_columns(file, config.get("column_types") or {}, list(columns))
+        columns = seed_columns(project, file, config.get("column_types") or {}, list(columns))
     raw = str(node.get("raw_code") or "")
-    first = _first_line(file, raw) if file is not None else 1
+    first = _first_line(project, relative, raw) if file is not None else 1
     return DbtNode(uid, kind, str(node["name"]), relation, materialized, project.show(relative), code, raw, first, columns, owner, str(node.get("description") or ""), tuple(node.get("depends_on", {}).get("nodes") or ()))
 
 
@@ -176,17 +184,16 @@ class _EntryLines:
     def line(self, relative: str, section: str, name: str) -> int:
         if relative not in self.files:
             path = _readable(self.project, relative)
-            data = read_yaml(path, Project(self.project.root, self.project.shown)) if path is not None and path.is_file() else None
+            data = read_yaml(path, Project(self.project.root, self.project.shown, max_bytes=self.project.max_bytes)) if path is not None and path.exists() else None
             self.files[relative] = {(s, f"{e['source']['name']}.{e['name']}" if s == "sources" else str(e["name"])): int(e[LINE]) for s, e in yaml_entries(data)}
         return self.files[relative].get((section, name), 0)
 
 
-def _first_line(path: Path, raw: str) -> int:
+def _first_line(project: Project, relative: str, raw: str) -> int:
     """File line where `raw` (a model's code, a snapshot's body) starts."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return 1
+    text = read_text(project.root / relative, project.max_bytes, project.show(relative))
+    if isinstance(text, Diagnostic):
+        return 1  # the manifest's code is still read: only its lines may be off
     index = text.find(raw) if raw else -1
     return text.count("\n", 0, index) + 1 if index >= 0 else 1
 

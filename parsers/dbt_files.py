@@ -37,6 +37,7 @@ from parsers.dbt_project import (
     topological,
     yaml_entries,
 )
+from parsers.reading import read_text
 from parsers.templating import bind_placeholders, render, shift
 
 _SNAPSHOT = re.compile(r"{%-?\s*snapshot\s+(\w+)\s*-?%}(.*?){%-?\s*endsnapshot\s*-?%}", re.DOTALL)
@@ -49,8 +50,8 @@ _SECTIONS = {"model": "models", "seed": "seeds", "snapshot": "snapshots", "analy
 class RawReader:
     """Reads one project's files; `read()` returns the Project."""
 
-    def __init__(self, root: Path, shown: str, dialect: str | None) -> None:
-        self.project = Project(root, shown, dialect=dialect)
+    def __init__(self, project: Project) -> None:
+        self.project = project
         self.config: dict[str, Any] = {}
         self.properties: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}  # (section, name) -> (file, entry)
         self.groups: dict[str, Owner | None] = {}
@@ -80,8 +81,9 @@ class RawReader:
         return project
 
     def _files(self, base: Path, pattern: str) -> list[Path]:
-        """The files under `base`; a link to a file outside the project is a diagnostic, not read."""
-        found = sorted(f for f in base.rglob(pattern) if f.is_file()) if base.is_dir() else []
+        """The files under `base` (a FIFO or device too: refused when read, not skipped); a link to a
+        file outside the project is a diagnostic, not read."""
+        found = sorted(f for f in base.rglob(pattern) if not f.is_dir()) if base.is_dir() else []
         bounds = self.project.bounds
         self.project.diagnostics.extend(bounds.refused_link(self._show(f)) for f in found if not bounds.holds_entry(f))
         return [f for f in found if bounds.holds_entry(f)]
@@ -90,17 +92,17 @@ class RawReader:
         return self.project.show(path.relative_to(self.project.root))
 
     def _text(self, path: Path) -> str | None:
-        try:
-            return path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as err:
-            self.project.diagnostics.append(Diagnostic(Location(self._show(path)), f"cannot read: {err}"))
+        text = read_text(path, self.project.max_bytes, self._show(path))
+        if isinstance(text, Diagnostic):
+            self.project.diagnostics.append(text)
             return None
+        return text
 
     def _target(self) -> dict[str, object]:
         """The target's type and schema from profiles.yml beside dbt_project.yml (not ~/.dbt)."""
         profile = str(self.config.get("profile") or self.project.name)
         path = self.project.root / "profiles.yml"
-        profiles = read_yaml(path, self.project) if path.is_file() else None
+        profiles = read_yaml(path, self.project) if path.exists() else None
         outputs: dict[str, Any] = (profiles or {}).get(profile) or {}
         name = self._value(outputs.get("target") or "dev")
         chosen = plain((outputs.get("outputs") or {}).get(name) or {})
@@ -182,7 +184,7 @@ class RawReader:
         columns = declared_columns(entry)
         node = DbtNode(uid, kind, name, "", "", self._show(path), raw=raw, first_line=first_line, columns=tuple(columns), description=str(entry.get("description") or ""))
         if kind == "seed":
-            node = replace(node, columns=seed_columns(path, config.get("column_types") or {}, columns))
+            node = replace(node, columns=seed_columns(self.project, path, config.get("column_types") or {}, columns))
         self.pending[uid] = (node, config)
 
     def _project_config(self, kind: str, fqn: list[str]) -> dict[str, Any]:

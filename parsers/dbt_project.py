@@ -8,6 +8,7 @@ database is left out.
 from __future__ import annotations
 
 import csv
+import io
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -19,7 +20,9 @@ from sqlglot import exp
 
 from lineage.catalog import Owner
 from lineage.model import Diagnostic, Location, Severity
+from parsers.documents import load_yaml
 from parsers.paths import PROJECT_FILE, Root
+from parsers.reading import DEFAULT_MAX_BYTES, Unreadable, decode, open_regular
 
 LINE = "__line__"  # key under which YAML mappings read here keep their line
 KEY_LINES = "__key_lines__"  # ... and ((key, line), ...) of their keys: a tuple, so no entry looks like a mapping
@@ -68,6 +71,7 @@ class Project:
     shown: str  # the root as users see it
     name: str = ""
     dialect: str | None = None
+    max_bytes: int | None = DEFAULT_MAX_BYTES  # a bigger file of the project is a diagnostic, not read
     nodes: dict[str, DbtNode] = field(default_factory=dict)
     exposures: list[Exposure] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
@@ -103,15 +107,9 @@ def read_yaml(path: Path, project: Project) -> dict[str, Any] | None:
     if not project.bounds.holds(path):
         project.diagnostics.append(project.bounds.refused_link(shown))
         return None
-    try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506 (a SafeLoader)
-    except (OSError, UnicodeDecodeError) as err:
-        project.diagnostics.append(Diagnostic(Location(shown), f"cannot read: {err}"))
-        return None
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        where = Location(shown, mark.line + 1 if mark is not None else 0)
-        project.diagnostics.append(Diagnostic(where, f"invalid YAML: {getattr(err, 'problem', None) or err}"))
+    data = load_yaml(path, project.max_bytes, shown, _Loader)
+    if isinstance(data, Diagnostic):
+        project.diagnostics.append(data)
         return None
     return data if isinstance(data, dict) else {}
 
@@ -168,17 +166,24 @@ def relation_sql(schema: str, alias: str) -> str:
     return exp.table_(alias, db=schema or None).sql()
 
 
-def seed_columns(csv_file: Path, types: Mapping[str, object], declared: list[tuple[str, str | None]]) -> tuple[tuple[str, str | None], ...]:
+def seed_columns(project: Project, csv_file: Path, types: Mapping[str, object], declared: list[tuple[str, str | None]]) -> tuple[tuple[str, str | None], ...]:
     """A seed's columns: its CSV header, typed by `column_types` or the YAML; else the YAML's."""
     typed = {name: t for name, t in declared if t}
     typed.update({str(k).lower(): str(v) for k, v in types.items()})
-    try:
-        with csv_file.open(encoding="utf-8", newline="") as handle:
-            header = next(csv.reader(handle), [])
-    except (OSError, UnicodeDecodeError):
-        header = []
-    names = [h.strip().lower() for h in header] or [n for n, _ in declared]
+    names = [h.strip().lower() for h in _csv_header(project, csv_file)] or [n for n, _ in declared]
     return tuple((n, typed.get(n)) for n in names)
+
+
+def _csv_header(project: Project, csv_file: Path) -> list[str]:
+    """The first row only: a seed is data, and may be larger than any file we read whole."""
+    where = Location(project.show(csv_file.relative_to(project.root)))
+    try:
+        with open_regular(csv_file, where) as handle:
+            line = io.BufferedReader(handle).readline(project.max_bytes or -1)  # type: ignore[arg-type]
+        return next(csv.reader([decode(line, where)]), [])
+    except Unreadable as err:
+        project.diagnostics.append(err.diagnostic)
+        return []
 
 
 def yaml_entries(data: Mapping[str, Any] | None) -> Iterator[tuple[str, dict[str, Any]]]:

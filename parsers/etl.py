@@ -20,10 +20,11 @@ from pathlib import Path, PurePath
 
 from jinja2.exceptions import TemplateError
 
-from lineage.model import ColumnEdge, Diagnostic, FileFacts, Location, Severity
+from lineage.model import ColumnEdge, Diagnostic, FileFacts, Location
 from parsers.dbt import relocate
 from parsers.paths import Root
 from parsers.pysource import Names, call_name, follow, is_sum, label, parse_python, sum_tree
+from parsers.reading import DEFAULT_MAX_BYTES, read_text
 from parsers.schema import SchemaRegistry
 from parsers.sql import extract_sql
 from parsers.templating import ContainedLoader, PlaceholderUndefined, Sandbox, bind_placeholders, line_map, placeholder, render
@@ -80,7 +81,7 @@ class _Piece:
     span: int
 
 
-def read_etl(path: Path, shown: Shown, text: str, root: Root | None = None) -> EtlFile | None:
+def read_etl(path: Path, shown: Shown, text: str, root: Root | None = None, max_bytes: int | None = DEFAULT_MAX_BYTES) -> EtlFile | None:
     """The SQL call sites of one Python file, or None when it has none; the files its templates
     name must lie in `root` (the scanned folders; by default the file's own folder)."""
     if not any(trigger in text for trigger in _TRIGGERS):
@@ -88,7 +89,7 @@ def read_etl(path: Path, shown: Shown, text: str, root: Root | None = None) -> E
     tree, notes = parse_python(text, shown(path))
     if tree is None:
         return EtlFile(shown(path), diagnostics=tuple(notes))
-    reader = _Reader(tree, path, shown, root or Root.of([path.parent], "the scanned folder"))
+    reader = _Reader(tree, path, shown, root or Root.of([path.parent], "the scanned folder"), max_bytes)
     reader.diagnostics += notes
     sites = reader.sites()
     if not sites and not reader.diagnostics:
@@ -97,8 +98,8 @@ def read_etl(path: Path, shown: Shown, text: str, root: Root | None = None) -> E
 
 
 class _Reader:
-    def __init__(self, tree: ast.Module, path: Path, shown: Shown, root: Root) -> None:
-        self.tree, self.path, self.shown = tree, path, shown
+    def __init__(self, tree: ast.Module, path: Path, shown: Shown, root: Root, max_bytes: int | None) -> None:
+        self.tree, self.path, self.shown, self.max_bytes = tree, path, shown, max_bytes
         self.stem = PurePath(path).stem
         self.names = Names(tree)
         self.parents = self.names.parents
@@ -157,10 +158,9 @@ class _Reader:
         except TemplateError as err:
             self.diagnostics.append(Diagnostic(Location(self.shown(self.path), piece.line), f"SQL file {err}"))
             return None
-        try:
-            text = candidate.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as err:
-            self.diagnostics.append(Diagnostic(Location(self.shown(candidate)), f"cannot read: {err}"))
+        text = read_text(candidate, self.max_bytes, self.shown(candidate))
+        if isinstance(text, Diagnostic):
+            self.diagnostics.append(text)
             return None
         self.sql_files.append(candidate)
         return replace(site, line=1, span=10**9, sql=text, file=self.shown(candidate))

@@ -10,21 +10,20 @@ from __future__ import annotations
 import os
 import subprocess
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import BinaryIO
 
 from lineage.errors import ConfigError
 from lineage.model import Diagnostic, Location
 from lineage.revision import Revision, relocate, relocate_diagnostic
-from parsers.paths import display_path
+from parsers.paths import display_path, scanned_name
+from parsers.reading import DEFAULT_MAX_BYTES, too_big
 from parsers.scan import ScanOptions, ScanResult, scan
 from parsers.sql import get_dialect
 
-# Every file a scan may read is exported (SQL, the catalog, ETL code, dbt projects), up to a size
-# no source file reaches: data files committed beside the SQL are not worth reading.
-MAX_EXPORTED_BYTES = 16 * 1024 * 1024
-SOURCE_SUFFIXES = (".sql", ".py", ".yml", ".yaml", ".csv")  # .csv: dbt seeds declare columns in the header  # a skipped one of these leaves the report incomplete
+_CHUNK = 2**20
 _REGULAR_FILES = ("100644", "100755")  # symlinks (120000) and submodules (160000) are skipped
 
 
@@ -37,6 +36,7 @@ class GitRepo:
 class RevisionOptions:
     dialect: str | None = None
     catalog: str | None = None  # repository-relative path of the catalog, when not found by scanning
+    max_bytes: int | None = DEFAULT_MAX_BYTES  # a bigger file is not exported: one problem, as a scan says
 
 
 def open_repo(start: Path) -> GitRepo:
@@ -80,12 +80,13 @@ def read_revision(repo: GitRepo, ref: str, paths: Sequence[str], options: Revisi
         root = Path(tmp)
         # the catalog's folder too: the dashboard queries it names are relative to it
         wanted = [*paths, str(PurePosixPath(options.catalog).parent)] if options.catalog else list(paths)
-        skipped = export(repo, sha, wanted, root)
+        skipped = export(repo, sha, wanted, root, options.max_bytes)
         prefixes = (display_path(root), str(root), os.path.relpath(root))
         catalog = _catalog_at(root, options.catalog)
-        result, problems = _scan([root / p for p in paths if (root / p).exists()], ScanOptions(options.dialect, None, catalog), root)
+        max_file_mb = None if options.max_bytes is None else options.max_bytes / 2**20
+        result, problems = _scan([root / p for p in paths if (root / p).exists()], ScanOptions(options.dialect, None, catalog, max_file_mb=max_file_mb), root)
         files, moved = relocate(result.files, result.catalog, prefixes)
-        problems += [Diagnostic(Location(p), f"not read: larger than {MAX_EXPORTED_BYTES // 2**20} MiB") for p in skipped if p.endswith(SOURCE_SUFFIXES)]
+        problems += skipped
         return Revision(ref, sha, files, moved, tuple(relocate_diagnostic(p, prefixes) for p in problems))
 
 
@@ -114,49 +115,70 @@ def _scan(paths: list[Path], options: ScanOptions, root: Path) -> tuple[ScanResu
     return scan(paths, options), [problem]
 
 
-def export(repo: GitRepo, sha: str, paths: Sequence[str], dest: Path) -> list[str]:
-    """Write the files under `paths` at commit `sha` into `dest`; the paths skipped as too large."""
-    listing = _git(repo, "ls-tree", "-r", "-z", "-l", "--full-tree", sha, "--", *paths)
+def export(repo: GitRepo, sha: str, paths: Sequence[str], dest: Path, max_bytes: int | None = DEFAULT_MAX_BYTES) -> list[Diagnostic]:
+    """Write the files a scan would read under `paths` at commit `sha` into `dest`; why any was not."""
     blobs: list[tuple[str, str]] = []
-    skipped: list[str] = []
-    for entry in listing.split(b"\0"):
-        if not entry:
-            continue
-        meta, _, name = entry.partition(b"\t")
-        mode, kind, oid, size = meta.decode().split()
-        path = name.decode("utf-8", errors="surrogateescape")
-        if kind != "blob" or mode not in _REGULAR_FILES:
+    skipped: list[Diagnostic] = []
+    for mode, oid, size, path in _listing(repo, sha, paths):
+        if mode not in _REGULAR_FILES:
             continue
         if not _inside(path):
             # git itself never writes such trees, but objects can be crafted: `/home/x/.bashrc` would be written there
             raise ConfigError(f"{path}: unsafe path in commit {sha[:12]}", hint="a file name in that commit leads outside the repository")
-        if int(size) > MAX_EXPORTED_BYTES:
-            skipped.append(path)
+        if not scanned_name(path):
+            continue  # data files committed beside the SQL: a scan never reads them, so they are not exported
+        if max_bytes is not None and size > max_bytes:
+            skipped.append(too_big(Location(path), size, max_bytes))
         else:
             blobs.append((oid, path))
-    contents = _git(repo, "cat-file", "--batch", stdin="".join(f"{oid}\n" for oid, _ in blobs).encode())
-    for (_, path), data in zip(blobs, _batch(contents)):
-        (dest / path).parent.mkdir(parents=True, exist_ok=True)
-        (dest / path).write_bytes(data)
+    _write_blobs(repo, blobs, dest)
     return skipped
+
+
+def _listing(repo: GitRepo, sha: str, paths: Sequence[str]) -> Iterator[tuple[str, str, int, str]]:
+    """(mode, oid, size, path) of every blob under `paths` at `sha`."""
+    for entry in _git(repo, "ls-tree", "-r", "-z", "-l", "--full-tree", sha, "--", *paths).split(b"\0"):
+        meta, _, name = entry.partition(b"\t")
+        if entry and meta.split()[1] == b"blob":
+            mode, _, oid, size = meta.decode().split()
+            yield mode, oid, int(size), name.decode("utf-8", errors="surrogateescape")
+
+
+def _write_blobs(repo: GitRepo, blobs: list[tuple[str, str]], dest: Path) -> None:
+    """Each blob into its file through `git cat-file --batch`, one at a time and in chunks: never a
+    whole blob in memory. One request in flight, so neither pipe can fill and block the other side."""
+    try:
+        batch = subprocess.Popen(["git", "-C", str(repo.root), "cat-file", "--batch"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    except FileNotFoundError:
+        raise ConfigError("git is not installed, or not on PATH") from None
+    assert batch.stdin is not None and batch.stdout is not None
+    with batch:
+        for oid, path in blobs:
+            batch.stdin.write(f"{oid}\n".encode())
+            batch.stdin.flush()
+            header = batch.stdout.readline().split()
+            if len(header) != 3:
+                raise ConfigError(f"git cat-file failed on {path} ({oid[:12]})")
+            (dest / path).parent.mkdir(parents=True, exist_ok=True)
+            with open(dest / path, "wb") as out:
+                _copy(batch.stdout, out, int(header[2]))
+            batch.stdout.read(1)  # the newline after each object
+        batch.stdin.close()
+
+
+def _copy(source: BinaryIO, target: BinaryIO, size: int) -> None:
+    while size > 0:
+        chunk = source.read(min(_CHUNK, size))
+        if not chunk:
+            raise ConfigError("git cat-file ended early")
+        target.write(chunk)
+        size -= len(chunk)
 
 
 def _inside(path: str) -> bool:
     """Whether the repository path `path` names a file below the repository's root."""
     parts = PurePosixPath(path).parts
     return bool(parts) and not PurePosixPath(path).is_absolute() and ".." not in parts
-
-
-def _batch(output: bytes) -> list[bytes]:
-    """Contents from `git cat-file --batch`: `<oid> <type> <size>\\n<bytes>\\n` per object."""
-    out: list[bytes] = []
-    at = 0
-    while at < len(output):
-        end = output.index(b"\n", at)
-        size = int(output[at:end].split()[2])
-        out.append(output[end + 1 : end + 1 + size])
-        at = end + 1 + size + 1
-    return out
 
 
 def _git(repo: GitRepo, *args: str, stdin: bytes | None = None) -> bytes:

@@ -12,6 +12,17 @@ from lineage.model import Diagnostic, Location
 
 # a folder holding this file is a dbt project: its files are rendered and scanned as one unit
 PROJECT_FILE = "dbt_project.yml"
+MANIFEST_FILE = "manifest.json"  # dbt's, under the project's target-path
+SQL_SUFFIXES = (".sql",)
+PY_SUFFIXES = (".py",)
+# dbt properties and the catalog (YAML), and dbt seeds, whose CSV header declares columns
+DATA_SUFFIXES = (".yml", ".yaml", ".csv")
+SCANNED_SUFFIXES = SQL_SUFFIXES + PY_SUFFIXES + DATA_SUFFIXES
+
+
+def scanned_name(name: str) -> bool:
+    """Whether a scan may read a file so named: the one rule for a scan and `lineage diff`'s export."""
+    return name.endswith(SCANNED_SUFFIXES) or os.path.basename(name) == MANIFEST_FILE
 
 
 def display_path(path: Path) -> str:

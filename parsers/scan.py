@@ -18,10 +18,11 @@ from parsers.budget import DEFAULT_STATEMENT_SECONDS, over_budget
 from parsers.cache import ScanCache, digest, schema_digest
 from parsers.scanned import ScannedFile
 from parsers.catalog import load_catalog
-from parsers.paths import PROJECT_FILE, Root, display_path
+from parsers.paths import PROJECT_FILE, PY_SUFFIXES, SQL_SUFFIXES, Root, display_path
 from parsers.schema import SchemaOp, SchemaRegistry
 from parsers.stack import on_deep_stack
-from parsers.texts import SqlTexts, read_text
+from parsers.reading import DEFAULT_MAX_BYTES, read_text
+from parsers.texts import SqlTexts
 
 if TYPE_CHECKING:
     from parsers.etl import EtlFile
@@ -30,8 +31,6 @@ if TYPE_CHECKING:
 # that finds every file in the cache parses nothing and should not pay for loading them.
 
 CATALOG_NAME = "lineage.yml"
-SQL_SUFFIXES = (".sql",)
-PY_SUFFIXES = (".py",)
 _SKIP_DIRS = {".git", ".lineage", ".venv", "node_modules", "__pycache__", "target", ".neo4j", "site-packages"}
 
 Progress = Callable[[str], None]
@@ -112,17 +111,17 @@ def find_sql_files(paths: Sequence[Path]) -> list[Path]:
     return find_sources(paths).sql
 
 
-def find_catalog(paths: Sequence[Path], explicit: Path | None) -> Catalog | None:
+def find_catalog(paths: Sequence[Path], explicit: Path | None, max_bytes: int | None = DEFAULT_MAX_BYTES) -> Catalog | None:
     if explicit is not None:
-        return load_catalog(explicit)
+        return load_catalog(explicit, max_bytes)
     root = scan_root(paths)
     for path in paths:
         candidate = (path if path.is_dir() else path.parent) / CATALOG_NAME
-        if candidate.is_file():
+        if candidate.exists():  # not is_file(): a lineage.yml that is a FIFO or a device is refused, not skipped
             if not root.holds_entry(candidate):
                 link = root.refused_link(display_path(candidate))
                 raise ConfigError(link.message, link.at)
-            return load_catalog(candidate)
+            return load_catalog(candidate, max_bytes)
     return None
 
 
@@ -140,7 +139,7 @@ def _scan(paths: Sequence[Path], options: ScanOptions, progress: Progress | None
     first-pass sources declared, replayed in path order.
     """
     _check(paths, options.dialect)
-    catalog = find_catalog(paths, options.catalog)
+    catalog = find_catalog(paths, options.catalog, options.max_bytes)
     cache = ScanCache(options.cache) if options.cache else None
     sources = find_sources(paths)
     texts, jobs = _units(sources, options, {c.sql for c in catalog.consumers if c.sql} if catalog else set(), cache)
@@ -188,7 +187,7 @@ def _units(sources: Sources, options: ScanOptions, consumer_sql: set[str], cache
     taken = consumer_sql | {p for files, _ in jobs.values() for p in files}
     shown = {display_path(p): p for p in sources.sql}
     texts = SqlTexts({s: p for s, p in shown.items() if s not in taken}, cache, options.max_bytes)
-    jobs.update({display_path(root): (set(), _dbt_job(root, options.dialect)) for root in sources.dbt})
+    jobs.update({display_path(root): (set(), _dbt_job(root, options.dialect, options.max_bytes)) for root in sources.dbt})
     return texts, jobs
 
 
@@ -315,7 +314,7 @@ def _etl_jobs(files: list[Path], root: Root, dialect: str | None, max_bytes: int
 
     for path in files:
         text = read_text(path, max_bytes)
-        etl = read_etl(path, display_path, text, root) if isinstance(text, str) else None
+        etl = read_etl(path, display_path, text, root, max_bytes) if isinstance(text, str) else None
         if etl is not None:
             jobs[etl.path] = ({display_path(p) for p in etl.sql_files}, _etl_job(etl, dialect))
     return jobs
@@ -327,10 +326,10 @@ def _etl_job(etl: EtlFile, dialect: str | None) -> Job:
     return lambda registry: (extract_etl(etl, registry, dialect), None)
 
 
-def _dbt_job(root: Path, dialect: str | None) -> Job:
+def _dbt_job(root: Path, dialect: str | None, max_bytes: int | None) -> Job:
     from parsers.dbt import DbtOptions, extract_project, read_dbt
 
-    project = read_dbt(root, display_path(root), DbtOptions(dialect))  # renders once; extraction may run twice
+    project = read_dbt(root, display_path(root), DbtOptions(dialect, max_bytes=max_bytes))  # renders once; extraction may run twice
 
     def job(registry: SchemaRegistry) -> tuple[list[FileFacts], Catalog | None]:
         facts = extract_project(project, registry)

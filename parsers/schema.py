@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 
-import yaml
-
 from lineage.errors import ConfigError
-from lineage.model import Location
+from lineage.model import Diagnostic, Location
+from parsers.documents import load_json, load_yaml
+from parsers.reading import DEFAULT_MAX_BYTES
 
 
 SchemaOp = tuple[object, ...]  # ("define", table, columns) | ("drop", table) | ("rename_column", table, old, new) | ...
@@ -122,18 +121,11 @@ class SchemaRegistry:
         return {k: list(v) for k, v in sorted(merged.items())}
 
 
-def load_schema_file(path: Path) -> SchemaRegistry:
+def load_schema_file(path: Path, max_bytes: int | None = DEFAULT_MAX_BYTES) -> SchemaRegistry:
     """Read `{table: {column: type}}` or `{table: [column, ...]}` from JSON or YAML."""
-    try:
-        text = path.read_text(encoding="utf-8")
-        data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
-    except (OSError, UnicodeDecodeError) as err:
-        raise ConfigError(f"cannot read schema file: {err}", Location(str(path))) from None
-    except json.JSONDecodeError as err:
-        raise ConfigError(f"invalid JSON: {err.msg}", Location(str(path), err.lineno)) from None
-    except yaml.YAMLError as err:
-        line = getattr(getattr(err, "problem_mark", None), "line", -1) + 1
-        raise ConfigError(f"invalid YAML: {getattr(err, 'problem', err)}", Location(str(path), line)) from None
+    data = load_json(path, max_bytes, str(path)) if path.suffix == ".json" else load_yaml(path, max_bytes, str(path))
+    if isinstance(data, Diagnostic):
+        raise ConfigError(data.message, data.at)
     if not isinstance(data, dict):
         raise ConfigError("schema must map table names to columns", Location(str(path), 1))
     registry = SchemaRegistry()

@@ -10,9 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from lineage.digests import text_digest
-from lineage.model import Diagnostic, Location
+from lineage.model import Diagnostic
 from parsers.cache import ScanCache, file_stat
-from parsers.paths import display_path
+from parsers.reading import read_text
 
 
 class SqlTexts:
@@ -52,17 +52,3 @@ class SqlTexts:
             self._cache.remember(shown, stat, digest)
         return text
 
-
-def read_text(path: Path, max_bytes: int | None = None) -> str | Diagnostic:
-    """The file's text, or why it cannot be scanned: not UTF-8, unreadable, or over `max_bytes`
-    (a 20 MB data dump takes sqlglot many minutes, and holds no lineage worth the wait)."""
-    try:
-        size = path.stat().st_size
-        if max_bytes is not None and size > max_bytes:
-            message = f"{size / 2**20:.1f} MB, more than --max-file-mb {max_bytes / 2**20:g}: not scanned (a data dump?); raise the limit to scan it"
-            return Diagnostic(Location(display_path(path)), message)
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as err:
-        return Diagnostic(Location(display_path(path)), f"not UTF-8 text (byte {err.start}); re-save it as UTF-8")
-    except OSError as err:
-        return Diagnostic(Location(display_path(path)), f"cannot read: {err.strerror}")

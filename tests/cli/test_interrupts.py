@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import random
 import shutil
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from bench.warehouse import write
-from graphs.networkx_store import NetworkxStore
+from graphs.networkx_store import FILENAME, LOCKNAME, NetworkxStore
 
 LINEAGE = Path(sys.executable).parent / "lineage"
 
@@ -56,14 +57,28 @@ def test_a_killed_scan_leaves_the_old_or_the_new_graph(tmp_path: Path, sig: sign
 
 def test_sigint_is_one_line_and_exit_130(tmp_path: Path) -> None:
     write(300, tmp_path / "sql")
-    # A FIFO among the models: opening its write end returns once the scan opens it to read, so the
-    # signal lands inside the scan (past start-up), however fast or loaded the host is.
-    gate = tmp_path / "sql" / "zz_gate.sql"
-    os.mkfifo(gate)
-    child = subprocess.Popen([str(LINEAGE), "scan", str(tmp_path / "sql"), "--store", str(tmp_path / "s"), "--jobs", "1"], stderr=subprocess.PIPE, text=True, preexec_fn=_default_sigint)
-    with open(gate, "w", encoding="utf-8"):
+    store = tmp_path / "s"
+    store.mkdir()
+    # The test holds the store's write lock: the scan parses every model, then waits for the lock
+    # with its transaction open. Once the scan has the lock file open it is waiting there, past
+    # start-up and parsing, however fast or loaded the host is; the signal lands then. (A FIFO
+    # among the models no longer stops a scan: it is refused, not opened.)
+    with open(store / LOCKNAME, "a+", encoding="utf-8") as lock:
+        fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
+        child = subprocess.Popen([str(LINEAGE), "scan", str(tmp_path / "sql"), "--store", str(store), "--jobs", "1"], stderr=subprocess.PIPE, text=True, preexec_fn=_default_sigint)
+        while child.poll() is None and not _holds_open(child.pid, store / LOCKNAME):
+            time.sleep(0.01)  # a condition polled for, not a guess at how long the scan takes
         child.send_signal(signal.SIGINT)
         _, stderr = child.communicate(timeout=120)
-    assert child.returncode == 130
+    assert child.returncode == 130, stderr
     assert "Traceback" not in stderr
     assert stderr.strip().splitlines()[-1] == "interrupted: nothing was written to the store"
+    assert not (store / FILENAME).exists()
+
+
+def _holds_open(pid: int, path: Path) -> bool:
+    fds = Path(f"/proc/{pid}/fd")
+    try:
+        return any(os.readlink(fd) == str(path) for fd in fds.iterdir())
+    except OSError:  # a descriptor closed while listed
+        return False

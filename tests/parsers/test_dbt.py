@@ -220,7 +220,7 @@ def test_settings_under_a_models_own_name_apply_and_unreadable_files_are_reporte
     (root / "models" / "latin1.sql").write_bytes("select 'caf\xe9' as x\n".encode("latin-1"))
     assert describe(from_files(root, "p").files) == (
         "== p/models/latin1.sql (0 statements)\n"
-        "! error: cannot read: 'utf-8' codec can't decode byte 0xe9 in position 11: invalid continuation byte @0\n"
+        "! error: not UTF-8 text (byte 11); re-save it as UTF-8 @0\n"
         "== p/models/m.sql (1 statements)\n"
         "table main.renamed view (one) @1\n"
     )

@@ -16,6 +16,7 @@ import resource
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
@@ -60,21 +61,33 @@ def run_limited(
     stdin: str | None = None,
     cpu_seconds: int = DEFAULT_CPU_SECONDS,
     memory_mb: int = DEFAULT_MEMORY_MB,
+    timeout: float | None = None,
 ) -> Run:
-    """Run `argv` in `cwd` under the limits; `name` identifies the attack in the recorded figures."""
+    """Run `argv` in `cwd` under the limits; `name` identifies the attack in the recorded figures.
+
+    `timeout` bounds what the CPU limit cannot see, a process blocked without spending CPU (a read
+    from a FIFO no one writes): past it the child is killed and the run fails.
+    """
     environment = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "GITHUB_", "LINEAGE_"))} | (env or {})
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err, tempfile.TemporaryFile("w+") as given:
         given.write(stdin or "")
         given.seek(0)
         start = time.perf_counter()
         child = subprocess.Popen(list(argv), cwd=cwd, env=environment, stdin=given, stdout=out, stderr=err, text=True, preexec_fn=_limits(cpu_seconds, memory_mb))
+        killed = threading.Event()
+        killer = threading.Timer(timeout or 0, lambda: (killed.set(), child.kill()))
+        if timeout is not None:
+            killer.start()
         _, status, usage = os.wait4(child.pid, 0)
+        killer.cancel()
         child.returncode = os.waitstatus_to_exitcode(status)  # reaped here: Popen must not wait again
         seconds = time.perf_counter() - start
         out.seek(0)
         err.seek(0)
         run = Run(name, child.returncode, out.read(), err.read(), seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
     _record(run)
+    if killed.is_set():
+        raise AssertionError(f"{name}: still running after {timeout} s (blocked?): killed")
     return run
 
 
