@@ -38,6 +38,8 @@ Sizer = Callable[..., int]  # the arguments of a call -> characters or items its
 class LimitError(SecurityError):
     """A template asked for more than its render budget allows."""
 
+    lineno = 0  # the template line, when no template frame is in the traceback to tell it
+
 
 @dataclass(slots=True)
 class Budget:

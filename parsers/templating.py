@@ -112,7 +112,11 @@ class Sandbox(SandboxedEnvironment):
 
     def concat(self, parts: Iterable[str]) -> str:  # type: ignore[override]
         """A render's (or a macro's) output, counted piece by piece as it streams in."""
-        return self.budget.joined(iter(parts))
+        try:
+            return self.budget.joined(iter(parts))
+        except LimitError as err:
+            err.lineno = _suspended_line(parts)  # the render's own frames are not in the traceback
+            raise
 
     def _finalized(self, value: object) -> object:
         """What `{{ value }}` prints, measured before `str()` turns it into text."""
@@ -131,6 +135,15 @@ class Sandbox(SandboxedEnvironment):
             return self.budget.value(func(*args, **kwargs))
 
         return guarded
+
+
+def _suspended_line(output: object) -> int:
+    """The template line a render's output generator was producing when it was stopped."""
+    while getattr(output, "gi_yieldfrom", None) is not None:  # `{% block %}`s render through `yield from`
+        output = output.gi_yieldfrom  # type: ignore[attr-defined]
+    frame = getattr(output, "gi_frame", None)
+    template = frame.f_globals.get("__jinja_template__") if frame is not None else None
+    return int(template.get_corresponding_lineno(frame.f_lineno)) if template is not None and frame is not None else 0
 
 
 def _length(owner: object) -> int:
