@@ -17,7 +17,7 @@ import string
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from jinja2 import nodes
 from jinja2.compiler import CodeGenerator, Frame
@@ -25,7 +25,7 @@ from jinja2.exceptions import SecurityError
 from jinja2.utils import Namespace
 
 RENDER_SECONDS = 10.0  # wall-clock backstop; the step count stops a runaway loop long before
-MAX_STEPS = 1_000_000  # loop iterations and calls in one render
+MAX_STEPS = 250_000  # loop iterations and calls in one render: a second or two of the busiest kind
 MAX_DEPTH = 200  # calls nested in one another: only recursion goes this deep
 MAX_SIZE = 1_000_000  # characters or items in one value
 MAX_BUILT = 50_000_000  # characters and items one render builds, output included
@@ -85,16 +85,16 @@ class Budget:
             _bits((abs(left).bit_length() - 1) * right)
         if op == "*":
             for sized, count in ((left, right), (right, left)):
-                if isinstance(sized, (str, list, tuple)) and isinstance(count, int):
+                if isinstance(sized, (str, bytes, list, tuple)) and isinstance(count, int):
                     self.expect(len(sized) * count)
-        if op == "%" and isinstance(left, str):
+        if op == "%" and isinstance(left, (str, bytes)):
             self.expect(percent_size(left, right))
 
     def value(self, value: T) -> T:
         """`value`, just built, within the caps (and counted towards the total)."""
         if isinstance(value, int):
             _bits(value.bit_length())
-        if isinstance(value, (str, list, tuple, dict, set, frozenset)):
+        if isinstance(value, (str, bytes, list, tuple, dict, set, frozenset)):
             self.charge(len(value))
         return value
 
@@ -120,7 +120,7 @@ def weight(value: object) -> int:
     pending = [value]
     while pending and total <= MAX_SIZE:
         item = pending.pop()
-        if isinstance(item, str):
+        if isinstance(item, (str, bytes)):
             total += len(item)
         elif isinstance(item, int):
             total += item.bit_length() // 3 + 1
@@ -140,7 +140,7 @@ def weight(value: object) -> int:
 
 def call_size(sizer: Sizer | None, args: tuple[object, ...], kwargs: Mapping[str, object]) -> int:
     """The estimated size of a call's result: its largest argument, or what `sizer` says it grows to."""
-    largest = max(map(weight, [*args, *kwargs.values()]), default=0)
+    largest = max(map(weight, (*args, *kwargs.values())), default=0)
     if sizer is None or largest > MAX_SIZE:
         return largest
     try:
@@ -189,8 +189,9 @@ def brace_size(text: str, args: tuple[object, ...], kwargs: Mapping[str, object]
 
 
 def _replace_size(text: object, old: object = "", new: object = "", *_: object, **__: object) -> int:
-    text, old = str(text), str(old)
-    return len(text) + (text.count(old) if old else len(text) + 1) * len(str(new))
+    text = text if isinstance(text, (str, bytes)) else str(text)
+    found = text.count(old) if old and type(old) is type(text) else len(text) + 1  # type: ignore[arg-type]
+    return len(text) + found * len(new if isinstance(new, (str, bytes)) else str(new))
 
 
 def _indent_size(text: object, width: object = 4, *_: object, **__: object) -> int:
@@ -207,7 +208,7 @@ def _width(_: object, width: object = 80, *__: object, **___: object) -> int:
     return _number(width)
 
 
-# String methods whose result can be far bigger than the string and their arguments.
+# String (and bytes) methods whose result can be far bigger than the string and their arguments.
 METHOD_SIZES: dict[str, Sizer] = {
     "ljust": _width,
     "rjust": _width,
@@ -227,6 +228,7 @@ FILTER_SIZES: dict[str, Sizer] = {
     "join": lambda items, d="", *_, **__: weight(items) + len(str(d)) * _count(items),
     "format": lambda text, *args, **kwargs: percent_size(text, kwargs or args),
     "wordwrap": lambda text, width=79, long=True, wrapstring=None, *_, **__: len(str(text)) * (1 + len(str(wrapstring or "\n"))),
+    "tojson": lambda value, indent=None, **_: weight(value) * (1 + _number(indent)),
     "batch": lambda items, linecount=1, fill_with=None, **_: 0 if fill_with is None else _number(linecount),
     "slice": lambda items, slices=1, fill_with=None, **_: _number(slices),
     # summing lists or strings copies the running total at each item
@@ -240,12 +242,23 @@ class BudgetedCodeGenerator(CodeGenerator):
 
     The sandbox sees calls and operators, but a loop over a literal, a string or a list runs no
     call per item, and `~` compiles to a plain join: these two are routed through the environment
-    (`counted`, `joined`), so no loop goes unbudgeted and no concatenation unmeasured.
+    (`counted`, `concatenated`), so no loop goes unbudgeted and no concatenation unmeasured.
     """
 
     def visit_For(self, node: nodes.For, frame: Frame) -> None:
-        items = nodes.Call(nodes.EnvironmentAttribute("counted"), [node.iter], [], None, None, lineno=node.iter.lineno)
-        super().visit_For(nodes.For(node.target, items, node.body, node.else_, node.test, node.recursive, lineno=node.lineno), frame)
+        counted = nodes.Call(nodes.EnvironmentAttribute("counted"), [node.iter], [], None, None, lineno=node.iter.lineno)
+        super().visit_For(nodes.For(node.target, counted, node.body, node.else_, node.test, node.recursive, lineno=node.lineno), frame)
+
+    def visit_Call(self, node: nodes.Call, frame: Frame, **kwargs: Any) -> None:
+        if not isinstance(node.node, nodes.EnvironmentAttribute):
+            super().visit_Call(node, frame, **kwargs)
+            return
+        # only visit_For makes these (no extension that would is loaded): called directly, they are
+        # the sandbox's own hooks rather than steps of the template
+        self.visit(node.node, frame)
+        self.write("(")
+        self.visit(node.args[0], frame)
+        self.write(")")
 
     def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:
         self.write("environment.concatenated((")

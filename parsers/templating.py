@@ -30,6 +30,7 @@ from parsers.render_budget import FILTER_SIZES, METHOD_SIZES, BudgetedCodeGenera
 MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"  # private-use code points: never in real SQL
 _MARK = re.compile(f"{MARK_OPEN}([^{MARK_CLOSE}]*){MARK_CLOSE}")
 T = TypeVar("T")
+_JINJA_KWARGS = frozenset({"_loop_vars", "_block_vars"})  # what Jinja itself passes along with a call's arguments
 _BUILTINS = frozenset({"range", "dict", "lipsum", "cycler", "joiner", "namespace", "loop", "caller", "varargs", "kwargs", "self"})
 # SQL words after which a placeholder names a relation rather than a value
 _RELATION_WORDS = frozenset({"from", "join", "into", "table", "update", "view", "exists", "using", "merge", "overwrite"})
@@ -75,17 +76,20 @@ class Sandbox(SandboxedEnvironment):
         """Call an object from sandboxed code: one step, refused if its result would be too big."""
         budget, owner = __self.budget, getattr(__obj, "__self__", None)
         budget.step()
-        sizer = METHOD_SIZES.get(getattr(__obj, "__name__", "")) if isinstance(owner, str) else None
-        budget.expect(call_size(sizer, (owner, *args) if sizer else args, kwargs))
-        if isinstance(__obj, LoopContext) and args:  # `loop(children)` of a recursive for: its items are steps too
-            args = (__self.counted(args[0]), *args[1:])
+        given = {k: v for k, v in kwargs.items() if k not in _JINJA_KWARGS} if kwargs else kwargs
+        if args or given:
+            sizer = METHOD_SIZES.get(getattr(__obj, "__name__", "")) if isinstance(owner, (str, bytes)) else None
+            budget.expect(call_size(sizer, (owner, *args) if sizer else args, given))
+            if isinstance(__obj, LoopContext):  # `loop(children)` of a recursive for: its items are steps too
+                args = (__self.counted(args[0]), *args[1:])
         before = _length(owner)
         budget.enter()
         try:
             result = super().call(__context, __obj, *args, **kwargs)
         finally:
             budget.leave()
-        budget.charge(max(_length(owner) - before, 0))  # list.append, list.extend, dict.update grow their owner
+        if before or _length(owner):  # list.append, list.extend, dict.update grow their owner
+            budget.charge(_length(owner) - before)
         return budget.value(result)
 
     def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
@@ -120,7 +124,8 @@ class Sandbox(SandboxedEnvironment):
 
     def _finalized(self, value: object) -> object:
         """What `{{ value }}` prints, measured before `str()` turns it into text."""
-        self.budget.expect(weight(value))
+        if not isinstance(value, str):  # a string is its own text: nothing to build
+            self.budget.expect(weight(value))
         return value
 
     def _guarded(self, name: str, func: Callable[..., object]) -> Callable[..., object]:

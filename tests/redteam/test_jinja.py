@@ -9,7 +9,7 @@ import pytest
 
 from tests.redteam.harness import run_lineage
 
-STEPS = "template stopped: more than 1,000,000 loop steps and calls (a runaway loop?)"
+STEPS = "template stopped: more than 250,000 loop steps and calls (a runaway loop?)"
 SIZE = "template stopped: a value of more than 1,000,000 characters or items"
 RECURSES = "cannot render template: it recurses without end (a macro calling itself?)"
 
@@ -26,7 +26,7 @@ ATTACKS = [
     ("list doubling with +", "{% set ns = namespace(x=[1]) %}{% for i in range(100) %}\n{% set ns.x = ns.x + ns.x %}{% endfor %}{{ ns.x }}", 3, SIZE),
     ("list doubling with extend", "{% set xs = [1] %}{% for i in range(100) %}\n{% do xs.extend(xs) %}{% endfor %}{{ xs }}", 3, SIZE),
     ("nested list doubling, printed", "{% set ns = namespace(x=[1]) %}{% for i in range(60) %}{% set ns.x = [ns.x, ns.x] %}{% endfor %}\n{{ ns.x }}", 3, SIZE),
-    ("for over a huge string", "{% for c in 'x' * 1000000 %}{% if c == 'y' %}{{ c }}{% endif %}{% endfor %}", 2, STEPS),
+    ("for over a huge string", "{% for c in 'x' * 1000000 %}{% endfor %}", 2, STEPS),
     ("recursive macro", "{% macro f(n) %}{{ f(n) }}{% endmacro %}\n{{ f(1) }}", 2, RECURSES),
     ("str.format with a 900000000 width", "{{ '{:>900000000}'.format(1) }}", 2, SIZE),
     ("|center(300000000)", "{{ 'x' | center(300000000) }}", 2, SIZE),
