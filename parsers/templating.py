@@ -15,11 +15,13 @@ import re
 import sys
 import traceback
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from jinja2 import BaseLoader, Undefined, nodes
 from jinja2.exceptions import SecurityError, TemplateError, TemplateSyntaxError
+from jinja2.parser import Parser
 from jinja2.runtime import Context, LoopContext, markup_join, str_join
 from jinja2.sandbox import SandboxedEnvironment
 from sqlglot import exp
@@ -64,6 +66,14 @@ class Sandbox(SandboxedEnvironment):
     def restart_budget(self) -> None:
         """A fresh budget, for one render (or one call into a template's macro from Python)."""
         self.budget = Budget.fresh()
+
+    def parse(self, source: str, name: str | None = None, filename: str | None = None) -> nodes.Template:
+        with _nesting_is_a_syntax_error():
+            return super().parse(source, name, filename)
+
+    def compile(self, source: str | nodes.Template, name: str | None = None, filename: str | None = None, raw: bool = False, defer_init: bool = False) -> Any:  # type: ignore[override]
+        with _nesting_is_a_syntax_error():
+            return super().compile(source, name, filename, raw, defer_init)
 
     def unsafe_undefined(self, obj: object, attribute: str) -> Undefined:
         raise SecurityError(f"access to attribute {attribute!r} of {type(obj).__name__!r} object is unsafe")
@@ -140,6 +150,26 @@ class Sandbox(SandboxedEnvironment):
             return self.budget.value(func(*args, **kwargs))
 
         return guarded
+
+
+@contextmanager
+def _nesting_is_a_syntax_error() -> Iterator[None]:
+    """Jinja parses and compiles recursively: `((((...))))` nested past the stack is a syntax error
+    (reported where the template is rendered or read), not a crash."""
+    try:
+        yield
+    except RecursionError as err:
+        raise TemplateSyntaxError("expressions or blocks nested too deeply", _parsed_line(err)) from None
+
+
+def _parsed_line(err: RecursionError) -> int:
+    """The line Jinja's parser had reached, if it was parsing (else the first)."""
+    line = 1
+    for frame, _ in traceback.walk_tb(err.__traceback__):
+        parser = frame.f_locals.get("self")
+        if isinstance(parser, Parser):
+            line = parser.stream.current.lineno
+    return line
 
 
 def _suspended_line(output: object) -> int:

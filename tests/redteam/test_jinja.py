@@ -28,6 +28,7 @@ ATTACKS = [
     ("nested list doubling, printed", "{% set ns = namespace(x=[1]) %}{% for i in range(60) %}{% set ns.x = [ns.x, ns.x] %}{% endfor %}\n{{ ns.x }}", 3, SIZE),
     ("for over a huge string", "{% for c in 'x' * 1000000 %}{% endfor %}", 2, STEPS),
     ("recursive macro", "{% macro f(n) %}{{ f(n) }}{% endmacro %}\n{{ f(1) }}", 2, RECURSES),
+    ("parentheses nested 50,000 deep", "{{ " + "(" * 50_000 + "1" + ")" * 50_000 + " }}", 2, "cannot render template: expressions or blocks nested too deeply"),
     ("str.format with a 900000000 width", "{{ '{:>900000000}'.format(1) }}", 2, SIZE),
     ("|center(300000000)", "{{ 'x' | center(300000000) }}", 2, SIZE),
     ("a big literal block in nested loops", "{% for i in range(1000) %}{% for j in range(900) %}" + "x" * 1000 + "{% endfor %}{% endfor %}", 2, "template stopped: more than 50,000,000 characters and items built in all"),
