@@ -208,6 +208,7 @@ class DbtJinja:
 
     def call_macro(self, name: str, *args: object) -> object:
         """Call a project macro outside a template (generate_schema_name), in the last context."""
+        self.env.restart_budget()
         return self._macro(name)(*args)
 
     def _base(self, node: Target) -> dict[str, object]:

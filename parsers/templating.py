@@ -10,27 +10,32 @@ into SQL: a `:name` parameter, text inside a literal, or a quoted name where SQL
 from __future__ import annotations
 
 import difflib
-import operator
+import functools
 import re
 import sys
 import traceback
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 from jinja2 import BaseLoader, Environment, Undefined, nodes
 from jinja2.exceptions import SecurityError, TemplateError, TemplateNotFound, TemplateSyntaxError
-from jinja2.runtime import Context
+from jinja2.parser import Parser
+from jinja2.runtime import Context, LoopContext, markup_join, str_join
 from jinja2.sandbox import SandboxedEnvironment
 from sqlglot import exp
 
 from lineage.model import Diagnostic, Location, Severity
 from parsers.paths import Root, display_path
+from parsers.reading import DEFAULT_MAX_BYTES, read_text
+from parsers.render_budget import FILTER_SIZES, METHOD_SIZES, BudgetedCodeGenerator, Budget, LimitError, brace_size, call_size, weight
 
 MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"  # private-use code points: never in real SQL
 _MARK = re.compile(f"{MARK_OPEN}([^{MARK_CLOSE}]*){MARK_CLOSE}")
-_MAX_SIZE = 1_000_000  # characters or items one `*` may build; the sandbox caps range() alike
-_MAX_POWER = 1_000
+T = TypeVar("T")
+_JINJA_KWARGS = frozenset({"_loop_vars", "_block_vars"})  # what Jinja itself passes along with a call's arguments
 _BUILTINS = frozenset({"range", "dict", "lipsum", "cycler", "joiner", "namespace", "loop", "caller", "varargs", "kwargs", "self"})
 # SQL words after which a placeholder names a relation rather than a value
 _RELATION_WORDS = frozenset({"from", "join", "into", "table", "update", "view", "exists", "using", "merge", "overwrite"})
@@ -45,10 +50,6 @@ def param_name(text: str) -> str:
     """`params.days` -> `params_days`: a name that is also a valid SQL parameter."""
     name = re.sub(r"\W+", "_", text).strip("_") or "param"
     return f"p_{name}" if name[0].isdigit() else name
-
-
-class LimitError(SecurityError):
-    """A template asked for more than the sandbox allows (a huge `*` or `**`)."""
 
 
 class Refused(TemplateError):
@@ -81,34 +82,148 @@ class ContainedLoader(BaseLoader):
 
     def get_source(self, environment: Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
         path = self.find(template)
-        try:
-            return path.read_text(encoding="utf-8"), str(path), lambda: True
-        except (OSError, UnicodeDecodeError) as err:
-            raise TemplateError(f"cannot read {self.shown(path)}: {err}") from None
+        text = read_text(path, DEFAULT_MAX_BYTES, self.shown(path))  # the bounded reader: no device, no endless file
+        if isinstance(text, Diagnostic):
+            raise TemplateError(text.message)
+        return text, str(path), lambda: True
 
 
 class Sandbox(SandboxedEnvironment):
-    """Jinja's sandbox, plus: unsafe attributes raise (not render empty), no huge `*` or `**`, and
-    files read only through a ContainedLoader (without one, none at all: dbt's Jinja has no loader)."""
+    """Jinja's sandbox, plus: unsafe attributes raise (not render empty); each render spends from
+    one `Budget` (steps, time, sizes; parsers/render_budget.py) in every loop, call, filter and
+    operator, so no template can spin or allocate without bound; and files are read only through a
+    ContainedLoader (without one, none at all: dbt's Jinja has no loader)."""
 
-    intercepted_binops = frozenset({"*", "**"})
+    code_generator_class = BudgetedCodeGenerator
+    intercepted_binops = frozenset({"+", "-", "*", "/", "//", "%", "**"})
 
     def __init__(self, undefined: type[Undefined] = Undefined, loader: ContainedLoader | None = None) -> None:
         loader = loader or ContainedLoader((), Root((), "no folder"))
-        super().__init__(extensions=["jinja2.ext.do", "jinja2.ext.loopcontrols"], undefined=undefined, loader=loader, autoescape=False)
+        self.budget = Budget.fresh()
+        super().__init__(extensions=["jinja2.ext.do", "jinja2.ext.loopcontrols"], undefined=undefined, loader=loader, autoescape=False, finalize=self._finalized)
+        self.filters = {name: self._guarded(name, func) for name, func in self.filters.items()}
+        self.globals["lipsum"] = self._guarded("lipsum", self.globals["lipsum"])
+
+    def restart_budget(self) -> None:
+        """A fresh budget, for one render (or one call into a template's macro from Python)."""
+        self.budget = Budget.fresh()
+
+    def parse(self, source: str, name: str | None = None, filename: str | None = None) -> nodes.Template:
+        with _nesting_is_a_syntax_error():
+            return super().parse(source, name, filename)
+
+    def compile(self, source: str | nodes.Template, name: str | None = None, filename: str | None = None, raw: bool = False, defer_init: bool = False) -> Any:  # type: ignore[override]
+        with _nesting_is_a_syntax_error():
+            return super().compile(source, name, filename, raw, defer_init)
 
     def unsafe_undefined(self, obj: object, attribute: str) -> Undefined:
         raise SecurityError(f"access to attribute {attribute!r} of {type(obj).__name__!r} object is unsafe")
 
     def call_binop(self, context: Context, op: str, left: object, right: object) -> object:
-        if op == "**" and isinstance(right, (int, float)) and abs(right) > _MAX_POWER:
-            raise LimitError(f"exponent {right} is too large")
-        if op == "*":
-            for sized, count in ((left, right), (right, left)):
-                if isinstance(sized, (str, list, tuple)) and isinstance(count, int) and len(sized) * count > _MAX_SIZE:
-                    raise LimitError(f"result of '*' would exceed {_MAX_SIZE:,} items")
-            return operator.mul(left, right)
-        return super().call_binop(context, op, left, right)
+        self.budget.operands(op, left, right)
+        return self.budget.value(self.binop_table[op](left, right))
+
+    def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 - Jinja's own names, kept free for kwargs
+        """Call an object from sandboxed code: one step, refused if its result would be too big."""
+        budget, owner = __self.budget, getattr(__obj, "__self__", None)
+        budget.step()
+        given = {k: v for k, v in kwargs.items() if k not in _JINJA_KWARGS} if kwargs else kwargs
+        if args or given:
+            sizer = METHOD_SIZES.get(getattr(__obj, "__name__", "")) if isinstance(owner, (str, bytes)) else None
+            budget.expect(call_size(sizer, (owner, *args) if sizer else args, given))
+            if isinstance(__obj, LoopContext):  # `loop(children)` of a recursive for: its items are steps too
+                args = (__self.counted(args[0]), *args[1:])
+        before = _length(owner)
+        budget.enter()
+        try:
+            result = super().call(__context, __obj, *args, **kwargs)
+        finally:
+            budget.leave()
+        if before or _length(owner):  # list.append, list.extend, dict.update grow their owner
+            budget.charge(_length(owner) - before)
+        return budget.value(result)
+
+    def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
+        formats = super().wrap_str_format(value)
+        if formats is None:
+            return None
+
+        def bounded(*args: object, **kwargs: object) -> str:
+            self.budget.expect(brace_size(str(value.__self__), args, kwargs))
+            return self.budget.value(formats(*args, **kwargs))
+
+        return bounded
+
+    def counted(self, items: Iterable[T]) -> Iterator[T]:
+        """A `for` loop's items, each one step (compiled in by BudgetedCodeGenerator)."""
+        for item in items:
+            self.budget.step()
+            yield item
+
+    def concatenated(self, parts: tuple[object, ...], escape: bool) -> str:
+        """`a ~ b`, measured before it is built (compiled in by BudgetedCodeGenerator)."""
+        self.budget.expect(sum(map(weight, parts)))
+        return self.budget.value(markup_join(parts) if escape else str_join(parts))
+
+    def concat(self, parts: Iterable[str]) -> str:  # type: ignore[override]
+        """A render's (or a macro's) output, counted piece by piece as it streams in."""
+        try:
+            return self.budget.joined(iter(parts))
+        except LimitError as err:
+            err.lineno = _suspended_line(parts)  # the render's own frames are not in the traceback
+            raise
+
+    def _finalized(self, value: object) -> object:
+        """What `{{ value }}` prints, measured before `str()` turns it into text."""
+        if not isinstance(value, str):  # a string is its own text: nothing to build
+            self.budget.expect(weight(value))
+        return value
+
+    def _guarded(self, name: str, func: Callable[..., object]) -> Callable[..., object]:
+        """A filter (or `lipsum`) as one step, refused before it builds too much."""
+        skip = 1 if getattr(func, "jinja_pass_arg", None) is not None else 0  # its context or environment comes first
+        sizer = FILTER_SIZES.get(name)
+
+        @functools.wraps(func)
+        def guarded(*args: object, **kwargs: object) -> object:
+            self.budget.step()
+            self.budget.expect(call_size(sizer, args[skip:], kwargs))
+            return self.budget.value(func(*args, **kwargs))
+
+        return guarded
+
+
+@contextmanager
+def _nesting_is_a_syntax_error() -> Iterator[None]:
+    """Jinja parses and compiles recursively: `((((...))))` nested past the stack is a syntax error
+    (reported where the template is rendered or read), not a crash."""
+    try:
+        yield
+    except RecursionError as err:
+        raise TemplateSyntaxError("expressions or blocks nested too deeply", _parsed_line(err)) from None
+
+
+def _parsed_line(err: RecursionError) -> int:
+    """The line Jinja's parser had reached, if it was parsing (else the first)."""
+    line = 1
+    for frame, _ in traceback.walk_tb(err.__traceback__):
+        parser = frame.f_locals.get("self")
+        if isinstance(parser, Parser):
+            line = parser.stream.current.lineno
+    return line
+
+
+def _suspended_line(output: object) -> int:
+    """The template line a render's output generator was producing when it was stopped."""
+    while getattr(output, "gi_yieldfrom", None) is not None:  # `{% block %}`s render through `yield from`
+        output = output.gi_yieldfrom  # type: ignore[attr-defined]
+    frame = getattr(output, "gi_frame", None)
+    template = frame.f_globals.get("__jinja_template__") if frame is not None else None
+    return int(template.get_corresponding_lineno(frame.f_lineno)) if template is not None and frame is not None else 0
+
+
+def _length(owner: object) -> int:
+    return len(owner) if isinstance(owner, (list, dict, set)) else 0
 
 
 class PlaceholderUndefined(Undefined):
@@ -136,6 +251,7 @@ class Rendered:
 
 def render(env: Sandbox, source: str, context: Mapping[str, object], at: Location) -> Rendered:
     """Render `source`, whose first line is line `at.line` of `at.file`; errors are diagnostics."""
+    env.restart_budget()
     try:
         template = env.from_string(source)
     except TemplateSyntaxError as err:
@@ -143,7 +259,9 @@ def render(env: Sandbox, source: str, context: Mapping[str, object], at: Locatio
     try:
         return Rendered(template.render(dict(context)))
     except LimitError as err:
-        return Rendered(None, (Diagnostic(shift(at, _template_line(err)), f"template exceeds the sandbox's limits ({_first_line(str(err))}); not rendered"),))
+        return Rendered(None, (Diagnostic(shift(at, _template_line(err)), f"template stopped: {_first_line(str(err))}"),))
+    except MemoryError as err:  # what the budget's estimates missed, if anything
+        return Rendered(None, (Diagnostic(shift(at, _template_line(err)), "template stopped: it ran out of memory"),))
     except SecurityError as err:
         message = f"template tried to leave the sandbox ({_first_line(str(err))}); not rendered"
         return Rendered(None, (Diagnostic(shift(at, _template_line(err)), message),))
