@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from lineage.catalog import Catalog
 from lineage.errors import ConfigError
-from lineage.model import Diagnostic, FileFacts
+from lineage.model import Diagnostic, FileFacts, Location
 from parsers.cache import ScanCache, digest, schema_digest
 from parsers.scanned import ScannedFile
 from parsers.catalog import load_catalog
@@ -46,6 +46,7 @@ class ScanOptions:
     jobs: int = 1  # processes extracting plain SQL files; the result does not depend on it
     cache: Path | None = None  # the incremental-scan cache file; None parses everything
     max_file_mb: float | None = 10.0  # a bigger file is one diagnostic, not parsed; None: no limit
+    rebuild: bool = False  # ignore the cache's entries (a damaged store is being rebuilt)
 
     @property
     def max_bytes(self) -> int | None:
@@ -58,6 +59,8 @@ class ScanResult:
     catalog: Catalog | None
     roots: tuple[str, ...]  # the scanned paths, as shown: sources under them not seen are gone
     reused: int = 0  # file extractions taken from the incremental-scan cache
+    notes: tuple[Diagnostic, ...] = ()  # about the scan, not a file: the cache, unreadable folders
+    kept: tuple[str, ...] = ()  # folders that could not be read: their stored sources stay
 
     @property
     def files(self) -> tuple[FileFacts, ...]:
@@ -66,7 +69,7 @@ class ScanResult:
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
-        return sorted(d for f in self.scanned for d in f.diagnostics)
+        return sorted([*(d for f in self.scanned for d in f.diagnostics), *self.notes])
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,15 +77,23 @@ class Sources:
     sql: list[Path]
     python: list[Path]
     dbt: list[Path]  # project folders (holding dbt_project.yml): their files are the project's
+    unreadable: list[Diagnostic]  # folders that could not be listed: what they held is unknown
 
 
 def find_sources(paths: Sequence[Path]) -> Sources:
     found: dict[str, set[Path]] = {"sql": set(), "python": set(), "dbt": set()}
+    unreadable: list[Diagnostic] = []
+
+    def cannot_list(err: OSError) -> None:
+        # os.walk skips such a folder silently: its sources would then leave the graph as if deleted
+        shown = display_path(Path(err.filename))
+        unreadable.append(Diagnostic(Location(shown), f"cannot read this directory ({err.strerror}); its files are kept as stored"))
+
     for path in paths:
         if path.is_file():
             found["python" if path.name.endswith(PY_SUFFIXES) else "sql"].add(path)
             continue
-        for folder, dirs, files in os.walk(path):
+        for folder, dirs, files in os.walk(path, onerror=cannot_list):
             if PROJECT_FILE in files:
                 found["dbt"].add(Path(folder))
                 dirs[:] = []
@@ -90,7 +101,7 @@ def find_sources(paths: Sequence[Path]) -> Sources:
             dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS)
             found["sql"].update(Path(folder) / f for f in files if f.endswith(SQL_SUFFIXES))
             found["python"].update(Path(folder) / f for f in files if f.endswith(PY_SUFFIXES))
-    return Sources(*(sorted(found[k], key=lambda p: display_path(p)) for k in ("sql", "python", "dbt")))
+    return Sources(*(sorted(found[k], key=lambda p: display_path(p)) for k in ("sql", "python", "dbt")), sorted(unreadable))
 
 
 def find_sql_files(paths: Sequence[Path]) -> list[Path]:
@@ -122,8 +133,9 @@ def _scan(paths: Sequence[Path], options: ScanOptions, progress: Progress | None
     """
     _check(paths, options.dialect)
     catalog = find_catalog(paths, options.catalog)
-    cache = ScanCache(options.cache) if options.cache else None
-    texts, jobs = _units(find_sources(paths), options, {c.sql for c in catalog.consumers if c.sql} if catalog else set(), cache)
+    cache = ScanCache(options.cache, fresh=options.rebuild) if options.cache else None
+    sources = find_sources(paths)
+    texts, jobs = _units(sources, options, {c.sql for c in catalog.consumers if c.sql} if catalog else set(), cache)
     base = options.schema.copy() if options.schema else SchemaRegistry()
     declared = schema_digest(base)
     first = _Pass(options.dialect, options.jobs, cache, {s: digest("first", d, options.dialect, declared) for s, d in texts.digests.items()})
@@ -145,7 +157,8 @@ def _scan(paths: Sequence[Path], options: ScanOptions, progress: Progress | None
         # a consumer's query is still a scanned file: its diagnostics and statements count
         results.update({f.path: ScannedFile.of(FileFacts(f.path, diagnostics=f.diagnostics, statements=f.statements)) for f in consumers.values()})
     roots = tuple(display_path(p) for p in paths)
-    return ScanResult(tuple(results[s] for s in sorted(results)), catalog, roots, cache.hits if cache else 0)
+    notes = (*sources.unreadable, *(cache.notes if cache else ()))
+    return ScanResult(tuple(results[s] for s in sorted(results)), catalog, roots, cache.hits if cache else 0, notes, tuple(d.at.file for d in sources.unreadable))
 
 
 def _check(paths: Sequence[Path], dialect: str | None) -> None:
