@@ -101,7 +101,7 @@ def _rows_checked(method: Callable[Concatenate[NetworkxStore, P], R]) -> Callabl
         try:
             return method(store, *args, **kwargs)
         except (AttributeError, IndexError, KeyError, TypeError, ValueError) as err:
-            raise store._damaged(f"a source holds rows of the wrong shape: {type(err).__name__}: {err}") from err
+            raise store._damaged("a source holds rows of the wrong shape") from err  # --debug shows where
 
     return checked
 

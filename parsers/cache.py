@@ -79,7 +79,8 @@ class ScanCache:
                 damaged += 1
         stats = _stats(lines.pop(_STATS, ""))
         if damaged or stats is None:
-            self.notes.append(self._note(f"{damaged or 1:,} damaged entries ignored; their files are parsed again"))
+            count = damaged or 1  # the stats line itself
+            self.notes.append(self._note(f"{count:,} damaged {'entry' if count == 1 else 'entries'} ignored; their files are parsed again"))
         self._stats = stats or {}
         return lines
 
