@@ -146,7 +146,9 @@ class ScanCache:
             _sweep(self.path.parent)
             fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=_TEMP[0], suffix=_TEMP[1])
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_EX)  # ours until it is renamed: see _sweep
+                # ours until it is renamed (see _sweep); a sweep between mkstemp and here removes
+                # it, and the rename's failure is this save's note: the next scan writes the cache
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
                 handle.writelines(line + "\n" for line in lines)
                 handle.flush()
                 os.replace(tmp, self.path)
