@@ -119,6 +119,7 @@ def scan(
     cache: Annotated[bool, typer.Option("--cache/--no-cache", help="Reuse the facts of files unchanged since the last scan (and whose tables are unchanged); kept in .lineage/scan-cache.json.")] = True,
     max_file_mb: MaxFileOpt = 10.0,
     statement_budget: BudgetOpt = 30.0,
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="Write the store anew from this scan alone, reading neither the store nor the scan cache (for a damaged store).")] = False,
     store: StoreOpt = None,
 ) -> None:
     """Scan SQL into the lineage store.
@@ -132,8 +133,8 @@ def scan(
 
     with _errors(ctx), _interruptible():
         registry = _load_schema(schema, _max_bytes(max_file_mb))
-        with output.progress("Scanning") as step, open_store(_store_spec(store)) as opened:
-            summary = scan_into(opened, paths, dialect=dialect, schema=registry, catalog=catalog, progress=step, jobs=jobs or os.cpu_count() or 1, cache=_cache_file(_store_spec(store)) if cache else None, max_file_mb=max_file_mb or None, statement_seconds=statement_budget or None)
+        with output.progress("Scanning") as step, open_store(_store_spec(store), fresh=rebuild) as opened:
+            summary = scan_into(opened, paths, dialect=dialect, schema=registry, catalog=catalog, progress=step, jobs=jobs or os.cpu_count() or 1, cache=_cache_file(_store_spec(store)) if cache else None, max_file_mb=max_file_mb or None, statement_seconds=statement_budget or None, rebuild=rebuild)
         for diagnostic in summary.diagnostics:
             output.error(str(diagnostic))
         output.summary(summary)

@@ -3,8 +3,11 @@
 The file holds each source's facts separately, so re-scanning a file replaces exactly what it said,
 and is written atomically (temp file + rename): a reader sees the old graph or the new one.
 
-One line per source, `source TAB fingerprint TAB [nodes, edges]`, each part JSON (which escapes
-every tab and newline inside a string), after a header line. A scan reads the sources' names and
+One line per source, `crc TAB source TAB fingerprint TAB [nodes, edges]`, each part but the CRC-32
+JSON (which escapes every tab and newline inside a string), after a header line (itself `crc TAB
+json`) that counts the source lines and digests their CRCs. Opening verifies every line, so a
+truncated file, a flipped byte or a deleted line is one `damaged` error naming how to rebuild,
+never a traceback nor a graph with a source missing. A scan reads the sources' names and
 fingerprints only and writes back unchanged sources as the text it read, so re-scanning a large
 repository after a one-file change costs a file read and a file write, not a decode and an encode
 of every fact. Facts are kept as the JSON rows they are stored as, and become `Node`/`Edge`
@@ -13,19 +16,23 @@ objects only when a query returns them.
 
 from __future__ import annotations
 
+import errno
 import fcntl
+import functools
 import gc
 import json
 import os
 import secrets
 import time
 import tempfile
-from collections.abc import Iterable, Iterator
+import zlib
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from fnmatch import fnmatchcase
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar, cast
 
+from lineage.digests import intact, sealed
 from lineage.errors import StoreError
 from lineage.model import Direction, Edge, Flow, GraphFacts, Node, NodeKind, Relation, Subtype
 
@@ -42,8 +49,11 @@ _SUBTYPES = {str(s): s for s in Subtype}
 _KINDS = {str(k): k for k in NodeKind}
 
 FORMAT = "lineage-store"
-VERSION = 3
-READABLE = (2, 3)  # version 2 (one JSON document) is read, and rewritten as 3 on the next write
+VERSION = 4
+# versions 2 (one JSON document) and 3 (lines without checksums) are read, and rewritten as 4 on
+# the next write; their sources cannot be verified, so a scan extracts them all again
+READABLE = (2, 3, 4)
+REBUILD = "rebuild it with: lineage scan PATH... --rebuild"
 FILENAME = "graph.json"
 LOCKNAME = "lock"
 
@@ -55,20 +65,20 @@ class _Source:
 
     def __init__(self, fingerprint: str, rows: Rows | None = None, line: str | None = None) -> None:
         self.fingerprint = fingerprint
-        self._line = line  # `source TAB fingerprint TAB rows`, as read: written back as it was
+        self._line = line  # `crc TAB source TAB fingerprint TAB rows`, as read: written back as it was
         self._rows = rows
 
     @property
     def rows(self) -> Rows:
         if self._rows is None:
             assert self._line is not None
-            nodes, edges = json.loads(self._line.split("\t", 2)[2])
+            nodes, edges = json.loads(self._line.split("\t", 3)[3])
             self._rows = (nodes, edges)
         return self._rows
 
     def line(self, source: str) -> str:
         if self._line is None:
-            self._line = f"{json.dumps(source)}\t{json.dumps(self.fingerprint)}\t{json.dumps(self.rows, separators=(',', ':'))}"
+            self._line = sealed(f"{json.dumps(source)}\t{json.dumps(self.fingerprint)}\t{json.dumps(self.rows, separators=(',', ':'))}")
         return self._line
 
     def forget_line(self) -> None:
@@ -77,62 +87,117 @@ class _Source:
         self._line = None
 
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _rows_checked(method: Callable[Concatenate[NetworkxStore, P], R]) -> Callable[Concatenate[NetworkxStore, P], R]:
+    """A query over rows of the wrong shape (a store written by hand, or by an older version
+    without checksums) says the store is damaged, in one line, wherever a row first fails: this
+    costs nothing on the way a sound store goes, unlike checking every row of a million."""
+
+    @functools.wraps(method)
+    def checked(store: NetworkxStore, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return method(store, *args, **kwargs)
+        except (AttributeError, IndexError, KeyError, TypeError, ValueError) as err:
+            raise store._damaged("a source holds rows of the wrong shape") from err  # --debug shows where
+
+    return checked
+
+
 class NetworkxStore:
     """LineageStore over the union of per-source facts, walked as plain adjacency dicts; `graph`
     hands the same union to networkx for anything networkx's algorithms answer."""
 
-    def __init__(self, directory: Path, lock_timeout: float = 120.0) -> None:
+    def __init__(self, directory: Path, lock_timeout: float = 120.0, fresh: bool = False) -> None:
+        """`fresh`: ignore what the directory holds (a damaged store being rebuilt); the first
+        write replaces it."""
         self.path = directory / FILENAME
         self.lock_timeout = lock_timeout
         self._generation: str | None = None  # of the file as last read or written
-        self._sources: dict[str, _Source] = self._load()
+        self._fresh = fresh
+        self._sources: dict[str, _Source] = {} if fresh else self._load()
         self._index: _Index | None = None
         self._depth = 0
 
     # -- persistence ---------------------------------------------------------------------------
     def _load(self) -> dict[str, _Source]:
         try:
-            text = self.path.read_text(encoding="utf-8")
+            data = self.path.read_bytes()
         except FileNotFoundError:
             self._generation = None
             return {}
-        except (OSError, UnicodeDecodeError) as err:
-            raise self._corrupted(err) from None
-        head, _, body = text.partition("\n")
-        try:
-            header = json.loads(head)
-        except json.JSONDecodeError as err:
-            raise self._corrupted(err) from None
-        if not isinstance(header, dict) or header.get("format") != FORMAT:
-            raise StoreError(f"{self.path}: not a lineage store file; delete it and scan again")
+        except OSError as err:
+            raise StoreError(f"{self.path}: cannot read the store ({err.strerror})") from None
+        lines = data.split(b"\n")
+        if lines[-1] == b"":
+            lines.pop()
+        header = _header(lines[0]) if lines else None
+        if header is None:
+            raise self._damaged("line 1 fails its checksum" if lines and not lines[0].startswith(b"{") else "line 1 is not a store header")
+        if header.get("format") != FORMAT:
+            raise StoreError(f"{self.path}: not a lineage store file", hint=REBUILD)
         if header.get("version") not in READABLE:
             raise StoreError(f"{self.path}: store format version {header.get('version')} is not {VERSION}; upgrade lineage or delete the store and scan again")
         self._generation = str(header.get("generation", ""))
         try:
             if header["version"] == 2:
                 return {src: _Source("", rows=(rec["nodes"], rec["edges"])) for src, rec in header["sources"].items()}
-            return {json.loads(name): _Source(json.loads(mark), line=line) for line in body.split("\n") if line for name, mark, _ in [line.split("\t", 2)]}
+            if header["version"] == 3:
+                return {json.loads(name): _Source("", rows=tuple(json.loads(rows))) for line in lines[1:] if line for name, _, rows in [line.decode("utf-8").split("\t", 2)]}
         except (KeyError, TypeError, ValueError) as err:
-            raise self._corrupted(err) from None
+            raise self._damaged(f"not the store format it names: {err}") from None
+        return self._verified(header, lines[1:])
 
-    def _corrupted(self, err: Exception) -> StoreError:
-        return StoreError(f"{self.path}: store file is corrupted ({err}); delete it and scan again")
+    def _verified(self, header: dict[str, object], lines: list[bytes]) -> dict[str, _Source]:
+        """The sources of a version-4 body, each line checked against its CRC and the whole
+        against the header's count and digest (a deleted or stale line passes its own check)."""
+        sources: dict[str, _Source] = {}
+        for number, line in enumerate(lines, start=2):
+            try:
+                if not intact(line):
+                    raise ValueError
+                text = line.decode("utf-8")
+                _, name, mark, _ = text.split("\t", 3)
+                sources[json.loads(name)] = _Source(json.loads(mark), line=text)
+            except ValueError:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+                raise self._damaged(f"line {number} fails its checksum") from None
+        if header.get("sources") != len(lines):
+            raise self._damaged(f"{len(lines):,} source lines where its header records {header.get('sources')}")
+        if header.get("digest") != _digest(line[:8] for line in lines):
+            raise self._damaged("its lines are not those its header records")
+        return sources
+
+    def _damaged(self, what: str) -> StoreError:
+        return StoreError(f"{self.path}: damaged ({what})", hint=REBUILD)
 
     def _save(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".graph.", suffix=".tmp")
+        lines = [held.line(src) + "\n" for src, held in sorted(self._sources.items())]
+        generation = secrets.token_hex(8)
+        header = {"format": FORMAT, "version": VERSION, "generation": generation, "sources": len(lines), "digest": _digest(line[:8].encode("ascii") for line in lines)}
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".graph.", suffix=".tmp")
+        except OSError as err:
+            raise self._unwritable(err) from None
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                generation = secrets.token_hex(8)
-                handle.write(json.dumps({"format": FORMAT, "version": VERSION, "generation": generation}, separators=(",", ":")) + "\n")
-                handle.writelines(held.line(src) + "\n" for src, held in sorted(self._sources.items()))
+                handle.write(sealed(json.dumps(header, separators=(",", ":"))) + "\n")
+                handle.writelines(lines)
                 handle.flush()
                 os.fsync(handle.fileno())
             os.replace(tmp, self.path)
             self._generation = generation
-        except BaseException:
+            self._fresh = False
+        except BaseException as err:
             Path(tmp).unlink(missing_ok=True)
+            if isinstance(err, OSError):
+                raise self._unwritable(err) from None
             raise
+
+    def _unwritable(self, err: OSError) -> StoreError:
+        return StoreError(f"{self.path}: cannot write the store ({err.strerror}); the previous graph is kept")
 
     # -- writes --------------------------------------------------------------------------------
     @contextmanager
@@ -145,7 +210,7 @@ class NetworkxStore:
             for stale in self.path.parent.glob(".graph.*.tmp"):
                 stale.unlink(missing_ok=True)
             # another process may have committed while we waited: start from its graph
-            if self._generation != _generation(self.path):
+            if not self._fresh and self._generation != _generation(self.path):
                 self._sources = self._load()
                 self._index = None
             before = dict(self._sources)
@@ -177,6 +242,7 @@ class NetworkxStore:
     def fingerprints(self) -> dict[str, str]:
         return {src: held.fingerprint for src, held in self._sources.items()}
 
+    @_rows_checked
     def facts(self, source: str) -> GraphFacts:
         """What `source` asserted, as written (for copying between stores)."""
         held = self._sources[source]
@@ -195,6 +261,7 @@ class NetworkxStore:
             self._index = _built(self._sources)
         return self._index
 
+    @_rows_checked
     def to_networkx(self) -> nx.DiGraph[str]:
         """The union graph as a new networkx DiGraph (parallel edges as `rows`), for networkx's
         algorithms; built on every call, so keep the result.
@@ -210,6 +277,7 @@ class NetworkxStore:
         graph.add_nodes_from((nid, {"row": index.row(nid)}) for nid in index.ids())
         return graph
 
+    @_rows_checked
     def walk(self, start: Iterable[str], direction: Direction, max_depth: int | None, relations: frozenset[Relation]) -> list[Edge]:
         index = self.index
         adjacency = index.succ if direction is Direction.DOWNSTREAM else index.pred
@@ -234,11 +302,13 @@ class NetworkxStore:
         # sorted as rows, then made Edges: comparing Edge dataclasses is most of a big walk's cost
         return [_edge(r) for r in sorted(found, key=_edge_order)]
 
+    @_rows_checked
     def find(self, pattern: str) -> list[Node]:
         index = self.index
         rows = ((nid, index.row(nid)) for nid in index.ids())
         return sorted(_node(nid, row) for nid, row in rows if fnmatchcase(row[1], pattern))
 
+    @_rows_checked
     def nodes(self, ids: Iterable[str]) -> list[Node]:
         index = self.index
         return sorted(_node(i, index.row(i)) for i in set(ids) if index.has(i))
@@ -322,12 +392,13 @@ def _edge_order(row: tuple[object, ...]) -> tuple[object, ...]:
 @contextmanager
 def _exclusive(path: Path, timeout: float) -> Iterator[None]:
     """Serialise writers of one store directory; readers need no lock (writes are atomic renames)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         # never through a symlink: a checked-out `.lineage/lock` must not make us create files elsewhere
         fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
     except OSError as err:
-        raise StoreError(f"{path}: cannot open the store's lock file ({err.strerror}); if it is a symbolic link, remove it") from None
+        hint = "if it is a symbolic link, remove it" if err.errno == errno.ELOOP else "is the store's directory writable?"
+        raise StoreError(f"{path}: cannot open the store's lock file ({err.strerror})", hint=hint) from None
     with os.fdopen(fd, "a+", encoding="utf-8") as handle:
         deadline = time.monotonic() + timeout
         while True:
@@ -347,13 +418,29 @@ def _exclusive(path: Path, timeout: float) -> Iterator[None]:
 def _generation(path: Path) -> str | None:
     """The header's generation, new at every save: has another writer committed since we read?"""
     try:
-        with open(path, encoding="utf-8") as handle:
-            header = json.loads(handle.readline())
-        return str(header.get("generation", "")) if isinstance(header, dict) else ""
+        with open(path, "rb") as handle:
+            header = _header(handle.readline().rstrip(b"\n"))
     except FileNotFoundError:
         return None
-    except (OSError, ValueError):
+    except OSError:
         return ""  # unreadable: reload, and let the load say what is wrong
+    return str(header.get("generation", "")) if header is not None else ""
+
+
+def _header(line: bytes) -> dict[str, object] | None:
+    """The header line's fields: sealed from version 4 on, bare JSON before; None if damaged."""
+    if not line.startswith(b"{") and not intact(line):
+        return None
+    try:
+        header = json.loads(line if line.startswith(b"{") else line[9:])
+    except ValueError:
+        return None
+    return header if isinstance(header, dict) else None
+
+
+def _digest(prefixes: Iterable[bytes]) -> str:
+    """The lines' CRCs, in order, digested: the header's record of which lines the body holds."""
+    return f"{zlib.crc32(b''.join(prefixes)):08x}"
 
 
 def _node(nid: str, row: tuple[str, str, dict[str, str]]) -> Node:

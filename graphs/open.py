@@ -14,8 +14,9 @@ NEO4J_SCHEMES = ("neo4j://", "neo4j+s://", "neo4j+ssc://", "bolt://", "bolt+s://
 
 
 @contextmanager
-def open_store(spec: str, create: bool = True) -> Iterator[LineageStore]:
-    """The store `spec` names; with `create=False` a missing embedded store is an error.
+def open_store(spec: str, create: bool = True, fresh: bool = False) -> Iterator[LineageStore]:
+    """The store `spec` names; with `create=False` a missing embedded store is an error; with
+    `fresh`, an embedded store's file is not read (it is being rebuilt, perhaps because damaged).
 
     A Neo4j URI takes its user and password from NEO4J_USER and NEO4J_PASSWORD.
     """
@@ -30,7 +31,7 @@ def open_store(spec: str, create: bool = True) -> Iterator[LineageStore]:
         directory = Path(spec)
         if not create and not (directory / FILENAME).exists():
             raise StoreError(f"no lineage store in '{spec}'", hint="run `lineage scan PATH` first, or pass --store")
-        store = NetworkxStore(directory)
+        store = NetworkxStore(directory, fresh=fresh)
     try:
         yield store
     finally:

@@ -71,19 +71,21 @@ def scan_into(
     cache: Path | None = None,
     max_file_mb: float | None = 10.0,
     statement_seconds: float | None = 30.0,
+    rebuild: bool = False,
 ) -> ScanSummary:
-    """Scan `paths` and write the result into `store` in one transaction."""
+    """Scan `paths` and write the result into `store` in one transaction; with `rebuild`, the
+    store then holds exactly this scan, every source rebuilt, and the scan cache is not read."""
     from parsers.scan import ScanOptions, scan
 
-    result = scan(paths, ScanOptions(dialect, schema, catalog, jobs, cache, max_file_mb, statement_seconds), progress)
+    result = scan(paths, ScanOptions(dialect, schema, catalog, jobs, cache, max_file_mb, statement_seconds, rebuild), progress)
     fresh = {f.path for f in result.scanned} | ({result.catalog.path} if result.catalog else set())
     with store.transaction():
         # inside the transaction: the fingerprints are those of the graph this write replaces
         held = store.fingerprints()
-        graphs = build_changed(result.scanned, result.catalog, held)
+        graphs = build_changed(result.scanned, result.catalog, {} if rebuild else held)
         for graph in graphs:
             store.replace_file(graph)
-        gone = [s for s in sorted(held) if s not in fresh and _under(s, result.roots)]
+        gone = [s for s in sorted(held) if s not in fresh and (rebuild or (_under(s, result.roots) and not _under(s, result.kept)))]
         for source in gone:
             store.replace_file(GraphFacts(source))
     return ScanSummary(
@@ -93,7 +95,7 @@ def scan_into(
         removed_sources=len(gone),
         diagnostics=tuple(result.diagnostics),
         reused=result.reused,
-        unchanged=len(fresh) - len(graphs),
+        unchanged=len(fresh - {g.source for g in graphs}),
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import zlib
 
 
 def text_digest(text: str) -> str:
@@ -19,3 +20,17 @@ def digest(*parts: object) -> str:
         tag, data = (b"s", part.encode("utf-8")) if isinstance(part, str) else (b"j", json.dumps(part, sort_keys=True, default=str).encode("utf-8"))
         hasher.update(tag + str(len(data)).encode("ascii") + b":" + data)
     return hasher.hexdigest()
+
+
+def sealed(text: str) -> str:
+    """`text` (one line) behind its CRC-32: `crc TAB text`, as the store and the scan cache write
+    each record, so a truncated, edited or flipped record is found when it is read back."""
+    return f"{zlib.crc32(text.encode('utf-8')):08x}\t{text}"
+
+
+def intact(line: bytes) -> bool:
+    """Whether a `sealed` line (as bytes, without its newline) still holds what its checksum was taken of."""
+    try:
+        return line[8:9] == b"\t" and int(line[:8], 16) == zlib.crc32(line[9:])
+    except ValueError:
+        return False

@@ -212,20 +212,33 @@ def build_changed(files: Sequence[Scanned], catalog: Catalog | None, held: Mappi
     A file's graph is a pure function of its facts and of the canonical names of the tables they
     name, so that is its fingerprint; an unchanged file of an unchanged neighbourhood is skipped
     without ever loading its facts. The catalog's graph depends on the catalog and on every table.
+    A store keeps one graph per source, so parts that share a source (a dbt project's catalog is
+    its `dbt_project.yml`, which is also a scanned file when it has a diagnostic) become one graph
+    under one fingerprint: as two, the second replaced the first, and the next scan dropped it.
     """
     names = catalog_tables(catalog).union(*(f.tables for f in files))
     canon = Canonicaliser(names)
-    graphs: list[GraphFacts] = []
+    parts: dict[str, list[tuple[str, Scanned | Catalog]]] = {}
     for scanned in files:
         mark = digest(GRAPH_VERSION, scanned.digest, [(t, canon(t)) for t in scanned.tables])
-        if held.get(scanned.path) != mark:
-            graphs.append(replace(file_graph(scanned.facts, canon), fingerprint=mark))
+        parts.setdefault(scanned.path, []).append((mark, scanned))
     if catalog is not None:
         # a frozen dataclass of tuples: equal catalogs have equal reprs
         mark = digest(GRAPH_VERSION, repr(catalog), sorted((n, canon(n)) for n in names))
-        if held.get(catalog.path) != mark:
-            graphs.append(replace(catalog_graph(catalog, canon, {canon(n) for n in names}), fingerprint=mark))
+        parts.setdefault(catalog.path, []).append((mark, catalog))
+    graphs: list[GraphFacts] = []
+    for source, made in parts.items():
+        mark = made[0][0] if len(made) == 1 else digest(*(m for m, _ in made))
+        if held.get(source) != mark:
+            built = [catalog_graph(p, canon, {canon(n) for n in names}) if isinstance(p, Catalog) else file_graph(p.facts, canon) for _, p in made]
+            graphs.append(replace(_joined(source, built), fingerprint=mark))
     return graphs
+
+
+def _joined(source: str, graphs: list[GraphFacts]) -> GraphFacts:
+    if len(graphs) == 1:
+        return graphs[0]
+    return GraphFacts(source, tuple(sorted({n for g in graphs for n in g.nodes})), tuple(sorted({e for g in graphs for e in g.edges})))
 
 
 def _is_glob(pattern: str) -> bool:

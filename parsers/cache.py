@@ -4,14 +4,16 @@ A first-pass result depends on the file's text, the dialect and the `--schema` f
 result also on the columns of every relation the file names (its `reads`), as the schema of the
 whole scan declared them. Change a file, or a table it reads, and only that file is parsed again.
 
-One line per entry, `key TAB [summary, schema journal] TAB facts`, each part JSON (never pickle: a cache file found
-in a repository must not be able to run code). Loading splits lines and decodes summaries only; an
-entry's facts are decoded when its graph must be rebuilt, and saving writes reused entries back as
-the text they were read as.
+One line per entry, `crc TAB key TAB [summary, schema journal] TAB facts`, each part after the CRC-32 JSON (never
+pickle: a cache file found in a repository must not be able to run code). Loading checks each
+line's CRC and splits lines, and decodes summaries only; an entry's facts are decoded when its graph
+must be rebuilt, and saving writes reused entries back as the text they were read as. A damaged
+line is dropped (its file is parsed again) and said in one line, so its facts never reach the store.
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import importlib.util
@@ -22,7 +24,9 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from lineage.digests import digest
+from lineage.digests import digest, intact, sealed
+from lineage.model import Diagnostic, Location, Severity
+from parsers.paths import display_path
 from parsers.scanned import ScannedFile, lazily
 from parsers.schema import SchemaOp, SchemaRegistry
 
@@ -30,7 +34,7 @@ __all__ = ["ScanCache", "digest", "schema_digest"]
 
 FORMAT = "lineage-scan-cache"
 # bump when extraction changes what it yields for the same input
-VERSION = 4
+VERSION = 5
 Entry = tuple[ScannedFile, list[SchemaOp]]
 
 
@@ -44,31 +48,48 @@ def schema_digest(schema: SchemaRegistry, tables: Iterable[str] | None = None) -
 class ScanCache:
     """Entries used by this scan are kept on save; the rest (deleted or changed files) are dropped."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, fresh: bool = False) -> None:
+        """`fresh`: ignore what the file holds (a rebuild trusts nothing stored); save replaces it."""
         self.path = path
+        self.notes: list[Diagnostic] = []  # why entries were ignored, or the cache not written
         # shown path -> [size, inode, mtime_ns, ctime_ns, text digest, when the cache was written]
         self._stats: dict[str, list[Any]] = {}
         self._seen: dict[str, list[Any]] = {}
-        self._lines: dict[str, str] = self._load()
+        self._lines: dict[str, str] = {} if fresh else self._load()
         self._used: dict[str, str] = {}
         self.hits = 0
         self.misses = 0
 
     def _load(self) -> dict[str, str]:
         try:
-            text = self.path.read_text(encoding="utf-8")
-        except (OSError, ValueError):
-            return {}  # no cache, or an unreadable one: scan everything, write a fresh one
-        head, _, body = text.partition("\n")
-        if head != _header():
+            data = self.path.read_bytes()
+        except FileNotFoundError:
             return {}
-        lines = {line.partition("\t")[0]: line for line in body.split("\n") if line.count("\t") == 2}
-        stats = lines.pop(_STATS, "")
-        try:
-            self._stats = json.loads(stats.split("\t", 2)[2]) if stats else {}
-        except ValueError:
-            self._stats = {}
+        except OSError as err:
+            return self._ignored(f"cannot read the scan cache ({err.strerror})")
+        head, _, body = data.partition(b"\n")
+        if head != _header().encode("utf-8"):
+            return {} if _other_version(head) else self._ignored("not a scan cache of this format")
+        lines = {}
+        damaged = 0
+        for line in body.split(b"\n"):
+            if intact(line) and line.count(b"\t") == 3:
+                lines[line[9:].partition(b"\t")[0].decode("ascii", "replace")] = line.decode("utf-8")
+            elif line:
+                damaged += 1
+        stats = _stats(lines.pop(_STATS, ""))
+        if damaged or stats is None:
+            count = damaged or 1  # the stats line itself
+            self.notes.append(self._note(f"{count:,} damaged {'entry' if count == 1 else 'entries'} ignored; their files are parsed again"))
+        self._stats = stats or {}
         return lines
+
+    def _ignored(self, why: str) -> dict[str, str]:
+        self.notes.append(self._note(f"{why}; ignored, every file is parsed again"))
+        return {}
+
+    def _note(self, message: str) -> Diagnostic:
+        return Diagnostic(Location(display_path(self.path)), message, Severity.WARNING)
 
     def text_digest(self, shown: str, path: Path) -> str | None:
         """The digest of the file's text as last read, if its stat says it has not changed since.
@@ -99,7 +120,7 @@ class ScanCache:
             self.misses += 1
             return None
         try:
-            _, head, facts = line.split("\t", 2)
+            _, _, head, facts = line.split("\t", 3)
             summary, journal = json.loads(head)
             entry = (lazily(summary, facts, str(self.path)), [tuple(op) for op in journal])
         except (KeyError, TypeError, ValueError):
@@ -111,26 +132,77 @@ class ScanCache:
 
     def put(self, key: str, scanned: ScannedFile, journal: Sequence[SchemaOp]) -> None:
         head = json.dumps([scanned.summary(), [list(op) for op in journal]], separators=(",", ":"))
-        self._used[key] = f"{key}\t{head}\t{scanned.facts_json}"
+        self._used[key] = sealed(f"{key}\t{head}\t{scanned.facts_json}")
 
     def save(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".scan-cache.", suffix=".tmp")
+        """Replace the cache file; a failure (a full disk, a read-only folder) is a note, not an
+        error: the cache only saves work, and the scan's result does not depend on it."""
+        written = time.time_ns()
+        stats = {shown: record[:5] + [written if record[5] == 0 else record[5]] for shown, record in sorted(self._seen.items())}
+        lines = [_header(), sealed(f"{_STATS}\t\t{json.dumps(stats, separators=(',', ':'))}"), *(self._used[key] for key in sorted(self._used))]
+        tmp = None
         try:
-            written = time.time_ns()
-            stats = {shown: record[:5] + [written if record[5] == 0 else record[5]] for shown, record in sorted(self._seen.items())}
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            _sweep(self.path.parent)
+            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=_TEMP[0], suffix=_TEMP[1])
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(_header() + "\n")
-                handle.write(f"{_STATS}\t\t{json.dumps(stats, separators=(',', ':'))}\n")
-                handle.writelines(self._used[key] + "\n" for key in sorted(self._used))
-            os.replace(tmp, self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+                # ours until it is renamed (see _sweep); a sweep between mkstemp and here removes
+                # it, and the rename's failure is this save's note: the next scan writes the cache
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+                handle.writelines(line + "\n" for line in lines)
+                handle.flush()
+                os.replace(tmp, self.path)
+        except OSError as err:
+            self.notes.append(self._note(f"cannot write the scan cache ({err.strerror}); the next scan parses every file again"))
+        finally:
+            if tmp is not None and os.path.lexists(tmp):
+                Path(tmp).unlink(missing_ok=True)
 
 
 _STATS = "stats"  # the line of file stats (entry keys are hex digests: never this)
 _RACY_NS = 2_000_000_000
+
+
+_TEMP = (".scan-cache.", ".tmp")
+
+
+def _sweep(folder: Path) -> None:
+    """Remove the temp files of cache writers that were killed before renaming theirs: a writer
+    holds a lock on its temp file until the rename, so a temp file whose lock we can take has no
+    writer left (the kernel drops a killed process's locks)."""
+    for stale in folder.glob(f"{_TEMP[0]}*{_TEMP[1]}"):
+        try:
+            fd = os.open(stale, os.O_RDONLY | os.O_NOFOLLOW)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            stale.unlink(missing_ok=True)
+        except OSError:
+            pass  # a live writer's
+        finally:
+            os.close(fd)
+
+
+def _stats(line: str) -> dict[str, list[Any]] | None:
+    """The stats line's records, or None when they are not of the shape `text_digest` reads."""
+    if not line:
+        return {}
+    try:
+        stats = json.loads(line.split("\t", 3)[3])
+    except (IndexError, ValueError):
+        return None
+    shaped = isinstance(stats, dict) and all(isinstance(r, list) and len(r) == 6 and all(isinstance(x, (int, str)) for x in r) for r in stats.values())
+    return stats if shaped else None
+
+
+def _other_version(head: bytes) -> bool:
+    """A scan cache that another version of lineage wrote: replaced quietly, as upgrading expects."""
+    try:
+        header = json.loads(head)
+    except ValueError:
+        return False
+    return isinstance(header, dict) and header.get("format") == FORMAT
 
 
 def file_stat(path: Path) -> list[int]:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from lineage.catalog import Catalog
 from lineage.errors import ConfigError
-from lineage.model import Diagnostic, FileFacts
+from lineage.model import Diagnostic, FileFacts, Location
 from parsers.budget import DEFAULT_STATEMENT_SECONDS, over_budget
 from parsers.cache import ScanCache, digest, schema_digest
 from parsers.scanned import ScannedFile
@@ -47,6 +47,7 @@ class ScanOptions:
     cache: Path | None = None  # the incremental-scan cache file; None parses everything
     max_file_mb: float | None = 10.0  # a bigger file is one diagnostic, not parsed; None: no limit
     statement_seconds: float | None = DEFAULT_STATEMENT_SECONDS  # a slower statement is skipped with a diagnostic; None: no limit
+    rebuild: bool = False  # ignore the cache's entries (a damaged store is being rebuilt)
 
     @property
     def max_bytes(self) -> int | None:
@@ -59,6 +60,8 @@ class ScanResult:
     catalog: Catalog | None
     roots: tuple[str, ...]  # the scanned paths, as shown: sources under them not seen are gone
     reused: int = 0  # file extractions taken from the incremental-scan cache
+    notes: tuple[Diagnostic, ...] = ()  # about the scan, not a file: the cache, unreadable folders
+    kept: tuple[str, ...] = ()  # folders that could not be read: their stored sources stay
 
     @property
     def files(self) -> tuple[FileFacts, ...]:
@@ -67,7 +70,7 @@ class ScanResult:
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
-        return sorted(d for f in self.scanned for d in f.diagnostics)
+        return sorted([*(d for f in self.scanned for d in f.diagnostics), *self.notes])
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +80,7 @@ class Sources:
     dbt: list[Path]  # project folders (holding dbt_project.yml): their files are the project's
     root: Root  # what files named by scanned code must lie in
     refused: list[Diagnostic]  # links out of the scanned folders: not read
+    unreadable: list[Diagnostic]  # folders that could not be listed: what they held is unknown
 
 
 def scan_root(paths: Sequence[Path]) -> Root:
@@ -88,11 +92,18 @@ def scan_root(paths: Sequence[Path]) -> Root:
 def find_sources(paths: Sequence[Path]) -> Sources:
     found: dict[str, set[Path]] = {"sql": set(), "python": set(), "dbt": set()}
     root, refused = scan_root(paths), list[Diagnostic]()
+    unreadable: list[Diagnostic] = []
+
+    def cannot_list(err: OSError) -> None:
+        # os.walk skips such a folder silently: its sources would then leave the graph as if deleted
+        shown = display_path(Path(err.filename))
+        unreadable.append(Diagnostic(Location(shown), f"cannot read this directory ({err.strerror}); its files are kept as stored"))
+
     for path in paths:
         if path.is_file():
             found["python" if path.name.endswith(PY_SUFFIXES) else "sql"].add(path)
             continue
-        for folder, dirs, files in os.walk(path):
+        for folder, dirs, files in os.walk(path, onerror=cannot_list):
             if PROJECT_FILE in files:
                 found["dbt"].add(Path(folder))
                 dirs[:] = []
@@ -104,7 +115,7 @@ def find_sources(paths: Sequence[Path]) -> Sources:
                         found[kind].add(file)
                     else:
                         refused.append(root.refused_link(display_path(file)))
-    return Sources(*(sorted(found[k], key=lambda p: display_path(p)) for k in ("sql", "python", "dbt")), root, sorted(refused))
+    return Sources(*(sorted(found[k], key=lambda p: display_path(p)) for k in ("sql", "python", "dbt")), root, sorted(refused), sorted(unreadable))
 
 
 def find_sql_files(paths: Sequence[Path]) -> list[Path]:
@@ -140,7 +151,7 @@ def _scan(paths: Sequence[Path], options: ScanOptions, progress: Progress | None
     """
     _check(paths, options.dialect)
     catalog = find_catalog(paths, options.catalog, options.max_bytes)
-    cache = ScanCache(options.cache) if options.cache else None
+    cache = ScanCache(options.cache, fresh=options.rebuild) if options.cache else None
     sources = find_sources(paths)
     texts, jobs = _units(sources, options, {c.sql for c in catalog.consumers if c.sql} if catalog else set(), cache)
     base = options.schema.copy() if options.schema else SchemaRegistry()
@@ -166,7 +177,8 @@ def _scan(paths: Sequence[Path], options: ScanOptions, progress: Progress | None
         # a consumer's query is still a scanned file: its diagnostics and statements count
         results.update({f.path: ScannedFile.of(FileFacts(f.path, diagnostics=f.diagnostics, statements=f.statements)) for f in consumers.values()})
     roots = tuple(display_path(p) for p in paths)
-    return ScanResult(tuple(results[s] for s in sorted(results)), catalog, roots, cache.hits if cache else 0)
+    notes = (*sources.unreadable, *(cache.notes if cache else ()))
+    return ScanResult(tuple(results[s] for s in sorted(results)), catalog, roots, cache.hits if cache else 0, notes, tuple(d.at.file for d in sources.unreadable))
 
 
 def _check(paths: Sequence[Path], dialect: str | None) -> None:

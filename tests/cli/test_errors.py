@@ -8,6 +8,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from cli.main import app
+from lineage.digests import sealed
 
 runner = CliRunner()
 
@@ -74,8 +75,7 @@ def test_corrupted_store_is_one_line(tmp_path: Path) -> None:
     _write(tmp_path / "store" / "graph.json", "{not json")
     result = runner.invoke(app, ["impact", "a.b", "--store", str(tmp_path / "store")])
     assert result.exit_code == 1
-    assert result.stderr.startswith(f"{tmp_path}/store/graph.json: store file is corrupted (")
-    assert len(result.stderr.splitlines()) == 1
+    assert result.stderr == f"{tmp_path}/store/graph.json: damaged (line 1 is not a store header); rebuild it with: lineage scan PATH... --rebuild\n"
 
 
 def test_two_changes_at_once_is_a_usage_error(tmp_path: Path) -> None:
@@ -111,8 +111,9 @@ def test_an_edited_scan_cache_is_one_line_and_the_store_is_untouched(tmp_path: P
     assert runner.invoke(app, ["scan", str(tmp_path / "sql"), "--store", str(store)]).exit_code == 0
     cache = store / "scan-cache.json"
     header, stats, entry = cache.read_text().splitlines()
-    key, summary, _ = entry.split("\t")
-    cache.write_text(f"{header}\n{stats}\n{key}\t{summary}\t{{not json\n")
+    _, key, summary, _ = entry.split("\t")
+    edited = "\t".join([key, summary, "{not json"])
+    cache.write_text(f"{header}\n{stats}\n{sealed(edited)}\n")  # sealed anew: only its facts are wrong
     (store / "graph.json").unlink()  # the store no longer holds the file's graph: its facts are needed
     result = runner.invoke(app, ["scan", str(tmp_path / "sql"), "--store", str(store)])
     assert (result.exit_code, result.stderr) == (1, f"{cache}: the cached facts of {tmp_path}/sql/a.sql are corrupted; delete this file and scan again\n")

@@ -31,7 +31,7 @@ def test_a_newer_format_is_refused_with_one_line(tmp_path: Path) -> None:
     (tmp_path / FILENAME).write_text(json.dumps({"format": "lineage-store", "version": 99, "sources": {}}))
     with pytest.raises(StoreError) as caught:
         NetworkxStore(tmp_path)
-    assert str(caught.value) == f"{tmp_path}/{FILENAME}: store format version 99 is not 3; upgrade lineage or delete the store and scan again"
+    assert str(caught.value) == f"{tmp_path}/{FILENAME}: store format version 99 is not 4; upgrade lineage or delete the store and scan again"
 
 
 def test_a_failed_transaction_leaves_the_file_untouched(tmp_path: Path) -> None:
@@ -63,7 +63,7 @@ def test_a_writer_starts_from_what_another_writer_committed(tmp_path: Path) -> N
     assert NetworkxStore(tmp_path).sources() == ["a.sql", "b.sql"]
 
 
-def test_a_version_2_store_is_read_and_rewritten_as_version_3(tmp_path: Path) -> None:
+def test_a_version_2_store_is_read_and_rewritten_as_version_4(tmp_path: Path) -> None:
     node_rows = [[n.id, str(n.kind), n.name, dict(n.attrs)] for n in FACTS.nodes]
     edge_rows = [[e.source, e.target, str(e.relation), str(e.flow), str(e.subtype), e.file, e.line, e.statement] for e in FACTS.edges]
     (tmp_path / FILENAME).write_text(json.dumps({"format": "lineage-store", "version": 2, "sources": {"a.sql": {"nodes": node_rows, "edges": edge_rows}}}))
@@ -71,8 +71,8 @@ def test_a_version_2_store_is_read_and_rewritten_as_version_3(tmp_path: Path) ->
     assert (old.sources(), old.fingerprints(), old.facts("a.sql")) == (["a.sql"], {"a.sql": ""}, FACTS)
     old.replace_file(GraphFacts("b.sql", (Node("column:v.b", NodeKind.COLUMN, "v.b"),), (), "f" * 64))
     header, *lines = (tmp_path / FILENAME).read_text().splitlines()
-    assert json.loads(header)["version"] == 3
-    assert [line.split("\t")[:2] for line in lines] == [['"a.sql"', '""'], ['"b.sql"', f'"{"f" * 64}"']]
+    assert json.loads(header.split("\t")[1])["version"] == 4
+    assert [line.split("\t")[1:3] for line in lines] == [['"a.sql"', '""'], ['"b.sql"', f'"{"f" * 64}"']]
     assert NetworkxStore(tmp_path).facts("a.sql") == FACTS
 
 
