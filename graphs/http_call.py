@@ -174,7 +174,7 @@ class _Response(http.client.HTTPResponse):
     def __init__(self, sock: socket.socket, *args: object, deadline: _Deadline, **kwargs: object) -> None:
         super().__init__(sock, *args, **kwargs)  # type: ignore[arg-type]
         # detach, not drop: dropping the old buffered reader would close the socket's file under us
-        self.fp = io.BufferedReader(_ArmedReader(self.fp.detach(), sock, deadline))  # type: ignore[arg-type]
+        self.fp = io.BufferedReader(_ArmedReader(self.fp.detach(), sock, deadline))
 
 
 class _Connection(http.client.HTTPConnection):
@@ -184,7 +184,7 @@ class _Connection(http.client.HTTPConnection):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self._deadline = deadline
         self.response_class = functools.partial(_Response, deadline=deadline)  # type: ignore[assignment]
-        self._create_connection = self._connect_within  # type: ignore[method-assign]
+        self._create_connection = self._connect_within
 
     def _connect_within(self, address: tuple[str, int], timeout: float, source: tuple[str, int] | None = None) -> socket.socket:
         # armed again once connected: the TLS handshake that follows gets only what is left
@@ -206,7 +206,7 @@ class _HTTPHandler(urllib.request.HTTPHandler):
         self._deadline = deadline
 
     def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
-        return self.do_open(functools.partial(_Connection, deadline=self._deadline), req)  # type: ignore[arg-type]
+        return self.do_open(functools.partial(_Connection, deadline=self._deadline), req)
 
 
 class _HTTPSHandler(urllib.request.HTTPSHandler):
@@ -215,7 +215,7 @@ class _HTTPSHandler(urllib.request.HTTPSHandler):
         self._deadline = deadline
 
     def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
-        return self.do_open(functools.partial(_TLSConnection, deadline=self._deadline), req, context=self._context)  # type: ignore[arg-type, attr-defined]
+        return self.do_open(functools.partial(_TLSConnection, deadline=self._deadline), req, context=self._context)  # type: ignore[attr-defined]
 
 
 class _SameOrigin(urllib.request.HTTPRedirectHandler):
@@ -224,7 +224,7 @@ class _SameOrigin(urllib.request.HTTPRedirectHandler):
     urllib would resend every header there, the token in `Authorization` too.
     """
 
-    def redirect_request(self, req: urllib.request.Request, fp: IO[bytes], code: int, msg: str, headers: Message, newurl: str) -> urllib.request.Request | None:
+    def redirect_request(self, req: urllib.request.Request, fp: IO[bytes], code: int, msg: str, headers: http.client.HTTPMessage, newurl: str) -> urllib.request.Request | None:
         if not same_origin(req.full_url, newurl):
             fp.close()
             raise CrossOrigin(origin(newurl))
