@@ -18,7 +18,7 @@ from tests.github_stand_in import TOKEN, Drip, Flood, GitHub, github_stand_in
 from tests.redteam.harness import Run, run_lineage
 
 GET_PAGE_1 = "GET /repos/acme/shop/issues/7/comments"
-# a normal `comment` peaks near 100 MB of address-space use; the old client needed 1.3 GB here
+# room for `lineage comment` and a 10 MB answer; the old client's endless read ran into it (MemoryError)
 MEMORY_MB = 640
 
 
