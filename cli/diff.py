@@ -104,7 +104,7 @@ def comment(
     """Post the lineage impact as a pull-request comment.
 
     A re-run updates the earlier comment. Needs GITHUB_TOKEN with permission to write pull-request
-    comments.
+    comments. Each request to GitHub gets LINEAGE_HTTP_TIMEOUT seconds (default 60) in all.
 
     \b
     Examples:
@@ -215,8 +215,9 @@ def _comment_options(repo: str | None) -> CommentOptions:
 
 def _github_target(repo: str | None, pr: int, api_url: str | None) -> GitHubTarget:
     from graphs.github import DEFAULT_API, GitHubTarget
+    from graphs.http_call import HttpLimits
 
     name = repo or os.environ.get("GITHUB_REPOSITORY") or ""
     if not name:
         raise ConfigError("no repository: pass --repo OWNER/NAME or set GITHUB_REPOSITORY")
-    return GitHubTarget.checked(api_url or os.environ.get("GITHUB_API_URL") or DEFAULT_API, name, pr, os.environ.get("GITHUB_TOKEN") or "")
+    return GitHubTarget.checked(api_url or os.environ.get("GITHUB_API_URL") or DEFAULT_API, name, pr, os.environ.get("GITHUB_TOKEN") or "", HttpLimits.from_env(os.environ))

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -17,6 +16,7 @@ from email.message import Message
 from enum import StrEnum
 from urllib.parse import urlsplit
 
+from graphs.http_call import TIMEOUT_ENV, Answer, CrossOrigin, HttpLimits, Malformed, TimedOut, TooLarge, call, origin, same_origin
 from lineage.errors import ConfigError, LineageError
 
 DEFAULT_API = "https://api.github.com"
@@ -46,9 +46,10 @@ class GitHubTarget:
     repo: str  # OWNER/NAME
     pr: int
     token: str = field(repr=False)
+    limits: HttpLimits = HttpLimits()
 
     @classmethod
-    def checked(cls, api_url: str, repo: str, pr: int, token: str) -> GitHubTarget:
+    def checked(cls, api_url: str, repo: str, pr: int, token: str, limits: HttpLimits = HttpLimits()) -> GitHubTarget:
         """A target whose parts are safe to put in a URL; bad ones are usage errors."""
         if not _REPO.match(repo):
             raise ConfigError(f"'{repo}' is not a repository: give it as OWNER/NAME")
@@ -56,7 +57,7 @@ class GitHubTarget:
             raise ConfigError(f"'{api_url}' is not an API URL such as {DEFAULT_API}")
         if not token:
             raise ConfigError("GITHUB_TOKEN is not set", hint="export a token that may write pull-request comments")
-        return cls(api_url.rstrip("/"), repo, pr, token)
+        return cls(api_url.rstrip("/"), repo, pr, token, limits)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,8 +107,7 @@ def _next_page(headers: Message, api_url: str) -> str | None:
     match = _NEXT.search(headers.get("Link") or "")
     if match is None:
         return None
-    url, api = urlsplit(match[1]), urlsplit(api_url)
-    return match[1] if (url.scheme, url.netloc) == (api.scheme, api.netloc) else None
+    return match[1] if same_origin(match[1], api_url) else None
 
 
 def _call(target: GitHubTarget, method: str, url: str, payload: dict[str, object] | None) -> tuple[object, Message]:
@@ -119,22 +119,40 @@ def _call(target: GitHubTarget, method: str, url: str, payload: dict[str, object
     if payload is not None:
         request.add_header("Content-Type", "application/json")
     where = f"{method} {urlsplit(url).path}"
+    answer = _answer(target, request, where)
+    if not 200 <= answer.status < 300:
+        raise GitHubError(_scrub(_http_error(answer, where), target.token))
     try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return json.loads(response.read() or b"null"), response.headers
-    except urllib.error.HTTPError as err:
-        raise GitHubError(_scrub(_http_error(err, where), target.token)) from None
-    except (urllib.error.URLError, TimeoutError, OSError) as err:
-        reason = getattr(err, "reason", err)
-        raise GitHubError(_scrub(f"GitHub API: cannot reach {target.api_url} ({reason})", target.token)) from None
-    except json.JSONDecodeError:
+        return json.loads(answer.body or b"null"), answer.headers
+    except (json.JSONDecodeError, UnicodeDecodeError):
         raise GitHubError(f"GitHub API: {where} answered with something that is not JSON") from None
 
 
-def _http_error(err: urllib.error.HTTPError, where: str) -> str:
-    status = err.code
-    message = _message(err)
-    limited = _rate_limit(err.headers, status)
+def _answer(target: GitHubTarget, request: urllib.request.Request, where: str) -> Answer:
+    """The call within the target's limits; each way it can fail is one line, never the token."""
+    try:
+        return call(request, target.limits)
+    except (TimedOut, TooLarge, CrossOrigin, Malformed) as err:
+        raise GitHubError(_scrub(_refusal(err, target, where), target.token)) from None
+    except OSError as err:
+        reason = getattr(err, "reason", err)
+        raise GitHubError(_scrub(f"GitHub API: cannot reach {target.api_url} ({reason})", target.token)) from None
+
+
+def _refusal(err: Exception, target: GitHubTarget, where: str) -> str:
+    if isinstance(err, TimedOut):
+        return f"GitHub API: no complete answer to {where} within {target.limits.seconds:g} s; gave up ({TIMEOUT_ENV} sets the limit)"
+    if isinstance(err, TooLarge):
+        return f"GitHub API: response larger than {target.limits.max_bytes // 2**20} MB; refused"
+    if isinstance(err, CrossOrigin):
+        return f"GitHub API: {where} was redirected to {err.origin}, another origin than {origin(target.api_url)}; not followed, so the token is not sent there"
+    return f"GitHub API: {where} answered with something that is not HTTP ({err})"
+
+
+def _http_error(answer: Answer, where: str) -> str:
+    status = answer.status
+    message = _message(answer.body)
+    limited = _rate_limit(answer.headers, status)
     if limited:
         return f"GitHub API: {status} on {where}: rate limit exceeded; {limited}"
     reason = _REASONS.get(status, "unexpected error")
@@ -155,11 +173,11 @@ def _rate_limit(headers: Message, status: int) -> str:
     return "retry later"
 
 
-def _message(err: urllib.error.HTTPError) -> str:
+def _message(body: bytes) -> str:
     """GitHub's own explanation, on one line: `message`, plus the first validation error's."""
     try:
-        data = json.loads(err.read() or b"{}")
-    except (json.JSONDecodeError, OSError):
+        data = json.loads(body or b"{}")
+    except (json.JSONDecodeError, UnicodeDecodeError):
         return ""
     if not isinstance(data, dict):
         return ""

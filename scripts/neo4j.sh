@@ -4,6 +4,8 @@
 # download other than through Maven Central.
 #
 #   scripts/neo4j.sh start    start (or reuse) the server; prints ONLY its Bolt URI
+#   scripts/neo4j.sh init     what start does before it launches the server
+#                             (jars, config, password), without launching it
 #   scripts/neo4j.sh stop     stop it via its pid file and wait until it exited
 #   scripts/neo4j.sh status   exit 0 if it answers Bolt, 1 otherwise
 #
@@ -49,6 +51,7 @@ RUN_DIR="$STATE_DIR/run"
 LOG_DIR="$STATE_DIR/logs"
 PID_FILE="$RUN_DIR/neo4j.pid"
 PASSWORD_FILE="$STATE_DIR/password"
+AUTH_FILE="$STATE_DIR/data/dbms/auth.ini"  # written by set-initial-password
 PORT_FILE="$STATE_DIR/port"
 ENV_FILE="$STATE_DIR/env"
 LOCK_FILE="$STATE_DIR/lock"
@@ -232,13 +235,20 @@ ensure_password() {
         log "setting the initial password (neo4j-admin dbms set-initial-password)"
         # AdminTool is the class behind `neo4j-admin`; it locates the home and
         # config through NEO4J_HOME/NEO4J_CONF like the shell wrapper does.
-        # (The password is briefly visible in this process's argv: acceptable
-        # for a loopback-only dev/test server.)
-        NEO4J_HOME="$STATE_DIR" NEO4J_CONF="$CONF_DIR" \
-            "$JAVA" -Xmx256m -cp "$LIB_DIR/*" "$ADMIN_CLASS" \
-            dbms set-initial-password "$(cat "$PASSWORD_FILE")" >&2 \
+        # The password goes in as "@FILE": AdminTool parses its arguments with
+        # picocli, which replaces an @-file by the words in it
+        # (https://picocli.info/#AtFiles), so the password
+        # itself is in no process's argv (`ps`, /proc/PID/cmdline). umask 077:
+        # auth.ini, the password's hash, and the directories above it are
+        # private from the moment they exist.
+        (umask 077
+         NEO4J_HOME="$STATE_DIR" NEO4J_CONF="$CONF_DIR" \
+             "$JAVA" -Xmx256m -cp "$LIB_DIR/*" "$ADMIN_CLASS" \
+             dbms set-initial-password "@$PASSWORD_FILE" >&2) \
             || die "set-initial-password failed"
     fi
+    # also for a home made before auth.ini was created private
+    if [[ -f "$AUTH_FILE" ]]; then chmod 600 "$AUTH_FILE"; fi
 }
 
 # Keep the port stable across restarts (so an old env file stays right) unless
@@ -279,6 +289,18 @@ server.bolt.telemetry.enabled=false
 # (~10 s per stop); nothing needs that on a throwaway server.
 internal.dbms.bolt.netty_server_shutdown_quiet_period=0
 EOF
+}
+
+# Everything the server needs before it is launched: jars, config, the
+# password. Prints the port.
+provision() {
+    ensure_jars
+    mkdir -p "$RUN_DIR" "$LOG_DIR"
+    local port
+    port="$(ensure_port)"
+    write_conf "$port"
+    ensure_password
+    echo "$port"
 }
 
 # --- commands ---------------------------------------------------------------
@@ -352,15 +374,26 @@ wait_ready() {
     return 1
 }
 
-cmd_start() {
+# What start and init need before they look at the home: tools, and the lock.
+lock_to_provision() {
     need python3
     need flock
     check_java
     take_lock
+}
 
-    local pid port
+# The pid of this checkout's server if it is running; nothing otherwise.
+running_pid() {
+    local pid
     pid="$(read_pid)"
-    if [[ -n "$pid" ]] && is_our_server "$pid"; then
+    if [[ -n "$pid" ]] && is_our_server "$pid"; then echo "$pid"; fi
+}
+
+cmd_start() {
+    lock_to_provision
+    local pid port
+    pid="$(running_pid)"
+    if [[ -n "$pid" ]]; then
         port="$(tr -dc '0-9' <"$PORT_FILE" 2>/dev/null || true)"
         # A previous start already brought it up (starts hold the lock until
         # the server answers, so it is not half-way through booting): reuse.
@@ -376,11 +409,7 @@ cmd_start() {
     rm -f "$PID_FILE"
 
     local t0=$SECONDS
-    ensure_jars
-    mkdir -p "$RUN_DIR" "$LOG_DIR"
-    port="$(ensure_port)"
-    write_conf "$port"
-    ensure_password
+    port="$(provision)"
 
     local log_offset console_offset
     log_offset="$(fsize "$SERVER_LOG")"
@@ -421,6 +450,19 @@ cmd_start() {
     echo "bolt://127.0.0.1:$port"
 }
 
+cmd_init() {
+    lock_to_provision
+    local pid port
+    pid="$(running_pid)"
+    if [[ -n "$pid" ]]; then
+        # its port is taken by itself: provisioning now would move the port under it
+        log "running (pid $pid): nothing to prepare"
+        return 0
+    fi
+    port="$(provision)"
+    log "prepared $STATE_DIR for 127.0.0.1:$port"
+}
+
 cmd_stop() {
     need flock
     take_lock
@@ -456,7 +498,8 @@ cmd_status() {
 
 case "${1:-}" in
     start) cmd_start ;;
+    init) cmd_init ;;
     stop) cmd_stop ;;
     status) cmd_status ;;
-    *) echo "usage: $0 {start|stop|status}" >&2; exit 2 ;;
+    *) echo "usage: $0 {start|init|stop|status}" >&2; exit 2 ;;
 esac

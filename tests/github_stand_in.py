@@ -1,17 +1,36 @@
 """A local GitHub API stand-in: a real HTTP server on loopback that records every request and
-answers like the comments endpoints (pages of 100, token checked, scripted failures)."""
+answers like the comments endpoints (pages of 100, token checked, scripted failures), or as a
+hostile server does: dripping its answer a byte at a time, streaming a body without end, or
+redirecting elsewhere."""
 
 from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 TOKEN = "ghp_test0123456789secret"
+
+
+@dataclass(frozen=True)
+class Drip:
+    """Send each answer one byte every `interval` seconds, from its status line on or from its body on."""
+
+    interval: float
+    headers: bool
+
+
+@dataclass(frozen=True)
+class Flood:
+    """Answer 200 with a body of JSON whitespace that never ends, or that declares and sends `declared` bytes."""
+
+    declared: int | None = None
 
 
 @dataclass(frozen=True)
@@ -33,6 +52,9 @@ class GitHub(ThreadingHTTPServer):
         self.page_size = 2  # GitHub pages too; small pages make the client follow Link headers
         self.link_host = ""  # when set, `next` links point there
         self.next_id = 1000
+        self.moved: dict[str, str] = {}  # path prefix -> URL prefix it is redirected to (301), as for a renamed repository
+        self.drip: Drip | None = None
+        self.flood: Flood | None = None
 
     @property
     def url(self) -> str:
@@ -67,6 +89,11 @@ class _Handler(BaseHTTPRequestHandler):
         if self.server.failure is not None:
             status, headers, payload = self.server.failure
             return self._send(status, payload, headers)
+        for old, new in self.server.moved.items():
+            if self.path.startswith(old):
+                return self._send(301, {"message": "Moved Permanently"}, {"Location": new + self.path[len(old) :]})
+        if self.server.flood is not None:
+            return self._flood(self.server.flood.declared)
         if self.headers.get("Authorization") != f"Bearer {TOKEN}":
             return self._send(401, {"message": "Bad credentials", "documentation_url": "https://docs.github.com/rest"})
         url = urlsplit(self.path)
@@ -93,13 +120,33 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _send(self, status: int, payload: object, headers: dict[str, str] | None = None) -> None:
         data = json.dumps(payload).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json; charset=utf-8")
-        self.send_header("Content-Length", str(len(data)))
-        for key, value in (headers or {}).items():
-            self.send_header(key, value)
-        self.end_headers()
-        self.wfile.write(data)
+        fields = {"Content-Type": "application/json; charset=utf-8", "Content-Length": str(len(data)), **(headers or {})}
+        head = f"HTTP/1.0 {status} {HTTPStatus(status).phrase}\r\n" + "".join(f"{k}: {v}\r\n" for k, v in fields.items()) + "\r\n"
+        drip = self.server.drip
+        if drip is None:
+            self.wfile.write(head.encode() + data)
+            return
+        if not drip.headers:
+            self.wfile.write(head.encode())
+        try:
+            for byte in (head.encode() if drip.headers else b"") + data:
+                time.sleep(drip.interval)
+                self.wfile.write(bytes([byte]))
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up waiting: what a bounded client does
+
+    def _flood(self, declared: int | None) -> None:
+        length = f"Content-Length: {declared}\r\n" if declared is not None else ""
+        self.wfile.write(f"HTTP/1.0 200 OK\r\nContent-Type: application/json\r\n{length}\r\n[".encode())
+        chunk, sent = b" " * 2**16, 1
+        try:
+            while declared is None or sent < declared - 1:
+                part = chunk[: None if declared is None else declared - 1 - sent]
+                self.wfile.write(part)
+                sent += len(part)
+            self.wfile.write(b"]")
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client stopped reading: what a bounded client does
 
 
 @contextmanager

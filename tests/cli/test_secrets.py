@@ -104,6 +104,7 @@ GITHUB_FAILURES: dict[str, tuple[int, dict[str, str], object] | None] = {
     "500-echoing-the-token": (500, {}, {"message": f"internal error for Authorization: Bearer {GITHUB_SECRET}"}),
     "502-not-an-object": (502, {}, "<html>Bad gateway</html>"),
     "a-comment-id-that-is-no-number": (200, {}, [{"id": "x", "body": MARKER}]),
+    "302-to-another-origin": (302, {"Location": f"http://127.0.0.1:9/collect?token={GITHUB_SECRET}"}, {}),
 }
 
 

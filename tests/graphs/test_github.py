@@ -8,7 +8,8 @@ import pytest
 from typer.testing import CliRunner
 
 from graphs.comment import GITHUB_LIMIT, MARKER, CommentOptions, diagram, mention, mermaid_label, render_comment
-from graphs.github import Action, GitHubError, GitHubTarget, Posted, upsert_comment
+from graphs.github import Action, GitHubError, GitHubTarget, Posted, find_comment, upsert_comment
+from graphs.http_call import same_origin
 from lineage.contracts import Contract, ContractLevel, Terms
 from lineage.diff import AssessedChange, BrokenStatement, DiffReport, HeadStatus, RevisionId
 from lineage.impact import Change, ImpactReport, OwnerNotice, Reached, Statement
@@ -61,6 +62,37 @@ def test_a_next_link_to_another_host_is_not_followed_with_the_token(github: GitH
     github.link_host = "http://127.0.0.2:9"
     upsert_comment(target(github), f"{MARKER}\nbody", MARKER)
     assert calls(github) == [PAGE_1, ("POST", "/repos/acme/shop/issues/7/comments")]
+
+
+def test_a_redirect_on_the_apis_own_origin_is_followed_with_the_token(github: GitHub) -> None:
+    github.add(f"{MARKER}\nold")
+    github.moved = {"/repos/acme/old/": f"{github.url}/repos/acme/shop/"}  # GitHub's answer for a renamed repository
+    assert find_comment(GitHubTarget.checked(github.url, "acme/old", 7, TOKEN), MARKER) == 1000
+    assert calls(github) == [("GET", "/repos/acme/old/issues/7/comments?per_page=100"), PAGE_1]
+    assert {r.authorization for r in github.requests} == {f"Bearer {TOKEN}"}
+
+
+@pytest.mark.parametrize(
+    ("url", "other", "same"),
+    [
+        ("https://api.github.com", "https://API.github.com:443/repos", True),
+        ("http://127.0.0.1:8080/api", "http://127.0.0.1:8080/elsewhere?x=1", True),
+        ("https://api.github.com", "http://api.github.com", False),
+        ("https://api.github.com", "https://api.github.com:8443", False),
+        ("https://api.github.com", "https://api.github.com.evil.example", False),
+        ("https://api.github.com", "https://x@evil.example", False),
+    ],
+)
+def test_an_origin_is_scheme_host_and_port(url: str, other: str, same: bool) -> None:
+    assert same_origin(url, other) is same
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "-1", "3601", "nan"])
+def test_a_bad_http_timeout_is_a_usage_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, value: str) -> None:
+    monkeypatch.setenv("LINEAGE_HTTP_TIMEOUT", value)
+    (tmp_path / "c.md").write_text("body\n", encoding="utf-8")
+    result = runner.invoke(lineage_app(), ["comment", "--repo", "acme/shop", "--pr", "7", "--body-file", str(tmp_path / "c.md")])
+    assert (result.exit_code, result.stderr) == (2, f"LINEAGE_HTTP_TIMEOUT must be a number of seconds above 0 and up to 3600, not '{value}'\n")
 
 
 def test_the_cli_posts_a_body_file_then_updates_it_and_never_prints_the_token(github: GitHub, tmp_path: Path) -> None:
