@@ -28,7 +28,9 @@ demo: install
 	$(BIN)/lineage impact orders.order_value --rename order_total_usd --store .lineage
 
 # The whole suite, with a real Neo4j started (and stopped) around it.
+# The red-team tests drive strace (neo4j.sh's launches), setpriv and prlimit (util-linux).
 test: install
+	bash scripts/install-debian.sh strace:strace setpriv:util-linux prlimit:util-linux
 	bash scripts/run-tests.sh
 
 test-fast: install
@@ -41,6 +43,7 @@ fuzz: install
 # Every hostile input of tests/redteam, each run by the real program under CPU and memory limits, then
 # its figures (wall, CPU, peak memory per attack) written into RELIABILITY.md.
 redteam: install
+	bash scripts/install-debian.sh strace:strace setpriv:util-linux prlimit:util-linux
 	rm -f bench/results/redteam.jsonl
 	REDTEAM_RECORD=$(CURDIR)/bench/results/redteam.jsonl $(BIN)/python -m pytest tests/redteam -q
 	$(BIN)/python -m tests.redteam.figures bench/results/redteam.jsonl RELIABILITY.md
