@@ -3,7 +3,7 @@
 A hostile input is bounded when the program ends with its one-line diagnostic inside a CPU-time and
 an address-space limit that the kernel enforces (RLIMIT_CPU, RLIMIT_AS): a hang is killed by
 SIGXCPU and an unbounded allocation fails, so the test fails without any wall-clock assertion. Each
-run's wall time, CPU time and peak memory are measured (wait4 gives the child's own rusage) and,
+run's wall time, CPU time and peak memory are measured by tests/redteam/launcher.py (its own rusage, not pytest's) and,
 when REDTEAM_RECORD names a file, appended to it as one JSON line: `make redteam` turns those lines
 into the figures of RELIABILITY.md.
 """
@@ -12,17 +12,17 @@ from __future__ import annotations
 
 import json
 import os
-import resource
+import signal
 import subprocess
 import sys
 import tempfile
 import threading
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 LINEAGE = Path(sys.executable).parent / "lineage"
+LAUNCHER = Path(__file__).with_name("launcher.py")
 # The deep-stack thread reserves 512 MiB of address space (parsers/stack.py), sqlglot's compiled
 # build and the Neo4j driver some more: 2 GiB of address space is a normal scan's headroom, and far
 # below what the attacks reached before they were bounded (1.2 to 4.2 GB).
@@ -44,14 +44,6 @@ class Run:
         return self.stderr.splitlines()
 
 
-def _limits(cpu_seconds: int, memory_mb: int) -> Callable[[], None]:
-    def apply() -> None:
-        resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 5))
-        resource.setrlimit(resource.RLIMIT_AS, (memory_mb * 2**20, memory_mb * 2**20))
-
-    return apply
-
-
 def run_limited(
     name: str,
     argv: Sequence[str],
@@ -69,25 +61,27 @@ def run_limited(
     from a FIFO no one writes): past it the child is killed and the run fails.
     """
     environment = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "GITHUB_", "LINEAGE_"))} | (env or {})
-    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err, tempfile.TemporaryFile("w+") as given:
-        given.write(stdin or "")
-        given.seek(0)
-        start = time.perf_counter()
-        child = subprocess.Popen(list(argv), cwd=cwd, env=environment, stdin=given, stdout=out, stderr=err, text=True, preexec_fn=_limits(cpu_seconds, memory_mb))
-        killed = threading.Event()
-        killer = threading.Timer(timeout or 0, lambda: (killed.set(), child.kill()))
-        if timeout is not None:
-            killer.start()
-        _, status, usage = os.wait4(child.pid, 0)
-        killer.cancel()
-        child.returncode = os.waitstatus_to_exitcode(status)  # reaped here: Popen must not wait again
-        seconds = time.perf_counter() - start
-        out.seek(0)
-        err.seek(0)
-        run = Run(name, child.returncode, out.read(), err.read(), seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+    with tempfile.TemporaryDirectory() as scratch:
+        figures = Path(scratch) / "figures.json"
+        launch = [sys.executable, "-I", str(LAUNCHER), str(figures), str(cpu_seconds), str(memory_mb), "--", *argv]
+        with open(Path(scratch) / "in", "w+") as given, open(Path(scratch) / "out", "w+") as out, open(Path(scratch) / "err", "w+") as err:
+            given.write(stdin or "")
+            given.seek(0)
+            # a session of its own: a timeout kills the command along with the launcher
+            child = subprocess.Popen(launch, cwd=cwd, env=environment, stdin=given, stdout=out, stderr=err, text=True, start_new_session=True)
+            killed = threading.Event()
+            killer = threading.Timer(timeout or 0, lambda: (killed.set(), os.killpg(child.pid, signal.SIGKILL)))
+            if timeout is not None:
+                killer.start()
+            child.wait()
+            killer.cancel()
+            out.seek(0)
+            err.seek(0)
+            if killed.is_set():
+                raise AssertionError(f"{name}: still running after {timeout} s (blocked?): killed")
+            measured = json.loads(figures.read_text(encoding="utf-8"))
+            run = Run(name, measured["exit_code"], out.read(), err.read(), measured["seconds"], measured["cpu_seconds"], measured["peak_mb"])
     _record(run)
-    if killed.is_set():
-        raise AssertionError(f"{name}: still running after {timeout} s (blocked?): killed")
     return run
 
 
