@@ -23,8 +23,9 @@ Context = tuple[Flow, Subtype]
 _NAVIGATION = (exp.Lag, exp.Lead, exp.FirstValue, exp.LastValue, exp.NthValue)
 _RANK = {Subtype.IDENTITY: 0, Subtype.TRANSFORMATION: 1, Subtype.AGGREGATION: 2}
 STAR = "*"
-# MERGE ... WHEN MATCHED AND cond THEN UPDATE SET c = v is rewritten to `MERGE_WHEN(cond, v) AS c`:
-# v lands unchanged when cond holds (unlike CASE, which would write NULL otherwise).
+# MERGE ... WHEN MATCHED AND cond THEN UPDATE SET c = v is rewritten to `MERGE_WHEN(k, v) AS c` beside
+# one `MERGE_WHEN(cond, NULL) AS k` (parsers.writes): v lands unchanged when cond holds (unlike CASE,
+# which would write NULL otherwise), and cond, an alias here, is traced once for all the columns.
 MERGE_WHEN = "__lineage_merge_when__"
 
 
