@@ -19,6 +19,7 @@ from sqlglot import exp
 
 from lineage.catalog import Owner
 from lineage.model import Diagnostic, Location, Severity
+from parsers.budget import DEFAULT_STATEMENT_SECONDS
 from parsers.paths import PROJECT_FILE, Root
 
 LINE = "__line__"  # key under which YAML mappings read here keep their line
@@ -68,6 +69,7 @@ class Project:
     shown: str  # the root as users see it
     name: str = ""
     dialect: str | None = None
+    statement_seconds: float | None = DEFAULT_STATEMENT_SECONDS  # each model's budget (parsers.budget)
     nodes: dict[str, DbtNode] = field(default_factory=dict)
     exposures: list[Exposure] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)

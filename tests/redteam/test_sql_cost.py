@@ -140,3 +140,44 @@ def test_a_10000_column_merge_past_its_budget_is_skipped_before_it_is_rewritten(
     run = run_lineage("scan: change-detection MERGE of 10,000 columns, 1 microsecond budget", "scan", "sql", "--store", "st", "--jobs", "1", "--statement-budget", "0.000001", cwd=tmp_path, cpu_seconds=MERGE_CPU_SECONDS)
     assert run.exit_code == 1
     assert run.lines() == [f"sql/merge.sql:1: {SKIPPED}", "Scanned 2 files, 2 statements; 1 failed (listed above); 0 edges written."]
+
+
+def _dbt_project(folder: Path) -> None:
+    (folder / "models").mkdir(parents=True)
+    (folder / "dbt_project.yml").write_text('name: shop\nversion: "1.0"\nprofile: shop\n', encoding="utf-8")
+    (folder / "profiles.yml").write_text("shop:\n  target: dev\n  outputs:\n    dev:\n      type: postgres\n      schema: shop\n", encoding="utf-8")
+
+
+def test_a_dbt_model_past_its_budget_is_one_counted_error_at_the_model(tmp_path: Path) -> None:
+    """dbt models used to take the default 30 s whatever --statement-budget said."""
+    _dbt_project(tmp_path / "shop")
+    (tmp_path / "shop" / "models" / "orders.sql").write_text("-- one row per order\nselect id, amount\nfrom raw.orders\n", encoding="utf-8")
+    (tmp_path / "sql").mkdir()
+    (tmp_path / "sql" / "raw.sql").write_text("create table raw.orders (id int, amount int);\n", encoding="utf-8")
+    run = run_lineage("scan: dbt model, statement budget of 1 microsecond", "scan", "shop", "sql", "--store", "st", "--statement-budget", "0.000001", cwd=tmp_path)
+    assert run.exit_code == 1
+    assert run.lines() == [f"shop/models/orders.sql:2: {SKIPPED}", "Scanned 2 files, 2 statements; 1 failed (listed above); 0 edges written."]
+
+
+def test_an_airflow_statement_past_its_budget_is_one_counted_error_at_the_dag_line(tmp_path: Path) -> None:
+    """ETL call sites used to take the default 30 s whatever --statement-budget said; the DDL beside
+    the skipped INSERT still declares its table."""
+    (tmp_path / "dags").mkdir()
+    (tmp_path / "dags" / "daily.py").write_text(
+        "from airflow import DAG\n"
+        "from airflow.providers.common.sql.operators.sql import SQLExecuteQueryOperator\n"
+        "\n"
+        'with DAG("daily") as dag:\n'
+        '    create = SQLExecuteQueryOperator(task_id="create", sql="create table mart.daily (id int, amount int)")\n'
+        "    load = SQLExecuteQueryOperator(\n"
+        '        task_id="load",\n'
+        '        sql="""\n'
+        "            insert into mart.daily\n"
+        "            select id, amount from raw.orders\n"
+        '        """,\n'
+        "    )\n",
+        encoding="utf-8",
+    )
+    run = run_lineage("scan: Airflow DAG, statement budget of 1 microsecond", "scan", "dags", "--store", "st", "--statement-budget", "0.000001", cwd=tmp_path)
+    assert run.exit_code == 1
+    assert run.lines() == [f"dags/daily.py:9: {SKIPPED}", "Scanned 1 files, 2 statements; 1 failed (listed above); 0 edges written."]
