@@ -27,6 +27,7 @@ STAR = "*"
 # one `MERGE_WHEN(cond, NULL) AS k` (parsers.writes): v lands unchanged when cond holds (unlike CASE,
 # which would write NULL otherwise), and cond, an alias here, is traced once for all the columns.
 MERGE_WHEN = "__lineage_merge_when__"
+MERGE_CONDITION = "__lineage_merge_condition_"
 
 
 @dataclass(frozen=True, slots=True)
@@ -320,7 +321,11 @@ class ScopeTracer:
         if not isinstance(scope.expression, exp.Select):
             return None
         index = self.named(scope).aliases.get(column.name)
-        if index is None or column.find_ancestor(exp.Alias) is self.outputs(scope)[index].expression:
+        if index is None:
+            return None
+        within = column.find_ancestor(exp.Alias)
+        # a MERGE's WHEN condition names the target's and the source's columns, never an assigned one
+        if within is self.outputs(scope)[index].expression or (within is not None and within.alias.startswith(MERGE_CONDITION)):
             return None
         return set(self.trace_output(scope, index))  # memoised: an alias named a thousand times is traced once
 

@@ -15,7 +15,7 @@ from sqlglot import exp
 
 from lineage.model import TableKind
 from parsers.budget import Deadline
-from parsers.trace import MERGE_WHEN, table_name
+from parsers.trace import MERGE_CONDITION, MERGE_WHEN, table_name
 
 # A WHEN clause's condition decides whether each column the clause assigns is written: one
 # conditional edge per condition column and assigned column. The common change-detection merge
@@ -23,7 +23,6 @@ from parsers.trace import MERGE_WHEN, table_name
 # make columns x columns of them (200 million at 10,000 columns); past this many, its condition is
 # recorded once as a filter of the target, which impact analysis follows to every column of it.
 MAX_CONDITION_EDGES: Final = 10_000
-MERGE_CONDITION: Final = "__lineage_merge_condition_"
 
 
 @dataclass(frozen=True, slots=True)
