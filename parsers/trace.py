@@ -27,7 +27,7 @@ STAR = "*"
 # one `MERGE_WHEN(cond, NULL) AS k` (parsers.writes): v lands unchanged when cond holds (unlike CASE,
 # which would write NULL otherwise), and cond, an alias here, is traced once for all the columns.
 MERGE_WHEN = "__lineage_merge_when__"
-MERGE_CONDITION = "__lineage_merge_condition_"
+MERGE_CONDITION = "__lineage_merge_condition_"  # what a MERGE's conditions are aliased as, in WHERE too
 
 
 @dataclass(frozen=True, slots=True)

@@ -130,8 +130,8 @@ def _merge(statement: exp.Merge, deadline: Deadline) -> Write | None:
     select = exp.Select(expressions=merged.projections + merged.conditions)
     select.set("from_", exp.From(this=statement.this.copy()))
     select.set("joins", [exp.Join(this=source.copy(), on=statement.args["on"].copy())])
-    if merged.filters:
-        select.set("where", exp.Where(this=exp.or_(*merged.filters, copy=False)))
+    if merged.filters:  # under the name a condition's columns do not resolve aliases by (parsers.trace)
+        select.set("where", exp.Where(this=exp.alias_(exp.or_(*merged.filters, copy=False), MERGE_CONDITION, copy=False)))
     return Write(table_name(statement.this), select, hidden=len(merged.conditions))
 
 
