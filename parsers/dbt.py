@@ -21,6 +21,7 @@ from sqlglot.dialects.dialect import NormalizationStrategy
 
 from lineage.catalog import Catalog, Consumer, Owner, TableEntry
 from lineage.model import ColumnEdge, Diagnostic, FileFacts, Flow, Location, NodeKind, Severity, Subtype, TableFact, TableKind
+from parsers.budget import DEFAULT_STATEMENT_SECONDS
 from parsers.dbt_files import RawReader
 from parsers.dbt_project import (
     DbtNode,
@@ -57,6 +58,7 @@ class DbtOptions:
     manifest: Path | None = None  # default: <project>/<target-path>/manifest.json when it exists
     files_only: bool = False  # ignore any manifest: read the project's files
     max_bytes: int | None = DEFAULT_MAX_BYTES  # a bigger project file is a diagnostic, not read
+    statement_seconds: float | None = DEFAULT_STATEMENT_SECONDS  # a slower model or analysis is skipped with a diagnostic
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +69,12 @@ class DbtFacts:
 
 def read_dbt(root: Path, shown: str, options: DbtOptions) -> Project:
     """The project as dbt's manifest describes it when there is a current one, else from its files."""
+    project = _read_dbt(root, shown, options)
+    project.statement_seconds = options.statement_seconds
+    return project
+
+
+def _read_dbt(root: Path, shown: str, options: DbtOptions) -> Project:
     def empty() -> Project:  # each reader fills its own
         return Project(root, shown, dialect=options.dialect, max_bytes=options.max_bytes)
 
@@ -236,7 +244,7 @@ def extract_project(project: Project, registry: SchemaRegistry) -> DbtFacts:
         if node.kind in ("source", "seed"):
             files.add(_relation_facts(node, project, registry))
         elif node.kind != "analysis" and node.relation:
-            files.add(_model_facts(node, project.dialect, registry))
+            files.add(_model_facts(node, project, registry))
         elif node.kind != "analysis":  # ephemeral: its lineage shows where it is inlined
             files.add(FileFacts(node.path, diagnostics=node.diagnostics, statements=1))
     consumers = [_consumer(e, project, registry, files) for e in project.exposures]
@@ -254,15 +262,16 @@ def _relation_facts(node: DbtNode, project: Project, registry: SchemaRegistry) -
     return FileFacts(node.path, tables=(TableFact(table, kind, node.columns, Location(node.path, node.first_line)),))
 
 
-def _model_facts(node: DbtNode, dialect: str | None, registry: SchemaRegistry) -> FileFacts:
+def _model_facts(node: DbtNode, project: Project, registry: SchemaRegistry) -> FileFacts:
     """`CREATE VIEW|TABLE <relation> AS <compiled select>`, with lines pointing into the model file."""
+    dialect = project.dialect
     if node.code is None:
         known = (TableFact(table_of(node.relation, dialect), TableKind.TABLE, node.columns, Location(node.path, node.first_line)),) if node.columns else ()
         return FileFacts(node.path, tables=known, diagnostics=node.diagnostics, statements=1)
     start = _LEADING.match(node.code)
     cut = start.end() if start else 0
     kind = "VIEW" if node.materialized == "view" else "TABLE"
-    facts = extract_sql(f"{node.code[:cut]}CREATE {kind} {node.relation} AS {node.code[cut:]}", node.path, dialect, registry)
+    facts = extract_sql(f"{node.code[:cut]}CREATE {kind} {node.relation} AS {node.code[cut:]}", node.path, dialect, registry, project.statement_seconds)
     facts = relocate(facts, line_map(node.raw, node.code), node.first_line)
     declared = dict(node.columns)
     tables = tuple(replace(t, columns=tuple((c, declared.get(c) or k) for c, k in t.columns)) for t in facts.tables)
@@ -329,7 +338,7 @@ def _query_reads(exposure: Exposure, project: Project, registry: SchemaRegistry,
         problem = "is not an analysis of this project (analyses/*.sql)" if analysis is None else "could not be rendered"
         files.add(FileFacts(exposure.at.file, diagnostics=(Diagnostic(exposure.at, f"meta.lineage.sql '{exposure.sql}' of exposure '{exposure.name}' {problem}"),)))
         return []
-    facts = relocate(extract_sql(analysis.code, analysis.path, project.dialect, registry), line_map(analysis.raw, analysis.code), analysis.first_line)
+    facts = relocate(extract_sql(analysis.code, analysis.path, project.dialect, registry, project.statement_seconds), line_map(analysis.raw, analysis.code), analysis.first_line)
     files.add(FileFacts(analysis.path, diagnostics=tuple(sorted(set(facts.diagnostics) | set(analysis.diagnostics))), statements=facts.statements))
     return list(facts.edges)
 

@@ -20,6 +20,7 @@ from sqlglot import exp
 
 from lineage.catalog import Owner
 from lineage.model import Diagnostic, Location, Severity
+from parsers.budget import DEFAULT_STATEMENT_SECONDS
 from parsers.documents import load_yaml
 from parsers.paths import PROJECT_FILE, Root
 from parsers.reading import DEFAULT_MAX_BYTES, Unreadable, decode, open_regular
@@ -72,6 +73,7 @@ class Project:
     name: str = ""
     dialect: str | None = None
     max_bytes: int | None = DEFAULT_MAX_BYTES  # a bigger file of the project is a diagnostic, not read
+    statement_seconds: float | None = DEFAULT_STATEMENT_SECONDS  # each model's budget (parsers.budget)
     nodes: dict[str, DbtNode] = field(default_factory=dict)
     exposures: list[Exposure] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)

@@ -21,6 +21,7 @@ from pathlib import Path, PurePath
 from jinja2.exceptions import TemplateError
 
 from lineage.model import ColumnEdge, Diagnostic, FileFacts, Location
+from parsers.budget import DEFAULT_STATEMENT_SECONDS
 from parsers.dbt import relocate
 from parsers.paths import Root
 from parsers.pysource import Names, call_name, follow, is_sum, label, parse_python, sum_tree
@@ -356,18 +357,20 @@ def _dbapi(text: str) -> str:
     return "".join(parts)
 
 
-def extract_etl(etl: EtlFile, registry: SchemaRegistry, dialect: str | None = None) -> list[FileFacts]:
-    """Lineage of every call site; SQL files an operator runs get their own FileFacts."""
+def extract_etl(etl: EtlFile, registry: SchemaRegistry, dialect: str | None = None, budget: float | None = DEFAULT_STATEMENT_SECONDS) -> list[FileFacts]:
+    """Lineage of every call site; SQL files an operator runs get their own FileFacts. A statement
+    still extracting after `budget` seconds is skipped with a diagnostic (see parsers.budget)."""
     by_path: dict[str, list[FileFacts]] = {etl.path: [FileFacts(etl.path, diagnostics=etl.diagnostics)]}
     env = Sandbox(undefined=PlaceholderUndefined, loader=etl.loader)
     for site in etl.sites:
         path = site.file or etl.path
         done = sum(f.statements for f in by_path.get(path, ()))
-        by_path.setdefault(path, []).append(_extract_site(site, path, env, registry, site.dialect or dialect, done))
+        by_path.setdefault(path, []).append(_extract_site(site, path, env, registry, (site.dialect or dialect, budget), done))
     return [_merge(path, parts) for path, parts in sorted(by_path.items()) if any(p.statements or p.diagnostics for p in parts)]
 
 
-def _extract_site(site: CallSite, path: str, env: Sandbox, registry: SchemaRegistry, dialect: str | None, done: int) -> FileFacts:
+def _extract_site(site: CallSite, path: str, env: Sandbox, registry: SchemaRegistry, how: tuple[str | None, float | None], done: int) -> FileFacts:
+    dialect, budget = how
     text, notes = site.sql, tuple[Diagnostic, ...]()
     to_template: Callable[[int], int] = lambda line: line  # noqa: E731
     if site.jinja:
@@ -382,7 +385,7 @@ def _extract_site(site: CallSite, path: str, env: Sandbox, registry: SchemaRegis
         start = _QUERY_START.match(text)
         cut = start.end() if start else 0
         text = f"{text[:cut]}{site.write[0]} {site.write[1]} {text[cut:]}"
-    facts = extract_sql(text, _SENTINEL, dialect, registry)
+    facts = extract_sql(text, _SENTINEL, dialect, registry, budget)
     facts = relocate(replace(facts, path=path), lambda line: min(to_template(line) - 1, site.span) + 1, site.line)
     edges = tuple(replace(e, target_table=_bare_name(e.target_table, site.name), at=_at(e.at, path, done)) for e in facts.edges)
     diagnostics = tuple(replace(d, at=_at(d.at, path, done)) for d in facts.diagnostics) + notes

@@ -195,11 +195,11 @@ def _check(paths: Sequence[Path], dialect: str | None) -> None:
 def _units(sources: Sources, options: ScanOptions, consumer_sql: set[str], cache: ScanCache | None) -> tuple[SqlTexts, dict[str, tuple[set[str], Job]]]:
     """The plain SQL files, and a job per ETL file and dbt project; a .sql file that an ETL
     operator runs or a dashboard queries belongs to them, not to the plain files."""
-    jobs = _etl_jobs(sources.python, sources.root, options.dialect, options.max_bytes)
+    jobs = _etl_jobs(sources.python, sources.root, options)
     taken = consumer_sql | {p for files, _ in jobs.values() for p in files}
     shown = {display_path(p): p for p in sources.sql}
     texts = SqlTexts({s: p for s, p in shown.items() if s not in taken}, cache, options.max_bytes)
-    jobs.update({display_path(root): (set(), _dbt_job(root, options.dialect, options.max_bytes)) for root in sources.dbt})
+    jobs.update({display_path(root): (set(), _dbt_job(root, options)) for root in sources.dbt})
     return texts, jobs
 
 
@@ -316,7 +316,7 @@ def _replayed(base: SchemaRegistry, done: dict[str, _Unit]) -> SchemaRegistry:
     return schema
 
 
-def _etl_jobs(files: list[Path], root: Root, dialect: str | None, max_bytes: int | None) -> dict[str, tuple[set[str], Job]]:
+def _etl_jobs(files: list[Path], root: Root, options: ScanOptions) -> dict[str, tuple[set[str], Job]]:
     """Python files with SQL call sites; each job also names the .sql files its operators run
     (which, like every file their templates name, must lie in `root`)."""
     jobs: dict[str, tuple[set[str], Job]] = {}
@@ -325,23 +325,23 @@ def _etl_jobs(files: list[Path], root: Root, dialect: str | None, max_bytes: int
     from parsers.etl import read_etl
 
     for path in files:
-        text = read_text(path, max_bytes)
-        etl = read_etl(path, display_path, text, root, max_bytes) if isinstance(text, str) else None
+        text = read_text(path, options.max_bytes)
+        etl = read_etl(path, display_path, text, root, options.max_bytes) if isinstance(text, str) else None
         if etl is not None:
-            jobs[etl.path] = ({display_path(p) for p in etl.sql_files}, _etl_job(etl, dialect))
+            jobs[etl.path] = ({display_path(p) for p in etl.sql_files}, _etl_job(etl, options))
     return jobs
 
 
-def _etl_job(etl: EtlFile, dialect: str | None) -> Job:
+def _etl_job(etl: EtlFile, options: ScanOptions) -> Job:
     from parsers.etl import extract_etl
 
-    return lambda registry: (extract_etl(etl, registry, dialect), None)
+    return lambda registry: (extract_etl(etl, registry, options.dialect, options.statement_seconds), None)
 
 
-def _dbt_job(root: Path, dialect: str | None, max_bytes: int | None) -> Job:
+def _dbt_job(root: Path, options: ScanOptions) -> Job:
     from parsers.dbt import DbtOptions, extract_project, read_dbt
 
-    project = read_dbt(root, display_path(root), DbtOptions(dialect, max_bytes=max_bytes))  # renders once; extraction may run twice
+    project = read_dbt(root, display_path(root), DbtOptions(options.dialect, max_bytes=options.max_bytes, statement_seconds=options.statement_seconds))  # renders once; extraction may run twice
 
     def job(registry: SchemaRegistry) -> tuple[list[FileFacts], Catalog | None]:
         facts = extract_project(project, registry)

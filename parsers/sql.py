@@ -186,7 +186,7 @@ def _statement(statement: exp.Expr, at: Location, dia: Dialect, registry: Schema
                 if isinstance(table, exp.Table):
                     registry.drop(table_name(table))
         return
-    write = write_of(statement)
+    write = write_of(statement, state.deadline)
     if write is None:
         if not isinstance(statement, (exp.DDL, exp.DML, *_SILENT)):
             state.diagnostics.append(Diagnostic(at, f"cannot parse statement: '{_first_line(statement.sql())[:60]}' is not a SQL statement"))
@@ -213,6 +213,7 @@ def _query(write: Write, at: Location, registry: SchemaRegistry, state: _FileSta
         return
     tracer = ScopeTracer(registry, state.deadline)
     outputs = tracer.outputs(scope)
+    outputs = outputs[: len(outputs) - write.hidden]  # the hidden ones (a MERGE condition) feed the others only
     targets = _target_columns(write, [o.name for o in outputs], registry, at, state)
     for index, target in enumerate(targets):
         for table, column, flow, subtype in sorted(tracer.trace_output(scope, index), key=_hit_key):

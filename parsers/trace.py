@@ -23,9 +23,11 @@ Context = tuple[Flow, Subtype]
 _NAVIGATION = (exp.Lag, exp.Lead, exp.FirstValue, exp.LastValue, exp.NthValue)
 _RANK = {Subtype.IDENTITY: 0, Subtype.TRANSFORMATION: 1, Subtype.AGGREGATION: 2}
 STAR = "*"
-# MERGE ... WHEN MATCHED AND cond THEN UPDATE SET c = v is rewritten to `MERGE_WHEN(cond, v) AS c`:
-# v lands unchanged when cond holds (unlike CASE, which would write NULL otherwise).
+# MERGE ... WHEN MATCHED AND cond THEN UPDATE SET c = v is rewritten to `MERGE_WHEN(k, v) AS c` beside
+# one `MERGE_WHEN(cond, NULL) AS k` (parsers.writes): v lands unchanged when cond holds (unlike CASE,
+# which would write NULL otherwise), and cond, an alias here, is traced once for all the columns.
 MERGE_WHEN = "__lineage_merge_when__"
+MERGE_CONDITION = "__lineage_merge_condition_"  # what a MERGE's conditions are aliased as, in WHERE too
 
 
 @dataclass(frozen=True, slots=True)
@@ -319,7 +321,11 @@ class ScopeTracer:
         if not isinstance(scope.expression, exp.Select):
             return None
         index = self.named(scope).aliases.get(column.name)
-        if index is None or column.find_ancestor(exp.Alias) is self.outputs(scope)[index].expression:
+        if index is None:
+            return None
+        within = column.find_ancestor(exp.Alias)
+        # a MERGE's WHEN condition names the target's and the source's columns, never an assigned one
+        if within is self.outputs(scope)[index].expression or (within is not None and within.alias.startswith(MERGE_CONDITION)):
             return None
         return set(self.trace_output(scope, index))  # memoised: an alias named a thousand times is traced once
 

@@ -1,17 +1,28 @@
 """What a statement writes: its target relation, target columns, and the query whose outputs fill them.
 
 MERGE and UPDATE are rewritten into an equivalent SELECT (one projection per assigned column, the
-same FROM/JOIN/WHERE), so that one tracer handles every kind of write the same way.
+same FROM/JOIN/WHERE), so that one tracer handles every kind of write the same way. The rewrite
+costs the statement's size once: a MERGE's WHEN condition is in the query once, however many columns
+it guards.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Final
 
 from sqlglot import exp
 
 from lineage.model import TableKind
-from parsers.trace import MERGE_WHEN, table_name
+from parsers.budget import Deadline
+from parsers.trace import MERGE_CONDITION, MERGE_WHEN, table_name
+
+# A WHEN clause's condition decides whether each column the clause assigns is written: one
+# conditional edge per condition column and assigned column. The common change-detection merge
+# (`WHEN MATCHED AND (t.a <> s.a OR t.b <> s.b ...) THEN UPDATE SET a = s.a, b = s.b ...`) would
+# make columns x columns of them (200 million at 10,000 columns); past this many, its condition is
+# recorded once as a filter of the target, which impact analysis follows to every column of it.
+MAX_CONDITION_EDGES: Final = 10_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,15 +33,16 @@ class Write:
     positional: bool = False  # without explicit columns, outputs fill the target's columns in order
     defines: TableKind | None = None  # CREATE ... AS defines the target's columns
     ddl_columns: list[tuple[str, str | None]] | None = None  # CREATE TABLE (col type, ...)
+    hidden: int = 0  # the query's last outputs are read by the others (a MERGE condition), not written
 
 
-def write_of(statement: exp.Expr) -> Write | None:
+def write_of(statement: exp.Expr, deadline: Deadline) -> Write | None:
     if isinstance(statement, exp.Create):
         return _create(statement)
     if isinstance(statement, exp.Insert):
         return _insert(statement)
     if isinstance(statement, exp.Merge):
-        return _merge(statement)
+        return _merge(statement, deadline)
     if isinstance(statement, exp.Update):
         return _update(statement)
     if isinstance(statement, exp.Select) and isinstance(statement.args.get("into"), exp.Into):
@@ -104,48 +116,77 @@ def _update(statement: exp.Update) -> Write | None:
     return Write(table_name(statement.this), select)
 
 
-def _merge(statement: exp.Merge) -> Write | None:
+def _merge(statement: exp.Merge, deadline: Deadline) -> Write | None:
     if not isinstance(statement.this, exp.Table):
         return None
     source = statement.args["using"]
-    projections: list[exp.Expr] = []
-    deletes: list[exp.Expr] = []
+    merged = _Merged(source.alias_or_name)
     whens = statement.args.get("whens")
     for when in whens.expressions if isinstance(whens, exp.Whens) else []:
-        condition, action = when.args.get("condition"), when.args.get("then")
-        if isinstance(action, (exp.Update, exp.Insert)):
-            projections += _merge_assignments(action, source.alias_or_name, condition)
-        elif condition is not None:  # WHEN MATCHED AND cond THEN DELETE: cond decides which rows stay
-            deletes.append(condition.copy())
-    if not projections and not deletes:
+        deadline.check()  # once per WHEN clause: each costs its own size, once
+        merged.add(when.args.get("condition"), when.args.get("then"))
+    if not merged.projections and not merged.filters:
         return None
-    select = exp.Select(expressions=projections)
+    select = exp.Select(expressions=merged.projections + merged.conditions)
     select.set("from_", exp.From(this=statement.this.copy()))
     select.set("joins", [exp.Join(this=source.copy(), on=statement.args["on"].copy())])
-    if deletes:
-        select.set("where", exp.Where(this=exp.or_(*deletes)))
-    return Write(table_name(statement.this), select)
+    if merged.filters:  # under the name a condition's columns do not resolve aliases by (parsers.trace)
+        select.set("where", exp.Where(this=exp.alias_(exp.or_(*merged.filters, copy=False), MERGE_CONDITION, copy=False)))
+    return Write(table_name(statement.this), select, hidden=len(merged.conditions))
 
 
-def _merge_assignments(action: exp.Expr, source: str, condition: exp.Expr | None) -> list[exp.Expr]:
-    """`SET c = v` / `INSERT (c) VALUES (v)` as projections `v AS c`; `SET *` / `INSERT *` as `source.*`."""
+class _Merged:
+    """The WHEN clauses of a MERGE as one query, each clause's condition in it once: a hidden
+    projection `MERGE_WHEN(cond, NULL) AS k` that each column the clause assigns names (`MERGE_WHEN(k,
+    v) AS c`: the tracer resolves k like any alias, once), or past MAX_CONDITION_EDGES a filter."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.projections: list[exp.Expr] = []
+        self.conditions: list[exp.Expr] = []  # hidden projections, after the written ones
+        self.filters: list[exp.Expr] = []  # row conditions: a DELETE's, or a too-wide clause's
+
+    def add(self, condition: exp.Expr | None, action: exp.Expr | None) -> None:
+        if not isinstance(action, (exp.Update, exp.Insert)):
+            if condition is not None:  # WHEN MATCHED AND cond THEN DELETE: cond decides which rows stay
+                self.filters.append(condition.copy())
+            return
+        pairs = _merge_assignments(action)
+        if pairs is None:  # `SET *` / `INSERT *`: every column of the source, by name
+            self.projections.append(exp.Column(this=exp.Star(), table=exp.to_identifier(self.source)))
+            return
+        guard = self._guard(condition, len(pairs))
+        for name, value in pairs:
+            guarded = value.copy() if guard is None else _when(exp.column(guard), value.copy())
+            self.projections.append(exp.alias_(guarded, name, copy=False))
+
+    def _guard(self, condition: exp.Expr | None, assigned: int) -> str | None:
+        """The name each assigned value refers to its condition by, when the condition is per column."""
+        if condition is None or not assigned:
+            return None
+        if len({(c.table, c.name) for c in condition.find_all(exp.Column)}) * assigned > MAX_CONDITION_EDGES:
+            self.filters.append(condition.copy())
+            return None
+        name = f"{MERGE_CONDITION}{len(self.conditions)}"
+        self.conditions.append(exp.alias_(_when(condition.copy(), exp.null()), name, copy=False))
+        return name
+
+
+def _merge_assignments(action: exp.Update | exp.Insert) -> list[tuple[str, exp.Expr]] | None:
+    """`SET c = v` / `INSERT (c) VALUES (v)` as (c, v) pairs; None for `SET *` / `INSERT *`."""
     if isinstance(action, exp.Update):
         if any(isinstance(e, exp.Star) for e in action.expressions):
-            return [exp.Column(this=exp.Star(), table=exp.to_identifier(source))]
-        pairs = [(eq.this.name, eq.expression) for eq in action.expressions]
-    elif isinstance(action.this, exp.Star):
-        return [exp.Column(this=exp.Star(), table=exp.to_identifier(source))]
-    elif isinstance(action.this, exp.Tuple) and isinstance(action.expression, exp.Tuple):
-        pairs = list(zip([n.name for n in action.this.expressions], action.expression.expressions))
-    else:
-        return []
-    return [exp.alias_(_when(condition, value.copy()), name, copy=False) for name, value in pairs]
+            return None
+        return [(eq.this.name, eq.expression) for eq in action.expressions]
+    if isinstance(action.this, exp.Star):
+        return None
+    if isinstance(action.this, exp.Tuple) and isinstance(action.expression, exp.Tuple):
+        return list(zip([n.name for n in action.this.expressions], action.expression.expressions))
+    return []
 
 
-def _when(condition: exp.Expr | None, value: exp.Expr) -> exp.Expr:
-    if condition is None:
-        return value
-    return exp.Anonymous(this=MERGE_WHEN, expressions=[condition.copy(), value])
+def _when(condition: exp.Expr, value: exp.Expr) -> exp.Expr:
+    return exp.Anonymous(this=MERGE_WHEN, expressions=[condition, value])
 
 
 def _assigned(eq: exp.Expr) -> exp.Expr:
