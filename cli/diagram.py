@@ -100,7 +100,7 @@ def diagram(
     downstream: Annotated[bool, typer.Option("--downstream", help="Draw what reads TARGET (default: both ways).")] = False,
     depth: Annotated[Optional[int], typer.Option("--depth", min=1, help="Follow at most this many hops.")] = None,
     impact: Annotated[Optional[ImpactKind], typer.Option("--impact", help="Draw the impact of this change instead (downstream).")] = None,
-    max_nodes: Annotated[int, typer.Option("--max-nodes", min=1, help="Nodes to draw (boxes, column rows, summaries): past it the tables farthest from TARGET lose their columns, then collapse into 'and N more' nodes.")] = DEFAULT_MAX_NODES,
+    max_nodes: Annotated[int, typer.Option("--max-nodes", min=1, help="Boxes (tables, dashboards, ML features, 'and N more' summaries) and column rows to draw, at most: past it the tables farthest from TARGET collapse into summaries, and the farthest drawn lose their columns.")] = DEFAULT_MAX_NODES,
     store: Annotated[Optional[str], typer.Option("--store", help=STORE_HELP, show_default=False)] = None,
 ) -> None:
     """Draw the lineage of TARGET, or a change's impact, to a file.

@@ -40,11 +40,26 @@ _NOUN = {NodeKind.TABLE: "table", NodeKind.DASHBOARD: "dashboard", NodeKind.ML_F
 _NAMES_SHOWN = 6  # names a caption note lists before "and N more"
 _WHERE_SHOWN = 10  # statements a link's tooltip lists before "and N more"
 
-Group = tuple[str, int]  # what the summary counts ("tables", "dashboards", ...) and its direction's sign
+
+def arrange(subgraph: Subgraph, options: DiagramOptions) -> Diagram:
+    """Boxes, summaries and links to draw: at most `options.max_nodes` boxes (summaries included) and as
+    many column rows. Past it the farthest tables collapse into summary nodes, and the farthest drawn
+    tables lose their columns."""
+    parts = _Parts(subgraph)
+    fit = choose(parts.candidates(), options.max_nodes)
+    boxes, summaries = parts.boxes(fit), parts.summaries(fit)
+    links = _links(subgraph, parts.ports(boxes, summaries, fit), boxes, summaries, parts.emphasised)
+    notes = _budget_notes(boxes, summaries, options.max_nodes)
+    return Diagram(subgraph.title, subgraph.notes + notes, boxes, links, _legend(boxes, links, summaries), summaries)
+
+
+Group = tuple[str, int]  # what a summary counts ("table", "dashboard", "changed table", ...) and its direction's sign
 
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
+    """A box the budget may draw, described by what `choose` needs to know."""
+
     id: str
     name: str
     rank: tuple[int, int, int, str]  # drawn in this order, lowest first
@@ -56,6 +71,8 @@ class Candidate:
 
 @dataclass(frozen=True, slots=True)
 class Fit:
+    """What `choose` decided: the boxes drawn with their rows, those drawn without, the rest per summary."""
+
     with_rows: frozenset[str]
     without_rows: frozenset[str]
     left_out: tuple[tuple[Group, tuple[Candidate, ...]], ...]  # per summary node, nearest first
@@ -105,7 +122,7 @@ def _left_out(candidates: Sequence[Candidate], drawn: set[str]) -> tuple[tuple[G
     return tuple(sorted(((group, tuple(members)) for group, members in groups.items()), key=lambda kv: min(map(_rank, kv[1]))))
 
 
-def reach(members: Sequence[Candidate]) -> str:
+def _reach(members: Sequence[Candidate]) -> str:
     """How far from the target `members` lie: `1 hop downstream`, `2–7 hops upstream`, or "" at the target."""
     hops = [abs(m.distance) for m in members]
     near, far = min(hops), max(hops)
@@ -116,20 +133,8 @@ def reach(members: Sequence[Candidate]) -> str:
     return f"{span} hop{'' if far == 1 else 's'} {way}"
 
 
-def nearest(members: Sequence[Candidate], n: int) -> list[Candidate]:
+def _nearest(members: Sequence[Candidate], n: int) -> list[Candidate]:
     return heapq.nsmallest(n, members, key=_rank)
-
-
-def arrange(subgraph: Subgraph, options: DiagramOptions) -> Diagram:
-    """Boxes, summaries and links to draw: at most `options.max_nodes` boxes (summaries included) and as
-    many column rows. Past it the farthest tables collapse into summary nodes, and the farthest drawn
-    tables lose their columns."""
-    parts = _Parts(subgraph)
-    fit = choose(parts.candidates(), options.max_nodes)
-    boxes, summaries = parts.boxes(fit), parts.summaries(fit)
-    links = _links(subgraph, parts.ports(boxes, summaries, fit), boxes, summaries, parts.emphasised)
-    notes = _budget_notes(boxes, summaries, options.max_nodes)
-    return Diagram(subgraph.title, subgraph.notes + notes, boxes, links, _legend(boxes, links, summaries), summaries)
 
 
 def _refs(nodes: Iterable[Node]) -> dict[str, str]:
@@ -206,8 +211,8 @@ class _Parts:
     def _summary(self, noun: str, sign: int, members: tuple[Candidate, ...]) -> Summary:
         ids = chain.from_iterable(chain([m.id], (c.id for c in self.columns.get(m.id, ()))) for m in members)
         ref = f"s_{_slug(noun)}_{'up' if sign < 0 else 'down'}"
-        named = tuple(m.name for m in nearest(members, _NAMES_SHOWN))
-        return Summary(ref, noun, len(members), reach(members), strongest(_mark(i, self.subgraph) for i in ids), named)
+        named = tuple(m.name for m in _nearest(members, _NAMES_SHOWN))
+        return Summary(ref, noun, len(members), _reach(members), strongest(_mark(i, self.subgraph) for i in ids), named)
 
     def ports(self, boxes: tuple[Box, ...], summaries: tuple[Summary, ...], fit: Fit) -> dict[str, Port]:
         """Where each node's edges end: its row, else its box's header (a collapsed table), else its summary."""
