@@ -173,7 +173,7 @@ class _Parts:
         box_of = {c.id: table for table, columns in self.columns.items() for c in columns}
         on_path = {box_of.get(n, n) for e in self.emphasised for n in (e.source, e.target)}
         focus = self.subgraph.focus
-        out = []
+        out: list[Candidate] = []
         for head in self.heads:
             members = self.columns.get(head.id, [])
             distance = self._distance(head, members)
@@ -228,7 +228,7 @@ class _Parts:
 
 def _budget_notes(boxes: tuple[Box, ...], summaries: tuple[Summary, ...], budget: int) -> tuple[str, ...]:
     """The caption's account of what the budget left out: exact counts, and the nearest names."""
-    notes = []
+    notes: list[str] = []
     bare = sorted(b.node.name for b in boxes if b.collapsed)
     if bare:
         notes.append(f"{count_of(len(bare), 'table')} farthest from the target drawn without columns, to stay within {budget} columns: {_names(bare, len(bare))}")
