@@ -47,7 +47,8 @@ def write_diagram(
 
     For an impact report, pass the open `store` too, so the changed table shows its tier and kind.
     """
-    from lineage.diagram import DiagramOptions, arrange, impact_subgraph
+    from lineage.diagram import DiagramOptions, impact_subgraph
+    from lineage.diagram_layout import arrange
     from lineage.impact import ImpactReport
 
     fmt = diagram_format(path)
@@ -81,6 +82,9 @@ def summary(path: Path, drawn: Diagram) -> str:
         _count(consumers, "dashboard or ML feature", "dashboards and ML features"),
         _count(len(drawn.links), "edge", "edges"),
     ]
+    if drawn.summaries:
+        counted = " and ".join(f"{s.count:,} {s.noun}{'' if s.count == 1 else 's'}" for s in drawn.summaries)
+        parts.insert(3, _count(len(drawn.summaries), "summary node", "summary nodes") + f" (for {counted})")
     return f"Wrote {path}: {', '.join(parts)}."
 
 
@@ -96,7 +100,7 @@ def diagram(
     downstream: Annotated[bool, typer.Option("--downstream", help="Draw what reads TARGET (default: both ways).")] = False,
     depth: Annotated[Optional[int], typer.Option("--depth", min=1, help="Follow at most this many hops.")] = None,
     impact: Annotated[Optional[ImpactKind], typer.Option("--impact", help="Draw the impact of this change instead (downstream).")] = None,
-    max_nodes: Annotated[int, typer.Option("--max-nodes", min=1, help="Columns to draw before the tables farthest from TARGET collapse to one node.")] = DEFAULT_MAX_NODES,
+    max_nodes: Annotated[int, typer.Option("--max-nodes", min=1, help="Boxes (tables, dashboards, ML features, 'and N more' summaries) and column rows to draw, at most: past it the tables farthest from TARGET collapse into summaries, and the farthest drawn lose their columns.")] = DEFAULT_MAX_NODES,
     store: Annotated[Optional[str], typer.Option("--store", help=STORE_HELP, show_default=False)] = None,
 ) -> None:
     """Draw the lineage of TARGET, or a change's impact, to a file.

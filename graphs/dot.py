@@ -6,7 +6,7 @@ https://graphviz.org/doc/info/shapes.html#html
 
 from __future__ import annotations
 
-from lineage.diagram import Box, Diagram, Legend, Link, Mark, Port, Row, table_kind
+from lineage.diagram import Box, Diagram, Legend, Link, Mark, Port, Row, Summary, table_kind
 from lineage.errors import LineageError
 from lineage.model import Flow, NodeKind
 
@@ -66,6 +66,7 @@ def render_dot(diagram: Diagram) -> str:
         f"  subgraph cluster_diagram {{ peripheries=0; labelloc=t; labeljust=l; label=<{_caption(diagram)}>;",
     ]
     lines += ["  " + _box(box) for box in diagram.boxes]
+    lines += ["  " + _summary(summary) for summary in diagram.summaries]
     lines.append("  }")
     tables = {box.ref for box in diagram.boxes if box.node.kind is NodeKind.TABLE}
     lines += [_link(link, tables) for link in diagram.links]
@@ -118,6 +119,7 @@ _LEGEND_CELLS = {
     Legend.INDIRECT: f'><FONT COLOR="{MUTED}">╌╌╌</FONT> indirect (join, filter, …)',
     Legend.PATH: f'><FONT COLOR="{HOT}"><B>━━━</B></FONT> path to a dashboard or ML feature',
     Legend.COLLAPSED: f'BORDER="1" COLOR="{COLD}"><I>table drawn without its columns</I>',
+    Legend.SUMMARY: f'BORDER="1" STYLE="rounded,dashed" COLOR="{COLD}"><I>and N more: not drawn, counted</I>',
 }
 
 
@@ -143,11 +145,26 @@ def _box(box: Box) -> str:
     return f"  {box.ref} [label=<{table}>, tooltip={quoted(_tooltip(box))}];"
 
 
-def border(box: Box) -> tuple[str, int]:
-    """Colour and width of a box's outline: red when anything in it is impacted, orange around a target."""
-    if box.outline is Mark.IMPACTED:
+def border(box: Box | Summary) -> tuple[str, int]:
+    """Colour and width of an outline: red when anything in it is impacted, orange around a target."""
+    outline = box.outline if isinstance(box, Box) else box.mark
+    if outline is Mark.IMPACTED:
         return HOT, 2
-    return (CHANGED_FILL, 2) if box.outline in FOCUS else (COLD, 1)
+    return (CHANGED_FILL, 2) if outline in FOCUS else (COLD, 1)
+
+
+def summary_label(summary: Summary) -> tuple[str, str]:
+    """The two lines of a summary node: "and 199,960 more tables", "1 hop downstream"."""
+    more = f"and {summary.count:,} more {summary.noun}{'' if summary.count == 1 else 's'}"
+    return more, summary.reach
+
+
+def _summary(summary: Summary) -> str:
+    colour, width = border(summary)
+    more, reach = summary_label(summary)
+    label = f"<I>{html(more)}</I>" + (f'<BR/><FONT POINT-SIZE="9" COLOR="{MUTED}">{html(reach)}</FONT>' if reach else "")
+    attrs = f'shape=box, style="rounded,dashed", color="{colour}", penwidth={width}, margin="0.15,0.08"'
+    return f"  {summary.ref} [{attrs}, label=<{label}>, tooltip={quoted(' '.join(summary_label(summary)).strip())}];"
 
 
 def _subtitle(box: Box) -> str:
@@ -206,7 +223,9 @@ def _link(link: Link, tables: set[str]) -> str:
     elif link.impacted:
         attrs += [f'color="{WARM}"', "penwidth=1.4"]
     if link.flow is Flow.INDIRECT:
-        attrs += ["style=dashed", f"label={quoted(', '.join(link.subtypes))}"]
+        attrs.append("style=dashed")
+    if link.flow is Flow.INDIRECT or link.count:
+        attrs.append(f"label={quoted(link_label(link))}")
     attrs.append(f"tooltip={quoted(_link_tooltip(link))}")
     return f"  {_end(link.source, 'e', tables)} -> {_end(link.target, 'w', tables)} [{', '.join(attrs)}];"
 
@@ -218,5 +237,15 @@ def _end(port: Port, side: str, tables: set[str]) -> str:
     return f"{port.box}:{port.row}:{side}"
 
 
+def link_label(link: Link) -> str:
+    """An indirect link's subtypes; how many edges a link to or from a summary stands for."""
+    parts = [", ".join(link.subtypes)] if link.flow is Flow.INDIRECT else []
+    if link.count:
+        parts.append(f"{link.count:,} edge{'' if link.count == 1 else 's'}")
+    return " · ".join(parts)
+
+
 def _link_tooltip(link: Link) -> str:
-    return f"{link.flow}: {', '.join(link.subtypes)}" + "".join(f"\n{w}" for w in link.where)
+    unlisted = link.statements - len(link.where)
+    more = f"\nand {unlisted:,} more statements" if unlisted else ""
+    return f"{link.flow}: {', '.join(link.subtypes)}" + "".join(f"\n{w}" for w in link.where) + more

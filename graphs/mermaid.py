@@ -7,8 +7,8 @@ that would end or reinterpret them: https://mermaid.js.org/syntax/flowchart.html
 
 from __future__ import annotations
 
-from graphs.dot import FOCUS, border
-from lineage.diagram import Box, Diagram, Legend, Link, Mark, Port, table_kind
+from graphs.dot import FOCUS, border, link_label, summary_label
+from lineage.diagram import Box, Diagram, Legend, Link, Mark, Port, Summary, table_kind
 from lineage.model import Flow, NodeKind
 
 TIER_FILL = {"core": "#c6dbef", "mart": "#c7e9c0", "view": "#e3e3e3"}
@@ -40,12 +40,13 @@ _LEGEND_WORDS = {
     Legend.INDIRECT: "╌╌► indirect (join, filter, …)",
     Legend.PATH: "thick red: path to a dashboard or ML feature",
     Legend.COLLAPSED: "plain box: table drawn without its columns",
+    Legend.SUMMARY: "rounded box: and N more, not drawn but counted",
 }
 _LEGEND_LINES = (
     (Legend.CORE, Legend.MART, Legend.VIEW_TIER),
     (Legend.TABLE, Legend.SOURCE, Legend.VIEW),
     (Legend.CHANGED, Legend.TARGET, Legend.IMPACTED),
-    (Legend.DASHBOARD, Legend.ML_FEATURE, Legend.COLLAPSED),
+    (Legend.DASHBOARD, Legend.ML_FEATURE, Legend.COLLAPSED, Legend.SUMMARY),
     (Legend.DIRECT, Legend.INDIRECT, Legend.PATH),
 )
 
@@ -64,6 +65,7 @@ def render_mermaid(diagram: Diagram) -> str:
     lines += _caption(diagram, styles)
     for box in diagram.boxes:
         lines += _box(box, styles)
+    lines += [_summary(summary, styles) for summary in diagram.summaries]
     links, link_styles = _links(diagram)
     lines += links
     lines += ["  " + c for c in CLASSES]
@@ -119,6 +121,12 @@ def _consumer(box: Box, styles: list[str]) -> str:
     return f'  {box.ref}{opening}"{"<br/>".join(parts)}"{closing}'
 
 
+def _summary(summary: Summary, styles: list[str]) -> str:
+    colour, width = border(summary)
+    styles.append(f"  style {summary.ref} fill:#f7f7f7,stroke:{colour},stroke-width:{width}px,stroke-dasharray:5 3")
+    return f'  {summary.ref}("{"<br/>".join(text(part) for part in summary_label(summary) if part)}")'
+
+
 def _caption(diagram: Diagram, styles: list[str]) -> list[str]:
     """Title, notes and legend in one node: front matter `title:` is shown as sanitised HTML, so it
     cannot show `<`, `>` or `&` in a name, while entity codes in a label can."""
@@ -146,9 +154,10 @@ def _links(diagram: Diagram) -> tuple[list[str], list[str]]:
 
 
 def _arrow(link: Link) -> str:
+    label = f'|"{text(link_label(link))}"|' if link.flow is Flow.INDIRECT or link.count else ""
     if link.flow is Flow.INDIRECT:
-        return f'-.->|"{text(", ".join(link.subtypes))}"|'
-    return "==>" if link.emphasised else "-->"
+        return f"-.->{label}"
+    return ("==>" if link.emphasised else "-->") + label
 
 
 def _end(port: Port) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import struct
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
@@ -12,13 +12,18 @@ import typer
 from typer.testing import CliRunner
 
 from cli.diagram import diagram, write_diagram
+from cli.main import app as lineage_app
 from graphs.dot import html, quoted, render_dot
 from graphs.mermaid import render_mermaid, text
+from graphs.networkx_store import NetworkxStore
 from graphs.open import open_store
 from lineage.api import impact_of, scan_into
-from lineage.diagram import DiagramOptions, arrange, impact_subgraph
+from lineage.diagram import DiagramOptions, diagram_subgraph, impact_subgraph
+from lineage.diagram_layout import arrange
 from lineage.impact import Change, ChangeKind
+from lineage.model import Direction, Edge, GraphFacts, Node, NodeKind, Relation
 from tests.conftest import ROOT, check_golden
+from tests.fan_out import column, fan_out, feeds
 
 GOLDEN = ROOT / "tests" / "golden" / "diagrams"
 # the warehouse SQL of the story, without the dbt project beside it, so these goldens change only with the story
@@ -230,3 +235,84 @@ def test_unwritable_output_is_one_line(story: Path, tmp_path: Path) -> None:
 
 def test_output_is_deterministic(story: Path) -> None:
     assert _story_impact(story) == _story_impact(story)
+
+
+def _store(path: Path, facts: Iterable[GraphFacts]) -> Path:
+    store = NetworkxStore(path)
+    with store.transaction():
+        for each in facts:
+            store.replace_file(each)
+    store.close()
+    return path
+
+
+@pytest.fixture(scope="module")
+def fan50(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _store(tmp_path_factory.mktemp("fan50") / "store", fan_out(50))
+
+
+def test_a_fan_out_past_the_budget_collapses_the_farthest_tables_into_one_counted_node(fan50: Path, tmp_path: Path, update_golden: bool) -> None:
+    for suffix in ("dot", "mmd"):
+        out = tmp_path / f"fan.{suffix}"
+        result = runner.invoke(_app(), ["diagram", "src.x", "--impact", "rename", "--max-nodes", "10", "-o", str(out), "--store", str(fan50)])
+        assert result.exit_code == 0, result.output
+        # 10 boxes: the target, both consumers, the two tables on their paths, the 4 nearest others, the summary
+        assert result.stderr == f"Wrote {out}: 7 tables, 7 columns, 2 dashboards and ML features, 1 summary node (for 45 tables), 10 edges.\n"
+        drawn = out.read_text(encoding="utf-8")
+        assert "45 tables 1–2 hops downstream drawn as one node, to stay within 10 boxes: fan_05, fan_06, fan_07, fan_08, fan_09, fan_10 and 39 more" in drawn
+        check_golden(GOLDEN / f"fan_out_impact.{suffix}", drawn, update_golden)
+
+
+def test_impact_diagram_counts_what_the_impact_table_counts(fan50: Path, tmp_path: Path) -> None:
+    out = tmp_path / "fan.mmd"
+    result = runner.invoke(lineage_app, ["impact", "src.x", "--rename", "y", "--limit", "5", "--diagram", str(out), "--store", str(fan50)])
+    assert result.exit_code == 0, result.output
+    counts = "51 columns, 51 tables, 1 dashboard, 1 ML feature affected"
+    assert result.stdout.splitlines()[1] == counts + "."
+    caption = out.read_text(encoding="utf-8").split("<br/>")
+    assert caption[1:3] == [counts, "15 tables 1–2 hops downstream drawn as one node, to stay within 40 boxes: fan_35, fan_36, fan_37, fan_38, fan_39, fan_40 and 9 more"]
+
+
+def _arranged(store: Path, target: str, max_nodes: int, max_boxes: int | None = None) -> tuple[list[tuple[str, int, str]], tuple[str, ...], list[str]]:
+    """Summaries, notes and boxes drawn; at most `max_boxes` (default `max_nodes`) boxes and `max_nodes` rows."""
+    with open_store(str(store), create=False) as opened:
+        drawn = arrange(diagram_subgraph(opened, target, set(Direction), None, None), DiagramOptions(max_nodes))
+    assert len(drawn.boxes) + len(drawn.summaries) <= (max_boxes or max_nodes) and sum(len(b.rows) for b in drawn.boxes) <= max_nodes
+    return [(s.noun, s.count, s.reach) for s in drawn.summaries], drawn.notes, [b.node.name for b in drawn.boxes]
+
+
+def test_consumers_are_kept_before_tables_and_summarised_per_kind_when_they_alone_exceed_the_budget(tmp_path: Path) -> None:
+    boards = [Node(f"dashboard:board_{i:02d}", NodeKind.DASHBOARD, f"board_{i:02d}") for i in range(12)]
+    features = [Node(f"ml_feature:feat_{i}", NodeKind.ML_FEATURE, f"feat_{i}") for i in range(3)]
+    ends = [*boards, *features]
+    edges = tuple(feeds("column:src.x", n.id, "a.sql", i) for i, n in enumerate(ends, 1)) + (feeds("column:src.x", "column:t.c", "a.sql", 99),)
+    store = _store(tmp_path / "store", [GraphFacts("a.sql", (column("src", "x"), column("t", "c"), *ends), edges)])
+    summaries, notes, boxes = _arranged(store, "src.x", 6)
+    assert boxes == ["src", "board_00", "board_01"]
+    assert summaries == [("dashboard", 10, "1 hop downstream"), ("ML feature", 3, "1 hop downstream"), ("table", 1, "1 hop downstream")]
+    assert notes == (
+        "10 dashboards 1 hop downstream drawn as one node, to stay within 6 boxes: board_02, board_03, board_04, board_05, board_06, board_07 and 4 more",
+        "3 ML features 1 hop downstream drawn as one node, to stay within 6 boxes: feat_0, feat_1, feat_2",
+        "1 table 1 hop downstream drawn as one node, to stay within 6 boxes: t",
+    )
+    # a summary of each kind, and the target, are drawn even past a budget too small for them
+    summaries, notes, boxes = _arranged(store, "src.x", 2, max_boxes=4)
+    assert (boxes, [s[:2] for s in summaries]) == (["src"], [("dashboard", 12), ("ML feature", 3), ("table", 1)])
+    assert notes[-1] == "Still 4 boxes around the target: narrow the diagram with --depth, --upstream or --downstream"
+
+
+def test_both_directions_get_their_own_summary_and_a_wide_target_loses_its_rows_last(tmp_path: Path) -> None:
+    middle = [column("wide", f"c{i:02d}") for i in range(30)]
+    ups = [feeds(f"column:up_{i}.c", middle[0].id, "a.sql", i) for i in range(6)]
+    downs = [feeds(middle[i].id, f"column:down_{i}.c", "a.sql", 10 + i) for i in range(6)]
+    nodes = (Node("table:wide", NodeKind.TABLE, "wide"), *middle, *(column(f"up_{i}", "c") for i in range(6)), *(column(f"down_{i}", "c") for i in range(6)))
+    has = [Edge("table:wide", c.id, Relation.HAS_COLUMN, file="a.sql") for c in middle]
+    store = _store(tmp_path / "store", [GraphFacts("a.sql", nodes, (*ups, *downs, *has))])
+    summaries, notes, boxes = _arranged(store, "wide", 5)
+    assert boxes == ["up_0", "up_1", "wide"]
+    assert summaries == [("table", 4, "1 hop upstream"), ("table", 6, "1 hop downstream")]
+    assert notes == (
+        "3 tables farthest from the target drawn without columns, to stay within 5 columns: up_0, up_1, wide",
+        "4 tables 1 hop upstream drawn as one node, to stay within 5 boxes: up_2, up_3, up_4, up_5",
+        "6 tables 1 hop downstream drawn as one node, to stay within 5 boxes: down_0, down_1, down_2, down_3, down_4, down_5",
+    )
