@@ -84,7 +84,8 @@ def scan_into(
         held = store.fingerprints()
         graphs = build_changed(result.scanned, result.catalog, {} if rebuild else held)
         for graph in graphs:
-            store.replace_file(graph)
+            if not _under(graph.source, result.kept):  # unreadable: its diagnostic is reported, its graph stays
+                store.replace_file(graph)
         gone = [s for s in sorted(held) if s not in fresh and (rebuild or (_under(s, result.roots) and not _under(s, result.kept)))]
         for source in gone:
             store.replace_file(GraphFacts(source))

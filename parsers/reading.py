@@ -33,6 +33,15 @@ class Unreadable(Exception):
         self.diagnostic = diagnostic
 
 
+_CANNOT_READ = "cannot read: "
+
+
+def refused_by_the_system(diagnostic: Diagnostic) -> bool:
+    """The file could not be opened (permissions, I/O): nothing is known of its text, unlike a file
+    that is too big, not UTF-8 or not a regular file, so what a scan stored from it stays."""
+    return diagnostic.message.startswith(_CANNOT_READ)
+
+
 def read_text(path: Path, max_bytes: int | None = DEFAULT_MAX_BYTES, shown: str | None = None) -> str | Diagnostic:
     """The file's text, or why it is not read: not a regular file, over `max_bytes`, unreadable or
     not UTF-8. A leading byte-order mark is dropped; line ends read as `\\n`, as in text mode."""
@@ -59,7 +68,7 @@ def open_regular(path: Path, where: Location) -> Iterator[BinaryIO]:
         _regular(os.stat(path).st_mode, where)  # before opening: opening a device may act on it
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)  # a FIFO swapped in meanwhile cannot block
     except OSError as err:
-        raise Unreadable(Diagnostic(where, f"cannot read: {err.strerror}")) from None
+        raise Unreadable(Diagnostic(where, f"{_CANNOT_READ}{err.strerror}")) from None
     with os.fdopen(fd, "rb", buffering=0) as handle:
         _regular(os.fstat(fd).st_mode, where)
         yield handle  # type: ignore[misc]  # an unbuffered binary file is a BinaryIO

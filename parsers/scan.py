@@ -61,7 +61,7 @@ class ScanResult:
     roots: tuple[str, ...]  # the scanned paths, as shown: sources under them not seen are gone
     reused: int = 0  # file extractions taken from the incremental-scan cache
     notes: tuple[Diagnostic, ...] = ()  # about the scan, not a file: the cache, unreadable folders
-    kept: tuple[str, ...] = ()  # folders that could not be read: their stored sources stay
+    kept: tuple[str, ...] = ()  # folders and files that could not be read: their stored sources stay
 
     @property
     def files(self) -> tuple[FileFacts, ...]:
@@ -178,7 +178,8 @@ def _scan(paths: Sequence[Path], options: ScanOptions, progress: Progress | None
         results.update({f.path: ScannedFile.of(FileFacts(f.path, diagnostics=f.diagnostics, statements=f.statements)) for f in consumers.values()})
     roots = tuple(display_path(p) for p in paths)
     notes = (*sources.unreadable, *(cache.notes if cache else ()))
-    return ScanResult(tuple(results[s] for s in sorted(results)), catalog, roots, cache.hits if cache else 0, notes, tuple(d.at.file for d in sources.unreadable))
+    kept = (*(d.at.file for d in sources.unreadable), *sorted(texts.unreadable))
+    return ScanResult(tuple(results[s] for s in sorted(results)), catalog, roots, cache.hits if cache else 0, notes, kept)
 
 
 def _check(paths: Sequence[Path], dialect: str | None) -> None:

@@ -7,12 +7,13 @@ unchanged file is neither read nor hashed unless its facts must be extracted aga
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from lineage.digests import text_digest
 from lineage.model import Diagnostic
 from parsers.cache import ScanCache, file_stat
-from parsers.reading import read_text
+from parsers.reading import read_text, refused_by_the_system
 
 
 class SqlTexts:
@@ -23,6 +24,7 @@ class SqlTexts:
         self._texts: dict[str, str | Diagnostic] = {}
         self.digests: dict[str, str] = {}  # shown path -> its text's sha256, for every readable file
         self.stale: set[str] = set()  # changed after its digest was taken: its facts must not be cached
+        self.unreadable: set[str] = set()  # could not be opened: their stored facts are kept
         for shown, path in paths.items():
             known = cache.text_digest(shown, path) if cache is not None else None
             if known is None:
@@ -43,6 +45,10 @@ class SqlTexts:
         except OSError:
             stat = None
         text = self._texts[shown] = read_text(path, self._max_bytes)
+        if isinstance(text, Diagnostic) and refused_by_the_system(text):
+            # like an unreadable folder: a permission error says nothing of the file's lineage
+            self.unreadable.add(shown)
+            text = self._texts[shown] = replace(text, message=f"{text.message}; its lineage is kept as stored")
         if not isinstance(text, str):
             return text
         digest = text_digest(text)

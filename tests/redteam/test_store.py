@@ -284,3 +284,16 @@ def _digest(body: list[bytes]) -> str:
     import zlib
 
     return f"{zlib.crc32(b''.join(line[:8] for line in body)):08x}"
+
+
+def test_an_unreadable_file_is_a_counted_error_and_its_lineage_is_kept(work: Path) -> None:
+    (work / "sample_sql/staging/stg_orders.sql").chmod(0o000)
+    try:
+        run = unprivileged("scan with an unreadable file", work, "scan", "sample_sql")
+    finally:
+        (work / "sample_sql/staging/stg_orders.sql").chmod(0o644)
+    assert run.exit_code == 1, run.stderr
+    assert run.lines()[:2] == [EXPOSURE, "sample_sql/staging/stg_orders.sql: cannot read: Permission denied; its lineage is kept as stored"]
+    assert run.lines()[2].startswith("Scanned 24 files, 36 statements") and "; 1 failed (listed above); 1 warning;" in run.lines()[2], run.lines()
+    assert len(json.loads(impact("impact after an unreadable file", work).stdout)["columns"]) == 23
+    assert '"sample_sql/staging/stg_orders.sql"' in (work / STORE).read_text()
