@@ -27,6 +27,7 @@ from lineage.model import (
 )
 from parsers.budget import DEFAULT_STATEMENT_SECONDS, NO_DEADLINE, Deadline, OverBudget
 from parsers.schema import SchemaRegistry
+from parsers.shapes import reshape, with_leading
 from parsers.stack import on_deep_stack as on_deep_stack  # re-exported: callers wrap batches of extract_sql
 from parsers.trace import STAR, Output, ScopeTracer, table_level_hits, table_name
 from parsers.writes import Write, write_of
@@ -186,7 +187,12 @@ def _statement(statement: exp.Expr, at: Location, dia: Dialect, registry: Schema
                 if isinstance(table, exp.Table):
                     registry.drop(table_name(table))
         return
+    shape = reshape(statement)
+    statement = shape.statement
+    state.diagnostics += [Diagnostic(at, note, Severity.WARNING) for note in shape.notes]
     write = write_of(statement)
+    if write is not None and write.query is not None:
+        with_leading(write.query, shape.leading)
     if write is None:
         if not isinstance(statement, (exp.DDL, exp.DML, *_SILENT)):
             state.diagnostics.append(Diagnostic(at, f"cannot parse statement: '{_first_line(statement.sql())[:60]}' is not a SQL statement"))
