@@ -55,19 +55,19 @@ def with_leading(query: exp.Expr, leading: exp.With | None) -> None:
 
 
 def _bare(query: exp.Expr) -> exp.Expr:
-    """`(SELECT ...)`, `((...))`: the query inside. Parentheses followed by ORDER BY / LIMIT keep those
-    as a SELECT * over the parenthesised query, which is what they order or limit."""
+    """`(SELECT ...)`, `((...))`: the query inside. ORDER BY / LIMIT after the parentheses belong to
+    the query inside, as Postgres reads them; where it has its own, they order or limit a SELECT *
+    over it."""
     while isinstance(query, exp.Subquery) and not query.alias:
         inner = query.this
         modifiers = {key: value for key, value in query.args.items() if key != "this" and value}
-        if not modifiers:
-            query = inner
-            continue
-        outer = exp.Select(expressions=[exp.Star()])
-        outer.set("from_", exp.From(this=exp.Subquery(this=inner, alias=exp.TableAlias(this=exp.to_identifier(_DERIVED.format(0))))))
+        if any(inner.args.get(key) for key in modifiers):
+            outer = exp.Select(expressions=[exp.Star()])
+            outer.set("from_", exp.From(this=exp.Subquery(this=inner, alias=exp.TableAlias(this=exp.to_identifier(_DERIVED.format(0))))))
+            inner = outer
         for key, value in modifiers.items():
-            outer.set(key, value)
-        return outer
+            inner.set(key, value)
+        query = inner
     return query
 
 
