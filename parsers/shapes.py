@@ -23,6 +23,9 @@ class Shape:
     leading: exp.With | None = None  # `WITH ... INSERT/UPDATE/MERGE/CREATE`: the CTEs the write's query reads
     notes: tuple[str, ...] = ()  # warnings about what could not be resolved
 
+    def leading_names(self) -> frozenset[str]:
+        return frozenset(cte.alias for cte in self.leading.expressions) if self.leading is not None else frozenset()
+
 
 def reshape(statement: exp.Expr) -> Shape:
     """Normalise `statement` in place (it is this scan's own parse) and say what was lifted or lost."""

@@ -181,16 +181,15 @@ def _statement(statement: exp.Expr, at: Location, dia: Dialect, registry: Schema
         _alter(statement, at, registry, state)
         return
     if isinstance(statement, exp.Drop):
-        if str(statement.args.get("kind") or "").upper() in ("TABLE", "VIEW"):
-            dropped = statement.args.get("tables") or [statement.this]
-            for table in dropped:
-                if isinstance(table, exp.Table):
-                    registry.drop(table_name(table))
+        _drop(statement, registry)
         return
     shape = reshape(statement)
-    statement = shape.statement
+    statement, write = shape.statement, write_of(shape.statement)
     state.diagnostics += [Diagnostic(at, note, Severity.WARNING) for note in shape.notes]
-    write = write_of(statement)
+    if write is not None and write.target in shape.leading_names():
+        # T-SQL's updatable CTE: the rows land in the CTE's base table, through its projections
+        state.diagnostics.append(Diagnostic(at, f"cannot analyse statement: it writes through the CTE '{write.target}', whose base table is not resolved; its lineage is missing"))
+        return
     if write is not None and write.query is not None:
         with_leading(write.query, shape.leading)
     if write is None:
@@ -206,6 +205,14 @@ def _statement(statement: exp.Expr, at: Location, dia: Dialect, registry: Schema
     if write.target == "":
         state.bare_selects.append(len(state.edges))
     _query(write, at, registry, state)
+
+
+def _drop(statement: exp.Drop, registry: SchemaRegistry) -> None:
+    if str(statement.args.get("kind") or "").upper() in ("TABLE", "VIEW"):
+        dropped = statement.args.get("tables") or [statement.this]
+        for table in dropped:
+            if isinstance(table, exp.Table):
+                registry.drop(table_name(table))
 
 
 def _query(write: Write, at: Location, registry: SchemaRegistry, state: _FileState) -> None:
