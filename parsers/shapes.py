@@ -36,15 +36,13 @@ def reshape(statement: exp.Expr) -> Shape:
         statement.set("with_", None)
     if isinstance(statement, (exp.Insert, exp.Create)) and isinstance(statement.expression, exp.Subquery):
         statement.set("expression", _bare(statement.expression))
-    notes: list[str] = []
-    for node in list(statement.walk()):
-        if isinstance(node, exp.CTE) and isinstance(node.this, exp.Subquery):
-            node.set("this", _bare(node.this))
-    _name_derived_tables(statement)
-    for with_ in [leading, *statement.find_all(exp.With)]:
-        if isinstance(with_, exp.With):
-            notes += _opaque_ctes(with_, statement)
-    return Shape(statement, leading, tuple(notes))
+    parts = [statement] if leading is None else [statement, leading]
+    for cte in [c for part in parts for c in part.find_all(exp.CTE)]:
+        if isinstance(cte.this, exp.Subquery):
+            cte.set("this", _bare(cte.this))
+    _name_derived_tables(parts)
+    notes = [note for with_ in [w for part in parts for w in part.find_all(exp.With)] for note in _opaque_ctes(with_, parts)]
+    return Shape(statement, leading, tuple(dict.fromkeys(notes)))  # a CTE read twice is one note
 
 
 def with_leading(query: exp.Expr, leading: exp.With | None) -> None:
@@ -74,17 +72,15 @@ def _bare(query: exp.Expr) -> exp.Expr:
     return query
 
 
-def _name_derived_tables(statement: exp.Expr) -> None:
+def _name_derived_tables(parts: list[exp.Expr]) -> None:
     """BigQuery, Snowflake, Spark and DuckDB allow `FROM (SELECT ...) JOIN (SELECT ...)` without
     aliases; scopes are keyed by alias, so two unnamed ones would collide."""
-    number = 0
-    for node in list(statement.find_all(exp.Subquery)):
-        if isinstance(node.parent, (exp.From, exp.Join)) and not node.alias:
-            number += 1
-            node.set("alias", exp.TableAlias(this=exp.to_identifier(_DERIVED.format(number))))
+    unnamed = [n for part in parts for n in part.find_all(exp.Subquery) if isinstance(n.parent, (exp.From, exp.Join)) and not n.alias]
+    for number, node in enumerate(unnamed, start=1):
+        node.set("alias", exp.TableAlias(this=exp.to_identifier(_DERIVED.format(number))))
 
 
-def _opaque_ctes(with_: exp.With, statement: exp.Expr) -> list[str]:
+def _opaque_ctes(with_: exp.With, parts: list[exp.Expr]) -> list[str]:
     """CTEs with no query body (a failed template left `NULL` or nothing) and CTEs read before their
     definition: each reference to them is marked opaque, with one note per cause."""
     names = [cte.alias for cte in with_.expressions]
@@ -93,7 +89,7 @@ def _opaque_ctes(with_: exp.With, statement: exp.Expr) -> list[str]:
         if not isinstance(cte.this, exp.Query):
             body = cte.this.sql()[:40] if isinstance(cte.this, exp.Expr) else ""
             notes.append(f"CTE '{cte.alias}' has no query (its body is '{body}'): columns read from it are unresolved")
-            for table in _references(statement, {cte.alias}):
+            for table in [t for part in parts for t in _references(part, {cte.alias})]:
                 table.meta[OPAQUE] = True
     if with_.args.get("recursive"):
         return notes
