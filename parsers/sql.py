@@ -27,6 +27,7 @@ from lineage.model import (
 )
 from parsers.budget import DEFAULT_STATEMENT_SECONDS, NO_DEADLINE, Deadline, OverBudget
 from parsers.schema import SchemaRegistry
+from parsers.shapes import reshape, with_leading
 from parsers.stack import on_deep_stack as on_deep_stack  # re-exported: callers wrap batches of extract_sql
 from parsers.trace import STAR, Output, ScopeTracer, table_level_hits, table_name
 from parsers.writes import Write, write_of
@@ -180,13 +181,17 @@ def _statement(statement: exp.Expr, at: Location, dia: Dialect, registry: Schema
         _alter(statement, at, registry, state)
         return
     if isinstance(statement, exp.Drop):
-        if str(statement.args.get("kind") or "").upper() in ("TABLE", "VIEW"):
-            dropped = statement.args.get("tables") or [statement.this]
-            for table in dropped:
-                if isinstance(table, exp.Table):
-                    registry.drop(table_name(table))
+        _drop(statement, registry)
         return
-    write = write_of(statement, state.deadline)
+    shape = reshape(statement)
+    statement, write = shape.statement, write_of(shape.statement, state.deadline)
+    state.diagnostics += [Diagnostic(at, note, Severity.WARNING) for note in shape.notes]
+    if write is not None and write.target in shape.leading_names():
+        # T-SQL's updatable CTE: the rows land in the CTE's base table, through its projections
+        state.diagnostics.append(Diagnostic(at, f"cannot analyse statement: it writes through the CTE '{write.target}', whose base table is not resolved; its lineage is missing"))
+        return
+    if write is not None and write.query is not None:
+        with_leading(write.query, shape.leading)
     if write is None:
         if not isinstance(statement, (exp.DDL, exp.DML, *_SILENT)):
             state.diagnostics.append(Diagnostic(at, f"cannot parse statement: '{_first_line(statement.sql())[:60]}' is not a SQL statement"))
@@ -200,6 +205,14 @@ def _statement(statement: exp.Expr, at: Location, dia: Dialect, registry: Schema
     if write.target == "":
         state.bare_selects.append(len(state.edges))
     _query(write, at, registry, state)
+
+
+def _drop(statement: exp.Drop, registry: SchemaRegistry) -> None:
+    if str(statement.args.get("kind") or "").upper() in ("TABLE", "VIEW"):
+        dropped = statement.args.get("tables") or [statement.this]
+        for table in dropped:
+            if isinstance(table, exp.Table):
+                registry.drop(table_name(table))
 
 
 def _query(write: Write, at: Location, registry: SchemaRegistry, state: _FileState) -> None:

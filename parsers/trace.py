@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import TypeGuard
 
 from sqlglot import exp
 from sqlglot.optimizer.scope import Scope
@@ -15,6 +16,7 @@ from sqlglot.optimizer.scope import Scope
 from lineage.model import Flow, Subtype
 from parsers.budget import NO_DEADLINE, Deadline
 from parsers.schema import SchemaRegistry
+from parsers.shapes import OPAQUE
 
 # (source table or None when the SQL does not say, source column, flow, subtype)
 Hit = tuple[str | None, str, Flow, Subtype]
@@ -71,6 +73,11 @@ def table_name(table: exp.Table) -> str:
     return ".".join(part.name for part in table.parts)
 
 
+def _is_base(node: object) -> TypeGuard[exp.Table]:
+    """A base table: not a name that only looks like one for want of its CTE (see parsers.shapes)."""
+    return isinstance(node, exp.Table) and not node.meta.get(OPAQUE)
+
+
 def combine(local: Context, hit: Hit) -> Hit:
     """How a value that reached a column via `hit` reaches the current output via `local`."""
     table, column, flow, subtype = hit
@@ -92,7 +99,7 @@ class ScopeTracer:
         self._subquery_scope: dict[int, Scope] = {}
         self._columns: dict[tuple[int, str], Columns | None] = {}
         self._named: dict[int, _Named] = {}
-        self._join_keys: dict[int, set[str]] = {}
+        self._join_keys: dict[int, dict[str, tuple[str, ...]]] = {}
 
     # -- outputs -------------------------------------------------------------------------------
     def outputs(self, scope: Scope) -> list[Output]:
@@ -160,7 +167,7 @@ class ScopeTracer:
 
     def _source_columns(self, scope: Scope, source: str) -> Columns | None:
         node = scope.sources.get(source)
-        if isinstance(node, exp.Table):
+        if _is_base(node):
             names = self.registry.column_names(table_name(node))
             return None if names is None else Columns(names)
         if isinstance(node, Scope):
@@ -227,7 +234,7 @@ class ScopeTracer:
 
     def _trace_star(self, scope: Scope, source: str) -> set[Hit]:
         node = scope.sources.get(source)
-        if isinstance(node, exp.Table):
+        if _is_base(node):
             return {(table_name(node), STAR, Flow.DIRECT, Subtype.IDENTITY)}
         if isinstance(node, Scope):
             return {h for i in self.named(node).stars for h in self.trace_output(node, i)}
@@ -248,7 +255,7 @@ class ScopeTracer:
 
     def resolve_source(self, scope: Scope, source: str, column: str) -> set[Hit]:
         node = scope.sources.get(source)
-        if isinstance(node, exp.Table):
+        if _is_base(node):
             return {(table_name(node), column, Flow.DIRECT, Subtype.IDENTITY)}
         if isinstance(node, Scope):
             return self.trace_by_name(node, column)
@@ -270,6 +277,9 @@ class ScopeTracer:
 
     def _unqualified(self, scope: Scope, column: exp.Column) -> set[Hit] | None:
         name = column.name
+        holders = self.join_keys(scope).get(name)
+        if holders:  # USING / NATURAL keys: the unqualified column is the merged key of every side
+            return {hit for source in holders for hit in self.resolve_source(scope, source, name)}
         known, unknown = [], []
         for source in scope.selected_sources:
             names = self.source_columns(scope, source)
@@ -279,9 +289,6 @@ class ScopeTracer:
                 known.append(source)
         if len(known) == 1:
             return self.resolve_source(scope, known[0], name)
-        if len(known) > 1 and name in self.join_keys(scope):
-            # USING / NATURAL keys: the unqualified column is the merged key of every side
-            return {hit for source in known for hit in self.resolve_source(scope, source, name)}
         if len(known) > 1:
             return {(None, name, Flow.DIRECT, Subtype.IDENTITY)}  # ambiguous: never guess
         alias = self._projection_alias(scope, column)
@@ -294,27 +301,36 @@ class ScopeTracer:
             return {(None, name, Flow.DIRECT, Subtype.IDENTITY)}
         return None
 
-    def join_keys(self, scope: Scope) -> set[str]:
-        """Columns joined by USING (...) or NATURAL JOIN in this scope (asked once per ambiguous column)."""
+    def join_keys(self, scope: Scope) -> dict[str, tuple[str, ...]]:
+        """Columns joined by USING (...) or NATURAL JOIN in this scope, each with the sources joined on it."""
         key = id(scope)
         if key not in self._join_keys:
             self._join_keys[key] = self._find_join_keys(scope)
         return self._join_keys[key]
 
-    def _find_join_keys(self, scope: Scope) -> set[str]:
+    def _find_join_keys(self, scope: Scope) -> dict[str, tuple[str, ...]]:
         select = scope.expression
-        keys: set[str] = set()
+        holders: dict[str, list[str]] = {}
         if not isinstance(select, exp.Select):
-            return keys
+            return {}
         seen: list[str] = [select.args["from_"].alias_or_name] if select.args.get("from_") else []
         for join in select.args.get("joins") or ():
-            keys.update(i.name for i in join.args.get("using") or ())
+            right = join.alias_or_name
+            keys = [i.name for i in join.args.get("using") or ()]
             if join.args.get("method") and str(join.args["method"]).upper() == "NATURAL":
-                right = set(self.source_columns(scope, join.alias_or_name) or ())
-                left = {c for source in seen for c in self.source_columns(scope, source) or ()}
-                keys |= left & right
-            seen.append(join.alias_or_name)
-        return keys
+                left_columns = {c for source in seen for c in self.source_columns(scope, source) or ()}
+                keys += sorted(left_columns & set(self.source_columns(scope, right) or ()))
+            for key in keys:
+                bucket = holders.setdefault(key, [])
+                bucket += [s for s in (*self._left_holders(scope, seen, key), right) if s not in bucket]
+            seen.append(right)
+        return {key: tuple(sources) for key, sources in holders.items()}
+
+    def _left_holders(self, scope: Scope, seen: list[str], key: str) -> list[str]:
+        """The sources left of a join that give its key: those known to have it, else (USING names a
+        column the left side has) those whose columns are unknown."""
+        known = [s for s in seen if key in (self.source_columns(scope, s) or ())]
+        return known or [s for s in seen if self.source_columns(scope, s) is None]
 
     def _projection_alias(self, scope: Scope, column: exp.Column) -> set[Hit] | None:
         """ORDER BY / GROUP BY / later projections may name an earlier projection's alias."""
@@ -513,12 +529,9 @@ def _lateral_query(scope: Scope) -> Scope | None:
 
 
 def _key_hits(tracer: ScopeTracer, scope: Scope) -> set[tuple[str | None, str, Subtype]]:
-    """USING / NATURAL join keys: the key column of every side that has it."""
+    """USING / NATURAL join keys: the key column of every side joined on it."""
     found: set[tuple[str | None, str, Subtype]] = set()
-    for name in sorted(tracer.join_keys(scope)):
-        holders = [s for s in scope.selected_sources if name in (tracer.source_columns(scope, s) or ())]
-        if not holders:  # columns unknown: USING names a column every side has
-            holders = list(scope.selected_sources)
+    for name, holders in sorted(tracer.join_keys(scope).items()):
         for source in holders:
             found |= {(t, c, Subtype.JOIN) for t, c, _, _ in tracer.resolve_source(scope, source, name)}
     return found

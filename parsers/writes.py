@@ -101,19 +101,40 @@ def _update(statement: exp.Update) -> Write | None:
     if not isinstance(statement.this, exp.Table):
         return None
     target_table = statement.this.copy()
-    # MySQL's `UPDATE t JOIN s ON ... SET` keeps the joins on the target table
-    joins = [j.copy() for j in target_table.args.get("joins") or ()]
-    target_table.set("joins", None)
-    select = exp.Select(expressions=[_assigned(eq) for eq in statement.expressions])
-    select.set("from_", exp.From(this=target_table))
+    # MySQL's `UPDATE t JOIN s ON ... SET` keeps the joins on the target table, `FROM s JOIN u` on s
+    joins = _detach_joins(target_table)
     source = statement.args.get("from_") or statement.args.get("from")
-    if isinstance(source, exp.From):
-        joins.insert(0, exp.Join(this=source.this.copy()))
-    joins += [j.copy() for j in statement.args.get("joins") or ()]
-    select.set("joins", joins or None)
+    first = source.this.copy() if isinstance(source, exp.From) else None
+    joined = [*_detach_joins(first), *(j.copy() for j in statement.args.get("joins") or ())]
+    named = _updated_source(target_table, [first, *(j.this for j in joined)]) if first is not None else None
+    select = exp.Select(expressions=[_assigned(eq) for eq in statement.expressions])
+    select.set("from_", exp.From(this=first if named is not None else target_table))
+    if named is None and first is not None:
+        joins.append(exp.Join(this=first))
+    select.set("joins", [*joins, *joined] or None)
     if statement.args.get("where") is not None:
         select.set("where", statement.args["where"].copy())
-    return Write(table_name(statement.this), select)
+    return Write(table_name(statement.this if named is None else named), select)
+
+
+def _detach_joins(table: exp.Expr | None) -> list[exp.Expr]:
+    if table is None:
+        return []
+    joins = list(table.args.get("joins") or ())
+    table.set("joins", None)
+    return joins
+
+
+def _updated_source(target: exp.Table, sources: list[exp.Expr]) -> exp.Table | None:
+    """T-SQL's `UPDATE a SET ... FROM dbo.t AS a JOIN ...` (and `UPDATE t ... FROM t JOIN ...`) names
+    a table of its FROM clause, by alias or by name: that FROM table is the one updated."""
+    if target.alias:  # Postgres `UPDATE t AS a ... FROM s`: the FROM items are other tables
+        return None
+    name = table_name(target)
+    for source in sources:
+        if isinstance(source, exp.Table) and (source.alias == name or (not source.alias and table_name(source) == name)):
+            return source
+    return None
 
 
 def _merge(statement: exp.Merge, deadline: Deadline) -> Write | None:

@@ -1,0 +1,5 @@
+-- dialect: snowflake
+UPDATE target
+SET v = src.v
+FROM src
+WHERE target.k = src.k;
