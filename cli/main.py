@@ -202,16 +202,19 @@ def _paths_command(direction: str) -> Callable[..., None]:
         store: StoreOpt = None,
     ) -> None:
         from graphs.open import open_store
-        from lineage.api import paths_of
+        from lineage.api import paths_completeness, paths_of
 
         with _errors(ctx):
             with open_store(_store_spec(store), create=False) as opened:
                 found = paths_of(opened, target, direction, max_depth)
+                completeness = paths_completeness(opened, target, found, direction, max_depth)
             output.paths(found[: limit or None], fmt)
             if limit and len(found) > limit:
                 from lineage.impact import Truncation
 
                 output.error(f"{Truncation('hops', limit, len(found))}; raise --limit")  # stderr: the JSON stays a list
+            # on stdout beside a table; with JSON on stderr, like the cut above, so the JSON stays a list
+            (output.error if fmt is PathFormat.JSON else output.write)(completeness.line())
 
     command.__doc__ = f"Show the {direction} lineage of TARGET, hop by hop.\n\nExample: lineage {direction} mart.daily_revenue.revenue_usd"
     return command
