@@ -224,8 +224,12 @@ def _paths_command(direction: str) -> Callable[..., None]:
                 from lineage.impact import Truncation
 
                 output.error(f"{Truncation('hops', limit, len(found))}; raise --limit")  # stderr: the JSON stays a list
-            # on stdout beside a table; with JSON on stderr, like the cut above, so the JSON stays a list
-            (output.error if fmt is PathFormat.JSON else output.write)(completeness.line())
+            # on stdout beside a table; with JSON on stderr (only when something may be missing), like
+            # the cut above, so the JSON stays a list
+            if fmt is PathFormat.TABLE:
+                output.write(completeness.line())
+            elif not completeness.complete:
+                output.error(completeness.line())
 
     command.__doc__ = f"Show the {direction} lineage of TARGET, hop by hop.\n\nExample: lineage {direction} mart.daily_revenue.revenue_usd"
     return command
