@@ -42,7 +42,10 @@ PathsArg = Annotated[Optional[list[Path]], typer.Argument(help="SQL files or dir
 BaseOpt = Annotated[str, typer.Option("--base", help="The revision to compare against: a branch, tag or commit (in CI: the pull request's base).", show_default=False)]
 HeadOpt = Annotated[str, typer.Option("--head", help="The revision with the changes.")]
 CatalogOpt = Annotated[Optional[Path], typer.Option("--catalog", help="Catalog file, read at each revision (default: lineage.yml at the root of a compared path).")]
-FailOnOpt = Annotated[FailOn, typer.Option("--fail-on", help="Exit 3 on a change this severe or worse (for CI); agreed migrations of core tables never fail.")]
+FailOnOpt = Annotated[
+    Optional[list[FailOn]],
+    typer.Option("--fail-on", help="Exit 3 on a change this severe or worse, or (incomplete) when the report may be incomplete; repeat to combine (for CI). Agreed migrations of core tables never fail.", show_default=False),
+]
 RepoOpt = Annotated[Optional[str], typer.Option("--repo", help="OWNER/NAME on GitHub: file:line become links. [env: GITHUB_REPOSITORY]", show_default=False)]
 
 
@@ -63,7 +66,7 @@ def diff(
     dialect: DialectOpt = None,
     catalog: CatalogOpt = None,
     fmt: Annotated[DiffFormat, typer.Option("--format", "-f", help="Output format; markdown is the pull-request comment.")] = DiffFormat.TABLE,
-    fail_on: FailOnOpt = FailOn.NEVER,
+    fail_on: FailOnOpt = None,
     repo: RepoOpt = None,
 ) -> None:
     """Show what changes between two git revisions break downstream.
@@ -99,7 +102,7 @@ def comment(
     head: HeadOpt = "HEAD",
     dialect: DialectOpt = None,
     catalog: CatalogOpt = None,
-    fail_on: FailOnOpt = FailOn.NEVER,
+    fail_on: FailOnOpt = None,
 ) -> None:
     """Post the lineage impact as a pull-request comment.
 
@@ -156,10 +159,10 @@ def diff_report(request: DiffRequest) -> DiffReport:
         return analyse_diff(base, head, store)
 
 
-def exit_code(report: DiffReport, fail_on: FailOn) -> int:
+def exit_code(report: DiffReport, fail_on: list[FailOn] | None) -> int:
     from lineage.diff import gate
 
-    if gate(report, fail_on):
+    if any(gate(report, f) for f in fail_on or ()):
         return EXIT_GATE
     return 1 if report.incomplete else 0
 
@@ -188,6 +191,7 @@ def _tables(report: DiffReport) -> None:
 
     out = output._stdout()
     out.print(escape(verdict(report)), style="bold")
+    out.print(report.completeness.line(), markup=False)
     if not report.changes:
         return
     rows = [[str(c.severity), describe(c.delta), contract_label(c), reaches(c)] for c in report.changes]

@@ -52,6 +52,13 @@ class Format(StrEnum):
     MARKDOWN = "markdown"
 
 
+class ImpactFailOn(StrEnum):
+    """`impact --fail-on`: what exits 3 (for CI)."""
+
+    IMPACTED = "impacted"
+    INCOMPLETE = "incomplete"
+
+
 class PathFormat(StrEnum):
     TABLE = "table"
     JSON = "json"
@@ -152,7 +159,8 @@ def impact(
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.TABLE,
     max_depth: DepthOpt = None,
     limit: LimitOpt = DEFAULT_LIMIT,
-    fail_if_impacted: Annotated[bool, typer.Option("--fail-if-impacted", help="Exit 3 when anything is impacted (for CI).")] = False,
+    fail_if_impacted: Annotated[bool, typer.Option("--fail-if-impacted", help="Exit 3 when anything is impacted (for CI); the same as --fail-on impacted.")] = False,
+    fail_on: Annotated[Optional[list[ImpactFailOn]], typer.Option("--fail-on", help="Exit 3 when anything is impacted, or when the answer may be incomplete; repeat to combine (for CI).", show_default=False)] = None,
     diagram_file: Annotated[Optional[Path], typer.Option("--diagram", help="Also draw the impact to this file: .svg, .png, .pdf (Graphviz), .dot or .mmd (Mermaid).", show_default=False)] = None,
     store: StoreOpt = None,
 ) -> None:
@@ -174,8 +182,11 @@ def impact(
             report = impact_of(opened, targets, change, max_depth)
             if diagram_file is not None:
                 write_diagram(report, diagram_file, store=opened)  # the whole impact: the diagram collapses what is far
-        output.impact(report.limited(limit or None), fmt)
-        if fail_if_impacted and report.impacted:
+        shown = report.limited(limit or None)
+        output.impact(shown, fmt)
+        failing = set(fail_on or ()) | ({ImpactFailOn.IMPACTED} if fail_if_impacted else set())
+        # the graph's gaps, not --limit's cuts: how much is listed is the reader's choice, not a hole
+        if (ImpactFailOn.IMPACTED in failing and report.impacted) or (ImpactFailOn.INCOMPLETE in failing and not report.completeness.complete):
             raise typer.Exit(3)
 
 
@@ -202,16 +213,23 @@ def _paths_command(direction: str) -> Callable[..., None]:
         store: StoreOpt = None,
     ) -> None:
         from graphs.open import open_store
-        from lineage.api import paths_of
+        from lineage.api import paths_completeness, paths_of
 
         with _errors(ctx):
             with open_store(_store_spec(store), create=False) as opened:
                 found = paths_of(opened, target, direction, max_depth)
+                completeness = paths_completeness(opened, target, found, direction, max_depth)
             output.paths(found[: limit or None], fmt)
             if limit and len(found) > limit:
                 from lineage.impact import Truncation
 
                 output.error(f"{Truncation('hops', limit, len(found))}; raise --limit")  # stderr: the JSON stays a list
+            # on stdout beside a table; with JSON on stderr (only when something may be missing), like
+            # the cut above, so the JSON stays a list
+            if fmt is PathFormat.TABLE:
+                output.write(completeness.line())
+            elif not completeness.complete:
+                output.error(completeness.line())
 
     command.__doc__ = f"Show the {direction} lineage of TARGET, hop by hop.\n\nExample: lineage {direction} mart.daily_revenue.revenue_usd"
     return command

@@ -89,8 +89,10 @@ def _impact_tables(report: ImpactReport) -> None:
     out.print(f"[bold]Impact of {report.change.describe()} on {names}[/bold]")
     if not report.impacted:
         out.print("Nothing downstream reads it.")
+        out.print(report.completeness.line(), markup=False)
         return
-    out.print(f"{counts(report)} affected.\n")
+    out.print(f"{counts(report)} affected.")
+    out.print(report.completeness.line() + "\n", markup=False)
     consumers = [("dashboard", r) for r in report.dashboards] + [("ML feature", r) for r in report.features]
     if consumers:
         out.print(_table("Dashboards and ML features", ["kind", "name", "owner", "distance"], [[k, r.node.name, r.node.attr("owner") or "", str(r.distance)] for k, r in consumers]))

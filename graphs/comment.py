@@ -14,10 +14,12 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from urllib.parse import quote
 
+from graphs.report import completeness_markdown
 from lineage.contracts import ContractLevel
 from lineage.diff import AssessedChange, DiffReport, Problem, Side, gate
+from lineage.completeness import Completeness
 from lineage.impact import OwnerNotice, Reached
-from lineage.model import Edge, Flow, NodeKind, Relation
+from lineage.model import Edge, Flow, Location, NodeKind, Relation
 from lineage.schema_diff import Delta, DiffKind
 from lineage.severity import ChangeSeverity, FailOn
 
@@ -141,6 +143,7 @@ class _Writer:
         r = self.report
         self.add(MARKER, f"### {verdict(r)}", "", f"Lineage impact of {self.revision(Side.HEAD)} against {self.revision(Side.BASE)}.", "")
         self.problems()
+        self.completeness()
         if r.changes:
             self.table()
             self.owners()
@@ -175,6 +178,13 @@ class _Writer:
             self.add(f"> - {code(text)} (at {' and '.join(sides)})")
         self.more(len(grouped) - self.limits.rows, "problem", prefix="> ")
         self.add("")
+
+    def completeness(self) -> None:
+        """`Complete.`, or a callout with the gaps the problems above do not already say."""
+        said = {Location(p.diagnostic.at.file, p.diagnostic.at.line) for p in self.report.problems}
+        rest = Completeness(tuple(g for g in self.report.completeness.gaps if g.where not in said))
+        if self.report.changes or not rest.complete:
+            self.add(*([] if rest.complete and said else completeness_markdown(rest)))
 
     def table(self) -> None:
         changes = self.report.changes

@@ -14,6 +14,7 @@ def diff_record(report: DiffReport) -> dict[str, object]:
     return {
         "verdict": str(report.verdict) if report.verdict else "unchanged",
         "incomplete": report.incomplete,
+        "completeness": report.completeness.to_record(),
         "base": _revision(report.base),
         "head": _revision(report.head),
         "counts": counts,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from lineage.completeness import Completeness
 from lineage.impact import ImpactReport, OwnerNotice, Reached, Statement
 
 
@@ -38,6 +39,7 @@ def impact_record(report: ImpactReport) -> dict[str, object]:
         "statements": [_statement(s) for s in report.statements],
         "owners": [_owner(o) for o in report.owners],
         "truncated": [{"what": t.what, "shown": t.shown, "total": t.total} for t in report.truncated],
+        "completeness": report.completeness.to_record(),
     }
 
 
@@ -54,6 +56,13 @@ def counts(report: ImpactReport) -> str:
 def truncation_lines(report: ImpactReport) -> list[str]:
     """`truncated: 100 of 20,000 columns shown; raise --limit`, one per list the report cut."""
     return [f"{t}; raise --limit" for t in report.truncated]
+
+
+def completeness_markdown(completeness: Completeness) -> list[str]:
+    """`Complete.`, or a warning callout with one bullet per kind of gap; then a blank line."""
+    if completeness.complete:
+        return ["Complete.", ""]
+    return ["> [!WARNING]", "> **May be incomplete:**", *(f"> - {_md_escape(reason)}" for reason in completeness.reasons()), ""]
 
 
 def _md_escape(text: str) -> str:
@@ -73,9 +82,9 @@ def impact_markdown(report: ImpactReport) -> str:
     targets = ", ".join(f"`{t.name}`" for t in report.targets)
     lines = [f"## Impact of {report.change.describe()} on {targets}", ""]
     if not report.impacted:
-        lines += ["Nothing downstream reads it.", ""]
+        lines += ["Nothing downstream reads it.", "", *completeness_markdown(report.completeness)]
         return "\n".join(lines)
-    lines += [f"**Affected:** {counts(report)}.", ""]
+    lines += [f"**Affected:** {counts(report)}.", "", *completeness_markdown(report.completeness)]
     sections: list[tuple[str, tuple[Reached, ...]]] = [("Dashboards", report.dashboards), ("ML features", report.features)]
     for title, items in sections:
         if items:

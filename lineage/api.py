@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from lineage.completeness import Completeness, Scope, survey
 from lineage.graph import build_changed
 from lineage.impact import Change, ImpactReport, analyse_impact, distances
 from lineage.model import Diagnostic, Direction, Edge, FileFacts, GraphFacts, Node, Severity
@@ -128,3 +129,12 @@ def paths_of(store: LineageStore, target: str, direction: str, max_depth: int | 
         (Hop(e, near(e) + 1, nodes[e.source], nodes[e.target]) for e in edges if e.flow is not None),
         key=lambda h: (h.depth, h.edge),
     )
+
+
+def paths_completeness(store: LineageStore, target: str, hops: Sequence[Hop], direction: str, max_depth: int | None = None) -> Completeness:
+    """What `paths_of`'s answer may miss: the gaps the graph records around the hops it found."""
+    way = Direction(direction)
+    nodes = {n.id: n for n in resolve_target(store, target)}
+    nodes.update({n.id: n for h in hops for n in (h.source, h.target)})
+    frontier = {(h.target if way is Direction.DOWNSTREAM else h.source).id for h in hops if h.depth == max_depth}
+    return survey(store, Scope(way, tuple(nodes.values()), tuple(sorted(frontier)), tuple(h.edge for h in hops)), max_depth)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
 
 from lineage.model import ColumnEdge, Location, NodeKind, Tier
@@ -47,6 +47,9 @@ class Consumer:
     sql: str = ""  # path of the SQL file, relative to the working directory
     reads: tuple[ColumnEdge, ...] = ()
     at: Location | None = None
+    # names no columns: every known column of what it depends on is counted as read, so a
+    # column added later, or unknown at scan time, reaches it through nothing
+    table_level: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,8 +68,5 @@ class Catalog:
         return globs[0] if globs else None
 
     def with_reads(self, reads: dict[str, tuple[ColumnEdge, ...]]) -> Catalog:
-        consumers = tuple(
-            Consumer(c.id, c.kind, c.owner, c.title, c.url, c.columns, c.sql, reads.get(c.id, c.reads), c.at)
-            for c in self.consumers
-        )
+        consumers = tuple(replace(c, reads=reads.get(c.id, c.reads)) for c in self.consumers)
         return Catalog(self.path, self.owners, self.tables, consumers)

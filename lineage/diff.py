@@ -17,10 +17,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from lineage.catalog import Catalog, TableEntry
+from lineage.completeness import Completeness, Gap, GapKind, merged
 from lineage.contracts import Contract, ContractLevel, Terms, evaluate, versioned_replacement
 from lineage.graph import build_graph
 from lineage.impact import Change, ChangeKind, ImpactReport, OwnerNotice, analyse_impact
-from lineage.model import Diagnostic, Edge, Node, NodeKind, Relation, node_id
+from lineage.model import Diagnostic, Edge, Location, Node, NodeKind, Relation, node_id
 from lineage.revision import Revision, Shapes, shapes_of
 from lineage.schema_diff import Delta, DiffKind, compare, table_mapping
 from lineage.reach import reachable
@@ -95,6 +96,15 @@ class DiffReport:
     def incomplete(self) -> bool:
         return bool(self.problems)
 
+    @property
+    def completeness(self) -> Completeness:
+        """What the base revision's graph records it may miss around every change, and every problem
+        of either revision: SQL that did not parse may hide a change itself."""
+        found = merged(c.impact.completeness for c in self.changes if c.impact is not None)
+        seen = {g.where for g in found.gaps}
+        unread = {Location(p.diagnostic.at.file, p.diagnostic.at.line) for p in self.problems} - seen
+        return Completeness(found.gaps + tuple(Gap(GapKind.FAILED_STATEMENT, at, "") for at in sorted(unread)))
+
     def count(self, severity: ChangeSeverity) -> int:
         return sum(1 for c in self.changes if c.severity is severity)
 
@@ -144,6 +154,8 @@ def gate(report: DiffReport, fail_on: FailOn) -> bool:
     """Whether `--fail-on` fails the build: a migration the contract agrees to never does."""
     if fail_on is FailOn.NEVER:
         return False
+    if fail_on is FailOn.INCOMPLETE:
+        return report.incomplete or not report.completeness.complete
     failing = {ChangeSeverity.BREAKING} | ({ChangeSeverity.DATA_CHANGING} if fail_on is FailOn.DATA_CHANGING else set())
     return any(c.severity in failing and c.contract.level is not ContractLevel.MIGRATION for c in report.changes)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from operator import attrgetter
@@ -11,6 +12,7 @@ from lineage.catalog import Catalog, Consumer
 from lineage.digests import digest
 from lineage.model import (
     ColumnEdge,
+    Diagnostic,
     Edge,
     FileFacts,
     Flow,
@@ -19,14 +21,16 @@ from lineage.model import (
     Node,
     NodeKind,
     Relation,
+    Severity,
     Subtype,
     TableKind,
     node_id,
 )
 
 UNRESOLVED = "<unresolved>"  # table of a column whose table the SQL does not name
+UNPARSED = "<unparsed>"  # name prefix of the nodes of statements that did not parse: `find` lists them
 # bump when the graph built from the same facts changes: it is part of every source's fingerprint
-GRAPH_VERSION = 1
+GRAPH_VERSION = 2
 
 
 class Canonicaliser:
@@ -138,7 +142,24 @@ def file_graph(facts: FileFacts, canon: Canonicaliser) -> GraphFacts:
             b.column(name, column, type_)
     for edge in facts.edges:
         _feed(b, edge, b.table(canon(edge.target_table)) if edge.target_column is None else None)
+    _unparsed(b, facts.diagnostics)
     return b.freeze()
+
+
+def _unparsed(b: _Builder, diagnostics: Iterable[Diagnostic]) -> None:
+    """One node per location where an error lost lineage, with the words that say what it may read.
+
+    Kept in the graph, not only printed at scan time, so that every later answer can say it may be
+    incomplete; two errors at one place are one node, reading anything if either may.
+    """
+    found: dict[Location, tuple[str, set[str] | None]] = {}  # at statement 0: a line holds one node
+    for d in diagnostics:
+        if d.severity is Severity.ERROR:
+            at = Location(d.at.file, d.at.line)
+            message, words = found.get(at, (d.message, set()))
+            found[at] = (message, None if words is None or not d.mentions else words | set(d.mentions))
+    for at, (message, words) in sorted(found.items()):
+        b.node(NodeKind.UNPARSED, f"{UNPARSED} {at}", file=at.file, line=str(at.line), message=message, mentions=json.dumps(sorted(words or ())))
 
 
 def _feed(b: _Builder, edge: ColumnEdge, target: str | None) -> None:
@@ -169,7 +190,8 @@ def catalog_graph(catalog: Catalog, canon: Canonicaliser, tables: Iterable[str])
 
 
 def _consumer(b: _Builder, path: str, consumer: Consumer) -> None:
-    cid = b.node(consumer.kind, consumer.id, title=consumer.title, owner=consumer.owner, url=consumer.url, sql=consumer.sql)
+    where = {"table_level": "true", "file": consumer.at.file, "line": str(consumer.at.line)} if consumer.table_level and consumer.at else {}
+    cid = b.node(consumer.kind, consumer.id, title=consumer.title, owner=consumer.owner, url=consumer.url, sql=consumer.sql, **where)
     if consumer.owner:
         b.edges.add(Edge(cid, node_id(NodeKind.OWNER, consumer.owner), Relation.OWNED_BY, file=path, line=_line(consumer.at)))
     for dotted in consumer.columns:

@@ -14,6 +14,7 @@ from enum import StrEnum
 from itertools import chain
 from typing import TypeVar
 
+from lineage.completeness import Completeness, Gap, GapKind, Scope, survey
 from lineage.model import Direction, Edge, Node, NodeKind, Relation
 from lineage.store import FLOW_RELATIONS, LineageStore
 
@@ -93,6 +94,14 @@ class ImpactReport:
     edges: tuple[Edge, ...]  # the impacted subgraph, for diagrams
     max_depth: int | None
     truncated: tuple[Truncation, ...] = ()  # the lists `limited` cut
+    gaps: tuple[Gap, ...] = ()  # what the graph records it may miss (see lineage/completeness.py)
+
+    @property
+    def completeness(self) -> Completeness:
+        """Whether the answer may be incomplete: the graph's gaps, and every list `limited` cut."""
+        lists = len(self.truncated)
+        cut = Gap(GapKind.TRUNCATED, None, f"{lists:,} {'list' if lists == 1 else 'lists'} cut by --limit (the counts stay whole)")
+        return Completeness(self.gaps + ((cut,) if lists else ()))
 
     @property
     def impacted(self) -> bool:
@@ -189,6 +198,8 @@ def analyse_impact(store: LineageStore, targets: Sequence[Node], change: Change,
     table_ids = {f"{NodeKind.TABLE}:{r.table}" for r in by_kind[NodeKind.COLUMN] if r.table}
     nodes.update({n.id: n for n in store.nodes(table_ids - set(nodes))})
     tables = _tables(by_kind[NodeKind.TABLE], by_kind[NodeKind.COLUMN], nodes)
+    frontier = tuple(sorted(n for n, (d, _) in best.items() if d == max_depth))
+    gaps = survey(store, Scope(Direction.DOWNSTREAM, tuple(nodes.values()), frontier), max_depth).gaps
     return ImpactReport(
         targets=tuple(sorted(targets)),
         change=change,
@@ -200,6 +211,7 @@ def analyse_impact(store: LineageStore, targets: Sequence[Node], change: Change,
         owners=_owners(store, [r.node for r in reached]),
         edges=edges,
         max_depth=max_depth,
+        gaps=gaps,
     )
 
 

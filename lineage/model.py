@@ -12,6 +12,7 @@ class NodeKind(StrEnum):
     DASHBOARD = "dashboard"
     ML_FEATURE = "ml_feature"
     OWNER = "owner"
+    UNPARSED = "unparsed"  # a statement or file whose lineage is missing: it did not parse
 
 
 class Relation(StrEnum):
@@ -95,6 +96,9 @@ class Diagnostic:
     # True when more schema knowledge (another file's DDL) could resolve it: a scan re-extracts
     # such files once every declaration is known, and only those
     needs_schema: bool = False
+    # for an error: the words of the failed statement's text (identifiers, lower-cased), which
+    # name every table it may read; () when nothing could be told, so it may read any table
+    mentions: tuple[str, ...] = ()
 
     def __str__(self) -> str:
         return f"{self.at}: {self.message}"

@@ -16,8 +16,9 @@ class ChangeSeverity(StrEnum):
 
 
 class FailOn(StrEnum):
-    """`--fail-on`: the least severe change that fails a CI gate."""
+    """`--fail-on`: the least severe change that fails a CI gate, or an answer that may be incomplete."""
 
     BREAKING = "breaking"
     DATA_CHANGING = "data-changing"
+    INCOMPLETE = "incomplete"
     NEVER = "never"

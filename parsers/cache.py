@@ -34,7 +34,7 @@ __all__ = ["ScanCache", "digest", "schema_digest"]
 
 FORMAT = "lineage-scan-cache"
 # bump when extraction changes what it yields for the same input
-VERSION = 5
+VERSION = 6
 Entry = tuple[ScannedFile, list[SchemaOp]]
 
 

@@ -315,7 +315,8 @@ def _consumer(exposure: Exposure, project: Project, registry: SchemaRegistry, fi
     else:
         reads = _table_level_reads(exposure, project, registry, files)
     owner = exposure.owner.id if exposure.owner else ""
-    return Consumer(exposure.name, kind, owner, exposure.label or exposure.name, exposure.url, (), "", tuple(sorted(set(reads), key=ColumnEdge.key)), exposure.at)
+    table_level = not exposure.sql and not exposure.columns
+    return Consumer(exposure.name, kind, owner, exposure.label or exposure.name, exposure.url, (), "", tuple(sorted(set(reads), key=ColumnEdge.key)), exposure.at, table_level)
 
 
 def _read(exposure: Exposure, table: str, column: str) -> ColumnEdge:
@@ -353,11 +354,13 @@ def _table_level_reads(exposure: Exposure, project: Project, registry: SchemaReg
             continue
         table = table_of(node.relation, project.dialect)
         columns = registry.column_names(table) or [c for c, _ in node.columns]
-        reads += [_read(exposure, table, c) for c in columns if c != "*"]
+        # an unexpanded `*` among them, or no column known: linked through `table.*`, which every
+        # answer reaching the table reports as a gap rather than as nothing
+        reads += [_read(exposure, table, c) for c in columns or ["*"]]
         if columns:
             notes.append(Diagnostic(exposure.at, f"exposure '{exposure.name}' names no columns (meta.lineage): table-level, every known column of {table} counted as read", Severity.WARNING, needs_schema=True))
         else:
-            notes.append(Diagnostic(exposure.at, f"exposure '{exposure.name}': columns of {table} are unknown, so nothing links it to {table}", Severity.WARNING, needs_schema=True))
+            notes.append(Diagnostic(exposure.at, f"exposure '{exposure.name}': columns of {table} are unknown, so only '{table}.*' links it to {table}", Severity.WARNING, needs_schema=True))
     files.add(FileFacts(exposure.at.file, diagnostics=tuple(notes)))
     return reads
 

@@ -54,9 +54,9 @@ def from_record(record: Record) -> FileFacts:
 
 
 def diagnostic_row(d: Diagnostic) -> list[object]:
-    return [d.at.file, d.at.line, d.at.statement, d.message, str(d.severity), d.needs_schema]
+    return [d.at.file, d.at.line, d.at.statement, d.message, str(d.severity), d.needs_schema, list(d.mentions)]
 
 
 def diagnostic_from(row: Any) -> Diagnostic:
-    fl, ln, no, message, severity, needs = row
-    return Diagnostic(Location(str(fl), int(ln), int(no)), str(message), _SEVERITIES[str(severity)], bool(needs))
+    fl, ln, no, message, severity, needs, mentions = row
+    return Diagnostic(Location(str(fl), int(ln), int(no)), str(message), _SEVERITIES[str(severity)], bool(needs), tuple(str(m) for m in mentions))

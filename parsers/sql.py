@@ -26,6 +26,7 @@ from lineage.model import (
     TableKind,
 )
 from parsers.budget import DEFAULT_STATEMENT_SECONDS, NO_DEADLINE, Deadline, OverBudget
+from parsers.mentions import with_mentions
 from parsers.schema import SchemaRegistry
 from parsers.shapes import reshape, with_leading
 from parsers.stack import on_deep_stack as on_deep_stack  # re-exported: callers wrap batches of extract_sql
@@ -125,7 +126,7 @@ def _extract_statements(text: str, path: str, dia: Dialect, registry: SchemaRegi
         edges=tuple(sorted(set(state.edges), key=ColumnEdge.key)),
         tables=tuple(state.tables),
         schema_changes=tuple(state.changes),
-        diagnostics=tuple(sorted(state.diagnostics)),
+        diagnostics=tuple(sorted(with_mentions(state.diagnostics, [tokens for _, tokens in chunks]))),
         statements=len(chunks),
         reads=tuple(sorted(state.reads)),
     )

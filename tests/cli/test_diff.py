@@ -295,3 +295,28 @@ def test_a_broken_catalog_at_one_revision_is_ignored_there_and_reported(story: R
     assert err.endswith("; the catalog is ignored at this revision (at head)\n")
     assert len(err.splitlines()) == 1
     assert json.loads(out)["incomplete"] is True
+
+
+def test_a_change_next_to_sql_that_did_not_parse_says_it_may_be_incomplete(story: Repo) -> None:
+    # at the base revision already: a statement naming app.orders that does not parse
+    story.write("sample_sql/marts/broken.sql", "create table mart.broken as select order_value from app.orders where (;\n")
+    story.commit("a broken statement over app.orders")
+    rename_order_value(story)
+    report = diff_json("--fail-on", "breaking", code=3)
+    assert report["completeness"] == {
+        "complete": False,
+        "gaps": [{"kind": "failed_statement", "file": "sample_sql/marts/broken.sql", "line": 1, "detail": "app.orders"}],
+    }
+    code, out, _ = run("diff", "--base", "main~1", "sample_sql")
+    assert code == 1  # the broken file is a problem at both revisions
+    assert out.splitlines()[1] == "May be incomplete: 1 statement that did not parse may read app.orders (sample_sql/marts/broken.sql:1)."
+    assert run("diff", "--base", "main~1", "sample_sql", "--fail-on", "incomplete")[0] == 3
+
+
+def test_fail_on_incomplete_passes_a_complete_report_and_combines_with_breaking(story: Repo) -> None:
+    rename_order_value(story)
+    code, out, _ = run("diff", "--base", "main~1", "sample_sql")
+    assert (code, out.splitlines()[1]) == (0, "Complete.")
+    assert diff_json()["completeness"] == {"complete": True, "gaps": []}
+    assert run("diff", "--base", "main~1", "sample_sql", "--fail-on", "incomplete")[0] == 0
+    assert run("diff", "--base", "main~1", "sample_sql", "--fail-on", "incomplete", "--fail-on", "breaking")[0] == 3

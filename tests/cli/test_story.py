@@ -117,3 +117,43 @@ def test_markdown_report_is_golden(tmp_path: Path, update_golden: bool) -> None:
     result = runner.invoke(app, ["impact", "orders.order_value", "--rename", "order_total_usd", "--format", "markdown", "--store", str(tmp_path)])
     assert result.exit_code == 0
     check_golden(SAMPLE.parent / "tests" / "golden" / "reports" / "story_impact.md", result.stdout, update_golden)
+
+
+def test_every_answer_says_how_complete_it_is(tmp_path: Path) -> None:
+    scan_sample(tmp_path)
+    table = runner.invoke(app, ["impact", "orders.order_value", "--rename", "order_total_usd", "--store", str(tmp_path)])
+    assert table.stdout.splitlines()[:3] == [
+        "Impact of rename to order_total_usd on app.orders.order_value",
+        "23 columns, 15 tables, 3 dashboards, 3 ML features affected.",
+        "Complete.",
+    ]
+    assert impact_json(tmp_path, "orders.order_value")["completeness"] == {"complete": True, "gaps": []}
+    cut = impact_json(tmp_path, "orders.order_value", "--max-depth", "2", "--limit", "3")["completeness"]
+    assert cut == {
+        "complete": False,
+        "gaps": [
+            {"kind": "truncated", "file": None, "line": None, "detail": "stopped at --max-depth 2 with more downstream"},
+            {"kind": "truncated", "file": None, "line": None, "detail": "4 lists cut by --limit (the counts stay whole)"},
+        ],
+    }
+    down = runner.invoke(app, ["downstream", "dbt_mart.daily_revenue.gross_order_value", "--store", str(tmp_path)])
+    assert down.stdout.splitlines()[-1] == "Complete."
+    up = runner.invoke(app, ["upstream", "dbt_mart.daily_revenue.gross_order_value", "--max-depth", "1", "--store", str(tmp_path)])
+    assert up.stdout.splitlines()[-1] == "May be incomplete: stopped at --max-depth 1 with more upstream."
+
+
+def test_fail_on_incomplete_and_impacted(tmp_path: Path) -> None:
+    scan_sample(tmp_path)
+    base = ["impact", "orders.order_value", "--store", str(tmp_path)]
+    assert runner.invoke(app, [*base, "--fail-on", "incomplete"]).exit_code == 0
+    assert runner.invoke(app, [*base, "--fail-on", "impacted"]).exit_code == 3
+    assert runner.invoke(app, [*base, "--max-depth", "1", "--fail-on", "incomplete"]).exit_code == 3
+    # --limit only shortens the listing: the gate asks the graph, not the page
+    assert runner.invoke(app, [*base, "--limit", "1", "--fail-on", "incomplete"]).exit_code == 0
+    sql = tmp_path / "sql"
+    sql.mkdir()
+    (sql / "a.sql").write_text("create table a (x int, y int);\ncreate table b as select x from a;\ncreate table c as select y from a where (;\n")
+    assert runner.invoke(app, ["scan", str(sql), "--store", str(tmp_path / "s2")]).exit_code == 1
+    unread = runner.invoke(app, ["impact", "a.y", "--drop", "--fail-if-impacted", "--fail-on", "incomplete", "--store", str(tmp_path / "s2")])
+    assert unread.exit_code == 3
+    assert unread.stdout.splitlines()[1:] == ["Nothing downstream reads it.", f"May be incomplete: 1 statement that did not parse may read a ({sql}/a.sql:3)."]

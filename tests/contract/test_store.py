@@ -454,3 +454,56 @@ def _the_cli_bounds_the_fan_out(backend: Backend) -> None:
     hops = _cli(backend, "downstream", "src.x", "--limit", "5", "--format", "json")
     assert [h["target"] for h in json.loads(hops.stdout)] == [f"{t}.c" for t in FAN_TABLES[:5]]
     assert hops.stderr == "truncated: 5 of 20,002 hops shown; raise --limit\n"
+
+
+# -- completeness: what an answer may miss is kept in the store, and every answer says so ----------
+GAPS = {
+    "base.sql": "create table app.orders (id int, order_value int, status text);\ncreate table raw.items (id int, x int);\n",
+    "mart.sql": (
+        "create table mart.rev as select sum(order_value) as revenue from app.orders;\n"
+        "create table mart.bad as select order_value from app.orders where (;\n"
+        "create table mart.mixed as select note, o.status from raw.notes n join raw.memos m on n.id = m.id join app.orders o on o.id = n.id;\n"
+        "create table mart.star as select * from raw.unknown;\n"
+    ),
+    "other.sql": "select from from from;\n",
+}
+
+
+def _scan_gaps(store: LineageStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, files: dict[str, str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "sql").mkdir(exist_ok=True)
+    for name, text in files.items():
+        (tmp_path / "sql" / name).write_text(text, encoding="utf-8")
+    scan_into(store, [Path("sql")])
+
+
+def test_a_statement_that_did_not_parse_is_kept_and_named_by_the_answers_it_may_touch(store: LineageStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _scan_gaps(store, tmp_path, monkeypatch, GAPS)
+    assert [(n.name, n.attr("line"), n.attr("mentions")) for n in store.find("<unparsed> *")] == [
+        ("<unparsed> sql/mart.sql:2", "2", '["app", "as", "bad", "create", "from", "mart", "order_value", "orders", "select", "table", "where"]'),
+        ("<unparsed> sql/other.sql:1", "1", '["from", "select"]'),
+    ]
+    # `note` may be a column of app.orders (no schema says otherwise), and the statement that did not parse names it
+    assert impact_of(store, ["app.orders.status"], Change()).completeness.line() == (
+        "May be incomplete: 1 statement that did not parse may read app.orders (sql/mart.sql:2); "
+        "1 column whose table the SQL does not name: note (sql/mart.sql:3)."
+    )
+    assert impact_of(store, ["raw.items.x"], Change()).completeness.line() == "Complete."
+    assert impact_of(store, ["mart.rev.revenue"], Change()).completeness.line() == "Complete."
+    star = impact_of(store, ["raw.unknown"], Change()).completeness
+    assert [g.to_record() for g in star.gaps] == [{"kind": "unexpanded_star", "file": "sql/mart.sql", "line": 4, "detail": "raw.unknown"}]
+
+
+def test_rescanning_the_fixed_statement_makes_the_answer_complete(store: LineageStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _scan_gaps(store, tmp_path, monkeypatch, GAPS)
+    fixed = {"mart.sql": "create table mart.rev as select sum(order_value) as revenue from app.orders;\n", "other.sql": "select 1 as one;\n"}
+    _scan_gaps(store, tmp_path, monkeypatch, fixed)
+    assert store.find("<unparsed> *") == []
+    assert impact_of(store, ["app.orders.status"], Change()).completeness.line() == "Complete."
+
+
+def test_a_file_that_could_not_be_read_may_read_anything(store: LineageStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _scan_gaps(store, tmp_path, monkeypatch, {"base.sql": GAPS["base.sql"]})
+    (tmp_path / "sql" / "latin1.sql").write_bytes("select 'caf\xe9' as c from app.orders;".encode("latin-1"))
+    scan_into(store, [Path("sql")])
+    assert impact_of(store, ["raw.items.x"], Change()).completeness.line() == "May be incomplete: 1 statement that did not parse may read it (sql/latin1.sql)."

@@ -258,15 +258,16 @@ def test_exposures_without_columns_are_table_level_and_say_so(tmp_path: Path) ->
         "dashboard bad_sql owner=bi title='bad_sql' url='' @p/models/exposures.yml:7\n"
         "(no edges)\n"
         "dashboard board owner=apps title='board' url='' @p/models/exposures.yml:3\n"
-        "main.m.one -> board (table)  direct  identity  @3\n"
-        "main.m.two -> board (table)  direct  identity  @3\n"
+        "main.m.one         -> board (table)  direct  identity  @3\n"
+        "main.m.two         -> board (table)  direct  identity  @3\n"
+        "main.python_only.* -> board (table)  direct  identity  @3\n"
         "ml_feature typo owner=ml title='typo' url='' @p/models/exposures.yml:12\n"
         "main.m.one -> typo (table)  direct  identity  @12\n"
     )
     notes = [f"{d.severity}: {d}" for f in facts.files for d in f.diagnostics if f.path in ("p/models/exposures.yml", "p/dbt_project.yml")]
     assert notes == [
         "warning: p/models/exposures.yml:3: exposure 'board' names no columns (meta.lineage): table-level, every known column of main.m counted as read",
-        "warning: p/models/exposures.yml:3: exposure 'board': columns of main.python_only are unknown, so nothing links it to main.python_only",
+        "warning: p/models/exposures.yml:3: exposure 'board': columns of main.python_only are unknown, so only 'main.python_only.*' links it to main.python_only",
         "error: p/models/exposures.yml:7: meta.lineage.sql 'models/m.sql' of exposure 'bad_sql' is not an analysis of this project (analyses/*.sql)",
         "error: p/models/exposures.yml:12: exposure 'typo' depends on ref('mm'), which names nothing in this project",
     ]

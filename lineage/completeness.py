@@ -1,0 +1,220 @@
+"""How complete an answer is: what the graph knows it is missing around what the answer reached.
+
+An answer (impact, upstream, downstream, a diff's changes) is complete when nothing it reached
+borders on lineage the scan could not extract. Four things can hide an edge, and each is explicit
+in the graph, so this is a pure function of the store:
+
+- a statement that did not parse (an `<unparsed>` node with the words of its text): it may read,
+  or write, any reached table whose name is among its words, or any table when no words were kept;
+- a column whose table the SQL does not name (`<unresolved>.x`) read by a statement that reads a
+  reached table, or that reads no table we know: it may be a reached column;
+- an unexpanded `*` over a reached table: the columns it carries are not known;
+- a consumer declared at table level whose table's columns were unknown: linked through the `*`.
+
+The walk itself can stop short (`--max-depth` with more beyond) and a listing can be cut (`--limit`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from lineage.graph import UNPARSED, UNRESOLVED
+from lineage.model import Direction, Edge, Location, Node, NodeKind, Relation
+from lineage.store import FLOW_RELATIONS, LineageStore
+
+SHOWN = 5  # locations listed per kind of gap in the one-line summary
+_FEEDS = frozenset({Relation.FEEDS})
+_WORD = re.compile(r"\w+")
+
+
+class GapKind(StrEnum):
+    FAILED_STATEMENT = "failed_statement"
+    UNRESOLVED_COLUMN = "unresolved_column"
+    UNEXPANDED_STAR = "unexpanded_star"
+    TABLE_LEVEL_CONSUMER = "table_level_consumer"
+    TRUNCATED = "truncated"
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Gap:
+    """One reason an answer may miss something: what kind, where, and the table, column or consumer it concerns."""
+
+    kind: GapKind
+    where: Location | None
+    detail: str  # failed statement: the reached tables it may read ("" for any); unresolved: the column;
+    # star: the table; consumer: its name; truncated: what was cut
+
+    def to_record(self) -> dict[str, object]:
+        file, line = (self.where.file, self.where.line) if self.where else (None, None)
+        return {"kind": str(self.kind), "file": file, "line": line, "detail": self.detail}
+
+
+@dataclass(frozen=True, slots=True)
+class Completeness:
+    gaps: tuple[Gap, ...] = ()
+
+    @property
+    def complete(self) -> bool:
+        return not self.gaps
+
+    def to_record(self) -> dict[str, object]:
+        return {"complete": self.complete, "gaps": [g.to_record() for g in self.gaps]}
+
+    def line(self) -> str:
+        """`Complete.` or `May be incomplete: 2 statements that did not parse may read app.orders (x.sql:14, y.sql:3).`"""
+        return "May be incomplete: " + "; ".join(self.reasons()) + "." if self.gaps else "Complete."
+
+    def reasons(self) -> list[str]:
+        """One phrase per kind of gap, in GapKind order."""
+        return [_PHRASES[kind]([g for g in self.gaps if g.kind is kind]) for kind in GapKind if any(g.kind is kind for g in self.gaps)]
+
+
+def merged(parts: Iterable[Completeness]) -> Completeness:
+    return Completeness(tuple(sorted({g for p in parts for g in p.gaps})))
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """What an answer reached: its targets and every node it walked to, which way, and where it stopped."""
+
+    direction: Direction
+    nodes: tuple[Node, ...]
+    frontier: tuple[str, ...] = ()  # nodes at --max-depth: a FEEDS edge beyond them is a cut
+    edges: tuple[Edge, ...] = ()  # the hops walked, for where an unresolved column feeds (upstream)
+
+
+def survey(store: LineageStore, scope: Scope, max_depth: int | None = None) -> Completeness:
+    """Every gap the graph records around `scope`."""
+    tables = _tables(scope.nodes)
+    gaps = _unparsed(store, tables) + _stars(store, tables, scope.direction)
+    if scope.direction is Direction.DOWNSTREAM:
+        gaps += _unresolved_readers(store, tables)
+    else:
+        loose = {n.id: n.attr("column") or n.name for n in scope.nodes if n.attr("unresolved") == "true"}
+        gaps += [Gap(GapKind.UNRESOLVED_COLUMN, _at(e), loose[e.source]) for e in scope.edges if e.source in loose]
+    if max_depth is not None and scope.frontier and any(e.relation is Relation.FEEDS for e in store.walk(scope.frontier, scope.direction, 2, FLOW_RELATIONS)):
+        gaps.append(Gap(GapKind.TRUNCATED, None, f"stopped at --max-depth {max_depth} with more {scope.direction}"))
+    return Completeness(tuple(sorted(set(gaps))))
+
+
+def _tables(nodes: Iterable[Node]) -> set[str]:
+    """The tables an answer touches: table nodes, and the tables of its columns."""
+    found = {n.name for n in nodes if n.kind is NodeKind.TABLE}
+    found.update(t for n in nodes if n.kind is NodeKind.COLUMN and (t := n.attr("table")))
+    return found
+
+
+def _unparsed(store: LineageStore, tables: set[str]) -> list[Gap]:
+    gaps = []
+    for node in store.find(f"{UNPARSED} *"):
+        if node.kind is not NodeKind.UNPARSED:
+            continue
+        words = set(json.loads(node.attr("mentions") or "[]"))
+        named = sorted(t for t in tables if may_name(words, t)) if words else []
+        if named or not words:
+            gaps.append(Gap(GapKind.FAILED_STATEMENT, Location(node.attr("file") or "", int(node.attr("line") or 0)), ", ".join(named)))
+    return gaps
+
+
+def may_name(words: set[str], table: str) -> bool:
+    """Whether a text with these (lower-cased) words may name `table`: every word of its last part is there.
+
+    Schemas are left out on purpose: `orders` and `raw.orders` are one table to a statement we
+    could not read, so a near miss is reported rather than trusted.
+    """
+    return set(_WORD.findall(table.rsplit(".", 1)[-1].lower())) <= words
+
+
+def _stars(store: LineageStore, tables: set[str], direction: Direction) -> list[Gap]:
+    """An unexpanded `*` over a table touched (downstream), or into one (upstream)."""
+    stars = [f"{NodeKind.COLUMN}:{t}.*" for t in sorted(tables)]
+    edges = store.walk(stars, direction, 1, _FEEDS)
+    ends = {n.id: n for n in store.nodes({e.target for e in edges})}
+    gaps = []
+    for edge in edges:
+        near = edge.source if direction is Direction.DOWNSTREAM else edge.target
+        table = near.split(":", 1)[1].removesuffix(".*")
+        consumer = ends.get(edge.target)
+        if consumer is not None and consumer.attr("table_level") == "true":
+            gaps.append(Gap(GapKind.TABLE_LEVEL_CONSUMER, _at(edge), f"{consumer.name} (columns of {table} unknown)"))
+        else:
+            gaps.append(Gap(GapKind.UNEXPANDED_STAR, _at(edge), table))
+    return gaps
+
+
+def _unresolved_readers(store: LineageStore, tables: set[str]) -> list[Gap]:
+    """Unresolved columns read by a statement that reads a touched table, or no known table."""
+    loose = [n.id for n in store.find(f"{UNRESOLVED}.*") if n.kind is NodeKind.COLUMN]
+    uses = store.walk(loose, Direction.DOWNSTREAM, 1, _FEEDS) if loose else []
+    if not uses:
+        return []
+    written = store.nodes({e.target for e in uses})
+    ends = {n.id for n in written} | {f"{NodeKind.TABLE}:{t}" for n in written if (t := n.attr("table"))}
+    into = store.walk(ends, Direction.UPSTREAM, 1, _FEEDS)
+    sources = {n.id: n.attr("table") or "" for n in store.nodes({e.source for e in into})}
+    reads: dict[tuple[str, int], set[str]] = {}
+    for edge in into:
+        reads.setdefault((edge.file, edge.statement), set()).add(sources.get(edge.source, ""))
+    gaps = []
+    for edge in uses:
+        known = reads.get((edge.file, edge.statement), set()) - {""}
+        if not known or known & tables:
+            gaps.append(Gap(GapKind.UNRESOLVED_COLUMN, _at(edge), edge.source.rsplit(".", 1)[-1]))
+    return gaps
+
+
+def _at(edge: Edge) -> Location:
+    return Location(edge.file, edge.line)
+
+
+# -- the one-line summary ------------------------------------------------------------------------
+def _places(gaps: Sequence[Gap]) -> str:
+    where = sorted({g.where for g in gaps if g.where is not None})
+    if not where:
+        return ""
+    shown = ", ".join(str(w) for w in where[:SHOWN])
+    return f" ({shown}" + (f", ...and {len(where) - SHOWN:,} more" if len(where) > SHOWN else "") + ")"
+
+
+def _names(details: Iterable[str], most: int = 3) -> str:
+    names = sorted({n for d in details for n in d.split(", ") if n})
+    return ", ".join(names[:most]) + (f" and {len(names) - most:,} more" if len(names) > most else "")
+
+
+def _count(gaps: Sequence[Gap], one: str, many: str) -> str:
+    return f"{len(gaps):,} {one if len(gaps) == 1 else many}"
+
+
+def _failed(gaps: Sequence[Gap]) -> str:
+    read = "it" if any(not g.detail for g in gaps) else _names(g.detail for g in gaps)
+    return f"{_count(gaps, 'statement', 'statements')} that did not parse may read {read}{_places(gaps)}"
+
+
+def _unresolved(gaps: Sequence[Gap]) -> str:
+    return f"{_count(gaps, 'column', 'columns')} whose table the SQL does not name: {_names(g.detail for g in gaps)}{_places(gaps)}"
+
+
+def _star(gaps: Sequence[Gap]) -> str:
+    return f"{_count(gaps, 'unexpanded *', 'unexpanded *')} over {_names(g.detail for g in gaps)}{_places(gaps)}"
+
+
+def _consumer(gaps: Sequence[Gap]) -> str:
+    names = "; ".join(sorted({g.detail for g in gaps}))
+    return f"{'consumer' if len(gaps) == 1 else 'consumers'} declared at table level: {names}{_places(gaps)}"
+
+
+def _cut(gaps: Sequence[Gap]) -> str:
+    return "; ".join(sorted({g.detail for g in gaps}))
+
+
+_PHRASES = {
+    GapKind.FAILED_STATEMENT: _failed,
+    GapKind.UNRESOLVED_COLUMN: _unresolved,
+    GapKind.UNEXPANDED_STAR: _star,
+    GapKind.TABLE_LEVEL_CONSUMER: _consumer,
+    GapKind.TRUNCATED: _cut,
+}
