@@ -13,6 +13,7 @@ from sqlglot import exp
 from sqlglot.optimizer.scope import Scope
 
 from lineage.model import Flow, Subtype
+from parsers.aliases import DEFAULT_RULES, AliasLookup, AliasRules, Candidate, Wins
 from parsers.budget import NO_DEADLINE, Deadline
 from parsers.schema import SchemaRegistry
 
@@ -61,7 +62,7 @@ class _Named:
     stars. Every output column of a statement looks a name up, so a scan per lookup is quadratic."""
 
     first: dict[str, int]
-    aliases: dict[str, int]
+    aliases: dict[str, list[tuple[int, exp.Expr]]]  # per alias: (output index, aliased projection), in order
     stars: tuple[int, ...]
 
 
@@ -82,8 +83,10 @@ def combine(local: Context, hit: Hit) -> Hit:
 class ScopeTracer:
     """Traces output columns of the scopes of one statement back to base-table columns."""
 
-    def __init__(self, registry: SchemaRegistry, deadline: Deadline = NO_DEADLINE) -> None:
+    def __init__(self, registry: SchemaRegistry, deadline: Deadline = NO_DEADLINE, aliases: AliasRules = DEFAULT_RULES) -> None:
         self.registry, self.deadline = registry, deadline
+        self.alias_lookup = AliasLookup(aliases)
+        self.ambiguities: set[str] = set()  # warnings: a name that is a source column or an alias, unknown which
         self._outputs: dict[int, list[Output]] = {}
         self._traced: dict[tuple[int, int], frozenset[Hit]] = {}
         self._active: set[tuple[int, int]] = set()
@@ -175,7 +178,7 @@ class ScopeTracer:
                 if not out.unresolved_star:
                     named.first.setdefault(out.name, index)
                 if isinstance(out.expression, exp.Alias):
-                    named.aliases.setdefault(out.expression.alias, index)
+                    named.aliases.setdefault(out.expression.alias, []).append((index, out.expression))
             self._named[key] = named
         return self._named[key]
 
@@ -260,14 +263,17 @@ class ScopeTracer:
                 if qualifier in current.sources:
                     return self.resolve_source(current, qualifier, name)
             else:
-                found = self._unqualified(current, column)
+                found = self._unqualified(current, column, own=current is scope)
                 if found is not None:
                     return found
             current = current.parent
         return {(qualifier or None, name, Flow.DIRECT, Subtype.IDENTITY)}
 
-    def _unqualified(self, scope: Scope, column: exp.Column) -> set[Hit] | None:
+    def _unqualified(self, scope: Scope, column: exp.Column, own: bool) -> set[Hit] | None:
         name = column.name
+        alias = self._alias_candidate(scope, column) if own else None
+        if alias is not None and alias.wins is Wins.ALIAS:
+            return set(self.trace_output(scope, alias.output))  # memoised: an alias named a thousand times is traced once
         known, unknown = [], []
         for source in scope.selected_sources:
             names = self.source_columns(scope, source)
@@ -282,15 +288,18 @@ class ScopeTracer:
             return {hit for source in known for hit in self.resolve_source(scope, source, name)}
         if len(known) > 1:
             return {(None, name, Flow.DIRECT, Subtype.IDENTITY)}  # ambiguous: never guess
-        alias = self._projection_alias(scope, column)
-        if alias is not None:
-            return alias
+        if alias is not None and not unknown:  # no source has the column: the alias it must be
+            return set(self.trace_output(scope, alias.output))
         if len(unknown) == 1:
             # valid SQL: a column no known source has must come from the one unknown source
-            return self.resolve_source(scope, unknown[0], name)
-        if unknown:
-            return {(None, name, Flow.DIRECT, Subtype.IDENTITY)}
-        return None
+            found = self.resolve_source(scope, unknown[0], name)
+        elif unknown:
+            found = {(None, name, Flow.DIRECT, Subtype.IDENTITY)}
+        else:
+            return None
+        if alias is not None:
+            self._note_ambiguity(scope, name, unknown, alias, found)
+        return found
 
     def join_keys(self, scope: Scope) -> set[str]:
         """Columns joined by USING (...) or NATURAL JOIN in this scope (asked once per ambiguous column)."""
@@ -314,14 +323,22 @@ class ScopeTracer:
             seen.append(join.alias_or_name)
         return keys
 
-    def _projection_alias(self, scope: Scope, column: exp.Column) -> set[Hit] | None:
-        """ORDER BY / GROUP BY / later projections may name an earlier projection's alias."""
-        if not isinstance(scope.expression, exp.Select):
+    def _alias_candidate(self, scope: Scope, column: exp.Column) -> Candidate | None:
+        """The SELECT-list alias `column` may name where it stands, by the dialect's rules."""
+        select = scope.expression
+        if not isinstance(select, exp.Select):
             return None
-        index = self.named(scope).aliases.get(column.name)
-        if index is None or column.find_ancestor(exp.Alias) is self.outputs(scope)[index].expression:
-            return None
-        return set(self.trace_output(scope, index))  # memoised: an alias named a thousand times is traced once
+        defined = self.named(scope).aliases.get(column.name)
+        return None if defined is None else self.alias_lookup.candidate(select, column, defined)
+
+    def _note_ambiguity(self, scope: Scope, name: str, unknown: list[str], alias: Candidate, assumed: set[Hit]) -> None:
+        """A source whose columns are unknown may or may not have `name`: when the alias would give other
+        sources, the column the dialect prefers is assumed, and said so."""
+        if {h[:2] for h in assumed} == {h[:2] for h in self.trace_output(scope, alias.output)}:
+            return
+        nodes = [scope.sources.get(source) for source in unknown]
+        names = [table_name(n) if isinstance(n, exp.Table) else source for n, source in zip(nodes, unknown)]
+        self.ambiguities.add(self.alias_lookup.ambiguity(name, names, alias))
 
     def trace_expression(self, scope: Scope, expression: exp.Expr) -> set[Hit]:
         top = expression.unalias() if isinstance(expression, exp.Alias) else expression
