@@ -123,14 +123,15 @@ class AliasLookup:
     of ten thousand nested terms costs one walk, not one per column.
     """
 
-    def __init__(self, rules: AliasRules) -> None:
+    def __init__(self, rules: AliasRules, assignments: exp.Expr | None = None) -> None:
         self.rules = rules
+        self.assignments = assignments  # the SELECT an UPDATE or MERGE was rewritten to: it has no aliases
         self._tops: dict[int, tuple[exp.Expr | None, exp.Expr]] = {}  # node -> (nearest query, its child above node)
 
     def candidate(self, select: exp.Select, column: exp.Column, defined: Sequence[tuple[int, exp.Expr]]) -> Candidate | None:
         """`defined`: (output index, aliased projection) of each alias named like `column`, in order."""
         top = self._top(select, column)
-        if top is None or not defined:
+        if top is None or not defined or select is self.assignments:
             return None
         rule = self.rules.clauses.get(top.arg_key)
         if rule is None or (rule.whole_item_only and not _whole_item(column, top)):

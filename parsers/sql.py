@@ -25,7 +25,7 @@ from lineage.model import (
     TableFact,
     TableKind,
 )
-from parsers.aliases import DEFAULT_RULES, AliasRules, alias_rules
+from parsers.aliases import DEFAULT_RULES, AliasLookup, AliasRules, alias_rules
 from parsers.budget import DEFAULT_STATEMENT_SECONDS, NO_DEADLINE, Deadline, OverBudget
 from parsers.schema import SchemaRegistry
 from parsers.stack import on_deep_stack as on_deep_stack  # re-exported: callers wrap batches of extract_sql
@@ -213,7 +213,7 @@ def _query(write: Write, at: Location, registry: SchemaRegistry, state: _FileSta
     state.deadline.check()
     if scope is None:
         return
-    tracer = ScopeTracer(registry, state.deadline, state.aliases)
+    tracer = ScopeTracer(registry, state.deadline, AliasLookup(state.aliases, write.query if write.assigns else None))
     outputs = tracer.outputs(scope)
     targets = _target_columns(write, [o.name for o in outputs], registry, at, state)
     for index, target in enumerate(targets):

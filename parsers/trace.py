@@ -13,7 +13,7 @@ from sqlglot import exp
 from sqlglot.optimizer.scope import Scope
 
 from lineage.model import Flow, Subtype
-from parsers.aliases import DEFAULT_RULES, AliasLookup, AliasRules, Candidate, Wins
+from parsers.aliases import DEFAULT_RULES, AliasLookup, Candidate, Wins
 from parsers.budget import NO_DEADLINE, Deadline
 from parsers.schema import SchemaRegistry
 
@@ -83,9 +83,9 @@ def combine(local: Context, hit: Hit) -> Hit:
 class ScopeTracer:
     """Traces output columns of the scopes of one statement back to base-table columns."""
 
-    def __init__(self, registry: SchemaRegistry, deadline: Deadline = NO_DEADLINE, aliases: AliasRules = DEFAULT_RULES) -> None:
+    def __init__(self, registry: SchemaRegistry, deadline: Deadline = NO_DEADLINE, aliases: AliasLookup | None = None) -> None:
         self.registry, self.deadline = registry, deadline
-        self.alias_lookup = AliasLookup(aliases)
+        self.alias_lookup = aliases or AliasLookup(DEFAULT_RULES)
         self.ambiguities: set[str] = set()  # warnings: a name that is a source column or an alias, unknown which
         self._outputs: dict[int, list[Output]] = {}
         self._traced: dict[tuple[int, int], frozenset[Hit]] = {}

@@ -22,6 +22,9 @@ class Write:
     positional: bool = False  # without explicit columns, outputs fill the target's columns in order
     defines: TableKind | None = None  # CREATE ... AS defines the target's columns
     ddl_columns: list[tuple[str, str | None]] | None = None  # CREATE TABLE (col type, ...)
+    # UPDATE / MERGE: the query's projections are `SET c = v` assignments, which read the row as it was
+    # before any of them, so their names are no aliases the query can name
+    assigns: bool = False
 
 
 def write_of(statement: exp.Expr) -> Write | None:
@@ -101,7 +104,7 @@ def _update(statement: exp.Update) -> Write | None:
     select.set("joins", joins or None)
     if statement.args.get("where") is not None:
         select.set("where", statement.args["where"].copy())
-    return Write(table_name(statement.this), select)
+    return Write(table_name(statement.this), select, assigns=True)
 
 
 def _merge(statement: exp.Merge) -> Write | None:
@@ -124,7 +127,7 @@ def _merge(statement: exp.Merge) -> Write | None:
     select.set("joins", [exp.Join(this=source.copy(), on=statement.args["on"].copy())])
     if deletes:
         select.set("where", exp.Where(this=exp.or_(*deletes)))
-    return Write(table_name(statement.this), select)
+    return Write(table_name(statement.this), select, assigns=True)
 
 
 def _merge_assignments(action: exp.Expr, source: str, condition: exp.Expr | None) -> list[exp.Expr]:

@@ -10,3 +10,5 @@ CREATE VIEW mart.g3 AS SELECT COALESCE(region, country) AS region, country, COUN
 CREATE VIEW mart.q1 AS SELECT id, ROW_NUMBER() OVER (PARTITION BY status ORDER BY amount) AS rn FROM raw.k QUALIFY rn = 1;
 -- ORDER BY names the output column first
 SELECT id, fee AS amount FROM raw.k ORDER BY amount;
+-- UPDATE assignments read the row as it was: `c = a` is t's old a, never the new one
+UPDATE app.t SET a = b, c = a;
