@@ -62,16 +62,28 @@ class Visible:
     whole_item_only: bool = False  # `GROUP BY x`, never `GROUP BY x + 1`
 
 
-# SELECT's argument names: the select list, its clauses, and the JOINs (whose ON Snowflake lets name aliases)
-SELECT, JOIN, WHERE, GROUP, HAVING, QUALIFY, ORDER = "expressions", "joins", "where", "group", "having", "qualify", "order"
+class Clause(StrEnum):
+    """Where in a SELECT a name stands: the values are sqlglot's argument names."""
+
+    SELECT = "expressions"
+    JOIN = "joins"  # their ON conditions: Snowflake lets them name aliases
+    WHERE = "where"
+    GROUP = "group"
+    HAVING = "having"
+    QUALIFY = "qualify"
+    ORDER = "order"
+
+
+SELECT, JOIN, WHERE, GROUP, HAVING, QUALIFY, ORDER = Clause
+_BY_ARGUMENT: Mapping[str, Clause] = {clause.value: clause for clause in Clause}
 _COLUMN, _ALIAS = Visible(Wins.COLUMN), Visible(Wins.ALIAS)
 _COLUMN_WHOLE, _ALIAS_WHOLE = Visible(Wins.COLUMN, True), Visible(Wins.ALIAS, True)
-_SQL92: Mapping[str, Visible] = {ORDER: _ALIAS_WHOLE}
-_POSTGRES: Mapping[str, Visible] = {GROUP: _COLUMN_WHOLE, ORDER: _ALIAS_WHOLE}
-_LATERAL: Mapping[str, Visible] = {SELECT: _COLUMN, WHERE: _COLUMN, GROUP: _COLUMN, HAVING: _COLUMN, QUALIFY: _COLUMN, ORDER: _ALIAS}
+_SQL92: Mapping[Clause, Visible] = {ORDER: _ALIAS_WHOLE}
+_POSTGRES: Mapping[Clause, Visible] = {GROUP: _COLUMN_WHOLE, ORDER: _ALIAS_WHOLE}
+_LATERAL: Mapping[Clause, Visible] = {SELECT: _COLUMN, WHERE: _COLUMN, GROUP: _COLUMN, HAVING: _COLUMN, QUALIFY: _COLUMN, ORDER: _ALIAS}
 
 # keyed by the lower-cased sqlglot dialect class; a dialect without a row takes its parent class's
-_RULES: Mapping[str, Mapping[str, Visible]] = {
+_RULES: Mapping[str, Mapping[Clause, Visible]] = {
     "dialect": _LATERAL,  # no dialect named: accept what some engine accepts, and say when it is unclear
     "postgres": _POSTGRES,
     "redshift": {**_POSTGRES, SELECT: _COLUMN},
@@ -86,13 +98,13 @@ _RULES: Mapping[str, Mapping[str, Visible]] = {
     "duckdb": {**_LATERAL, GROUP: _COLUMN_WHOLE},
     "teradata": _LATERAL,
 }
-_CLAUSE_NAMES = {SELECT: "the SELECT list", JOIN: "JOIN ... ON", WHERE: "WHERE", GROUP: "GROUP BY", HAVING: "HAVING", QUALIFY: "QUALIFY", ORDER: "ORDER BY"}
+_CLAUSE_NAMES: Mapping[Clause, str] = {SELECT: "the SELECT list", JOIN: "JOIN ... ON", WHERE: "WHERE", GROUP: "GROUP BY", HAVING: "HAVING", QUALIFY: "QUALIFY", ORDER: "ORDER BY"}
 
 
 @dataclass(frozen=True, slots=True)
 class AliasRules:
     dialect: str
-    clauses: Mapping[str, Visible]
+    clauses: Mapping[Clause, Visible]
 
 
 DEFAULT_RULES = AliasRules("the default dialect", _RULES["dialect"])
@@ -102,7 +114,7 @@ def alias_rules(dialect: Dialect) -> AliasRules:
     """The alias rules of `dialect`, or of the nearest dialect it derives from."""
     if type(dialect) is Dialect:
         return DEFAULT_RULES
-    rules = next((_RULES[c.__name__.lower()] for c in type(dialect).__mro__ if c.__name__.lower() in _RULES), _RULES["dialect"])
+    rules = next(_RULES[c.__name__.lower()] for c in type(dialect).__mro__ if c.__name__.lower() in _RULES)  # Dialect ends every MRO
     return AliasRules(type(dialect).__name__.lower(), rules)
 
 
@@ -112,7 +124,7 @@ class Candidate:
 
     output: int
     wins: Wins
-    clause: str
+    clause: Clause
     defined: exp.Expr  # the aliased projection
 
 
@@ -133,17 +145,18 @@ class AliasLookup:
         top = self._top(select, column)
         if top is None or not defined or select is self.assignments:
             return None
-        rule = self.rules.clauses.get(top.arg_key)
-        if rule is None or (rule.whole_item_only and not _whole_item(column, top)):
+        clause = _BY_ARGUMENT.get(top.arg_key)
+        rule = None if clause is None else self.rules.clauses.get(clause)
+        if clause is None or rule is None or (rule.whole_item_only and not _whole_item(column, top)):
             return None
-        if top.arg_key == SELECT:  # a select item sees only the aliases defined before it
+        if clause is SELECT:  # a select item sees only the aliases defined before it
             before = [(i, node) for i, node in defined if node.index is not None and top.index is not None and node.index < top.index]
             if not before:
                 return None
             output, node = before[-1]
         else:
             output, node = defined[0]
-        return Candidate(output, rule.wins, top.arg_key, node)
+        return Candidate(output, rule.wins, clause, node)
 
     def _top(self, select: exp.Select, column: exp.Column) -> exp.Expr | None:
         """The child of `select` that holds `column`; None when a nested query lies between them."""
@@ -167,10 +180,9 @@ class AliasLookup:
         line = alias.meta.get("line") if isinstance(alias, exp.Expr) else None
         where = f"the alias defined at line {line}" if line else "an alias of the SELECT list"
         tables = ", ".join(sources)
-        clause = _CLAUSE_NAMES.get(candidate.clause, candidate.clause)
         return (
             f"'{name}' may name a column of {tables} or {where}; assumed the column, as {self.rules.dialect} prefers "
-            f"source columns to aliases in {clause}; declare {tables}'s columns (DDL or --schema) to decide"
+            f"source columns to aliases in {_CLAUSE_NAMES[candidate.clause]}; declare the columns of {tables} (DDL or --schema) to decide"
         )
 
 
