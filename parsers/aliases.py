@@ -75,6 +75,7 @@ class Clause(StrEnum):
 
 
 SELECT, JOIN, WHERE, GROUP, HAVING, QUALIFY, ORDER = Clause
+_SHOWN = 60  # characters of an aliased projection quoted in a warning
 _BY_ARGUMENT: Mapping[str, Clause] = {clause.value: clause for clause in Clause}
 _COLUMN, _ALIAS = Visible(Wins.COLUMN), Visible(Wins.ALIAS)
 _COLUMN_WHOLE, _ALIAS_WHOLE = Visible(Wins.COLUMN, True), Visible(Wins.ALIAS, True)
@@ -176,12 +177,12 @@ class AliasLookup:
 
     def ambiguity(self, name: str, sources: Sequence[str], candidate: Candidate) -> str:
         """The warning for a name that may be an unknown source column or an alias: the column is assumed."""
-        alias = candidate.defined.args.get("alias")
-        line = alias.meta.get("line") if isinstance(alias, exp.Expr) else None
-        where = f"the alias defined at line {line}" if line else "an alias of the SELECT list"
+        # the projection, not its line: a dbt model's lines are moved back into the template afterwards
+        defined = " ".join(candidate.defined.sql().split())
+        defined = defined if len(defined) <= _SHOWN else defined[: _SHOWN - 3] + "..."
         tables = ", ".join(sources)
         return (
-            f"'{name}' may name a column of {tables} or {where}; assumed the column, as {self.rules.dialect} prefers "
+            f"'{name}' may name a column of {tables} or the alias `{defined}`; assumed the column, as {self.rules.dialect} prefers "
             f"source columns to aliases in {_CLAUSE_NAMES[candidate.clause]}; declare the columns of {tables} (DDL or --schema) to decide"
         )
 

@@ -19,7 +19,7 @@ SWAPPED = range(50, MODELS + 1, 50)  # 10 models swap their upstream's names
 SWAP = "SELECT product_id, SUM(min_price) AS sum_price, MIN(sum_price) AS min_price FROM {source} GROUP BY product_id"
 PLAIN = "SELECT product_id, min_price, sum_price FROM {source}"
 AMBIGUOUS = (
-    "sql/m{i:04}.sql:1: 'sum_price' may name a column of raw.prices or the alias defined at line 1; assumed the column, "
+    "sql/m{i:04}.sql:1: 'sum_price' may name a column of raw.prices or the alias `SUM(min_price) AS sum_price`; assumed the column, "
     "as snowflake prefers source columns to aliases in the SELECT list; declare the columns of raw.prices (DDL or --schema) to decide"
 )
 
