@@ -25,6 +25,7 @@ from lineage.model import (
     TableFact,
     TableKind,
 )
+from parsers.aliases import DEFAULT_RULES, AliasLookup, AliasRules, alias_rules
 from parsers.budget import DEFAULT_STATEMENT_SECONDS, NO_DEADLINE, Deadline, OverBudget
 from parsers.mentions import with_mentions
 from parsers.schema import SchemaRegistry
@@ -55,6 +56,7 @@ class _FileState:
     bare_selects: list[int] = field(default_factory=list)  # indexes into edges where each starts
     reads: set[str] = field(default_factory=set)
     deadline: Deadline = NO_DEADLINE  # the current statement's
+    aliases: AliasRules = DEFAULT_RULES  # the dialect's: where a query may name its own SELECT-list aliases
 
 
 def extract_sql(text: str, path: str, dialect: str | None = None, registry: SchemaRegistry | None = None, budget: float | None = DEFAULT_STATEMENT_SECONDS) -> FileFacts:
@@ -98,7 +100,7 @@ _UNSUPPORTED = "cannot parse statement: the SQL parser does not support its synt
 
 def _extract_statements(text: str, path: str, dia: Dialect, registry: SchemaRegistry, how: tuple[float | None, _Unsupported]) -> FileFacts:
     budget, unsupported = how
-    state = _FileState(path)
+    state = _FileState(path, aliases=alias_rules(dia))
     chunks = _split(text, dia, state)
     for index, (line, tokens) in enumerate(chunks, start=1):
         at = Location(path, line, index)
@@ -225,7 +227,7 @@ def _query(write: Write, at: Location, registry: SchemaRegistry, state: _FileSta
     state.deadline.check()
     if scope is None:
         return
-    tracer = ScopeTracer(registry, state.deadline)
+    tracer = ScopeTracer(registry, state.deadline, AliasLookup(state.aliases, write.query if write.assigns else None))
     outputs = tracer.outputs(scope)
     outputs = outputs[: len(outputs) - write.hidden]  # the hidden ones (a MERGE condition) feed the others only
     targets = _target_columns(write, [o.name for o in outputs], registry, at, state)
@@ -234,6 +236,8 @@ def _query(write: Write, at: Location, registry: SchemaRegistry, state: _FileSta
             state.edges.append(ColumnEdge(table, column, write.target, STAR if column == STAR and outputs[index].unresolved_star else target, flow, subtype, at))
     for table, column, subtype in sorted(table_level_hits(tracer, scope), key=_hit_key):
         state.edges.append(ColumnEdge(table, column, write.target, None, Flow.INDIRECT, subtype, at))
+    for message in sorted(tracer.ambiguities):
+        state.diagnostics.append(Diagnostic(at, message, Severity.WARNING, needs_schema=True))
     if any(o.unresolved_star for o in outputs):
         state.diagnostics.append(Diagnostic(at, "cannot expand '*': columns of its table are unknown (add its DDL or --schema); recorded as an unresolved '*' edge", Severity.WARNING, needs_schema=True))
     if write.positional and write.columns is None and registry.columns(write.target) is None:

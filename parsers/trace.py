@@ -14,6 +14,7 @@ from sqlglot import exp
 from sqlglot.optimizer.scope import Scope
 
 from lineage.model import Flow, Subtype
+from parsers.aliases import DEFAULT_RULES, AliasLookup, Candidate, Wins
 from parsers.budget import NO_DEADLINE, Deadline
 from parsers.schema import SchemaRegistry
 from parsers.shapes import OPAQUE
@@ -65,7 +66,7 @@ class _Named:
     stars. Every output column of a statement looks a name up, so a scan per lookup is quadratic."""
 
     first: dict[str, int]
-    aliases: dict[str, int]
+    aliases: dict[str, list[tuple[int, exp.Expr]]]  # per alias: (output index, aliased projection), in order
     stars: tuple[int, ...]
 
 
@@ -91,8 +92,10 @@ def combine(local: Context, hit: Hit) -> Hit:
 class ScopeTracer:
     """Traces output columns of the scopes of one statement back to base-table columns."""
 
-    def __init__(self, registry: SchemaRegistry, deadline: Deadline = NO_DEADLINE) -> None:
+    def __init__(self, registry: SchemaRegistry, deadline: Deadline = NO_DEADLINE, aliases: AliasLookup | None = None) -> None:
         self.registry, self.deadline = registry, deadline
+        self.alias_lookup = aliases or AliasLookup(DEFAULT_RULES)
+        self.ambiguities: set[str] = set()  # warnings: a name that is a source column or an alias, unknown which
         self._outputs: dict[int, list[Output]] = {}
         self._traced: dict[tuple[int, int], frozenset[Hit]] = {}
         self._active: set[tuple[int, int]] = set()
@@ -184,7 +187,7 @@ class ScopeTracer:
                 if not out.unresolved_star:
                     named.first.setdefault(out.name, index)
                 if isinstance(out.expression, exp.Alias):
-                    named.aliases.setdefault(out.expression.alias, index)
+                    named.aliases.setdefault(out.expression.alias, []).append((index, out.expression))
             self._named[key] = named
         return self._named[key]
 
@@ -269,17 +272,24 @@ class ScopeTracer:
                 if qualifier in current.sources:
                     return self.resolve_source(current, qualifier, name)
             else:
-                found = self._unqualified(current, column)
+                found = self._unqualified(current, column, own=current is scope)
                 if found is not None:
                     return found
             current = current.parent
         return {(qualifier or None, name, Flow.DIRECT, Subtype.IDENTITY)}
 
-    def _unqualified(self, scope: Scope, column: exp.Column) -> set[Hit] | None:
+    def _unqualified(self, scope: Scope, column: exp.Column, own: bool) -> set[Hit] | None:
         name = column.name
         holders = self.join_keys(scope).get(name)
         if holders:  # USING / NATURAL keys: the unqualified column is the merged key of every side
             return {hit for source in holders for hit in self.resolve_source(scope, source, name)}
+        if own and name.startswith(MERGE_CONDITION):
+            # a MERGE clause's hidden condition (parsers.writes): our own name, not the SQL's, so no
+            # dialect's alias rules apply; its projection is traced once, however many columns name it
+            return set(self.trace_output(scope, self.named(scope).aliases[name][0][0]))
+        alias = self._alias_candidate(scope, column) if own else None
+        if alias is not None and alias.wins is Wins.ALIAS:
+            return set(self.trace_output(scope, alias.output))  # memoised: an alias named a thousand times is traced once
         known, unknown = [], []
         for source in scope.selected_sources:
             names = self.source_columns(scope, source)
@@ -291,15 +301,18 @@ class ScopeTracer:
             return self.resolve_source(scope, known[0], name)
         if len(known) > 1:
             return {(None, name, Flow.DIRECT, Subtype.IDENTITY)}  # ambiguous: never guess
-        alias = self._projection_alias(scope, column)
-        if alias is not None:
-            return alias
+        if alias is not None and not unknown:  # no source has the column: the alias it must be
+            return set(self.trace_output(scope, alias.output))
         if len(unknown) == 1:
             # valid SQL: a column no known source has must come from the one unknown source
-            return self.resolve_source(scope, unknown[0], name)
-        if unknown:
-            return {(None, name, Flow.DIRECT, Subtype.IDENTITY)}
-        return None
+            found = self.resolve_source(scope, unknown[0], name)
+        elif unknown:
+            found = {(None, name, Flow.DIRECT, Subtype.IDENTITY)}
+        else:
+            return None
+        if alias is not None:
+            self._note_ambiguity(scope, name, unknown, alias, found)
+        return found
 
     def join_keys(self, scope: Scope) -> dict[str, tuple[str, ...]]:
         """Columns joined by USING (...) or NATURAL JOIN in this scope, each with the sources joined on it."""
@@ -332,18 +345,22 @@ class ScopeTracer:
         known = [s for s in seen if key in (self.source_columns(scope, s) or ())]
         return known or [s for s in seen if self.source_columns(scope, s) is None]
 
-    def _projection_alias(self, scope: Scope, column: exp.Column) -> set[Hit] | None:
-        """ORDER BY / GROUP BY / later projections may name an earlier projection's alias."""
-        if not isinstance(scope.expression, exp.Select):
+    def _alias_candidate(self, scope: Scope, column: exp.Column) -> Candidate | None:
+        """The SELECT-list alias `column` may name where it stands, by the dialect's rules."""
+        select = scope.expression
+        if not isinstance(select, exp.Select):
             return None
-        index = self.named(scope).aliases.get(column.name)
-        if index is None:
-            return None
-        within = column.find_ancestor(exp.Alias)
-        # a MERGE's WHEN condition names the target's and the source's columns, never an assigned one
-        if within is self.outputs(scope)[index].expression or (within is not None and within.alias.startswith(MERGE_CONDITION)):
-            return None
-        return set(self.trace_output(scope, index))  # memoised: an alias named a thousand times is traced once
+        defined = self.named(scope).aliases.get(column.name)
+        return None if defined is None else self.alias_lookup.candidate(select, column, defined)
+
+    def _note_ambiguity(self, scope: Scope, name: str, unknown: list[str], alias: Candidate, assumed: set[Hit]) -> None:
+        """A source whose columns are unknown may or may not have `name`: when the alias would give other
+        sources, the column the dialect prefers is assumed, and said so."""
+        if {h[:2] for h in assumed} == {h[:2] for h in self.trace_output(scope, alias.output)}:
+            return
+        nodes = [scope.sources.get(source) for source in unknown]
+        names = [table_name(n) if isinstance(n, exp.Table) else source for n, source in zip(nodes, unknown)]
+        self.ambiguities.add(self.alias_lookup.ambiguity(name, names, alias))
 
     def trace_expression(self, scope: Scope, expression: exp.Expr) -> set[Hit]:
         top = expression.unalias() if isinstance(expression, exp.Alias) else expression

@@ -34,6 +34,9 @@ class Write:
     defines: TableKind | None = None  # CREATE ... AS defines the target's columns
     ddl_columns: list[tuple[str, str | None]] | None = None  # CREATE TABLE (col type, ...)
     hidden: int = 0  # the query's last outputs are read by the others (a MERGE condition), not written
+    # UPDATE / MERGE: the query's projections are `SET c = v` assignments, which read the row as it was
+    # before any of them, so their names are no aliases the query can name
+    assigns: bool = False
 
 
 def write_of(statement: exp.Expr, deadline: Deadline) -> Write | None:
@@ -114,7 +117,7 @@ def _update(statement: exp.Update) -> Write | None:
     select.set("joins", [*joins, *joined] or None)
     if statement.args.get("where") is not None:
         select.set("where", statement.args["where"].copy())
-    return Write(table_name(statement.this if named is None else named), select)
+    return Write(table_name(statement.this if named is None else named), select, assigns=True)
 
 
 def _detach_joins(table: exp.Expr | None) -> list[exp.Expr]:
@@ -153,7 +156,7 @@ def _merge(statement: exp.Merge, deadline: Deadline) -> Write | None:
     select.set("joins", [exp.Join(this=source.copy(), on=statement.args["on"].copy())])
     if merged.filters:  # under the name a condition's columns do not resolve aliases by (parsers.trace)
         select.set("where", exp.Where(this=exp.alias_(exp.or_(*merged.filters, copy=False), MERGE_CONDITION, copy=False)))
-    return Write(table_name(statement.this), select, hidden=len(merged.conditions))
+    return Write(table_name(statement.this), select, hidden=len(merged.conditions), assigns=True)
 
 
 class _Merged:
