@@ -199,10 +199,10 @@ def _statement(statement: exp.Expr, at: Location, dia: Dialect, registry: Schema
         return
     if write.target == "":
         state.bare_selects.append(len(state.edges))
-    _query(write, at, registry, state)
+    _query(write, at, dia, registry, state)
 
 
-def _query(write: Write, at: Location, registry: SchemaRegistry, state: _FileState) -> None:
+def _query(write: Write, at: Location, dia: Dialect, registry: SchemaRegistry, state: _FileState) -> None:
     assert write.query is not None
     # checked only from here on: DDL has no more work to stop, and a skipped bare SELECT keeps its
     # number, so the names of the others do not depend on the clock
@@ -211,7 +211,7 @@ def _query(write: Write, at: Location, registry: SchemaRegistry, state: _FileSta
     state.deadline.check()
     if scope is None:
         return
-    tracer = ScopeTracer(registry, state.deadline)
+    tracer = ScopeTracer(registry, state.deadline, dia)
     outputs = tracer.outputs(scope)
     targets = _target_columns(write, [o.name for o in outputs], registry, at, state)
     for index, target in enumerate(targets):
