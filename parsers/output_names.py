@@ -24,8 +24,11 @@ from __future__ import annotations
 import re
 
 from sqlglot import exp
+from sqlglot.dialects.bigquery import BigQuery
 from sqlglot.dialects.dialect import Dialect
 from sqlglot.dialects.postgres import Postgres
+from sqlglot.dialects.presto import Presto
+from sqlglot.dialects.tsql import TSQL
 
 _FUNCTION = re.compile(r"(\w+)\s*(?:\(|$)")
 # Postgres's grammar turns these SQL type names into the internal names FigureColname reports
@@ -71,6 +74,19 @@ def output_name(projection: exp.Expr, dialect: Dialect) -> str:
         if strength:
             return name
     return projection.sql(dialect=dialect, normalize_functions="lower", comments=False)
+
+
+def refuses_unnamed(dialect: Dialect, view: bool) -> bool:
+    """Whether the engine refuses to create a view (`view`) or a table from a query with an output
+    that has no alias: the statement fails there, so the name we give the output never exists.
+
+    T-SQL: Msg 4511 for a view, Msg 1038 for SELECT INTO; Trino and Presto: "Column name not specified
+    at position N" for CREATE VIEW and CREATE TABLE AS (StatementAnalyzer); BigQuery: "CREATE VIEW
+    columns must be named" (https://github.com/dbt-labs/docs.getdbt.com/pull/8138). Spark 3 refuses
+    only a permanent view (CREATE_PERMANENT_VIEW_WITHOUT_ALIAS, https://github.com/apache/spark/pull/41338),
+    which a Write does not tell from a temporary one, so Spark is not listed.
+    """
+    return isinstance(dialect, (TSQL, Presto)) or (view and isinstance(dialect, BigQuery))
 
 
 def _postgres(node: exp.Expr, dialect: Dialect) -> _Named:

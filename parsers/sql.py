@@ -26,6 +26,7 @@ from lineage.model import (
     TableKind,
 )
 from parsers.budget import DEFAULT_STATEMENT_SECONDS, NO_DEADLINE, Deadline, OverBudget
+from parsers.output_names import column_name, refuses_unnamed
 from parsers.schema import SchemaRegistry
 from parsers.stack import on_deep_stack as on_deep_stack  # re-exported: callers wrap batches of extract_sql
 from parsers.trace import STAR, Output, ScopeTracer, table_level_hits, table_name
@@ -219,6 +220,7 @@ def _query(write: Write, at: Location, dia: Dialect, registry: SchemaRegistry, s
             state.edges.append(ColumnEdge(table, column, write.target, STAR if column == STAR and outputs[index].unresolved_star else target, flow, subtype, at))
     for table, column, subtype in sorted(table_level_hits(tracer, scope), key=_hit_key):
         state.edges.append(ColumnEdge(table, column, write.target, None, Flow.INDIRECT, subtype, at))
+    state.diagnostics += _refused_names(write, outputs, dia, at)
     if any(o.unresolved_star for o in outputs):
         state.diagnostics.append(Diagnostic(at, "cannot expand '*': columns of its table are unknown (add its DDL or --schema); recorded as an unresolved '*' edge", Severity.WARNING, needs_schema=True))
     if write.positional and write.columns is None and registry.columns(write.target) is None:
@@ -242,6 +244,17 @@ def _target_columns(write: Write, names: list[str], registry: SchemaRegistry, at
     if len(declared) != len(names) and STAR not in names:
         state.diagnostics.append(Diagnostic(at, f"'{write.target}' has {len(declared)} columns but the query gives {len(names)}", needs_schema=True))
     return [declared[i] if i < len(declared) else names[i] for i in range(len(names))]
+
+
+def _refused_names(write: Write, outputs: list[Output], dia: Dialect, at: Location) -> list[Diagnostic]:
+    """Outputs without an alias in a view or table whose engine refuses them (see `refuses_unnamed`)."""
+    if write.defines is None or write.columns is not None or not refuses_unnamed(dia, write.defines is TableKind.VIEW):
+        return []
+    return [
+        Diagnostic(at, f"column {i} ('{o.name}') of {write.defines} '{write.target}' has no alias, which {type(dia).__name__} refuses; add AS <name> (named by its SQL text here)", Severity.WARNING)
+        for i, o in enumerate(outputs, start=1)
+        if o.expression is not None and not column_name(o.expression)
+    ]
 
 
 def _cast_type(output: Output) -> str | None:

@@ -347,14 +347,12 @@ class ScopeTracer:
         if isinstance(node, exp.Exists):
             inner = self.subquery_scope(scope, node.this)
             return set(self.scope_rows(inner)) if inner is not None else set()
-        if not isinstance(node, exp.AggFunc) or isinstance(node, _RANKING):
-            return None
-        argument = node.this
-        if isinstance(argument, exp.Column) and isinstance(argument.this, exp.Star) and argument.table:
-            return self.source_rows(scope, argument.table)
-        if isinstance(argument, exp.Star) or not any(isinstance(n, (exp.Column, exp.Star, exp.Query)) for n in node.walk()):
-            return {hit for source in scope.selected_sources for hit in self.source_rows(scope, source)}
-        return None
+        if isinstance(node, exp.Column) and isinstance(node.this, exp.Star):  # `count(t.*)`; a projection's is expanded
+            return self.source_rows(scope, node.table) if node.table else None
+        every_source = isinstance(node, exp.Star) or (
+            isinstance(node, exp.AggFunc) and not isinstance(node, _RANKING) and not any(isinstance(n, (exp.Column, exp.Star, exp.Query)) for n in node.walk())
+        )
+        return {hit for source in scope.selected_sources for hit in self.source_rows(scope, source)} if every_source else None
 
     def source_rows(self, scope: Scope, source: str) -> set[Hit]:
         node = scope.sources.get(source)
