@@ -409,6 +409,9 @@ class _ExpressionWalk:
             self._window(node, ctx)
         elif isinstance(node, exp.Case):
             self._branches(node, node.args.get("ifs") or [], node.args.get("default"), ctx)
+        elif isinstance(node, exp.Filter):  # `count(*) FILTER (WHERE c)` counts as `count(CASE WHEN c THEN 1 END)`
+            self.visit(node.this, ctx)
+            self.visit(node.expression, (Flow.INDIRECT, Subtype.CONDITIONAL))
         elif isinstance(node, exp.Anonymous) and node.name == MERGE_WHEN:
             condition, value = node.expressions
             self.visit(condition, (Flow.INDIRECT, Subtype.CONDITIONAL))
