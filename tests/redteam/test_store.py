@@ -259,7 +259,7 @@ def test_an_unreadable_folder_is_a_counted_error_and_its_sources_are_kept(work: 
         (work / "sample_sql/staging").chmod(0o755)
     assert run.exit_code == 1, run.stderr
     assert run.lines()[:2] == [EXPOSURE, "sample_sql/staging: cannot read this directory (Permission denied); its files are kept as stored"]
-    assert run.lines()[2].startswith("Scanned 21 files, 34 statements") and "; 1 failed (listed above); 1 warning; 221 edges written" in run.lines()[2]
+    assert run.lines()[2].startswith("Scanned 21 files, 34 statements") and "; 1 failed (listed above); 1 warning; 227 edges written" in run.lines()[2]
     assert len(json.loads(impact("impact after an unreadable folder", work).stdout)["columns"]) == 23
     assert '"sample_sql/staging/stg_orders.sql"' in (work / STORE).read_text()
 
@@ -274,8 +274,8 @@ def test_a_dbt_project_without_a_profile_keeps_its_catalog_and_counts_right(tmp_
     (tmp_path / "dbt/profiles.yml").unlink()
     first = run_lineage("scan dbt without a profile", "scan", "dbt", cwd=tmp_path)
     second = run_lineage("re-scan dbt without a profile", "scan", "dbt", cwd=tmp_path)
-    assert first.lines()[-1] == "Scanned 11 files, 7 statements; 2 warnings; 68 edges written."
-    assert second.lines()[-1] == "Scanned 11 files, 7 statements; 2 warnings; 68 edges written (9 unchanged files kept as stored)."
+    assert first.lines()[-1] == "Scanned 11 files, 7 statements; 2 warnings; 70 edges written."
+    assert second.lines()[-1] == "Scanned 11 files, 7 statements; 2 warnings; 70 edges written (9 unchanged files kept as stored)."
     exposures = run_lineage("impact after the re-scan", "impact", "stg_orders.order_value", "--format", "json", cwd=tmp_path)
     assert len(json.loads(exposures.stdout)["dashboards"]) == 2
 
