@@ -141,8 +141,9 @@ def _stars(store: LineageStore, tables: set[str], direction: Direction) -> list[
         consumer = ends.get(edge.target)
         if consumer is not None and consumer.attr("table_level") == "true":
             gaps.append(Gap(GapKind.TABLE_LEVEL_CONSUMER, _at(edge), f"{consumer.name} (columns of {table} unknown)"))
-        else:
+        elif direction is Direction.UPSTREAM or edge.target.endswith(".*"):
             gaps.append(Gap(GapKind.UNEXPANDED_STAR, _at(edge), table))
+        # else a whole-row read (`count(*)`, EXISTS) into a named column: nothing is missing
     return gaps
 
 

@@ -28,6 +28,7 @@ from lineage.model import (
 from parsers.aliases import DEFAULT_RULES, AliasLookup, AliasRules, alias_rules
 from parsers.budget import DEFAULT_STATEMENT_SECONDS, NO_DEADLINE, Deadline, OverBudget
 from parsers.mentions import with_mentions
+from parsers.output_names import column_name, refuses_unnamed
 from parsers.schema import SchemaRegistry
 from parsers.shapes import reshape, with_leading
 from parsers.stack import on_deep_stack as on_deep_stack  # re-exported: callers wrap batches of extract_sql
@@ -207,7 +208,7 @@ def _statement(statement: exp.Expr, at: Location, dia: Dialect, registry: Schema
         return
     if write.target == "":
         state.bare_selects.append(len(state.edges))
-    _query(write, at, registry, state)
+    _query(write, at, dia, registry, state)
 
 
 def _drop(statement: exp.Drop, registry: SchemaRegistry) -> None:
@@ -218,7 +219,7 @@ def _drop(statement: exp.Drop, registry: SchemaRegistry) -> None:
                 registry.drop(table_name(table))
 
 
-def _query(write: Write, at: Location, registry: SchemaRegistry, state: _FileState) -> None:
+def _query(write: Write, at: Location, dia: Dialect, registry: SchemaRegistry, state: _FileState) -> None:
     assert write.query is not None
     # checked only from here on: DDL has no more work to stop, and a skipped bare SELECT keeps its
     # number, so the names of the others do not depend on the clock
@@ -227,7 +228,7 @@ def _query(write: Write, at: Location, registry: SchemaRegistry, state: _FileSta
     state.deadline.check()
     if scope is None:
         return
-    tracer = ScopeTracer(registry, state.deadline, AliasLookup(state.aliases, write.query if write.assigns else None))
+    tracer = ScopeTracer(registry, state.deadline, AliasLookup(state.aliases, write.query if write.assigns else None), dia)
     outputs = tracer.outputs(scope)
     outputs = outputs[: len(outputs) - write.hidden]  # the hidden ones (a MERGE condition) feed the others only
     targets = _target_columns(write, [o.name for o in outputs], registry, at, state)
@@ -238,6 +239,7 @@ def _query(write: Write, at: Location, registry: SchemaRegistry, state: _FileSta
         state.edges.append(ColumnEdge(table, column, write.target, None, Flow.INDIRECT, subtype, at))
     for message in sorted(tracer.ambiguities):
         state.diagnostics.append(Diagnostic(at, message, Severity.WARNING, needs_schema=True))
+    state.diagnostics += _refused_names(write, outputs, dia, at)
     if any(o.unresolved_star for o in outputs):
         state.diagnostics.append(Diagnostic(at, "cannot expand '*': columns of its table are unknown (add its DDL or --schema); recorded as an unresolved '*' edge", Severity.WARNING, needs_schema=True))
     if write.positional and write.columns is None and registry.columns(write.target) is None:
@@ -261,6 +263,17 @@ def _target_columns(write: Write, names: list[str], registry: SchemaRegistry, at
     if len(declared) != len(names) and STAR not in names:
         state.diagnostics.append(Diagnostic(at, f"'{write.target}' has {len(declared)} columns but the query gives {len(names)}", needs_schema=True))
     return [declared[i] if i < len(declared) else names[i] for i in range(len(names))]
+
+
+def _refused_names(write: Write, outputs: list[Output], dia: Dialect, at: Location) -> list[Diagnostic]:
+    """Outputs without an alias in a view or table whose engine refuses them (see `refuses_unnamed`)."""
+    if write.defines is None or write.columns is not None or not refuses_unnamed(dia, write.defines is TableKind.VIEW):
+        return []
+    return [
+        Diagnostic(at, f"column {i} ('{o.name}') of {write.defines} '{write.target}' has no alias, which {type(dia).__name__} refuses; add AS <name> (named by its SQL text here)", Severity.WARNING)
+        for i, o in enumerate(outputs, start=1)
+        if o.expression is not None and not column_name(o.expression)
+    ]
 
 
 def _cast_type(output: Output) -> str | None:

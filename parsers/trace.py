@@ -11,11 +11,13 @@ from dataclasses import dataclass
 from typing import TypeGuard
 
 from sqlglot import exp
+from sqlglot.dialects.dialect import Dialect
 from sqlglot.optimizer.scope import Scope
 
 from lineage.model import Flow, Subtype
 from parsers.aliases import DEFAULT_RULES, AliasLookup, Candidate, Wins
 from parsers.budget import NO_DEADLINE, Deadline
+from parsers.output_names import output_name
 from parsers.schema import SchemaRegistry
 from parsers.shapes import OPAQUE
 
@@ -24,6 +26,8 @@ Hit = tuple[str | None, str, Flow, Subtype]
 Context = tuple[Flow, Subtype]
 
 _NAVIGATION = (exp.Lag, exp.Lead, exp.FirstValue, exp.LastValue, exp.NthValue)
+# number rows within their window: what they read is the window's keys, recorded as such
+_RANKING = (exp.Rank, exp.DenseRank, exp.Ntile, exp.PercentRank, exp.CumeDist)
 _RANK = {Subtype.IDENTITY: 0, Subtype.TRANSFORMATION: 1, Subtype.AGGREGATION: 2}
 STAR = "*"
 # MERGE ... WHEN MATCHED AND cond THEN UPDATE SET c = v is rewritten to `MERGE_WHEN(k, v) AS c` beside
@@ -92,10 +96,11 @@ def combine(local: Context, hit: Hit) -> Hit:
 class ScopeTracer:
     """Traces output columns of the scopes of one statement back to base-table columns."""
 
-    def __init__(self, registry: SchemaRegistry, deadline: Deadline = NO_DEADLINE, aliases: AliasLookup | None = None) -> None:
+    def __init__(self, registry: SchemaRegistry, deadline: Deadline = NO_DEADLINE, aliases: AliasLookup | None = None, dialect: Dialect | None = None) -> None:
         self.registry, self.deadline = registry, deadline
         self.alias_lookup = aliases or AliasLookup(DEFAULT_RULES)
         self.ambiguities: set[str] = set()  # warnings: a name that is a source column or an alias, unknown which
+        self.dialect = dialect or Dialect.get_or_raise(None)  # names outputs written without an alias
         self._outputs: dict[int, list[Output]] = {}
         self._traced: dict[tuple[int, int], frozenset[Hit]] = {}
         self._active: set[tuple[int, int]] = set()
@@ -103,6 +108,7 @@ class ScopeTracer:
         self._columns: dict[tuple[int, str], Columns | None] = {}
         self._named: dict[int, _Named] = {}
         self._join_keys: dict[int, dict[str, tuple[str, ...]]] = {}
+        self._rows: dict[int, frozenset[Hit]] = {}
 
     # -- outputs -------------------------------------------------------------------------------
     def outputs(self, scope: Scope) -> list[Output]:
@@ -144,9 +150,7 @@ class ScopeTracer:
             elif isinstance(projection, exp.Column) and isinstance(projection.this, exp.Star):
                 outputs.extend(self._expand(scope, projection.table, projection.this))
             else:
-                # unnamed expressions get sqlglot's and most engines' positional name
-                name = projection.alias_or_name or projection.unnest().alias_or_name  # `(x)` is named x
-                outputs.append(Output(name or f"_col_{len(outputs)}", expression=projection))
+                outputs.append(Output(output_name(projection, self.dialect), expression=projection))
         return outputs
 
     def _expand(self, scope: Scope, source: str, star: exp.Star) -> list[Output]:
@@ -370,6 +374,53 @@ class ScopeTracer:
         _ExpressionWalk(self, scope, hits).visit(top, start)
         return hits
 
+    # -- whole-row reads ------------------------------------------------------------------------
+    def row_reads(self, scope: Scope, node: exp.Expr) -> set[Hit] | None:
+        """What `node` reads when it reads whole rows rather than columns, else None.
+
+        `count(*)`, `count(t.*)`, `count(1)` count the rows of the sources and `EXISTS (...)` asks
+        whether its query has any: each depends on the source table as a whole, so it is recorded as
+        a read of the table (the `*` column, as an unexpanded `SELECT *` is): dropping the table
+        reaches it, renaming one of its columns does not.
+        """
+        if isinstance(node, exp.Exists):
+            inner = self.subquery_scope(scope, node.this)
+            return set(self.scope_rows(inner)) if inner is not None else set()
+        if isinstance(node, exp.Column) and isinstance(node.this, exp.Star):  # `count(t.*)`; a projection's is expanded
+            return self.source_rows(scope, node.table) if node.table else None
+        every_source = isinstance(node, exp.Star) or (
+            isinstance(node, exp.AggFunc) and not isinstance(node, _RANKING) and not any(isinstance(n, (exp.Column, exp.Star, exp.Query)) for n in node.walk())
+        )
+        return {hit for source in scope.selected_sources for hit in self.source_rows(scope, source)} if every_source else None
+
+    def source_rows(self, scope: Scope, source: str) -> set[Hit]:
+        node = scope.sources.get(source)
+        if isinstance(node, exp.Table):
+            return {(table_name(node), STAR, Flow.DIRECT, Subtype.IDENTITY)}
+        if isinstance(node, Scope):
+            return set(self.scope_rows(node))
+        return {(source, STAR, Flow.DIRECT, Subtype.IDENTITY)}  # a name the SQL does not define
+
+    def scope_rows(self, scope: Scope) -> frozenset[Hit]:
+        """The tables whose rows make up the rows of `scope` (its filters are table-level edges already)."""
+        key = id(scope)
+        if key not in self._rows:
+            self._rows[key] = frozenset()  # a recursive CTE reading itself adds no new tables
+            self._rows[key] = frozenset(self._scope_rows(scope))
+        return self._rows[key]
+
+    def _scope_rows(self, scope: Scope) -> set[Hit]:
+        node = scope.expression
+        if isinstance(node, exp.SetOperation):
+            branches = scope.set_operation_scopes[:1] if isinstance(node, (exp.Intersect, exp.Except)) else scope.set_operation_scopes
+            return {hit for branch in branches for hit in self.scope_rows(branch)}
+        inner = _lateral_query(scope)
+        if inner is not None:
+            return set(self.scope_rows(inner))
+        if not isinstance(node, exp.Select):  # UNNEST(x): one row per element of x
+            return set(self.trace_output(scope, 0))
+        return {hit for source in scope.selected_sources for hit in self.source_rows(scope, source)}
+
     def subquery_scope(self, scope: Scope, node: exp.Expr) -> Scope | None:
         if not self._subquery_scope or id(node) not in self._subquery_scope:
             for child in scope.subquery_scopes:
@@ -384,7 +435,11 @@ class _ExpressionWalk:
         self.tracer, self.scope, self.hits = tracer, scope, hits
 
     def visit(self, node: exp.Expr, ctx: Context) -> None:
-        if isinstance(node, exp.Column):
+        rows = self.tracer.row_reads(self.scope, node)
+        if rows is not None:
+            inner = _upgrade(ctx, Subtype.AGGREGATION if isinstance(node, exp.AggFunc) else Subtype.TRANSFORMATION)
+            self.hits.update(combine(inner, h) for h in rows)
+        elif isinstance(node, exp.Column):
             if not isinstance(node.this, exp.Star):
                 self.hits.update(combine(ctx, h) for h in self.tracer.resolve_column(self.scope, node))
         elif isinstance(node, (exp.Select, exp.SetOperation)):
@@ -393,6 +448,9 @@ class _ExpressionWalk:
             self._window(node, ctx)
         elif isinstance(node, exp.Case):
             self._branches(node, node.args.get("ifs") or [], node.args.get("default"), ctx)
+        elif isinstance(node, exp.Filter):  # `count(*) FILTER (WHERE c)` counts as `count(CASE WHEN c THEN 1 END)`
+            self.visit(node.this, ctx)
+            self.visit(node.expression, (Flow.INDIRECT, Subtype.CONDITIONAL))
         elif isinstance(node, exp.Anonymous) and node.name == MERGE_WHEN:
             condition, value = node.expressions
             self.visit(condition, (Flow.INDIRECT, Subtype.CONDITIONAL))
@@ -497,9 +555,12 @@ def _clause_hits(tracer: ScopeTracer, scope: Scope, clause: exp.Expr, subtype: S
     while stack:
         node = stack.pop()
         ordinal = _ordinal(node, clause)
+        rows = tracer.row_reads(scope, node)
         if ordinal is not None:  # GROUP BY 1 / ORDER BY 2 name a projection by position
             if 0 <= ordinal < len(tracer.outputs(scope)):
                 hits |= tracer.trace_output(scope, ordinal)
+        elif rows is not None:  # HAVING count(*) > 1, WHERE EXISTS (...)
+            hits |= rows
         elif isinstance(node, exp.Column):
             if not isinstance(node.this, exp.Star):
                 hits |= tracer.resolve_column(scope, node)

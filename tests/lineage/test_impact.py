@@ -39,8 +39,10 @@ def test_a_filter_column_reaches_every_column_of_the_target_table(tmp_path: Path
     store = _store(tmp_path)
     report = analyse_impact(store, resolve_target(store, "app.orders.status"), Change(ChangeKind.DROP))
     assert _names(report.columns) == [
+        ("mart.paid.*", 1, "table"),  # its rows: count(*) reads them
         ("mart.paid.id", 1, "table"),
         ("mart.paid.value", 1, "table"),
+        ("mart.summary.n", 2, "direct/aggregation"),  # fewer paid rows, a smaller count
         ("mart.summary.top_id", 2, "direct/aggregation"),
         ("mart.value_only.doubled", 2, "direct/transformation"),
     ]
@@ -58,13 +60,17 @@ def test_a_value_column_reaches_only_what_reads_it(tmp_path: Path) -> None:
 def test_a_table_target_means_all_its_columns(tmp_path: Path) -> None:
     store = _store(tmp_path)
     report = analyse_impact(store, resolve_target(store, "mart.paid"), Change())
-    assert _names(report.columns) == [("mart.summary.top_id", 1, "direct/aggregation"), ("mart.value_only.doubled", 1, "direct/transformation")]
+    assert _names(report.columns) == [
+        ("mart.summary.n", 1, "direct/aggregation"),  # count(*) reads the table as a whole
+        ("mart.summary.top_id", 1, "direct/aggregation"),
+        ("mart.value_only.doubled", 1, "direct/transformation"),
+    ]
 
 
 def test_max_depth_counts_feeds_hops_not_table_hops(tmp_path: Path) -> None:
     store = _store(tmp_path)
     report = analyse_impact(store, resolve_target(store, "app.orders.status"), Change(), max_depth=1)
-    assert _names(report.columns) == [("mart.paid.id", 1, "table"), ("mart.paid.value", 1, "table")]
+    assert _names(report.columns) == [("mart.paid.*", 1, "table"), ("mart.paid.id", 1, "table"), ("mart.paid.value", 1, "table")]
 
 
 def test_owners_consumers_and_inherited_ownership(tmp_path: Path) -> None:

@@ -350,6 +350,8 @@ dbt_staging.stg_payments.order_id       -> dbt_mart.customer_order_stats (table)
 dbt_staging.stg_orders.order_value      -> dbt_mart.customer_order_stats.avg_order_value     direct    aggregation  @6
 dbt_staging.stg_payments.payment_method -> dbt_mart.customer_order_stats.card_share          indirect  conditional  @6
 dbt_staging.stg_orders.customer_id      -> dbt_mart.customer_order_stats.customer_id         direct    identity     @6
+dbt_staging.stg_orders.*                -> dbt_mart.customer_order_stats.order_count         direct    aggregation  @6
+dbt_staging.stg_payments.*              -> dbt_mart.customer_order_stats.order_count         direct    aggregation  @6
 dbt_staging.stg_orders.order_value      -> dbt_mart.customer_order_stats.stddev_order_value  direct    aggregation  @6
 table dbt_mart.customer_order_stats table (customer_id bigint, order_count, avg_order_value double, stddev_order_value, card_share) @6
 == sample_sql/dbt/models/marts/daily_revenue.sql (1 statements)
@@ -451,7 +453,7 @@ dbt_mart.daily_revenue.order_date        -> revenue_board_tiles.week_start      
 """
 
 SAMPLE_FILES = [
-    ('sample_sql/airflow/nightly_orders_dag.py', 3, 3),
+    ('sample_sql/airflow/nightly_orders_dag.py', 3, 5),
     ('sample_sql/airflow/sql/load_order_facts.sql', 2, 9),
     ('sample_sql/app/orders_service.sql', 4, 0),
     ('sample_sql/dashboards/customer_support.sql', 1, 0),
@@ -459,18 +461,18 @@ SAMPLE_FILES = [
     ('sample_sql/dbt/analyses/revenue_board_tiles.sql', 1, 0),
     ('sample_sql/dbt/models/_sources.yml', 0, 0),
     ('sample_sql/dbt/models/exposures.yml', 0, 0),
-    ('sample_sql/dbt/models/marts/customer_order_stats.sql', 1, 8),
+    ('sample_sql/dbt/models/marts/customer_order_stats.sql', 1, 10),
     ('sample_sql/dbt/models/marts/daily_revenue.sql', 1, 19),
     ('sample_sql/dbt/models/staging/stg_customers.sql', 1, 6),
     ('sample_sql/dbt/models/staging/stg_orders.sql', 1, 9),
     ('sample_sql/dbt/models/staging/stg_payments.sql', 1, 7),
     ('sample_sql/dbt/seeds/country_regions.csv', 0, 0),
     ('sample_sql/dbt/snapshots/orders_snapshot.sql', 1, 5),
-    ('sample_sql/etl/nightly_orders.sql', 8, 34),
+    ('sample_sql/etl/nightly_orders.sql', 8, 35),
     ('sample_sql/marts/customer_360.sql', 1, 25),
     ('sample_sql/marts/daily_revenue.sql', 1, 12),
     ('sample_sql/marts/unrelated_inventory.sql', 3, 17),
-    ('sample_sql/ml/fraud_features.sql', 1, 17),
+    ('sample_sql/ml/fraud_features.sql', 1, 18),
     ('sample_sql/spark/fraud_scoring_job.py', 2, 14),
     ('sample_sql/staging/stg_customers.sql', 1, 6),
     ('sample_sql/staging/stg_orders.sql', 1, 9),

@@ -109,8 +109,10 @@ def test_sample_dag_and_spark_job() -> None:
 
 SAMPLE_ETL = """\
 == airflow/nightly_orders_dag.py (3 statements)
+reporting.order_facts.*           -> reporting.etl_audit.row_count                     direct    aggregation  @29
 reporting.order_facts.customer_id -> reporting.customer_order_value (table)            indirect  group_by     @55
 reporting.order_facts.customer_id -> reporting.customer_order_value.customer_id        direct    identity     @55
+reporting.order_facts.*           -> reporting.customer_order_value.order_count        direct    aggregation  @55
 reporting.order_facts.order_value -> reporting.customer_order_value.total_order_value  direct    aggregation  @55
 == airflow/sql/load_order_facts.sql (2 statements)
 app.orders.status      -> reporting.order_facts (table)      indirect  filter          @7
