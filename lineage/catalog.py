@@ -50,11 +50,21 @@ class Consumer:
 
 
 @dataclass(frozen=True, slots=True)
+class DialectRule:
+    """`dialects:` in lineage.yml: files matching `pattern` (relative to the catalog's folder) are read as `dialect`."""
+
+    pattern: str  # a glob: `*` within a folder, `**` across folders
+    dialect: str  # a sqlglot dialect name, lower case
+    at: Location | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Catalog:
     path: str
     owners: tuple[Owner, ...] = ()
     tables: tuple[TableEntry, ...] = ()
     consumers: tuple[Consumer, ...] = ()
+    dialects: tuple[DialectRule, ...] = ()  # in the order written: the first match wins
 
     def table_entry(self, table: str) -> TableEntry | None:
         """Exact entries win over globs; among globs the longest (most specific) pattern wins."""
@@ -69,4 +79,4 @@ class Catalog:
             Consumer(c.id, c.kind, c.owner, c.title, c.url, c.columns, c.sql, reads.get(c.id, c.reads), c.at)
             for c in self.consumers
         )
-        return Catalog(self.path, self.owners, self.tables, consumers)
+        return Catalog(self.path, self.owners, self.tables, consumers, self.dialects)

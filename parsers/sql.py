@@ -25,6 +25,7 @@ from lineage.model import (
     TableFact,
     TableKind,
 )
+from parsers.dialects import FALLBACKS, HOW_TO_SET, header, header_problem
 from parsers.budget import DEFAULT_STATEMENT_SECONDS, NO_DEADLINE, Deadline, OverBudget
 from parsers.schema import SchemaRegistry
 from parsers.stack import on_deep_stack as on_deep_stack  # re-exported: callers wrap batches of extract_sql
@@ -66,10 +67,15 @@ def extract_sql(text: str, path: str, dialect: str | None = None, registry: Sche
 
 
 def _extract_sql(text: str, path: str, dialect: str | None, registry: SchemaRegistry | None, budget: float | None) -> FileFacts:
+    problem = header_problem(text, path)
+    if problem is not None:
+        return FileFacts(path, diagnostics=(problem,))
+    found = header(text)
+    name = found[0] if found else dialect  # the file's own word on its dialect wins
     unsupported = _Unsupported()
     _SQLGLOT_LOG.addHandler(unsupported)
     try:
-        return _extract_statements(text, path, get_dialect(dialect), registry if registry is not None else SchemaRegistry(), (budget, unsupported))
+        return _extract_statements(text, path, name, registry if registry is not None else SchemaRegistry(), (budget, unsupported))
     finally:
         _SQLGLOT_LOG.removeHandler(unsupported)
 
@@ -94,10 +100,11 @@ _LINEAGE_COMMAND = re.compile(r"(?is)(create\b(\s+\w+){0,4}?\s+(table|view)\b|in
 _UNSUPPORTED = "cannot parse statement: the SQL parser does not support its syntax; its lineage is missing"
 
 
-def _extract_statements(text: str, path: str, dia: Dialect, registry: SchemaRegistry, how: tuple[float | None, _Unsupported]) -> FileFacts:
+def _extract_statements(text: str, path: str, name: str | None, registry: SchemaRegistry, how: tuple[float | None, _Unsupported]) -> FileFacts:
     budget, unsupported = how
+    dia = get_dialect(name)
     state = _FileState(path)
-    chunks = _split(text, dia, state)
+    chunks = _split(text, (dia, name), state)
     for index, (line, tokens) in enumerate(chunks, start=1):
         at = Location(path, line, index)
         state.deadline, unsupported.seen = Deadline(budget), False  # the parse counts too
@@ -106,16 +113,17 @@ def _extract_statements(text: str, path: str, dia: Dialect, registry: SchemaRegi
         except ParseError as err:
             detail = err.errors[0] if err.errors else {}
             where = Location(path, int(detail.get("line") or line), index)
-            state.diagnostics.append(Diagnostic(where, f"cannot parse statement: {_describe(detail.get('description') or str(err))}"))
+            state.diagnostics.append(_unparsed(_statement_text(text, tokens), name, Diagnostic(where, f"cannot parse statement: {_describe(detail.get('description') or str(err))}")))
             continue
         except RecursionError:
             state.diagnostics.append(Diagnostic(at, _TOO_DEEP))
             continue
         except Exception as err:  # noqa: BLE001 - sqlglot's parser can fail in other ways on odd input
-            state.diagnostics.append(Diagnostic(at, f"cannot parse statement: the SQL parser failed ({type(err).__name__}: {_first_line(str(err))})"))
+            failed = Diagnostic(at, f"cannot parse statement: the SQL parser failed ({type(err).__name__}: {_first_line(str(err))})")
+            state.diagnostics.append(_unparsed(_statement_text(text, tokens), name, failed))
             continue
-        if unsupported.seen and isinstance(statement, exp.Command) and _LINEAGE_COMMAND.match(f"{statement.this} {statement.expression}"):
-            state.diagnostics.append(Diagnostic(at, _UNSUPPORTED))
+        if unsupported.seen and _lineage_command(statement):
+            state.diagnostics.append(_unparsed(_statement_text(text, tokens), name, Diagnostic(at, _UNSUPPORTED)))
         elif statement is not None:
             _guarded_statement(statement, at, dia, registry, state)
     _name_bare_selects(state)
@@ -130,12 +138,13 @@ def _extract_statements(text: str, path: str, dia: Dialect, registry: SchemaRegi
     )
 
 
-def _split(text: str, dia: Dialect, state: _FileState) -> list[tuple[int, list[Token]]]:
+def _split(text: str, dialect: tuple[Dialect, str | None], state: _FileState) -> list[tuple[int, list[Token]]]:
     """Tokenise once and cut at top-level semicolons, so one bad statement spoils only itself."""
     try:
-        tokens = dia.tokenize(text)
+        tokens = dialect[0].tokenize(text)
     except TokenError as err:
-        state.diagnostics.append(Diagnostic(Location(state.path, _token_error_line(str(err))), f"cannot tokenise: {_first_line(str(err))}"))
+        failed = Diagnostic(Location(state.path, _token_error_line(str(err))), f"cannot tokenise: {_first_line(str(err))}")
+        state.diagnostics.append(_unparsed(text, dialect[1], failed))
         return []
     chunks: list[tuple[int, list[Token]]] = []
     current: list[Token] = []
@@ -152,6 +161,44 @@ def _split(text: str, dia: Dialect, state: _FileState) -> list[tuple[int, list[T
 
 
 _TOO_DEEP = "statement is nested too deeply to analyse; split it into CTEs or views"
+# Longer SQL is not parsed again in other dialects: each try costs a whole tokenisation, and the
+# statements written for another warehouse are far shorter than a data dump.
+_RETRY_CHARS = 100_000
+
+
+def _lineage_command(statement: exp.Expr | None) -> bool:
+    """A statement kept as an opaque Command that would have carried lineage (CREATE ... AS, INSERT, ...)."""
+    return isinstance(statement, exp.Command) and bool(_LINEAGE_COMMAND.match(f"{statement.this} {statement.expression}"))
+
+
+def _statement_text(text: str, tokens: list[Token]) -> str:
+    return text[tokens[0].start : tokens[-1].end + 1] if tokens else ""
+
+
+def _unparsed(sql: str, tried: str | None, failed: Diagnostic) -> Diagnostic:
+    """`failed`, or, when a common dialect other than the file's parses `sql`, a diagnostic that names it."""
+    works = _parses_as(sql, (tried or "").lower())
+    if works is None:
+        return failed
+    where = f"as {tried}" if tried else "as generic SQL (no dialect set)"
+    message = f"cannot parse statement {where}; it parses as {works}: set the dialect for this file ({HOW_TO_SET.format(name=works)})"
+    return Diagnostic(failed.at, message)
+
+
+def _parses_as(sql: str, tried: str) -> str | None:
+    """The first of FALLBACKS (but `tried`) that parses `sql` whole, with no statement left an opaque Command."""
+    if not sql.strip() or len(sql) > _RETRY_CHARS:
+        return None
+    for name in FALLBACKS:
+        if name == tried:
+            continue
+        try:
+            parsed = Dialect.get_or_raise(name).parse(sql)
+        except Exception:  # noqa: BLE001 - any failure (a parse error, a recursion too deep) means: not this one
+            continue
+        if any(s is not None for s in parsed) and not any(_lineage_command(s) for s in parsed):
+            return name
+    return None
 
 
 def _guarded_statement(statement: exp.Expr, at: Location, dia: Dialect, registry: SchemaRegistry, state: _FileState) -> None:
