@@ -43,7 +43,7 @@ def header_problem(text: str, path: str) -> Diagnostic | None:
     problem = unknown(found[0]) if found else None
     if found is None or problem is None:
         return None
-    return Diagnostic(Location(path, found[1]), f"{problem[0]} in the header comment; {problem[1]}; the file is not parsed")
+    return Diagnostic(Location(path, found[1]), f"{problem[0]} in the header comment, so the file is not parsed; {problem[1]}")
 
 
 def unknown(name: str) -> tuple[str, str] | None:

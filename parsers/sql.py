@@ -67,6 +67,7 @@ def extract_sql(text: str, path: str, dialect: str | None = None, registry: Sche
 
 
 def _extract_sql(text: str, path: str, dialect: str | None, registry: SchemaRegistry | None, budget: float | None) -> FileFacts:
+    get_dialect(dialect)  # a bad --dialect is the user's error even where a header overrides it
     problem = header_problem(text, path)
     if problem is not None:
         return FileFacts(path, diagnostics=(problem,))
@@ -144,7 +145,7 @@ def _split(text: str, dialect: tuple[Dialect, str | None], state: _FileState) ->
         tokens = dialect[0].tokenize(text)
     except TokenError as err:
         failed = Diagnostic(Location(state.path, _token_error_line(str(err))), f"cannot tokenise: {_first_line(str(err))}")
-        state.diagnostics.append(_unparsed(text, dialect[1], failed))
+        state.diagnostics.append(_unparsed(text, dialect[1], failed, "tokenise the file"))
         return []
     chunks: list[tuple[int, list[Token]]] = []
     current: list[Token] = []
@@ -175,13 +176,13 @@ def _statement_text(text: str, tokens: list[Token]) -> str:
     return text[tokens[0].start : tokens[-1].end + 1] if tokens else ""
 
 
-def _unparsed(sql: str, tried: str | None, failed: Diagnostic) -> Diagnostic:
+def _unparsed(sql: str, tried: str | None, failed: Diagnostic, what: str = "parse statement") -> Diagnostic:
     """`failed`, or, when a common dialect other than the file's parses `sql`, a diagnostic that names it."""
     works = _parses_as(sql, (tried or "").lower())
     if works is None:
         return failed
     where = f"as {tried}" if tried else "as generic SQL (no dialect set)"
-    message = f"cannot parse statement {where}; it parses as {works}: set the dialect for this file ({HOW_TO_SET.format(name=works)})"
+    message = f"cannot {what} {where}; it parses as {works}: set the dialect for this file ({HOW_TO_SET.format(name=works)})"
     return Diagnostic(failed.at, message)
 
 
