@@ -44,6 +44,14 @@ def get_dialect(name: str | None) -> Dialect:
         raise ConfigError(str(err).splitlines()[0], hint="see `lineage extract --help` for dialects") from None
 
 
+# The characters of failed SQL one file may have parsed again in other dialects, each try counted as
+# at least _TRY_CHARS (setting up a parse costs that much): every statement of a script written for
+# another warehouse costs a try or two, a file of thousands of statements no dialect reads (or a data
+# dump) at most about a second more, and its later failures keep their plain message.
+_RETRY_CHARS = 2_000_000
+_TRY_CHARS = 200
+
+
 @dataclass
 class _FileState:
     path: str
@@ -54,6 +62,9 @@ class _FileState:
     bare_selects: list[int] = field(default_factory=list)  # indexes into edges where each starts
     reads: set[str] = field(default_factory=set)
     deadline: Deadline = NO_DEADLINE  # the current statement's
+    dialect: str | None = None  # the name the file is read in, as messages give it
+    parses_as: str | None = None  # the other dialect that read its last statement that failed in its own
+    retry_chars: int = _RETRY_CHARS  # what is left of its allowance for parsing failed SQL in other dialects
 
 
 def extract_sql(text: str, path: str, dialect: str | None = None, registry: SchemaRegistry | None = None, budget: float | None = DEFAULT_STATEMENT_SECONDS) -> FileFacts:
@@ -104,8 +115,8 @@ _UNSUPPORTED = "cannot parse statement: the SQL parser does not support its synt
 def _extract_statements(text: str, path: str, name: str | None, registry: SchemaRegistry, how: tuple[float | None, _Unsupported]) -> FileFacts:
     budget, unsupported = how
     dia = get_dialect(name)
-    state = _FileState(path)
-    chunks = _split(text, (dia, name), state)
+    state = _FileState(path, dialect=name)
+    chunks = _split(text, dia, state)
     for index, (line, tokens) in enumerate(chunks, start=1):
         at = Location(path, line, index)
         state.deadline, unsupported.seen = Deadline(budget), False  # the parse counts too
@@ -114,17 +125,17 @@ def _extract_statements(text: str, path: str, name: str | None, registry: Schema
         except ParseError as err:
             detail = err.errors[0] if err.errors else {}
             where = Location(path, int(detail.get("line") or line), index)
-            state.diagnostics.append(_unparsed(_statement_text(text, tokens), name, Diagnostic(where, f"cannot parse statement: {_describe(detail.get('description') or str(err))}")))
+            _unparsed(_statement_text(text, tokens), state, Diagnostic(where, f"cannot parse statement: {_describe(detail.get('description') or str(err))}"))
             continue
         except RecursionError:
             state.diagnostics.append(Diagnostic(at, _TOO_DEEP))
             continue
         except Exception as err:  # noqa: BLE001 - sqlglot's parser can fail in other ways on odd input
             failed = Diagnostic(at, f"cannot parse statement: the SQL parser failed ({type(err).__name__}: {_first_line(str(err))})")
-            state.diagnostics.append(_unparsed(_statement_text(text, tokens), name, failed))
+            _unparsed(_statement_text(text, tokens), state, failed)
             continue
         if unsupported.seen and _lineage_command(statement):
-            state.diagnostics.append(_unparsed(_statement_text(text, tokens), name, Diagnostic(at, _UNSUPPORTED)))
+            _unparsed(_statement_text(text, tokens), state, Diagnostic(at, _UNSUPPORTED))
         elif statement is not None:
             _guarded_statement(statement, at, dia, registry, state)
     _name_bare_selects(state)
@@ -139,13 +150,13 @@ def _extract_statements(text: str, path: str, name: str | None, registry: Schema
     )
 
 
-def _split(text: str, dialect: tuple[Dialect, str | None], state: _FileState) -> list[tuple[int, list[Token]]]:
+def _split(text: str, dia: Dialect, state: _FileState) -> list[tuple[int, list[Token]]]:
     """Tokenise once and cut at top-level semicolons, so one bad statement spoils only itself."""
     try:
-        tokens = dialect[0].tokenize(text)
+        tokens = dia.tokenize(text)
     except TokenError as err:
         failed = Diagnostic(Location(state.path, _token_error_line(str(err))), f"cannot tokenise: {_first_line(str(err))}")
-        state.diagnostics.append(_unparsed(text, dialect[1], failed, "tokenise the file"))
+        _unparsed(text, state, failed, "tokenise the file")
         return []
     chunks: list[tuple[int, list[Token]]] = []
     current: list[Token] = []
@@ -162,9 +173,6 @@ def _split(text: str, dialect: tuple[Dialect, str | None], state: _FileState) ->
 
 
 _TOO_DEEP = "statement is nested too deeply to analyse; split it into CTEs or views"
-# Longer SQL is not parsed again in other dialects: each try costs a whole tokenisation, and the
-# statements written for another warehouse are far shorter than a data dump.
-_RETRY_CHARS = 100_000
 
 
 def _lineage_command(statement: exp.Expr | None) -> bool:
@@ -176,28 +184,33 @@ def _statement_text(text: str, tokens: list[Token]) -> str:
     return text[tokens[0].start : tokens[-1].end + 1] if tokens else ""
 
 
-def _unparsed(sql: str, tried: str | None, failed: Diagnostic, what: str = "parse statement") -> Diagnostic:
-    """`failed`, or, when a common dialect other than the file's parses `sql`, a diagnostic that names it."""
-    works = _parses_as(sql, (tried or "").lower())
+def _unparsed(sql: str, state: _FileState, failed: Diagnostic, what: str = "parse statement") -> None:
+    """Record `failed`, or, when a common dialect other than the file's parses `sql`, a diagnostic that names it."""
+    works = _parses_as(sql, state) if sql.strip() else None
     if works is None:
-        return failed
-    where = f"as {tried}" if tried else "as generic SQL (no dialect set)"
+        state.diagnostics.append(failed)
+        return
+    where = f"as {state.dialect}" if state.dialect else "as generic SQL (no dialect set)"
     message = f"cannot {what} {where}; it parses as {works}: set the dialect for this file ({HOW_TO_SET.format(name=works)})"
-    return Diagnostic(failed.at, message)
+    state.diagnostics.append(Diagnostic(failed.at, message))
 
 
-def _parses_as(sql: str, tried: str) -> str | None:
-    """The first of FALLBACKS (but `tried`) that parses `sql` whole, with no statement left an opaque Command."""
-    if not sql.strip() or len(sql) > _RETRY_CHARS:
-        return None
-    for name in FALLBACKS:
-        if name == tried:
+def _parses_as(sql: str, state: _FileState) -> str | None:
+    """The first of FALLBACKS, other than the file's dialect, that parses `sql` whole with no statement
+    left an opaque Command; the one that read the file's previous such statement is tried first."""
+    for name in sorted(FALLBACKS, key=lambda n: n != state.parses_as):
+        if name == (state.dialect or "").lower():
             continue
+        cost = max(len(sql), _TRY_CHARS)
+        if state.retry_chars < cost:
+            return None
+        state.retry_chars -= cost
         try:
             parsed = Dialect.get_or_raise(name).parse(sql)
         except Exception:  # noqa: BLE001 - any failure (a parse error, a recursion too deep) means: not this one
             continue
         if any(s is not None for s in parsed) and not any(_lineage_command(s) for s in parsed):
+            state.parses_as = name
             return name
     return None
 
