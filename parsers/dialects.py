@@ -25,7 +25,8 @@ FALLBACKS: Final = ("snowflake", "bigquery", "tsql", "postgres", "spark", "datab
 HOW_TO_SET: Final = "-- lineage: dialect={name}, or dialects: in lineage.yml"
 
 _LEADING = re.compile(r"(?:\s+|--[^\n]*|/\*.*?\*/)*", re.DOTALL)  # whitespace and comments before the SQL
-_HEADER = re.compile(r"^[ \t]*--[ \t]*lineage:[ \t]*dialect[ \t]*=[ \t]*(\S*?)[ \t\r]*$", re.MULTILINE)
+# what follows the name on its line is a note for readers; a header with no name, or a misspelt one, is an error
+_HEADER = re.compile(r"^[ \t]*--[ \t]*lineage[ \t]*:[ \t]*dialect[ \t]*=[ \t]*(\S*)", re.MULTILINE | re.IGNORECASE)
 
 
 def header(text: str) -> tuple[str, int] | None:
@@ -52,7 +53,7 @@ def unknown(name: str) -> tuple[str, str] | None:
     if name in known:
         return None
     close = difflib.get_close_matches(name, known, n=1)
-    return f"unknown dialect '{name}'", f"did you mean '{close[0]}'?" if close else f"use one of {', '.join(known)}"
+    return f"unknown dialect '{name}'", f"did you mean '{close[0]}'?" if close else f"name one of sqlglot's, such as {', '.join(FALLBACKS)}"
 
 
 def _known() -> list[str]:

@@ -149,3 +149,23 @@ def test_an_unknown_dialect_in_the_catalog_is_one_line_with_a_suggestion(tmp_pat
     with pytest.raises(ConfigError) as caught:
         scan([Path(".")], ScanOptions())
     assert (str(caught.value), caught.value.exit_code) == ("lineage.yml:3: unknown dialect 'snowflak'; did you mean 'snowflake'?", 2)
+
+
+def test_a_header_is_read_in_any_case_with_a_note_after_the_name_and_only_before_the_first_statement() -> None:
+    from lineage.api import extract
+
+    noted = extract("/* loaded nightly */\n--LINEAGE: Dialect = TSQL   (migrated from SQL Server)\n" + TSQL, "ms.sql", dialect="postgres")
+    assert (format_edges(noted.edges), noted.diagnostics) == (
+        "crm.dbo.People.Id    -> dw.dbo.Customers.Customer Id  direct  identity        @3\n"
+        "crm.dbo.People.First -> dw.dbo.Customers.Full Name    direct  transformation  @3\n"
+        "crm.dbo.People.Last  -> dw.dbo.Customers.Full Name    direct  transformation  @3\n",
+        (),
+    )
+    late = extract(PLAIN_SELECT + "-- lineage: dialect=tsql\n" + TSQL, "late.sql", dialect="postgres")
+    assert [str(d) for d in late.diagnostics] == [f"late.sql:3: cannot parse statement as postgres; it parses as tsql: {WRONG.format('tsql')}"]
+    empty = extract("-- lineage: dialect=\nselect a from t;\n", "empty.sql")
+    assert (empty.edges, [str(d) for d in empty.diagnostics]) == ((), [f"empty.sql:1: unknown dialect '' in the header comment, so the file is not parsed; name one of sqlglot's, such as {COMMON}"])
+
+
+PLAIN_SELECT = "select a from app.t;\n"
+COMMON = "snowflake, bigquery, tsql, postgres, spark, databricks, redshift, mysql, duckdb, trino, oracle, hive"
