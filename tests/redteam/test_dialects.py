@@ -115,8 +115,9 @@ def test_nothing_sqlglot_logs_reaches_stderr_in_scan_extract_or_diff(tmp_path: P
     unsupported = f"cannot parse statement as generic SQL (no dialect set); it parses as bigquery: {SET_IT.format('bigquery')}"
     scan = _scan("sqlglot logging: scan", tmp_path)
     assert (scan.exit_code, scan.lines()) == (1, [f"repo/command.sql:1: {unsupported}", "Scanned 2 files, 2 statements; 1 failed (listed above); 1 edges written."])
-    parallel = run_lineage("sqlglot logging: scan --jobs 2", "scan", "repo", "--store", "st2", "--jobs", "2", "--no-cache", cwd=tmp_path)
-    assert (parallel.exit_code, parallel.lines()) == (scan.exit_code, scan.lines())
+    _write(tmp_path / "many", {f"{n}{name}": text for name, text in WARNS.items() for n in (1, 2)})  # enough files to fork workers
+    parallel = run_lineage("sqlglot logging: scan --jobs 2", "scan", "many", "--store", "st2", "--jobs", "2", cwd=tmp_path)
+    assert (parallel.exit_code, parallel.lines()) == (1, [f"many/{n}command.sql:1: {unsupported}" for n in (1, 2)] + ["Scanned 4 files, 4 statements; 2 failed (listed above); 2 edges written."])
     for name in WARNS:
         extract = run_lineage(f"sqlglot logging: extract {name}", "extract", f"repo/{name}", cwd=tmp_path)
         assert (extract.exit_code, extract.lines()) == ((1, [f"repo/command.sql:1: {unsupported}"]) if name == "command.sql" else (0, []))
