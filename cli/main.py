@@ -72,9 +72,16 @@ class Settings:
 @app.callback()
 def _main(ctx: typer.Context, debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")] = False) -> None:
     ctx.obj = Settings(debug=debug)
-    if not debug:
-        import logging
+    import logging
 
+    # sqlglot logs what it does not support (and quotes the SQL as it parsed it, not as written, with
+    # no file:line); with no handler Python prints that to stderr. parsers/sql.py turns the lines that
+    # cost lineage into diagnostics while it parses: nothing sqlglot logs is for the user as it is.
+    sqlglot_log = logging.getLogger("sqlglot")
+    sqlglot_log.propagate = False
+    if not any(isinstance(h, logging.NullHandler) for h in sqlglot_log.handlers):
+        sqlglot_log.addHandler(logging.NullHandler())
+    if not debug:
         # The Neo4j driver logs a dropped connection at ERROR, and with no handler Python prints that
         # to stderr beside our own one line about it (or after a retry that worked).
         driver_log = logging.getLogger("neo4j")

@@ -53,11 +53,21 @@ class Consumer:
 
 
 @dataclass(frozen=True, slots=True)
+class DialectRule:
+    """`dialects:` in lineage.yml: files matching `pattern` (relative to the catalog's folder) are read as `dialect`."""
+
+    pattern: str  # a glob: `*` within a folder, `**` across folders
+    dialect: str  # a sqlglot dialect name, lower case
+    at: Location | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Catalog:
     path: str
     owners: tuple[Owner, ...] = ()
     tables: tuple[TableEntry, ...] = ()
     consumers: tuple[Consumer, ...] = ()
+    dialects: tuple[DialectRule, ...] = ()  # in the order written: the first match wins
 
     def table_entry(self, table: str) -> TableEntry | None:
         """Exact entries win over globs; among globs the longest (most specific) pattern wins."""
@@ -69,4 +79,4 @@ class Catalog:
 
     def with_reads(self, reads: dict[str, tuple[ColumnEdge, ...]]) -> Catalog:
         consumers = tuple(replace(c, reads=reads.get(c.id, c.reads)) for c in self.consumers)
-        return Catalog(self.path, self.owners, self.tables, consumers)
+        return replace(self, consumers=consumers)

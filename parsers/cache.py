@@ -1,6 +1,7 @@
 """The incremental-scan cache: a SQL file's facts, keyed by what they depend on.
 
-A first-pass result depends on the file's text, the dialect and the `--schema` file; a second-pass
+A first-pass result depends on the file's text, the dialect it is read in (its header's, the
+catalog's `dialects:` glob's, or `--dialect`) and the `--schema` file; a second-pass
 result also on the columns of every relation the file names (its `reads`), as the schema of the
 whole scan declared them. Change a file, or a table it reads, and only that file is parsed again.
 
@@ -52,7 +53,7 @@ class ScanCache:
         """`fresh`: ignore what the file holds (a rebuild trusts nothing stored); save replaces it."""
         self.path = path
         self.notes: list[Diagnostic] = []  # why entries were ignored, or the cache not written
-        # shown path -> [size, inode, mtime_ns, ctime_ns, text digest, when the cache was written]
+        # shown path -> [size, inode, mtime_ns, ctime_ns, text digest, when the cache was written, header dialect]
         self._stats: dict[str, list[Any]] = {}
         self._seen: dict[str, list[Any]] = {}
         self._lines: dict[str, str] = {} if fresh else self._load()
@@ -110,9 +111,13 @@ class ScanCache:
         self._seen[shown] = record
         return str(record[4])
 
-    def remember(self, shown: str, stat: list[int], text_digest: str) -> None:
-        """The file was read, with this `stat` taken before reading, and its text had this digest."""
-        self._seen[shown] = [*stat, text_digest, 0]
+    def header(self, shown: str) -> str:
+        """The dialect the header comment of a file `text_digest` vouched for names, or ""."""
+        return str(self._seen[shown][6])
+
+    def remember(self, shown: str, stat: list[int], text_digest: str, header: str) -> None:
+        """The file was read, with this `stat` taken before reading; its text had this digest and header dialect."""
+        self._seen[shown] = [*stat, text_digest, 0, header]
 
     def get(self, key: str) -> Entry | None:
         line = self._lines.get(key)
@@ -138,7 +143,7 @@ class ScanCache:
         """Replace the cache file; a failure (a full disk, a read-only folder) is a note, not an
         error: the cache only saves work, and the scan's result does not depend on it."""
         written = time.time_ns()
-        stats = {shown: record[:5] + [written if record[5] == 0 else record[5]] for shown, record in sorted(self._seen.items())}
+        stats = {shown: record[:5] + [written if record[5] == 0 else record[5], record[6]] for shown, record in sorted(self._seen.items())}
         lines = [_header(), sealed(f"{_STATS}\t\t{json.dumps(stats, separators=(',', ':'))}"), *(self._used[key] for key in sorted(self._used))]
         tmp = None
         try:
@@ -192,7 +197,7 @@ def _stats(line: str) -> dict[str, list[Any]] | None:
         stats = json.loads(line.split("\t", 3)[3])
     except (IndexError, ValueError):
         return None
-    shaped = isinstance(stats, dict) and all(isinstance(r, list) and len(r) == 6 and all(isinstance(x, (int, str)) for x in r) for r in stats.values())
+    shaped = isinstance(stats, dict) and all(isinstance(r, list) and len(r) == 7 and all(isinstance(x, (int, str)) for x in r) for r in stats.values())
     return stats if shaped else None
 
 

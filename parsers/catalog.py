@@ -10,14 +10,15 @@ from pathlib import Path
 
 import yaml
 
-from lineage.catalog import Catalog, Consumer, Owner, TableEntry
+from lineage.catalog import Catalog, Consumer, DialectRule, Owner, TableEntry
 from lineage.errors import ConfigError
 from lineage.model import Diagnostic, Location, NodeKind, Tier
+from parsers.dialects import unknown
 from parsers.documents import compose_yaml
 from parsers.paths import Root, display_path
 from parsers.reading import DEFAULT_MAX_BYTES
 
-_SECTIONS = {"owners", "tables", "dashboards", "ml_features"}
+_SECTIONS = {"owners", "tables", "dashboards", "ml_features", "dialects"}
 _OWNER_KEYS = {"name", "email", "slack", "github"}
 _TABLE_KEYS = {"owner", "tier", "description", "deprecated"}
 _CONSUMER_KEYS = {"title", "owner", "url", "columns", "sql", "description"}
@@ -74,7 +75,8 @@ def load_catalog(path: Path, max_bytes: int | None = DEFAULT_MAX_BYTES) -> Catal
     for section, kind in (("dashboards", NodeKind.DASHBOARD), ("ml_features", NodeKind.ML_FEATURE)):
         if section in sections:
             consumers += [_consumer(reader, path.parent, kind, k, kn, v) for k, kn, v in reader.mapping(sections[section][1], section)]
-    catalog = Catalog(shown, owners, tables, tuple(consumers))
+    dialects = tuple(_dialect(reader, k, kn, v) for k, kn, v in reader.mapping(sections["dialects"][1], "dialects")) if "dialects" in sections else ()
+    catalog = Catalog(shown, owners, tables, tuple(consumers), dialects)
     _check_owners(catalog)
     return catalog
 
@@ -95,6 +97,15 @@ def _table(reader: _Reader, key: str, key_node: yaml.Node, node: yaml.Node) -> T
     except ValueError:
         raise ConfigError(f"unknown tier '{tier_text}' for {what}", reader.at(f["tier"][1]), hint="use core, mart or view") from None
     return TableEntry(key.lower(), reader.text(f, "owner", what), tier, reader.text(f, "description", what), reader.text(f, "deprecated", what), reader.at(key_node))
+
+
+def _dialect(reader: _Reader, pattern: str, key_node: yaml.Node, node: yaml.Node) -> DialectRule:
+    """`"bigquery/**": bigquery`: the files a glob matches are read in that dialect."""
+    name = reader.scalar(node, f"the dialect of '{pattern}'").strip().lower()
+    problem = unknown(name)
+    if problem is not None:
+        raise ConfigError(problem[0], reader.at(node), hint=problem[1])
+    return DialectRule(pattern, name, reader.at(key_node))
 
 
 def _consumer(reader: _Reader, base: Path, kind: NodeKind, key: str, key_node: yaml.Node, node: yaml.Node) -> Consumer:

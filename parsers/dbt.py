@@ -40,6 +40,7 @@ from parsers.dbt_project import (
     yaml_entries,
     LINE,
 )
+from parsers.dialects import PathDialects
 from parsers.documents import load_json
 from parsers.paths import MANIFEST_FILE, PROJECT_FILE, SCANNED_SUFFIXES, display_path
 from parsers.reading import DEFAULT_MAX_BYTES, read_text
@@ -55,6 +56,7 @@ _PROJECT_FILES = tuple(f"*{suffix}" for suffix in SCANNED_SUFFIXES)
 @dataclass(frozen=True, slots=True)
 class DbtOptions:
     dialect: str | None = None  # used when the project's adapter has no sqlglot dialect
+    globs: PathDialects = PathDialects()  # the catalog's `dialects:`, which win over the adapter's
     manifest: Path | None = None  # default: <project>/<target-path>/manifest.json when it exists
     files_only: bool = False  # ignore any manifest: read the project's files
     max_bytes: int | None = DEFAULT_MAX_BYTES  # a bigger project file is a diagnostic, not read
@@ -76,7 +78,7 @@ def read_dbt(root: Path, shown: str, options: DbtOptions) -> Project:
 
 def _read_dbt(root: Path, shown: str, options: DbtOptions) -> Project:
     def empty() -> Project:  # each reader fills its own
-        return Project(root, shown, dialect=options.dialect, max_bytes=options.max_bytes)
+        return Project(root, shown, dialect=options.dialect, max_bytes=options.max_bytes, globs=options.globs)
 
     configured = empty()
     # exists(), not is_file(): a dbt_project.yml or manifest that is a FIFO or a device is refused, not skipped
@@ -264,7 +266,7 @@ def _relation_facts(node: DbtNode, project: Project, registry: SchemaRegistry) -
 
 def _model_facts(node: DbtNode, project: Project, registry: SchemaRegistry) -> FileFacts:
     """`CREATE VIEW|TABLE <relation> AS <compiled select>`, with lines pointing into the model file."""
-    dialect = project.dialect
+    dialect = project.dialect_of(node.path)
     if node.code is None:
         known = (TableFact(table_of(node.relation, dialect), TableKind.TABLE, node.columns, Location(node.path, node.first_line)),) if node.columns else ()
         return FileFacts(node.path, tables=known, diagnostics=node.diagnostics, statements=1)
@@ -339,7 +341,7 @@ def _query_reads(exposure: Exposure, project: Project, registry: SchemaRegistry,
         problem = "is not an analysis of this project (analyses/*.sql)" if analysis is None else "could not be rendered"
         files.add(FileFacts(exposure.at.file, diagnostics=(Diagnostic(exposure.at, f"meta.lineage.sql '{exposure.sql}' of exposure '{exposure.name}' {problem}"),)))
         return []
-    facts = relocate(extract_sql(analysis.code, analysis.path, project.dialect, registry, project.statement_seconds), line_map(analysis.raw, analysis.code), analysis.first_line)
+    facts = relocate(extract_sql(analysis.code, analysis.path, project.dialect_of(analysis.path), registry, project.statement_seconds), line_map(analysis.raw, analysis.code), analysis.first_line)
     files.add(FileFacts(analysis.path, diagnostics=tuple(sorted(set(facts.diagnostics) | set(analysis.diagnostics))), statements=facts.statements))
     return list(facts.edges)
 
@@ -404,7 +406,7 @@ def merge_catalogs(base: Catalog | None, extra: Catalog) -> tuple[Catalog, list[
     taken = {c.id for c in base.consumers}
     notes = [Diagnostic(c.at or Location(extra.path), f"exposure '{c.id}' is also declared in {base.path}; that one is kept", Severity.WARNING) for c in extra.consumers if c.id in taken]
     consumers = base.consumers + tuple(replace(c, owner=rename.get(c.owner, c.owner)) for c in extra.consumers if c.id not in taken)
-    return Catalog(base.path, owners, tables, consumers), notes
+    return Catalog(base.path, owners, tables, consumers, base.dialects), notes
 
 
 def extract_dbt(root: Path, shown: str, registry: SchemaRegistry, options: DbtOptions = DbtOptions()) -> DbtFacts:

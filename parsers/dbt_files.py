@@ -110,8 +110,8 @@ class RawReader:
             message = f"no target '{name}' of profile '{profile}' in a profiles.yml beside dbt_project.yml: models without a custom schema go to schema '{profile}'"
             self.project.diagnostics.append(Diagnostic(Location(self.project.show("dbt_project.yml")), message, Severity.WARNING))
         schema = self._value(chosen.get("schema") or chosen.get("dataset") or profile)
-        if self.project.dialect is None and chosen.get("type"):
-            self.project.dialect = adapter_dialect(str(chosen["type"]))
+        # the adapter's dialect wins over the scan's --dialect, as a manifest's adapter_type does
+        self.project.dialect = adapter_dialect(str(chosen.get("type") or "")) or self.project.dialect
         return {"name": name, "schema": schema, "type": str(chosen.get("type") or ""), "profile_name": profile}
 
     def _value(self, value: object) -> str:

@@ -21,6 +21,7 @@ from sqlglot import exp
 from lineage.catalog import Owner
 from lineage.model import Diagnostic, Location, Severity
 from parsers.budget import DEFAULT_STATEMENT_SECONDS
+from parsers.dialects import PathDialects
 from parsers.documents import load_yaml
 from parsers.paths import PROJECT_FILE, Root
 from parsers.reading import DEFAULT_MAX_BYTES, Unreadable, decode, open_regular
@@ -71,9 +72,10 @@ class Project:
     root: Path
     shown: str  # the root as users see it
     name: str = ""
-    dialect: str | None = None
+    dialect: str | None = None  # the adapter's, else the scan's --dialect
     max_bytes: int | None = DEFAULT_MAX_BYTES  # a bigger file of the project is a diagnostic, not read
     statement_seconds: float | None = DEFAULT_STATEMENT_SECONDS  # each model's budget (parsers.budget)
+    globs: PathDialects = field(default_factory=PathDialects)  # the catalog's `dialects:`
     nodes: dict[str, DbtNode] = field(default_factory=dict)
     exposures: list[Exposure] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
@@ -82,6 +84,10 @@ class Project:
 
     def __post_init__(self) -> None:
         self.bounds = Root.of([self.root], "the project")
+
+    def dialect_of(self, shown: str) -> str | None:
+        """A model's dialect before its header comment: a `dialects:` glob, else the project's."""
+        return self.globs.glob(shown) or self.dialect
 
     def show(self, relative: str | Path) -> str:
         """A project file's path as users see it."""

@@ -18,6 +18,7 @@ from parsers.budget import DEFAULT_STATEMENT_SECONDS, over_budget
 from parsers.cache import ScanCache, digest, schema_digest
 from parsers.scanned import ScannedFile
 from parsers.catalog import load_catalog
+from parsers.dialects import PathDialects
 from parsers.paths import PROJECT_FILE, PY_SUFFIXES, SQL_SUFFIXES, Root, display_path
 from parsers.schema import SchemaOp, SchemaRegistry
 from parsers.stack import on_deep_stack
@@ -153,15 +154,15 @@ def _scan(paths: Sequence[Path], options: ScanOptions, progress: Progress | None
     catalog = find_catalog(paths, options.catalog, options.max_bytes)
     cache = ScanCache(options.cache, fresh=options.rebuild) if options.cache else None
     sources = find_sources(paths)
-    texts, jobs = _units(sources, options, {c.sql for c in catalog.consumers if c.sql} if catalog else set(), cache)
+    sql = _Sql(PathDialects.of(catalog, options.dialect), options.statement_seconds)
+    texts, jobs = _units(sources, options, {c.sql for c in catalog.consumers if c.sql} if catalog else set(), cache, sql.dialects)
     base = options.schema.copy() if options.schema else SchemaRegistry()
     declared = schema_digest(base)
-    sql = _Sql(options.dialect, options.statement_seconds)
-    first = _Pass(sql, options.jobs, cache, {s: digest("first", d, options.dialect, declared) for s, d in texts.digests.items()})
+    first = _Pass(sql, options.jobs, cache, {s: digest("first", d, sql.read_as(s, texts), declared) for s, d in texts.digests.items()})
     done = _run_units(texts, texts.names(), jobs, base, first, progress)
     schema = _replayed(base, done)
     again = sorted(shown for shown, unit in done.items() if any(f.unsettled for f in unit.files))
-    second = _Pass(sql, options.jobs, cache, {s: digest("second", texts.digests[s], options.dialect, schema_digest(schema, done[s].files[0].reads)) for s in again if s in texts.digests})
+    second = _Pass(sql, options.jobs, cache, {s: digest("second", texts.digests[s], sql.read_as(s, texts), schema_digest(schema, done[s].files[0].reads)) for s in again if s in texts.digests})
     redone = _run_units(texts, [s for s in again if s not in jobs], {s: jobs[s] for s in again if s in jobs}, schema, second)
     # what the second pass read is the whole scan's schema, unless it declared something else
     final = schema if all(redone[s].journal == done[s].journal for s in redone) else None
@@ -193,14 +194,14 @@ def _check(paths: Sequence[Path], dialect: str | None) -> None:
             raise ConfigError(f"{path}: no such file or directory")
 
 
-def _units(sources: Sources, options: ScanOptions, consumer_sql: set[str], cache: ScanCache | None) -> tuple[SqlTexts, dict[str, tuple[set[str], Job]]]:
+def _units(sources: Sources, options: ScanOptions, consumer_sql: set[str], cache: ScanCache | None, dialects: PathDialects) -> tuple[SqlTexts, dict[str, tuple[set[str], Job]]]:
     """The plain SQL files, and a job per ETL file and dbt project; a .sql file that an ETL
     operator runs or a dashboard queries belongs to them, not to the plain files."""
-    jobs = _etl_jobs(sources.python, sources.root, options)
+    jobs = _etl_jobs(sources.python, sources.root, dialects, options)
     taken = consumer_sql | {p for files, _ in jobs.values() for p in files}
     shown = {display_path(p): p for p in sources.sql}
     texts = SqlTexts({s: p for s, p in shown.items() if s not in taken}, cache, options.max_bytes)
-    jobs.update({display_path(root): (set(), _dbt_job(root, options)) for root in sources.dbt})
+    jobs.update({display_path(root): (set(), _dbt_job(root, dialects, options)) for root in sources.dbt})
     return texts, jobs
 
 
@@ -230,10 +231,15 @@ def _merge_catalogs(catalog: Catalog | None, done: dict[str, _Unit], results: di
 
 @dataclass(frozen=True, slots=True)
 class _Sql:
-    """How plain SQL files are extracted: their dialect, and the seconds one statement may take."""
+    """How plain SQL files are extracted: their dialects, and the seconds one statement may take."""
 
-    dialect: str | None
+    dialects: PathDialects
     budget: float | None
+
+    def read_as(self, shown: str, texts: SqlTexts) -> str | None:
+        """The dialect a file is read in (its header's, else its path's): what its cache key names,
+        so changing a header or a `dialects:` glob parses again exactly the files it changes."""
+        return texts.headers.get(shown) or self.dialects.dialect(shown)
 
 
 @dataclass(frozen=True, slots=True)
@@ -317,7 +323,7 @@ def _replayed(base: SchemaRegistry, done: dict[str, _Unit]) -> SchemaRegistry:
     return schema
 
 
-def _etl_jobs(files: list[Path], root: Root, options: ScanOptions) -> dict[str, tuple[set[str], Job]]:
+def _etl_jobs(files: list[Path], root: Root, dialects: PathDialects, options: ScanOptions) -> dict[str, tuple[set[str], Job]]:
     """Python files with SQL call sites; each job also names the .sql files its operators run
     (which, like every file their templates name, must lie in `root`)."""
     jobs: dict[str, tuple[set[str], Job]] = {}
@@ -329,20 +335,20 @@ def _etl_jobs(files: list[Path], root: Root, options: ScanOptions) -> dict[str, 
         text = read_text(path, options.max_bytes)
         etl = read_etl(path, display_path, text, root, options.max_bytes) if isinstance(text, str) else None
         if etl is not None:
-            jobs[etl.path] = ({display_path(p) for p in etl.sql_files}, _etl_job(etl, options))
+            jobs[etl.path] = ({display_path(p) for p in etl.sql_files}, _etl_job(etl, dialects.dialect(etl.path), options.statement_seconds))
     return jobs
 
 
-def _etl_job(etl: EtlFile, options: ScanOptions) -> Job:
+def _etl_job(etl: EtlFile, dialect: str | None, seconds: float | None) -> Job:
     from parsers.etl import extract_etl
 
-    return lambda registry: (extract_etl(etl, registry, options.dialect, options.statement_seconds), None)
+    return lambda registry: (extract_etl(etl, registry, dialect, seconds), None)
 
 
-def _dbt_job(root: Path, options: ScanOptions) -> Job:
+def _dbt_job(root: Path, dialects: PathDialects, options: ScanOptions) -> Job:
     from parsers.dbt import DbtOptions, extract_project, read_dbt
 
-    project = read_dbt(root, display_path(root), DbtOptions(options.dialect, max_bytes=options.max_bytes, statement_seconds=options.statement_seconds))  # renders once; extraction may run twice
+    project = read_dbt(root, display_path(root), DbtOptions(dialects.default, max_bytes=options.max_bytes, statement_seconds=options.statement_seconds, globs=dialects))  # renders once; extraction may run twice
 
     def job(registry: SchemaRegistry) -> tuple[list[FileFacts], Catalog | None]:
         facts = extract_project(project, registry)
@@ -356,7 +362,7 @@ def _extract(shown: str, text: str | Diagnostic, sql: _Sql, registry: SchemaRegi
         return FileFacts(shown, diagnostics=(text,))
     from parsers.sql import extract_sql
 
-    return extract_sql(text, shown, sql.dialect, registry, sql.budget)
+    return extract_sql(text, shown, sql.dialects.dialect(shown), registry, sql.budget)
 
 
 def _consumer_facts(catalog: Catalog, sql: _Sql, registry: SchemaRegistry, max_bytes: int | None) -> dict[str, FileFacts]:

@@ -26,6 +26,7 @@ from lineage.model import (
     TableKind,
 )
 from parsers.aliases import DEFAULT_RULES, AliasLookup, AliasRules, alias_rules
+from parsers.dialects import FALLBACKS, HOW_TO_SET, header, header_problem
 from parsers.budget import DEFAULT_STATEMENT_SECONDS, NO_DEADLINE, Deadline, OverBudget
 from parsers.mentions import with_mentions
 from parsers.output_names import column_name, refuses_unnamed
@@ -47,6 +48,14 @@ def get_dialect(name: str | None) -> Dialect:
         raise ConfigError(str(err).splitlines()[0], hint="see `lineage extract --help` for dialects") from None
 
 
+# The characters of failed SQL one file may have parsed again in other dialects, each try counted as
+# at least _TRY_CHARS (setting up a parse costs that much): every statement of a script written for
+# another warehouse costs a try or two, a file of thousands of statements no dialect reads (or a data
+# dump) at most about a second more, and its later failures keep their plain message.
+_RETRY_CHARS = 2_000_000
+_TRY_CHARS = 200
+
+
 @dataclass
 class _FileState:
     path: str
@@ -58,6 +67,9 @@ class _FileState:
     reads: set[str] = field(default_factory=set)
     deadline: Deadline = NO_DEADLINE  # the current statement's
     aliases: AliasRules = DEFAULT_RULES  # the dialect's: where a query may name its own SELECT-list aliases
+    dialect: str | None = None  # the name the file is read in, as messages give it
+    parses_as: str | None = None  # the other dialect that read its last statement that failed in its own
+    retry_chars: int = _RETRY_CHARS  # what is left of its allowance for parsing failed SQL in other dialects
 
 
 def extract_sql(text: str, path: str, dialect: str | None = None, registry: SchemaRegistry | None = None, budget: float | None = DEFAULT_STATEMENT_SECONDS) -> FileFacts:
@@ -71,10 +83,16 @@ def extract_sql(text: str, path: str, dialect: str | None = None, registry: Sche
 
 
 def _extract_sql(text: str, path: str, dialect: str | None, registry: SchemaRegistry | None, budget: float | None) -> FileFacts:
+    get_dialect(dialect)  # a bad --dialect is the user's error even where a header overrides it
+    problem = header_problem(text, path)
+    if problem is not None:
+        return FileFacts(path, diagnostics=(problem,))
+    found = header(text)
+    name = found[0] if found else dialect  # the file's own word on its dialect wins
     unsupported = _Unsupported()
     _SQLGLOT_LOG.addHandler(unsupported)
     try:
-        return _extract_statements(text, path, get_dialect(dialect), registry if registry is not None else SchemaRegistry(), (budget, unsupported))
+        return _extract_statements(text, path, name, registry if registry is not None else SchemaRegistry(), (budget, unsupported))
     finally:
         _SQLGLOT_LOG.removeHandler(unsupported)
 
@@ -99,9 +117,10 @@ _LINEAGE_COMMAND = re.compile(r"(?is)(create\b(\s+\w+){0,4}?\s+(table|view)\b|in
 _UNSUPPORTED = "cannot parse statement: the SQL parser does not support its syntax; its lineage is missing"
 
 
-def _extract_statements(text: str, path: str, dia: Dialect, registry: SchemaRegistry, how: tuple[float | None, _Unsupported]) -> FileFacts:
+def _extract_statements(text: str, path: str, name: str | None, registry: SchemaRegistry, how: tuple[float | None, _Unsupported]) -> FileFacts:
     budget, unsupported = how
-    state = _FileState(path, aliases=alias_rules(dia))
+    dia = get_dialect(name)
+    state = _FileState(path, aliases=alias_rules(dia), dialect=name)
     chunks = _split(text, dia, state)
     for index, (line, tokens) in enumerate(chunks, start=1):
         at = Location(path, line, index)
@@ -111,16 +130,17 @@ def _extract_statements(text: str, path: str, dia: Dialect, registry: SchemaRegi
         except ParseError as err:
             detail = err.errors[0] if err.errors else {}
             where = Location(path, int(detail.get("line") or line), index)
-            state.diagnostics.append(Diagnostic(where, f"cannot parse statement: {_describe(detail.get('description') or str(err))}"))
+            _unparsed(_statement_text(text, tokens), state, Diagnostic(where, f"cannot parse statement: {_describe(detail.get('description') or str(err))}"))
             continue
         except RecursionError:
             state.diagnostics.append(Diagnostic(at, _TOO_DEEP))
             continue
         except Exception as err:  # noqa: BLE001 - sqlglot's parser can fail in other ways on odd input
-            state.diagnostics.append(Diagnostic(at, f"cannot parse statement: the SQL parser failed ({type(err).__name__}: {_first_line(str(err))})"))
+            failed = Diagnostic(at, f"cannot parse statement: the SQL parser failed ({type(err).__name__}: {_first_line(str(err))})")
+            _unparsed(_statement_text(text, tokens), state, failed)
             continue
-        if unsupported.seen and isinstance(statement, exp.Command) and _LINEAGE_COMMAND.match(f"{statement.this} {statement.expression}"):
-            state.diagnostics.append(Diagnostic(at, _UNSUPPORTED))
+        if unsupported.seen and _lineage_command(statement):
+            _unparsed(_statement_text(text, tokens), state, Diagnostic(at, _UNSUPPORTED))
         elif statement is not None:
             _guarded_statement(statement, at, dia, registry, state)
     _name_bare_selects(state)
@@ -140,7 +160,8 @@ def _split(text: str, dia: Dialect, state: _FileState) -> list[tuple[int, list[T
     try:
         tokens = dia.tokenize(text)
     except TokenError as err:
-        state.diagnostics.append(Diagnostic(Location(state.path, _token_error_line(str(err))), f"cannot tokenise: {_first_line(str(err))}"))
+        failed = Diagnostic(Location(state.path, _token_error_line(str(err))), f"cannot tokenise: {_first_line(str(err))}")
+        _unparsed(text, state, failed, "tokenise the file")
         return []
     chunks: list[tuple[int, list[Token]]] = []
     current: list[Token] = []
@@ -157,6 +178,46 @@ def _split(text: str, dia: Dialect, state: _FileState) -> list[tuple[int, list[T
 
 
 _TOO_DEEP = "statement is nested too deeply to analyse; split it into CTEs or views"
+
+
+def _lineage_command(statement: exp.Expr | None) -> bool:
+    """A statement kept as an opaque Command that would have carried lineage (CREATE ... AS, INSERT, ...)."""
+    return isinstance(statement, exp.Command) and bool(_LINEAGE_COMMAND.match(f"{statement.this} {statement.expression}"))
+
+
+def _statement_text(text: str, tokens: list[Token]) -> str:
+    return text[tokens[0].start : tokens[-1].end + 1] if tokens else ""
+
+
+def _unparsed(sql: str, state: _FileState, failed: Diagnostic, what: str = "parse statement") -> None:
+    """Record `failed`, or, when a common dialect other than the file's parses `sql`, a diagnostic that names it."""
+    works = _parses_as(sql, state) if sql.strip() else None
+    if works is None:
+        state.diagnostics.append(failed)
+        return
+    where = f"as {state.dialect}" if state.dialect else "as generic SQL (no dialect set)"
+    message = f"cannot {what} {where}; it parses as {works}: set the dialect for this file ({HOW_TO_SET.format(name=works)})"
+    state.diagnostics.append(Diagnostic(failed.at, message))
+
+
+def _parses_as(sql: str, state: _FileState) -> str | None:
+    """The first of FALLBACKS, other than the file's dialect, that parses `sql` whole with no statement
+    left an opaque Command; the one that read the file's previous such statement is tried first."""
+    for name in sorted(FALLBACKS, key=lambda n: n != state.parses_as):
+        if name == (state.dialect or "").lower():
+            continue
+        cost = max(len(sql), _TRY_CHARS)
+        if state.retry_chars < cost:
+            return None
+        state.retry_chars -= cost
+        try:
+            parsed = Dialect.get_or_raise(name).parse(sql)
+        except Exception:  # noqa: BLE001 - any failure (a parse error, a recursion too deep) means: not this one
+            continue
+        if any(s is not None for s in parsed) and not any(_lineage_command(s) for s in parsed):
+            state.parses_as = name
+            return name
+    return None
 
 
 def _guarded_statement(statement: exp.Expr, at: Location, dia: Dialect, registry: SchemaRegistry, state: _FileState) -> None:

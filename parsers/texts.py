@@ -1,8 +1,9 @@
 """The plain SQL files of a scan: each text's digest, and the text itself only when it is parsed.
 
 A re-scan of ten thousand files after one edit parses one file; reading and hashing the other
-9,999 was a sixth of its time. The scan cache remembers each file's stat and text digest, so an
-unchanged file is neither read nor hashed unless its facts must be extracted again.
+9,999 was a sixth of its time. The scan cache remembers each file's stat, text digest and the
+dialect its header comment names, so an unchanged file is neither read nor hashed unless its facts
+must be extracted again.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 from lineage.digests import text_digest
 from lineage.model import Diagnostic
 from parsers.cache import ScanCache, file_stat
+from parsers.dialects import header
 from parsers.reading import read_text, refused_by_the_system
 
 
@@ -23,6 +25,7 @@ class SqlTexts:
         self._max_bytes = max_bytes
         self._texts: dict[str, str | Diagnostic] = {}
         self.digests: dict[str, str] = {}  # shown path -> its text's sha256, for every readable file
+        self.headers: dict[str, str] = {}  # shown path -> the dialect its header comment names, or ""
         self.stale: set[str] = set()  # changed after its digest was taken: its facts must not be cached
         self.unreadable: set[str] = set()  # could not be opened: their stored facts are kept
         for shown, path in paths.items():
@@ -30,7 +33,7 @@ class SqlTexts:
             if known is None:
                 self._take(shown)
             else:
-                self.digests[shown] = known
+                self.digests[shown], self.headers[shown] = known, cache.header(shown)
 
     def names(self) -> list[str]:
         return sorted(self._paths)
@@ -52,9 +55,11 @@ class SqlTexts:
         if not isinstance(text, str):
             return text
         digest = text_digest(text)
+        found = header(text)
+        self.headers[shown] = found[0] if found else ""
         if self.digests.setdefault(shown, digest) != digest:
             self.stale.add(shown)  # edited during this scan, after its stat was trusted
         elif stat is not None and self._cache is not None:
-            self._cache.remember(shown, stat, digest)
+            self._cache.remember(shown, stat, digest, self.headers[shown])
         return text
 

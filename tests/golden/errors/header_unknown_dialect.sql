@@ -1,0 +1,3 @@
+-- dialect: postgres
+-- lineage: dialect=snowflak
+select a from app.t;
