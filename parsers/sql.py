@@ -11,7 +11,6 @@ from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect, NormalizationStrategy
 from sqlglot.errors import ParseError, SqlglotError, TokenError
 from sqlglot.optimizer.scope import build_scope
-from sqlglot.tokenizer_core import Token, TokenType
 
 from lineage.errors import ConfigError
 from lineage.model import (
@@ -25,6 +24,7 @@ from lineage.model import (
     TableFact,
     TableKind,
 )
+from parsers.blocks import Statement, split_script
 from parsers.budget import DEFAULT_STATEMENT_SECONDS, NO_DEADLINE, Deadline, OverBudget
 from parsers.schema import SchemaRegistry
 from parsers.stack import on_deep_stack as on_deep_stack  # re-exported: callers wrap batches of extract_sql
@@ -33,7 +33,7 @@ from parsers.writes import Write, write_of
 
 # Statements that say nothing about lineage; counted, never reported as unsupported.
 # INSERT ... VALUES writes constants: no column feeds another.
-_SILENT = (exp.Use, exp.Command, exp.Set, exp.Transaction, exp.Commit, exp.Rollback, exp.Delete, exp.Grant, exp.Insert, exp.TruncateTable)
+_SILENT = (exp.Use, exp.Command, exp.Set, exp.Declare, exp.Transaction, exp.Commit, exp.Rollback, exp.Delete, exp.Grant, exp.Insert, exp.TruncateTable)
 
 
 def get_dialect(name: str | None) -> Dialect:
@@ -53,6 +53,7 @@ class _FileState:
     bare_selects: list[int] = field(default_factory=list)  # indexes into edges where each starts
     reads: set[str] = field(default_factory=set)
     deadline: Deadline = NO_DEADLINE  # the current statement's
+    in_body: bool = False  # the current statement's
 
 
 def extract_sql(text: str, path: str, dialect: str | None = None, registry: SchemaRegistry | None = None, budget: float | None = DEFAULT_STATEMENT_SECONDS) -> FileFacts:
@@ -98,11 +99,12 @@ def _extract_statements(text: str, path: str, dia: Dialect, registry: SchemaRegi
     budget, unsupported = how
     state = _FileState(path)
     chunks = _split(text, dia, state)
-    for index, (line, tokens) in enumerate(chunks, start=1):
+    for index, chunk in enumerate(chunks, start=1):
+        line, state.in_body = chunk.line, chunk.in_body
         at = Location(path, line, index)
         state.deadline, unsupported.seen = Deadline(budget), False  # the parse counts too
         try:
-            statement = dia.parser().parse(tokens, text)[0]
+            statement = dia.parser().parse(chunk.tokens, chunk.sql)[0]
         except ParseError as err:
             detail = err.errors[0] if err.errors else {}
             where = Location(path, int(detail.get("line") or line), index)
@@ -130,25 +132,15 @@ def _extract_statements(text: str, path: str, dia: Dialect, registry: SchemaRegi
     )
 
 
-def _split(text: str, dia: Dialect, state: _FileState) -> list[tuple[int, list[Token]]]:
-    """Tokenise once and cut at top-level semicolons, so one bad statement spoils only itself."""
+def _split(text: str, dia: Dialect, state: _FileState) -> list[Statement]:
+    """Tokenise once and cut into statements, block bodies included, so one bad statement spoils only itself."""
     try:
-        tokens = dia.tokenize(text)
+        split = split_script(text, dia)
     except TokenError as err:
         state.diagnostics.append(Diagnostic(Location(state.path, _token_error_line(str(err))), f"cannot tokenise: {_first_line(str(err))}"))
         return []
-    chunks: list[tuple[int, list[Token]]] = []
-    current: list[Token] = []
-    for token in tokens:
-        if token.token_type is TokenType.SEMICOLON:
-            if current:
-                chunks.append((current[0].line, current))
-            current = []
-        else:
-            current.append(token)
-    if current:
-        chunks.append((current[0].line, current))
-    return chunks
+    state.diagnostics.extend(Diagnostic(Location(state.path, n.line), n.message, n.severity) for n in split.notes)
+    return split.statements
 
 
 _TOO_DEEP = "statement is nested too deeply to analyse; split it into CTEs or views"
@@ -198,6 +190,8 @@ def _statement(statement: exp.Expr, at: Location, dia: Dialect, registry: Schema
         state.tables.append(TableFact(write.target, TableKind.TABLE, tuple(write.ddl_columns), at))
         return
     if write.target == "":
+        if state.in_body:
+            return  # a procedure's result set goes to its caller, not to a table
         state.bare_selects.append(len(state.edges))
     _query(write, at, registry, state)
 

@@ -1,0 +1,377 @@
+"""Statement splitting: a script, and every procedure or block body in it, cut into the statements
+that carry lineage, each with its own line in the file.
+
+sqlglot parses one statement at a time and knows no procedural SQL: `BEGIN ... END`, `IF ... THEN`,
+loops, `CREATE PROCEDURE` bodies and `EXECUTE IMMEDIATE '...'` come out as opaque commands, and its
+tokenizer turns the text after a command word (`BEGIN` in BigQuery, `END` in T-SQL, `DECLARE` in
+Postgres, `WHILE`, `DO`, `GO`) into one string up to the next `;`, which swallowed the first statement
+of every such block. So the text is tokenised here without that swallowing; control flow (block
+brackets, conditions, loops, `RETURN`, `RAISE`, ...) is dropped; quoted bodies (`$$ ... $$`,
+`EXECUTE IMMEDIATE '...'`, `DO $$ ... $$`) are tokenised again and split the same way; and each
+statement left goes to the parser as the ordinary tokenizer would have cut it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlglot.dialects.dialect import Dialect
+from sqlglot.dialects.oracle import Oracle
+from sqlglot.dialects.postgres import Postgres
+from sqlglot.dialects.snowflake import Snowflake
+from sqlglot.dialects.tsql import TSQL
+from sqlglot.errors import TokenError
+from sqlglot.tokenizer_core import Token, TokenType
+
+from lineage.model import Severity
+
+_QUOTED = {TokenType.STRING, TokenType.RAW_STRING, TokenType.HEREDOC_STRING, TokenType.NATIONAL_STRING}
+_NOT_WORDS = _QUOTED | {TokenType.IDENTIFIER}
+# `BEGIN` followed by one of these (or by `;`) starts a transaction, not a block
+_TRANSACTION = {"TRANSACTION", "TRAN", "WORK", "DISTRIBUTED", "ISOLATION", "READ", "DEFERRABLE"}
+# statements that only steer the flow or talk to the caller: no lineage, nothing to report
+_FLOW_ONLY = {
+    "RETURN", "RAISE", "BREAK", "CONTINUE", "LEAVE", "ITERATE", "EXIT", "GOTO", "PRINT", "RAISERROR", "THROW",
+    "SIGNAL", "RESIGNAL", "NULL", "OPEN", "CLOSE", "FETCH", "PERFORM", "ASSERT", "GET", "CALL", "DEALLOCATE", "WAITFOR",
+}
+_LOOPS = {"LOOP", "REPEAT", "WHILE", "FOR", "BEGIN"}
+_ROUTINES = {"PROCEDURE", "PROC", "FUNCTION", "TRIGGER"}
+_NOT_ROUTINES = {"TABLE", "VIEW", "INDEX", "SCHEMA", "DATABASE", "SEQUENCE", "TYPE", "STAGE", "AS", "("}
+# T-SQL needs no `;` between statements: a word that can only begin a statement ends the one before
+_TSQL_STARTS = {
+    "IF", "ELSE", "WHILE", "BEGIN", "END", "DECLARE", "PRINT", "RETURN", "RAISERROR", "THROW", "EXEC", "EXECUTE",
+    "GO", "BREAK", "CONTINUE", "GOTO", "WAITFOR", "DEALLOCATE",
+}
+_TSQL_SIMPLE = {"SET", "DROP", "TRUNCATE", "COMMIT", "ROLLBACK", "SAVE", "USE", "OPEN", "CLOSE", "FETCH"}
+_OBJECTS = {"TABLE", "VIEW", "PROCEDURE", "PROC", "FUNCTION", "INDEX", "SCHEMA", "TRIGGER", "DATABASE", "SEQUENCE", "TYPE"}
+_TSQL_DML = {"INSERT", "UPDATE", "DELETE", "MERGE", "SELECT", "WITH", "TRUNCATE", "CREATE", "DROP", "ALTER", "SET"}
+_SQL_LANGUAGES = {"SQL", "PLPGSQL", "PLSQL"}
+MAX_NESTING = 8  # quoted bodies inside quoted bodies; each level is tokenised again
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """One statement to parse: its tokens as the dialect's own tokenizer cuts them, and their text."""
+
+    line: int
+    tokens: list[Token]
+    sql: str
+    in_body: bool  # inside a procedure or block: a bare SELECT there answers the caller
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    line: int
+    message: str
+    severity: Severity = Severity.WARNING
+
+
+@dataclass
+class Split:
+    statements: list[Statement] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+
+
+def split_script(text: str, dia: Dialect) -> Split:
+    """Every statement of `text`, block bodies included; raises sqlglot's TokenError on bad text."""
+    splitter = _Splitter(dia)
+    splitter.run(splitter.tokenize(text, 1), text, in_body=False)
+    return splitter.result
+
+
+@dataclass
+class _Run:
+    """Where one token list is in its walk: blocks open, and whether declarations are being read."""
+
+    tokens: list[Token]
+    sql: str
+    in_body: bool
+    depth: int = 0
+    declaring: bool = False
+    routine: bool = False  # T-SQL: after `CREATE PROCEDURE ... AS`, the body runs to `GO`
+
+    def word(self, i: int) -> str:
+        return _word(self.tokens[i]) if i < len(self.tokens) else ""
+
+    def is_(self, i: int, kind: TokenType) -> bool:
+        return i < len(self.tokens) and self.tokens[i].token_type is kind
+
+    @property
+    def inside(self) -> bool:
+        return self.in_body or self.depth > 0 or self.routine
+
+
+class _Splitter:
+    def __init__(self, dia: Dialect) -> None:
+        self.dia = dia
+        self.tsql = isinstance(dia, TSQL)
+        self.commands = dia.tokenizer_class.COMMANDS
+        # the dialect's tokenizer, minus the commands that swallow the rest of a statement
+        self.tokenizer = type("BlockTokenizer", (dia.tokenizer_class,), {"COMMANDS": set()})(dialect=dia)
+        self.result = Split()
+        self.nesting = 0
+
+    def tokenize(self, text: str, first_line: int) -> list[Token]:
+        tokens = self.tokenizer.tokenize(text)
+        if first_line == 1:
+            return tokens
+        shift = first_line - 1
+        return [Token(t.token_type, t.text, t.line + shift, t.col, t.start, t.end, t.comments) for t in tokens]
+
+    def sections(self, run: _Run) -> bool:
+        """Oracle, Snowflake and PL/pgSQL declare variables in a section before `BEGIN`, not one by one."""
+        return isinstance(self.dia, (Oracle, Snowflake)) or (isinstance(self.dia, Postgres) and run.inside)
+
+    def run(self, tokens: list[Token], sql: str, in_body: bool) -> None:
+        run = _Run(tokens, sql, in_body)
+        current: list[Token] = []
+        nest = 0  # brackets and CASEs open in `current`: T-SQL's statement words inside them end nothing
+        i = 0
+        while i < len(tokens):
+            if not current:
+                after = self.control(run, i)
+                if after != i:
+                    i = after
+                    continue
+            ends = tokens[i].token_type is TokenType.SEMICOLON
+            if ends or (self.tsql and current and nest == 0 and _tsql_boundary(run, i, current)):
+                self.emit(run, current)
+                current, nest = [], 0
+                i += ends
+                continue
+            word = run.word(i)
+            nest += run.is_(i, TokenType.L_PAREN) - run.is_(i, TokenType.R_PAREN) + (word == "CASE") - (word == "END")
+            current.append(tokens[i])
+            i += 1
+        self.emit(run, current)
+
+    def control(self, run: _Run, i: int) -> int:
+        """At a statement's start: the index after the control flow found there (`i` when none)."""
+        word = run.word(i)
+        if self.tsql and word == "GO":
+            run.depth, run.routine = 0, False
+            return i + 1 + run.is_(i + 1, TokenType.NUMBER)
+        if run.is_(i + 1, TokenType.COLON) and run.word(i + 2) in _LOOPS:
+            return i + 2  # a label
+        if run.is_(i, TokenType.SLASH) and not run.inside:
+            return i + 1  # SQL*Plus runs the block before it
+        if run.is_(i, TokenType.LT) and run.is_(i + 1, TokenType.LT) and run.is_(i + 3, TokenType.GT):
+            return i + 5  # a PL/SQL <<label>>
+        if word == "BEGIN":
+            return self.begin(run, i)
+        if word in ("CREATE", "ALTER"):
+            return self.routine(run, i)
+        if word in ("EXECUTE", "EXEC", "DO", "PREPARE"):
+            return self.dynamic(run, i)
+        if word == "DECLARE" and self.sections(run):
+            run.declaring = True
+            return i + 1
+        return self.flow(run, i, word)
+
+    def flow(self, run: _Run, i: int, word: str) -> int:
+        if word in ("IF", "WHILE") and self.tsql:
+            return _tsql_condition(run, i + 1)
+        if word in ("IF", "WHILE", "FOR", "CASE"):
+            after = _through(run, i + 1, {"THEN", "DO", "LOOP"} if word != "CASE" else {"WHEN"})
+            if after is not None:
+                run.depth += 1
+                return after if word != "CASE" else after - 1
+        if word in ("ELSEIF", "ELSIF", "WHEN") and run.inside:
+            return _through(run, i + 1, {"THEN"}) or i
+        if word in ("LOOP", "REPEAT", "ELSE") or (word == "EXCEPTION" and run.inside):
+            run.depth += word in ("LOOP", "REPEAT")
+            return i + 1
+        if word == "END" and (run.depth > 0 or run.routine):
+            return self.end(run, i)
+        if word == "UNTIL" and run.inside:
+            return _until(run, i + 1, "END")
+        if word in _FLOW_ONLY and (run.inside or word in ("RETURN", "PRINT", "RAISERROR", "THROW", "BREAK", "CONTINUE")):
+            return _statement_end(run, i + 1, self.tsql)
+        if run.is_(i + 1, TokenType.COLON_EQ) or word == "LET" or run.declaring:
+            return _statement_end(run, i + 1, self.tsql)  # a variable: TODO(#14) carry its query into later statements
+        return i
+
+    def begin(self, run: _Run, i: int) -> int:
+        after = run.word(i + 1)
+        if after in _TRANSACTION or run.is_(i + 1, TokenType.SEMICOLON) or i + 1 == len(run.tokens):
+            return i  # a transaction: an ordinary statement
+        run.depth += 1
+        run.declaring = False
+        if after in ("TRY", "CATCH", "ATOMIC"):
+            return i + 2
+        return i + 3 if after == "NOT" and run.word(i + 2) == "ATOMIC" else i + 1
+
+    def end(self, run: _Run, i: int) -> int:
+        run.depth = max(0, run.depth - 1)
+        if self.tsql:
+            return i + 1 + (run.word(i + 1) in ("TRY", "CATCH"))
+        return _statement_end(run, i + 1, tsql=False)
+
+    def routine(self, run: _Run, i: int) -> int:
+        """`CREATE PROCEDURE|FUNCTION|TRIGGER ...`: the index of its body's first statement."""
+        kind = next((run.word(j) for j in range(i + 1, min(i + 14, len(run.tokens))) if run.word(j) in _ROUTINES | _NOT_ROUTINES or run.is_(j, TokenType.L_PAREN)), "")
+        if kind not in _ROUTINES:
+            return i
+        depth, j = 0, i + 1
+        while j < len(run.tokens) and not (depth == 0 and run.is_(j, TokenType.SEMICOLON)):
+            depth += run.is_(j, TokenType.L_PAREN) - run.is_(j, TokenType.R_PAREN)
+            word = run.word(j)
+            if depth == 0 and word in ("BEGIN", "DECLARE") and not self.tsql:
+                return j
+            if depth == 0 and word in ("AS", "IS") and run.word(j - 1) != "EXECUTE" and j + 1 < len(run.tokens):
+                return self.routine_body(run, (i, j + 1), kind)
+            j += 1
+        return i
+
+    def routine_body(self, run: _Run, span: tuple[int, int], kind: str) -> int:
+        start, body = span
+        first = run.tokens[body]
+        if first.token_type in _QUOTED:
+            end = _statement_end(run, body + 1, tsql=False)
+            language = next((run.word(j + 1) for j in range(start, end) if run.word(j) == "LANGUAGE"), "SQL")
+            if language in _SQL_LANGUAGES:
+                self.body(first, in_body=True)
+            elif kind != "FUNCTION":  # a function in another language cannot query tables
+                self.note(first.line, f"{kind.lower()} body in LANGUAGE {language.lower()} not analysed: its lineage is missing")
+            return end
+        if self.tsql:
+            if run.word(body) not in _TSQL_STARTS | _TSQL_DML:
+                return start  # `@param AS type`: not the body yet; let the statement parse as before
+            run.routine = True
+        elif run.is_(body, TokenType.L_PAREN):
+            return start  # a SQL function's expression, not a body of statements
+        run.declaring = isinstance(self.dia, Oracle) and run.word(body) != "BEGIN"
+        return body
+
+    def dynamic(self, run: _Run, i: int) -> int:
+        """`EXECUTE IMMEDIATE 'sql'`, `EXEC ('sql')`, `DO $$ ... $$`: the literal's SQL is split like the file's."""
+        j = i + 1
+        word = run.word(i)
+        if run.word(j) == "IMMEDIATE":
+            j += 1
+        elif word == "DO" and run.word(j) == "LANGUAGE":
+            j += 2
+        elif word == "PREPARE" and run.word(j + 1) == "FROM":
+            j += 2
+        elif self.tsql and run.word(j) == "SP_EXECUTESQL":
+            j += 1
+        elif self.tsql and run.is_(j, TokenType.L_PAREN):
+            j += 1
+        elif not (word in ("DO", "EXECUTE") and isinstance(self.dia, Postgres) and (word == "DO" or run.inside)):
+            return i  # a prepared statement or a procedure call: the parser's business
+        end = _statement_end(run, j, self.tsql)
+        literal = run.tokens[j] if j < len(run.tokens) else None
+        if literal is not None and literal.token_type in _QUOTED and _literal_alone(run, j + 1, end):
+            self.body(literal, in_body=run.inside or word == "DO")
+        else:
+            self.note(run.tokens[i].line, "dynamic SQL not analysed: the statement is not a string literal; its lineage is missing")
+        return end
+
+    def body(self, literal: Token, in_body: bool) -> None:
+        text = literal.text
+        if self.nesting >= MAX_NESTING:
+            self.note(literal.line, f"SQL quoted more than {MAX_NESTING} levels deep not analysed: its lineage is missing")
+            return
+        first_line = literal.line - text.count("\n")
+        try:
+            tokens = self.tokenize(text, first_line)
+        except TokenError as err:
+            self.note(first_line, f"cannot tokenise quoted SQL: {str(err).strip().splitlines()[0]}", Severity.ERROR)
+            return
+        self.nesting += 1
+        try:
+            self.run(tokens, text, in_body)
+        finally:
+            self.nesting -= 1
+
+    def emit(self, run: _Run, tokens: list[Token]) -> None:
+        if not tokens:
+            return
+        if run.inside and not self.tsql and _assigns_variables(run, tokens):
+            return  # `SELECT ... INTO variable`: TODO(#14) carry its query into later statements
+        self.result.statements.append(Statement(tokens[0].line, self.as_parsed(tokens, run.sql), run.sql, run.inside))
+
+    def as_parsed(self, tokens: list[Token], sql: str) -> list[Token]:
+        """The tokens as the dialect's tokenizer gives them: a command word, then the rest as one string."""
+        head = tokens[0]
+        if head.token_type not in self.commands or len(tokens) == 1:
+            return tokens
+        last = tokens[-1]
+        rest = sql[tokens[1].start : last.end + 1].strip()
+        return [head, Token(TokenType.STRING, rest, last.line, last.col, tokens[1].start, last.end, [])]
+
+    def note(self, line: int, message: str, severity: Severity = Severity.WARNING) -> None:
+        self.result.notes.append(Note(line, message, severity))
+
+
+def _through(run: _Run, i: int, stops: set[str]) -> int | None:
+    """The index after the first of `stops` outside brackets and CASE, before the statement ends."""
+    depth = 0
+    for j in range(i, len(run.tokens)):
+        word = run.word(j)
+        if run.is_(j, TokenType.SEMICOLON):
+            return None
+        depth += run.is_(j, TokenType.L_PAREN) - run.is_(j, TokenType.R_PAREN) + (word == "CASE") - (word == "END")
+        if depth == 0 and word in stops:
+            return j + 1
+    return None
+
+
+def _until(run: _Run, i: int, stop: str) -> int:
+    found = _through(run, i, {stop})
+    return found - 1 if found is not None else _statement_end(run, i, tsql=False)
+
+
+def _statement_end(run: _Run, i: int, tsql: bool) -> int:
+    """The index after this statement's `;` (T-SQL: or at the next statement's first word)."""
+    depth = 0
+    for j in range(i, len(run.tokens)):
+        if run.is_(j, TokenType.SEMICOLON):
+            return j + 1
+        depth += run.is_(j, TokenType.L_PAREN) - run.is_(j, TokenType.R_PAREN)
+        if tsql and depth == 0 and run.word(j) in _TSQL_STARTS | _TSQL_DML:
+            return j
+    return len(run.tokens)
+
+
+def _tsql_condition(run: _Run, i: int) -> int:
+    """T-SQL's `IF`/`WHILE` condition has no THEN: it ends where a statement begins."""
+    depth = 0
+    for j in range(i, len(run.tokens)):
+        word = run.word(j)
+        depth += run.is_(j, TokenType.L_PAREN) - run.is_(j, TokenType.R_PAREN) + (word == "CASE") - (word == "END" and depth > 0)
+        if depth == 0 and j > i and word in _TSQL_STARTS | _TSQL_DML:
+            return j
+    return len(run.tokens)
+
+
+def _tsql_boundary(run: _Run, i: int, current: list[Token]) -> bool:
+    """Whether token i begins a new T-SQL statement although no `;` ended the one in `current`."""
+    word, first, previous = run.word(i), _word(current[0]), _word(current[-1])
+    if word == "IF":
+        return previous not in _OBJECTS  # `DROP TABLE IF EXISTS`
+    if word in _TSQL_STARTS:
+        return not (word in ("EXEC", "EXECUTE") and first == "INSERT")  # INSERT ... EXEC proc
+    # after a statement that takes no query (`BEGIN TRAN`, `DECLARE @x INT`, `SET @x = 1`), a query word starts one
+    return word in _TSQL_DML and first in _TSQL_STARTS | _TSQL_SIMPLE and previous != "FOR"
+
+
+def _word(token: Token) -> str:
+    return "" if token.token_type in _NOT_WORDS else token.text.upper()
+
+
+def _literal_alone(run: _Run, i: int, end: int) -> bool:
+    """The literal is the whole statement (bar `INTO ...`/`USING ...` and T-SQL's `)` and parameters)."""
+    return i >= end or run.is_(i, TokenType.SEMICOLON) or run.word(i) in ("INTO", "USING", "LANGUAGE") or run.is_(i, TokenType.R_PAREN) or run.is_(i, TokenType.COMMA)
+
+
+def _assigns_variables(run: _Run, tokens: list[Token]) -> bool:
+    """`SELECT ... INTO v FROM ...` inside a PL/SQL, PL/pgSQL, Snowflake or MySQL body fills variables."""
+    if tokens[0].token_type is not TokenType.SELECT:
+        return False
+    depth = 0
+    for token in tokens:
+        depth += (token.token_type is TokenType.L_PAREN) - (token.token_type is TokenType.R_PAREN)
+        if depth == 0 and token.token_type is TokenType.INTO:
+            return True
+    return False
