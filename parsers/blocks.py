@@ -13,7 +13,7 @@ statement left goes to the parser as the ordinary tokenizer would have cut it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlglot.dialects.dialect import Dialect
 from sqlglot.dialects.oracle import Oracle
@@ -40,9 +40,9 @@ _NOT_ROUTINES = {"TABLE", "VIEW", "INDEX", "SCHEMA", "DATABASE", "SEQUENCE", "TY
 # T-SQL needs no `;` between statements: a word that can only begin a statement ends the one before
 _TSQL_STARTS = {
     "IF", "ELSE", "WHILE", "BEGIN", "END", "DECLARE", "PRINT", "RETURN", "RAISERROR", "THROW", "EXEC", "EXECUTE",
-    "GO", "BREAK", "CONTINUE", "GOTO", "WAITFOR", "DEALLOCATE",
+    "GO", "BREAK", "CONTINUE", "GOTO", "WAITFOR", "DEALLOCATE", "COMMIT", "ROLLBACK",
 }
-_TSQL_SIMPLE = {"SET", "DROP", "TRUNCATE", "COMMIT", "ROLLBACK", "SAVE", "USE", "OPEN", "CLOSE", "FETCH"}
+_TSQL_SIMPLE = {"SET", "DROP", "TRUNCATE", "SAVE", "USE", "OPEN", "CLOSE", "FETCH"}
 _OBJECTS = {"TABLE", "VIEW", "PROCEDURE", "PROC", "FUNCTION", "INDEX", "SCHEMA", "TRIGGER", "DATABASE", "SEQUENCE", "TYPE"}
 _TSQL_DML = {"INSERT", "UPDATE", "DELETE", "MERGE", "SELECT", "WITH", "TRUNCATE", "CREATE", "DROP", "ALTER", "SET"}
 _SQL_LANGUAGES = {"SQL", "PLPGSQL", "PLSQL"}
@@ -57,6 +57,7 @@ class Statement:
     tokens: list[Token]
     sql: str
     in_body: bool  # inside a procedure or block: a bare SELECT there answers the caller
+    variables: frozenset[str] = frozenset()  # names declared so far in its body (parameters too), lower case
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +90,7 @@ class _Run:
     depth: int = 0
     declaring: bool = False
     routine: bool = False  # T-SQL: after `CREATE PROCEDURE ... AS`, the body runs to `GO`
+    variables: set[str] = field(default_factory=set)
 
     def word(self, i: int) -> str:
         return _word(self.tokens[i]) if i < len(self.tokens) else ""
@@ -122,8 +124,8 @@ class _Splitter:
         """Oracle, Snowflake and PL/pgSQL declare variables in a section before `BEGIN`, not one by one."""
         return isinstance(self.dia, (Oracle, Snowflake)) or (isinstance(self.dia, Postgres) and run.inside)
 
-    def run(self, tokens: list[Token], sql: str, in_body: bool) -> None:
-        run = _Run(tokens, sql, in_body)
+    def run(self, tokens: list[Token], sql: str, in_body: bool, variables: frozenset[str] = frozenset()) -> None:
+        run = _Run(tokens, sql, in_body, variables=set(variables))
         current: list[Token] = []
         nest = 0  # brackets and CASEs open in `current`: T-SQL's statement words inside them end nothing
         i = 0
@@ -150,6 +152,7 @@ class _Splitter:
         word = run.word(i)
         if self.tsql and word == "GO":
             run.depth, run.routine = 0, False
+            run.variables.clear()
             return i + 1 + run.is_(i + 1, TokenType.NUMBER)
         if run.is_(i + 1, TokenType.COLON) and run.word(i + 2) in _LOOPS:
             return i + 2  # a label
@@ -171,6 +174,8 @@ class _Splitter:
     def flow(self, run: _Run, i: int, word: str) -> int:
         if word in ("IF", "WHILE") and self.tsql:
             return _tsql_condition(run, i + 1)
+        if word == "FOR" and run.word(i + 2) == "IN":
+            run.variables.add(run.tokens[i + 1].text.lower())
         if word in ("IF", "WHILE", "FOR", "CASE"):
             after = _through(run, i + 1, {"THEN", "DO", "LOOP"} if word != "CASE" else {"WHEN"})
             if after is not None:
@@ -188,6 +193,8 @@ class _Splitter:
         if word in _FLOW_ONLY and (run.inside or word in ("RETURN", "PRINT", "RAISERROR", "THROW", "BREAK", "CONTINUE")):
             return _statement_end(run, i + 1, self.tsql)
         if run.is_(i + 1, TokenType.COLON_EQ) or word == "LET" or run.declaring:
+            if word == "LET" or run.declaring:
+                run.variables.add(run.tokens[i + (word == "LET")].text.lower())
             return _statement_end(run, i + 1, self.tsql)  # a variable: TODO(#14) carry its query into later statements
         return i
 
@@ -212,6 +219,7 @@ class _Splitter:
         kind = next((run.word(j) for j in range(i + 1, min(i + 14, len(run.tokens))) if run.word(j) in _ROUTINES | _NOT_ROUTINES or run.is_(j, TokenType.L_PAREN)), "")
         if kind not in _ROUTINES:
             return i
+        run.variables = set() if self.tsql else _parameters(run, i)  # T-SQL's are `@x`: never a column
         depth, j = 0, i + 1
         while j < len(run.tokens) and not (depth == 0 and run.is_(j, TokenType.SEMICOLON)):
             depth += run.is_(j, TokenType.L_PAREN) - run.is_(j, TokenType.R_PAREN)
@@ -230,7 +238,7 @@ class _Splitter:
             end = _statement_end(run, body + 1, tsql=False)
             language = next((run.word(j + 1) for j in range(start, end) if run.word(j) == "LANGUAGE"), "SQL")
             if language in _SQL_LANGUAGES:
-                self.body(first, in_body=True)
+                self.body(first, in_body=True, variables=frozenset(run.variables))
             elif kind != "FUNCTION":  # a function in another language cannot query tables
                 self.note(first.line, f"{kind.lower()} body in LANGUAGE {language.lower()} not analysed: its lineage is missing")
             return end
@@ -262,12 +270,12 @@ class _Splitter:
         end = _statement_end(run, j, self.tsql)
         literal = run.tokens[j] if j < len(run.tokens) else None
         if literal is not None and literal.token_type in _QUOTED and _literal_alone(run, j + 1, end):
-            self.body(literal, in_body=run.inside or word == "DO")
+            self.body(literal, in_body=run.inside or word == "DO", variables=frozenset(run.variables))
         else:
             self.note(run.tokens[i].line, "dynamic SQL not analysed: the statement is not a string literal; its lineage is missing")
         return end
 
-    def body(self, literal: Token, in_body: bool) -> None:
+    def body(self, literal: Token, in_body: bool, variables: frozenset[str]) -> None:
         text = literal.text
         if self.nesting >= MAX_NESTING:
             self.note(literal.line, f"SQL quoted more than {MAX_NESTING} levels deep not analysed: its lineage is missing")
@@ -280,7 +288,7 @@ class _Splitter:
             return
         self.nesting += 1
         try:
-            self.run(tokens, text, in_body)
+            self.run(tokens, text, in_body, variables)
         finally:
             self.nesting -= 1
 
@@ -289,7 +297,10 @@ class _Splitter:
             return
         if run.inside and not self.tsql and _assigns_variables(run, tokens):
             return  # `SELECT ... INTO variable`: TODO(#14) carry its query into later statements
-        self.result.statements.append(Statement(tokens[0].line, self.as_parsed(tokens, run.sql), run.sql, run.inside))
+        if _word(tokens[0]) == "DECLARE":
+            run.variables.update(_declared(tokens))
+        variables = frozenset(run.variables)
+        self.result.statements.append(Statement(tokens[0].line, self.as_parsed(tokens, run.sql), run.sql, run.inside, variables))
 
     def as_parsed(self, tokens: list[Token], sql: str) -> list[Token]:
         """The tokens as the dialect's tokenizer gives them: a command word, then the rest as one string."""
@@ -302,6 +313,24 @@ class _Splitter:
 
     def note(self, line: int, message: str, severity: Severity = Severity.WARNING) -> None:
         self.result.notes.append(Note(line, message, severity))
+
+
+def split_unterminated(statement: Statement, line: int, col: int) -> list[Statement] | None:
+    """T-SQL needs no `;`: where the parser found a whole statement and then a query word it did not
+    expect (`INSERT ... SELECT ... INSERT ...`), the two statements, else None. The word may be the
+    token before the one the parser stopped at: `FROM q DELETE TOP (9) ...` reads DELETE as q's alias."""
+    depths, depth = [], 0
+    for k, token in enumerate(statement.tokens):
+        depths.append(depth)
+        depth += (token.token_type is TokenType.L_PAREN) - (token.token_type is TokenType.R_PAREN)
+        if (token.line, token.col) != (line, col):
+            continue
+        for start in (k, k - 1):
+            if start > 0 and depths[start] == 0 and _word(statement.tokens[start]) in _TSQL_DML:
+                head, tail = statement.tokens[:start], statement.tokens[start:]
+                return [replace(statement, tokens=head), replace(statement, line=tail[0].line, tokens=tail)]
+        return None
+    return None
 
 
 def _through(run: _Run, i: int, stops: set[str]) -> int | None:
@@ -328,7 +357,7 @@ def _statement_end(run: _Run, i: int, tsql: bool) -> int:
     for j in range(i, len(run.tokens)):
         if run.is_(j, TokenType.SEMICOLON):
             return j + 1
-        depth += run.is_(j, TokenType.L_PAREN) - run.is_(j, TokenType.R_PAREN)
+        depth = max(0, depth + run.is_(j, TokenType.L_PAREN) - run.is_(j, TokenType.R_PAREN))  # may start inside `(`
         if tsql and depth == 0 and run.word(j) in _TSQL_STARTS | _TSQL_DML:
             return j
     return len(run.tokens)
@@ -375,3 +404,34 @@ def _assigns_variables(run: _Run, tokens: list[Token]) -> bool:
         if depth == 0 and token.token_type is TokenType.INTO:
             return True
     return False
+
+
+def _parameters(run: _Run, i: int) -> set[str]:
+    """The parameter names of the routine whose header starts at i: `(IN p INT, q DATE)` -> {p, q}."""
+    start = next((j for j in range(i, len(run.tokens)) if run.is_(j, TokenType.L_PAREN) or run.is_(j, TokenType.SEMICOLON)), len(run.tokens))
+    names: set[str] = set()
+    depth, expect = 0, True
+    for j in range(start, len(run.tokens)):
+        depth += run.is_(j, TokenType.L_PAREN) - run.is_(j, TokenType.R_PAREN)
+        if depth == 0:
+            break
+        if depth == 1 and run.is_(j, TokenType.COMMA):
+            expect = True
+        elif depth == 1 and expect and (run.is_(j, TokenType.IDENTIFIER) or run.word(j) not in ("IN", "OUT", "INOUT", "")):
+            names.add(run.tokens[j].text.lower())
+            expect = False
+    return names
+
+
+def _declared(tokens: list[Token]) -> set[str]:
+    """`DECLARE a, b INT64 ...`, `DECLARE VARIABLE x ...`: the names declared."""
+    names: set[str] = set()
+    j = 1
+    while j < len(tokens) and _word(tokens[j]) in ("OR", "REPLACE", "VARIABLE"):
+        j += 1
+    while j < len(tokens):
+        names.add(tokens[j].text.lower())
+        if j + 1 >= len(tokens) or tokens[j + 1].token_type is not TokenType.COMMA:
+            break
+        j += 2
+    return names

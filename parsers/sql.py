@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect, NormalizationStrategy
+from sqlglot.dialects.snowflake import Snowflake
+from sqlglot.dialects.tsql import TSQL
 from sqlglot.errors import ParseError, SqlglotError, TokenError
 from sqlglot.optimizer.scope import build_scope
 
@@ -24,7 +27,8 @@ from lineage.model import (
     TableFact,
     TableKind,
 )
-from parsers.blocks import Statement, split_script
+from parsers.blocks import Statement, split_script, split_unterminated
+from parsers.variables import Variables
 from parsers.budget import DEFAULT_STATEMENT_SECONDS, NO_DEADLINE, Deadline, OverBudget
 from parsers.schema import SchemaRegistry
 from parsers.stack import on_deep_stack as on_deep_stack  # re-exported: callers wrap batches of extract_sql
@@ -54,6 +58,8 @@ class _FileState:
     reads: set[str] = field(default_factory=set)
     deadline: Deadline = NO_DEADLINE  # the current statement's
     in_body: bool = False  # the current statement's
+    variables: frozenset[str] = frozenset()  # the current statement's, as the splitter found them
+    values: Variables = field(default_factory=Variables)
 
 
 def extract_sql(text: str, path: str, dialect: str | None = None, registry: SchemaRegistry | None = None, budget: float | None = DEFAULT_STATEMENT_SECONDS) -> FileFacts:
@@ -98,15 +104,22 @@ _UNSUPPORTED = "cannot parse statement: the SQL parser does not support its synt
 def _extract_statements(text: str, path: str, dia: Dialect, registry: SchemaRegistry, how: tuple[float | None, _Unsupported]) -> FileFacts:
     budget, unsupported = how
     state = _FileState(path)
-    chunks = _split(text, dia, state)
-    for index, chunk in enumerate(chunks, start=1):
-        line, state.in_body = chunk.line, chunk.in_body
+    chunks = deque(_split(text, dia, state))
+    index = 0
+    while chunks:
+        chunk, index = chunks.popleft(), index + 1
+        line, state.in_body, state.variables = chunk.line, chunk.in_body, chunk.variables
         at = Location(path, line, index)
         state.deadline, unsupported.seen = Deadline(budget), False  # the parse counts too
         try:
             statement = dia.parser().parse(chunk.tokens, chunk.sql)[0]
         except ParseError as err:
             detail = err.errors[0] if err.errors else {}
+            parts = split_unterminated(chunk, int(detail.get("line") or 0), int(detail.get("col") or 0)) if isinstance(dia, TSQL) else None
+            if parts is not None:
+                chunks.extendleft(reversed(parts))
+                index -= 1
+                continue
             where = Location(path, int(detail.get("line") or line), index)
             state.diagnostics.append(Diagnostic(where, f"cannot parse statement: {_describe(detail.get('description') or str(err))}"))
             continue
@@ -127,7 +140,7 @@ def _extract_statements(text: str, path: str, dia: Dialect, registry: SchemaRegi
         tables=tuple(state.tables),
         schema_changes=tuple(state.changes),
         diagnostics=tuple(sorted(state.diagnostics)),
-        statements=len(chunks),
+        statements=index,
         reads=tuple(sorted(state.reads)),
     )
 
@@ -168,6 +181,8 @@ def _guarded_statement(statement: exp.Expr, at: Location, dia: Dialect, registry
 
 def _statement(statement: exp.Expr, at: Location, dia: Dialect, registry: SchemaRegistry, state: _FileState) -> None:
     state.reads.update(_normalise(statement, dia))
+    if state.values.bind(statement, state.variables, columns=not isinstance(dia, Snowflake)):
+        return
     if isinstance(statement, exp.Alter):
         _alter(statement, at, registry, state)
         return
