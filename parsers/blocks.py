@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from sqlglot.dialects.dialect import Dialect
+from sqlglot.dialects.mysql import MySQL
 from sqlglot.dialects.oracle import Oracle
 from sqlglot.dialects.postgres import Postgres
 from sqlglot.dialects.snowflake import Snowflake
@@ -45,6 +46,8 @@ _TSQL_STARTS = {
 _TSQL_SIMPLE = {"SET", "DROP", "TRUNCATE", "SAVE", "USE", "OPEN", "CLOSE", "FETCH"}
 _OBJECTS = {"TABLE", "VIEW", "PROCEDURE", "PROC", "FUNCTION", "INDEX", "SCHEMA", "TRIGGER", "DATABASE", "SEQUENCE", "TYPE"}
 _TSQL_DML = {"INSERT", "UPDATE", "DELETE", "MERGE", "SELECT", "WITH", "TRUNCATE", "CREATE", "DROP", "ALTER", "SET"}
+_AFTER_INTO = {"FROM", "WHERE", "GROUP", "HAVING", "ORDER", "LIMIT", "UNION", "FOR", "WINDOW"}
+_MYSQL_STARTS = {"BEGIN", "SET", "INSERT", "UPDATE", "DELETE", "SELECT", "REPLACE", "ROLLBACK", "COMMIT", "LEAVE", "RESIGNAL", "SIGNAL", "CALL"}
 _SQL_LANGUAGES = {"SQL", "PLPGSQL", "PLSQL"}
 MAX_NESTING = 8  # quoted bodies inside quoted bodies; each level is tokenised again
 
@@ -58,6 +61,7 @@ class Statement:
     sql: str
     in_body: bool  # inside a procedure or block: a bare SELECT there answers the caller
     variables: frozenset[str] = frozenset()  # names declared so far in its body (parameters too), lower case
+    assigns: tuple[str, ...] = ()  # `SELECT a, b INTO x, y FROM ...`: x and y take a's and b's values
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +173,8 @@ class _Splitter:
         if word == "DECLARE" and self.sections(run):
             run.declaring = True
             return i + 1
+        if word == "DECLARE" and isinstance(self.dia, MySQL):
+            return self.mysql_declare(run, i)
         return self.flow(run, i, word)
 
     def flow(self, run: _Run, i: int, word: str) -> int:
@@ -197,6 +203,17 @@ class _Splitter:
                 run.variables.add(run.tokens[i + (word == "LET")].text.lower())
             return _statement_end(run, i + 1, self.tsql)  # a variable: TODO(#14) carry its query into later statements
         return i
+
+    def mysql_declare(self, run: _Run, i: int) -> int:
+        """MySQL's DECLARE (sqlglot does not parse it): a variable, a cursor, or a handler whose
+        statement runs on an error; that statement is the body's like any other."""
+        words = [run.word(j) for j in range(i + 1, min(i + 4, len(run.tokens)))]
+        if "HANDLER" in words:
+            start = _through(run, i + 1, {"FOR"}) or i + 1
+            return next((j for j in range(start, len(run.tokens)) if run.word(j) in _MYSQL_STARTS), len(run.tokens))
+        end = _statement_end(run, i + 1, tsql=False)
+        run.variables.update(_declared(run.tokens[i:end]))
+        return end
 
     def begin(self, run: _Run, i: int) -> int:
         after = run.word(i + 1)
@@ -240,7 +257,7 @@ class _Splitter:
             if language in _SQL_LANGUAGES:
                 self.body(first, in_body=True, variables=frozenset(run.variables))
             elif kind != "FUNCTION":  # a function in another language cannot query tables
-                self.note(first.line, f"{kind.lower()} body in LANGUAGE {language.lower()} not analysed: its lineage is missing")
+                self.note(run.tokens[start].line, f"{kind.lower()} body in LANGUAGE {language.lower()} not analysed: its lineage is missing")
             return end
         if self.tsql:
             if run.word(body) not in _TSQL_STARTS | _TSQL_DML:
@@ -295,12 +312,16 @@ class _Splitter:
     def emit(self, run: _Run, tokens: list[Token]) -> None:
         if not tokens:
             return
-        if run.inside and not self.tsql and _assigns_variables(run, tokens):
-            return  # `SELECT ... INTO variable`: TODO(#14) carry its query into later statements
+        assigns: tuple[str, ...] = ()
+        into = _select_into(tokens) if run.inside and not self.tsql else None
+        if into is not None:  # `SELECT ... INTO v FROM ...` fills variables: parsed without `INTO v`
+            tokens, assigns = into
+            if not assigns or not set(assigns) <= run.variables:
+                return  # `INTO :v`, `INTO @v`, a record: variables this does not follow
         if _word(tokens[0]) == "DECLARE":
             run.variables.update(_declared(tokens))
         variables = frozenset(run.variables)
-        self.result.statements.append(Statement(tokens[0].line, self.as_parsed(tokens, run.sql), run.sql, run.inside, variables))
+        self.result.statements.append(Statement(tokens[0].line, self.as_parsed(tokens, run.sql), run.sql, run.inside, variables, assigns))
 
     def as_parsed(self, tokens: list[Token], sql: str) -> list[Token]:
         """The tokens as the dialect's tokenizer gives them: a command word, then the rest as one string."""
@@ -394,16 +415,20 @@ def _literal_alone(run: _Run, i: int, end: int) -> bool:
     return i >= end or run.is_(i, TokenType.SEMICOLON) or run.word(i) in ("INTO", "USING", "LANGUAGE") or run.is_(i, TokenType.R_PAREN) or run.is_(i, TokenType.COMMA)
 
 
-def _assigns_variables(run: _Run, tokens: list[Token]) -> bool:
-    """`SELECT ... INTO v FROM ...` inside a PL/SQL, PL/pgSQL, Snowflake or MySQL body fills variables."""
+def _select_into(tokens: list[Token]) -> tuple[list[Token], tuple[str, ...]] | None:
+    """`SELECT a, b INTO [STRICT] x, y FROM ...` inside a PL/SQL, PL/pgSQL, Snowflake or MySQL body
+    fills variables x and y: the query without its INTO, and the names (empty when not plain names)."""
     if tokens[0].token_type is not TokenType.SELECT:
-        return False
+        return None
     depth = 0
-    for token in tokens:
+    for k, token in enumerate(tokens):
         depth += (token.token_type is TokenType.L_PAREN) - (token.token_type is TokenType.R_PAREN)
         if depth == 0 and token.token_type is TokenType.INTO:
-            return True
-    return False
+            end = next((j for j in range(k + 1, len(tokens)) if _word(tokens[j]) in _AFTER_INTO), len(tokens))
+            targets = [t for t in tokens[k + 1 : end] if t.token_type is not TokenType.COMMA and _word(t) != "STRICT"]
+            plain = all(t.token_type in (TokenType.VAR, TokenType.IDENTIFIER) for t in targets)
+            return tokens[:k] + tokens[end:], tuple(t.text.lower() for t in targets) if plain else ()
+    return None
 
 
 def _parameters(run: _Run, i: int) -> set[str]:
@@ -415,6 +440,8 @@ def _parameters(run: _Run, i: int) -> set[str]:
         depth += run.is_(j, TokenType.L_PAREN) - run.is_(j, TokenType.R_PAREN)
         if depth == 0:
             break
+        if run.is_(j, TokenType.L_PAREN) or run.is_(j, TokenType.R_PAREN):
+            continue
         if depth == 1 and run.is_(j, TokenType.COMMA):
             expect = True
         elif depth == 1 and expect and (run.is_(j, TokenType.IDENTIFIER) or run.word(j) not in ("IN", "OUT", "INOUT", "")):

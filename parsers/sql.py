@@ -59,6 +59,7 @@ class _FileState:
     deadline: Deadline = NO_DEADLINE  # the current statement's
     in_body: bool = False  # the current statement's
     variables: frozenset[str] = frozenset()  # the current statement's, as the splitter found them
+    assigns: tuple[str, ...] = ()  # the current statement's
     values: Variables = field(default_factory=Variables)
 
 
@@ -108,7 +109,7 @@ def _extract_statements(text: str, path: str, dia: Dialect, registry: SchemaRegi
     index = 0
     while chunks:
         chunk, index = chunks.popleft(), index + 1
-        line, state.in_body, state.variables = chunk.line, chunk.in_body, chunk.variables
+        line, state.in_body, state.variables, state.assigns = chunk.line, chunk.in_body, chunk.variables, chunk.assigns
         at = Location(path, line, index)
         state.deadline, unsupported.seen = Deadline(budget), False  # the parse counts too
         try:
@@ -181,7 +182,7 @@ def _guarded_statement(statement: exp.Expr, at: Location, dia: Dialect, registry
 
 def _statement(statement: exp.Expr, at: Location, dia: Dialect, registry: SchemaRegistry, state: _FileState) -> None:
     state.reads.update(_normalise(statement, dia))
-    if state.values.bind(statement, state.variables, columns=not isinstance(dia, Snowflake)):
+    if state.values.bind(statement, state.variables, columns=not isinstance(dia, Snowflake), assigns=state.assigns):
         return
     if isinstance(statement, exp.Alter):
         _alter(statement, at, registry, state)

@@ -20,7 +20,7 @@ class Variables:
 
     values: dict[str, exp.Expr | None] = field(default_factory=dict)
 
-    def bind(self, statement: exp.Expr, declared: frozenset[str], columns: bool) -> bool:
+    def bind(self, statement: exp.Expr, declared: frozenset[str], columns: bool, assigns: tuple[str, ...] = ()) -> bool:
         """Replace the variables `statement` reads by their values; True when it only sets variables.
 
         `columns`: whether a bare name can be a variable (Snowflake reads them as `:name` only).
@@ -38,6 +38,12 @@ class Variables:
                 if isinstance(assignment, exp.EQ) and (key := _key(assignment.this)) is not None:
                     self._set(key, assignment.expression, declared, columns)
             return False  # a SET of a session setting is the parser's to judge, as before
+        if assigns and isinstance(statement, exp.Select):  # `SELECT a, b INTO x, y FROM ...`, its INTO taken off
+            for name, item in zip(assigns, statement.expressions):
+                query = statement.copy()
+                query.set("expressions", [item.unalias().copy()])
+                self._set(name, exp.Subquery(this=query), declared, columns)
+            return True
         if isinstance(statement, exp.Select) and statement.expressions and all(_assigned(e) for e in statement.expressions):
             for item in statement.expressions:  # T-SQL's `SELECT @v = MAX(d) FROM t`: @v holds that query's value
                 query = statement.copy()
