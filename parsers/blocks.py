@@ -43,6 +43,7 @@ _TSQL_STARTS = {
     "IF", "ELSE", "WHILE", "BEGIN", "END", "DECLARE", "PRINT", "RETURN", "RAISERROR", "THROW", "EXEC", "EXECUTE",
     "GO", "BREAK", "CONTINUE", "GOTO", "WAITFOR", "DEALLOCATE", "COMMIT", "ROLLBACK",
 }
+_CONTINUES = {"FOR", "ON", "UNION", "ALL", "EXCEPT", "INTERSECT", "AS", "THEN", "DISTINCT"}
 _TSQL_SIMPLE = {"SET", "DROP", "TRUNCATE", "SAVE", "USE", "OPEN", "CLOSE", "FETCH"}
 _OBJECTS = {"TABLE", "VIEW", "PROCEDURE", "PROC", "FUNCTION", "INDEX", "SCHEMA", "TRIGGER", "DATABASE", "SEQUENCE", "TYPE"}
 _TSQL_DML = {"INSERT", "UPDATE", "DELETE", "MERGE", "SELECT", "WITH", "TRUNCATE", "CREATE", "DROP", "ALTER", "SET"}
@@ -132,6 +133,7 @@ class _Splitter:
         run = _Run(tokens, sql, in_body, variables=set(variables))
         current: list[Token] = []
         nest = 0  # brackets and CASEs open in `current`: T-SQL's statement words inside them end nothing
+        queried = False  # `current` has its query already (`INSERT ... SELECT`): T-SQL's next SELECT is a new statement
         i = 0
         while i < len(tokens):
             if not current:
@@ -140,12 +142,13 @@ class _Splitter:
                     i = after
                     continue
             ends = tokens[i].token_type is TokenType.SEMICOLON
-            if ends or (self.tsql and current and nest == 0 and _tsql_boundary(run, i, current)):
+            if ends or (self.tsql and current and nest == 0 and _tsql_boundary(run, i, current, queried)):
                 self.emit(run, current)
-                current, nest = [], 0
+                current, nest, queried = [], 0, False
                 i += ends
                 continue
             word = run.word(i)
+            queried = queried or (nest == 0 and word in ("SELECT", "VALUES"))
             nest += run.is_(i, TokenType.L_PAREN) - run.is_(i, TokenType.R_PAREN) + (word == "CASE") - (word == "END")
             current.append(tokens[i])
             i += 1
@@ -395,15 +398,20 @@ def _tsql_condition(run: _Run, i: int) -> int:
     return len(run.tokens)
 
 
-def _tsql_boundary(run: _Run, i: int, current: list[Token]) -> bool:
+def _tsql_boundary(run: _Run, i: int, current: list[Token], queried: bool) -> bool:
     """Whether token i begins a new T-SQL statement although no `;` ended the one in `current`."""
     word, first, previous = run.word(i), _word(current[0]), _word(current[-1])
     if word == "IF":
         return previous not in _OBJECTS  # `DROP TABLE IF EXISTS`
     if word in _TSQL_STARTS:
         return not (word in ("EXEC", "EXECUTE") and first == "INSERT")  # INSERT ... EXEC proc
-    # after a statement that takes no query (`BEGIN TRAN`, `DECLARE @x INT`, `SET @x = 1`), a query word starts one
-    return word in _TSQL_DML and first in _TSQL_STARTS | _TSQL_SIMPLE and previous != "FOR"
+    if word not in _TSQL_DML or previous in _CONTINUES or first in ("MERGE", "CREATE", "ALTER"):
+        return False  # `CURSOR FOR SELECT`, `UNION SELECT`, MERGE's `THEN UPDATE`, `CREATE VIEW ... AS SELECT`
+    if first in ("INSERT", "WITH") and not queried:
+        return False  # `INSERT INTO t (a) SELECT`, `WITH c AS (...) INSERT ...`
+    if word == "WITH":
+        return not run.is_(i + 1, TokenType.L_PAREN)  # a table hint `WITH (NOLOCK)`
+    return not (word == "SET" and first == "UPDATE")
 
 
 def _word(token: Token) -> str:
