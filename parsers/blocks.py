@@ -36,7 +36,7 @@ _FLOW_ONLY = {
     "SIGNAL", "RESIGNAL", "NULL", "OPEN", "CLOSE", "FETCH", "PERFORM", "ASSERT", "GET", "CALL", "DEALLOCATE", "WAITFOR",
 }
 _LOOPS = {"LOOP", "REPEAT", "WHILE", "FOR", "BEGIN"}
-_ROUTINES = {"PROCEDURE", "PROC", "FUNCTION", "TRIGGER"}
+_ROUTINES = {"PROCEDURE", "PROC", "FUNCTION", "TRIGGER", "PACKAGE"}
 _NOT_ROUTINES = {"TABLE", "VIEW", "INDEX", "SCHEMA", "DATABASE", "SEQUENCE", "TYPE", "STAGE", "AS", "("}
 # T-SQL needs no `;` between statements: a word that can only begin a statement ends the one before
 _TSQL_STARTS = {
@@ -49,6 +49,7 @@ _OBJECTS = {"TABLE", "VIEW", "PROCEDURE", "PROC", "FUNCTION", "INDEX", "SCHEMA",
 _TSQL_DML = {"INSERT", "UPDATE", "DELETE", "MERGE", "SELECT", "WITH", "TRUNCATE", "CREATE", "DROP", "ALTER", "SET"}
 _AFTER_INTO = {"FROM", "WHERE", "GROUP", "HAVING", "ORDER", "LIMIT", "UNION", "FOR", "WINDOW"}
 _MYSQL_STARTS = {"BEGIN", "SET", "INSERT", "UPDATE", "DELETE", "SELECT", "REPLACE", "ROLLBACK", "COMMIT", "LEAVE", "RESIGNAL", "SIGNAL", "CALL"}
+_HEADER_ENDS = {"AS", "IS", "BEGIN", "DECLARE", "RETURN", "RETURNS", "LANGUAGE"}
 _SQL_LANGUAGES = {"SQL", "PLPGSQL", "PLSQL"}
 MAX_NESTING = 8  # quoted bodies inside quoted bodies; each level is tokenised again
 
@@ -169,8 +170,8 @@ class _Splitter:
             return i + 5  # a PL/SQL <<label>>
         if word == "BEGIN":
             return self.begin(run, i)
-        if word in ("CREATE", "ALTER"):
-            return self.routine(run, i)
+        if word in ("CREATE", "ALTER") or (word in ("PROCEDURE", "FUNCTION") and isinstance(self.dia, Oracle)):
+            return self.routine(run, i)  # PL/SQL packages hold procedures without CREATE
         if word in ("EXECUTE", "EXEC", "DO", "PREPARE"):
             return self.dynamic(run, i)
         if word == "DECLARE" and self.sections(run):
@@ -236,7 +237,7 @@ class _Splitter:
 
     def routine(self, run: _Run, i: int) -> int:
         """`CREATE PROCEDURE|FUNCTION|TRIGGER ...`: the index of its body's first statement."""
-        kind = next((run.word(j) for j in range(i + 1, min(i + 14, len(run.tokens))) if run.word(j) in _ROUTINES | _NOT_ROUTINES or run.is_(j, TokenType.L_PAREN)), "")
+        kind = next((run.word(j) for j in range(i, min(i + 14, len(run.tokens))) if run.word(j) in _ROUTINES | _NOT_ROUTINES or run.is_(j, TokenType.L_PAREN)), "")
         if kind not in _ROUTINES:
             return i
         run.variables = set() if self.tsql else _parameters(run, i)  # T-SQL's are `@x`: never a column
@@ -269,6 +270,7 @@ class _Splitter:
         elif run.is_(body, TokenType.L_PAREN):
             return start  # a SQL function's expression, not a body of statements
         run.declaring = isinstance(self.dia, Oracle) and run.word(body) != "BEGIN"
+        run.depth += kind == "PACKAGE"  # its `END name;` closes no BEGIN
         return body
 
     def dynamic(self, run: _Run, i: int) -> int:
@@ -441,7 +443,9 @@ def _select_into(tokens: list[Token]) -> tuple[list[Token], tuple[str, ...]] | N
 
 def _parameters(run: _Run, i: int) -> set[str]:
     """The parameter names of the routine whose header starts at i: `(IN p INT, q DATE)` -> {p, q}."""
-    start = next((j for j in range(i, len(run.tokens)) if run.is_(j, TokenType.L_PAREN) or run.is_(j, TokenType.SEMICOLON)), len(run.tokens))
+    start = next((j for j in range(i, len(run.tokens)) if run.is_(j, TokenType.L_PAREN) or run.is_(j, TokenType.SEMICOLON) or run.word(j) in _HEADER_ENDS), len(run.tokens))
+    if not run.is_(start, TokenType.L_PAREN):
+        return set()  # no parameter list: the first bracket is the body's
     names: set[str] = set()
     depth, expect = 0, True
     for j in range(start, len(run.tokens)):
