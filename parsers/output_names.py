@@ -54,7 +54,7 @@ _Named = tuple[str, int]
 
 def column_name(projection: exp.Expr) -> str:
     """The name an aliased projection or a column reference carries itself, or "" for an expression."""
-    if isinstance(projection, exp.Alias):
+    if projection.alias:  # `x AS a`, and a subquery given its alias in place (`(SELECT ...) AS a`)
         return projection.alias
     node = projection.unnest()  # `(x)` is named x
     if isinstance(node, exp.Column) and not isinstance(node.this, exp.Star):

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect, NormalizationStrategy
+from sqlglot.dialects.snowflake import Snowflake
+from sqlglot.dialects.tsql import TSQL
 from sqlglot.errors import ParseError, SqlglotError, TokenError
 from sqlglot.optimizer.scope import build_scope
-from sqlglot.tokenizer_core import Token, TokenType
+from sqlglot.tokens import Token
 
 from lineage.errors import ConfigError
 from lineage.model import (
@@ -27,6 +30,8 @@ from lineage.model import (
 )
 from parsers.aliases import DEFAULT_RULES, AliasLookup, AliasRules, alias_rules
 from parsers.dialects import FALLBACKS, HOW_TO_SET, header, header_problem
+from parsers.blocks import Statement, split_script, split_unterminated
+from parsers.variables import Variables
 from parsers.budget import DEFAULT_STATEMENT_SECONDS, NO_DEADLINE, Deadline, OverBudget
 from parsers.mentions import with_mentions
 from parsers.output_names import column_name, refuses_unnamed
@@ -38,7 +43,7 @@ from parsers.writes import Write, write_of
 
 # Statements that say nothing about lineage; counted, never reported as unsupported.
 # INSERT ... VALUES writes constants: no column feeds another.
-_SILENT = (exp.Use, exp.Command, exp.Set, exp.Transaction, exp.Commit, exp.Rollback, exp.Delete, exp.Grant, exp.Insert, exp.TruncateTable)
+_SILENT = (exp.Use, exp.Command, exp.Set, exp.Declare, exp.Transaction, exp.Commit, exp.Rollback, exp.Delete, exp.Grant, exp.Insert, exp.TruncateTable)
 
 
 def get_dialect(name: str | None) -> Dialect:
@@ -70,6 +75,10 @@ class _FileState:
     dialect: str | None = None  # the name the file is read in, as messages give it
     parses_as: str | None = None  # the other dialect that read its last statement that failed in its own
     retry_chars: int = _RETRY_CHARS  # what is left of its allowance for parsing failed SQL in other dialects
+    in_body: bool = False  # the current statement's
+    variables: frozenset[str] = frozenset()  # the current statement's, as the splitter found them
+    assigns: tuple[str, ...] = ()  # the current statement's
+    values: Variables = field(default_factory=Variables)
 
 
 def extract_sql(text: str, path: str, dialect: str | None = None, registry: SchemaRegistry | None = None, budget: float | None = DEFAULT_STATEMENT_SECONDS) -> FileFacts:
@@ -121,26 +130,36 @@ def _extract_statements(text: str, path: str, name: str | None, registry: Schema
     budget, unsupported = how
     dia = get_dialect(name)
     state = _FileState(path, aliases=alias_rules(dia), dialect=name)
-    chunks = _split(text, dia, state)
-    for index, (line, tokens) in enumerate(chunks, start=1):
+    chunks = deque(_split(text, dia, state))
+    tokens_of: dict[int, list[Token]] = {}  # each statement's tokens by its number: the words a failed one may name
+    index = 0
+    while chunks:
+        chunk, index = chunks.popleft(), index + 1
+        line, state.in_body, state.variables, state.assigns = chunk.line, chunk.in_body, chunk.variables, chunk.assigns
+        tokens_of[index] = chunk.tokens
         at = Location(path, line, index)
         state.deadline, unsupported.seen = Deadline(budget), False  # the parse counts too
         try:
-            statement = dia.parser().parse(tokens, text)[0]
+            statement = dia.parser().parse(chunk.tokens, chunk.sql)[0]
         except ParseError as err:
             detail = err.errors[0] if err.errors else {}
+            parts = split_unterminated(chunk, int(detail.get("line") or 0), int(detail.get("col") or 0)) if isinstance(dia, TSQL) else None
+            if parts is not None:
+                chunks.extendleft(reversed(parts))
+                index -= 1
+                continue
             where = Location(path, int(detail.get("line") or line), index)
-            _unparsed(_statement_text(text, tokens), state, Diagnostic(where, f"cannot parse statement: {_describe(detail.get('description') or str(err))}"))
+            _unparsed(_statement_text(chunk.sql, chunk.tokens), state, Diagnostic(where, f"cannot parse statement: {_describe(detail.get('description') or str(err))}"))
             continue
         except RecursionError:
             state.diagnostics.append(Diagnostic(at, _TOO_DEEP))
             continue
         except Exception as err:  # noqa: BLE001 - sqlglot's parser can fail in other ways on odd input
             failed = Diagnostic(at, f"cannot parse statement: the SQL parser failed ({type(err).__name__}: {_first_line(str(err))})")
-            _unparsed(_statement_text(text, tokens), state, failed)
+            _unparsed(_statement_text(chunk.sql, chunk.tokens), state, failed)
             continue
         if unsupported.seen and _lineage_command(statement):
-            _unparsed(_statement_text(text, tokens), state, Diagnostic(at, _UNSUPPORTED))
+            _unparsed(_statement_text(chunk.sql, chunk.tokens), state, Diagnostic(at, _UNSUPPORTED))
         elif statement is not None:
             _guarded_statement(statement, at, dia, registry, state)
     _name_bare_selects(state)
@@ -149,32 +168,22 @@ def _extract_statements(text: str, path: str, name: str | None, registry: Schema
         edges=tuple(sorted(set(state.edges), key=ColumnEdge.key)),
         tables=tuple(state.tables),
         schema_changes=tuple(state.changes),
-        diagnostics=tuple(sorted(with_mentions(state.diagnostics, [tokens for _, tokens in chunks]))),
-        statements=len(chunks),
+        diagnostics=tuple(sorted(with_mentions(state.diagnostics, [tokens_of[i] for i in range(1, index + 1)]))),
+        statements=index,
         reads=tuple(sorted(state.reads)),
     )
 
 
-def _split(text: str, dia: Dialect, state: _FileState) -> list[tuple[int, list[Token]]]:
-    """Tokenise once and cut at top-level semicolons, so one bad statement spoils only itself."""
+def _split(text: str, dia: Dialect, state: _FileState) -> list[Statement]:
+    """Tokenise once and cut into statements, block bodies included, so one bad statement spoils only itself."""
     try:
-        tokens = dia.tokenize(text)
+        split = split_script(text, dia)
     except TokenError as err:
         failed = Diagnostic(Location(state.path, _token_error_line(str(err))), f"cannot tokenise: {_first_line(str(err))}")
         _unparsed(text, state, failed, "tokenise the file")
         return []
-    chunks: list[tuple[int, list[Token]]] = []
-    current: list[Token] = []
-    for token in tokens:
-        if token.token_type is TokenType.SEMICOLON:
-            if current:
-                chunks.append((current[0].line, current))
-            current = []
-        else:
-            current.append(token)
-    if current:
-        chunks.append((current[0].line, current))
-    return chunks
+    state.diagnostics.extend(Diagnostic(Location(state.path, n.line), n.message, n.severity) for n in split.notes)
+    return split.statements
 
 
 _TOO_DEEP = "statement is nested too deeply to analyse; split it into CTEs or views"
@@ -242,6 +251,8 @@ def _guarded_statement(statement: exp.Expr, at: Location, dia: Dialect, registry
 
 def _statement(statement: exp.Expr, at: Location, dia: Dialect, registry: SchemaRegistry, state: _FileState) -> None:
     state.reads.update(_normalise(statement, dia))
+    if state.values.bind(statement, state.variables, columns=not isinstance(dia, Snowflake), assigns=state.assigns):
+        return
     if isinstance(statement, exp.Alter):
         _alter(statement, at, registry, state)
         return
@@ -268,6 +279,8 @@ def _statement(statement: exp.Expr, at: Location, dia: Dialect, registry: Schema
         state.tables.append(TableFact(write.target, TableKind.TABLE, tuple(write.ddl_columns), at))
         return
     if write.target == "":
+        if state.in_body:
+            return  # a procedure's result set goes to its caller, not to a table
         state.bare_selects.append(len(state.edges))
     _query(write, at, dia, registry, state)
 

@@ -75,7 +75,10 @@ class _Named:
 
 
 def table_name(table: exp.Table) -> str:
-    return ".".join(part.name for part in table.parts)
+    name = ".".join(part.name for part in table.parts)
+    # sqlglot drops T-SQL's `#` from temp table names and marks the identifier instead: keep the
+    # `#`, so `#recent` is one table wherever it is written or read, and never the permanent `recent`
+    return "#" + name if isinstance(table.this, exp.Identifier) and table.this.args.get("temporary") and not name.startswith("#") else name
 
 
 def _is_base(node: object) -> TypeGuard[exp.Table]:

@@ -85,8 +85,6 @@ def _select_into(statement: exp.Select) -> Write | None:
     if not isinstance(into.this, exp.Table):
         return None
     name = table_name(into.this)
-    if into.this.this.args.get("temporary") and not name.startswith("#"):
-        name = "#" + name  # sqlglot drops T-SQL's `#` from temp table names
     query = statement.copy()
     query.set("into", None)
     return Write(name, query, defines=TableKind.TABLE)
