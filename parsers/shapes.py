@@ -41,6 +41,8 @@ def reshape(statement: exp.Expr) -> Shape:
         if isinstance(cte.this, exp.Subquery):
             cte.set("this", _bare(cte.this))
     _name_derived_tables(parts)
+    for with_ in [w for part in parts for w in part.find_all(exp.With)]:
+        _mark_recursive(with_)
     notes = [note for with_ in [w for part in parts for w in part.find_all(exp.With)] for note in _opaque_ctes(with_, parts)]
     return Shape(statement, leading, tuple(dict.fromkeys(notes)))  # a CTE read twice is one note
 
@@ -78,6 +80,16 @@ def _name_derived_tables(parts: list[exp.Expr]) -> None:
     unnamed = [n for part in parts for n in part.find_all(exp.Subquery) if isinstance(n.parent, (exp.From, exp.Join)) and not n.alias]
     for number, node in enumerate(unnamed, start=1):
         node.set("alias", exp.TableAlias(this=exp.to_identifier(_DERIVED.format(number))))
+
+
+def _mark_recursive(with_: exp.With) -> None:
+    """T-SQL, Oracle and Snowflake write a recursive CTE without RECURSIVE: a CTE that is a UNION of
+    branches one of which reads the CTE itself is one, else its self-reference would be traced as a
+    base table named after the CTE."""
+    if not with_.args.get("recursive") and any(
+        isinstance(cte.this, exp.Union) and _references(cte.this, {cte.alias}) for cte in with_.expressions
+    ):
+        with_.set("recursive", True)
 
 
 def _opaque_ctes(with_: exp.With, parts: list[exp.Expr]) -> list[str]:

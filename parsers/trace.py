@@ -112,6 +112,7 @@ class ScopeTracer:
         self._named: dict[int, _Named] = {}
         self._join_keys: dict[int, dict[str, tuple[str, ...]]] = {}
         self._rows: dict[int, frozenset[Hit]] = {}
+        self._filled: dict[int, Scope] = {}
 
     # -- outputs -------------------------------------------------------------------------------
     def outputs(self, scope: Scope) -> list[Output]:
@@ -176,7 +177,7 @@ class ScopeTracer:
         return self._columns[key]
 
     def _source_columns(self, scope: Scope, source: str) -> Columns | None:
-        node = scope.sources.get(source)
+        node = self.source(scope, source)
         if _is_base(node):
             names = self.registry.column_names(table_name(node))
             return None if names is None else Columns(names)
@@ -185,6 +186,20 @@ class ScopeTracer:
                 return None
             return Columns(o.name for o in self.outputs(node))
         return None
+
+    def source(self, scope: Scope, name: str) -> exp.Expr | Scope | None:
+        """What source `name` of `scope` is. sqlglot scopes a recursive CTE's self-reference as its
+        anchor branch once more, in a scope it never fills (no sources): the anchor's own scope,
+        which it did fill, stands for it, else the anchor's columns would trace to no table."""
+        node = scope.sources.get(name)
+        if not isinstance(node, Scope) or node.sources or scope.parent is None:
+            return node
+        if id(node) not in self._filled:
+            root = scope
+            while root.parent is not None:
+                root = root.parent
+            self._filled[id(node)] = next((s for s in root.traverse() if s.expression is node.expression and s.sources), node)
+        return self._filled[id(node)]
 
     def named(self, scope: Scope) -> _Named:
         key = id(scope)
@@ -243,7 +258,7 @@ class ScopeTracer:
         return self.resolve_source(scope, out.source, out.name)
 
     def _trace_star(self, scope: Scope, source: str) -> set[Hit]:
-        node = scope.sources.get(source)
+        node = self.source(scope, source)
         if _is_base(node):
             return {(table_name(node), STAR, Flow.DIRECT, Subtype.IDENTITY)}
         if isinstance(node, Scope):
@@ -264,7 +279,7 @@ class ScopeTracer:
         return {(None, name, Flow.DIRECT, Subtype.IDENTITY)}
 
     def resolve_source(self, scope: Scope, source: str, column: str) -> set[Hit]:
-        node = scope.sources.get(source)
+        node = self.source(scope, source)
         if _is_base(node):
             return {(table_name(node), column, Flow.DIRECT, Subtype.IDENTITY)}
         if isinstance(node, Scope):
@@ -397,7 +412,7 @@ class ScopeTracer:
         return {hit for source in scope.selected_sources for hit in self.source_rows(scope, source)} if every_source else None
 
     def source_rows(self, scope: Scope, source: str) -> set[Hit]:
-        node = scope.sources.get(source)
+        node = self.source(scope, source)
         if isinstance(node, exp.Table):
             return {(table_name(node), STAR, Flow.DIRECT, Subtype.IDENTITY)}
         if isinstance(node, Scope):
@@ -500,6 +515,9 @@ class _ExpressionWalk:
 
 def _alias_columns(node: exp.Expr) -> list[str]:
     parent = node.parent
+    while isinstance(parent, exp.SetOperation) and parent.this is node:
+        # a recursive CTE's self-reference is scoped as its first branch: the CTE's list names it too
+        node, parent = parent, parent.parent
     if not isinstance(node, (exp.Select, exp.SetOperation)) or not isinstance(parent, (exp.CTE, exp.Subquery)):
         return []
     alias = parent.args.get("alias")
