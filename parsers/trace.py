@@ -159,8 +159,10 @@ class ScopeTracer:
 
     def _expand(self, scope: Scope, source: str, star: exp.Star) -> list[Output]:
         names = self.source_columns(scope, source)
-        if names is None:
-            return [Output(STAR, source=source, unresolved_star=True)]
+        if names is None:  # a pivot's own outputs are known even when the columns it keeps are not
+            pivot = _pivot(self.source(scope, source))
+            made = pivoted_columns(pivot, ()) if pivot is not None else []
+            return [Output(STAR, source=source, unresolved_star=True), *(Output(name, source=source) for name in made)]
         excluded = {e.name for e in star.args.get("except_") or star.args.get("except") or ()}
         replaced = {r.alias_or_name: r for r in star.args.get("replace") or ()}
         return [
@@ -178,6 +180,11 @@ class ScopeTracer:
 
     def _source_columns(self, scope: Scope, source: str) -> Columns | None:
         node = self.source(scope, source)
+        names = self._plain_columns(node)
+        pivot = _pivot(node)
+        return Columns(pivoted_columns(pivot, names)) if names is not None and pivot is not None else names
+
+    def _plain_columns(self, node: exp.Expr | Scope | None) -> Columns | None:
         if _is_base(node):
             names = self.registry.column_names(table_name(node))
             return None if names is None else Columns(names)
@@ -280,6 +287,12 @@ class ScopeTracer:
 
     def resolve_source(self, scope: Scope, source: str, column: str) -> set[Hit]:
         node = self.source(scope, source)
+        reads = pivot_reads(_pivot(node), column)
+        if reads is not None:  # a PIVOT / UNPIVOT output: made of other columns of the source
+            return {combine(ctx, hit) for ctx, name in reads for hit in self._resolve_plain(scope, source, node, name)}
+        return self._resolve_plain(scope, source, node, column)
+
+    def _resolve_plain(self, scope: Scope, source: str, node: exp.Expr | Scope | None, column: str) -> set[Hit]:
         if _is_base(node):
             return {(table_name(node), column, Flow.DIRECT, Subtype.IDENTITY)}
         if isinstance(node, Scope):
@@ -511,6 +524,56 @@ class _ExpressionWalk:
             return
         for index in range(len(self.tracer.outputs(scope))):
             self.hits.update(combine(ctx, h) for h in self.tracer.trace_output(scope, index))
+
+
+def _pivot(node: exp.Expr | Scope | None) -> exp.Pivot | None:
+    """The PIVOT / UNPIVOT applied to a source: on its table, or on the derived table around its query."""
+    holder = node.expression.parent if isinstance(node, Scope) else node
+    pivots = holder.args.get("pivots") if isinstance(holder, (exp.Table, exp.Subquery)) else None
+    return pivots[0] if pivots and isinstance(pivots[0], exp.Pivot) else None
+
+
+def _unpivot_parts(pivot: exp.Pivot) -> tuple[list[str], str, list[list[str]]]:
+    """UNPIVOT (v FOR n IN (a, b)): the value columns [v], the name column n, and per listed item the
+    columns giving each value column ([[a], [b]]; `(a1, b1)` items for several value columns)."""
+    values = [i.name for e in pivot.expressions for i in (e.expressions if isinstance(e, exp.Tuple) else [e])]
+    field = pivot.args["fields"][0]
+    items = [i.this if isinstance(i, exp.PivotAlias) else i for i in field.expressions]
+    return values, field.this.name, [[c.name for c in (i.expressions if isinstance(i, exp.Tuple) else [i])] for i in items]
+
+
+def pivot_reads(pivot: exp.Pivot | None, name: str) -> list[tuple[Context, str]] | None:
+    """The columns of the source under `pivot` that its output `name` is made of, and how; None when
+    `name` is a column of the source passed through (a PIVOT's grouping column, one UNPIVOT keeps)."""
+    if pivot is None or not pivot.args.get("fields"):
+        return None
+    if pivot.args.get("unpivot"):
+        values, label, items = _unpivot_parts(pivot)
+        if name in values:  # each listed column's value lands in the value column, row by row
+            return [((Flow.DIRECT, Subtype.IDENTITY), item[values.index(name)]) for item in items if values.index(name) < len(item)]
+        if name == label:  # says which listed column a row came from
+            return [((Flow.INDIRECT, Subtype.CONDITIONAL), column) for item in items for column in item]
+        return None
+    outputs = [c.name for c in pivot.args.get("columns") or ()]
+    if name not in outputs:
+        return None
+    aggregations = pivot.expressions
+    # one output per pivot value and aggregation, the aggregations varying fastest
+    aggregation = aggregations[outputs.index(name) % len(aggregations)]
+    keys = [c.name for field in pivot.args["fields"] for c in field.this.find_all(exp.Column)]
+    read = [c.name for c in aggregation.find_all(exp.Column) if not isinstance(c.this, exp.Star)]
+    read += [STAR] if aggregation.find(exp.Star) else []  # COUNT(*) counts the source's rows
+    return [((Flow.DIRECT, Subtype.AGGREGATION), name) for name in read] + [((Flow.INDIRECT, Subtype.CONDITIONAL), key) for key in keys]
+
+
+def pivoted_columns(pivot: exp.Pivot, names: Iterable[str]) -> list[str]:
+    """The columns a source has after `pivot`, given the ones it has before."""
+    if pivot.args.get("unpivot"):
+        values, label, items = _unpivot_parts(pivot)
+        listed = {column for item in items for column in item}
+        return [n for n in names if n not in listed] + [label, *values]
+    consumed = {c.name for e in [*pivot.expressions, *(f.this for f in pivot.args.get("fields") or ())] for c in e.find_all(exp.Column)}
+    return [n for n in names if n not in consumed] + [c.name for c in pivot.args.get("columns") or ()]
 
 
 def _alias_columns(node: exp.Expr) -> list[str]:
