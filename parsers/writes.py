@@ -75,8 +75,21 @@ def _create(statement: exp.Create) -> Write | None:
         defines = TableKind.VIEW if kind == "VIEW" else TableKind.TABLE
         return Write(target, query, columns, defines=defines)
     definitions = statement.this.expressions if isinstance(statement.this, exp.Schema) else []
+    copied = _copied_table(statement, definitions)
+    if copied is not None:  # t takes s's columns: as `CREATE TABLE t AS SELECT * FROM s` traces them
+        return Write(target, exp.select("*").from_(copied.copy()), defines=TableKind.TABLE)
     ddl = [(c.name, c.args["kind"].sql() if c.args.get("kind") else None) for c in definitions if isinstance(c, exp.ColumnDef)]
     return Write(target, ddl_columns=ddl)
+
+
+def _copied_table(statement: exp.Create, definitions: list[exp.Expr]) -> exp.Table | None:
+    """The s of `CREATE TABLE t LIKE s` (Snowflake, Spark, MySQL; Postgres's `(LIKE s)`), `CLONE s`
+    (Snowflake, BigQuery) or `COPY s` (BigQuery)."""
+    clone = statement.args.get("clone")
+    properties = statement.args.get("properties")
+    likes = [*definitions, *(properties.expressions if isinstance(properties, exp.Properties) else ())]
+    sources = [clone.this if isinstance(clone, exp.Clone) else None, *(p.this for p in likes if isinstance(p, exp.LikeProperty))]
+    return next((s for s in sources if isinstance(s, exp.Table)), None)
 
 
 def _select_into(statement: exp.Select) -> Write | None:
