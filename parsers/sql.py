@@ -39,7 +39,7 @@ from parsers.schema import SchemaRegistry
 from parsers.shapes import reshape, with_leading
 from parsers.stack import on_deep_stack as on_deep_stack  # re-exported: callers wrap batches of extract_sql
 from parsers.trace import STAR, Output, ScopeTracer, table_level_hits, table_name
-from parsers.writes import Write, write_of
+from parsers.writes import Write, loaded_table, write_of
 
 # Statements that say nothing about lineage; counted, never reported as unsupported.
 # INSERT ... VALUES writes constants: no column feeds another.
@@ -268,6 +268,11 @@ def _statement(statement: exp.Expr, at: Location, dia: Dialect, registry: Schema
         return
     if write is not None and write.query is not None:
         with_leading(write.query, shape.leading)
+    loaded = loaded_table(statement) if write is None else None
+    if loaded is not None:  # rows from files: the table is written here, its values come from no SQL
+        state.tables.append(TableFact(loaded, TableKind.TABLE, tuple(registry.columns(loaded) or ()), at))
+        state.diagnostics.append(Diagnostic(at, f"'{loaded}' is loaded from files: its columns' sources are outside the SQL and not recorded", Severity.WARNING))
+        return
     if write is None:
         if not isinstance(statement, (exp.DDL, exp.DML, *_SILENT)):
             state.diagnostics.append(Diagnostic(at, f"cannot parse statement: '{_first_line(statement.sql())[:60]}' is not a SQL statement"))

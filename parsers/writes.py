@@ -48,6 +48,8 @@ def write_of(statement: exp.Expr, deadline: Deadline) -> Write | None:
         return _merge(statement, deadline)
     if isinstance(statement, exp.Update):
         return _update(statement)
+    if isinstance(statement, exp.Copy):
+        return _unload(statement)
     if isinstance(statement, exp.Select) and isinstance(statement.args.get("into"), exp.Into):
         return _select_into(statement)
     if isinstance(statement, exp.Query):
@@ -90,6 +92,22 @@ def _copied_table(statement: exp.Create, definitions: list[exp.Expr]) -> exp.Tab
     likes = [*definitions, *(properties.expressions if isinstance(properties, exp.Properties) else ())]
     sources = [clone.this if isinstance(clone, exp.Clone) else None, *(p.this for p in likes if isinstance(p, exp.LikeProperty))]
     return next((s for s in sources if isinstance(s, exp.Table)), None)
+
+
+def _unload(statement: exp.Copy) -> Write | None:
+    """`COPY INTO @stage FROM (SELECT ...)` (Snowflake), `COPY (SELECT ...) TO 'file'` (Postgres): the
+    query's rows leave for files outside the warehouse, read as a bare SELECT is. A load has no query."""
+    queries = [n.this for n in [statement.this, *(statement.args.get("files") or ())] if isinstance(n, exp.Subquery)]
+    return Write("", queries[0]) if queries and isinstance(queries[0], exp.Query) else None
+
+
+def loaded_table(statement: exp.Expr) -> str | None:
+    """The table a COPY / LOAD DATA fills from files (Snowflake, Redshift, Postgres, BigQuery)."""
+    if isinstance(statement, exp.Copy) and isinstance(statement.this, exp.Table) and not statement.this.name.startswith("@"):
+        return table_name(statement.this)
+    if isinstance(statement, exp.LoadData) and isinstance(statement.this, exp.Table):
+        return table_name(statement.this)
+    return None
 
 
 def _select_into(statement: exp.Select) -> Write | None:

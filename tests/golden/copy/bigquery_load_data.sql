@@ -1,0 +1,2 @@
+-- dialect: bigquery
+LOAD DATA INTO mart.events FROM FILES (format = 'CSV', uris = ['gs://bucket/path/*.csv']);
