@@ -39,7 +39,7 @@ from parsers.schema import SchemaRegistry
 from parsers.shapes import reshape, with_leading
 from parsers.stack import on_deep_stack as on_deep_stack  # re-exported: callers wrap batches of extract_sql
 from parsers.trace import STAR, Output, ScopeTracer, table_level_hits, table_name
-from parsers.writes import Write, loaded_table, write_of
+from parsers.writes import Write, loaded_table, multitable_inserts, write_of
 
 # Statements that say nothing about lineage; counted, never reported as unsupported.
 # INSERT ... VALUES writes constants: no column feeds another.
@@ -258,6 +258,10 @@ def _statement(statement: exp.Expr, at: Location, dia: Dialect, registry: Schema
         return
     if isinstance(statement, exp.Drop):
         _drop(statement, registry)
+        return
+    if isinstance(statement, exp.MultitableInserts):
+        for insert in multitable_inserts(statement):  # one write per INTO, each into its own target
+            _statement(insert, at, dia, registry, state)
         return
     shape = reshape(statement)
     statement, write = shape.statement, write_of(shape.statement, state.deadline)

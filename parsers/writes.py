@@ -101,6 +101,28 @@ def _unload(statement: exp.Copy) -> Write | None:
     return Write("", queries[0]) if queries and isinstance(queries[0], exp.Query) else None
 
 
+def multitable_inserts(statement: exp.MultitableInserts) -> list[exp.Insert]:
+    """`INSERT ALL | FIRST [WHEN c THEN] INTO t [(cols)] [VALUES (...)] ... SELECT ...` (Snowflake,
+    Oracle) as one `INSERT INTO t SELECT values FROM (the SELECT) WHERE ...` per INTO: its VALUES name
+    the SELECT's outputs, and whether a row reaches t depends on its WHEN, and under FIRST (and for
+    ELSE) on the earlier WHENs not holding."""
+    source = statement.args["source"]
+    first = str(statement.args.get("kind") or "").upper() == "FIRST"
+    inserts, earlier = [], []
+    for branch in statement.expressions:
+        insert, condition = branch.this.copy(), branch.args.get("expression")
+        values = insert.expression.expressions[0].expressions if isinstance(insert.expression, exp.Values) else [exp.Star()]
+        query = exp.select(*(v.copy() for v in values)).from_(exp.Subquery(this=source.copy(), alias=exp.TableAlias(this=exp.to_identifier("_lineage_multitable"))))
+        others = earlier if first or branch.args.get("else_") else []
+        held = [*([condition.copy()] if condition is not None else []), *(exp.Not(this=exp.Paren(this=c.copy())) for c in others)]
+        if held:
+            query = query.where(exp.and_(*held))
+        insert.set("expression", query)
+        inserts.append(insert)
+        earlier += [condition] if condition is not None else []
+    return inserts
+
+
 def loaded_table(statement: exp.Expr) -> str | None:
     """The table a COPY / LOAD DATA fills from files (Snowflake, Redshift, Postgres, BigQuery)."""
     if isinstance(statement, exp.Copy) and isinstance(statement.this, exp.Table) and not statement.this.name.startswith("@"):
