@@ -199,7 +199,13 @@ def _merge(statement: exp.Merge, deadline: Deadline) -> Write | None:
     whens = statement.args.get("whens")
     for when in whens.expressions if isinstance(whens, exp.Whens) else []:
         deadline.check()  # once per WHEN clause: each costs its own size, once
-        merged.add(when.args.get("condition"), when.args.get("then"))
+        condition, action = when.args.get("condition"), when.args.get("then")
+        if not when.args.get("matched"):
+            # a NOT MATCHED [BY TARGET] clause has only the source row, NOT MATCHED BY SOURCE only the
+            # target's: an unqualified column there can name no other side's
+            side = statement.this.alias_or_name if when.args.get("source") else source.alias_or_name
+            condition, action = _qualified(condition, side), _qualified(action, side)
+        merged.add(condition, action)
     if not merged.projections and not merged.filters:
         return None
     select = exp.Select(expressions=merged.projections + merged.conditions)
@@ -245,6 +251,20 @@ class _Merged:
         name = f"{MERGE_CONDITION}{len(self.conditions)}"
         self.conditions.append(exp.alias_(_when(condition.copy(), exp.null()), name, copy=False))
         return name
+
+
+def _qualified(node: exp.Expr | None, side: str) -> exp.Expr | None:
+    """`node` with its unqualified columns (not a subquery's, nor an INSERT's column list) read from `side`."""
+    if node is None:
+        return None
+    node = node.copy()
+    listed = node.this if isinstance(node, exp.Insert) else None
+    for column in list(node.find_all(exp.Column)):
+        inner = column.find_ancestor(exp.Query, exp.Tuple)
+        if column.table or (inner is not None and (inner is listed or isinstance(inner, exp.Query))):
+            continue
+        column.set("table", exp.to_identifier(side))
+    return node
 
 
 def _merge_assignments(action: exp.Update | exp.Insert) -> list[tuple[str, exp.Expr]] | None:
