@@ -41,6 +41,7 @@ def reshape(statement: exp.Expr) -> Shape:
         if isinstance(cte.this, exp.Subquery):
             cte.set("this", _bare(cte.this))
     _name_derived_tables(parts)
+    _name_pivoted(parts)
     for with_ in [w for part in parts for w in part.find_all(exp.With)]:
         _mark_recursive(with_)
     notes = [note for with_ in [w for part in parts for w in part.find_all(exp.With)] for note in _opaque_ctes(with_, parts)]
@@ -80,6 +81,16 @@ def _name_derived_tables(parts: list[exp.Expr]) -> None:
     unnamed = [n for part in parts for n in part.find_all(exp.Subquery) if isinstance(n.parent, (exp.From, exp.Join)) and not n.alias]
     for number, node in enumerate(unnamed, start=1):
         node.set("alias", exp.TableAlias(this=exp.to_identifier(_DERIVED.format(number))))
+
+
+def _name_pivoted(parts: list[exp.Expr]) -> None:
+    """`FROM s AS src PIVOT (...) AS p`: the query reads the pivoted rows as p (src is not visible past
+    the PIVOT), so p names the source; else `p.col` would be read from a table named p."""
+    for pivot in [p for part in parts for p in part.find_all(exp.Pivot)]:
+        holder = pivot.parent
+        if pivot.alias and isinstance(holder, (exp.Table, exp.Subquery)):
+            holder.set("alias", exp.TableAlias(this=exp.to_identifier(pivot.alias)))
+            pivot.set("alias", None)
 
 
 def _mark_recursive(with_: exp.With) -> None:
