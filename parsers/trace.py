@@ -162,7 +162,7 @@ class ScopeTracer:
         if names is None:  # a pivot's own outputs are known even when the columns it keeps are not
             pivot = _pivot(self.source(scope, source))
             made = pivoted_columns(pivot, ()) if pivot is not None else []
-            return [Output(STAR, source=source, unresolved_star=True), *(Output(name, source=source) for name in made)]
+            return [Output(STAR, source=source, unresolved_star=True), *(Output(name, source=source) for name in made or ())]
         excluded = {e.name for e in star.args.get("except_") or star.args.get("except") or ()}
         replaced = {r.alias_or_name: r for r in star.args.get("replace") or ()}
         return [
@@ -182,7 +182,10 @@ class ScopeTracer:
         node = self.source(scope, source)
         names = self._plain_columns(node)
         pivot = _pivot(node)
-        return Columns(pivoted_columns(pivot, names)) if names is not None and pivot is not None else names
+        if names is None or pivot is None:
+            return names
+        made = pivoted_columns(pivot, names)
+        return None if made is None else Columns(made)
 
     def _plain_columns(self, node: exp.Expr | Scope | None) -> Columns | None:
         if _is_base(node):
@@ -566,12 +569,15 @@ def pivot_reads(pivot: exp.Pivot | None, name: str) -> list[tuple[Context, str]]
     return [((Flow.DIRECT, Subtype.AGGREGATION), name) for name in read] + [((Flow.INDIRECT, Subtype.CONDITIONAL), key) for key in keys]
 
 
-def pivoted_columns(pivot: exp.Pivot, names: Iterable[str]) -> list[str]:
-    """The columns a source has after `pivot`, given the ones it has before."""
+def pivoted_columns(pivot: exp.Pivot, names: Iterable[str]) -> list[str] | None:
+    """The columns a source has after `pivot`, given the ones it has before; None when they depend on
+    the data (Snowflake's `IN (ANY)` / `IN (SELECT ...)`: no output names are written)."""
     if pivot.args.get("unpivot"):
         values, label, items = _unpivot_parts(pivot)
         listed = {column for item in items for column in item}
         return [n for n in names if n not in listed] + [label, *values]
+    if not pivot.args.get("columns"):
+        return None
     consumed = {c.name for e in [*pivot.expressions, *(f.this for f in pivot.args.get("fields") or ())] for c in e.find_all(exp.Column)}
     return [n for n in names if n not in consumed] + [c.name for c in pivot.args.get("columns") or ()]
 
