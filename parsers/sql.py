@@ -260,7 +260,7 @@ def _statement(statement: exp.Expr, at: Location, dia: Dialect, registry: Schema
         _drop(statement, registry)
         return
     if isinstance(statement, exp.MultitableInserts):
-        for insert in multitable_inserts(statement):  # one write per INTO, each into its own target
+        for insert in multitable_inserts(statement, state.deadline):  # one write per INTO, each into its own target
             _statement(insert, at, dia, registry, state)
         return
     shape = reshape(statement)
