@@ -316,6 +316,8 @@ def _query(write: Write, at: Location, dia: Dialect, registry: SchemaRegistry, s
     state.diagnostics += _refused_names(write, outputs, dia, at)
     if any(o.unresolved_star for o in outputs):
         state.diagnostics.append(Diagnostic(at, "cannot expand '*': columns of its table are unknown (add its DDL or --schema); recorded as an unresolved '*' edge", Severity.WARNING, needs_schema=True))
+    for star in sorted(tracer.unapplied):
+        state.diagnostics.append(Diagnostic(at, f"cannot apply '{star}': which columns it keeps is unknown; its '*' edge stands for every column", Severity.WARNING, needs_schema=True))
     if write.positional and write.columns is None and registry.columns(write.target) is None:
         registry.define(write.target, [(name, None) for name in targets if name != STAR])
     if write.defines is not None and write.target:
