@@ -31,6 +31,10 @@ _NAVIGATION = (exp.Lag, exp.Lead, exp.FirstValue, exp.LastValue, exp.NthValue)
 _RANKING = (exp.Rank, exp.DenseRank, exp.Ntile, exp.PercentRank, exp.CumeDist)
 _RANK = {Subtype.IDENTITY: 0, Subtype.TRANSFORMATION: 1, Subtype.AGGREGATION: 2}
 STAR = "*"
+# a COLUMNS('re') pattern with a quantifier or back-reference is not expanded: DuckDB's RE2 runs in
+# linear time, Python's `re` can backtrack exponentially (its column list is then a counted warning)
+_UNSAFE_REGEX = re.compile(r"[*+?{]|\\[1-9]")
+_OPEN_ENDS = re.compile(r"^\^?\.\*|\.\*\$?$")
 _STAR_MODIFIERS = ("except_", "except", "replace", "rename", "ilike")
 # MERGE ... WHEN MATCHED AND cond THEN UPDATE SET c = v is rewritten to `MERGE_WHEN(k, v) AS c` beside
 # one `MERGE_WHEN(cond, NULL) AS k` (parsers.writes): v lands unchanged when cond holds (unlike CASE,
@@ -106,7 +110,9 @@ class ScopeTracer:
     def __init__(self, registry: SchemaRegistry, deadline: Deadline = NO_DEADLINE, aliases: AliasLookup | None = None, dialect: Dialect | None = None) -> None:
         self.registry, self.deadline = registry, deadline
         self.alias_lookup = aliases or AliasLookup(DEFAULT_RULES)
-        self.unapplied: set[str] = set()  # `* EXCLUDE (...)`, COLUMNS(...) left unapplied: columns unknown
+        # `* EXCLUDE (...)`, COLUMNS(...) left unapplied: whether the columns they choose from were known
+        self.unapplied: dict[str, bool] = {}
+        self.unknown_stars = False  # a star over a source whose columns are unknown
         self.ambiguities: set[str] = set()  # warnings: a name that is a source column or an alias, unknown which
         self.dialect = dialect or Dialect.get_or_raise(None)  # names outputs written without an alias
         self._outputs: dict[int, list[Output]] = {}
@@ -172,7 +178,8 @@ class ScopeTracer:
         kept = None if names is None else _selected(star, names)
         if names is None or kept is None:
             if isinstance(star, exp.Columns) or any(star.args.get(k) for k in _STAR_MODIFIERS):
-                self.unapplied.add(star.sql(self.dialect))
+                self.unapplied[star.sql(self.dialect)] = names is not None
+            self.unknown_stars = self.unknown_stars or names is None
             return [Output(STAR, source=source, unresolved_star=True)]
         replaced = {r.alias_or_name: r for r in star.args.get("replace") or ()}
         renamed = {r.this.name: r.alias for r in star.args.get("rename") or ()}
@@ -539,22 +546,39 @@ def _selected(star: exp.Star | exp.Columns, names: Columns) -> list[str] | None:
     if isinstance(star, exp.Star):
         excluded = {e.name for e in star.args.get("except_") or star.args.get("except") or ()}
         ilike = star.args.get("ilike")  # Snowflake's `* ILIKE '%id'`: SQL wildcards, any case
-        found = re.compile(_like_regex(ilike.name), re.IGNORECASE | re.DOTALL) if isinstance(ilike, exp.Literal) else None
-        return [name for name in names if name not in excluded and (found is None or found.fullmatch(name))]
+        like = ilike.name.lower() if isinstance(ilike, exp.Literal) else None
+        return [name for name in names if name not in excluded and (like is None or _like(like, name.lower()))]
     pattern = star.this
     if isinstance(pattern, exp.Star):
         return list(names)
     if not (isinstance(pattern, exp.Literal) and pattern.is_string):
         return None
+    text = _OPEN_ENDS.sub("", pattern.name)  # `.*_id`, `^id.*`: an unanchored search needs no `.*`
+    if _UNSAFE_REGEX.search(text):
+        return None
     try:
-        found = re.compile(pattern.name)
+        found = re.compile(text)
     except re.error:
         return None
     return [name for name in names if found.search(name)]
 
 
-def _like_regex(pattern: str) -> str:
-    return "".join(".*" if ch == "%" else "." if ch == "_" else re.escape(ch) for ch in pattern)
+def _like(pattern: str, name: str) -> bool:
+    """SQL LIKE (`%` any run, `_` one character) in O(len(pattern) * len(name)): a regex of many `%`
+    backtracks exponentially on a long hostile column name."""
+    p = n = 0
+    star, resume = -1, 0  # the last `%` seen, and where in `name` it last resumed
+    while n < len(name):
+        if p < len(pattern) and pattern[p] in ("_", name[n]) and pattern[p] != "%":
+            p, n = p + 1, n + 1
+        elif p < len(pattern) and pattern[p] == "%":
+            star, resume, p = p, n, p + 1
+        elif star >= 0:
+            resume += 1
+            p, n = star + 1, resume
+        else:
+            return False
+    return all(ch == "%" for ch in pattern[p:])
 
 
 def _visible(scope: Scope, source: str) -> bool:
