@@ -323,8 +323,11 @@ def _query(write: Write, at: Location, dia: Dialect, registry: SchemaRegistry, s
     for message in sorted(tracer.ambiguities):
         state.diagnostics.append(Diagnostic(at, message, Severity.WARNING, needs_schema=True))
     state.diagnostics += _refused_names(write, outputs, dia, at)
-    if any(o.unresolved_star for o in outputs):
+    if any(o.unresolved_star for o in outputs) and tracer.unknown_stars:
         state.diagnostics.append(Diagnostic(at, "cannot expand '*': columns of its table are unknown (add its DDL or --schema); recorded as an unresolved '*' edge", Severity.WARNING, needs_schema=True))
+    for star, known in sorted(tracer.unapplied.items()):
+        why = "its lambda or backtracking pattern is not evaluated" if known else "the columns of its table are unknown"
+        state.diagnostics.append(Diagnostic(at, f"cannot apply '{star}': {why}; its '*' edge stands for every column", Severity.WARNING, needs_schema=not known))
     if write.positional and write.columns is None and registry.columns(write.target) is None:
         registry.define(write.target, [(name, None) for name in targets if name != STAR])
     if write.defines is not None and write.target:

@@ -6,6 +6,7 @@ once and memoised, so every output column of a statement costs one walk of its o
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TypeGuard
@@ -30,10 +31,17 @@ _NAVIGATION = (exp.Lag, exp.Lead, exp.FirstValue, exp.LastValue, exp.NthValue)
 _RANKING = (exp.Rank, exp.DenseRank, exp.Ntile, exp.PercentRank, exp.CumeDist)
 _RANK = {Subtype.IDENTITY: 0, Subtype.TRANSFORMATION: 1, Subtype.AGGREGATION: 2}
 STAR = "*"
+# a COLUMNS('re') pattern with a quantifier or back-reference is not expanded: DuckDB's RE2 runs in
+# linear time, Python's `re` can backtrack exponentially (its column list is then a counted warning)
+_UNSAFE_REGEX = re.compile(r"[*+?{]|\\[1-9]")
+_OPEN_ENDS = re.compile(r"^\^?\.\*|\.\*\$?$")
+_STAR_MODIFIERS = ("except_", "except", "replace", "rename", "ilike")
 # MERGE ... WHEN MATCHED AND cond THEN UPDATE SET c = v is rewritten to `MERGE_WHEN(k, v) AS c` beside
 # one `MERGE_WHEN(cond, NULL) AS k` (parsers.writes): v lands unchanged when cond holds (unlike CASE,
 # which would write NULL otherwise), and cond, an alias here, is traced once for all the columns.
 MERGE_WHEN = "__lineage_merge_when__"
+# where `col.field` reads a field of a struct column (elsewhere `x.col` only qualifies a column)
+_STRUCT_DOT_DIALECTS = frozenset({"bigquery", "spark", "spark2", "databricks", "hive", "duckdb", "trino", "presto", "athena", "clickhouse"})
 MERGE_CONDITION = "__lineage_merge_condition_"  # what a MERGE's conditions are aliased as, in WHERE too
 
 
@@ -102,6 +110,9 @@ class ScopeTracer:
     def __init__(self, registry: SchemaRegistry, deadline: Deadline = NO_DEADLINE, aliases: AliasLookup | None = None, dialect: Dialect | None = None) -> None:
         self.registry, self.deadline = registry, deadline
         self.alias_lookup = aliases or AliasLookup(DEFAULT_RULES)
+        # `* EXCLUDE (...)`, COLUMNS(...) left unapplied: whether the columns they choose from were known
+        self.unapplied: dict[str, bool] = {}
+        self.unknown_stars = False  # a star over a source whose columns are unknown
         self.ambiguities: set[str] = set()  # warnings: a name that is a source column or an alias, unknown which
         self.dialect = dialect or Dialect.get_or_raise(None)  # names outputs written without an alias
         self._outputs: dict[int, list[Output]] = {}
@@ -143,9 +154,12 @@ class ScopeTracer:
         if not isinstance(node, exp.Select):
             alias = node.args.get("alias")
             columns = alias.columns if isinstance(alias, exp.TableAlias) else []
+            names = [c.name for c in columns]
             if not columns and isinstance(node, exp.Unnest) and alias is None:
-                return [Output("unnest")]
-            return [Output(c.name) for c in columns]
+                names = ["unnest"]
+            offset = node.args.get("offset") if isinstance(node, exp.Unnest) else None
+            # `UNNEST(x) AS item WITH OFFSET AS pos`, `WITH ORDINALITY AS u(x, n)`: the position is a column too
+            return [Output(name) for name in names + ([offset.name] if isinstance(offset, exp.Identifier) else [])]
         outputs: list[Output] = []
         for projection in node.expressions:
             if isinstance(projection, exp.Star):
@@ -153,22 +167,33 @@ class ScopeTracer:
                     outputs.extend(self._expand(scope, source, projection))
             elif isinstance(projection, exp.Column) and isinstance(projection.this, exp.Star):
                 outputs.extend(self._expand(scope, projection.table, projection.this))
+            elif isinstance(projection, exp.Columns):  # DuckDB's COLUMNS('regex') / COLUMNS(*)
+                for source in scope.selected_sources:
+                    outputs.extend(self._expand(scope, source, projection))
             else:
                 outputs.append(Output(output_name(projection, self.dialect), expression=projection))
         return outputs
 
-    def _expand(self, scope: Scope, source: str, star: exp.Star) -> list[Output]:
+    def _expand(self, scope: Scope, source: str, star: exp.Star | exp.Columns) -> list[Output]:
         names = self.source_columns(scope, source)
-        if names is None:  # a pivot's own outputs are known even when the columns it keeps are not
-            pivot = _pivot(self.source(scope, source))
-            made = pivoted_columns(pivot, ()) if pivot is not None else []
-            return [Output(STAR, source=source, unresolved_star=True), *(Output(name, source=source) for name in made or ())]
-        excluded = {e.name for e in star.args.get("except_") or star.args.get("except") or ()}
+        kept = None if names is None else _selected(star, names)
+        if names is None or kept is None:
+            if isinstance(star, exp.Columns) or any(star.args.get(k) for k in _STAR_MODIFIERS):
+                self.unapplied[star.sql(self.dialect)] = names is not None
+            self.unknown_stars = self.unknown_stars or names is None
+            # a pivot's own outputs are known even when the columns it keeps are not
+            pivot = _pivot(self.source(scope, source)) if names is None else None
+            made = (pivoted_columns(pivot, ()) if pivot is not None else None) or []
+            return [Output(STAR, source=source, unresolved_star=True), *(Output(name, source=source) for name in made)]
         replaced = {r.alias_or_name: r for r in star.args.get("replace") or ()}
+        renamed = {r.this.name: r.alias for r in star.args.get("rename") or ()}
         return [
-            Output(name, expression=replaced[name]) if name in replaced else Output(name, source=source)
-            for name in names
-            if name not in excluded
+            Output(name, expression=replaced[name])
+            if name in replaced
+            else Output(renamed[name], expression=exp.column(name, table=source))
+            if name in renamed
+            else Output(name, source=source)
+            for name in kept
         ]
 
     def source_columns(self, scope: Scope, source: str) -> Columns | None:
@@ -303,6 +328,9 @@ class ScopeTracer:
         return {(None, column, Flow.DIRECT, Subtype.IDENTITY)}
 
     def resolve_column(self, scope: Scope, column: exp.Column) -> set[Hit]:
+        field = self._struct_field(scope, column)
+        if field is not None:
+            return field
         name, qualifier = column.name, column.table
         current: Scope | None = scope
         while current is not None:  # correlated references climb to outer scopes
@@ -315,6 +343,20 @@ class ScopeTracer:
                     return found
             current = current.parent
         return {(qualifier or None, name, Flow.DIRECT, Subtype.IDENTITY)}
+
+    def _struct_field(self, scope: Scope, column: exp.Column) -> set[Hit] | None:
+        """`e.payload.user.id`, `payload.user` (a struct's field): read from the column `payload`, never
+        from a table `payload` or `user`. None when the name is an ordinary (qualified) column."""
+        parts = [part.name for part in column.parts]
+        if len(parts) < 2 or _visible(scope, column.table):
+            return None
+        if len(parts) >= 3 and _visible(scope, parts[0]):
+            base = exp.column(parts[1], table=parts[0])
+        elif self.dialect.__class__.__name__.lower() in _STRUCT_DOT_DIALECTS:
+            base = exp.column(parts[0])
+        else:
+            return None
+        return {combine((Flow.DIRECT, Subtype.TRANSFORMATION), hit) for hit in self.resolve_column(scope, base)}
 
     def _unqualified(self, scope: Scope, column: exp.Column, own: bool) -> set[Hit] | None:
         name = column.name
@@ -580,6 +622,58 @@ def pivoted_columns(pivot: exp.Pivot, names: Iterable[str]) -> list[str] | None:
         return None
     consumed = {c.name for e in [*pivot.expressions, *(f.this for f in pivot.args.get("fields") or ())] for c in e.find_all(exp.Column)}
     return [n for n in names if n not in consumed] + [c.name for c in pivot.args.get("columns") or ()]
+
+
+def _selected(star: exp.Star | exp.Columns, names: Columns) -> list[str] | None:
+    """The columns a star keeps: all but its EXCLUDE / EXCEPT; COLUMNS(*) all, COLUMNS('re') those
+    the pattern finds (DuckDB's RE2, which Python's `re` reads alike for column patterns); None when
+    we cannot tell (a lambda, a pattern Python cannot read)."""
+    if isinstance(star, exp.Star):
+        excluded = {e.name for e in star.args.get("except_") or star.args.get("except") or ()}
+        ilike = star.args.get("ilike")  # Snowflake's `* ILIKE '%id'`: SQL wildcards, any case
+        like = ilike.name.lower() if isinstance(ilike, exp.Literal) else None
+        return [name for name in names if name not in excluded and (like is None or _like(like, name.lower()))]
+    pattern = star.this
+    if isinstance(pattern, exp.Star):
+        return list(names)
+    if not (isinstance(pattern, exp.Literal) and pattern.is_string):
+        return None
+    text = _OPEN_ENDS.sub("", pattern.name)  # `.*_id`, `^id.*`: an unanchored search needs no `.*`
+    if _UNSAFE_REGEX.search(text):
+        return None
+    try:
+        found = re.compile(text)
+    except re.error:
+        return None
+    return [name for name in names if found.search(name)]
+
+
+def _like(pattern: str, name: str) -> bool:
+    """SQL LIKE (`%` any run, `_` one character) in O(len(pattern) * len(name)): a regex of many `%`
+    backtracks exponentially on a long hostile column name."""
+    p = n = 0
+    star, resume = -1, 0  # the last `%` seen, and where in `name` it last resumed
+    while n < len(name):
+        if p < len(pattern) and pattern[p] in ("_", name[n]) and pattern[p] != "%":
+            p, n = p + 1, n + 1
+        elif p < len(pattern) and pattern[p] == "%":
+            star, resume, p = p, n, p + 1
+        elif star >= 0:
+            resume += 1
+            p, n = star + 1, resume
+        else:
+            return False
+    return all(ch == "%" for ch in pattern[p:])
+
+
+def _visible(scope: Scope, source: str) -> bool:
+    """`source` names a source of `scope` or of a scope it is nested in (a correlated reference)."""
+    current: Scope | None = scope
+    while current is not None:
+        if source in current.sources:
+            return True
+        current = current.parent
+    return False
 
 
 def _alias_columns(node: exp.Expr) -> list[str]:
