@@ -22,6 +22,8 @@ from cli.diff import comment, diff
 from lineage.errors import ConfigError, LineageError
 
 if TYPE_CHECKING:  # commands load the layers below when they run; `--help` needs none of them
+    import logging
+
     from lineage.impact import Change
 
 app = typer.Typer(
@@ -72,21 +74,24 @@ class Settings:
 @app.callback()
 def _main(ctx: typer.Context, debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")] = False) -> None:
     ctx.obj = Settings(debug=debug)
-    import logging
-
     # sqlglot logs what it does not support (and quotes the SQL as it parsed it, not as written, with
     # no file:line); with no handler Python prints that to stderr. parsers/sql.py turns the lines that
     # cost lineage into diagnostics while it parses: nothing sqlglot logs is for the user as it is.
-    sqlglot_log = logging.getLogger("sqlglot")
-    sqlglot_log.propagate = False
-    if not any(isinstance(h, logging.NullHandler) for h in sqlglot_log.handlers):
-        sqlglot_log.addHandler(logging.NullHandler())
+    _silence("sqlglot").propagate = False
     if not debug:
         # The Neo4j driver logs a dropped connection at ERROR, and with no handler Python prints that
         # to stderr beside our own one line about it (or after a retry that worked).
-        driver_log = logging.getLogger("neo4j")
-        if not any(isinstance(h, logging.NullHandler) for h in driver_log.handlers):
-            driver_log.addHandler(logging.NullHandler())
+        _silence("neo4j")
+
+
+def _silence(name: str) -> logging.Logger:
+    """The library's logger, given a handler that drops what it logs (once, however often called)."""
+    import logging
+
+    log = logging.getLogger(name)
+    if not any(isinstance(h, logging.NullHandler) for h in log.handlers):
+        log.addHandler(logging.NullHandler())
+    return log
 
 
 @contextmanager
@@ -311,7 +316,9 @@ def extract(
 
 
 def _max_bytes(max_file_mb: float) -> int | None:
-    return int(max_file_mb * 2**20) or None
+    from parsers.reading import megabytes
+
+    return megabytes(max_file_mb)
 
 
 def _read_text(path: Path, max_bytes: int | None) -> str:

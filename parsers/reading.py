@@ -36,6 +36,11 @@ class Unreadable(Exception):
 _CANNOT_READ = "cannot read: "
 
 
+def megabytes(mb: float | None) -> int | None:
+    """`--max-file-mb` in bytes; 0 or None: no limit."""
+    return int(mb * 2**20) if mb else None
+
+
 def refused_by_the_system(diagnostic: Diagnostic) -> bool:
     """The file could not be opened (permissions, I/O): nothing is known of its text, unlike a file
     that is too big, not UTF-8 or not a regular file, so what a scan stored from it stays."""

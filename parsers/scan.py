@@ -22,7 +22,7 @@ from parsers.dialects import PathDialects
 from parsers.paths import PROJECT_FILE, PY_SUFFIXES, SQL_SUFFIXES, Root, display_path
 from parsers.schema import SchemaOp, SchemaRegistry
 from parsers.stack import on_deep_stack
-from parsers.reading import DEFAULT_MAX_BYTES, read_text
+from parsers.reading import DEFAULT_MAX_BYTES, megabytes, read_text
 from parsers.texts import SqlTexts
 
 if TYPE_CHECKING:
@@ -52,7 +52,7 @@ class ScanOptions:
 
     @property
     def max_bytes(self) -> int | None:
-        return None if self.max_file_mb is None else int(self.max_file_mb * 2**20)
+        return megabytes(self.max_file_mb)
 
 
 @dataclass(frozen=True, slots=True)
