@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # commands load the layers below when they run; `--help` need
     import logging
 
     from lineage.impact import Change
+    from parsers.dbt_profiles import ProfileSearch
 
 app = typer.Typer(
     name="lineage",
@@ -123,6 +124,13 @@ def _interruptible() -> Iterator[None]:
         raise typer.Exit(130) from None
 
 
+def _profiles(profiles_dir: Path | None, target: str | None) -> ProfileSearch:
+    """Where dbt would look for profiles.yml: the option, $DBT_PROFILES_DIR, the project, ~/.dbt."""
+    from parsers.dbt_profiles import ProfileSearch
+
+    return ProfileSearch.of(profiles_dir, target, os.environ, Path.home())
+
+
 def _store_spec(store: str | None) -> str:
     return store or os.environ.get("LINEAGE_STORE") or ".lineage"
 
@@ -139,6 +147,8 @@ def scan(
     max_file_mb: MaxFileOpt = 10.0,
     statement_budget: BudgetOpt = 30.0,
     rebuild: Annotated[bool, typer.Option("--rebuild", help="Write the store anew from this scan alone, reading neither the store nor the scan cache (for a damaged store).")] = False,
+    profiles_dir: Annotated[Optional[Path], typer.Option("--profiles-dir", help="Folder of dbt's profiles.yml (default: $DBT_PROFILES_DIR, else the dbt project's folder, else ~/.dbt).", show_default=False)] = None,
+    target: Annotated[Optional[str], typer.Option("--target", help="dbt target of the profile (default: the profile's `target:`).", show_default=False)] = None,
     store: StoreOpt = None,
 ) -> None:
     """Scan SQL into the lineage store.
@@ -153,7 +163,7 @@ def scan(
     with _errors(ctx), _interruptible():
         registry = _load_schema(schema, _max_bytes(max_file_mb))
         with output.progress("Scanning") as step, open_store(_store_spec(store), fresh=rebuild) as opened:
-            summary = scan_into(opened, paths, dialect=dialect, schema=registry, catalog=catalog, progress=step, jobs=jobs or os.cpu_count() or 1, cache=_cache_file(_store_spec(store)) if cache else None, max_file_mb=max_file_mb or None, statement_seconds=statement_budget or None, rebuild=rebuild)
+            summary = scan_into(opened, paths, dialect=dialect, schema=registry, catalog=catalog, progress=step, jobs=jobs or os.cpu_count() or 1, cache=_cache_file(_store_spec(store)) if cache else None, max_file_mb=max_file_mb or None, statement_seconds=statement_budget or None, rebuild=rebuild, profiles=_profiles(profiles_dir, target))
         for diagnostic in summary.diagnostics:
             output.error(str(diagnostic))
         output.summary(summary)

@@ -23,6 +23,7 @@ from lineage.names import resolve_target
 from lineage.store import FLOW_RELATIONS, LineageStore
 
 if TYPE_CHECKING:
+    from parsers.dbt_profiles import ProfileSearch
     from parsers.schema import SchemaRegistry
 
 
@@ -73,12 +74,14 @@ def scan_into(
     max_file_mb: float | None = 10.0,
     statement_seconds: float | None = 30.0,
     rebuild: bool = False,
+    profiles: ProfileSearch | None = None,
 ) -> ScanSummary:
     """Scan `paths` and write the result into `store` in one transaction; with `rebuild`, the
     store then holds exactly this scan, every source rebuilt, and the scan cache is not read."""
+    from parsers.dbt_profiles import ProfileSearch
     from parsers.scan import ScanOptions, scan
 
-    result = scan(paths, ScanOptions(dialect, schema, catalog, jobs, cache, max_file_mb, statement_seconds, rebuild), progress)
+    result = scan(paths, ScanOptions(dialect, schema, catalog, jobs, cache, max_file_mb, statement_seconds, rebuild, profiles or ProfileSearch()), progress)
     fresh = {f.path for f in result.scanned} | ({result.catalog.path} if result.catalog else set())
     with store.transaction():
         # inside the transaction: the fingerprints are those of the graph this write replaces

@@ -40,6 +40,7 @@ from parsers.dbt_project import (
     yaml_entries,
     LINE,
 )
+from parsers.dbt_profiles import ProfileSearch
 from parsers.dialects import PathDialects
 from parsers.documents import load_json
 from parsers.paths import MANIFEST_FILE, PROJECT_FILE, SCANNED_SUFFIXES, display_path
@@ -55,12 +56,13 @@ _PROJECT_FILES = tuple(f"*{suffix}" for suffix in SCANNED_SUFFIXES)
 
 @dataclass(frozen=True, slots=True)
 class DbtOptions:
-    dialect: str | None = None  # used when the project's adapter has no sqlglot dialect
+    dialect: str | None = None  # --dialect: wins over the adapter's (the profile's target type, the manifest's adapter_type)
     globs: PathDialects = PathDialects()  # the catalog's `dialects:`, which win over the adapter's
     manifest: Path | None = None  # default: <project>/<target-path>/manifest.json when it exists
     files_only: bool = False  # ignore any manifest: read the project's files
     max_bytes: int | None = DEFAULT_MAX_BYTES  # a bigger project file is a diagnostic, not read
     statement_seconds: float | None = DEFAULT_STATEMENT_SECONDS  # a slower model or analysis is skipped with a diagnostic
+    profiles: ProfileSearch = ProfileSearch()  # --profiles-dir, $DBT_PROFILES_DIR, ~/.dbt, --target
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +80,7 @@ def read_dbt(root: Path, shown: str, options: DbtOptions) -> Project:
 
 def _read_dbt(root: Path, shown: str, options: DbtOptions) -> Project:
     def empty() -> Project:  # each reader fills its own
-        return Project(root, shown, dialect=options.dialect, max_bytes=options.max_bytes, globs=options.globs)
+        return Project(root, shown, dialect=options.dialect, max_bytes=options.max_bytes, globs=options.globs, profiles=options.profiles)
 
     configured = empty()
     # exists(), not is_file(): a dbt_project.yml or manifest that is a FIFO or a device is refused, not skipped
@@ -108,7 +110,7 @@ def load_manifest(path: Path, project: Project) -> tuple[Project | None, str]:
         return None, f"{path} is older than {newer.relative_to(project.root)} (run `dbt compile` to use it)"
     metadata = data.get("metadata") or {}
     project.name = str(metadata.get("project_name") or project.root.name)
-    project.dialect = adapter_dialect(str(metadata.get("adapter_type") or "")) or project.dialect
+    project.dialect = project.dialect or adapter_dialect(str(metadata.get("adapter_type") or ""))
     names = {n["relation_name"]: relation_sql(n["schema"], n.get("alias") or n.get("identifier") or n["name"]) for n in [*data["nodes"].values(), *data["sources"].values()] if n.get("relation_name")}
     rename = re.compile("|".join(re.escape(k) for k in sorted(names, key=len, reverse=True))) if names else None
     groups = {str(g["name"]): owner_of(g.get("owner")) for g in (data.get("groups") or {}).values()}

@@ -37,6 +37,8 @@ from parsers.dbt_project import (
     topological,
     yaml_entries,
 )
+from parsers.dbt_profiles import find_profile
+from parsers.paths import PROJECT_FILE
 from parsers.reading import read_text
 from parsers.templating import bind_placeholders, render, shift
 
@@ -99,27 +101,33 @@ class RawReader:
         return text
 
     def _target(self) -> dict[str, object]:
-        """The target's type and schema from profiles.yml beside dbt_project.yml (not ~/.dbt)."""
+        """The target's name, type and schema, from profiles.yml where dbt looks for it (dbt_profiles.py)."""
         profile = str(self.config.get("profile") or self.project.name)
-        path = self.project.root / "profiles.yml"
-        profiles = read_yaml(path, self.project) if path.exists() else None
-        outputs: dict[str, Any] = (profiles or {}).get(profile) or {}
-        name = self._value(outputs.get("target") or "dev")
-        chosen = plain((outputs.get("outputs") or {}).get(name) or {})
-        if not chosen:
-            message = f"no target '{name}' of profile '{profile}' in a profiles.yml beside dbt_project.yml: models without a custom schema go to schema '{profile}'"
-            self.project.diagnostics.append(Diagnostic(Location(self.project.show("dbt_project.yml")), message, Severity.WARNING))
-        schema = self._value(chosen.get("schema") or chosen.get("dataset") or profile)
-        # the adapter's dialect wins over the scan's --dialect, as a manifest's adapter_type does
-        self.project.dialect = adapter_dialect(str(chosen.get("type") or "")) or self.project.dialect
-        return {"name": name, "schema": schema, "type": str(chosen.get("type") or ""), "profile_name": profile}
+        root = self.project.root
+        looked = [(p, self._show(p) if p.is_relative_to(root) else s) for p, s in self.project.profiles.candidates(root)]
+        # the project's own profiles.yml may not lead out of it; one named by the user may lie anywhere
+        refused = [(p, s) for p, s in looked if p.is_relative_to(root) and p.exists() and not self.project.bounds.holds(p)]
+        self.project.diagnostics.extend(self.project.bounds.refused_link(s) for _, s in refused)
+        looked = [c for c in looked if c not in refused]
+        at = Location(self.project.show(PROJECT_FILE))
+        found = find_profile(self.project.profiles, looked, profile, at, self.project.max_bytes)
+        shown = found.shown or at.file
+        name = self._value(found.target, shown)
+        chosen, notes = found.output(name, at)
+        self.project.diagnostics.extend(found.diagnostics + notes)
+        output = plain(dict(chosen))
+        schema = self._value(output.get("schema") or output.get("dataset") or profile, shown)
+        adapter = self._value(output.get("type") or "", shown)
+        # --dialect wins over the adapter's, as it does over a manifest's adapter_type
+        self.project.dialect = self.project.dialect or adapter_dialect(adapter)
+        return {"name": name, "schema": schema, "type": adapter, "profile_name": profile}
 
-    def _value(self, value: object) -> str:
+    def _value(self, value: object, shown: str = "") -> str:
         """A YAML value that may hold Jinja such as `{{ env_var('X', 'default') }}`."""
         text = str(value)
         if "{{" not in text and "{%" not in text:
             return text
-        node = Target("", "", self.project.show("profiles.yml"), 1, Relation(""))
+        node = Target("", "", shown or self.project.show(PROJECT_FILE), 1, Relation(""))
         rendered = render(self.jinja.env, text, self.jinja.context(node, {}), Location(node.path, 1))
         self.project.diagnostics.extend(rendered.diagnostics + tuple(node.diagnostics))
         return rendered.text if rendered.text is not None else text

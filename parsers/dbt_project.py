@@ -21,6 +21,7 @@ from sqlglot import exp
 from lineage.catalog import Owner
 from lineage.model import Diagnostic, Location, Severity
 from parsers.budget import DEFAULT_STATEMENT_SECONDS
+from parsers.dbt_profiles import ProfileSearch
 from parsers.dialects import PathDialects
 from parsers.documents import load_yaml
 from parsers.paths import PROJECT_FILE, Root
@@ -72,10 +73,11 @@ class Project:
     root: Path
     shown: str  # the root as users see it
     name: str = ""
-    dialect: str | None = None  # the adapter's, else the scan's --dialect
+    dialect: str | None = None  # the scan's --dialect, else the adapter's
     max_bytes: int | None = DEFAULT_MAX_BYTES  # a bigger file of the project is a diagnostic, not read
     statement_seconds: float | None = DEFAULT_STATEMENT_SECONDS  # each model's budget (parsers.budget)
     globs: PathDialects = field(default_factory=PathDialects)  # the catalog's `dialects:`
+    profiles: ProfileSearch = field(default_factory=ProfileSearch)  # where profiles.yml is looked for
     nodes: dict[str, DbtNode] = field(default_factory=dict)
     exposures: list[Exposure] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)

@@ -18,6 +18,7 @@ from parsers.budget import DEFAULT_STATEMENT_SECONDS, over_budget
 from parsers.cache import ScanCache, digest, schema_digest
 from parsers.scanned import ScannedFile
 from parsers.catalog import load_catalog
+from parsers.dbt_profiles import ProfileSearch
 from parsers.dialects import PathDialects
 from parsers.paths import PROJECT_FILE, PY_SUFFIXES, SQL_SUFFIXES, Root, display_path
 from parsers.schema import SchemaOp, SchemaRegistry
@@ -49,6 +50,7 @@ class ScanOptions:
     max_file_mb: float | None = 10.0  # a bigger file is one diagnostic, not parsed; None: no limit
     statement_seconds: float | None = DEFAULT_STATEMENT_SECONDS  # a slower statement is skipped with a diagnostic; None: no limit
     rebuild: bool = False  # ignore the cache's entries (a damaged store is being rebuilt)
+    profiles: ProfileSearch = ProfileSearch()  # where dbt projects' profiles.yml is looked for, and --target
 
     @property
     def max_bytes(self) -> int | None:
@@ -348,7 +350,7 @@ def _etl_job(etl: EtlFile, dialect: str | None, seconds: float | None) -> Job:
 def _dbt_job(root: Path, dialects: PathDialects, options: ScanOptions) -> Job:
     from parsers.dbt import DbtOptions, extract_project, read_dbt
 
-    project = read_dbt(root, display_path(root), DbtOptions(dialects.default, max_bytes=options.max_bytes, statement_seconds=options.statement_seconds, globs=dialects))  # renders once; extraction may run twice
+    project = read_dbt(root, display_path(root), DbtOptions(dialects.default, max_bytes=options.max_bytes, statement_seconds=options.statement_seconds, globs=dialects, profiles=options.profiles))  # renders once; extraction may run twice
 
     def job(registry: SchemaRegistry) -> tuple[list[FileFacts], Catalog | None]:
         facts = extract_project(project, registry)

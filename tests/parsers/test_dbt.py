@@ -230,7 +230,7 @@ def test_without_profiles_yml_the_profile_names_the_schema(tmp_path: Path) -> No
     facts = from_files(write_project(tmp_path / "p", {"dbt_project.yml": "name: p\nprofile: warehouse\n", "models/m.sql": "select 1 as one\n"}), "p")
     assert describe(facts.files) == (
         "== p/dbt_project.yml (0 statements)\n"
-        "! warning: no target 'dev' of profile 'warehouse' in a profiles.yml beside dbt_project.yml: models without a custom schema go to schema 'warehouse' @0\n"
+        "! warning: profile 'warehouse' not found (looked in p/profiles.yml); models without a custom schema go to schema 'warehouse' @0\n"
         "== p/models/m.sql (1 statements)\n"
         "table warehouse.m view (one) @1\n"
     )

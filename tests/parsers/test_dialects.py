@@ -116,9 +116,9 @@ DBT_PROJECT = 'name: shop\nversion: "1.0"\nprofile: shop\n'
 DBT_PROFILE = "shop:\n  target: dev\n  outputs:\n    dev:\n      type: {0}\n      schema: shop\n"
 
 
-def test_a_glob_wins_over_a_dbt_adapter_which_wins_over_the_dialect_option(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The profile says snowflake: its `:` path model parses though the scan says tsql; the bq/ model
-    parses as the glob says; the header of the third wins over both."""
+def test_a_glob_wins_over_the_dialect_option_which_wins_over_a_dbt_adapter(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The profile says snowflake: its `:` path model parses, unless the scan says tsql; the bq/
+    model parses as the glob says; the header of the third wins over all."""
     monkeypatch.chdir(tmp_path)
     _write(
         tmp_path,
@@ -131,7 +131,7 @@ def test_a_glob_wins_over_a_dbt_adapter_which_wins_over_the_dialect_option(tmp_p
             "shop/models/bq/people.sql": "-- lineage: dialect=tsql\nselect c.[Id] as id from [crm].[dbo].[People] as c\n",
         },
     )
-    assert _report(scan([Path(".")], ScanOptions(dialect="tsql"))) == (
+    assert _report(scan([Path(".")], ScanOptions())) == (
         "== shop/models/bq/daily.sql\n"
         "acme-prod.sales.orders.order_id -> shop.daily (table)   indirect  group_by     @1\n"
         "acme-prod.sales.orders.order_id -> shop.daily.order_id  direct    identity     @1\n"
@@ -140,6 +140,11 @@ def test_a_glob_wins_over_a_dbt_adapter_which_wins_over_the_dialect_option(tmp_p
         "crm.dbo.People.Id -> shop.people.id  direct  identity  @2\n"
         "== shop/models/events.sql\n"
         "raw.events.payload -> shop.events.customer_name  direct  transformation  @1\n"
+    )
+    told = _report(scan([Path(".")], ScanOptions(dialect="tsql")))
+    assert told.split("== shop/models/events.sql\n")[1] == (
+        "(no edges)\n"
+        "! shop/models/events.sql:1: cannot parse statement as tsql; it parses as snowflake: set the dialect for this file (-- lineage: dialect=snowflake, or dialects: in lineage.yml)\n"
     )
 
 

@@ -79,7 +79,7 @@ def test_a_billion_laughs_in_dbt_vars_is_refused(tmp_path: Path) -> None:
     run = run_lineage("dbt_project.yml vars: billion laughs", "scan", ".", "--store", "s", cwd=tmp_path)
     assert run.exit_code == 1, run.stderr
     assert run.lines() == [
-        "proj/dbt_project.yml: no target 'dev' of profile 'proj' in a profiles.yml beside dbt_project.yml: models without a custom schema go to schema 'proj'",
+        "proj/dbt_project.yml: profile 'proj' not found (looked in proj/profiles.yml, ~/.dbt/profiles.yml); models without a custom schema go to schema 'proj'",
         "proj/dbt_project.yml:9: YAML expands past 10.0 MB through its aliases (an alias bomb?); not read",
         "Scanned 3 files, 2 statements; 1 failed (listed above); 1 warning; 2 edges written.",
     ]
