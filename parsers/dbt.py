@@ -44,6 +44,7 @@ from parsers.dbt_profiles import ProfileSearch
 from parsers.dialects import PathDialects
 from parsers.documents import load_json
 from parsers.paths import MANIFEST_FILE, PROJECT_FILE, SCANNED_SUFFIXES, display_path
+from parsers.read_lines import at_reads
 from parsers.reading import DEFAULT_MAX_BYTES, read_text
 from parsers.schema import SchemaRegistry
 from parsers.sql import extract_sql, get_dialect
@@ -275,8 +276,9 @@ def _model_facts(node: DbtNode, project: Project, registry: SchemaRegistry) -> F
     start = _LEADING.match(node.code)
     cut = start.end() if start else 0
     kind = "VIEW" if node.materialized == "view" else "TABLE"
-    facts = extract_sql(f"{node.code[:cut]}CREATE {kind} {node.relation} AS {node.code[cut:]}", node.path, dialect, registry, project.statement_seconds)
-    facts = relocate(facts, line_map(node.raw, node.code), node.first_line)
+    sql = f"{node.code[:cut]}CREATE {kind} {node.relation} AS {node.code[cut:]}"
+    facts = extract_sql(sql, node.path, dialect, registry, project.statement_seconds)
+    facts = relocate(at_reads(facts, sql, dialect), line_map(node.raw, node.code), node.first_line)
     declared = dict(node.columns)
     tables = tuple(replace(t, columns=tuple((c, declared.get(c) or k) for c, k in t.columns)) for t in facts.tables)
     notes = list(facts.diagnostics) + list(node.diagnostics)
@@ -343,7 +345,9 @@ def _query_reads(exposure: Exposure, project: Project, registry: SchemaRegistry,
         problem = "is not an analysis of this project (analyses/*.sql)" if analysis is None else "could not be rendered"
         files.add(FileFacts(exposure.at.file, diagnostics=(Diagnostic(exposure.at, f"meta.lineage.sql '{exposure.sql}' of exposure '{exposure.name}' {problem}"),)))
         return []
-    facts = relocate(extract_sql(analysis.code, analysis.path, project.dialect_of(analysis.path), registry, project.statement_seconds), line_map(analysis.raw, analysis.code), analysis.first_line)
+    dialect = project.dialect_of(analysis.path)
+    facts = at_reads(extract_sql(analysis.code, analysis.path, dialect, registry, project.statement_seconds), analysis.code, dialect)
+    facts = relocate(facts, line_map(analysis.raw, analysis.code), analysis.first_line)
     files.add(FileFacts(analysis.path, diagnostics=tuple(sorted(set(facts.diagnostics) | set(analysis.diagnostics))), statements=facts.statements))
     return list(facts.edges)
 

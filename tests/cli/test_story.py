@@ -58,8 +58,8 @@ def test_rename_order_value_reaches_the_dashboard_features_and_owners(tmp_path: 
     breaking = [(s["file"], s["line"]) for s in report["statements"] if s["breaks"]]
     assert breaking == [
         ("sample_sql/airflow/sql/load_order_facts.sql", 7),
-        ("sample_sql/dbt/models/staging/stg_orders.sql", 4),
-        ("sample_sql/dbt/snapshots/orders_snapshot.sql", 13),
+        ("sample_sql/dbt/models/staging/stg_orders.sql", 13),
+        ("sample_sql/dbt/snapshots/orders_snapshot.sql", 14),
         ("sample_sql/staging/stg_orders.sql", 7),
     ]
     assert [(s["file"], s["line"], s["distance"]) for s in report["statements"]] == STORY_STATEMENTS

@@ -170,11 +170,11 @@ table analytics.base_events table (id, amount_cents, kind) @2
 == shop/models/escape.sql (1 statements)
 ! error: template tried to leave the sandbox (access to attribute '__init__' of 'type' object is unsafe); not rendered @2
 == shop/models/marts/facts.sql (1 statements)
-analytics.base_events.amount_cents -> analytics_marts.facts (table)    indirect  filter          @2
-analytics.base_events.amount_cents -> analytics_marts.facts.amount     direct    transformation  @2
-analytics.base_events.amount_cents -> analytics_marts.facts.key        direct    transformation  @2
-analytics.base_events.id           -> analytics_marts.facts.key        direct    transformation  @2
-analytics.base_events.amount_cents -> analytics_marts.facts.magnitude  direct    transformation  @2
+analytics.base_events.amount_cents -> analytics_marts.facts (table)    indirect  filter          @11
+analytics.base_events.amount_cents -> analytics_marts.facts.amount     direct    transformation  @11
+analytics.base_events.amount_cents -> analytics_marts.facts.key        direct    transformation  @11
+analytics.base_events.id           -> analytics_marts.facts.key        direct    transformation  @11
+analytics.base_events.amount_cents -> analytics_marts.facts.magnitude  direct    transformation  @11
 table analytics_marts.facts table (amount, magnitude, key, starred, missing, target_name, unset) @2
 ! warning: unknown macro 'dbt_utils.star': rendered as NULL @6
 ! warning: unknown macro 'my_missing_macro': rendered as NULL @7
@@ -327,8 +327,8 @@ def test_order_value_impact_reaches_dbt_exposures_and_etl(tmp_path: Path, monkey
     assert {o.owner.name: o.assets for o in report.owners} == SAMPLE_OWNERS
     assert [(s.file, s.line) for s in report.statements if s.breaks] == [
         ("sample_sql/airflow/sql/load_order_facts.sql", 7),
-        ("sample_sql/dbt/models/staging/stg_orders.sql", 4),
-        ("sample_sql/dbt/snapshots/orders_snapshot.sql", 13),
+        ("sample_sql/dbt/models/staging/stg_orders.sql", 13),
+        ("sample_sql/dbt/snapshots/orders_snapshot.sql", 14),
         ("sample_sql/staging/stg_orders.sql", 7),
     ]
 
@@ -343,74 +343,74 @@ table ml.order_fraud_scores source () @44
 == sample_sql/dbt/models/exposures.yml (0 statements)
 ! warning: exposure 'finance_month_end' names no columns (meta.lineage): table-level, every known column of dbt_mart.daily_revenue counted as read @35
 == sample_sql/dbt/models/marts/customer_order_stats.sql (1 statements)
-dbt_staging.stg_orders.customer_id      -> dbt_mart.customer_order_stats (table)             indirect  group_by     @6
-dbt_staging.stg_orders.order_id         -> dbt_mart.customer_order_stats (table)             indirect  join         @6
-dbt_staging.stg_orders.status           -> dbt_mart.customer_order_stats (table)             indirect  filter       @6
-dbt_staging.stg_payments.order_id       -> dbt_mart.customer_order_stats (table)             indirect  join         @6
-dbt_staging.stg_orders.order_value      -> dbt_mart.customer_order_stats.avg_order_value     direct    aggregation  @6
-dbt_staging.stg_payments.payment_method -> dbt_mart.customer_order_stats.card_share          indirect  conditional  @6
-dbt_staging.stg_orders.customer_id      -> dbt_mart.customer_order_stats.customer_id         direct    identity     @6
-dbt_staging.stg_orders.*                -> dbt_mart.customer_order_stats.order_count         direct    aggregation  @6
-dbt_staging.stg_payments.*              -> dbt_mart.customer_order_stats.order_count         direct    aggregation  @6
-dbt_staging.stg_orders.order_value      -> dbt_mart.customer_order_stats.stddev_order_value  direct    aggregation  @6
+dbt_staging.stg_orders.customer_id      -> dbt_mart.customer_order_stats (table)             indirect  group_by     @12
+dbt_staging.stg_orders.order_id         -> dbt_mart.customer_order_stats (table)             indirect  join         @12
+dbt_staging.stg_orders.status           -> dbt_mart.customer_order_stats (table)             indirect  filter       @12
+dbt_staging.stg_orders.order_value      -> dbt_mart.customer_order_stats.avg_order_value     direct    aggregation  @12
+dbt_staging.stg_orders.customer_id      -> dbt_mart.customer_order_stats.customer_id         direct    identity     @12
+dbt_staging.stg_orders.*                -> dbt_mart.customer_order_stats.order_count         direct    aggregation  @12
+dbt_staging.stg_orders.order_value      -> dbt_mart.customer_order_stats.stddev_order_value  direct    aggregation  @12
+dbt_staging.stg_payments.order_id       -> dbt_mart.customer_order_stats (table)             indirect  join         @13
+dbt_staging.stg_payments.payment_method -> dbt_mart.customer_order_stats.card_share          indirect  conditional  @13
+dbt_staging.stg_payments.*              -> dbt_mart.customer_order_stats.order_count         direct    aggregation  @13
 table dbt_mart.customer_order_stats table (customer_id bigint, order_count, avg_order_value double, stddev_order_value, card_share) @6
 == sample_sql/dbt/models/marts/daily_revenue.sql (1 statements)
-dbt_reference.country_regions.country   -> dbt_mart.daily_revenue (table)            indirect  join         @11
-dbt_reference.country_regions.region    -> dbt_mart.daily_revenue (table)            indirect  group_by     @11
-dbt_staging.stg_customers.country       -> dbt_mart.daily_revenue (table)            indirect  group_by     @11
-dbt_staging.stg_customers.country       -> dbt_mart.daily_revenue (table)            indirect  join         @11
-dbt_staging.stg_customers.customer_id   -> dbt_mart.daily_revenue (table)            indirect  join         @11
-dbt_staging.stg_orders.customer_id      -> dbt_mart.daily_revenue (table)            indirect  join         @11
-dbt_staging.stg_orders.order_date       -> dbt_mart.daily_revenue (table)            indirect  filter       @11
-dbt_staging.stg_orders.order_date       -> dbt_mart.daily_revenue (table)            indirect  group_by     @11
-dbt_staging.stg_orders.order_id         -> dbt_mart.daily_revenue (table)            indirect  join         @11
-dbt_staging.stg_orders.status           -> dbt_mart.daily_revenue (table)            indirect  filter       @11
-dbt_staging.stg_payments.order_id       -> dbt_mart.daily_revenue (table)            indirect  group_by     @11
-dbt_staging.stg_payments.order_id       -> dbt_mart.daily_revenue (table)            indirect  join         @11
-dbt_staging.stg_payments.payment_status -> dbt_mart.daily_revenue (table)            indirect  filter       @11
-dbt_staging.stg_payments.amount         -> dbt_mart.daily_revenue.captured_amount    direct    aggregation  @11
-dbt_staging.stg_customers.country       -> dbt_mart.daily_revenue.country            direct    identity     @11
-dbt_staging.stg_orders.order_value      -> dbt_mart.daily_revenue.gross_order_value  direct    aggregation  @11
-dbt_staging.stg_orders.order_id         -> dbt_mart.daily_revenue.order_count        direct    aggregation  @11
-dbt_staging.stg_orders.order_date       -> dbt_mart.daily_revenue.order_date         direct    identity     @11
-dbt_reference.country_regions.region    -> dbt_mart.daily_revenue.region             direct    identity     @11
+dbt_staging.stg_orders.customer_id      -> dbt_mart.daily_revenue (table)            indirect  join         @12
+dbt_staging.stg_orders.order_date       -> dbt_mart.daily_revenue (table)            indirect  filter       @12
+dbt_staging.stg_orders.order_date       -> dbt_mart.daily_revenue (table)            indirect  group_by     @12
+dbt_staging.stg_orders.order_id         -> dbt_mart.daily_revenue (table)            indirect  join         @12
+dbt_staging.stg_orders.status           -> dbt_mart.daily_revenue (table)            indirect  filter       @12
+dbt_staging.stg_orders.order_value      -> dbt_mart.daily_revenue.gross_order_value  direct    aggregation  @12
+dbt_staging.stg_orders.order_id         -> dbt_mart.daily_revenue.order_count        direct    aggregation  @12
+dbt_staging.stg_orders.order_date       -> dbt_mart.daily_revenue.order_date         direct    identity     @12
+dbt_staging.stg_payments.order_id       -> dbt_mart.daily_revenue (table)            indirect  group_by     @22
+dbt_staging.stg_payments.order_id       -> dbt_mart.daily_revenue (table)            indirect  join         @22
+dbt_staging.stg_payments.payment_status -> dbt_mart.daily_revenue (table)            indirect  filter       @22
+dbt_staging.stg_payments.amount         -> dbt_mart.daily_revenue.captured_amount    direct    aggregation  @22
+dbt_staging.stg_customers.country       -> dbt_mart.daily_revenue (table)            indirect  group_by     @35
+dbt_staging.stg_customers.country       -> dbt_mart.daily_revenue (table)            indirect  join         @35
+dbt_staging.stg_customers.customer_id   -> dbt_mart.daily_revenue (table)            indirect  join         @35
+dbt_staging.stg_customers.country       -> dbt_mart.daily_revenue.country            direct    identity     @35
+dbt_reference.country_regions.country   -> dbt_mart.daily_revenue (table)            indirect  join         @36
+dbt_reference.country_regions.region    -> dbt_mart.daily_revenue (table)            indirect  group_by     @36
+dbt_reference.country_regions.region    -> dbt_mart.daily_revenue.region             direct    identity     @36
 table dbt_mart.daily_revenue table (order_date date, country char(2), region, order_count, gross_order_value numeric(16,2), captured_amount) @11
 == sample_sql/dbt/models/staging/stg_customers.sql (1 statements)
-app.customers.email       -> dbt_staging.stg_customers (table)      indirect  filter    @6
-app.customers.country     -> dbt_staging.stg_customers.country      direct    identity  @6
-app.customers.customer_id -> dbt_staging.stg_customers.customer_id  direct    identity  @6
-app.customers.email       -> dbt_staging.stg_customers.email        direct    identity  @6
-app.customers.segment     -> dbt_staging.stg_customers.segment      direct    identity  @6
-app.customers.signup_date -> dbt_staging.stg_customers.signup_date  direct    identity  @6
+app.customers.email       -> dbt_staging.stg_customers (table)      indirect  filter    @7
+app.customers.country     -> dbt_staging.stg_customers.country      direct    identity  @7
+app.customers.customer_id -> dbt_staging.stg_customers.customer_id  direct    identity  @7
+app.customers.email       -> dbt_staging.stg_customers.email        direct    identity  @7
+app.customers.segment     -> dbt_staging.stg_customers.segment      direct    identity  @7
+app.customers.signup_date -> dbt_staging.stg_customers.signup_date  direct    identity  @7
 table dbt_staging.stg_customers view (customer_id, email, country, signup_date, segment) @6
 == sample_sql/dbt/models/staging/stg_orders.sql (1 statements)
-app.orders.status      -> dbt_staging.stg_orders (table)        indirect  filter          @4
-app.orders.created_at  -> dbt_staging.stg_orders.created_at     direct    identity        @4
-app.orders.currency    -> dbt_staging.stg_orders.currency_code  direct    transformation  @4
-app.orders.customer_id -> dbt_staging.stg_orders.customer_id    direct    identity        @4
-app.orders.created_at  -> dbt_staging.stg_orders.order_date     direct    transformation  @4
-app.orders.order_id    -> dbt_staging.stg_orders.order_id       direct    identity        @4
-app.orders.order_value -> dbt_staging.stg_orders.order_value    direct    identity        @4
-app.orders.status      -> dbt_staging.stg_orders.status         direct    transformation  @4
-app.orders.updated_at  -> dbt_staging.stg_orders.updated_at     direct    identity        @4
+app.orders.status      -> dbt_staging.stg_orders (table)        indirect  filter          @13
+app.orders.created_at  -> dbt_staging.stg_orders.created_at     direct    identity        @13
+app.orders.currency    -> dbt_staging.stg_orders.currency_code  direct    transformation  @13
+app.orders.customer_id -> dbt_staging.stg_orders.customer_id    direct    identity        @13
+app.orders.created_at  -> dbt_staging.stg_orders.order_date     direct    transformation  @13
+app.orders.order_id    -> dbt_staging.stg_orders.order_id       direct    identity        @13
+app.orders.order_value -> dbt_staging.stg_orders.order_value    direct    identity        @13
+app.orders.status      -> dbt_staging.stg_orders.status         direct    transformation  @13
+app.orders.updated_at  -> dbt_staging.stg_orders.updated_at     direct    identity        @13
 table dbt_staging.stg_orders view (order_id bigint, customer_id, order_value numeric(12,2), currency_code char(3), status, order_date DATE, created_at, updated_at) @4
 == sample_sql/dbt/models/staging/stg_payments.sql (1 statements)
-app.payments.status     -> dbt_staging.stg_payments (table)         indirect  filter          @3
-app.payments.amount     -> dbt_staging.stg_payments.amount          direct    identity        @3
-app.payments.order_id   -> dbt_staging.stg_payments.order_id        direct    identity        @3
-app.payments.paid_at    -> dbt_staging.stg_payments.paid_at         direct    identity        @3
-app.payments.payment_id -> dbt_staging.stg_payments.payment_id      direct    identity        @3
-app.payments.method     -> dbt_staging.stg_payments.payment_method  direct    transformation  @3
-app.payments.status     -> dbt_staging.stg_payments.payment_status  direct    identity        @3
+app.payments.status     -> dbt_staging.stg_payments (table)         indirect  filter          @10
+app.payments.amount     -> dbt_staging.stg_payments.amount          direct    identity        @10
+app.payments.order_id   -> dbt_staging.stg_payments.order_id        direct    identity        @10
+app.payments.paid_at    -> dbt_staging.stg_payments.paid_at         direct    identity        @10
+app.payments.payment_id -> dbt_staging.stg_payments.payment_id      direct    identity        @10
+app.payments.method     -> dbt_staging.stg_payments.payment_method  direct    transformation  @10
+app.payments.status     -> dbt_staging.stg_payments.payment_status  direct    identity        @10
 table dbt_staging.stg_payments view (payment_id, order_id, amount, payment_method, payment_status, paid_at) @3
 == sample_sql/dbt/seeds/country_regions.csv (0 statements)
 table dbt_reference.country_regions table (country varchar(2), region varchar(32)) @1
 == sample_sql/dbt/snapshots/orders_snapshot.sql (1 statements)
-app.orders.customer_id -> snapshots.orders_snapshot.customer_id  direct  identity  @13
-app.orders.order_id    -> snapshots.orders_snapshot.order_id     direct  identity  @13
-app.orders.order_value -> snapshots.orders_snapshot.order_value  direct  identity  @13
-app.orders.status      -> snapshots.orders_snapshot.status       direct  identity  @13
-app.orders.updated_at  -> snapshots.orders_snapshot.updated_at   direct  identity  @13
+app.orders.customer_id -> snapshots.orders_snapshot.customer_id  direct  identity  @14
+app.orders.order_id    -> snapshots.orders_snapshot.order_id     direct  identity  @14
+app.orders.order_value -> snapshots.orders_snapshot.order_value  direct  identity  @14
+app.orders.status      -> snapshots.orders_snapshot.status       direct  identity  @14
+app.orders.updated_at  -> snapshots.orders_snapshot.updated_at   direct  identity  @14
 table snapshots.orders_snapshot table (order_id, customer_id, order_value, status, updated_at) @13
 """
 
@@ -444,12 +444,12 @@ ml_feature fraud_order_value_model owner=fraud-ml title='Checkout fraud model, o
 ml.order_fraud_scores.card_share         -> fraud_order_value_model (table)  direct  identity  @20
 ml.order_fraud_scores.order_value_zscore -> fraud_order_value_model (table)  direct  identity  @20
 dashboard revenue_board owner=bi-team title='Revenue board (dbt)' url='https://bi.acme.example/d/revenue-board' @sample_sql/dbt/models/exposures.yml:6
-dbt_mart.daily_revenue.order_date        -> revenue_board_tiles (table)            indirect  group_by        @2
-dbt_mart.daily_revenue.region            -> revenue_board_tiles (table)            indirect  group_by        @2
-dbt_mart.daily_revenue.gross_order_value -> revenue_board_tiles.gross_order_value  direct    aggregation     @2
-dbt_mart.daily_revenue.order_count       -> revenue_board_tiles.orders             direct    aggregation     @2
-dbt_mart.daily_revenue.region            -> revenue_board_tiles.region             direct    identity        @2
-dbt_mart.daily_revenue.order_date        -> revenue_board_tiles.week_start         direct    transformation  @2
+dbt_mart.daily_revenue.order_date        -> revenue_board_tiles (table)            indirect  group_by        @7
+dbt_mart.daily_revenue.region            -> revenue_board_tiles (table)            indirect  group_by        @7
+dbt_mart.daily_revenue.gross_order_value -> revenue_board_tiles.gross_order_value  direct    aggregation     @7
+dbt_mart.daily_revenue.order_count       -> revenue_board_tiles.orders             direct    aggregation     @7
+dbt_mart.daily_revenue.region            -> revenue_board_tiles.region             direct    identity        @7
+dbt_mart.daily_revenue.order_date        -> revenue_board_tiles.week_start         direct    transformation  @7
 """
 
 SAMPLE_FILES = [
