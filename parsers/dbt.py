@@ -40,7 +40,10 @@ from parsers.dbt_project import (
     yaml_entries,
     LINE,
 )
+from parsers.dbt_ephemeral import uninlined
 from parsers.dbt_profiles import ProfileSearch
+from parsers.dbt_semantic import SECTIONS, SemanticEntry, semantic_consumers
+from parsers.dbt_semantic import owners as semantic_owners
 from parsers.dialects import PathDialects
 from parsers.documents import load_json
 from parsers.paths import MANIFEST_FILE, PROJECT_FILE, SCANNED_SUFFIXES, display_path
@@ -117,6 +120,7 @@ def load_manifest(path: Path, project: Project) -> tuple[Project | None, str]:
     groups = {str(g["name"]): owner_of(g.get("owner")) for g in (data.get("groups") or {}).values()}
     lines = _EntryLines(project)
     _check_files(project, data, path)
+    ephemeral = {str(n["name"]): relation_sql("", str(n["name"])) for n in data["nodes"].values() if (n.get("config") or {}).get("materialized") == "ephemeral"}
     for uid, node in sorted(data["nodes"].items()):
         if node.get("resource_type") not in _NODE_KINDS or node.get("config", {}).get("enabled") is False:
             continue
@@ -126,6 +130,8 @@ def load_manifest(path: Path, project: Project) -> tuple[Project | None, str]:
         code = None if python else node.get("compiled_code")
         if code is not None and rename is not None:
             code = rename.sub(lambda m: names[m.group(0)], code)
+        if code is not None:
+            code = uninlined(code, project.dialect, ephemeral)
         project.nodes[uid] = _manifest_node(project, uid, node, code, groups)
         if python:
             project.nodes[uid] = replace(project.nodes[uid], raw="", first_line=1, diagnostics=(python_model(project.nodes[uid]),))
@@ -134,6 +140,11 @@ def load_manifest(path: Path, project: Project) -> tuple[Project | None, str]:
     for exposure in sorted(data.get("exposures", {}).values(), key=lambda e: str(e["name"])):
         at = Location(project.show(exposure["original_file_path"]), lines.line(exposure["original_file_path"], "exposures", str(exposure["name"])))
         project.exposures.append(exposure_of(exposure, tuple(exposure.get("depends_on", {}).get("nodes") or ()), at))
+    project.groups = dict(groups)
+    for section in SECTIONS:
+        for entry in sorted((data.get(section) or {}).values(), key=lambda e: str(e["name"])):
+            at = Location(project.show(entry["original_file_path"]), lines.line(entry["original_file_path"], section, str(entry["name"])))
+            project.semantic.append(SemanticEntry(section, entry, at, tuple(entry.get("depends_on", {}).get("nodes") or ())))
     return project, ""
 
 
@@ -168,7 +179,7 @@ def _manifest_node(project: Project, uid: str, node: Mapping[str, Any], code: st
     relative = _relative(project, node)
     file = _readable(project, relative)
     kind, materialized = str(node["resource_type"]), str(config.get("materialized") or "")
-    relation = "" if kind == "analysis" or materialized == "ephemeral" else relation_sql(node["schema"], node.get("alias") or node["name"])
+    relation = "" if kind == "analysis" else relation_sql("" if materialized == "ephemeral" else node["schema"], node["name"] if materialized == "ephemeral" else node.get("alias") or node["name"])
     meta = {**(node.get("meta") or {}), **(config.get("meta") or {})}
     owner = owner_of(meta.get("owner")) or groups.get(str(config.get("group") or node.get("group") or ""))
     columns = tuple(declared_columns(node))
@@ -253,6 +264,10 @@ def extract_project(project: Project, registry: SchemaRegistry) -> DbtFacts:
         elif node.kind != "analysis":  # ephemeral: its lineage shows where it is inlined
             files.add(FileFacts(node.path, diagnostics=node.diagnostics, statements=1))
     consumers = [_consumer(e, project, registry, files) for e in project.exposures]
+    semantic, notes = semantic_consumers(project, project.semantic, lambda relation: table_of(relation, project.dialect), project.groups)
+    consumers += semantic
+    for note in notes:
+        files.add(FileFacts(note.at.file, diagnostics=(note,)))
     for note in project.diagnostics:
         files.add(FileFacts(note.at.file, diagnostics=(note,)))
     return DbtFacts(files.freeze(), _catalog(project, consumers))
@@ -275,7 +290,7 @@ def _model_facts(node: DbtNode, project: Project, registry: SchemaRegistry) -> F
         return FileFacts(node.path, tables=known, diagnostics=node.diagnostics, statements=1)
     start = _LEADING.match(node.code)
     cut = start.end() if start else 0
-    kind = "VIEW" if node.materialized == "view" else "TABLE"
+    kind = "VIEW" if node.materialized in ("view", "ephemeral") else "TABLE"
     sql = f"{node.code[:cut]}CREATE {kind} {node.relation} AS {node.code[cut:]}"
     facts = extract_sql(sql, node.path, dialect, registry, project.statement_seconds)
     facts = relocate(at_reads(facts, sql, dialect), line_map(node.raw, node.code), node.first_line)
@@ -376,6 +391,7 @@ def _table_level_reads(exposure: Exposure, project: Project, registry: SchemaReg
 def _catalog(project: Project, consumers: Iterable[Consumer]) -> Catalog:
     found: list[Owner] = [n.owner for n in sorted(project.nodes.values(), key=lambda n: n.uid) if n.owner is not None]
     found += [e.owner for e in project.exposures if e.owner is not None]
+    found += semantic_owners(project.semantic, project.groups)
     owners, alias = _owners(found)
     tables = [
         TableEntry(table_of(n.relation, project.dialect), alias.get(n.owner.id, n.owner.id) if n.owner else "", None, n.description, "", Location(n.path, n.first_line))

@@ -38,6 +38,7 @@ from parsers.dbt_project import (
     yaml_entries,
 )
 from parsers.dbt_profiles import find_profile
+from parsers.dbt_semantic import SECTIONS, SemanticEntry
 from parsers.paths import PROJECT_FILE
 from parsers.reading import read_text
 from parsers.templating import bind_placeholders, render, shift
@@ -80,6 +81,7 @@ class RawReader:
         for uid in order:
             self._compile(uid)
         self._exposures()
+        self._semantic()
         return project
 
     def _files(self, base: Path, pattern: str) -> list[Path]:
@@ -224,7 +226,8 @@ class RawReader:
                 del self.pending[uid]
                 continue
             materialized = str(config.get("materialized") or _DEFAULT_MATERIALIZED[node.kind])
-            relation = "" if node.kind == "analysis" or materialized == "ephemeral" else relation_sql(self._schema(node, config), str(config.get("alias") or node.name))
+            # an ephemeral model is a relation of its own name (dbt_ephemeral.py)
+            relation = "" if node.kind == "analysis" else relation_sql("", node.name) if materialized == "ephemeral" else relation_sql(self._schema(node, config), str(config.get("alias") or node.name))
             owner = owner_of((config.get("meta") or {}).get("owner")) or self.groups.get(str(config.get("group") or ""))
             self.pending[uid] = (replace(node, relation=relation, materialized=materialized, owner=owner), config)
         return topological(sorted(self.pending), lambda uid: [d for d in depends.get(uid, ()) if d in self.pending])
@@ -272,10 +275,14 @@ class RawReader:
             return None
         target.depends.append(uid)
         node = self.project.nodes.get(uid) or self.pending[uid][0]
-        if kind == "ref" and not node.relation:
-            # an ephemeral model is inlined where it is used, as dbt does (there as a CTE)
-            return Relation(f"({node.code or 'SELECT NULL'})", identifier=node.name)
         return Relation(node.relation, identifier=node.name)
+
+    def _semantic(self) -> None:
+        self.project.groups = dict(self.groups)
+        for (section, _), (shown, entry) in sorted(self.properties.items()):
+            if section in SECTIONS:
+                model = self._depends(str(entry.get("model") or "")) if section == "semantic_models" else None
+                self.project.semantic.append(SemanticEntry(section, entry, Location(shown, int(entry[LINE])), (model,) if model else ()))
 
     def _exposures(self) -> None:
         for (section, name), (shown, entry) in sorted(self.properties.items()):

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from sqlglot import exp
@@ -26,6 +26,9 @@ from parsers.dialects import PathDialects
 from parsers.documents import load_yaml
 from parsers.paths import PROJECT_FILE, Root
 from parsers.reading import DEFAULT_MAX_BYTES, Unreadable, decode, open_regular
+
+if TYPE_CHECKING:
+    from parsers.dbt_semantic import SemanticEntry
 
 LINE = "__line__"  # key under which YAML mappings read here keep their line
 KEY_LINES = "__key_lines__"  # ... and ((key, line), ...) of their keys: a tuple, so no entry looks like a mapping
@@ -42,7 +45,7 @@ class DbtNode:
     uid: str  # dbt's unique_id: "model.<project>.<name>", "source.<project>.<source>.<table>"
     kind: str  # model | seed | snapshot | analysis | source
     name: str  # sources: "<source>.<table>"
-    relation: str  # SQL name `schema.alias`; "" for analyses and ephemeral models
+    relation: str  # SQL name `schema.alias`; an ephemeral model's name alone; "" for analyses
     materialized: str
     path: str  # display path of the file defining it
     code: str | None = None  # compiled SQL of models, snapshots and analyses
@@ -80,6 +83,8 @@ class Project:
     profiles: ProfileSearch = field(default_factory=ProfileSearch)  # where profiles.yml is looked for
     nodes: dict[str, DbtNode] = field(default_factory=dict)
     exposures: list[Exposure] = field(default_factory=list)
+    semantic: list[SemanticEntry] = field(default_factory=list)  # semantic models, metrics, saved queries
+    groups: dict[str, Owner | None] = field(default_factory=dict)  # group name -> its owner
     diagnostics: list[Diagnostic] = field(default_factory=list)
     folders: dict[str, tuple[Path, ...]] = field(default_factory=dict)  # FOLDER_FIELDS inside the project
     bounds: Root = field(init=False)  # every file the project names must lie in it
@@ -198,7 +203,7 @@ def _csv_header(project: Project, csv_file: Path) -> list[str]:
 
 def yaml_entries(data: Mapping[str, Any] | None) -> Iterator[tuple[str, dict[str, Any]]]:
     """(section, entry) for every named entry of a properties file; sources expand per table."""
-    for section in ("models", "seeds", "snapshots", "analyses", "exposures", "groups", "sources"):
+    for section in ("models", "seeds", "snapshots", "analyses", "exposures", "groups", "sources", "semantic_models", "metrics", "saved_queries"):
         for entry in (data or {}).get(section) or ():
             if isinstance(entry, dict) and entry.get("name"):
                 if section != "sources":
