@@ -27,6 +27,8 @@ from parsers.reading import DEFAULT_MAX_BYTES, megabytes, read_text
 from parsers.texts import SqlTexts
 
 if TYPE_CHECKING:
+    from parsers.dbt import DbtOptions
+    from parsers.dbt_project import Project
     from parsers.etl import EtlFile
 
 # The dbt, ETL and SQL parsers (sqlglot, Jinja) are imported when a file needs them: a re-scan
@@ -37,7 +39,7 @@ _SKIP_DIRS = {".git", ".lineage", ".venv", "node_modules", "__pycache__", "targe
 
 Progress = Callable[[str], None]
 # One unit of extraction (a SQL file, a Python file, a dbt project): its files' facts and any catalog.
-Job = Callable[[SchemaRegistry], tuple[list[FileFacts], Catalog | None]]
+Job = Callable[[SchemaRegistry], tuple[Sequence[FileFacts | ScannedFile], Catalog | None]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,7 +205,7 @@ def _units(sources: Sources, options: ScanOptions, consumer_sql: set[str], cache
     taken = consumer_sql | {p for files, _ in jobs.values() for p in files}
     shown = {display_path(p): p for p in sources.sql}
     texts = SqlTexts({s: p for s, p in shown.items() if s not in taken}, cache, options.max_bytes)
-    jobs.update({display_path(root): (set(), _dbt_job(root, dialects, options)) for root in sources.dbt})
+    jobs.update({display_path(root): (set(), _dbt_job(root, dialects, options, cache)) for root in sources.dbt})
     return texts, jobs
 
 
@@ -262,7 +264,7 @@ def _run_units(texts: SqlTexts, names: list[str], jobs: dict[str, tuple[set[str]
             progress(shown)
         view = schema.overlay()
         files, extra = jobs[shown][1](view)
-        done[shown] = _Unit([ScannedFile.of(f) for f in files], extra, view.journal)
+        done[shown] = _Unit([f if isinstance(f, ScannedFile) else ScannedFile.of(f) for f in files], extra, view.journal)
     return done
 
 
@@ -347,16 +349,33 @@ def _etl_job(etl: EtlFile, dialect: str | None, seconds: float | None) -> Job:
     return lambda registry: (extract_etl(etl, registry, dialect, seconds), None)
 
 
-def _dbt_job(root: Path, dialects: PathDialects, options: ScanOptions) -> Job:
-    from parsers.dbt import DbtOptions, extract_project, read_dbt
+def _dbt_job(root: Path, dialects: PathDialects, options: ScanOptions, cache: ScanCache | None) -> Job:
+    """Read (render) the project when a pass first needs it, not when the cache has its result."""
+    from parsers.dbt import DbtOptions
 
-    project = read_dbt(root, display_path(root), DbtOptions(dialects.default, max_bytes=options.max_bytes, statement_seconds=options.statement_seconds, globs=dialects, profiles=options.profiles))  # renders once; extraction may run twice
+    settings = DbtOptions(dialects.default, max_bytes=options.max_bytes, statement_seconds=options.statement_seconds, globs=dialects, profiles=options.profiles)
+    read = _DbtReader(root, settings)
+    if cache is None:
+        return read
+    from parsers.dbt_cache import CachedProject, project_digest
 
-    def job(registry: SchemaRegistry) -> tuple[list[FileFacts], Catalog | None]:
-        facts = extract_project(project, registry)
+    return CachedProject(display_path(root), project_digest(root, settings, options.profiles), cache, read)
+
+
+class _DbtReader:
+    """Renders the project once, on first use; extraction may run twice (both passes)."""
+
+    def __init__(self, root: Path, settings: DbtOptions) -> None:
+        self.root, self.settings = root, settings
+        self.project: Project | None = None
+
+    def __call__(self, registry: SchemaRegistry) -> tuple[list[FileFacts], Catalog | None]:
+        from parsers.dbt import extract_project, read_dbt
+
+        if self.project is None:
+            self.project = read_dbt(self.root, display_path(self.root), self.settings)
+        facts = extract_project(self.project, registry)
         return list(facts.files), facts.catalog
-
-    return job
 
 
 def _extract(shown: str, text: str | Diagnostic, sql: _Sql, registry: SchemaRegistry) -> FileFacts:
