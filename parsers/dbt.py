@@ -40,6 +40,7 @@ from parsers.dbt_project import (
     yaml_entries,
     LINE,
 )
+from parsers.dbt_catalogs import merge_catalogs  # noqa: F401 (its home before it moved)
 from parsers.dbt_ephemeral import uninlined
 from parsers.dbt_profiles import ProfileSearch
 from parsers.dbt_semantic import SECTIONS, SemanticEntry, semantic_consumers
@@ -414,21 +415,6 @@ def _owners(found: list[Owner]) -> tuple[tuple[Owner, ...], dict[str, str]]:
             alias[owner.id] = local
             owners[local] = replace(owners[local], name=owners[local].name or owner.name, email=owner.email)
     return tuple(owners[o] for o in sorted(owners) if o not in alias), alias
-
-
-def merge_catalogs(base: Catalog | None, extra: Catalog) -> tuple[Catalog, list[Diagnostic]]:
-    """`base` (lineage.yml) wins; a dbt owner with a lineage.yml owner's email is that owner."""
-    if base is None:
-        return extra, []
-    by_email = {o.email.lower(): o.id for o in base.owners if o.email}
-    known = {o.id for o in base.owners}
-    rename = {o.id: by_email[o.email.lower()] for o in extra.owners if o.email and o.email.lower() in by_email}
-    owners = base.owners + tuple(o for o in extra.owners if o.id not in rename and o.id not in known)
-    tables = base.tables + tuple(replace(t, owner=rename.get(t.owner, t.owner)) for t in extra.tables)
-    taken = {c.id for c in base.consumers}
-    notes = [Diagnostic(c.at or Location(extra.path), f"exposure '{c.id}' is also declared in {base.path}; that one is kept", Severity.WARNING) for c in extra.consumers if c.id in taken]
-    consumers = base.consumers + tuple(replace(c, owner=rename.get(c.owner, c.owner)) for c in extra.consumers if c.id not in taken)
-    return Catalog(base.path, owners, tables, consumers, base.dialects), notes
 
 
 def extract_dbt(root: Path, shown: str, registry: SchemaRegistry, options: DbtOptions = DbtOptions()) -> DbtFacts:

@@ -27,7 +27,6 @@ from parsers.reading import DEFAULT_MAX_BYTES, megabytes, read_text
 from parsers.texts import SqlTexts
 
 if TYPE_CHECKING:
-    from parsers.dbt import DbtOptions
     from parsers.dbt_project import Project
     from parsers.etl import EtlFile
 
@@ -224,7 +223,7 @@ def _merge_catalogs(catalog: Catalog | None, done: dict[str, _Unit], results: di
         extra = done[shown].catalog
         if extra is None:
             continue
-        from parsers.dbt import merge_catalogs
+        from parsers.dbt_catalogs import merge_catalogs
 
         catalog, notes = merge_catalogs(catalog, extra)
         for note in notes:
@@ -350,30 +349,30 @@ def _etl_job(etl: EtlFile, dialect: str | None, seconds: float | None) -> Job:
 
 
 def _dbt_job(root: Path, dialects: PathDialects, options: ScanOptions, cache: ScanCache | None) -> Job:
-    """Read (render) the project when a pass first needs it, not when the cache has its result."""
-    from parsers.dbt import DbtOptions
-
-    settings = DbtOptions(dialects.default, max_bytes=options.max_bytes, statement_seconds=options.statement_seconds, globs=dialects, profiles=options.profiles)
-    read = _DbtReader(root, settings)
+    """Read (render) the project when a pass first needs it, not when the cache has its result
+    (so a re-scan from the cache loads neither Jinja nor sqlglot)."""
+    read = _DbtReader(root, dialects, options)
     if cache is None:
         return read
     from parsers.dbt_cache import CachedProject, project_digest
 
+    settings = (dialects, options.max_bytes, options.statement_seconds, options.profiles)
     return CachedProject(display_path(root), project_digest(root, settings, options.profiles), cache, read)
 
 
 class _DbtReader:
     """Renders the project once, on first use; extraction may run twice (both passes)."""
 
-    def __init__(self, root: Path, settings: DbtOptions) -> None:
-        self.root, self.settings = root, settings
+    def __init__(self, root: Path, dialects: PathDialects, options: ScanOptions) -> None:
+        self.root, self.dialects, self.options = root, dialects, options
         self.project: Project | None = None
 
     def __call__(self, registry: SchemaRegistry) -> tuple[list[FileFacts], Catalog | None]:
-        from parsers.dbt import extract_project, read_dbt
+        from parsers.dbt import DbtOptions, extract_project, read_dbt
 
         if self.project is None:
-            self.project = read_dbt(self.root, display_path(self.root), self.settings)
+            settings = DbtOptions(self.dialects.default, max_bytes=self.options.max_bytes, statement_seconds=self.options.statement_seconds, globs=self.dialects, profiles=self.options.profiles)
+            self.project = read_dbt(self.root, display_path(self.root), settings)
         facts = extract_project(self.project, registry)
         return list(facts.files), facts.catalog
 
