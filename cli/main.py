@@ -6,10 +6,8 @@ import gc
 import json
 import os
 import sys
-import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
@@ -17,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 from cli import output
+from cli.common import DialectOpt, Settings, StoreOpt, errors, read_text, store_spec
 from cli.diagram import diagram, diagram_format, write_diagram
 from cli.diff import comment, diff
 from lineage.errors import ConfigError, LineageError
@@ -37,9 +36,6 @@ app = typer.Typer(
     add_completion=False,
 )
 
-STORE_HELP = "Store: a directory for the embedded store, or a neo4j:// / bolt:// URI. [env: LINEAGE_STORE; default: .lineage]"
-StoreOpt = Annotated[Optional[str], typer.Option("--store", help=STORE_HELP, show_default=False)]
-DialectOpt = Annotated[Optional[str], typer.Option("--dialect", "-d", help="SQL dialect (postgres, snowflake, bigquery, redshift, spark, databricks, duckdb, mysql, tsql, ...). Default: sqlglot's generic dialect.")]
 SchemaOpt = Annotated[Optional[Path], typer.Option("--schema", help="Schema file, JSON or YAML: {table: {column: type}} or {table: [column, ...]}.")]
 DepthOpt = Annotated[Optional[int], typer.Option("--max-depth", min=1, help="Follow at most this many hops.")]
 DEFAULT_LIMIT = 10_000
@@ -66,16 +62,11 @@ class PathFormat(StrEnum):
     JSON = "json"
 
 
-@dataclass(frozen=True, slots=True)
-class Settings:
-    debug: bool = False
-
-
 @app.callback()
 def _main(ctx: typer.Context, debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")] = False) -> None:
     ctx.obj = Settings(debug=debug)
     # sqlglot logs what it does not support (and quotes the SQL as it parsed it, not as written, with
-    # no file:line); with no handler Python prints that to stderr. parsers/sql.py turns the lines that
+    # no file:line); with no handler Python prints that to stderr. parsers/sql/extract.py turns the lines that
     # cost lineage into diagnostics while it parses: nothing sqlglot logs is for the user as it is.
     _silence("sqlglot").propagate = False
     if not debug:
@@ -94,21 +85,9 @@ def _silence(name: str) -> logging.Logger:
     return log
 
 
-@contextmanager
-def _errors(ctx: typer.Context) -> Iterator[None]:
-    """Only LineageError is the user's doing: one line on stderr and an exit code, no traceback."""
-    try:
-        yield
-    except LineageError as err:
-        if isinstance(ctx.obj, Settings) and ctx.obj.debug:
-            traceback.print_exc()
-        output.error(str(err))
-        raise typer.Exit(err.exit_code) from None
-
-
 def _cache_file(store: str) -> Path:
     """Beside the embedded store; for a server store, in .lineage/ of the working directory."""
-    from graphs.open import NEO4J_SCHEMES
+    from graphs.stores.open import NEO4J_SCHEMES
 
     return (Path(".lineage") if store.startswith(NEO4J_SCHEMES) else Path(store)) / "scan-cache.json"
 
@@ -121,10 +100,6 @@ def _interruptible() -> Iterator[None]:
     except KeyboardInterrupt:
         output.error("interrupted: nothing was written to the store")
         raise typer.Exit(130) from None
-
-
-def _store_spec(store: str | None) -> str:
-    return store or os.environ.get("LINEAGE_STORE") or ".lineage"
 
 
 @app.command()
@@ -147,13 +122,13 @@ def scan(
 
     Example: lineage scan sample_sql/ --dialect postgres
     """
-    from graphs.open import open_store
+    from graphs.stores.open import open_store
     from lineage.api import scan_into
 
-    with _errors(ctx), _interruptible():
+    with errors(ctx), _interruptible():
         registry = _load_schema(schema, _max_bytes(max_file_mb))
-        with output.progress("Scanning") as step, open_store(_store_spec(store), fresh=rebuild) as opened:
-            summary = scan_into(opened, paths, dialect=dialect, schema=registry, catalog=catalog, progress=step, jobs=jobs or os.cpu_count() or 1, cache=_cache_file(_store_spec(store)) if cache else None, max_file_mb=max_file_mb or None, statement_seconds=statement_budget or None, rebuild=rebuild)
+        with output.progress("Scanning") as step, open_store(store_spec(store), fresh=rebuild) as opened:
+            summary = scan_into(opened, paths, dialect=dialect, schema=registry, catalog=catalog, progress=step, jobs=jobs or os.cpu_count() or 1, cache=_cache_file(store_spec(store)) if cache else None, max_file_mb=max_file_mb or None, statement_seconds=statement_budget or None, rebuild=rebuild)
         for diagnostic in summary.diagnostics:
             output.error(str(diagnostic))
         output.summary(summary)
@@ -183,14 +158,14 @@ def impact(
       lineage impact orders.order_value --rename order_total_usd
       lineage impact app.orders --drop --format json
     """
-    from graphs.open import open_store
+    from graphs.stores.open import open_store
     from lineage.api import impact_of
 
-    with _errors(ctx):
+    with errors(ctx):
         change = _change(rename, drop, retype)
         if diagram_file is not None:
             diagram_format(diagram_file)  # a bad extension fails before any work
-        with open_store(_store_spec(store), create=False) as opened:
+        with open_store(store_spec(store), create=False) as opened:
             report = impact_of(opened, targets, change, max_depth)
             if diagram_file is not None:
                 write_diagram(report, diagram_file, store=opened)  # the whole impact: the diagram collapses what is far
@@ -224,11 +199,11 @@ def _paths_command(direction: str) -> Callable[..., None]:
         limit: LimitOpt = DEFAULT_LIMIT,
         store: StoreOpt = None,
     ) -> None:
-        from graphs.open import open_store
+        from graphs.stores.open import open_store
         from lineage.api import paths_completeness, paths_of
 
-        with _errors(ctx):
-            with open_store(_store_spec(store), create=False) as opened:
+        with errors(ctx):
+            with open_store(store_spec(store), create=False) as opened:
                 found = paths_of(opened, target, direction, max_depth)
                 completeness = paths_completeness(opened, target, found, direction, max_depth)
             output.paths(found[: limit or None], fmt)
@@ -268,8 +243,8 @@ def push_command(
     """
     from cli.push import push
 
-    with _errors(ctx):
-        count = push(to, _store_spec(store))
+    with errors(ctx):
+        count = push(to, store_spec(store))
     output.error(f"Pushed {count:,} sources to {_without_credentials(to)}.")
 
 
@@ -298,12 +273,12 @@ def extract(
     """
     from lineage.api import extract as extract_text
 
-    with _errors(ctx):
+    with errors(ctx):
         registry = _load_schema(schema, _max_bytes(max_file_mb))
         if file == "-":
             text, shown = _read_stdin(_max_bytes(max_file_mb)), "<stdin>"
         else:
-            text, shown = _read_text(Path(file), _max_bytes(max_file_mb)), file
+            text, shown = read_text(Path(file), _max_bytes(max_file_mb)), file
         facts = extract_text(text, shown, dialect=dialect, schema=registry, statement_seconds=statement_budget or None)
         for diagnostic in facts.diagnostics:
             output.error(str(diagnostic))
@@ -316,24 +291,14 @@ def extract(
 
 
 def _max_bytes(max_file_mb: float) -> int | None:
-    from parsers.reading import megabytes
+    from parsers.sources.reading import megabytes
 
     return megabytes(max_file_mb)
 
 
-def _read_text(path: Path, max_bytes: int | None) -> str:
-    """An input file's text, through the one bounded reader; else one error line."""
-    from parsers.reading import read_text
-
-    text = read_text(path, max_bytes, str(path))
-    if isinstance(text, str):
-        return text
-    raise (LineageError if os.path.lexists(path) else ConfigError)(text.message, text.at)
-
-
 def _read_stdin(max_bytes: int | None) -> str:
     from lineage.model import Location
-    from parsers.reading import Unreadable, read_stream
+    from parsers.sources.reading import Unreadable, read_stream
 
     try:
         return read_stream(sys.stdin.buffer, Location("<stdin>"), max_bytes)
@@ -344,7 +309,7 @@ def _read_stdin(max_bytes: int | None) -> str:
 def _load_schema(schema: Path | None, max_bytes: int | None):  # type: ignore[no-untyped-def]
     if schema is None:
         return None
-    from parsers.schema import load_schema_file
+    from parsers.sql.schema import load_schema_file
 
     return load_schema_file(schema, max_bytes)
 

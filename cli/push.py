@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from graphs.networkx_store import FILENAME, NetworkxStore
-from graphs.open import NEO4J_SCHEMES, open_store
+from graphs.stores.embedded import FILENAME, NetworkxStore
+from graphs.stores.open import NEO4J_SCHEMES, open_store
 from lineage.errors import ConfigError, StoreError
 from lineage.model import GraphFacts
 

@@ -23,7 +23,7 @@ from lineage.names import resolve_target
 from lineage.store import FLOW_RELATIONS, LineageStore
 
 if TYPE_CHECKING:
-    from parsers.schema import SchemaRegistry
+    from parsers.sql.schema import SchemaRegistry
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +55,7 @@ class Hop:
 
 def extract(text: str, path: str = "<stdin>", dialect: str | None = None, schema: SchemaRegistry | None = None, statement_seconds: float | None = 30.0) -> FileFacts:
     """Column edges of one SQL text, without a store; a statement slower than `statement_seconds` is a diagnostic."""
-    from parsers.sql import extract_sql
+    from parsers.sql.extract import extract_sql
 
     return extract_sql(text, path, dialect, schema.copy() if schema else None, statement_seconds)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from parsers.sql import extract_sql
+from parsers.sql.extract import extract_sql
 
 
 def test_a_ten_thousand_way_union_extracts() -> None:

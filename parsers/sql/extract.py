@@ -28,18 +28,18 @@ from lineage.model import (
     TableFact,
     TableKind,
 )
-from parsers.aliases import DEFAULT_RULES, AliasLookup, AliasRules, alias_rules
-from parsers.dialects import FALLBACKS, HOW_TO_SET, header, header_problem
-from parsers.blocks import Statement, split_script, split_unterminated
-from parsers.variables import Variables
-from parsers.budget import DEFAULT_STATEMENT_SECONDS, NO_DEADLINE, Deadline, OverBudget
-from parsers.mentions import with_mentions
-from parsers.output_names import column_name, refuses_unnamed
-from parsers.schema import SchemaRegistry
-from parsers.shapes import reshape, with_leading
-from parsers.stack import on_deep_stack as on_deep_stack  # re-exported: callers wrap batches of extract_sql
-from parsers.trace import STAR, Output, ScopeTracer, table_level_hits, table_name
-from parsers.writes import Write, loaded_table, multitable_inserts, write_of
+from parsers.sql.aliases import DEFAULT_RULES, AliasLookup, AliasRules, alias_rules
+from parsers.sql.dialects import FALLBACKS, HOW_TO_SET, header, header_problem
+from parsers.sql.blocks import Statement, split_script, split_unterminated
+from parsers.sql.variables import Variables
+from parsers.sql.budget import DEFAULT_STATEMENT_SECONDS, NO_DEADLINE, Deadline, OverBudget
+from parsers.sql.mentions import with_mentions
+from parsers.sql.output_names import column_name, refuses_unnamed
+from parsers.sql.schema import SchemaRegistry
+from parsers.sql.shapes import reshape, with_leading
+from parsers.sql.stack import on_deep_stack as on_deep_stack  # re-exported: callers wrap batches of extract_sql
+from parsers.sql.trace import STAR, Output, ScopeTracer, table_level_hits, table_name
+from parsers.sql.writes import Write, loaded_table, multitable_inserts, write_of
 
 # Statements that say nothing about lineage; counted, never reported as unsupported.
 # INSERT ... VALUES writes constants: no column feeds another.
@@ -86,7 +86,7 @@ def extract_sql(text: str, path: str, dialect: str | None = None, registry: Sche
 
     `registry` is updated in place with what DDL and CREATE statements declare, so a scan can
     share one registry across files (schema learned in one file resolves `*` in the next).
-    A statement still extracting after `budget` seconds is skipped with a diagnostic (see parsers.budget).
+    A statement still extracting after `budget` seconds is skipped with a diagnostic (see parsers.sql.budget).
     """
     return on_deep_stack(lambda: _extract_sql(text, path, dialect, registry, budget))
 

@@ -21,14 +21,14 @@ from pathlib import Path, PurePath
 from jinja2.exceptions import TemplateError
 
 from lineage.model import ColumnEdge, Diagnostic, FileFacts, Location
-from parsers.budget import DEFAULT_STATEMENT_SECONDS
-from parsers.dbt import relocate
-from parsers.paths import Root
-from parsers.pysource import Names, call_name, follow, is_sum, label, parse_python, sum_tree
-from parsers.reading import DEFAULT_MAX_BYTES, read_text
-from parsers.schema import SchemaRegistry
-from parsers.sql import extract_sql
-from parsers.templating import ContainedLoader, PlaceholderUndefined, Sandbox, bind_placeholders, line_map, placeholder, render
+from parsers.sql.budget import DEFAULT_STATEMENT_SECONDS
+from parsers.dbt.extract import relocate
+from parsers.sources.paths import Root
+from parsers.etl.pysource import Names, call_name, follow, is_sum, label, parse_python, sum_tree
+from parsers.sources.reading import DEFAULT_MAX_BYTES, read_text
+from parsers.sql.schema import SchemaRegistry
+from parsers.sql.extract import extract_sql
+from parsers.templating.sandbox import ContainedLoader, PlaceholderUndefined, Sandbox, bind_placeholders, line_map, placeholder, render
 
 Shown = Callable[[Path], str]
 
@@ -359,7 +359,7 @@ def _dbapi(text: str) -> str:
 
 def extract_etl(etl: EtlFile, registry: SchemaRegistry, dialect: str | None = None, budget: float | None = DEFAULT_STATEMENT_SECONDS) -> list[FileFacts]:
     """Lineage of every call site; SQL files an operator runs get their own FileFacts. A statement
-    still extracting after `budget` seconds is skipped with a diagnostic (see parsers.budget)."""
+    still extracting after `budget` seconds is skipped with a diagnostic (see parsers.sql.budget)."""
     by_path: dict[str, list[FileFacts]] = {etl.path: [FileFacts(etl.path, diagnostics=etl.diagnostics)]}
     env = Sandbox(undefined=PlaceholderUndefined, loader=etl.loader)
     for site in etl.sites:

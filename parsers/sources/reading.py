@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from lineage.model import Diagnostic, Location
-from parsers.paths import display_path
+from parsers.sources.paths import display_path
 
 # A bigger file is a data dump, not code: sqlglot takes minutes over 20 MB and finds no lineage in it.
 DEFAULT_MAX_BYTES = 10 * 2**20

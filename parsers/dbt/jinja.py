@@ -18,7 +18,7 @@ from jinja2 import ChainableUndefined, Template
 from markupsafe import Markup
 
 from lineage.model import Diagnostic, Location, Severity
-from parsers.templating import Sandbox, current_template_line, placeholder, shift, unknown_names
+from parsers.templating.sandbox import Sandbox, current_template_line, placeholder, shift, unknown_names
 
 _RUN_STARTED_AT = datetime(1970, 1, 1, tzinfo=timezone.utc)  # fixed: lineage must not depend on the clock
 

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from graphs.report import completeness_markdown
+from graphs.render.markdown import completeness_markdown
 from lineage.contracts import ContractLevel
 from lineage.diff import AssessedChange, DiffReport, Problem, Side, gate
 from lineage.completeness import Completeness

@@ -14,8 +14,8 @@ from typing import Final
 from sqlglot import exp
 
 from lineage.model import TableKind
-from parsers.budget import Deadline
-from parsers.trace import MERGE_CONDITION, MERGE_WHEN, table_name
+from parsers.sql.budget import Deadline
+from parsers.sql.trace import MERGE_CONDITION, MERGE_WHEN, table_name
 
 # A WHEN clause's condition decides whether each column the clause assigns is written: one
 # conditional edge per condition column and assigned column. The common change-detection merge
@@ -224,7 +224,7 @@ def _merge(statement: exp.Merge, deadline: Deadline) -> Write | None:
     select = exp.Select(expressions=merged.projections + merged.conditions)
     select.set("from_", exp.From(this=statement.this.copy()))
     select.set("joins", [exp.Join(this=source.copy(), on=statement.args["on"].copy())])
-    if merged.filters:  # under the name a condition's columns do not resolve aliases by (parsers.trace)
+    if merged.filters:  # under the name a condition's columns do not resolve aliases by (parsers.sql.trace)
         select.set("where", exp.Where(this=exp.alias_(exp.or_(*merged.filters, copy=False), MERGE_CONDITION, copy=False)))
     return Write(table_name(statement.this), select, hidden=len(merged.conditions), assigns=True)
 

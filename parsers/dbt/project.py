@@ -20,11 +20,11 @@ from sqlglot import exp
 
 from lineage.catalog import Owner
 from lineage.model import Diagnostic, Location, Severity
-from parsers.budget import DEFAULT_STATEMENT_SECONDS
-from parsers.dialects import PathDialects
-from parsers.documents import load_yaml
-from parsers.paths import PROJECT_FILE, Root
-from parsers.reading import DEFAULT_MAX_BYTES, Unreadable, decode, open_regular
+from parsers.sql.budget import DEFAULT_STATEMENT_SECONDS
+from parsers.sql.dialects import PathDialects
+from parsers.sources.documents import load_yaml
+from parsers.sources.paths import PROJECT_FILE, Root
+from parsers.sources.reading import DEFAULT_MAX_BYTES, Unreadable, decode, open_regular
 
 LINE = "__line__"  # key under which YAML mappings read here keep their line
 KEY_LINES = "__key_lines__"  # ... and ((key, line), ...) of their keys: a tuple, so no entry looks like a mapping
@@ -74,7 +74,7 @@ class Project:
     name: str = ""
     dialect: str | None = None  # the adapter's, else the scan's --dialect
     max_bytes: int | None = DEFAULT_MAX_BYTES  # a bigger file of the project is a diagnostic, not read
-    statement_seconds: float | None = DEFAULT_STATEMENT_SECONDS  # each model's budget (parsers.budget)
+    statement_seconds: float | None = DEFAULT_STATEMENT_SECONDS  # each model's budget (parsers.sql.budget)
     globs: PathDialects = field(default_factory=PathDialects)  # the catalog's `dialects:`
     nodes: dict[str, DbtNode] = field(default_factory=dict)
     exposures: list[Exposure] = field(default_factory=list)

@@ -16,11 +16,11 @@ from sqlglot.dialects.dialect import Dialect
 from sqlglot.optimizer.scope import Scope
 
 from lineage.model import Flow, Subtype
-from parsers.aliases import DEFAULT_RULES, AliasLookup, Candidate, Wins
-from parsers.budget import NO_DEADLINE, Deadline
-from parsers.output_names import output_name
-from parsers.schema import SchemaRegistry
-from parsers.shapes import OPAQUE
+from parsers.sql.aliases import DEFAULT_RULES, AliasLookup, Candidate, Wins
+from parsers.sql.budget import NO_DEADLINE, Deadline
+from parsers.sql.output_names import output_name
+from parsers.sql.schema import SchemaRegistry
+from parsers.sql.shapes import OPAQUE
 
 # (source table or None when the SQL does not say, source column, flow, subtype)
 Hit = tuple[str | None, str, Flow, Subtype]
@@ -37,7 +37,7 @@ _UNSAFE_REGEX = re.compile(r"[*+?{]|\\[1-9]")
 _OPEN_ENDS = re.compile(r"^\^?\.\*|\.\*\$?$")
 _STAR_MODIFIERS = ("except_", "except", "replace", "rename", "ilike")
 # MERGE ... WHEN MATCHED AND cond THEN UPDATE SET c = v is rewritten to `MERGE_WHEN(k, v) AS c` beside
-# one `MERGE_WHEN(cond, NULL) AS k` (parsers.writes): v lands unchanged when cond holds (unlike CASE,
+# one `MERGE_WHEN(cond, NULL) AS k` (parsers.sql.writes): v lands unchanged when cond holds (unlike CASE,
 # which would write NULL otherwise), and cond, an alias here, is traced once for all the columns.
 MERGE_WHEN = "__lineage_merge_when__"
 # where `col.field` reads a field of a struct column (elsewhere `x.col` only qualifies a column)
@@ -90,7 +90,7 @@ def table_name(table: exp.Table) -> str:
 
 
 def _is_base(node: object) -> TypeGuard[exp.Table]:
-    """A base table: not a name that only looks like one for want of its CTE (see parsers.shapes)."""
+    """A base table: not a name that only looks like one for want of its CTE (see parsers.sql.shapes)."""
     return isinstance(node, exp.Table) and not node.meta.get(OPAQUE)
 
 
@@ -364,7 +364,7 @@ class ScopeTracer:
         if holders:  # USING / NATURAL keys: the unqualified column is the merged key of every side
             return {hit for source in holders for hit in self.resolve_source(scope, source, name)}
         if own and name.startswith(MERGE_CONDITION):
-            # a MERGE clause's hidden condition (parsers.writes): our own name, not the SQL's, so no
+            # a MERGE clause's hidden condition (parsers.sql.writes): our own name, not the SQL's, so no
             # dialect's alias rules apply; its projection is traced once, however many columns name it
             return set(self.trace_output(scope, self.named(scope).aliases[name][0][0]))
         alias = self._alias_candidate(scope, column) if own else None

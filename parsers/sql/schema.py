@@ -7,8 +7,8 @@ from pathlib import Path
 
 from lineage.errors import ConfigError
 from lineage.model import Diagnostic, Location
-from parsers.documents import load_json, load_yaml
-from parsers.reading import DEFAULT_MAX_BYTES
+from parsers.sources.documents import load_json, load_yaml
+from parsers.sources.reading import DEFAULT_MAX_BYTES
 
 
 SchemaOp = tuple[object, ...]  # ("define", table, columns) | ("drop", table) | ("rename_column", table, old, new) | ...

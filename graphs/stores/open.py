@@ -22,11 +22,11 @@ def open_store(spec: str, create: bool = True, fresh: bool = False) -> Iterator[
     """
     store: LineageStore
     if spec.startswith(NEO4J_SCHEMES):
-        from graphs.neo4j_store import Neo4jStore
+        from graphs.stores.neo4j.store import Neo4jStore
 
         store = Neo4jStore(spec, os.environ.get("NEO4J_USER"), os.environ.get("NEO4J_PASSWORD"))
     else:
-        from graphs.networkx_store import FILENAME, NetworkxStore
+        from graphs.stores.embedded import FILENAME, NetworkxStore
 
         directory = Path(spec)
         if not create and not (directory / FILENAME).exists():

@@ -7,7 +7,7 @@ flushed into the open transaction in `UNWIND` batches when it grows, before ever
 inside a transaction see its writes, as with the embedded store) and at commit.
 A lost connection is retried a few times (`neo4j_retry`): the transaction begins again, and
 everything written into it so far is written again, so a retry re-runs the whole transaction.
-Graph layout and query text: see `graphs/neo4j_cypher.py`.
+Graph layout and query text: see `graphs/stores/neo4j/cypher.py`.
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from typing import Any, LiteralString, TypeVar
 from neo4j import Driver, GraphDatabase, Record, RoutingControl, Session, Transaction
 from neo4j.exceptions import AuthError, DriverError, Neo4jError
 
-from graphs import neo4j_cypher as q
-from graphs.neo4j_retry import RETRIES_ENV, Retry, transient
+from graphs.stores.neo4j import cypher as q
+from graphs.stores.neo4j.retry import RETRIES_ENV, Retry, transient
 from lineage.errors import StoreError
 from lineage.model import Direction, Edge, GraphFacts, Node, NodeKind, Relation
 

@@ -21,9 +21,9 @@ from sqlglot.dialects.dialect import NormalizationStrategy
 
 from lineage.catalog import Catalog, Consumer, Owner, TableEntry
 from lineage.model import ColumnEdge, Diagnostic, FileFacts, Flow, Location, NodeKind, Severity, Subtype, TableFact, TableKind
-from parsers.budget import DEFAULT_STATEMENT_SECONDS
-from parsers.dbt_files import RawReader
-from parsers.dbt_project import (
+from parsers.sql.budget import DEFAULT_STATEMENT_SECONDS
+from parsers.dbt.files import RawReader
+from parsers.dbt.project import (
     DbtNode,
     Exposure,
     Project,
@@ -40,13 +40,13 @@ from parsers.dbt_project import (
     yaml_entries,
     LINE,
 )
-from parsers.dialects import PathDialects
-from parsers.documents import load_json
-from parsers.paths import MANIFEST_FILE, PROJECT_FILE, SCANNED_SUFFIXES, display_path
-from parsers.reading import DEFAULT_MAX_BYTES, read_text
-from parsers.schema import SchemaRegistry
-from parsers.sql import extract_sql, get_dialect
-from parsers.templating import line_map
+from parsers.sql.dialects import PathDialects
+from parsers.sources.documents import load_json
+from parsers.sources.paths import MANIFEST_FILE, PROJECT_FILE, SCANNED_SUFFIXES, display_path
+from parsers.sources.reading import DEFAULT_MAX_BYTES, read_text
+from parsers.sql.schema import SchemaRegistry
+from parsers.sql.extract import extract_sql, get_dialect
+from parsers.templating.sandbox import line_map
 
 _NODE_KINDS = ("model", "seed", "snapshot", "analysis")
 _LEADING = re.compile(r"(?:\s+|--[^\n]*|/\*.*?\*/)*", re.DOTALL)  # whitespace and comments before the SQL

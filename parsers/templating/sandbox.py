@@ -28,9 +28,9 @@ from jinja2.sandbox import SandboxedEnvironment
 from sqlglot import exp
 
 from lineage.model import Diagnostic, Location, Severity
-from parsers.paths import Root, display_path
-from parsers.reading import DEFAULT_MAX_BYTES, read_text
-from parsers.render_budget import FILTER_SIZES, METHOD_SIZES, BudgetedCodeGenerator, Budget, LimitError, brace_size, call_size, weight
+from parsers.sources.paths import Root, display_path
+from parsers.sources.reading import DEFAULT_MAX_BYTES, read_text
+from parsers.templating.budget import FILTER_SIZES, METHOD_SIZES, BudgetedCodeGenerator, Budget, LimitError, brace_size, call_size, weight
 
 MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"  # private-use code points: never in real SQL
 _MARK = re.compile(f"{MARK_OPEN}([^{MARK_CLOSE}]*){MARK_CLOSE}")
@@ -90,7 +90,7 @@ class ContainedLoader(BaseLoader):
 
 class Sandbox(SandboxedEnvironment):
     """Jinja's sandbox, plus: unsafe attributes raise (not render empty); each render spends from
-    one `Budget` (steps, time, sizes; parsers/render_budget.py) in every loop, call, filter and
+    one `Budget` (steps, time, sizes; parsers/templating/budget.py) in every loop, call, filter and
     operator, so no template can spin or allocate without bound; and files are read only through a
     ContainedLoader (without one, none at all: dbt's Jinja has no loader)."""
 

@@ -20,7 +20,7 @@ _SKIPPED: Final = "statement skipped: extraction took more than"
 
 
 class OverBudget(Exception):
-    """A statement ran past its deadline; `parsers.sql` turns it into that statement's diagnostic."""
+    """A statement ran past its deadline; `parsers.sql.extract` turns it into that statement's diagnostic."""
 
 
 class Deadline:

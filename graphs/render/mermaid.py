@@ -7,7 +7,7 @@ that would end or reinterpret them: https://mermaid.js.org/syntax/flowchart.html
 
 from __future__ import annotations
 
-from graphs.dot import FOCUS, border, link_label, summary_label
+from graphs.render.dot import FOCUS, border, link_label, summary_label
 from lineage.diagram import Box, Diagram, Legend, Link, Mark, Port, Summary, table_kind
 from lineage.model import Flow, NodeKind
 

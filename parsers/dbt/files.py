@@ -17,8 +17,8 @@ from jinja2.exceptions import TemplateSyntaxError
 
 from lineage.catalog import Owner
 from lineage.model import Diagnostic, Location, Severity
-from parsers.dbt_jinja import DbtJinja, Relation, Target
-from parsers.dbt_project import (
+from parsers.dbt.jinja import DbtJinja, Relation, Target
+from parsers.dbt.project import (
     LINE,
     DbtNode,
     Project,
@@ -37,8 +37,8 @@ from parsers.dbt_project import (
     topological,
     yaml_entries,
 )
-from parsers.reading import read_text
-from parsers.templating import bind_placeholders, render, shift
+from parsers.sources.reading import read_text
+from parsers.templating.sandbox import bind_placeholders, render, shift
 
 _SNAPSHOT = re.compile(r"{%-?\s*snapshot\s+(\w+)\s*-?%}(.*?){%-?\s*endsnapshot\s*-?%}", re.DOTALL)
 _MACRO = re.compile(r"{%-?\s*macro\s+(\w+)")

@@ -16,7 +16,7 @@ from email.message import Message
 from enum import StrEnum
 from urllib.parse import urlsplit
 
-from graphs.http_call import TIMEOUT_ENV, Answer, CrossOrigin, HttpLimits, Malformed, TimedOut, TooLarge, call, origin, same_origin
+from graphs.publish.http_call import TIMEOUT_ENV, Answer, CrossOrigin, HttpLimits, Malformed, TimedOut, TooLarge, call, origin, same_origin
 from lineage.errors import ConfigError, LineageError
 
 DEFAULT_API = "https://api.github.com"

@@ -16,8 +16,8 @@ from typing import Any
 import yaml
 
 from lineage.model import Diagnostic, Location
-from parsers.paths import display_path
-from parsers.reading import DEFAULT_MAX_BYTES, Unreadable, read_text
+from parsers.sources.paths import display_path
+from parsers.sources.reading import DEFAULT_MAX_BYTES, Unreadable, read_text
 
 # How much larger than written aliases may make a document, in characters of YAML written out
 # without them: generous for `<<: *defaults` in every model of a large project (a hundred

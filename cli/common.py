@@ -1,0 +1,54 @@
+"""What every command shares: the `--store` and `--dialect` options, the settings the callback builds,
+turning a `LineageError` into one line and an exit code, and reading an input file through the bounded reader.
+
+Command modules import this; it imports none of them (and nothing outside `cli/` imports `cli/`)."""
+
+from __future__ import annotations
+
+import os
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from cli import output
+from lineage.errors import ConfigError, LineageError
+
+STORE_HELP = "Store: a directory for the embedded store, or a neo4j:// / bolt:// URI. [env: LINEAGE_STORE; default: .lineage]"
+StoreOpt = Annotated[Optional[str], typer.Option("--store", help=STORE_HELP, show_default=False)]
+DialectOpt = Annotated[Optional[str], typer.Option("--dialect", "-d", help="SQL dialect (postgres, snowflake, bigquery, redshift, spark, databricks, duckdb, mysql, tsql, ...). Default: sqlglot's generic dialect.")]
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    debug: bool = False
+
+
+@contextmanager
+def errors(ctx: typer.Context) -> Iterator[None]:
+    """Only LineageError is the user's doing: one line on stderr and an exit code, no traceback."""
+    try:
+        yield
+    except LineageError as err:
+        if isinstance(ctx.obj, Settings) and ctx.obj.debug:
+            traceback.print_exc()
+        output.error(str(err))
+        raise typer.Exit(err.exit_code) from None
+
+
+def store_spec(store: str | None) -> str:
+    return store or os.environ.get("LINEAGE_STORE") or ".lineage"
+
+
+def read_text(path: Path, max_bytes: int | None) -> str:
+    """An input file's text, through the one bounded reader; else one error line."""
+    from parsers.sources.reading import read_text
+
+    text = read_text(path, max_bytes, str(path))
+    if isinstance(text, str):
+        return text
+    raise (LineageError if os.path.lexists(path) else ConfigError)(text.message, text.at)
