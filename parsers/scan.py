@@ -26,7 +26,7 @@ from parsers.sources.reading import DEFAULT_MAX_BYTES, megabytes, read_text
 from parsers.texts import SqlTexts
 
 if TYPE_CHECKING:
-    from parsers.etl.extract import EtlFile
+    from parsers.etl.calls import EtlFile
 
 # The dbt, ETL and SQL parsers (sqlglot, Jinja) are imported when a file needs them: a re-scan
 # that finds every file in the cache parses nothing and should not pay for loading them.
@@ -329,7 +329,7 @@ def _etl_jobs(files: list[Path], root: Root, dialects: PathDialects, options: Sc
     jobs: dict[str, tuple[set[str], Job]] = {}
     if not files:
         return jobs
-    from parsers.etl.extract import read_etl
+    from parsers.etl.calls import read_etl
 
     for path in files:
         text = read_text(path, options.max_bytes)

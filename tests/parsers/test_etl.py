@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from lineage.model import FileFacts, Severity
-from parsers.etl.extract import extract_etl, read_etl
+from parsers.etl.calls import read_etl
+from parsers.etl.extract import extract_etl
 from parsers.sql.schema import SchemaRegistry
 from parsers.templating.sandbox import bind_placeholders, placeholder
 from tests.conftest import SAMPLE, check_golden
