@@ -38,7 +38,9 @@ from parsers.sql.output_names import column_name, refuses_unnamed
 from parsers.sql.schema import SchemaRegistry
 from parsers.sql.shapes import reshape, with_leading
 from parsers.sql.stack import on_deep_stack as on_deep_stack  # re-exported: callers wrap batches of extract_sql
-from parsers.sql.trace import STAR, Output, ScopeTracer, table_level_hits, table_name
+from parsers.sql.scope_parts import STAR, table_name
+from parsers.sql.table_hits import table_level_hits
+from parsers.sql.trace import Output, ScopeTracer
 from parsers.sql.writes import Write, loaded_table, multitable_inserts, write_of
 
 # Statements that say nothing about lineage; counted, never reported as unsupported.

@@ -15,7 +15,7 @@ from sqlglot import exp
 
 from lineage.model import TableKind
 from parsers.sql.budget import Deadline
-from parsers.sql.trace import MERGE_CONDITION, MERGE_WHEN, table_name
+from parsers.sql.scope_parts import MERGE_CONDITION, MERGE_WHEN, table_name
 
 # A WHEN clause's condition decides whether each column the clause assigns is written: one
 # conditional edge per condition column and assigned column. The common change-detection merge
