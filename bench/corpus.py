@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bench.warehouse import generate
-from parsers.schema import SchemaRegistry, load_schema_file
+from parsers.sql.schema import SchemaRegistry, load_schema_file
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 # Copied into the repository (tests/corpora/NOTICE.md) so that a clone benchmarks anywhere.

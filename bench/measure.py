@@ -13,7 +13,7 @@ from sqlglot.schema import Schema
 
 from bench.corpus import Corpus
 from lineage.model import FileFacts
-from parsers.sql import extract_sql, on_deep_stack
+from parsers.sql.extract import extract_sql, on_deep_stack
 
 
 def parse_floor(corpus: Corpus) -> int:

@@ -36,8 +36,8 @@ from typing import Any
 
 import neo4j
 
-from graphs.neo4j_store import Neo4jStore
-from graphs.networkx_store import NetworkxStore
+from graphs.stores.neo4j.store import Neo4jStore
+from graphs.stores.embedded import NetworkxStore
 from lineage.graph import build_graph
 from lineage.impact import Change, ImpactReport, analyse_impact
 from lineage.model import ColumnEdge, FileFacts, Flow, GraphFacts, Location, Relation, Subtype, TableFact, TableKind

@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from graphs.networkx_store import NetworkxStore
+from graphs.stores.embedded import NetworkxStore
 
 
 def _peak_mb() -> float:

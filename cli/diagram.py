@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
+from cli.common import StoreOpt
 from lineage.errors import ConfigError, LineageError
 
 if TYPE_CHECKING:
@@ -22,7 +23,6 @@ if TYPE_CHECKING:
 # file suffix -> what writes it: Graphviz output formats, DOT source, or Mermaid
 FORMATS = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot", ".gv": "dot", ".mmd": "mermaid"}
 DEFAULT_MAX_NODES = 40
-STORE_HELP = "Store: a directory for the embedded store, or a neo4j:// / bolt:// URI. [env: LINEAGE_STORE; default: .lineage]"
 
 
 class ImpactKind(StrEnum):
@@ -55,11 +55,11 @@ def write_diagram(
     subgraph = impact_subgraph(subject, store) if isinstance(subject, ImpactReport) else subject
     drawn = arrange(subgraph, options or DiagramOptions())
     if fmt == "mermaid":
-        from graphs.mermaid import render_mermaid
+        from graphs.render.mermaid import render_mermaid
 
         data = render_mermaid(drawn).encode("utf-8")
     else:
-        from graphs.dot import render_dot, render_graphviz
+        from graphs.render.dot import render_dot, render_graphviz
 
         data = render_dot(drawn).encode("utf-8") if fmt == "dot" else render_graphviz(drawn, fmt, str(path))
     try:
@@ -101,7 +101,7 @@ def diagram(
     depth: Annotated[Optional[int], typer.Option("--depth", min=1, help="Follow at most this many hops.")] = None,
     impact: Annotated[Optional[ImpactKind], typer.Option("--impact", help="Draw the impact of this change instead (downstream).")] = None,
     max_nodes: Annotated[int, typer.Option("--max-nodes", min=1, help="Boxes (tables, dashboards, ML features, 'and N more' summaries) and column rows to draw, at most: past it the tables farthest from TARGET collapse into summaries, and the farthest drawn lose their columns.")] = DEFAULT_MAX_NODES,
-    store: Annotated[Optional[str], typer.Option("--store", help=STORE_HELP, show_default=False)] = None,
+    store: StoreOpt = None,
 ) -> None:
     """Draw the lineage of TARGET, or a change's impact, to a file.
 
@@ -114,19 +114,19 @@ def diagram(
       lineage diagram mart.daily_revenue --upstream --depth 2 -o revenue.mmd
     """
     from cli import output
-    from cli.main import _errors, _store_spec
-    from graphs.open import open_store
+    from cli.common import errors, store_spec
+    from graphs.stores.open import open_store
     from lineage.diagram import DiagramOptions, diagram_subgraph
     from lineage.impact import Change, ChangeKind
     from lineage.model import Direction
 
-    with _errors(ctx):
+    with errors(ctx):
         diagram_format(out)
         if impact is not None and upstream:
             raise ConfigError("--impact draws what a change reaches downstream; drop --upstream")
         directions = {d for d, on in ((Direction.UPSTREAM, upstream), (Direction.DOWNSTREAM, downstream)) if on} or set(Direction)
         change = Change(ChangeKind(impact.value)) if impact is not None else None
-        with open_store(_store_spec(store), create=False) as opened:
+        with open_store(store_spec(store), create=False) as opened:
             subgraph = diagram_subgraph(opened, target, directions, depth, change)
         drawn = write_diagram(subgraph, out, DiagramOptions(max_nodes=max_nodes))
         output.error(summary(out, drawn))

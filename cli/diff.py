@@ -1,7 +1,7 @@
 """`lineage diff` and `lineage comment`: what a change set breaks before it is deployed, and the PR comment that says so.
 
-Register with `app.command("diff")(diff)` and `app.command("comment")(comment)`; `cli.main` is
-imported inside the commands, so cli/main.py can import this module without a cycle.
+Register with `app.command("diff")(diff)` and `app.command("comment")(comment)`; shared options and
+error handling come from `cli.common`.
 Exit codes: 0 fine, 1 bad input (or a report left incomplete by SQL that does not parse),
 2 bad usage, 3 `--fail-on` tripped.
 """
@@ -23,8 +23,8 @@ from lineage.errors import ConfigError
 from lineage.severity import FailOn
 
 if TYPE_CHECKING:  # the diff, renderers and GitHub client load when a command runs, not at start-up
-    from graphs.comment import CommentOptions
-    from graphs.github import GitHubTarget
+    from graphs.render.comment import CommentOptions
+    from graphs.publish.github import GitHubTarget
     from lineage.diff import DiffReport
 
 EXIT_GATE = 3
@@ -80,9 +80,9 @@ def diff(
       lineage diff --base origin/main sample_sql
       lineage diff --base origin/main --format markdown --fail-on breaking > comment.md
     """
-    from cli.main import _errors
+    from cli.common import errors
 
-    with _errors(ctx):
+    with errors(ctx):
         report = diff_report(DiffRequest(base, head, tuple(paths or ()), dialect, catalog))
         _print_problems(report)
         _render(report, fmt, repo)
@@ -114,19 +114,19 @@ def comment(
       lineage comment --repo acme/shop --pr 7 --body-file comment.md
       lineage comment --repo acme/shop --pr 7 --base origin/main sample_sql
     """
-    from cli.main import _errors, _read_text
-    from parsers.reading import DEFAULT_MAX_BYTES
+    from cli.common import errors, read_text
+    from parsers.sources.reading import DEFAULT_MAX_BYTES
 
     code = 0
-    with _errors(ctx):
+    with errors(ctx):
         target = _github_target(repo, pr, api_url)
         if (body_file is None) == (base is None):
             raise ConfigError("give either --body-file FILE or --base REF")
-        from graphs.comment import MARKER, render_comment
-        from graphs.github import upsert_comment
+        from graphs.render.comment import MARKER, render_comment
+        from graphs.publish.github import upsert_comment
 
         if body_file is not None:
-            body = _read_text(body_file, DEFAULT_MAX_BYTES)
+            body = read_text(body_file, DEFAULT_MAX_BYTES)
         else:
             report = diff_report(DiffRequest(base or "", head, tuple(paths or ()), dialect, catalog))
             _print_problems(report)
@@ -139,7 +139,7 @@ def comment(
 
 def diff_report(request: DiffRequest) -> DiffReport:
     """Read both revisions from git, load the base graph into a throwaway store, compare."""
-    from graphs.networkx_store import NetworkxStore
+    from graphs.stores.embedded import NetworkxStore
     from lineage.diff import analyse_diff
     from lineage.graph import build_graph
     from parsers.git import RevisionOptions, open_repo, read_revision, repo_paths, resolve
@@ -173,8 +173,8 @@ def _print_problems(report: DiffReport) -> None:
 
 
 def _render(report: DiffReport, fmt: DiffFormat, repo: str | None) -> None:
-    from graphs.comment import render_comment
-    from graphs.diff_record import diff_record
+    from graphs.render.comment import render_comment
+    from graphs.render.diff_record import diff_record
 
     if fmt is DiffFormat.JSON:
         output.write(json.dumps(diff_record(report), indent=2))
@@ -187,7 +187,7 @@ def _render(report: DiffReport, fmt: DiffFormat, repo: str | None) -> None:
 def _tables(report: DiffReport) -> None:
     from rich.markup import escape
 
-    from graphs.comment import contract_label, describe, mention, reaches, verdict
+    from graphs.render.comment import contract_label, describe, mention, reaches, verdict
 
     out = output._stdout()
     out.print(escape(verdict(report)), style="bold")
@@ -212,14 +212,14 @@ def _escaped(rows: list[list[str]]) -> list[list[str]]:
 
 
 def _comment_options(repo: str | None) -> CommentOptions:
-    from graphs.comment import CommentOptions
+    from graphs.render.comment import CommentOptions
 
     return CommentOptions(repo=repo or os.environ.get("GITHUB_REPOSITORY") or None, server=os.environ.get("GITHUB_SERVER_URL") or "https://github.com")
 
 
 def _github_target(repo: str | None, pr: int, api_url: str | None) -> GitHubTarget:
-    from graphs.github import DEFAULT_API, GitHubTarget
-    from graphs.http_call import HttpLimits
+    from graphs.publish.github import DEFAULT_API, GitHubTarget
+    from graphs.publish.http_call import HttpLimits
 
     name = repo or os.environ.get("GITHUB_REPOSITORY") or ""
     if not name:

@@ -71,7 +71,7 @@ def summary(s: ScanSummary) -> None:
 
 
 def impact(report: ImpactReport, fmt: str) -> None:
-    from graphs.report import impact_markdown, impact_record
+    from graphs.render.markdown import impact_markdown, impact_record
 
     if fmt == "json":
         write(json.dumps(impact_record(report), indent=2))
@@ -82,7 +82,7 @@ def impact(report: ImpactReport, fmt: str) -> None:
 
 
 def _impact_tables(report: ImpactReport) -> None:
-    from graphs.report import contact_line, counts, truncation_lines
+    from graphs.render.markdown import contact_line, counts, truncation_lines
 
     out = _stdout()
     names = ", ".join(t.name for t in report.targets)

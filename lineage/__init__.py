@@ -1,7 +1,7 @@
 """Column-level lineage: what breaks, and whom to tell, when a column changes.
 
     from lineage import extract, scan_into, impact_of, Change, ChangeKind
-    from graphs.open import open_store
+    from graphs.stores.open import open_store
 
     with open_store(".lineage") as store:
         scan_into(store, [Path("sample_sql")])

@@ -23,8 +23,8 @@ from lineage.names import resolve_target
 from lineage.store import FLOW_RELATIONS, LineageStore
 
 if TYPE_CHECKING:
-    from parsers.dbt_profiles import ProfileSearch
-    from parsers.schema import SchemaRegistry
+    from parsers.dbt.profiles import ProfileSearch
+    from parsers.sql.schema import SchemaRegistry
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +56,7 @@ class Hop:
 
 def extract(text: str, path: str = "<stdin>", dialect: str | None = None, schema: SchemaRegistry | None = None, statement_seconds: float | None = 30.0) -> FileFacts:
     """Column edges of one SQL text, without a store; a statement slower than `statement_seconds` is a diagnostic."""
-    from parsers.sql import extract_sql
+    from parsers.sql.extract import extract_sql
 
     return extract_sql(text, path, dialect, schema.copy() if schema else None, statement_seconds)
 
@@ -78,7 +78,7 @@ def scan_into(
 ) -> ScanSummary:
     """Scan `paths` and write the result into `store` in one transaction; with `rebuild`, the
     store then holds exactly this scan, every source rebuilt, and the scan cache is not read."""
-    from parsers.dbt_profiles import ProfileSearch
+    from parsers.dbt.profiles import ProfileSearch
     from parsers.scan import ScanOptions, scan
 
     result = scan(paths, ScanOptions(dialect, schema, catalog, jobs, cache, max_file_mb, statement_seconds, rebuild, profiles or ProfileSearch()), progress)

@@ -1,7 +1,7 @@
 """What a lineage diagram shows: the subgraph around a target, arranged as table boxes with column rows.
 
 Pure: `lineage/diagram_layout.py` arranges a `Subgraph` into a `Diagram` within its budget, and
-`graphs/dot.py` and `graphs/mermaid.py` turn a `Diagram` into text. Everything here is sorted,
+`graphs/render/dot.py` and `graphs/render/mermaid.py` turn a `Diagram` into text. Everything here is sorted,
 and ids are derived from names, so the same graph always gives the same picture.
 """
 

@@ -27,9 +27,9 @@ from typing import Any
 
 from lineage.digests import digest, intact, sealed
 from lineage.model import Diagnostic, Location, Severity
-from parsers.paths import display_path
+from parsers.sources.paths import display_path
 from parsers.scanned import ScannedFile, lazily
-from parsers.schema import SchemaOp, SchemaRegistry
+from parsers.sql.schema import SchemaOp, SchemaRegistry
 
 __all__ = ["ScanCache", "digest", "schema_digest"]
 

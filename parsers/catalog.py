@@ -13,10 +13,10 @@ import yaml
 from lineage.catalog import Catalog, Consumer, DialectRule, Owner, TableEntry
 from lineage.errors import ConfigError
 from lineage.model import Diagnostic, Location, NodeKind, Tier
-from parsers.dialects import unknown
-from parsers.documents import compose_yaml
-from parsers.paths import Root, display_path
-from parsers.reading import DEFAULT_MAX_BYTES
+from parsers.sql.dialects import unknown
+from parsers.sources.documents import compose_yaml
+from parsers.sources.paths import Root, display_path
+from parsers.sources.reading import DEFAULT_MAX_BYTES
 
 _SECTIONS = {"owners", "tables", "dashboards", "ml_features", "dialects"}
 _OWNER_KEYS = {"name", "email", "slack", "github"}

@@ -18,10 +18,10 @@ from typing import BinaryIO
 from lineage.errors import ConfigError
 from lineage.model import Diagnostic, Location
 from lineage.revision import Revision, relocate, relocate_diagnostic
-from parsers.paths import display_path, scanned_name
-from parsers.reading import DEFAULT_MAX_BYTES, too_big
+from parsers.sources.paths import display_path, scanned_name
+from parsers.sources.reading import DEFAULT_MAX_BYTES, too_big
 from parsers.scan import ScanOptions, ScanResult, scan
-from parsers.sql import get_dialect
+from parsers.sql.extract import get_dialect
 
 _CHUNK = 2**20
 _REGULAR_FILES = ("100644", "100755")  # symlinks (120000) and submodules (160000) are skipped

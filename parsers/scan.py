@@ -14,21 +14,21 @@ from typing import TYPE_CHECKING
 from lineage.catalog import Catalog
 from lineage.errors import ConfigError
 from lineage.model import Diagnostic, FileFacts, Location
-from parsers.budget import DEFAULT_STATEMENT_SECONDS, over_budget
+from parsers.sql.budget import DEFAULT_STATEMENT_SECONDS, over_budget
 from parsers.cache import ScanCache, digest, schema_digest
 from parsers.scanned import ScannedFile
 from parsers.catalog import load_catalog
-from parsers.dbt_profiles import ProfileSearch
-from parsers.dialects import PathDialects
-from parsers.paths import PROJECT_FILE, PY_SUFFIXES, SQL_SUFFIXES, Root, display_path
-from parsers.schema import SchemaOp, SchemaRegistry
-from parsers.stack import on_deep_stack
-from parsers.reading import DEFAULT_MAX_BYTES, megabytes, read_text
+from parsers.dbt.profiles import ProfileSearch
+from parsers.sql.dialects import PathDialects
+from parsers.sources.paths import PROJECT_FILE, PY_SUFFIXES, SQL_SUFFIXES, Root, display_path
+from parsers.sql.schema import SchemaOp, SchemaRegistry
+from parsers.sql.stack import on_deep_stack
+from parsers.sources.reading import DEFAULT_MAX_BYTES, megabytes, read_text
 from parsers.texts import SqlTexts
 
 if TYPE_CHECKING:
-    from parsers.dbt_project import Project
-    from parsers.etl import EtlFile
+    from parsers.dbt.project import Project
+    from parsers.etl.calls import EtlFile
 
 # The dbt, ETL and SQL parsers (sqlglot, Jinja) are imported when a file needs them: a re-scan
 # that finds every file in the cache parses nothing and should not pay for loading them.
@@ -189,7 +189,7 @@ def _scan(paths: Sequence[Path], options: ScanOptions, progress: Progress | None
 def _check(paths: Sequence[Path], dialect: str | None) -> None:
     """Usage errors, before any work: a bad dialect, a path that does not exist."""
     if dialect is not None:
-        from parsers.sql import get_dialect
+        from parsers.sql.extract import get_dialect
 
         get_dialect(dialect)
     for path in paths:
@@ -223,7 +223,7 @@ def _merge_catalogs(catalog: Catalog | None, done: dict[str, _Unit], results: di
         extra = done[shown].catalog
         if extra is None:
             continue
-        from parsers.dbt_catalogs import merge_catalogs
+        from parsers.dbt.catalogs import merge_catalogs
 
         catalog, notes = merge_catalogs(catalog, extra)
         for note in notes:
@@ -291,7 +291,7 @@ def _extract_todo(items: list[tuple[str, str | Diagnostic]], schema: SchemaRegis
     workers, sql = how.workers, how.sql
     if workers <= 1 or len(items) < 2 * workers:
         return {shown: _unit(shown, text, sql, schema, progress) for shown, text in items}
-    importlib.import_module("parsers.sql")  # loaded once here, inherited by every forked worker
+    importlib.import_module("parsers.sql.extract")  # loaded once here, inherited by every forked worker
 
     # contiguous batches, a few per worker: balanced, and each pickles the schema once
     size = max(1, -(-len(items) // (workers * 4)))
@@ -332,7 +332,7 @@ def _etl_jobs(files: list[Path], root: Root, dialects: PathDialects, options: Sc
     jobs: dict[str, tuple[set[str], Job]] = {}
     if not files:
         return jobs
-    from parsers.etl import read_etl
+    from parsers.etl.calls import read_etl
 
     for path in files:
         text = read_text(path, options.max_bytes)
@@ -343,7 +343,7 @@ def _etl_jobs(files: list[Path], root: Root, dialects: PathDialects, options: Sc
 
 
 def _etl_job(etl: EtlFile, dialect: str | None, seconds: float | None) -> Job:
-    from parsers.etl import extract_etl
+    from parsers.etl.extract import extract_etl
 
     return lambda registry: (extract_etl(etl, registry, dialect, seconds), None)
 
@@ -354,7 +354,7 @@ def _dbt_job(root: Path, dialects: PathDialects, options: ScanOptions, cache: Sc
     read = _DbtReader(root, dialects, options)
     if cache is None:
         return read
-    from parsers.dbt_cache import CachedProject, project_digest
+    from parsers.dbt.cache import CachedProject, project_digest
 
     settings = (dialects, options.max_bytes, options.statement_seconds, options.profiles)
     return CachedProject(display_path(root), project_digest(root, settings, options.profiles), cache, read)
@@ -368,7 +368,7 @@ class _DbtReader:
         self.project: Project | None = None
 
     def __call__(self, registry: SchemaRegistry) -> tuple[list[FileFacts], Catalog | None]:
-        from parsers.dbt import DbtOptions, extract_project, read_dbt
+        from parsers.dbt.extract import DbtOptions, extract_project, read_dbt
 
         if self.project is None:
             settings = DbtOptions(self.dialects.default, max_bytes=self.options.max_bytes, statement_seconds=self.options.statement_seconds, globs=self.dialects, profiles=self.options.profiles)
@@ -380,7 +380,7 @@ class _DbtReader:
 def _extract(shown: str, text: str | Diagnostic, sql: _Sql, registry: SchemaRegistry) -> FileFacts:
     if isinstance(text, Diagnostic):
         return FileFacts(shown, diagnostics=(text,))
-    from parsers.sql import extract_sql
+    from parsers.sql.extract import extract_sql
 
     return extract_sql(text, shown, sql.dialects.dialect(shown), registry, sql.budget)
 

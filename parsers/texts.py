@@ -14,8 +14,8 @@ from pathlib import Path
 from lineage.digests import text_digest
 from lineage.model import Diagnostic
 from parsers.cache import ScanCache, file_stat
-from parsers.dialects import header
-from parsers.reading import read_text, refused_by_the_system
+from parsers.sql.dialects import header
+from parsers.sources.reading import read_text, refused_by_the_system
 
 
 class SqlTexts:

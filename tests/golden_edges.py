@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from lineage.model import ColumnEdge
-from parsers.schema import SchemaRegistry
+from parsers.sql.schema import SchemaRegistry
 
 
 def format_edges(edges: Iterable[ColumnEdge]) -> str:

@@ -11,8 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
-from parsers.dbt import DbtOptions, extract_dbt
-from parsers.schema import SchemaRegistry
+from parsers.dbt.extract import DbtOptions, extract_dbt
+from parsers.sql.schema import SchemaRegistry
 from tests.conftest import ROOT
 from tests.parsers.test_dbt import describe, describe_catalog
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from bench.warehouse import write
-from graphs.networkx_store import FILENAME, LOCKNAME, NetworkxStore
+from graphs.stores.embedded import FILENAME, LOCKNAME, NetworkxStore
 
 LINEAGE = Path(sys.executable).parent / "lineage"
 

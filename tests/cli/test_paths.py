@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from cli.main import app
 from lineage import Change, ChangeKind, extract, impact_of, scan_into
-from graphs.open import open_store
+from graphs.stores.open import open_store
 
 runner = CliRunner()
 SQL = """\

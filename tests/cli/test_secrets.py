@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from graphs import neo4j_cypher
-from graphs.comment import MARKER
+from graphs.stores.neo4j import cypher as neo4j_cypher
+from graphs.render.comment import MARKER
 from tests.contract.neo4j_server import Neo4jSettings
 from tests.github_stand_in import GitHub
 from tests.tcp_proxy import Cut, proxy_to

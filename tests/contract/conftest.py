@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from graphs.networkx_store import NetworkxStore
+from graphs.stores.embedded import NetworkxStore
 from lineage.store import LineageStore
 from tests.contract.neo4j_server import Neo4jSettings
 

@@ -22,7 +22,7 @@ import neo4j
 import pytest
 from neo4j.exceptions import DriverError, Neo4jError
 
-from graphs.neo4j_store import Neo4jStore
+from graphs.stores.neo4j.store import Neo4jStore
 
 ENV_FILE = Path(__file__).resolve().parents[2] / ".neo4j" / "env"
 HOW_TO_START = "start it with `bash scripts/neo4j.sh start` (needs Java 17)"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from graphs.networkx_store import NetworkxStore
+from graphs.stores.embedded import NetworkxStore
 from lineage.api import ScanSummary, scan_into
 from lineage.store import LineageStore
 from tests.contract.test_store import everything

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from cli.push import push
-from graphs.networkx_store import NetworkxStore
+from graphs.stores.embedded import NetworkxStore
 from lineage.api import impact_of, scan_into
 from lineage.errors import ConfigError, StoreError
 from lineage.impact import Change, ChangeKind

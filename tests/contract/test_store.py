@@ -9,8 +9,8 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from cli.main import app
-from graphs.networkx_store import NetworkxStore
-from graphs.neo4j_store import Neo4jStore
+from graphs.stores.embedded import NetworkxStore
+from graphs.stores.neo4j.store import Neo4jStore
 from lineage.api import impact_of, paths_of, scan_into
 from lineage.impact import Change, ChangeKind, ImpactReport
 from lineage.model import Direction, Edge, Flow, GraphFacts, Node, NodeKind, Relation, Subtype

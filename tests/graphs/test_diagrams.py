@@ -13,10 +13,10 @@ from typer.testing import CliRunner
 
 from cli.diagram import diagram, write_diagram
 from cli.main import app as lineage_app
-from graphs.dot import html, quoted, render_dot
-from graphs.mermaid import render_mermaid, text
-from graphs.networkx_store import NetworkxStore
-from graphs.open import open_store
+from graphs.render.dot import html, quoted, render_dot
+from graphs.render.mermaid import render_mermaid, text
+from graphs.stores.embedded import NetworkxStore
+from graphs.stores.open import open_store
 from lineage.api import impact_of, scan_into
 from lineage.diagram import DiagramOptions, diagram_subgraph, impact_subgraph
 from lineage.diagram_layout import arrange

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from graphs.comment import GITHUB_LIMIT, MARKER, CommentOptions, diagram, mention, mermaid_label, render_comment
-from graphs.github import Action, GitHubError, GitHubTarget, Posted, find_comment, upsert_comment
-from graphs.http_call import same_origin
+from graphs.render.comment import GITHUB_LIMIT, MARKER, CommentOptions, diagram, mention, mermaid_label, render_comment
+from graphs.publish.github import Action, GitHubError, GitHubTarget, Posted, find_comment, upsert_comment
+from graphs.publish.http_call import same_origin
 from lineage.contracts import Contract, ContractLevel, Terms
 from lineage.diff import AssessedChange, BrokenStatement, DiffReport, HeadStatus, RevisionId
 from lineage.impact import Change, ImpactReport, OwnerNotice, Reached, Statement

@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-import graphs.neo4j_store
+import graphs.stores.neo4j.store
 from cli.main import app
-from graphs import neo4j_cypher
-from graphs.neo4j_retry import Retry
-from graphs.neo4j_store import Neo4jStore
+from graphs.stores.neo4j import cypher as neo4j_cypher
+from graphs.stores.neo4j.retry import Retry
+from graphs.stores.neo4j.store import Neo4jStore
 from lineage.errors import ConfigError
 from lineage.model import GraphFacts, Node, NodeKind
 from tests.conftest import SAMPLE
@@ -41,7 +41,7 @@ def warehouse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     shutil.copytree(SAMPLE, tmp_path / "sample_sql")
     monkeypatch.chdir(tmp_path)
     # every file is sent to the server as it is replaced: a cut then falls between files
-    monkeypatch.setattr(graphs.neo4j_store, "FLUSH_AT", 1)
+    monkeypatch.setattr(graphs.stores.neo4j.store, "FLUSH_AT", 1)
     return tmp_path / "sample_sql"
 
 

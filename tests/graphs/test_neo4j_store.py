@@ -9,9 +9,9 @@ import neo4j
 import pytest
 from neo4j.exceptions import ConstraintError
 
-import graphs.neo4j_store
-from graphs.neo4j_store import Neo4jStore
-from graphs.open import open_store
+import graphs.stores.neo4j.store
+from graphs.stores.neo4j.store import Neo4jStore
+from graphs.stores.open import open_store
 from lineage.api import scan_into
 from lineage.errors import StoreError
 from lineage.model import Direction, Edge, GraphFacts, Node, NodeKind, Relation
@@ -38,7 +38,7 @@ def _query(settings: Neo4jSettings, cypher: str) -> list[dict[str, object]]:
 @pytest.fixture
 def flush_every_file(monkeypatch: pytest.MonkeyPatch) -> None:
     """Send every replace_file to the server at once, so that a failure hits a half-written transaction."""
-    monkeypatch.setattr(graphs.neo4j_store, "FLUSH_AT", 1)
+    monkeypatch.setattr(graphs.stores.neo4j.store, "FLUSH_AT", 1)
 
 
 @pytest.mark.usefixtures("flush_every_file")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from graphs.networkx_store import FILENAME, NetworkxStore
+from graphs.stores.embedded import FILENAME, NetworkxStore
 from lineage.errors import StoreError
 from lineage.model import Edge, Flow, GraphFacts, Node, NodeKind, Relation, Subtype
 

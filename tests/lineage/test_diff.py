@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from graphs.networkx_store import NetworkxStore
+from graphs.stores.embedded import NetworkxStore
 from lineage.catalog import Catalog, Consumer, Owner, TableEntry
 from lineage.contracts import ContractLevel, Terms, evaluate, next_version, version_of, versioned_replacement
 from lineage.diff import DiffReport, HeadStatus, analyse_diff, gate
@@ -14,8 +14,8 @@ from lineage.graph import build_graph
 from lineage.model import ColumnEdge, FileFacts, Flow, Location, NodeKind, Subtype, TableFact, TableKind, Tier
 from lineage.revision import Revision, relocate, shapes_of
 from lineage.severity import ChangeSeverity, FailOn
-from parsers.schema import SchemaRegistry
-from parsers.sql import extract_sql
+from parsers.sql.schema import SchemaRegistry
+from parsers.sql.extract import extract_sql
 
 ORDERS = "create table app.orders (id int, amount numeric(12,2), status text);\n"
 PAID = "create view mart.paid as select id, amount from app.orders where status = 'paid';\n"

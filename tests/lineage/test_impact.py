@@ -5,14 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import lineage
-from graphs.networkx_store import NetworkxStore
+from graphs.stores.embedded import NetworkxStore
 from lineage.catalog import Catalog, Consumer, Owner, TableEntry
 from lineage.graph import Canonicaliser, build_graph
 from lineage.impact import Change, ChangeKind, analyse_impact
 from lineage.names import resolve_target
 from lineage.model import NodeKind, Tier
-from parsers.schema import SchemaRegistry
-from parsers.sql import extract_sql
+from parsers.sql.schema import SchemaRegistry
+from parsers.sql.extract import extract_sql
 
 SCRIPT = """\
 create table app.orders (id int, value int, status text);

@@ -11,14 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from graphs.networkx_store import NetworkxStore
+from graphs.stores.embedded import NetworkxStore
 from lineage.api import impact_of, scan_into
 from lineage.catalog import Catalog, Consumer, Owner
 from lineage.impact import Change, ChangeKind
 from lineage.model import ColumnEdge, FileFacts, Flow, Location, NodeKind, Subtype
-from parsers.dbt import DbtFacts, DbtOptions, extract_dbt, merge_catalogs, read_dbt
+from parsers.dbt.extract import DbtFacts, DbtOptions, extract_dbt, merge_catalogs, read_dbt
 from parsers.scan import ScanOptions, find_sources, scan
-from parsers.schema import SchemaRegistry
+from parsers.sql.schema import SchemaRegistry
 from tests.conftest import ROOT, SAMPLE
 from tests.golden_edges import format_edges
 

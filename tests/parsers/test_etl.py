@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from lineage.model import FileFacts, Severity
-from parsers.etl import extract_etl, read_etl
-from parsers.schema import SchemaRegistry
-from parsers.templating import bind_placeholders, placeholder
+from parsers.etl.calls import read_etl
+from parsers.etl.extract import extract_etl
+from parsers.sql.schema import SchemaRegistry
+from parsers.templating.sandbox import bind_placeholders, placeholder
 from tests.conftest import SAMPLE, check_golden
 from tests.golden_edges import format_edges
 
@@ -157,8 +158,8 @@ table ml.order_fraud_scores table (order_id, customer_id, order_value, order_val
 )
 def test_templates_that_escape_or_exhaust_the_sandbox_are_one_line(template: str, message: str) -> None:
     from lineage.model import Location
-    from parsers.paths import Root
-    from parsers.templating import ContainedLoader, PlaceholderUndefined, Sandbox, render
+    from parsers.sources.paths import Root
+    from parsers.templating.sandbox import ContainedLoader, PlaceholderUndefined, Sandbox, render
 
     loader = ContainedLoader([GOLDEN], Root.of([GOLDEN], "the scanned folder"), lambda p: os.path.relpath(p, GOLDEN.parent.parent.parent))
     rendered = render(Sandbox(PlaceholderUndefined, loader), template, {}, Location("t.sql", 2))

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from parsers.sql import extract_sql
+from parsers.sql.extract import extract_sql
 from tests.conftest import check_golden
 from tests.golden_edges import format_edges, golden_cases, read_header
 

@@ -12,8 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lineage.model import FileFacts
-from parsers.schema import SchemaRegistry
-from parsers.sql import extract_sql
+from parsers.sql.schema import SchemaRegistry
+from parsers.sql.extract import extract_sql
 from tests.conftest import CORPORA
 
 TOKENS = [

@@ -75,7 +75,7 @@ def test_an_unchanged_file_is_known_by_its_stat_and_an_edited_or_fresh_one_is_re
     import time
 
     from parsers.cache import ScanCache
-    from parsers.paths import display_path
+    from parsers.sources.paths import display_path
 
     (tmp_path / "sql").mkdir()
     old, fresh = tmp_path / "sql" / "old.sql", tmp_path / "sql" / "fresh.sql"

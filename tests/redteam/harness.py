@@ -23,7 +23,7 @@ from pathlib import Path
 
 LINEAGE = Path(sys.executable).parent / "lineage"
 LAUNCHER = Path(__file__).with_name("launcher.py")
-# The deep-stack thread reserves 512 MiB of address space (parsers/stack.py), sqlglot's compiled
+# The deep-stack thread reserves 512 MiB of address space (parsers/sql/stack.py), sqlglot's compiled
 # build and the Neo4j driver some more: 2 GiB of address space is a normal scan's headroom, and far
 # below what the attacks reached before they were bounded (1.2 to 4.2 GB).
 DEFAULT_MEMORY_MB = 2048

@@ -19,7 +19,7 @@ FAN = 200_000
 BUILD = """
 import sys
 from pathlib import Path
-from graphs.networkx_store import NetworkxStore
+from graphs.stores.embedded import NetworkxStore
 from tests.fan_out import fan_out
 store = NetworkxStore(Path(sys.argv[1]))
 with store.transaction():

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from graphs.comment import MARKER
+from graphs.render.comment import MARKER
 from tests.github_stand_in import TOKEN, Drip, Flood, GitHub, github_stand_in
 from tests.redteam.harness import Run, run_lineage
 

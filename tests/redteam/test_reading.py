@@ -1,7 +1,7 @@
 """Hostile input files: what is not a regular file, what has no end, YAML that expands, odd bytes and names.
 
-Every file the tool reads goes through one bounded reader (parsers/reading.py) and every YAML or
-JSON document through one loader (parsers/documents.py): each attack is one line, and the other
+Every file the tool reads goes through one bounded reader (parsers/sources/reading.py) and every YAML or
+JSON document through one loader (parsers/sources/documents.py): each attack is one line, and the other
 files are still read.
 """
 

@@ -1,0 +1,120 @@
+"""`lineage impact`, `upstream` and `downstream`: questions asked of the store."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Optional
+
+import typer
+
+from cli import output
+from cli.common import PathFormat, StoreOpt, errors, store_spec
+from cli.diagram import diagram_format, write_diagram
+from lineage.errors import ConfigError
+
+if TYPE_CHECKING:
+    from lineage.impact import Change
+
+DepthOpt = Annotated[Optional[int], typer.Option("--max-depth", min=1, help="Follow at most this many hops.")]
+DEFAULT_LIMIT = 10_000
+LimitOpt = Annotated[int, typer.Option("--limit", min=0, help="List at most this many entries of each kind, nearest first, and say what was cut; 0 lists everything.")]
+
+
+class Format(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+    MARKDOWN = "markdown"
+
+
+class ImpactFailOn(StrEnum):
+    """`impact --fail-on`: what exits 3 (for CI)."""
+
+    IMPACTED = "impacted"
+    INCOMPLETE = "incomplete"
+
+
+def impact(
+    ctx: typer.Context,
+    targets: Annotated[list[str], typer.Argument(help="Columns (table.column), tables or globs (app.orders.*).", show_default=False)],
+    rename: Annotated[Optional[str], typer.Option("--rename", help="The change is a rename to this name.")] = None,
+    drop: Annotated[bool, typer.Option("--drop", help="The change drops it.")] = False,
+    retype: Annotated[Optional[str], typer.Option("--retype", help="The change gives it this type.")] = None,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.TABLE,
+    max_depth: DepthOpt = None,
+    limit: LimitOpt = DEFAULT_LIMIT,
+    fail_if_impacted: Annotated[bool, typer.Option("--fail-if-impacted", help="Exit 3 when anything is impacted (for CI); the same as --fail-on impacted.")] = False,
+    fail_on: Annotated[Optional[list[ImpactFailOn]], typer.Option("--fail-on", help="Exit 3 when anything is impacted, or when the answer may be incomplete; repeat to combine (for CI).", show_default=False)] = None,
+    diagram_file: Annotated[Optional[Path], typer.Option("--diagram", help="Also draw the impact to this file: .svg, .png, .pdf (Graphviz), .dot or .mmd (Mermaid).", show_default=False)] = None,
+    store: StoreOpt = None,
+) -> None:
+    """Show what breaks, and whom to tell, if TARGET changes.
+
+    \b
+    Examples:
+      lineage impact orders.order_value --rename order_total_usd
+      lineage impact app.orders --drop --format json
+    """
+    from graphs.stores.open import open_store
+    from lineage.api import impact_of
+
+    with errors(ctx):
+        change = _change(rename, drop, retype)
+        if diagram_file is not None:
+            diagram_format(diagram_file)  # a bad extension fails before any work
+        with open_store(store_spec(store), create=False) as opened:
+            report = impact_of(opened, targets, change, max_depth)
+            if diagram_file is not None:
+                write_diagram(report, diagram_file, store=opened)  # the whole impact: the diagram collapses what is far
+        shown = report.limited(limit or None)
+        output.impact(shown, fmt)
+        failing = set(fail_on or ()) | ({ImpactFailOn.IMPACTED} if fail_if_impacted else set())
+        # the graph's gaps, not --limit's cuts: how much is listed is the reader's choice, not a hole
+        if (ImpactFailOn.IMPACTED in failing and report.impacted) or (ImpactFailOn.INCOMPLETE in failing and not report.completeness.complete):
+            raise typer.Exit(3)
+
+
+def _change(rename: str | None, drop: bool, retype: str | None) -> Change:
+    from lineage.impact import Change, ChangeKind
+
+    given = [k for k, v in (("--rename", rename), ("--drop", drop), ("--retype", retype)) if v]
+    if len(given) > 1:
+        raise ConfigError(f"give at most one of --rename, --drop, --retype (got {' and '.join(given)})")
+    if rename:
+        return Change(ChangeKind.RENAME, new_name=rename)
+    if retype:
+        return Change(ChangeKind.RETYPE, new_type=retype)
+    return Change(ChangeKind.DROP) if drop else Change()
+
+
+def paths_command(direction: str) -> Callable[..., None]:
+    def command(
+        ctx: typer.Context,
+        target: Annotated[str, typer.Argument(help="A column (table.column), a table or a glob.", show_default=False)],
+        fmt: Annotated[PathFormat, typer.Option("--format", "-f", help="Output format.")] = PathFormat.TABLE,
+        max_depth: DepthOpt = None,
+        limit: LimitOpt = DEFAULT_LIMIT,
+        store: StoreOpt = None,
+    ) -> None:
+        from graphs.stores.open import open_store
+        from lineage.api import paths_completeness, paths_of
+
+        with errors(ctx):
+            with open_store(store_spec(store), create=False) as opened:
+                found = paths_of(opened, target, direction, max_depth)
+                completeness = paths_completeness(opened, target, found, direction, max_depth)
+            output.paths(found[: limit or None], fmt)
+            if limit and len(found) > limit:
+                from lineage.impact import Truncation
+
+                output.error(f"{Truncation('hops', limit, len(found))}; raise --limit")  # stderr: the JSON stays a list
+            # on stdout beside a table; with JSON on stderr (only when something may be missing), like
+            # the cut above, so the JSON stays a list
+            if fmt is PathFormat.TABLE:
+                output.write(completeness.line())
+            elif not completeness.complete:
+                output.error(completeness.line())
+
+    command.__doc__ = f"Show the {direction} lineage of TARGET, hop by hop.\n\nExample: lineage {direction} mart.daily_revenue.revenue_usd"
+    return command

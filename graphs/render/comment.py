@@ -1,0 +1,383 @@
+"""A diff report as a pull-request comment (Markdown) and as a JSON record.
+
+The comment starts with a hidden marker so a re-run updates it instead of adding another, and
+stays under GitHub's 65,536-character limit for a comment body by summarising beyond a budget:
+https://docs.github.com/en/rest/issues/comments#create-an-issue-comment (422 "body is too long").
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from graphs.render.markdown import completeness_markdown
+from lineage.contracts import ContractLevel
+from lineage.diff import AssessedChange, DiffReport, Problem, Side, gate
+from lineage.completeness import Completeness
+from lineage.impact import OwnerNotice, Reached
+from lineage.model import Edge, Flow, Location, NodeKind, Relation
+from lineage.schema_diff import Delta, DiffKind
+from lineage.severity import ChangeSeverity, FailOn
+
+MARKER = "<!-- lineage-impact -->"
+GITHUB_LIMIT = 65_536
+DEFAULT_BUDGET = 60_000  # bytes of UTF-8, so the body fits however GitHub counts characters
+
+_ICON = {ChangeSeverity.BREAKING: "🔴", ChangeSeverity.DATA_CHANGING: "🟠", ChangeSeverity.NON_BREAKING: "🟢"}
+_CONTRACT = {
+    ContractLevel.VIOLATION: "⛔ violation",
+    ContractLevel.MIGRATION: "✅ migration",
+    ContractLevel.WARNING: "⚠️ warning",
+    ContractLevel.INFO: "ℹ️ info",
+    ContractLevel.NONE: "",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class CommentOptions:
+    repo: str | None = None  # OWNER/NAME: file:line become links to the exact commit
+    server: str = "https://github.com"
+    budget: int = DEFAULT_BUDGET
+
+
+@dataclass(frozen=True, slots=True)
+class _Limits:
+    """How much to show; each level is tried in turn until the comment fits the budget."""
+
+    rows: int  # changes in the summary table, and owners
+    details: int  # changes with a <details> section
+    items: int  # entries per list inside a section
+    diagrams: bool
+
+
+_LEVELS = (
+    _Limits(100, 30, 25, True),
+    _Limits(100, 30, 10, False),
+    _Limits(100, 20, 5, False),
+    _Limits(100, 10, 5, False),
+    _Limits(50, 5, 3, False),
+    _Limits(25, 0, 0, False),
+)
+
+
+def render_comment(report: DiffReport, options: CommentOptions = CommentOptions()) -> str:
+    """The PR comment: a verdict line, a table of changes, owners to notify, a section per change."""
+    text = ""
+    for limits in _LEVELS:
+        text = _Writer(report, options, limits).render()
+        if _size(text) <= options.budget:
+            return text
+    return _truncate(text, options.budget)
+
+
+def _size(text: str) -> int:
+    return len(text.encode("utf-8"))
+
+
+def _truncate(text: str, budget: int) -> str:
+    note = "\n\n…cut to fit GitHub's comment size limit: run `lineage diff --format json` for the whole report.\n"
+    lines = text.splitlines()
+    while lines and _size("\n".join(lines) + note) > budget:
+        lines.pop()
+    return "\n".join(lines) + note
+
+
+def code(value: str) -> str:
+    """`value` as Markdown inline code, safe inside a table cell."""
+    fence = "``" if "`" in value else "`"
+    escaped = value.replace("|", "\\|")
+    return f"{fence}{escaped}{fence}"
+
+
+def describe(delta: Delta, name: Callable[[str], str] = lambda s: s) -> str:
+    """What changed, in words: `app.orders.order_value renamed to order_total_usd`."""
+    subject = name(delta.subject)
+    words = {
+        DiffKind.TABLE_ADDED: f"table {subject} added",
+        DiffKind.TABLE_REMOVED: f"table {subject} removed",
+        DiffKind.TABLE_RENAMED: f"table {subject} renamed to {name(delta.new_name)}",
+        DiffKind.COLUMN_ADDED: f"column {subject} added" + (f" ({name(delta.new_type)})" if delta.new_type else ""),
+        DiffKind.COLUMN_REMOVED: f"column {subject} removed",
+        DiffKind.COLUMN_RENAMED: f"{subject} renamed to {name(delta.new_name)}",
+        DiffKind.COLUMN_RETYPED: f"{subject} retyped from {name(delta.old_type)} to {name(delta.new_type)}",
+        DiffKind.EXPRESSION_CHANGED: f"{subject} computed differently",
+        DiffKind.ROWS_CHANGED: f"rows of {subject} chosen differently (joins, filters, grouping)",
+    }
+    return words[delta.kind]
+
+
+def contract_label(change: AssessedChange) -> str:
+    tier = change.contract.terms.tier
+    label = _CONTRACT[change.contract.level]
+    return f"{label} ({tier})" if label and tier else label
+
+
+def verdict(report: DiffReport) -> str:
+    """One line: ❌ when `--fail-on breaking` would fail, ⚠️ when something changes data or breaks by agreement."""
+    counts = [(report.count(s), s) for s in ChangeSeverity]
+    if not report.changes:
+        return "✅ No changes to the tables and views in the scanned SQL"
+    icon = "❌" if gate(report, FailOn.BREAKING) else "⚠️" if counts[0][0] or counts[1][0] else "✅"
+    present = [(n, s) for n, s in counts if n]
+    parts = [f"{n} {s}" for n, s in present]
+    parts[0] += " change" if present[0][0] == 1 else " changes"
+    agreed = sum(1 for c in report.changes if c.contract.level is ContractLevel.MIGRATION)
+    notes = [f"{n} {noun}{'s' if n > 1 else ''}" for n, noun in ((report.violations, "contract violation"), (agreed, "agreed migration")) if n]
+    if notes:
+        parts[0] += f" ({', '.join(notes)})"
+    return f"{icon} {', '.join(parts)}"
+
+
+class _Writer:
+    """One rendering of the comment at one level of detail."""
+
+    def __init__(self, report: DiffReport, options: CommentOptions, limits: _Limits) -> None:
+        self.report, self.options, self.limits = report, options, limits
+        self.lines: list[str] = []
+
+    def render(self) -> str:
+        r = self.report
+        self.add(MARKER, f"### {verdict(r)}", "", f"Lineage impact of {self.revision(Side.HEAD)} against {self.revision(Side.BASE)}.", "")
+        self.problems()
+        self.completeness()
+        if r.changes:
+            self.table()
+            self.owners()
+            self.sections()
+        return "\n".join(self.lines).rstrip("\n") + "\n"
+
+    def add(self, *lines: str) -> None:
+        self.lines.extend(lines)
+
+    def revision(self, side: Side) -> str:
+        """`main` (`1a2b3c4`), or just the commit when it was named by its SHA (as CI does)."""
+        revision = self.report.base if side is Side.BASE else self.report.head
+        sha = revision.sha
+        commit = f"[`{sha[:7]}`]({self.options.server}/{self.options.repo}/commit/{sha})" if self.options.repo else f"`{sha[:7]}`"
+        return commit if len(revision.ref) >= 7 and sha.startswith(revision.ref) else f"`{revision.ref}` ({commit})"
+
+    def link(self, file: str, line: int, side: Side) -> str:
+        """`file:line` at the commit it belongs to: the old revision's statements, the new one's definitions."""
+        shown = code(f"{file}:{line}" if line else file)
+        sha = (self.report.base if side is Side.BASE else self.report.head).sha
+        if not self.options.repo or not sha:
+            return shown
+        anchor = f"#L{line}" if line else ""
+        return f"[{shown}]({self.options.server}/{self.options.repo}/blob/{sha}/{quote(file)}{anchor})"
+
+    def problems(self) -> None:
+        if not self.report.problems:
+            return
+        grouped = _group_problems(self.report.problems)
+        self.add("> [!WARNING]", f"> **Incomplete:** {len(grouped)} problem{'s' if len(grouped) > 1 else ''} reading the SQL; changes in those statements are not reported.")
+        for text, sides in grouped[: self.limits.rows]:
+            self.add(f"> - {code(text)} (at {' and '.join(sides)})")
+        self.more(len(grouped) - self.limits.rows, "problem", prefix="> ")
+        self.add("")
+
+    def completeness(self) -> None:
+        """`Complete.`, or a callout with the gaps the problems above do not already say."""
+        said = {Location(p.diagnostic.at.file, p.diagnostic.at.line) for p in self.report.problems}
+        rest = Completeness(tuple(g for g in self.report.completeness.gaps if g.where not in said))
+        if self.report.changes or not rest.complete:
+            self.add(*([] if rest.complete and said else completeness_markdown(rest)))
+
+    def table(self) -> None:
+        changes = self.report.changes
+        self.add("| | Change | Severity | Contract | Reaches |", "|---|---|---|---|---|")
+        for change in changes[: self.limits.rows]:
+            cells = [_ICON[change.severity], describe(change.delta, code), str(change.severity), contract_label(change), reaches(change)]
+            self.add("| " + " | ".join(cells) + " |")
+        self.add("")
+        rest = changes[self.limits.rows :]
+        if rest:
+            counts = ", ".join(f"{sum(1 for c in rest if c.severity is s)} {s}" for s in ChangeSeverity)
+            self.add(f"…and {len(rest)} more changes ({counts}): run `lineage diff --format json` for all of them.", "")
+
+    def owners(self) -> None:
+        owners = self.report.owners()
+        if not owners:
+            return
+        self.add(f"**Owners to notify:** {', '.join(mention(o) for o in owners[: self.limits.rows])}", "")
+        self.more(len(owners) - self.limits.rows, "owner")
+
+    def sections(self) -> None:
+        shown = [c for c in self.report.changes if c.severity is not ChangeSeverity.NON_BREAKING or c.delta.evidence]
+        for change in shown[: self.limits.details]:
+            self.section(change)
+        if len(shown) > self.limits.details:
+            self.add(f"Details for {min(len(shown), self.limits.details)} of {len(shown)} changes; run `lineage diff --format json` for the rest.", "")
+
+    def section(self, change: AssessedChange) -> None:
+        summary = describe(change.delta, lambda name: f"<code>{html.escape(name, quote=False)}</code>")
+        self.add("<details>", f"<summary>{_ICON[change.severity]} {summary}: {change.severity}</summary>", "")
+        self.contract(change)
+        self.where(change)
+        self.impact(change)
+        if self.limits.diagrams and change.paths:
+            self.add(*diagram(change), "")
+        self.add("</details>", "")
+
+    def contract(self, change: AssessedChange) -> None:
+        contract = change.contract
+        if contract.message:
+            self.add(f"**Contract:** {_CONTRACT[contract.level]}: {contract.message}.", "")
+        changed = [(old, new) for old, new in contract.terms.mapping if old != new]
+        if contract.level in (ContractLevel.VIOLATION, ContractLevel.MIGRATION) and changed:
+            same = len(contract.terms.mapping) - len(changed)
+            target = contract.terms.replacement or change.delta.table
+            moves = f"`{change.delta.table}` → `{target}`" if target != change.delta.table else f"`{target}`"
+            self.add(f"Field mapping for the consumers of {moves}" + (f" ({same} other columns keep their names)" if same else "") + ":", "")
+            self.add("| old column | new column |", "|---|---|")
+            self.add(*(f"| {code(old) if old else '(new)'} | {code(new) if new else '(dropped)'} |" for old, new in changed[: max(self.limits.items, 5)]), "")
+
+    def where(self, change: AssessedChange) -> None:
+        delta = change.delta
+        parts = []
+        if delta.evidence:
+            parts.append(f"{'How' if delta.kind in (DiffKind.EXPRESSION_CHANGED, DiffKind.ROWS_CHANGED) else 'Why a rename'}: {delta.evidence}.")
+        if delta.head_at is not None:
+            parts.append(f"Now defined at {self.link(delta.head_at.file, delta.head_at.line, Side.HEAD)}.")
+        elif delta.base_at is not None:
+            parts.append(f"Was defined at {self.link(delta.base_at.file, delta.base_at.line, Side.BASE)}.")
+        self.add(" ".join(parts), "")
+
+    def impact(self, change: AssessedChange) -> None:
+        impact = change.impact
+        if impact is None or not impact.impacted:
+            self.add("Nothing downstream reads it.", "")
+            return
+        if change.broken:
+            self.add("**Breaks** (statements that read it, at the base revision):")
+            for b in change.broken[: self.limits.items or 1]:
+                self.add(f"- {self.link(b.file, b.line, Side.BASE)} reads {', '.join(code(r) for r in b.reads)}: {b.head}")
+            self.more(len(change.broken) - (self.limits.items or 1), "statement", prefix="- ")
+            self.add("")
+        self.reached("Dashboards", impact.dashboards, True)
+        self.reached("ML features", impact.features, True)
+        self.reached("Tables", impact.tables, False)
+        self.reached("Columns", impact.columns, False)
+        downstream = [s for s in impact.statements if not s.breaks]
+        if downstream:
+            links = [self.link(s.file, s.line, Side.BASE) for s in downstream[: self.limits.items]]
+            self.add(f"- **Statements whose input changes ({len(downstream)}):** {', '.join(links)}{_and_more(len(downstream), len(links))}")
+        self.add("")
+
+    def reached(self, title: str, items: Sequence[Reached], consumers: bool) -> None:
+        if not items:
+            return
+        shown = [_reached(r, consumers) for r in items[: self.limits.items]]
+        self.add(f"- **{title} ({len(items)}):** {', '.join(shown)}{_and_more(len(items), len(shown))}")
+
+    def more(self, hidden: int, noun: str, prefix: str = "") -> None:
+        if hidden > 0:
+            self.add(f"{prefix}…and {hidden} more {noun}{'s' if hidden > 1 else ''}")
+
+
+def _reached(r: Reached, consumer: bool) -> str:
+    owner = r.node.attr("owner")
+    if consumer:
+        title = r.node.attr("title")
+        extra = "; ".join(x for x in (title, owner) if x)
+        return f"{code(r.node.name)}" + (f" ({extra})" if extra else "")
+    return code(r.node.name)
+
+
+def _and_more(total: int, shown: int) -> str:
+    return f" and {total - shown} more" if total > shown else ""
+
+
+def _group_problems(problems: Sequence[Problem]) -> list[tuple[str, list[str]]]:
+    """The same problem at both revisions is listed once."""
+    grouped: dict[str, list[str]] = {}
+    for problem in problems:
+        grouped.setdefault(str(problem.diagnostic), []).append(str(problem.side))
+    return sorted((text, sorted(set(sides))) for text, sides in grouped.items())
+
+
+def mention(notice: OwnerNotice) -> str:
+    """An @-mention when the catalog gives a GitHub handle, else the owner's name and contacts."""
+    node = notice.owner
+    if node.attr("github"):
+        return f"@{node.attr('github')}"
+    contacts = [v for k in ("email", "slack") if (v := node.attr(k))]
+    name = node.attr("display") or node.name
+    return f"{name} ({', '.join(contacts)})" if contacts else name
+
+
+def reaches(change: AssessedChange) -> str:
+    """`1 dashboard, 2 ML features, 7 tables, 13 columns`, or `nothing downstream`."""
+    impact = change.impact
+    if impact is None or not impact.impacted:
+        return "nothing downstream"
+    counts = ((impact.dashboards, "dashboard"), (impact.features, "ML feature"), (impact.tables, "table"), (impact.columns, "column"))
+    return ", ".join(f"{len(items)} {noun}{'s' if len(items) > 1 else ''}" for items, noun in counts if items)
+
+
+# -- Mermaid ------------------------------------------------------------------------------------
+MAX_DIAGRAM_NODES = 30
+# entity codes for what would end or reinterpret a quoted label:
+# https://mermaid.js.org/syntax/flowchart.html#entity-codes-to-escape-characters
+_MERMAID_CODES = {'"': "#quot;", "#": "#35;", "&": "#amp;", "<": "#lt;", ">": "#gt;", "`": "#96;", ";": "#59;", "|": "#124;"}
+_REF_PREFIX = {NodeKind.TABLE: "t_", NodeKind.COLUMN: "c_", NodeKind.DASHBOARD: "d_", NodeKind.ML_FEATURE: "f_", NodeKind.OWNER: "o_"}
+_SHAPES = {NodeKind.DASHBOARD: ('[/"', '"/]', "consumer"), NodeKind.ML_FEATURE: ('(["', '"])', "consumer")}
+
+
+def mermaid_label(value: str) -> str:
+    return "".join(_MERMAID_CODES.get(ch) or (" " if ord(ch) < 32 else ch) for ch in value)
+
+
+def diagram(change: AssessedChange) -> list[str]:
+    """Each impacted path from the change to a dashboard or ML feature, as a Mermaid flowchart.
+
+    Beyond MAX_DIAGRAM_NODES columns the paths are drawn table to table; beyond that, not at all.
+    """
+    edges = _diagram_edges(change.paths)
+    nodes = sorted({n for e in edges for n in e[:2]})
+    if len(nodes) > MAX_DIAGRAM_NODES:
+        edges = _merged((_table_of(a), _table_of(b), flow) for a, b, flow in edges if _table_of(a) != _table_of(b))
+        nodes = sorted({n for e in edges for n in e[:2]})
+    if not nodes or len(nodes) > MAX_DIAGRAM_NODES:
+        return [f"_The paths to dashboards and ML features cross {len(nodes)} tables: too many to draw here._"] if nodes else []
+    start = {t.id for t in change.impact.targets} if change.impact else set()
+    refs = _refs(nodes)
+    out = ["```mermaid", "flowchart LR"]
+    for nid in nodes:
+        kind, _, name = nid.partition(":")
+        opening, closing, style = _SHAPES.get(NodeKind(kind), ('["', '"]', ""))
+        style = "changed" if nid in start or _table_of(nid) in start else style
+        out.append(f"  {refs[nid]}{opening}{mermaid_label(name)}{closing}" + (f":::{style}" if style else ""))
+    out += [f"  {refs[a]} {'-->' if flow else '-.->'} {refs[b]}" for a, b, flow in edges]
+    out += ["  classDef changed fill:#fdd0c2,stroke:#cb181d", "  classDef consumer fill:#fff2cc,stroke:#b08800", "```"]
+    return out
+
+
+def _diagram_edges(edges: Iterable[Edge]) -> list[tuple[str, str, bool]]:
+    """(source, target, direct?) per edge; a table's HAS_COLUMN hop is drawn as its indirect edge."""
+    return _merged((e.source, e.target, e.relation is Relation.FEEDS and e.flow is Flow.DIRECT) for e in edges)
+
+
+def _merged(edges: Iterable[tuple[str, str, bool]]) -> list[tuple[str, str, bool]]:
+    """One arrow per pair of nodes: direct when any edge between them is."""
+    direct: dict[tuple[str, str], bool] = {}
+    for a, b, flow in edges:
+        direct[(a, b)] = direct.get((a, b), False) or flow
+    return sorted((a, b, flow) for (a, b), flow in direct.items())
+
+
+def _table_of(nid: str) -> str:
+    kind, _, name = nid.partition(":")
+    return f"{NodeKind.TABLE}:{name.rpartition('.')[0]}" if kind == NodeKind.COLUMN and "." in name else nid
+
+
+def _refs(nodes: Sequence[str]) -> dict[str, str]:
+    """Readable ids from names; ids that clash after slugging get a digest of the node id."""
+    slugs = {n: _REF_PREFIX[NodeKind(n.partition(":")[0])] + re.sub(r"[^A-Za-z0-9]+", "_", n.partition(":")[2]).strip("_") for n in nodes}
+    counts: dict[str, int] = {}
+    for slug in slugs.values():
+        counts[slug] = counts.get(slug, 0) + 1
+    return {n: f"{s}_{hashlib.sha1(n.encode()).hexdigest()[:8]}" if counts[s] > 1 else s for n, s in slugs.items()}

@@ -1,0 +1,423 @@
+"""dbt projects in, `FileFacts` and a `Catalog` out.
+
+Models, seeds, snapshots and sources become relations (`schema.alias`) with column lineage and
+their declared columns and types; `meta.owner` and groups give owners; exposures become dashboards
+and ML features. With `target/manifest.json` from `dbt compile`, dbt's own compiled SQL and
+relations are used; without one (or with one older than the project), `dbt_project.py` reads the
+files. Both give the same lineage for the same project, with provenance in the model files.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from sqlglot import exp
+from sqlglot.dialects.dialect import NormalizationStrategy
+
+from lineage.catalog import Catalog, Consumer, Owner, TableEntry
+from lineage.model import ColumnEdge, Diagnostic, FileFacts, Flow, Location, NodeKind, Severity, Subtype, TableFact, TableKind
+from parsers.sql.budget import DEFAULT_STATEMENT_SECONDS
+from parsers.dbt.files import RawReader
+from parsers.dbt.project import (
+    DbtNode,
+    Exposure,
+    Project,
+    adapter_dialect,
+    declared_columns,
+    exposure_of,
+    owner_of,
+    python_model,
+    read_folders,
+    read_yaml,
+    relation_sql,
+    seed_columns,
+    topological,
+    yaml_entries,
+    LINE,
+)
+from parsers.dbt.catalogs import merge_catalogs  # noqa: F401 (its home before it moved)
+from parsers.dbt.ephemeral import uninlined
+from parsers.dbt.profiles import ProfileSearch
+from parsers.dbt.read_lines import at_reads
+from parsers.dbt.semantic import SECTIONS, SemanticEntry, semantic_consumers
+from parsers.dbt.semantic import owners as semantic_owners
+from parsers.sql.dialects import PathDialects
+from parsers.sources.documents import load_json
+from parsers.sources.paths import MANIFEST_FILE, PROJECT_FILE, SCANNED_SUFFIXES, display_path
+from parsers.sources.reading import DEFAULT_MAX_BYTES, read_text
+from parsers.sql.schema import SchemaRegistry
+from parsers.sql.extract import extract_sql, get_dialect
+from parsers.templating.sandbox import line_map
+
+_NODE_KINDS = ("model", "seed", "snapshot", "analysis")
+_LEADING = re.compile(r"(?:\s+|--[^\n]*|/\*.*?\*/)*", re.DOTALL)  # whitespace and comments before the SQL
+_PROJECT_FILES = tuple(f"*{suffix}" for suffix in SCANNED_SUFFIXES)
+
+
+@dataclass(frozen=True, slots=True)
+class DbtOptions:
+    dialect: str | None = None  # --dialect: wins over the adapter's (the profile's target type, the manifest's adapter_type)
+    globs: PathDialects = PathDialects()  # the catalog's `dialects:`, which win over the adapter's
+    manifest: Path | None = None  # default: <project>/<target-path>/manifest.json when it exists
+    files_only: bool = False  # ignore any manifest: read the project's files
+    max_bytes: int | None = DEFAULT_MAX_BYTES  # a bigger project file is a diagnostic, not read
+    statement_seconds: float | None = DEFAULT_STATEMENT_SECONDS  # a slower model or analysis is skipped with a diagnostic
+    profiles: ProfileSearch = ProfileSearch()  # --profiles-dir, $DBT_PROFILES_DIR, ~/.dbt, --target
+
+
+@dataclass(frozen=True, slots=True)
+class DbtFacts:
+    files: tuple[FileFacts, ...]
+    catalog: Catalog
+
+
+def read_dbt(root: Path, shown: str, options: DbtOptions) -> Project:
+    """The project as dbt's manifest describes it when there is a current one, else from its files."""
+    project = _read_dbt(root, shown, options)
+    project.statement_seconds = options.statement_seconds
+    return project
+
+
+def _read_dbt(root: Path, shown: str, options: DbtOptions) -> Project:
+    def empty() -> Project:  # each reader fills its own
+        return Project(root, shown, dialect=options.dialect, max_bytes=options.max_bytes, globs=options.globs, profiles=options.profiles)
+
+    configured = empty()
+    # exists(), not is_file(): a dbt_project.yml or manifest that is a FIFO or a device is refused, not skipped
+    config = read_yaml(root / PROJECT_FILE, configured) if (root / PROJECT_FILE).exists() else None
+    read_folders(config or {}, configured)
+    # a target-path outside the project has no manifest we may read: the files are read, and say why
+    manifest = options.manifest or next((folder / MANIFEST_FILE for folder in configured.folders["target-path"]), None)
+    if options.files_only or manifest is None or not manifest.exists():
+        return RawReader(empty()).read()
+    project, problem = load_manifest(manifest, configured)
+    if project is not None:
+        return project
+    raw = RawReader(empty()).read()
+    raw.diagnostics.append(Diagnostic(Location(raw.show(PROJECT_FILE)), f"{problem}: read the project's files instead", Severity.WARNING))
+    return raw
+
+
+def load_manifest(path: Path, project: Project) -> tuple[Project | None, str]:
+    """The project from dbt's manifest, or None and why it cannot be used."""
+    data = load_json(path, _manifest_limit(project.max_bytes))
+    if isinstance(data, Diagnostic):
+        return None, str(data)
+    if not isinstance(data, dict) or "nodes" not in data or "sources" not in data:
+        return None, f"{path} is not a dbt manifest"
+    newer = _newer_than(project.root, path)
+    if newer is not None:
+        return None, f"{path} is older than {newer.relative_to(project.root)} (run `dbt compile` to use it)"
+    metadata = data.get("metadata") or {}
+    project.name = str(metadata.get("project_name") or project.root.name)
+    project.dialect = project.dialect or adapter_dialect(str(metadata.get("adapter_type") or ""))
+    names = {n["relation_name"]: relation_sql(n["schema"], n.get("alias") or n.get("identifier") or n["name"]) for n in [*data["nodes"].values(), *data["sources"].values()] if n.get("relation_name")}
+    rename = re.compile("|".join(re.escape(k) for k in sorted(names, key=len, reverse=True))) if names else None
+    groups = {str(g["name"]): owner_of(g.get("owner")) for g in (data.get("groups") or {}).values()}
+    lines = _EntryLines(project)
+    _check_files(project, data, path)
+    ephemeral = {str(n["name"]): relation_sql("", str(n["name"])) for n in data["nodes"].values() if (n.get("config") or {}).get("materialized") == "ephemeral"}
+    for uid, node in sorted(data["nodes"].items()):
+        if node.get("resource_type") not in _NODE_KINDS or node.get("config", {}).get("enabled") is False:
+            continue
+        python = node.get("language", "sql") != "sql"
+        if node["resource_type"] != "seed" and not python and node.get("compiled_code") is None:
+            return None, f"{path} has no compiled SQL (written by `dbt parse`?)"
+        code = None if python else node.get("compiled_code")
+        if code is not None and rename is not None:
+            code = rename.sub(lambda m: names[m.group(0)], code)
+        if code is not None:
+            code = uninlined(code, project.dialect, ephemeral)
+        project.nodes[uid] = _manifest_node(project, uid, node, code, groups)
+        if python:
+            project.nodes[uid] = replace(project.nodes[uid], raw="", first_line=1, diagnostics=(python_model(project.nodes[uid]),))
+    for uid, source in sorted(data["sources"].items()):
+        project.nodes[uid] = _manifest_source(project, uid, source, lines)
+    for exposure in sorted(data.get("exposures", {}).values(), key=lambda e: str(e["name"])):
+        at = Location(project.show(exposure["original_file_path"]), lines.line(exposure["original_file_path"], "exposures", str(exposure["name"])))
+        project.exposures.append(exposure_of(exposure, tuple(exposure.get("depends_on", {}).get("nodes") or ()), at))
+    project.groups = dict(groups)
+    for section in SECTIONS:
+        for entry in sorted((data.get(section) or {}).values(), key=lambda e: str(e["name"])):
+            at = Location(project.show(entry["original_file_path"]), lines.line(entry["original_file_path"], section, str(entry["name"])))
+            project.semantic.append(SemanticEntry(section, entry, at, tuple(entry.get("depends_on", {}).get("nodes") or ())))
+    return project, ""
+
+
+def _relative(project: Project, entry: Mapping[str, Any]) -> str:
+    """A manifest entry's file, relative to the project: a package's under packages-install-path."""
+    if entry.get("package_name") in (None, project.name):
+        return str(entry["original_file_path"])
+    packages = project.folders.get("packages-install-path") or (project.root / "dbt_packages",)
+    return os.path.join(os.path.relpath(packages[0], project.root), str(entry["package_name"]), str(entry["original_file_path"]))
+
+
+def _check_files(project: Project, data: Mapping[str, Any], manifest: Path) -> None:
+    """The manifest names the files it came from: one outside the project is never read."""
+    entries = [*data["nodes"].items(), *data["sources"].items(), *(data.get("exposures") or {}).items()]
+    for uid, entry in sorted(e for e in entries if "original_file_path" in e[1]):
+        relative = _relative(project, entry)
+        if not project.bounds.holds(project.root / relative):
+            project.diagnostics.append(Diagnostic(Location(display_path(manifest)), f"original_file_path '{relative}' of {uid} is outside {project.bounds.name}; not read"))
+
+
+def _readable(project: Project, relative: str) -> Path | None:
+    """The project's file at `relative`, or None when it lies outside (`_check_files` said so)."""
+    path = project.root / relative
+    return path if project.bounds.holds(path) else None
+def _manifest_limit(max_bytes: int | None) -> int | None:
+    """dbt writes every macro of dbt itself into the manifest: 1 MB for one model, 100+ MB for thousands."""
+    return None if max_bytes is None else max(max_bytes, 256 * 2**20)
+
+
+def _manifest_node(project: Project, uid: str, node: Mapping[str, Any], code: str | None, groups: Mapping[str, Owner | None]) -> DbtNode:
+    config = node.get("config") or {}
+    relative = _relative(project, node)
+    file = _readable(project, relative)
+    kind, materialized = str(node["resource_type"]), str(config.get("materialized") or "")
+    relation = "" if kind == "analysis" else relation_sql("" if materialized == "ephemeral" else node["schema"], node["name"] if materialized == "ephemeral" else node.get("alias") or node["name"])
+    meta = {**(node.get("meta") or {}), **(config.get("meta") or {})}
+    owner = owner_of(meta.get("owner")) or groups.get(str(config.get("group") or node.get("group") or ""))
+    columns = tuple(declared_columns(node))
+    if kind == "seed" and file is not None:
+        columns = seed_columns(project, file, config.get("column_types") or {}, list(columns))
+    raw = str(node.get("raw_code") or "")
+    first = _first_line(project, relative, raw) if file is not None else 1
+    return DbtNode(uid, kind, str(node["name"]), relation, materialized, project.show(relative), code, raw, first, columns, owner, str(node.get("description") or ""), tuple(node.get("depends_on", {}).get("nodes") or ()))
+
+
+def _manifest_source(project: Project, uid: str, source: Mapping[str, Any], lines: _EntryLines) -> DbtNode:
+    name = f"{source['source_name']}.{source['name']}"
+    meta = {**(source.get("source_meta") or {}), **(source.get("config", {}).get("meta") or {}), **(source.get("meta") or {})}
+    relation = relation_sql(source["schema"], source.get("identifier") or source["name"])
+    line = lines.line(source["original_file_path"], "sources", name)
+    return DbtNode(uid, "source", name, relation, "source", project.show(source["original_file_path"]), first_line=line, columns=tuple(declared_columns(source)), owner=owner_of(meta.get("owner")), description=str(source.get("description") or ""))
+
+
+@dataclass
+class _EntryLines:
+    """Lines of properties YAML entries: the manifest does not keep them."""
+
+    project: Project
+    files: dict[str, dict[tuple[str, str], int]] = field(default_factory=dict)
+
+    def line(self, relative: str, section: str, name: str) -> int:
+        if relative not in self.files:
+            path = _readable(self.project, relative)
+            data = read_yaml(path, Project(self.project.root, self.project.shown, max_bytes=self.project.max_bytes)) if path is not None and path.exists() else None
+            self.files[relative] = {(s, f"{e['source']['name']}.{e['name']}" if s == "sources" else str(e["name"])): int(e[LINE]) for s, e in yaml_entries(data)}
+        return self.files[relative].get((section, name), 0)
+
+
+def _first_line(project: Project, relative: str, raw: str) -> int:
+    """File line where `raw` (a model's code, a snapshot's body) starts."""
+    text = read_text(project.root / relative, project.max_bytes, project.show(relative))
+    if isinstance(text, Diagnostic):
+        return 1  # the manifest's code is still read: only its lines may be off
+    index = text.find(raw) if raw else -1
+    return text.count("\n", 0, index) + 1 if index >= 0 else 1
+
+
+def _newer_than(root: Path, manifest: Path) -> Path | None:
+    """A project file changed after the manifest was written, if any."""
+    built = manifest.stat().st_mtime
+    skip = {root / "dbt_packages", root / "logs"}
+    if manifest.parent != root and manifest.parent.is_relative_to(root):
+        skip.add(manifest.parent)  # target/: dbt writes compiled copies of the models there
+    for pattern in _PROJECT_FILES:
+        for path in sorted(root.rglob(pattern)):
+            if not any(path.is_relative_to(s) for s in skip) and path.stat().st_mtime > built:
+                return path
+    return None
+
+
+class _Files:
+    """FileFacts under construction, per path."""
+
+    def __init__(self) -> None:
+        self.parts: dict[str, list[FileFacts]] = {}
+
+    def add(self, facts: FileFacts) -> None:
+        self.parts.setdefault(facts.path, []).append(facts)
+
+    def freeze(self) -> tuple[FileFacts, ...]:
+        out = []
+        for path, parts in sorted(self.parts.items()):
+            edges = {e for p in parts for e in p.edges}
+            out.append(FileFacts(path, tuple(sorted(edges, key=ColumnEdge.key)), tuple(t for p in parts for t in p.tables), tuple(c for p in parts for c in p.schema_changes), tuple(sorted({d for p in parts for d in p.diagnostics})), sum(p.statements for p in parts)))
+        return tuple(out)
+
+
+def extract_project(project: Project, registry: SchemaRegistry) -> DbtFacts:
+    """Lineage of every node, dependencies first, sharing `registry` with the rest of the scan."""
+    files = _Files()
+    for uid in topological(sorted(project.nodes), lambda u: [d for d in project.nodes[u].depends if d in project.nodes]):
+        node = project.nodes[uid]
+        if node.kind in ("source", "seed"):
+            files.add(_relation_facts(node, project, registry))
+        elif node.kind != "analysis" and node.relation:
+            files.add(_model_facts(node, project, registry))
+        elif node.kind != "analysis":  # ephemeral: its lineage shows where it is inlined
+            files.add(FileFacts(node.path, diagnostics=node.diagnostics, statements=1))
+    consumers = [_consumer(e, project, registry, files) for e in project.exposures]
+    semantic, notes = semantic_consumers(project, project.semantic, lambda relation: table_of(relation, project.dialect), project.groups)
+    consumers += semantic
+    for note in notes:
+        files.add(FileFacts(note.at.file, diagnostics=(note,)))
+    for note in project.diagnostics:
+        files.add(FileFacts(note.at.file, diagnostics=(note,)))
+    return DbtFacts(files.freeze(), _catalog(project, consumers))
+
+
+def _relation_facts(node: DbtNode, project: Project, registry: SchemaRegistry) -> FileFacts:
+    """A source or seed: a relation whose columns are declared, not computed."""
+    table = table_of(node.relation, project.dialect)
+    kind = TableKind.SOURCE if node.kind == "source" else TableKind.TABLE
+    if node.columns and (node.kind == "seed" or registry.columns(table) is None):
+        registry.define(table, list(node.columns))
+    return FileFacts(node.path, tables=(TableFact(table, kind, node.columns, Location(node.path, node.first_line)),))
+
+
+def _model_facts(node: DbtNode, project: Project, registry: SchemaRegistry) -> FileFacts:
+    """`CREATE VIEW|TABLE <relation> AS <compiled select>`, with lines pointing into the model file."""
+    dialect = project.dialect_of(node.path)
+    if node.code is None:
+        known = (TableFact(table_of(node.relation, dialect), TableKind.TABLE, node.columns, Location(node.path, node.first_line)),) if node.columns else ()
+        return FileFacts(node.path, tables=known, diagnostics=node.diagnostics, statements=1)
+    start = _LEADING.match(node.code)
+    cut = start.end() if start else 0
+    kind = "VIEW" if node.materialized in ("view", "ephemeral") else "TABLE"
+    sql = f"{node.code[:cut]}CREATE {kind} {node.relation} AS {node.code[cut:]}"
+    facts = extract_sql(sql, node.path, dialect, registry, project.statement_seconds)
+    facts = relocate(at_reads(facts, sql, dialect), line_map(node.raw, node.code), node.first_line)
+    declared = dict(node.columns)
+    tables = tuple(replace(t, columns=tuple((c, declared.get(c) or k) for c, k in t.columns)) for t in facts.tables)
+    notes = list(facts.diagnostics) + list(node.diagnostics)
+    for table in tables:
+        registry.define(table.name, list(table.columns))
+        selected = {c for c, _ in table.columns}
+        notes += [Diagnostic(table.at, f"column '{c}' of {node.name} is declared in YAML but the model does not select it", Severity.WARNING) for c in declared if c not in selected and "*" not in selected]
+    return FileFacts(node.path, facts.edges, tables, facts.schema_changes, tuple(sorted(set(notes))), facts.statements)
+
+
+def relocate(facts: FileFacts, to_raw: Callable[[int], int], first_line: int) -> FileFacts:
+    """Lines of rendered SQL as lines of the file the template came from."""
+
+    def at(loc: Location) -> Location:
+        return Location(loc.file, to_raw(loc.line) + first_line - 1 if loc.line else 0, loc.statement)
+
+    return FileFacts(
+        facts.path,
+        tuple(replace(e, at=at(e.at)) for e in facts.edges),
+        tuple(replace(t, at=at(t.at)) for t in facts.tables),
+        tuple(replace(c, at=at(c.at)) for c in facts.schema_changes),
+        tuple(replace(d, at=at(d.at)) for d in facts.diagnostics),
+        facts.statements,
+    )
+
+
+def table_of(relation: str, dialect: str | None) -> str:
+    """A relation's SQL name as lineage names the table: unquoted parts folded as extract_sql folds them."""
+    keep_case = get_dialect(dialect).normalization_strategy is NormalizationStrategy.CASE_SENSITIVE
+    table = exp.to_table(relation, dialect=dialect)
+    return ".".join(p.name if p.quoted or keep_case else p.name.lower() for p in table.parts if isinstance(p, exp.Identifier))
+
+
+def _consumer(exposure: Exposure, project: Project, registry: SchemaRegistry, files: _Files) -> Consumer:
+    kind = NodeKind.ML_FEATURE if exposure.type == "ml" else NodeKind.DASHBOARD
+    if exposure.sql:
+        reads = _query_reads(exposure, project, registry, files)
+    elif exposure.columns:
+        reads = [_read(exposure, *_column(c, project)) for c in exposure.columns]
+    else:
+        reads = _table_level_reads(exposure, project, registry, files)
+    owner = exposure.owner.id if exposure.owner else ""
+    table_level = not exposure.sql and not exposure.columns
+    return Consumer(exposure.name, kind, owner, exposure.label or exposure.name, exposure.url, (), "", tuple(sorted(set(reads), key=ColumnEdge.key)), exposure.at, table_level)
+
+
+def _read(exposure: Exposure, table: str, column: str) -> ColumnEdge:
+    return ColumnEdge(table, column, exposure.name, None, Flow.DIRECT, Subtype.IDENTITY, exposure.at)
+
+
+def _column(dotted: str, project: Project) -> tuple[str, str]:
+    """`daily_revenue.gross_order_value` (a model), `ml.order_fraud_scores.x` (a source) or a relation."""
+    owner, _, column = dotted.rpartition(".")
+    for node in project.nodes.values():
+        if node.relation and owner in (node.name, table_of(node.relation, project.dialect)):
+            return table_of(node.relation, project.dialect), column
+    return owner, column
+
+
+def _query_reads(exposure: Exposure, project: Project, registry: SchemaRegistry, files: _Files) -> list[ColumnEdge]:
+    shown = project.show(exposure.sql)
+    analysis = next((n for n in project.nodes.values() if n.kind == "analysis" and n.path == shown), None)
+    if analysis is None or analysis.code is None:
+        problem = "is not an analysis of this project (analyses/*.sql)" if analysis is None else "could not be rendered"
+        files.add(FileFacts(exposure.at.file, diagnostics=(Diagnostic(exposure.at, f"meta.lineage.sql '{exposure.sql}' of exposure '{exposure.name}' {problem}"),)))
+        return []
+    dialect = project.dialect_of(analysis.path)
+    facts = at_reads(extract_sql(analysis.code, analysis.path, dialect, registry, project.statement_seconds), analysis.code, dialect)
+    facts = relocate(facts, line_map(analysis.raw, analysis.code), analysis.first_line)
+    files.add(FileFacts(analysis.path, diagnostics=tuple(sorted(set(facts.diagnostics) | set(analysis.diagnostics))), statements=facts.statements))
+    return list(facts.edges)
+
+
+def _table_level_reads(exposure: Exposure, project: Project, registry: SchemaRegistry, files: _Files) -> list[ColumnEdge]:
+    """No columns named: every known column of what it depends on counts as read, and we say so."""
+    reads: list[ColumnEdge] = []
+    notes: list[Diagnostic] = []
+    for uid in exposure.depends:
+        node = project.nodes.get(uid)
+        if node is None or not node.relation:
+            continue
+        table = table_of(node.relation, project.dialect)
+        columns = registry.column_names(table) or [c for c, _ in node.columns]
+        # an unexpanded `*` among them, or no column known: linked through `table.*`, which every
+        # answer reaching the table reports as a gap rather than as nothing
+        reads += [_read(exposure, table, c) for c in columns or ["*"]]
+        if columns:
+            notes.append(Diagnostic(exposure.at, f"exposure '{exposure.name}' names no columns (meta.lineage): table-level, every known column of {table} counted as read", Severity.WARNING, needs_schema=True))
+        else:
+            notes.append(Diagnostic(exposure.at, f"exposure '{exposure.name}': columns of {table} are unknown, so only '{table}.*' links it to {table}", Severity.WARNING, needs_schema=True))
+    files.add(FileFacts(exposure.at.file, diagnostics=tuple(notes)))
+    return reads
+
+
+def _catalog(project: Project, consumers: Iterable[Consumer]) -> Catalog:
+    found: list[Owner] = [n.owner for n in sorted(project.nodes.values(), key=lambda n: n.uid) if n.owner is not None]
+    found += [e.owner for e in project.exposures if e.owner is not None]
+    found += semantic_owners(project.semantic, project.groups)
+    owners, alias = _owners(found)
+    tables = [
+        TableEntry(table_of(n.relation, project.dialect), alias.get(n.owner.id, n.owner.id) if n.owner else "", None, n.description, "", Location(n.path, n.first_line))
+        for n in sorted(project.nodes.values(), key=lambda n: n.uid)
+        if n.relation and (n.owner or n.description)
+    ]
+    consumers = [replace(c, owner=alias.get(c.owner, c.owner)) for c in consumers]
+    return Catalog(project.show(PROJECT_FILE), owners, tuple(tables), tuple(consumers))
+
+
+def _owners(found: list[Owner]) -> tuple[tuple[Owner, ...], dict[str, str]]:
+    """One owner per team: `meta.owner: fraud-ml` and `owner: {email: fraud-ml@...}` are the same."""
+    owners: dict[str, Owner] = {}
+    for owner in found:
+        owners.setdefault(owner.id, owner)
+    alias: dict[str, str] = {}
+    for owner in list(owners.values()):
+        local = re.sub(r"[^a-z0-9]+", "-", owner.email.split("@")[0].lower()).strip("-")
+        if owner.email and local != owner.id and local in owners and not owners[local].email:
+            alias[owner.id] = local
+            owners[local] = replace(owners[local], name=owners[local].name or owner.name, email=owner.email)
+    return tuple(owners[o] for o in sorted(owners) if o not in alias), alias
+
+
+def extract_dbt(root: Path, shown: str, registry: SchemaRegistry, options: DbtOptions = DbtOptions()) -> DbtFacts:
+    """Read and extract one project (what `lineage scan` does for each dbt project it finds)."""
+    return extract_project(read_dbt(root, shown, options), registry)
+

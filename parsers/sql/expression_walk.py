@@ -1,0 +1,83 @@
+"""The walk of one output column's expression: every column it reads, with how (direct or a filter,
+identity, transformation, aggregation, window keys, CASE conditions), resolved through `ScopeTracer`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sqlglot import exp
+from sqlglot.optimizer.scope import Scope
+
+from lineage.model import Flow, Subtype
+from parsers.sql.scope_parts import MERGE_WHEN, Context, Hit, children, combine, upgrade
+
+_NAVIGATION = (exp.Lag, exp.Lead, exp.FirstValue, exp.LastValue, exp.NthValue)
+
+if TYPE_CHECKING:
+    from parsers.sql.trace import ScopeTracer
+
+class ExpressionWalk:
+    """Visits one expression, tracking how each column inside it reaches the expression's value."""
+
+    def __init__(self, tracer: ScopeTracer, scope: Scope, hits: set[Hit]) -> None:
+        self.tracer, self.scope, self.hits = tracer, scope, hits
+
+    def visit(self, node: exp.Expr, ctx: Context) -> None:
+        rows = self.tracer.row_reads(self.scope, node)
+        if rows is not None:
+            inner = upgrade(ctx, Subtype.AGGREGATION if isinstance(node, exp.AggFunc) else Subtype.TRANSFORMATION)
+            self.hits.update(combine(inner, h) for h in rows)
+        elif isinstance(node, exp.Column):
+            if not isinstance(node.this, exp.Star):
+                self.hits.update(combine(ctx, h) for h in self.tracer.resolve_column(self.scope, node))
+        elif isinstance(node, (exp.Select, exp.SetOperation)):
+            self._subquery(node, ctx)
+        elif isinstance(node, exp.Window):
+            self._window(node, ctx)
+        elif isinstance(node, exp.Case):
+            self._branches(node, node.args.get("ifs") or [], node.args.get("default"), ctx)
+        elif isinstance(node, exp.Filter):  # `count(*) FILTER (WHERE c)` counts as `count(CASE WHEN c THEN 1 END)`
+            self.visit(node.this, ctx)
+            self.visit(node.expression, (Flow.INDIRECT, Subtype.CONDITIONAL))
+        elif isinstance(node, exp.Anonymous) and node.name == MERGE_WHEN:
+            condition, value = node.expressions
+            self.visit(condition, (Flow.INDIRECT, Subtype.CONDITIONAL))
+            self.visit(value, ctx)
+        elif isinstance(node, exp.If):
+            self.visit(node.this, (Flow.INDIRECT, Subtype.CONDITIONAL))
+            for key in ("true", "false"):
+                for child in children(node.args.get(key)):
+                    self.visit(child, upgrade(ctx, Subtype.TRANSFORMATION))
+        else:
+            inner = upgrade(ctx, Subtype.AGGREGATION if isinstance(node, exp.AggFunc) else Subtype.TRANSFORMATION)
+            for child in node.iter_expressions():
+                self.visit(child, inner)
+
+    def _window(self, window: exp.Window, ctx: Context) -> None:
+        function: exp.Expr = window.this
+        if isinstance(function, _NAVIGATION):  # LAG(x) picks one row's x: not an aggregate
+            for argument in function.iter_expressions():
+                self.visit(argument, upgrade(ctx, Subtype.TRANSFORMATION))
+        else:
+            self.visit(function, ctx)
+        for key in ("partition_by", "order"):
+            for key_column in children(window.args.get(key)):
+                self.visit(key_column, (Flow.INDIRECT, Subtype.WINDOW))
+
+    def _branches(self, case: exp.Case, ifs: list[exp.If], default: exp.Expr | None, ctx: Context) -> None:
+        value_ctx = upgrade(ctx, Subtype.TRANSFORMATION)
+        if case.this is not None:  # CASE x WHEN ...: x decides which branch, like a condition
+            self.visit(case.this, (Flow.INDIRECT, Subtype.CONDITIONAL))
+        for branch in ifs:
+            self.visit(branch.this, (Flow.INDIRECT, Subtype.CONDITIONAL))
+            for child in children(branch.args.get("true")):
+                self.visit(child, value_ctx)
+        for child in children(default):
+            self.visit(child, value_ctx)
+
+    def _subquery(self, node: exp.Expr, ctx: Context) -> None:
+        scope = self.tracer.subquery_scope(self.scope, node)
+        if scope is None:
+            return
+        for index in range(len(self.tracer.outputs(scope))):
+            self.hits.update(combine(ctx, h) for h in self.tracer.trace_output(scope, index))

@@ -1,0 +1,437 @@
+"""SQL files in, `FileFacts` out: column edges per statement, schema learned from DDL, diagnostics."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import PurePath
+
+from sqlglot import exp
+from sqlglot.dialects.dialect import Dialect, NormalizationStrategy
+from sqlglot.dialects.snowflake import Snowflake
+from sqlglot.dialects.tsql import TSQL
+from sqlglot.errors import ParseError, SqlglotError, TokenError
+from sqlglot.optimizer.scope import build_scope
+from sqlglot.tokens import Token
+
+from lineage.errors import ConfigError
+from lineage.model import (
+    ColumnEdge,
+    Diagnostic,
+    FileFacts,
+    Flow,
+    Location,
+    SchemaChange,
+    Severity,
+    TableFact,
+    TableKind,
+)
+from parsers.sql.aliases import DEFAULT_RULES, AliasLookup, AliasRules, alias_rules
+from parsers.sql.dialects import FALLBACKS, HOW_TO_SET, header, header_problem
+from parsers.sql.blocks import Statement, split_script, split_unterminated
+from parsers.sql.variables import Variables
+from parsers.sql.budget import DEFAULT_STATEMENT_SECONDS, NO_DEADLINE, Deadline, OverBudget
+from parsers.sql.mentions import with_mentions
+from parsers.sql.output_names import column_name, refuses_unnamed
+from parsers.sql.schema import SchemaRegistry
+from parsers.sql.shapes import reshape, with_leading
+from parsers.sql.stack import on_deep_stack as on_deep_stack  # re-exported: callers wrap batches of extract_sql
+from parsers.sql.scope_parts import STAR, table_name
+from parsers.sql.table_hits import table_level_hits
+from parsers.sql.trace import Output, ScopeTracer
+from parsers.sql.writes import Write, loaded_table, multitable_inserts, write_of
+
+# Statements that say nothing about lineage; counted, never reported as unsupported.
+# INSERT ... VALUES writes constants: no column feeds another.
+_SILENT = (exp.Use, exp.Command, exp.Set, exp.Declare, exp.Transaction, exp.Commit, exp.Rollback, exp.Delete, exp.Grant, exp.Insert, exp.TruncateTable)
+
+
+def get_dialect(name: str | None) -> Dialect:
+    try:
+        return Dialect.get_or_raise(name)
+    except ValueError as err:
+        raise ConfigError(str(err).splitlines()[0], hint="see `lineage extract --help` for dialects") from None
+
+
+# The characters of failed SQL one file may have parsed again in other dialects, each try counted as
+# at least _TRY_CHARS (setting up a parse costs that much): every statement of a script written for
+# another warehouse costs a try or two, a file of thousands of statements no dialect reads (or a data
+# dump) at most about a second more, and its later failures keep their plain message.
+_RETRY_CHARS = 2_000_000
+_TRY_CHARS = 200
+
+
+@dataclass
+class _FileState:
+    path: str
+    edges: list[ColumnEdge] = field(default_factory=list)
+    tables: list[TableFact] = field(default_factory=list)
+    changes: list[SchemaChange] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    bare_selects: list[int] = field(default_factory=list)  # indexes into edges where each starts
+    reads: set[str] = field(default_factory=set)
+    deadline: Deadline = NO_DEADLINE  # the current statement's
+    aliases: AliasRules = DEFAULT_RULES  # the dialect's: where a query may name its own SELECT-list aliases
+    dialect: str | None = None  # the name the file is read in, as messages give it
+    parses_as: str | None = None  # the other dialect that read its last statement that failed in its own
+    retry_chars: int = _RETRY_CHARS  # what is left of its allowance for parsing failed SQL in other dialects
+    in_body: bool = False  # the current statement's
+    variables: frozenset[str] = frozenset()  # the current statement's, as the splitter found them
+    assigns: tuple[str, ...] = ()  # the current statement's
+    values: Variables = field(default_factory=Variables)
+
+
+def extract_sql(text: str, path: str, dialect: str | None = None, registry: SchemaRegistry | None = None, budget: float | None = DEFAULT_STATEMENT_SECONDS) -> FileFacts:
+    """Column lineage of every statement in one SQL text.
+
+    `registry` is updated in place with what DDL and CREATE statements declare, so a scan can
+    share one registry across files (schema learned in one file resolves `*` in the next).
+    A statement still extracting after `budget` seconds is skipped with a diagnostic (see parsers.sql.budget).
+    """
+    return on_deep_stack(lambda: _extract_sql(text, path, dialect, registry, budget))
+
+
+def _extract_sql(text: str, path: str, dialect: str | None, registry: SchemaRegistry | None, budget: float | None) -> FileFacts:
+    get_dialect(dialect)  # a bad --dialect is the user's error even where a header overrides it
+    problem = header_problem(text, path)
+    if problem is not None:
+        return FileFacts(path, diagnostics=(problem,))
+    found = header(text)
+    name = found[0] if found else dialect  # the file's own word on its dialect wins
+    unsupported = _Unsupported()
+    _SQLGLOT_LOG.addHandler(unsupported)
+    try:
+        return _extract_statements(text, path, name, registry if registry is not None else SchemaRegistry(), (budget, unsupported))
+    finally:
+        _SQLGLOT_LOG.removeHandler(unsupported)
+
+
+class _Unsupported(logging.Handler):
+    """sqlglot does not raise on syntax it does not support: it logs a line and keeps the statement as
+    an opaque Command. That line is not `path:line`, and it quotes the SQL as parsed (a dbt model's
+    `CREATE VIEW ... AS` wrapper, template placeholders such as `:name`), not as written; taking it
+    here makes it that statement's diagnostic instead."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.seen = False
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.seen = True
+
+
+_SQLGLOT_LOG = logging.getLogger("sqlglot")
+# `CREATE [OR REPLACE] [TEMPORARY ...] TABLE|VIEW`, INSERT, ... kept as a Command lose their lineage
+_LINEAGE_COMMAND = re.compile(r"(?is)(create\b(\s+\w+){0,4}?\s+(table|view)\b|insert|merge|update|select|with)\b")
+_UNSUPPORTED = "cannot parse statement: the SQL parser does not support its syntax; its lineage is missing"
+
+
+def _extract_statements(text: str, path: str, name: str | None, registry: SchemaRegistry, how: tuple[float | None, _Unsupported]) -> FileFacts:
+    budget, unsupported = how
+    dia = get_dialect(name)
+    state = _FileState(path, aliases=alias_rules(dia), dialect=name)
+    chunks = deque(_split(text, dia, state))
+    tokens_of: dict[int, list[Token]] = {}  # each statement's tokens by its number: the words a failed one may name
+    index = 0
+    while chunks:
+        chunk, index = chunks.popleft(), index + 1
+        line, state.in_body, state.variables, state.assigns = chunk.line, chunk.in_body, chunk.variables, chunk.assigns
+        tokens_of[index] = chunk.tokens
+        at = Location(path, line, index)
+        state.deadline, unsupported.seen = Deadline(budget), False  # the parse counts too
+        try:
+            statement = dia.parser().parse(chunk.tokens, chunk.sql)[0]
+        except ParseError as err:
+            detail = err.errors[0] if err.errors else {}
+            parts = split_unterminated(chunk, int(detail.get("line") or 0), int(detail.get("col") or 0)) if isinstance(dia, TSQL) else None
+            if parts is not None:
+                chunks.extendleft(reversed(parts))
+                index -= 1
+                continue
+            where = Location(path, int(detail.get("line") or line), index)
+            _unparsed(_statement_text(chunk.sql, chunk.tokens), state, Diagnostic(where, f"cannot parse statement: {_describe(detail.get('description') or str(err))}"))
+            continue
+        except RecursionError:
+            state.diagnostics.append(Diagnostic(at, _TOO_DEEP))
+            continue
+        except Exception as err:  # noqa: BLE001 - sqlglot's parser can fail in other ways on odd input
+            failed = Diagnostic(at, f"cannot parse statement: the SQL parser failed ({type(err).__name__}: {_first_line(str(err))})")
+            _unparsed(_statement_text(chunk.sql, chunk.tokens), state, failed)
+            continue
+        if unsupported.seen and _lineage_command(statement):
+            _unparsed(_statement_text(chunk.sql, chunk.tokens), state, Diagnostic(at, _UNSUPPORTED))
+        elif statement is not None:
+            _guarded_statement(statement, at, dia, registry, state)
+    _name_bare_selects(state)
+    return FileFacts(
+        path=path,
+        edges=tuple(sorted(set(state.edges), key=ColumnEdge.key)),
+        tables=tuple(state.tables),
+        schema_changes=tuple(state.changes),
+        diagnostics=tuple(sorted(with_mentions(state.diagnostics, [tokens_of[i] for i in range(1, index + 1)]))),
+        statements=index,
+        reads=tuple(sorted(state.reads)),
+    )
+
+
+def _split(text: str, dia: Dialect, state: _FileState) -> list[Statement]:
+    """Tokenise once and cut into statements, block bodies included, so one bad statement spoils only itself."""
+    try:
+        split = split_script(text, dia)
+    except TokenError as err:
+        failed = Diagnostic(Location(state.path, _token_error_line(str(err))), f"cannot tokenise: {_first_line(str(err))}")
+        _unparsed(text, state, failed, "tokenise the file")
+        return []
+    state.diagnostics.extend(Diagnostic(Location(state.path, n.line), n.message, n.severity) for n in split.notes)
+    return split.statements
+
+
+_TOO_DEEP = "statement is nested too deeply to analyse; split it into CTEs or views"
+
+
+def _lineage_command(statement: exp.Expr | None) -> bool:
+    """A statement kept as an opaque Command that would have carried lineage (CREATE ... AS, INSERT, ...)."""
+    return isinstance(statement, exp.Command) and bool(_LINEAGE_COMMAND.match(f"{statement.this} {statement.expression}"))
+
+
+def _statement_text(text: str, tokens: list[Token]) -> str:
+    return text[tokens[0].start : tokens[-1].end + 1] if tokens else ""
+
+
+def _unparsed(sql: str, state: _FileState, failed: Diagnostic, what: str = "parse statement") -> None:
+    """Record `failed`, or, when a common dialect other than the file's parses `sql`, a diagnostic that names it."""
+    works = _parses_as(sql, state) if sql.strip() else None
+    if works is None:
+        state.diagnostics.append(failed)
+        return
+    where = f"as {state.dialect}" if state.dialect else "as generic SQL (no dialect set)"
+    message = f"cannot {what} {where}; it parses as {works}: set the dialect for this file ({HOW_TO_SET.format(name=works)})"
+    state.diagnostics.append(Diagnostic(failed.at, message))
+
+
+def _parses_as(sql: str, state: _FileState) -> str | None:
+    """The first of FALLBACKS, other than the file's dialect, that parses `sql` whole with no statement
+    left an opaque Command; the one that read the file's previous such statement is tried first."""
+    for name in sorted(FALLBACKS, key=lambda n: n != state.parses_as):
+        if name == (state.dialect or "").lower():
+            continue
+        cost = max(len(sql), _TRY_CHARS)
+        if state.retry_chars < cost:
+            return None
+        state.retry_chars -= cost
+        try:
+            parsed = Dialect.get_or_raise(name).parse(sql)
+        except Exception:  # noqa: BLE001 - any failure (a parse error, a recursion too deep) means: not this one
+            continue
+        if any(s is not None for s in parsed) and not any(_lineage_command(s) for s in parsed):
+            state.parses_as = name
+            return name
+    return None
+
+
+def _guarded_statement(statement: exp.Expr, at: Location, dia: Dialect, registry: SchemaRegistry, state: _FileState) -> None:
+    """One statement's failure is that statement's diagnostic; the file and the scan go on."""
+    edges_before, diagnostics_before, tables_before = len(state.edges), len(state.diagnostics), len(state.tables)
+    try:
+        _statement(statement, at, dia, registry, state)
+    except OverBudget:  # raised before the registry changes: only what this statement recorded goes
+        del state.edges[edges_before:], state.diagnostics[diagnostics_before:], state.tables[tables_before:]
+        state.diagnostics.append(Diagnostic(at, state.deadline.message()))
+    except RecursionError:
+        del state.edges[edges_before:]
+        state.diagnostics.append(Diagnostic(at, _TOO_DEEP))
+    except SqlglotError as err:
+        del state.edges[edges_before:]
+        state.diagnostics.append(Diagnostic(at, f"cannot analyse statement: {_describe(str(err))}"))
+    except Exception as err:  # noqa: BLE001 - one odd statement must not cost the rest of the scan
+        del state.edges[edges_before:]
+        message = f"internal error while analysing this statement ({type(err).__name__}: {_first_line(str(err))}); please report it with the statement"
+        state.diagnostics.append(Diagnostic(at, message))
+
+
+def _statement(statement: exp.Expr, at: Location, dia: Dialect, registry: SchemaRegistry, state: _FileState) -> None:
+    state.reads.update(_normalise(statement, dia))
+    if state.values.bind(statement, state.variables, columns=not isinstance(dia, Snowflake), assigns=state.assigns):
+        return
+    if isinstance(statement, exp.Alter):
+        _alter(statement, at, registry, state)
+        return
+    if isinstance(statement, exp.Drop):
+        _drop(statement, registry)
+        return
+    if isinstance(statement, exp.MultitableInserts):
+        for insert in multitable_inserts(statement, state.deadline):  # one write per INTO, each into its own target
+            _statement(insert, at, dia, registry, state)
+        return
+    shape = reshape(statement)
+    statement, write = shape.statement, write_of(shape.statement, state.deadline)
+    state.diagnostics += [Diagnostic(at, note, Severity.WARNING) for note in shape.notes]
+    if write is not None and write.target in shape.leading_names():
+        # T-SQL's updatable CTE: the rows land in the CTE's base table, through its projections
+        state.diagnostics.append(Diagnostic(at, f"cannot analyse statement: it writes through the CTE '{write.target}', whose base table is not resolved; its lineage is missing"))
+        return
+    if write is not None and write.query is not None:
+        with_leading(write.query, shape.leading)
+    loaded = loaded_table(statement) if write is None else None
+    if loaded is not None:  # rows from files: the table is written here, its values come from no SQL
+        state.tables.append(TableFact(loaded, TableKind.TABLE, tuple(registry.columns(loaded) or ()), at))
+        state.diagnostics.append(Diagnostic(at, f"'{loaded}' is loaded from files: its columns' sources are outside the SQL and not recorded", Severity.WARNING))
+        return
+    if write is None:
+        if not isinstance(statement, (exp.DDL, exp.DML, *_SILENT)):
+            state.diagnostics.append(Diagnostic(at, f"cannot parse statement: '{_first_line(statement.sql())[:60]}' is not a SQL statement"))
+        elif not isinstance(statement, _SILENT):
+            state.diagnostics.append(Diagnostic(at, f"skipped {statement.key.upper()} statement: no lineage to extract", Severity.WARNING))
+        return
+    if write.ddl_columns is not None:
+        registry.define(write.target, write.ddl_columns)
+        state.tables.append(TableFact(write.target, TableKind.TABLE, tuple(write.ddl_columns), at))
+        return
+    if write.target == "":
+        if state.in_body:
+            return  # a procedure's result set goes to its caller, not to a table
+        state.bare_selects.append(len(state.edges))
+    _query(write, at, dia, registry, state)
+
+
+def _drop(statement: exp.Drop, registry: SchemaRegistry) -> None:
+    if str(statement.args.get("kind") or "").upper() in ("TABLE", "VIEW"):
+        dropped = statement.args.get("tables") or [statement.this]
+        for table in dropped:
+            if isinstance(table, exp.Table):
+                registry.drop(table_name(table))
+
+
+def _query(write: Write, at: Location, dia: Dialect, registry: SchemaRegistry, state: _FileState) -> None:
+    assert write.query is not None
+    # checked only from here on: DDL has no more work to stop, and a skipped bare SELECT keeps its
+    # number, so the names of the others do not depend on the clock
+    state.deadline.check()
+    scope = build_scope(write.query)
+    state.deadline.check()
+    if scope is None:
+        return
+    tracer = ScopeTracer(registry, state.deadline, AliasLookup(state.aliases, write.query if write.assigns else None), dia)
+    outputs = tracer.outputs(scope)
+    outputs = outputs[: len(outputs) - write.hidden]  # the hidden ones (a MERGE condition) feed the others only
+    targets = _target_columns(write, [o.name for o in outputs], registry, at, state)
+    for index, target in enumerate(targets):
+        for table, column, flow, subtype in sorted(tracer.trace_output(scope, index), key=_hit_key):
+            state.edges.append(ColumnEdge(table, column, write.target, STAR if column == STAR and outputs[index].unresolved_star else target, flow, subtype, at))
+    for table, column, subtype in sorted(table_level_hits(tracer, scope), key=_hit_key):
+        state.edges.append(ColumnEdge(table, column, write.target, None, Flow.INDIRECT, subtype, at))
+    for message in sorted(tracer.ambiguities):
+        state.diagnostics.append(Diagnostic(at, message, Severity.WARNING, needs_schema=True))
+    state.diagnostics += _refused_names(write, outputs, dia, at)
+    if any(o.unresolved_star for o in outputs) and tracer.unknown_stars:
+        state.diagnostics.append(Diagnostic(at, "cannot expand '*': columns of its table are unknown (add its DDL or --schema); recorded as an unresolved '*' edge", Severity.WARNING, needs_schema=True))
+    for star, known in sorted(tracer.unapplied.items()):
+        why = "its lambda or backtracking pattern is not evaluated" if known else "the columns of its table are unknown"
+        state.diagnostics.append(Diagnostic(at, f"cannot apply '{star}': {why}; its '*' edge stands for every column", Severity.WARNING, needs_schema=not known))
+    if write.positional and write.columns is None and registry.columns(write.target) is None:
+        registry.define(write.target, [(name, None) for name in targets if name != STAR])
+    if write.defines is not None and write.target:
+        known = [(name, _cast_type(outputs[i])) for i, name in enumerate(targets) if name != STAR]
+        if not any(o.unresolved_star for o in outputs):
+            registry.define(write.target, known)
+        state.tables.append(TableFact(write.target, write.defines, tuple(known), at))
+
+
+def _target_columns(write: Write, names: list[str], registry: SchemaRegistry, at: Location, state: _FileState) -> list[str]:
+    """Output i of the query lands in target column i: explicit list, else the target's schema."""
+    declared = write.columns
+    if declared is None and write.positional:
+        declared = registry.column_names(write.target)
+        if declared is None:
+            state.diagnostics.append(Diagnostic(at, f"columns of '{write.target}' are unknown: mapped by output name (add its DDL or --schema)", Severity.WARNING, needs_schema=True))
+    if declared is None:
+        return names
+    if len(declared) != len(names) and STAR not in names:
+        state.diagnostics.append(Diagnostic(at, f"'{write.target}' has {len(declared)} columns but the query gives {len(names)}", needs_schema=True))
+    return [declared[i] if i < len(declared) else names[i] for i in range(len(names))]
+
+
+def _refused_names(write: Write, outputs: list[Output], dia: Dialect, at: Location) -> list[Diagnostic]:
+    """Outputs without an alias in a view or table whose engine refuses them (see `refuses_unnamed`)."""
+    if write.defines is None or write.columns is not None or not refuses_unnamed(dia, write.defines is TableKind.VIEW):
+        return []
+    return [
+        Diagnostic(at, f"column {i} ('{o.name}') of {write.defines} '{write.target}' has no alias, which {type(dia).__name__} refuses; add AS <name> (named by its SQL text here)", Severity.WARNING)
+        for i, o in enumerate(outputs, start=1)
+        if o.expression is not None and not column_name(o.expression)
+    ]
+
+
+def _cast_type(output: Output) -> str | None:
+    """`CAST(x AS t) AS c` declares c's type, as DDL would; any other expression leaves it to the engine."""
+    node = output.expression.unalias() if output.expression is not None else None
+    return node.to.sql() if isinstance(node, exp.Cast) else None
+
+
+def _alter(statement: exp.Alter, at: Location, registry: SchemaRegistry, state: _FileState) -> None:
+    table = table_name(statement.this)
+    for action in statement.args.get("actions") or ():
+        if isinstance(action, exp.RenameColumn):
+            old, new = action.this.name, action.args["to"].name
+            registry.rename_column(table, old, new)
+            state.changes.append(SchemaChange(table, "rename_column", old, new, at))
+        elif isinstance(action, exp.Drop) and str(action.args.get("kind") or "").upper() == "COLUMN":
+            for column in action.args.get("tables") or ():
+                registry.drop_column(table, column.name)
+                state.changes.append(SchemaChange(table, "drop_column", column.name, None, at))
+        elif isinstance(action, exp.AlterColumn) and action.args.get("dtype") is not None:
+            state.changes.append(SchemaChange(table, "alter_type", action.name, action.args["dtype"].sql(), at))
+
+
+def _normalise(statement: exp.Expr, dia: Dialect) -> set[str]:
+    """Fold unquoted identifiers to lower case unless the dialect is case-sensitive; return the
+    relations the statement names (one walk of the tree for both).
+
+    Snowflake folds to upper case internally, but users write and read lower case, and one table
+    must get one name whichever dialect a file was scanned with.
+    """
+    fold = dia.normalization_strategy is not NormalizationStrategy.CASE_SENSITIVE
+    tables: list[exp.Table] = []
+    for node in statement.walk():
+        if isinstance(node, exp.Identifier):
+            if fold and not node.quoted:
+                node.set("this", node.this.lower())
+        elif isinstance(node, exp.Table):
+            tables.append(node)
+    return {table_name(t) for t in tables if t.name}  # after the walk: names are folded by then
+
+
+def _name_bare_selects(state: _FileState) -> None:
+    """A bare SELECT's output is named after the file: `q01`, or `report#1`, `report#2`, ..."""
+    stem = "<stdin>" if state.path in ("-", "<stdin>") else PurePath(state.path).stem
+    starts = state.bare_selects
+    ends = [*starts[1:], len(state.edges)]  # each SELECT's edges run up to the next one's
+    for number, (start, end) in enumerate(zip(starts, ends), start=1):
+        name = stem if len(starts) == 1 else f"{stem}#{number}"
+        for i in range(start, end):
+            if state.edges[i].target_table == "":
+                edge = state.edges[i]
+                state.edges[i] = ColumnEdge(edge.source_table, edge.source_column, name, edge.target_column, edge.flow, edge.subtype, edge.at)
+
+
+def _hit_key(hit: tuple[object, ...]) -> tuple[str, ...]:
+    return tuple("" if part is None else str(part) for part in hit)
+
+
+_TOKEN = re.compile(r"<Token token_type: [^,]*, text: (.*?), line: .*?>")
+
+
+def _describe(message: str) -> str:
+    """sqlglot's parse errors, without its token reprs: `got <Token ... text: WHERE ...>` -> `got 'WHERE'`."""
+    return _TOKEN.sub(lambda m: repr(m.group(1)), _first_line(message))
+
+
+def _first_line(text: str) -> str:
+    return text.strip().splitlines()[0] if text.strip() else "syntax error"
+
+
+def _token_error_line(message: str) -> int:
+    match = re.search(r"[Ll]ine (\d+)", message)
+    return int(match.group(1)) if match else 0

@@ -1,0 +1,467 @@
+"""Column tracing over sqlglot scopes: which base-table columns feed each output column, and how.
+
+One `ScopeTracer` serves one statement: scopes are built once, and each (scope, output) pair is traced
+once and memoised, so every output column of a statement costs one walk of its own expression.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlglot import exp
+from sqlglot.dialects.dialect import Dialect
+from sqlglot.optimizer.scope import Scope
+
+from lineage.model import Flow, Subtype
+from parsers.sql.aliases import DEFAULT_RULES, AliasLookup, Candidate, Wins
+from parsers.sql.budget import NO_DEADLINE, Deadline
+from parsers.sql.output_names import output_name
+from parsers.sql.schema import SchemaRegistry
+from parsers.sql.expression_walk import ExpressionWalk
+from parsers.sql.scope_parts import (
+    MERGE_CONDITION,
+    MERGE_WHEN,
+    STAR,
+    STAR_MODIFIERS,
+    Columns,
+    Hit,
+    alias_columns,
+    combine,
+    is_base,
+    lateral_query,
+    pivot_of,
+    pivot_reads,
+    pivoted_columns,
+    selected,
+    table_name,
+    visible,
+)
+
+
+# number rows within their window: what they read is the window's keys, recorded as such
+_RANKING = (exp.Rank, exp.DenseRank, exp.Ntile, exp.PercentRank, exp.CumeDist)
+# where `col.field` reads a field of a struct column (elsewhere `x.col` only qualifies a column)
+_STRUCT_DOT_DIALECTS = frozenset({"bigquery", "spark", "spark2", "databricks", "hive", "duckdb", "trino", "presto", "athena", "clickhouse"})
+
+
+@dataclass(frozen=True, slots=True)
+class Output:
+    """One output column of a scope: a projection, or a column expanded from a star."""
+
+    name: str
+    expression: exp.Expr | None = None  # the projection, when written out
+    source: str | None = None  # the source a star expanded from (column `name` of it)
+    unresolved_star: bool = False  # `*` over a source whose columns we do not know
+
+
+@dataclass(frozen=True, slots=True)
+class _Named:
+    """Where a scope's outputs are, indexed once: per name, per projection alias, and the unresolved
+    stars. Every output column of a statement looks a name up, so a scan per lookup is quadratic."""
+
+    first: dict[str, int]
+    aliases: dict[str, list[tuple[int, exp.Expr]]]  # per alias: (output index, aliased projection), in order
+    stars: tuple[int, ...]
+
+
+class ScopeTracer:
+    """Traces output columns of the scopes of one statement back to base-table columns."""
+
+    def __init__(self, registry: SchemaRegistry, deadline: Deadline = NO_DEADLINE, aliases: AliasLookup | None = None, dialect: Dialect | None = None) -> None:
+        self.registry, self.deadline = registry, deadline
+        self.alias_lookup = aliases or AliasLookup(DEFAULT_RULES)
+        # `* EXCLUDE (...)`, COLUMNS(...) left unapplied: whether the columns they choose from were known
+        self.unapplied: dict[str, bool] = {}
+        self.unknown_stars = False  # a star over a source whose columns are unknown
+        self.ambiguities: set[str] = set()  # warnings: a name that is a source column or an alias, unknown which
+        self.dialect = dialect or Dialect.get_or_raise(None)  # names outputs written without an alias
+        self._outputs: dict[int, list[Output]] = {}
+        self._traced: dict[tuple[int, int], frozenset[Hit]] = {}
+        self._active: set[tuple[int, int]] = set()
+        self._subquery_scope: dict[int, Scope] = {}
+        self._columns: dict[tuple[int, str], Columns | None] = {}
+        self._named: dict[int, _Named] = {}
+        self._join_keys: dict[int, dict[str, tuple[str, ...]]] = {}
+        self._rows: dict[int, frozenset[Hit]] = {}
+        self._filled: dict[int, Scope] = {}
+
+    # -- outputs -------------------------------------------------------------------------------
+    def outputs(self, scope: Scope) -> list[Output]:
+        key = id(scope)
+        if key not in self._outputs:
+            self.deadline.check()  # once per scope
+            self._outputs[key] = self._compute_outputs(scope)
+        return self._outputs[key]
+
+    def _compute_outputs(self, scope: Scope) -> list[Output]:
+        outputs = self._projections(scope)
+        renamed = alias_columns(scope.expression)
+        if renamed:  # `WITH t (a, b) AS (...)`, `(...) AS t (a, b)`: the list renames by position
+            outputs = [
+                Output(renamed[i], o.expression, o.source, o.unresolved_star) if i < len(renamed) and not o.unresolved_star else o
+                for i, o in enumerate(outputs)
+            ]
+        return outputs
+
+    def _projections(self, scope: Scope) -> list[Output]:
+        node = scope.expression
+        if isinstance(node, exp.SetOperation):
+            # SQL names set-operation outputs after the first branch only; others match by position
+            return self.outputs(scope.set_operation_scopes[0]) if scope.set_operation_scopes else []
+        inner = lateral_query(scope)
+        if inner is not None:
+            return self.outputs(inner)
+        if not isinstance(node, exp.Select):
+            alias = node.args.get("alias")
+            columns = alias.columns if isinstance(alias, exp.TableAlias) else []
+            names = [c.name for c in columns]
+            if not columns and isinstance(node, exp.Unnest) and alias is None:
+                names = ["unnest"]
+            offset = node.args.get("offset") if isinstance(node, exp.Unnest) else None
+            # `UNNEST(x) AS item WITH OFFSET AS pos`, `WITH ORDINALITY AS u(x, n)`: the position is a column too
+            return [Output(name) for name in names + ([offset.name] if isinstance(offset, exp.Identifier) else [])]
+        outputs: list[Output] = []
+        for projection in node.expressions:
+            if isinstance(projection, exp.Star):
+                for source in scope.selected_sources:
+                    outputs.extend(self._expand(scope, source, projection))
+            elif isinstance(projection, exp.Column) and isinstance(projection.this, exp.Star):
+                outputs.extend(self._expand(scope, projection.table, projection.this))
+            elif isinstance(projection, exp.Columns):  # DuckDB's COLUMNS('regex') / COLUMNS(*)
+                for source in scope.selected_sources:
+                    outputs.extend(self._expand(scope, source, projection))
+            else:
+                outputs.append(Output(output_name(projection, self.dialect), expression=projection))
+        return outputs
+
+    def _expand(self, scope: Scope, source: str, star: exp.Star | exp.Columns) -> list[Output]:
+        names = self.source_columns(scope, source)
+        kept = None if names is None else selected(star, names)
+        if names is None or kept is None:
+            if isinstance(star, exp.Columns) or any(star.args.get(k) for k in STAR_MODIFIERS):
+                self.unapplied[star.sql(self.dialect)] = names is not None
+            self.unknown_stars = self.unknown_stars or names is None
+            # a pivot's own outputs are known even when the columns it keeps are not
+            pivot = pivot_of(self.source(scope, source)) if names is None else None
+            made = (pivoted_columns(pivot, ()) if pivot is not None else None) or []
+            return [Output(STAR, source=source, unresolved_star=True), *(Output(name, source=source) for name in made)]
+        replaced = {r.alias_or_name: r for r in star.args.get("replace") or ()}
+        renamed = {r.this.name: r.alias for r in star.args.get("rename") or ()}
+        return [
+            Output(name, expression=replaced[name])
+            if name in replaced
+            else Output(renamed[name], expression=exp.column(name, table=source))
+            if name in renamed
+            else Output(name, source=source)
+            for name in kept
+        ]
+
+    def source_columns(self, scope: Scope, source: str) -> Columns | None:
+        """Column names of one source of `scope`, or None when they are not known."""
+        key = (id(scope), source)
+        if key not in self._columns:
+            self._columns[key] = self._source_columns(scope, source)
+        return self._columns[key]
+
+    def _source_columns(self, scope: Scope, source: str) -> Columns | None:
+        node = self.source(scope, source)
+        names = self._plain_columns(node)
+        pivot = pivot_of(node)
+        if names is None or pivot is None:
+            return names
+        made = pivoted_columns(pivot, names)
+        return None if made is None else Columns(made)
+
+    def _plain_columns(self, node: exp.Expr | Scope | None) -> Columns | None:
+        if is_base(node):
+            names = self.registry.column_names(table_name(node))
+            return None if names is None else Columns(names)
+        if isinstance(node, Scope):
+            if self.named(node).stars:
+                return None
+            return Columns(o.name for o in self.outputs(node))
+        return None
+
+    def source(self, scope: Scope, name: str) -> exp.Expr | Scope | None:
+        """What source `name` of `scope` is. sqlglot scopes a recursive CTE's self-reference as its
+        anchor branch once more, in a scope it never fills (no sources): the anchor's own scope,
+        which it did fill, stands for it, else the anchor's columns would trace to no table."""
+        node = scope.sources.get(name)
+        if not isinstance(node, Scope) or node.sources or scope.parent is None:
+            return node
+        if id(node) not in self._filled:
+            root = scope
+            while root.parent is not None:
+                root = root.parent
+            self._filled[id(node)] = next((s for s in root.traverse() if s.expression is node.expression and s.sources), node)
+        return self._filled[id(node)]
+
+    def named(self, scope: Scope) -> _Named:
+        key = id(scope)
+        if key not in self._named:
+            named = _Named({}, {}, tuple(i for i, o in enumerate(self.outputs(scope)) if o.unresolved_star))
+            for index, out in enumerate(self.outputs(scope)):
+                if not out.unresolved_star:
+                    named.first.setdefault(out.name, index)
+                if isinstance(out.expression, exp.Alias):
+                    named.aliases.setdefault(out.expression.alias, []).append((index, out.expression))
+            self._named[key] = named
+        return self._named[key]
+
+    # -- tracing -------------------------------------------------------------------------------
+    def trace_output(self, scope: Scope, index: int) -> frozenset[Hit]:
+        key = (id(scope), index)
+        if key in self._traced:
+            return self._traced[key]
+        if key in self._active:  # a recursive CTE reading itself adds no new sources
+            return frozenset()
+        self.deadline.check()  # once per output column of each scope
+        self._active.add(key)
+        try:
+            hits = frozenset(self._trace_output(scope, index))
+        finally:
+            self._active.discard(key)
+        self._traced[key] = hits
+        return hits
+
+    def _trace_output(self, scope: Scope, index: int) -> set[Hit]:
+        node = scope.expression
+        if isinstance(node, exp.SetOperation):
+            hits: set[Hit] = set()
+            # INTERSECT and EXCEPT output the left branch's values; the right one only filters rows
+            branches = scope.set_operation_scopes[:1] if isinstance(node, (exp.Intersect, exp.Except)) else scope.set_operation_scopes
+            for branch in branches:
+                if index < len(self.outputs(branch)):
+                    hits |= self.trace_output(branch, index)
+            return hits
+        inner = lateral_query(scope)
+        if inner is not None:  # LATERAL (SELECT ...) / CROSS APPLY (SELECT ...)
+            return set(self.trace_output(inner, index))
+        if not isinstance(node, exp.Select):  # UNNEST / LATERAL / table function
+            outer = scope.parent or scope
+            return {
+                combine((Flow.DIRECT, Subtype.TRANSFORMATION), hit)
+                for column in node.find_all(exp.Column)
+                for hit in self.resolve_column(outer, column)
+            }
+        out = self.outputs(scope)[index]
+        if out.expression is not None:
+            return self.trace_expression(scope, out.expression)
+        assert out.source is not None
+        if out.unresolved_star:
+            return self._trace_star(scope, out.source)
+        return self.resolve_source(scope, out.source, out.name)
+
+    def _trace_star(self, scope: Scope, source: str) -> set[Hit]:
+        node = self.source(scope, source)
+        if is_base(node):
+            return {(table_name(node), STAR, Flow.DIRECT, Subtype.IDENTITY)}
+        if isinstance(node, Scope):
+            return {h for i in self.named(node).stars for h in self.trace_output(node, i)}
+        return {(None, STAR, Flow.DIRECT, Subtype.IDENTITY)}
+
+    def trace_by_name(self, scope: Scope, name: str) -> set[Hit]:
+        if not isinstance(scope.expression, (exp.Select, exp.SetOperation)) and lateral_query(scope) is None:
+            # UNNEST(x) AS item: `item.field` is a field of an element of x
+            return set(self.trace_output(scope, 0))
+        named = self.named(scope)
+        if name in named.first:
+            return set(self.trace_output(scope, named.first[name]))
+        star = self.outputs(scope)[named.stars[0]] if len(named.stars) == 1 else None
+        if star is not None and star.source is not None:
+            # `SELECT *` over an unknown table still passes a named column through unchanged
+            return self.resolve_source(scope, star.source, name)
+        return {(None, name, Flow.DIRECT, Subtype.IDENTITY)}
+
+    def resolve_source(self, scope: Scope, source: str, column: str) -> set[Hit]:
+        node = self.source(scope, source)
+        reads = pivot_reads(pivot_of(node), column)
+        if reads is not None:  # a PIVOT / UNPIVOT output: made of other columns of the source
+            return {combine(ctx, hit) for ctx, name in reads for hit in self._resolve_plain(scope, source, node, name)}
+        return self._resolve_plain(scope, source, node, column)
+
+    def _resolve_plain(self, scope: Scope, source: str, node: exp.Expr | Scope | None, column: str) -> set[Hit]:
+        if is_base(node):
+            return {(table_name(node), column, Flow.DIRECT, Subtype.IDENTITY)}
+        if isinstance(node, Scope):
+            return self.trace_by_name(node, column)
+        return {(None, column, Flow.DIRECT, Subtype.IDENTITY)}
+
+    def resolve_column(self, scope: Scope, column: exp.Column) -> set[Hit]:
+        field = self._struct_field(scope, column)
+        if field is not None:
+            return field
+        name, qualifier = column.name, column.table
+        current: Scope | None = scope
+        while current is not None:  # correlated references climb to outer scopes
+            if qualifier:
+                if qualifier in current.sources:
+                    return self.resolve_source(current, qualifier, name)
+            else:
+                found = self._unqualified(current, column, own=current is scope)
+                if found is not None:
+                    return found
+            current = current.parent
+        return {(qualifier or None, name, Flow.DIRECT, Subtype.IDENTITY)}
+
+    def _struct_field(self, scope: Scope, column: exp.Column) -> set[Hit] | None:
+        """`e.payload.user.id`, `payload.user` (a struct's field): read from the column `payload`, never
+        from a table `payload` or `user`. None when the name is an ordinary (qualified) column."""
+        parts = [part.name for part in column.parts]
+        if len(parts) < 2 or visible(scope, column.table):
+            return None
+        if len(parts) >= 3 and visible(scope, parts[0]):
+            base = exp.column(parts[1], table=parts[0])
+        elif self.dialect.__class__.__name__.lower() in _STRUCT_DOT_DIALECTS:
+            base = exp.column(parts[0])
+        else:
+            return None
+        return {combine((Flow.DIRECT, Subtype.TRANSFORMATION), hit) for hit in self.resolve_column(scope, base)}
+
+    def _unqualified(self, scope: Scope, column: exp.Column, own: bool) -> set[Hit] | None:
+        name = column.name
+        holders = self.join_keys(scope).get(name)
+        if holders:  # USING / NATURAL keys: the unqualified column is the merged key of every side
+            return {hit for source in holders for hit in self.resolve_source(scope, source, name)}
+        if own and name.startswith(MERGE_CONDITION):
+            # a MERGE clause's hidden condition (parsers.sql.writes): our own name, not the SQL's, so no
+            # dialect's alias rules apply; its projection is traced once, however many columns name it
+            return set(self.trace_output(scope, self.named(scope).aliases[name][0][0]))
+        alias = self._alias_candidate(scope, column) if own else None
+        if alias is not None and alias.wins is Wins.ALIAS:
+            return set(self.trace_output(scope, alias.output))  # memoised: an alias named a thousand times is traced once
+        known, unknown = [], []
+        for source in scope.selected_sources:
+            names = self.source_columns(scope, source)
+            if names is None:
+                unknown.append(source)
+            elif name in names:
+                known.append(source)
+        if len(known) == 1:
+            return self.resolve_source(scope, known[0], name)
+        if len(known) > 1:
+            return {(None, name, Flow.DIRECT, Subtype.IDENTITY)}  # ambiguous: never guess
+        if alias is not None and not unknown:  # no source has the column: the alias it must be
+            return set(self.trace_output(scope, alias.output))
+        if len(unknown) == 1:
+            # valid SQL: a column no known source has must come from the one unknown source
+            found = self.resolve_source(scope, unknown[0], name)
+        elif unknown:
+            found = {(None, name, Flow.DIRECT, Subtype.IDENTITY)}
+        else:
+            return None
+        if alias is not None:
+            self._note_ambiguity(scope, name, unknown, alias, found)
+        return found
+
+    def join_keys(self, scope: Scope) -> dict[str, tuple[str, ...]]:
+        """Columns joined by USING (...) or NATURAL JOIN in this scope, each with the sources joined on it."""
+        key = id(scope)
+        if key not in self._join_keys:
+            self._join_keys[key] = self._find_join_keys(scope)
+        return self._join_keys[key]
+
+    def _find_join_keys(self, scope: Scope) -> dict[str, tuple[str, ...]]:
+        select = scope.expression
+        holders: dict[str, list[str]] = {}
+        if not isinstance(select, exp.Select):
+            return {}
+        seen: list[str] = [select.args["from_"].alias_or_name] if select.args.get("from_") else []
+        for join in select.args.get("joins") or ():
+            right = join.alias_or_name
+            keys = [i.name for i in join.args.get("using") or ()]
+            if join.args.get("method") and str(join.args["method"]).upper() == "NATURAL":
+                left_columns = {c for source in seen for c in self.source_columns(scope, source) or ()}
+                keys += sorted(left_columns & set(self.source_columns(scope, right) or ()))
+            for key in keys:
+                bucket = holders.setdefault(key, [])
+                bucket += [s for s in (*self._left_holders(scope, seen, key), right) if s not in bucket]
+            seen.append(right)
+        return {key: tuple(sources) for key, sources in holders.items()}
+
+    def _left_holders(self, scope: Scope, seen: list[str], key: str) -> list[str]:
+        """The sources left of a join that give its key: those known to have it, else (USING names a
+        column the left side has) those whose columns are unknown."""
+        known = [s for s in seen if key in (self.source_columns(scope, s) or ())]
+        return known or [s for s in seen if self.source_columns(scope, s) is None]
+
+    def _alias_candidate(self, scope: Scope, column: exp.Column) -> Candidate | None:
+        """The SELECT-list alias `column` may name where it stands, by the dialect's rules."""
+        select = scope.expression
+        if not isinstance(select, exp.Select):
+            return None
+        defined = self.named(scope).aliases.get(column.name)
+        return None if defined is None else self.alias_lookup.candidate(select, column, defined)
+
+    def _note_ambiguity(self, scope: Scope, name: str, unknown: list[str], alias: Candidate, assumed: set[Hit]) -> None:
+        """A source whose columns are unknown may or may not have `name`: when the alias would give other
+        sources, the column the dialect prefers is assumed, and said so."""
+        if {h[:2] for h in assumed} == {h[:2] for h in self.trace_output(scope, alias.output)}:
+            return
+        nodes = [scope.sources.get(source) for source in unknown]
+        names = [table_name(n) if isinstance(n, exp.Table) else source for n, source in zip(nodes, unknown)]
+        self.ambiguities.add(self.alias_lookup.ambiguity(name, names, alias))
+
+    def trace_expression(self, scope: Scope, expression: exp.Expr) -> set[Hit]:
+        top = expression.unalias() if isinstance(expression, exp.Alias) else expression
+        value = top.expressions[1] if isinstance(top, exp.Anonymous) and top.name == MERGE_WHEN else top
+        start = (Flow.DIRECT, Subtype.IDENTITY if isinstance(value, exp.Column) else Subtype.TRANSFORMATION)
+        hits: set[Hit] = set()
+        ExpressionWalk(self, scope, hits).visit(top, start)
+        return hits
+
+    # -- whole-row reads ------------------------------------------------------------------------
+    def row_reads(self, scope: Scope, node: exp.Expr) -> set[Hit] | None:
+        """What `node` reads when it reads whole rows rather than columns, else None.
+
+        `count(*)`, `count(t.*)`, `count(1)` count the rows of the sources and `EXISTS (...)` asks
+        whether its query has any: each depends on the source table as a whole, so it is recorded as
+        a read of the table (the `*` column, as an unexpanded `SELECT *` is): dropping the table
+        reaches it, renaming one of its columns does not.
+        """
+        if isinstance(node, exp.Exists):
+            inner = self.subquery_scope(scope, node.this)
+            return set(self.scope_rows(inner)) if inner is not None else set()
+        if isinstance(node, exp.Column) and isinstance(node.this, exp.Star):  # `count(t.*)`; a projection's is expanded
+            return self.source_rows(scope, node.table) if node.table else None
+        every_source = isinstance(node, exp.Star) or (
+            isinstance(node, exp.AggFunc) and not isinstance(node, _RANKING) and not any(isinstance(n, (exp.Column, exp.Star, exp.Query)) for n in node.walk())
+        )
+        return {hit for source in scope.selected_sources for hit in self.source_rows(scope, source)} if every_source else None
+
+    def source_rows(self, scope: Scope, source: str) -> set[Hit]:
+        node = self.source(scope, source)
+        if isinstance(node, exp.Table):
+            return {(table_name(node), STAR, Flow.DIRECT, Subtype.IDENTITY)}
+        if isinstance(node, Scope):
+            return set(self.scope_rows(node))
+        return {(source, STAR, Flow.DIRECT, Subtype.IDENTITY)}  # a name the SQL does not define
+
+    def scope_rows(self, scope: Scope) -> frozenset[Hit]:
+        """The tables whose rows make up the rows of `scope` (its filters are table-level edges already)."""
+        key = id(scope)
+        if key not in self._rows:
+            self._rows[key] = frozenset()  # a recursive CTE reading itself adds no new tables
+            self._rows[key] = frozenset(self._scope_rows(scope))
+        return self._rows[key]
+
+    def _scope_rows(self, scope: Scope) -> set[Hit]:
+        node = scope.expression
+        if isinstance(node, exp.SetOperation):
+            branches = scope.set_operation_scopes[:1] if isinstance(node, (exp.Intersect, exp.Except)) else scope.set_operation_scopes
+            return {hit for branch in branches for hit in self.scope_rows(branch)}
+        inner = lateral_query(scope)
+        if inner is not None:
+            return set(self.scope_rows(inner))
+        if not isinstance(node, exp.Select):  # UNNEST(x): one row per element of x
+            return set(self.trace_output(scope, 0))
+        return {hit for source in scope.selected_sources for hit in self.source_rows(scope, source)}
+
+    def subquery_scope(self, scope: Scope, node: exp.Expr) -> Scope | None:
+        if not self._subquery_scope or id(node) not in self._subquery_scope:
+            for child in scope.subquery_scopes:
+                self._subquery_scope[id(child.expression)] = child
+        return self._subquery_scope.get(id(node))
+
+
+

@@ -1,0 +1,301 @@
+"""What a statement writes: its target relation, target columns, and the query whose outputs fill them.
+
+MERGE and UPDATE are rewritten into an equivalent SELECT (one projection per assigned column, the
+same FROM/JOIN/WHERE), so that one tracer handles every kind of write the same way. The rewrite
+costs the statement's size once: a MERGE's WHEN condition is in the query once, however many columns
+it guards.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+from sqlglot import exp
+
+from lineage.model import TableKind
+from parsers.sql.budget import Deadline
+from parsers.sql.scope_parts import MERGE_CONDITION, MERGE_WHEN, table_name
+
+# A WHEN clause's condition decides whether each column the clause assigns is written: one
+# conditional edge per condition column and assigned column. The common change-detection merge
+# (`WHEN MATCHED AND (t.a <> s.a OR t.b <> s.b ...) THEN UPDATE SET a = s.a, b = s.b ...`) would
+# make columns x columns of them (200 million at 10,000 columns); past this many, its condition is
+# recorded once as a filter of the target, which impact analysis follows to every column of it.
+MAX_CONDITION_EDGES: Final = 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class Write:
+    target: str  # "" for a bare SELECT (named after the file later)
+    query: exp.Expr | None = None
+    columns: list[str] | None = None  # explicit target columns, in output order
+    positional: bool = False  # without explicit columns, outputs fill the target's columns in order
+    defines: TableKind | None = None  # CREATE ... AS defines the target's columns
+    ddl_columns: list[tuple[str, str | None]] | None = None  # CREATE TABLE (col type, ...)
+    hidden: int = 0  # the query's last outputs are read by the others (a MERGE condition), not written
+    # UPDATE / MERGE: the query's projections are `SET c = v` assignments, which read the row as it was
+    # before any of them, so their names are no aliases the query can name
+    assigns: bool = False
+
+
+def write_of(statement: exp.Expr, deadline: Deadline) -> Write | None:
+    if isinstance(statement, exp.Create):
+        return _create(statement)
+    if isinstance(statement, exp.Insert):
+        return _insert(statement)
+    if isinstance(statement, exp.Merge):
+        return _merge(statement, deadline)
+    if isinstance(statement, exp.Update):
+        return _update(statement)
+    if isinstance(statement, exp.Copy):
+        return _unload(statement)
+    if isinstance(statement, exp.Select) and isinstance(statement.args.get("into"), exp.Into):
+        return _select_into(statement)
+    if isinstance(statement, exp.Query):
+        return Write("", statement)
+    return None
+
+
+def _target(node: exp.Expr) -> tuple[str, list[str] | None]:
+    """`t` or `t (a, b)` -> ("t", ["a", "b"])."""
+    if isinstance(node, exp.Schema):
+        names = [c.name for c in node.expressions if isinstance(c, (exp.Identifier, exp.Column, exp.ColumnDef))]
+        assert isinstance(node.this, exp.Table)
+        return table_name(node.this), names or None
+    assert isinstance(node, exp.Table)
+    return table_name(node), None
+
+
+def _create(statement: exp.Create) -> Write | None:
+    kind = str(statement.args.get("kind") or "").upper()
+    if kind not in ("TABLE", "VIEW"):
+        return None
+    target, columns = _target(statement.this)
+    query = statement.expression
+    if isinstance(query, exp.Query):
+        defines = TableKind.VIEW if kind == "VIEW" else TableKind.TABLE
+        return Write(target, query, columns, defines=defines)
+    definitions = statement.this.expressions if isinstance(statement.this, exp.Schema) else []
+    copied = _copied_table(statement, definitions)
+    if copied is not None:  # t takes s's columns: as `CREATE TABLE t AS SELECT * FROM s` traces them
+        return Write(target, exp.select("*").from_(copied.copy()), defines=TableKind.TABLE)
+    ddl = [(c.name, c.args["kind"].sql() if c.args.get("kind") else None) for c in definitions if isinstance(c, exp.ColumnDef)]
+    return Write(target, ddl_columns=ddl)
+
+
+def _copied_table(statement: exp.Create, definitions: list[exp.Expr]) -> exp.Table | None:
+    """The s of `CREATE TABLE t LIKE s` (Snowflake, Spark, MySQL; Postgres's `(LIKE s)`), `CLONE s`
+    (Snowflake, BigQuery) or `COPY s` (BigQuery)."""
+    clone = statement.args.get("clone")
+    properties = statement.args.get("properties")
+    likes = [*definitions, *(properties.expressions if isinstance(properties, exp.Properties) else ())]
+    sources = [clone.this if isinstance(clone, exp.Clone) else None, *(p.this for p in likes if isinstance(p, exp.LikeProperty))]
+    return next((s for s in sources if isinstance(s, exp.Table)), None)
+
+
+def _unload(statement: exp.Copy) -> Write | None:
+    """`COPY INTO @stage FROM (SELECT ...)` (Snowflake), `COPY (SELECT ...) TO 'file'` (Postgres): the
+    query's rows leave for files outside the warehouse, read as a bare SELECT is. A load has no query."""
+    queries = [n.this for n in [statement.this, *(statement.args.get("files") or ())] if isinstance(n, exp.Subquery)]
+    return Write("", queries[0]) if queries and isinstance(queries[0], exp.Query) else None
+
+
+def multitable_inserts(statement: exp.MultitableInserts, deadline: Deadline) -> list[exp.Insert]:
+    """`INSERT ALL | FIRST [WHEN c THEN] INTO t [(cols)] [VALUES (...)] ... SELECT ...` (Snowflake,
+    Oracle) as one `INSERT INTO t SELECT values FROM (the SELECT) WHERE ...` per INTO: its VALUES name
+    the SELECT's outputs, and whether a row reaches t depends on its WHEN, and under FIRST (and for
+    ELSE) on the earlier WHENs not holding. The earlier WHENs are kept as the distinct columns and
+    subqueries they read, which is all their filter edges need: copying each of them into every later
+    INTO would cost the square of the INTOs."""
+    source = statement.args["source"]
+    first = str(statement.args.get("kind") or "").upper() == "FIRST"
+    inserts: list[exp.Insert] = []
+    earlier: dict[str, exp.Expr] = {}
+    for branch in statement.expressions:
+        deadline.check()  # once per INTO
+        insert, condition = branch.this.copy(), branch.args.get("expression")
+        values = insert.expression.expressions[0].expressions if isinstance(insert.expression, exp.Values) else [exp.Star()]
+        query = exp.select(*(v.copy() for v in values)).from_(exp.Subquery(this=source.copy(), alias=exp.TableAlias(this=exp.to_identifier("_lineage_multitable"))))
+        held = [condition.copy()] if condition is not None else []
+        if earlier and (first or branch.args.get("else_")):
+            held.append(exp.Not(this=exp.Tuple(expressions=[e.copy() for e in earlier.values()])))
+        if held:
+            query = query.where(exp.and_(*held))
+        insert.set("expression", query)
+        inserts.append(insert)
+        earlier.update(_reads(condition))
+    return inserts
+
+
+def _reads(condition: exp.Expr | None) -> dict[str, exp.Expr]:
+    """The columns and subqueries a condition reads, each once, by their SQL."""
+    if condition is None:
+        return {}
+    # a subquery is kept whole: its own columns resolve against its own FROM (the condition is in no subquery)
+    return {n.sql(): n for n in condition.find_all(exp.Column, exp.Subquery, exp.Exists) if n.find_ancestor(exp.Subquery, exp.Exists) is None}
+
+
+def loaded_table(statement: exp.Expr) -> str | None:
+    """The table a COPY / LOAD DATA fills from files (Snowflake, Redshift, Postgres, BigQuery)."""
+    if isinstance(statement, exp.Copy) and isinstance(statement.this, exp.Table) and not statement.this.name.startswith("@"):
+        return table_name(statement.this)
+    if isinstance(statement, exp.LoadData) and isinstance(statement.this, exp.Table):
+        return table_name(statement.this)
+    return None
+
+
+def _select_into(statement: exp.Select) -> Write | None:
+    """T-SQL / Postgres `SELECT ... INTO t FROM ...` creates t from the query."""
+    into = statement.args["into"]
+    if not isinstance(into.this, exp.Table):
+        return None
+    name = table_name(into.this)
+    query = statement.copy()
+    query.set("into", None)
+    return Write(name, query, defines=TableKind.TABLE)
+
+
+def _insert(statement: exp.Insert) -> Write | None:
+    query = statement.expression
+    if not isinstance(query, exp.Query) or not isinstance(statement.this, (exp.Table, exp.Schema)):
+        return None  # INSERT ... VALUES carries no lineage
+    target, columns = _target(statement.this)
+    return Write(target, query, columns, positional=True)
+
+
+def _update(statement: exp.Update) -> Write | None:
+    if not isinstance(statement.this, exp.Table):
+        return None
+    target_table = statement.this.copy()
+    # MySQL's `UPDATE t JOIN s ON ... SET` keeps the joins on the target table, `FROM s JOIN u` on s
+    joins = _detach_joins(target_table)
+    source = statement.args.get("from_") or statement.args.get("from")
+    first = source.this.copy() if isinstance(source, exp.From) else None
+    joined = [*_detach_joins(first), *(j.copy() for j in statement.args.get("joins") or ())]
+    named = _updated_source(target_table, [first, *(j.this for j in joined)]) if first is not None else None
+    select = exp.Select(expressions=[_assigned(eq) for eq in statement.expressions])
+    select.set("from_", exp.From(this=first if named is not None else target_table))
+    if named is None and first is not None:
+        joins.append(exp.Join(this=first))
+    select.set("joins", [*joins, *joined] or None)
+    if statement.args.get("where") is not None:
+        select.set("where", statement.args["where"].copy())
+    return Write(table_name(statement.this if named is None else named), select, assigns=True)
+
+
+def _detach_joins(table: exp.Expr | None) -> list[exp.Expr]:
+    if table is None:
+        return []
+    joins = list(table.args.get("joins") or ())
+    table.set("joins", None)
+    return joins
+
+
+def _updated_source(target: exp.Table, sources: list[exp.Expr]) -> exp.Table | None:
+    """T-SQL's `UPDATE a SET ... FROM dbo.t AS a JOIN ...` (and `UPDATE t ... FROM t JOIN ...`) names
+    a table of its FROM clause, by alias or by name: that FROM table is the one updated."""
+    if target.alias:  # Postgres `UPDATE t AS a ... FROM s`: the FROM items are other tables
+        return None
+    name = table_name(target)
+    for source in sources:
+        if isinstance(source, exp.Table) and (source.alias == name or (not source.alias and table_name(source) == name)):
+            return source
+    return None
+
+
+def _merge(statement: exp.Merge, deadline: Deadline) -> Write | None:
+    if not isinstance(statement.this, exp.Table):
+        return None
+    source = statement.args["using"]
+    merged = _Merged(source.alias_or_name)
+    whens = statement.args.get("whens")
+    for when in whens.expressions if isinstance(whens, exp.Whens) else []:
+        deadline.check()  # once per WHEN clause: each costs its own size, once
+        condition, action = when.args.get("condition"), when.args.get("then")
+        if not when.args.get("matched"):
+            # a NOT MATCHED [BY TARGET] clause has only the source row, NOT MATCHED BY SOURCE only the
+            # target's: an unqualified column there can name no other side's
+            side = statement.this.alias_or_name if when.args.get("source") else source.alias_or_name
+            condition, action = _qualified(condition, side), _qualified(action, side)
+        merged.add(condition, action)
+    if not merged.projections and not merged.filters:
+        return None
+    select = exp.Select(expressions=merged.projections + merged.conditions)
+    select.set("from_", exp.From(this=statement.this.copy()))
+    select.set("joins", [exp.Join(this=source.copy(), on=statement.args["on"].copy())])
+    if merged.filters:  # under the name a condition's columns do not resolve aliases by (parsers.sql.trace)
+        select.set("where", exp.Where(this=exp.alias_(exp.or_(*merged.filters, copy=False), MERGE_CONDITION, copy=False)))
+    return Write(table_name(statement.this), select, hidden=len(merged.conditions), assigns=True)
+
+
+class _Merged:
+    """The WHEN clauses of a MERGE as one query, each clause's condition in it once: a hidden
+    projection `MERGE_WHEN(cond, NULL) AS k` that each column the clause assigns names (`MERGE_WHEN(k,
+    v) AS c`: the tracer resolves k like any alias, once), or past MAX_CONDITION_EDGES a filter."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.projections: list[exp.Expr] = []
+        self.conditions: list[exp.Expr] = []  # hidden projections, after the written ones
+        self.filters: list[exp.Expr] = []  # row conditions: a DELETE's, or a too-wide clause's
+
+    def add(self, condition: exp.Expr | None, action: exp.Expr | None) -> None:
+        if not isinstance(action, (exp.Update, exp.Insert)):
+            if condition is not None:  # WHEN MATCHED AND cond THEN DELETE: cond decides which rows stay
+                self.filters.append(condition.copy())
+            return
+        pairs = _merge_assignments(action)
+        if pairs is None:  # `SET *` / `INSERT *`: every column of the source, by name
+            self.projections.append(exp.Column(this=exp.Star(), table=exp.to_identifier(self.source)))
+            return
+        guard = self._guard(condition, len(pairs))
+        for name, value in pairs:
+            guarded = value.copy() if guard is None else _when(exp.column(guard), value.copy())
+            self.projections.append(exp.alias_(guarded, name, copy=False))
+
+    def _guard(self, condition: exp.Expr | None, assigned: int) -> str | None:
+        """The name each assigned value refers to its condition by, when the condition is per column."""
+        if condition is None or not assigned:
+            return None
+        if len({(c.table, c.name) for c in condition.find_all(exp.Column)}) * assigned > MAX_CONDITION_EDGES:
+            self.filters.append(condition.copy())
+            return None
+        name = f"{MERGE_CONDITION}{len(self.conditions)}"
+        self.conditions.append(exp.alias_(_when(condition.copy(), exp.null()), name, copy=False))
+        return name
+
+
+def _qualified(node: exp.Expr | None, side: str) -> exp.Expr | None:
+    """`node` with its unqualified columns (not a subquery's, nor an INSERT's column list) read from `side`."""
+    if node is None:
+        return None
+    node = node.copy()
+    listed = node.this if isinstance(node, exp.Insert) else None
+    for column in list(node.find_all(exp.Column)):
+        inner = column.find_ancestor(exp.Query, exp.Tuple)
+        if column.table or (inner is not None and (inner is listed or isinstance(inner, exp.Query))):
+            continue
+        column.set("table", exp.to_identifier(side))
+    return node
+
+
+def _merge_assignments(action: exp.Update | exp.Insert) -> list[tuple[str, exp.Expr]] | None:
+    """`SET c = v` / `INSERT (c) VALUES (v)` as (c, v) pairs; None for `SET *` / `INSERT *`."""
+    if isinstance(action, exp.Update):
+        if any(isinstance(e, exp.Star) for e in action.expressions):
+            return None
+        return [(eq.this.name, eq.expression) for eq in action.expressions]
+    if isinstance(action.this, exp.Star):
+        return None
+    if isinstance(action.this, exp.Tuple) and isinstance(action.expression, exp.Tuple):
+        return list(zip([n.name for n in action.this.expressions], action.expression.expressions))
+    return []
+
+
+def _when(condition: exp.Expr, value: exp.Expr) -> exp.Expr:
+    return exp.Anonymous(this=MERGE_WHEN, expressions=[condition, value])
+
+
+def _assigned(eq: exp.Expr) -> exp.Expr:
+    return exp.alias_(eq.expression.copy(), eq.this.name, copy=False)
