@@ -103,6 +103,14 @@ class Sandbox(SandboxedEnvironment):
         super().__init__(extensions=["jinja2.ext.do", "jinja2.ext.loopcontrols"], undefined=undefined, loader=loader, autoescape=False, finalize=self._finalized)
         self.filters = {name: self._guarded(name, func) for name, func in self.filters.items()}
         self.globals["lipsum"] = self._guarded("lipsum", self.globals["lipsum"])
+        self._templates: dict[str, Any] = {}  # source -> compiled template: a dbt model renders twice
+
+    def template(self, source: str) -> Any:
+        """`from_string(source)`, compiled once per source (compiling is most of a render's cost)."""
+        found = self._templates.get(source)
+        if found is None:
+            found = self._templates[source] = self.from_string(source)
+        return found
 
     def restart_budget(self) -> None:
         """A fresh budget, for one render (or one call into a template's macro from Python)."""
@@ -253,7 +261,7 @@ def render(env: Sandbox, source: str, context: Mapping[str, object], at: Locatio
     """Render `source`, whose first line is line `at.line` of `at.file`; errors are diagnostics."""
     env.restart_budget()
     try:
-        template = env.from_string(source)
+        template = env.template(source)
     except TemplateSyntaxError as err:
         return Rendered(None, (Diagnostic(shift(at, err.lineno), f"cannot render template: {_first_line(err.message or str(err))}"),))
     try:
