@@ -29,6 +29,8 @@ from parsers.sql.schema import SchemaOp, SchemaRegistry
 
 # folders whose files dbt writes or ignores: compiled copies, logs, version control
 _SKIPPED = {"target", "logs", "__pycache__", "node_modules"}
+# what dbt reads: a store or scan cache kept inside the project (`--store s` there) is not the project
+_READ = (".sql", ".yml", ".yaml", ".py", ".csv", ".md", ".jinja", ".j2")
 _WHOLE = 1 << 20  # files up to this size are hashed whole; bigger ones (seed data) by their stat
 Extract = Callable[[SchemaRegistry], tuple[list[FileFacts], Catalog | None]]
 
@@ -53,7 +55,7 @@ def _files(root: Path) -> list[Path]:
     found: list[Path] = []
     for folder, dirs, files in os.walk(root):
         dirs[:] = sorted(d for d in dirs if d not in _SKIPPED and not d.startswith("."))
-        found += [Path(folder) / f for f in sorted(files)]
+        found += [Path(folder) / f for f in sorted(files) if f.endswith(_READ)]
     return found
 
 

@@ -79,3 +79,8 @@ def test_a_changed_schema_from_the_rest_of_the_scan_extracts_it_again(tmp_path: 
     assert _reached("raw.orders.fee") == ["main.paid.fee"]
     _scan("shop", "ddl", store="fresh")
     assert _reached("raw.orders.fee", "fresh") == ["main.paid.fee"]
+
+
+def test_a_store_inside_the_project_is_not_part_of_it() -> None:
+    assert _scan("shop", store="shop/s") == "Scanned 2 files, 2 statements; 4 edges written."
+    assert _scan("shop", store="shop/s") == "Scanned 2 files, 2 statements (2 file extractions reused from the cache); 4 edges written (3 unchanged files kept as stored)."
