@@ -2,8 +2,9 @@
 
 dbt inlines an ephemeral model where it is used (a `__dbt__cte__<name>` CTE in the compiled SQL),
 so the warehouse never sees it; lineage through it would then skip it, and `impact int_x.col`
-would know no `int_x`. Here an ephemeral model is a relation named by the model alone (`int_x`),
-extracted like a view, and read by name where it is used: the files' reader renders `ref()` to
+would know no `int_x`. Here an ephemeral model is a relation named as dbt would name it were it a
+view (`analytics.int_x`: a bare `int_x` would clash with a CTE of that name in the model reading
+it), extracted like a view, and read by name where it is used: the files' reader renders `ref()` to
 that name, and the manifest's compiled SQL has its ephemeral CTEs taken out and their uses
 renamed, line for line (so every line of the compiled SQL keeps its number).
 """

@@ -121,7 +121,7 @@ def load_manifest(path: Path, project: Project) -> tuple[Project | None, str]:
     groups = {str(g["name"]): owner_of(g.get("owner")) for g in (data.get("groups") or {}).values()}
     lines = _EntryLines(project)
     _check_files(project, data, path)
-    ephemeral = {str(n["name"]): relation_sql("", str(n["name"])) for n in data["nodes"].values() if (n.get("config") or {}).get("materialized") == "ephemeral"}
+    ephemeral = {str(n["name"]): relation_sql(n["schema"], n.get("alias") or n["name"]) for n in data["nodes"].values() if (n.get("config") or {}).get("materialized") == "ephemeral"}
     for uid, node in sorted(data["nodes"].items()):
         if node.get("resource_type") not in _NODE_KINDS or node.get("config", {}).get("enabled") is False:
             continue
@@ -180,7 +180,7 @@ def _manifest_node(project: Project, uid: str, node: Mapping[str, Any], code: st
     relative = _relative(project, node)
     file = _readable(project, relative)
     kind, materialized = str(node["resource_type"]), str(config.get("materialized") or "")
-    relation = "" if kind == "analysis" else relation_sql("" if materialized == "ephemeral" else node["schema"], node["name"] if materialized == "ephemeral" else node.get("alias") or node["name"])
+    relation = "" if kind == "analysis" else relation_sql(node["schema"], node.get("alias") or node["name"])
     meta = {**(node.get("meta") or {}), **(config.get("meta") or {})}
     owner = owner_of(meta.get("owner")) or groups.get(str(config.get("group") or node.get("group") or ""))
     columns = tuple(declared_columns(node))
@@ -262,7 +262,7 @@ def extract_project(project: Project, registry: SchemaRegistry) -> DbtFacts:
             files.add(_relation_facts(node, project, registry))
         elif node.kind != "analysis" and node.relation:
             files.add(_model_facts(node, project, registry))
-        elif node.kind != "analysis":  # ephemeral: its lineage shows where it is inlined
+        elif node.kind != "analysis":  # a model with no relation (none since ephemerals have theirs)
             files.add(FileFacts(node.path, diagnostics=node.diagnostics, statements=1))
     consumers = [_consumer(e, project, registry, files) for e in project.exposures]
     semantic, notes = semantic_consumers(project, project.semantic, lambda relation: table_of(relation, project.dialect), project.groups)

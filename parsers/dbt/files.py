@@ -226,8 +226,8 @@ class RawReader:
                 del self.pending[uid]
                 continue
             materialized = str(config.get("materialized") or _DEFAULT_MATERIALIZED[node.kind])
-            # an ephemeral model is a relation of its own name (dbt/ephemeral.py)
-            relation = "" if node.kind == "analysis" else relation_sql("", node.name) if materialized == "ephemeral" else relation_sql(self._schema(node, config), str(config.get("alias") or node.name))
+            # an ephemeral model too: named where dbt would have built it (parsers/dbt/ephemeral.py)
+            relation = "" if node.kind == "analysis" else relation_sql(self._schema(node, config), str(config.get("alias") or node.name))
             owner = owner_of((config.get("meta") or {}).get("owner")) or self.groups.get(str(config.get("group") or ""))
             self.pending[uid] = (replace(node, relation=relation, materialized=materialized, owner=owner), config)
         return topological(sorted(self.pending), lambda uid: [d for d in depends.get(uid, ()) if d in self.pending])

@@ -45,7 +45,7 @@ class DbtNode:
     uid: str  # dbt's unique_id: "model.<project>.<name>", "source.<project>.<source>.<table>"
     kind: str  # model | seed | snapshot | analysis | source
     name: str  # sources: "<source>.<table>"
-    relation: str  # SQL name `schema.alias`; an ephemeral model's name alone; "" for analyses
+    relation: str  # SQL name `schema.alias` (an ephemeral model's too, though dbt builds none); "" for analyses
     materialized: str
     path: str  # display path of the file defining it
     code: str | None = None  # compiled SQL of models, snapshots and analyses

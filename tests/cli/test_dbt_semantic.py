@@ -28,20 +28,20 @@ FILES = {
 }
 FACTS = """\
 == shop/models/int_paid.sql (1 statements)
-app.payments.status     -> int_paid (table)     indirect  filter    @3
-app.payments.amount     -> int_paid.amount      direct    identity  @3
-app.payments.order_id   -> int_paid.order_id    direct    identity  @3
-app.payments.paid_at    -> int_paid.paid_at     direct    identity  @3
-app.payments.payment_id -> int_paid.payment_id  direct    identity  @3
-table int_paid view (payment_id, order_id, amount, paid_at) @2
+app.payments.status     -> main.int_paid (table)     indirect  filter    @3
+app.payments.amount     -> main.int_paid.amount      direct    identity  @3
+app.payments.order_id   -> main.int_paid.order_id    direct    identity  @3
+app.payments.paid_at    -> main.int_paid.paid_at     direct    identity  @3
+app.payments.payment_id -> main.int_paid.payment_id  direct    identity  @3
+table main.int_paid view (payment_id, order_id, amount, paid_at) @2
 == shop/models/metricflow_time_spine.sql (1 statements)
 table main.metricflow_time_spine view (date_day DATE) @1
 == shop/models/revenue.sql (1 statements)
-int_paid.order_id -> main.revenue (table)   indirect  group_by     @5
-int_paid.paid_at  -> main.revenue (table)   indirect  group_by     @5
-int_paid.order_id -> main.revenue.order_id  direct    identity     @5
-int_paid.paid_at  -> main.revenue.paid_at   direct    identity     @5
-int_paid.amount   -> main.revenue.revenue   direct    aggregation  @5
+main.int_paid.order_id -> main.revenue (table)   indirect  group_by     @5
+main.int_paid.paid_at  -> main.revenue (table)   indirect  group_by     @5
+main.int_paid.order_id -> main.revenue.order_id  direct    identity     @5
+main.int_paid.paid_at  -> main.revenue.paid_at   direct    identity     @5
+main.int_paid.amount   -> main.revenue.revenue   direct    aggregation  @5
 table main.revenue view (order_id, paid_at, revenue) @1
 == shop/models/src.yml (0 statements)
 table app.payments source (payment_id, order_id, amount, status, paid_at) @5

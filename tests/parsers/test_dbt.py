@@ -170,10 +170,10 @@ table analytics.base_events table (id, amount_cents, kind) @2
 == shop/models/escape.sql (1 statements)
 ! error: template tried to leave the sandbox (access to attribute '__init__' of 'type' object is unsafe); not rendered @2
 == shop/models/marts/facts.sql (1 statements)
-only_big.amount_cents -> analytics_marts.facts.amount     direct  transformation  @10
-only_big.amount_cents -> analytics_marts.facts.key        direct  transformation  @10
-only_big.id           -> analytics_marts.facts.key        direct  transformation  @10
-only_big.amount_cents -> analytics_marts.facts.magnitude  direct  transformation  @10
+analytics.only_big.amount_cents -> analytics_marts.facts.amount     direct  transformation  @10
+analytics.only_big.amount_cents -> analytics_marts.facts.key        direct  transformation  @10
+analytics.only_big.id           -> analytics_marts.facts.key        direct  transformation  @10
+analytics.only_big.amount_cents -> analytics_marts.facts.magnitude  direct  transformation  @10
 table analytics_marts.facts table (amount, magnitude, key, starred, missing, target_name, unset) @2
 ! warning: unknown macro 'dbt_utils.star': rendered as NULL @6
 ! warning: unknown macro 'my_missing_macro': rendered as NULL @7
@@ -182,10 +182,10 @@ table analytics_marts.facts table (amount, magnitude, key, starred, missing, tar
 == shop/models/mro.sql (1 statements)
 ! error: template tried to leave the sandbox (access to attribute '__class__' of 'str' object is unsafe); not rendered @3
 == shop/models/only_big.sql (1 statements)
-analytics.base_events.amount_cents -> only_big (table)       indirect  filter    @2
-analytics.base_events.amount_cents -> only_big.amount_cents  direct    identity  @2
-analytics.base_events.id           -> only_big.id            direct    identity  @2
-table only_big view (id, amount_cents) @2
+analytics.base_events.amount_cents -> analytics.only_big (table)       indirect  filter    @2
+analytics.base_events.amount_cents -> analytics.only_big.amount_cents  direct    identity  @2
+analytics.base_events.id           -> analytics.only_big.id            direct    identity  @2
+table analytics.only_big view (id, amount_cents) @2
 == shop/models/raises.sql (1 statements)
 ! error: cannot render template: CompilationError: no revenue model without a currency @2
 == shop/models/scored.py (1 statements)
