@@ -11,6 +11,7 @@ prefixed (`metric.orders`), as a semantic model and a metric may share a name.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +27,8 @@ from parsers.sql.extract import get_dialect
 SECTIONS = ("semantic_models", "metrics", "saved_queries")
 _PREFIX = {"semantic_models": "semantic_model", "metrics": "metric", "saved_queries": "saved_query"}
 _ELEMENTS = ("entities", "dimensions", "measures")
+# MetricFlow's names in filters and group-bys: Dimension('order__is_food'), TimeDimension('order__at', 'day'), Entity('order')
+_SEMANTIC_NAME = re.compile(r"""\b(?:Dimension|TimeDimension|Entity)\(\s*['"]([\w]+)['"]""")
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +80,7 @@ class _Layer:
         self.project, self.table_of = project, table_of
         self.models: dict[str, list[_Read]] = {}
         self.measures: dict[str, list[_Read]] = {}
+        self.dimensions: dict[str, list[_Read]] = {}  # "entity__dimension", "entity": what it reads
         self.metrics: dict[str, Mapping[str, Any]] = {}
         self.notes: list[Diagnostic] = []
         self._resolving: set[str] = set()
@@ -100,7 +104,17 @@ class _Layer:
                 reads += found
                 if kind == "measures":
                     self.measures[str(element["name"])] = found
+                elif kind == "entities":
+                    self.dimensions[str(element["name"])] = found
+                else:
+                    self._by_entity(entry, str(element["name"]), found)
         self.models[name] = reads
+
+    def _by_entity(self, entry: SemanticEntry, dimension: str, found: list[_Read]) -> None:
+        """A dimension as filters and group-bys name it: through any entity of its model."""
+        for entity in entry.entry.get("entities") or ():
+            if isinstance(entity, dict) and entity.get("name"):
+                self.dimensions[f"{entity['name']}__{dimension}"] = found
 
     def _columns(self, element: Mapping[str, Any]) -> list[str]:
         """The columns an element's `expr` (else its name) names."""
@@ -117,8 +131,21 @@ class _Layer:
             return self.models.get(name, [])
         if entry.section == "metrics":
             return self._metric(name, entry.at)
-        metrics = (entry.entry.get("query_params") or {}).get("metrics") or ()
-        return [r for m in metrics for r in self._metric(str(m), entry.at)]
+        params = entry.entry.get("query_params") or {}
+        metrics = params.get("metrics") or ()
+        return [r for m in metrics for r in self._metric(str(m), entry.at)] + self._filters([params.get("where"), params.get("group_by")], entry.at)
+
+    def _filters(self, value: object, at: Location) -> list[_Read]:
+        """What the `Dimension('entity__name')`, `TimeDimension(...)` and `Entity(...)` in filters
+        and group-bys read (`metric_time` is the time spine's, no column of a model)."""
+        reads: list[_Read] = []
+        for text in _texts(value):
+            for name in _SEMANTIC_NAME.findall(text):
+                if name in self.dimensions:
+                    reads += self.dimensions[name]
+                elif name != "metric_time" and not name.startswith("metric_time__"):
+                    self.notes.append(Diagnostic(at, f"'{name}' names no dimension or entity of a semantic model", Severity.WARNING))
+        return reads
 
     def _metric(self, name: str, at: Location) -> list[_Read]:
         definition = self.metrics.get(name)
@@ -129,6 +156,7 @@ class _Layer:
         self._resolving.add(name)
         try:
             reads = [r for m in _measures(definition) for r in self._measure(m, at)]
+            reads += self._filters([definition.get("filter"), (definition.get("type_params") or {}).get("measure")], at)
             return reads + [r for m in _submetrics(definition) for r in self._metric(m, at)]
         finally:
             self._resolving.discard(name)
@@ -137,6 +165,18 @@ class _Layer:
         if name not in self.measures:
             self.notes.append(Diagnostic(at, f"measure '{name}' is not defined by any semantic model", Severity.WARNING))
         return self.measures.get(name, [])
+
+
+def _texts(value: object) -> Iterator[str]:
+    """Every string in a YAML (or manifest) value."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _texts(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _texts(item)
 
 
 def _named(value: object) -> Iterator[str]:

@@ -24,7 +24,7 @@ FILES = {
     'shop/models/int_paid.sql': "{{ config(materialized='ephemeral') }}\nselect payment_id, order_id, amount, paid_at\nfrom {{ source('app', 'payments') }}\nwhere status = 'paid'\n",
     'shop/models/revenue.sql': "select\n    p.order_id,\n    p.paid_at,\n    sum(p.amount) as revenue\nfrom {{ ref('int_paid') }} as p\ngroup by p.order_id, p.paid_at\n",
     'shop/models/metricflow_time_spine.sql': "select cast('2024-01-01' as date) as date_day\n",
-    'shop/models/semantic.yml': 'groups:\n  - name: finance\n    owner: {name: Finance, email: finance@acme.example}\nsemantic_models:\n  - name: revenue\n    model: ref(\'revenue\')\n    config: {group: finance}\n    defaults: {agg_time_dimension: paid_at}\n    entities:\n      - {name: order, type: primary, expr: order_id}\n    dimensions:\n      - {name: paid_at, type: time, type_params: {time_granularity: day}}\n    measures:\n      - {name: total_revenue, agg: sum, expr: revenue}\n      - {name: order_count, agg: sum, expr: 1}\nmetrics:\n  - name: revenue\n    label: Revenue\n    type: simple\n    type_params: {measure: total_revenue}\n    config: {meta: {owner: {name: CFO office, email: cfo@acme.example}}}\n  - name: orders\n    label: Orders\n    type: simple\n    type_params: {measure: order_count}\n  - name: revenue_per_order\n    label: Revenue per order\n    type: ratio\n    type_params: {numerator: revenue, denominator: orders}\nsaved_queries:\n  - name: daily_revenue\n    label: Daily revenue\n    config: {group: finance}\n    query_params:\n      metrics: [revenue_per_order]\n      group_by: ["TimeDimension(\'metric_time\', \'day\')"]\n',
+    'shop/models/semantic.yml': 'groups:\n  - name: finance\n    owner: {name: Finance, email: finance@acme.example}\nsemantic_models:\n  - name: revenue\n    model: ref(\'revenue\')\n    config: {group: finance}\n    defaults: {agg_time_dimension: paid_at}\n    entities:\n      - {name: order, type: primary, expr: order_id}\n    dimensions:\n      - {name: paid_at, type: time, type_params: {time_granularity: day}}\n    measures:\n      - {name: total_revenue, agg: sum, expr: revenue}\n      - {name: order_count, agg: sum, expr: 1}\nmetrics:\n  - name: revenue\n    label: Revenue\n    type: simple\n    type_params: {measure: total_revenue}\n    config: {meta: {owner: {name: CFO office, email: cfo@acme.example}}}\n  - name: orders\n    label: Orders\n    type: simple\n    type_params: {measure: order_count}\n    filter: \"{{ Dimension(\'order__paid_at\') }} > \'2024-01-01\'\"\n  - name: revenue_per_order\n    label: Revenue per order\n    type: ratio\n    type_params: {numerator: revenue, denominator: orders}\nsaved_queries:\n  - name: daily_revenue\n    label: Daily revenue\n    config: {group: finance}\n    query_params:\n      metrics: [revenue_per_order]\n      group_by: ["TimeDimension(\'metric_time\', \'day\')"]\n',
 }
 FACTS = """\
 == shop/models/int_paid.sql (1 statements)
@@ -56,14 +56,17 @@ main.revenue.paid_at  -> semantic_model.revenue (table)  direct  identity  @5
 main.revenue.revenue  -> semantic_model.revenue (table)  direct  identity  @5
 dashboard metric.orders owner= title='Orders' url='' @shop/models/semantic.yml:22
 main.revenue.order_id -> metric.orders (table)  direct  identity  @22
+main.revenue.paid_at  -> metric.orders (table)  direct  identity  @22
 dashboard metric.revenue owner=cfo-office title='Revenue' url='' @shop/models/semantic.yml:17
 main.revenue.revenue -> metric.revenue (table)  direct  identity  @17
-dashboard metric.revenue_per_order owner= title='Revenue per order' url='' @shop/models/semantic.yml:26
-main.revenue.order_id -> metric.revenue_per_order (table)  direct  identity  @26
-main.revenue.revenue  -> metric.revenue_per_order (table)  direct  identity  @26
-dashboard saved_query.daily_revenue owner=finance title='Daily revenue' url='' @shop/models/semantic.yml:31
-main.revenue.order_id -> saved_query.daily_revenue (table)  direct  identity  @31
-main.revenue.revenue  -> saved_query.daily_revenue (table)  direct  identity  @31
+dashboard metric.revenue_per_order owner= title='Revenue per order' url='' @shop/models/semantic.yml:27
+main.revenue.order_id -> metric.revenue_per_order (table)  direct  identity  @27
+main.revenue.paid_at  -> metric.revenue_per_order (table)  direct  identity  @27
+main.revenue.revenue  -> metric.revenue_per_order (table)  direct  identity  @27
+dashboard saved_query.daily_revenue owner=finance title='Daily revenue' url='' @shop/models/semantic.yml:32
+main.revenue.order_id -> saved_query.daily_revenue (table)  direct  identity  @32
+main.revenue.paid_at  -> saved_query.daily_revenue (table)  direct  identity  @32
+main.revenue.revenue  -> saved_query.daily_revenue (table)  direct  identity  @32
 """
 
 
@@ -93,8 +96,15 @@ def test_real_dbts_manifest_gives_the_same(project: Path) -> None:
 
 def test_impact_on_an_ephemeral_models_column_reaches_the_metrics_and_their_owners(project: Path) -> None:
     scanned = runner.invoke(app, ["scan", "shop", "--store", "s"])
-    assert (scanned.exit_code, scanned.stderr) == (0, "Scanned 4 files, 3 statements; 19 edges written.\n")
+    assert (scanned.exit_code, scanned.stderr) == (0, "Scanned 4 files, 3 statements; 22 edges written.\n")
     report = json.loads(runner.invoke(app, ["impact", "int_paid.amount", "--format", "json", "--store", "s"]).stdout)
     assert [c["name"] for c in report["columns"]] == ["main.revenue.revenue"]
     assert [d["name"] for d in report["dashboards"]] == ["metric.revenue", "metric.revenue_per_order", "saved_query.daily_revenue", "semantic_model.revenue"]
     assert [(o["owner"], o["assets"]) for o in report["owners"]] == [("cfo-office", ["metric.revenue"]), ("finance", ["saved_query.daily_revenue", "semantic_model.revenue"])]
+
+
+def test_a_metrics_filter_reads_the_dimension_it_names(project: Path) -> None:
+    """`filter: {{ Dimension('order__paid_at') }} > ...` makes metric.orders (and what uses it) read paid_at."""
+    assert runner.invoke(app, ["scan", "shop", "--store", "s"]).exit_code == 0
+    report = json.loads(runner.invoke(app, ["impact", "main.revenue.paid_at", "--format", "json", "--store", "s"]).stdout)
+    assert [d["name"] for d in report["dashboards"]] == ["metric.orders", "metric.revenue_per_order", "saved_query.daily_revenue", "semantic_model.revenue"]
