@@ -4,14 +4,13 @@ block above it moves nothing), from the project's files and from real dbt's mani
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
-from tests.conftest import ROOT
+from tests.cli.dbt_helpers import real_manifest, write_project
 
 runner = CliRunner()
 MODEL = """\
@@ -50,10 +49,7 @@ EXPECTED = [
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(tmp_path)
-    for name, text in FILES.items():
-        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / name).write_text(text, encoding="utf-8")
-    return tmp_path / "shop"
+    return write_project(tmp_path, FILES) / "shop"
 
 
 def _statements(*scan: str) -> list[tuple[str, list[tuple[str, int, list[str]]]]]:
@@ -71,7 +67,5 @@ def test_a_read_is_reported_at_its_line_from_the_files(project: Path) -> None:
 
 
 def test_a_read_is_reported_at_its_line_from_the_manifest(project: Path) -> None:
-    done = subprocess.run(["bash", str(ROOT / "scripts" / "dbt-manifest.sh"), str(project)], capture_output=True, text=True, timeout=600, check=False)
-    assert done.returncode == 0, done.stderr
-    assert Path(done.stdout.strip()) == project / "target" / "manifest.json"
+    assert real_manifest(project) == project / "target" / "manifest.json"
     assert _statements() == EXPECTED

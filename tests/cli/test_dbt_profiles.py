@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
+from tests.cli.dbt_helpers import write_project
 
 runner = CliRunner()
 PROJECT = {"shop/dbt_project.yml": "name: shop\nprofile: shop\n", "shop/models/m.sql": "select o.id from raw.orders as o\n"}
@@ -18,11 +19,6 @@ PROJECT = {"shop/dbt_project.yml": "name: shop\nprofile: shop\n", "shop/models/m
 def _profile(schema: str, target: str = "dev", kind: str = "duckdb") -> str:
     return f"shop:\n  target: {target}\n  outputs:\n    {target}: {{type: {kind}, schema: {schema}}}\n    other: {{type: postgres, schema: other_schema}}\n"
 
-
-def _write(root: Path, files: dict[str, str]) -> None:
-    for name, text in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text, encoding="utf-8")
 
 
 def _scan(*options: str, env: dict[str, str] | None = None) -> list[str]:
@@ -36,26 +32,26 @@ def _scan(*options: str, env: dict[str, str] | None = None) -> list[str]:
 @pytest.fixture(autouse=True)
 def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    _write(tmp_path, PROJECT)
+    write_project(tmp_path, PROJECT)
 
 
 def test_profiles_dir_option_wins(tmp_path: Path) -> None:
-    _write(tmp_path, {"elsewhere/profiles.yml": _profile("from_option"), "shop/profiles.yml": _profile("from_project"), "env/profiles.yml": _profile("from_env")})
+    write_project(tmp_path, {"elsewhere/profiles.yml": _profile("from_option"), "shop/profiles.yml": _profile("from_project"), "env/profiles.yml": _profile("from_env")})
     assert _scan("--profiles-dir", "elsewhere", env={"DBT_PROFILES_DIR": "env"}) == ["Scanned 1 files, 1 statements; 1 edges written.", "from_option.m.id"]
 
 
 def test_dbt_profiles_dir_wins_over_the_project_folder(tmp_path: Path) -> None:
-    _write(tmp_path, {"shop/profiles.yml": _profile("from_project"), "env/profiles.yml": _profile("from_env")})
+    write_project(tmp_path, {"shop/profiles.yml": _profile("from_project"), "env/profiles.yml": _profile("from_env")})
     assert _scan(env={"DBT_PROFILES_DIR": "env"}) == ["Scanned 1 files, 1 statements; 1 edges written.", "from_env.m.id"]
 
 
 def test_the_project_folder_wins_over_home(tmp_path: Path) -> None:
-    _write(tmp_path, {"shop/profiles.yml": _profile("from_project"), "home/.dbt/profiles.yml": _profile("from_home")})
+    write_project(tmp_path, {"shop/profiles.yml": _profile("from_project"), "home/.dbt/profiles.yml": _profile("from_home")})
     assert _scan() == ["Scanned 1 files, 1 statements; 1 edges written.", "from_project.m.id"]
 
 
 def test_home_dbt_is_read_last(tmp_path: Path) -> None:
-    _write(tmp_path, {"home/.dbt/profiles.yml": _profile("from_home")})
+    write_project(tmp_path, {"home/.dbt/profiles.yml": _profile("from_home")})
     assert _scan() == ["Scanned 1 files, 1 statements; 1 edges written.", "from_home.m.id"]
 
 
@@ -69,14 +65,14 @@ def test_a_missing_profile_is_one_line_naming_where_it_looked() -> None:
 
 
 def test_target_option_wins_over_the_profiles_target(tmp_path: Path) -> None:
-    _write(tmp_path, {"shop/profiles.yml": _profile("prod_schema", "prod")})
+    write_project(tmp_path, {"shop/profiles.yml": _profile("prod_schema", "prod")})
     assert _scan()[-1] == "prod_schema.m.id"
     assert _scan("--target", "other")[-1] == "other_schema.m.id"
     assert _scan("--target", "nope")[0] == "shop/dbt_project.yml: no target 'nope' in profile 'shop' of shop/profiles.yml; models without a custom schema go to schema 'shop'"
 
 
 def test_the_targets_type_names_the_dialect_unless_the_option_does(tmp_path: Path) -> None:
-    _write(tmp_path, {"shop/profiles.yml": _profile("sf", kind="snowflake"), "shop/models/m.sql": "select o.id, o.payload:customer.name::string as name from raw.orders as o\n"})
+    write_project(tmp_path, {"shop/profiles.yml": _profile("sf", kind="snowflake"), "shop/models/m.sql": "select o.id, o.payload:customer.name::string as name from raw.orders as o\n"})
     assert _scan() == ["Scanned 1 files, 1 statements; 2 edges written.", "sf.m.id"]
     told = _scan("--dialect", "tsql")
     assert told[0] == "shop/models/m.sql:1: cannot parse statement as tsql; it parses as snowflake: set the dialect for this file (-- lineage: dialect=snowflake, or dialects: in lineage.yml)"
@@ -84,5 +80,5 @@ def test_the_targets_type_names_the_dialect_unless_the_option_does(tmp_path: Pat
 
 def test_env_var_defaults_render_and_the_environment_is_never_read(tmp_path: Path) -> None:
     profile = "shop:\n  target: \"{{ env_var('DBT_TARGET', 'ci') }}\"\n  outputs:\n    ci:\n      type: duckdb\n      schema: \"{{ env_var('DBT_SCHEMA', 'analytics') }}\"\n"
-    _write(tmp_path, {"shop/profiles.yml": profile})
+    write_project(tmp_path, {"shop/profiles.yml": profile})
     assert _scan(env={"DBT_SCHEMA": "secret_schema"}) == ["Scanned 1 files, 1 statements; 1 edges written.", "analytics.m.id"]

@@ -11,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
+from tests.cli.dbt_helpers import write_project
 
 runner = CliRunner()
 FILES = {
@@ -29,13 +30,8 @@ FILES = {
 @pytest.fixture(autouse=True)
 def _project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    _write(tmp_path, FILES)
+    write_project(tmp_path, FILES)
 
-
-def _write(root: Path, files: dict[str, str]) -> None:
-    for name, text in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text, encoding="utf-8")
 
 
 def _scan(*paths: str, store: str = "s") -> str:
@@ -57,23 +53,23 @@ def test_an_unchanged_project_is_taken_from_the_cache() -> None:
 
 def test_a_changed_macro_renders_the_project_again(tmp_path: Path) -> None:
     _scan("shop")
-    _write(tmp_path, {"shop/macros/amount.sql": FILES["shop/macros/amount.sql"].replace(".amount", ".amount_usd")})
+    write_project(tmp_path, {"shop/macros/amount.sql": FILES["shop/macros/amount.sql"].replace(".amount", ".amount_usd")})
     assert _scan("shop") == "Scanned 2 files, 2 statements; 4 edges written (2 unchanged files kept as stored)."
     assert _reached("raw.orders.amount_usd") == ["main.paid.amount", "main.total.total", "semantic_model.total"]
 
 
 def test_a_changed_profile_outside_the_project_renders_it_again(tmp_path: Path) -> None:
     _scan("shop")
-    _write(tmp_path, {"profiles/profiles.yml": FILES["profiles/profiles.yml"].replace("schema: main", "schema: prod")})
+    write_project(tmp_path, {"profiles/profiles.yml": FILES["profiles/profiles.yml"].replace("schema: main", "schema: prod")})
     assert _scan("shop") == "Scanned 2 files, 2 statements; 4 edges written."
     assert _reached("raw.orders.amount") == ["prod.paid.amount", "prod.total.total", "semantic_model.total"]
 
 
 def test_a_changed_schema_from_the_rest_of_the_scan_extracts_it_again(tmp_path: Path) -> None:
     """`select *` from a table that plain SQL declares: its columns are part of the project's key."""
-    _write(tmp_path, {"shop/models/paid.sql": "select * from raw.orders\n", "ddl/orders.sql": "create table raw.orders (id int, amount int);\n"})
+    write_project(tmp_path, {"shop/models/paid.sql": "select * from raw.orders\n", "ddl/orders.sql": "create table raw.orders (id int, amount int);\n"})
     _scan("shop", "ddl")
-    _write(tmp_path, {"ddl/orders.sql": "create table raw.orders (id int, amount int, fee int);\n"})
+    write_project(tmp_path, {"ddl/orders.sql": "create table raw.orders (id int, amount int, fee int);\n"})
     # the first pass (no schema but --schema's) is the cached one; the second, with the DDL's, is new
     assert _scan("shop", "ddl") == "Scanned 3 files, 3 statements (2 file extractions reused from the cache); 5 edges written (2 unchanged files kept as stored)."
     assert _reached("raw.orders.fee") == ["main.paid.fee"]

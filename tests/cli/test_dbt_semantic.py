@@ -4,7 +4,6 @@ saved queries) are consumers with owners: from real dbt's manifest and from the 
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,7 @@ from typer.testing import CliRunner
 from cli.main import app
 from parsers.dbt.extract import DbtOptions, extract_dbt
 from parsers.sql.schema import SchemaRegistry
-from tests.conftest import ROOT
+from tests.cli.dbt_helpers import real_manifest, write_project
 from tests.parsers.test_dbt import describe, describe_catalog
 
 runner = CliRunner()
@@ -73,10 +72,7 @@ main.revenue.revenue  -> saved_query.daily_revenue (table)  direct  identity  @3
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(tmp_path)
-    for name, text in FILES.items():
-        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / name).write_text(text, encoding="utf-8")
-    return tmp_path / "shop"
+    return write_project(tmp_path, FILES) / "shop"
 
 
 def test_the_files_give_ephemeral_nodes_and_semantic_consumers(project: Path) -> None:
@@ -85,9 +81,7 @@ def test_the_files_give_ephemeral_nodes_and_semantic_consumers(project: Path) ->
 
 
 def test_real_dbts_manifest_gives_the_same(project: Path) -> None:
-    done = subprocess.run(["bash", str(ROOT / "scripts" / "dbt-manifest.sh"), str(project)], capture_output=True, text=True, timeout=600, check=False)
-    assert done.returncode == 0, done.stderr
-    manifest = json.loads(Path(done.stdout.strip()).read_text(encoding="utf-8"))
+    manifest = json.loads(real_manifest(project).read_text(encoding="utf-8"))
     assert "__dbt__cte__int_paid" in manifest["nodes"]["model.shop.revenue"]["compiled_code"]  # dbt inlines it; we do not
     assert sorted(manifest["metrics"]) == ["metric.shop.orders", "metric.shop.revenue", "metric.shop.revenue_per_order"]
     facts = extract_dbt(project, "shop", SchemaRegistry(), DbtOptions())
