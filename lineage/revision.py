@@ -29,6 +29,7 @@ class Revision:
     files: tuple[FileFacts, ...] = ()
     catalog: Catalog | None = None
     problems: tuple[Diagnostic, ...] = ()  # what could not be read at all (a broken catalog)
+    blobs: tuple[tuple[str, str], ...] = ()  # (path, git blob id) of each file read: equal ids, equal text
 
     @property
     def errors(self) -> tuple[Diagnostic, ...]:
