@@ -140,7 +140,7 @@ def comment(
 def diff_report(request: DiffRequest) -> DiffReport:
     """Read both revisions from git, load the base graph into a throwaway store, compare."""
     from graphs.stores.embedded import NetworkxStore
-    from lineage.diff import analyse_diff, head_graph
+    from lineage.diff import HeadGraph, analyse_diff, head_graph
     from lineage.graph import build_graph
     from parsers.git import RevisionOptions, open_repo, read_revision, repo_paths, resolve
 
@@ -156,11 +156,12 @@ def diff_report(request: DiffRequest) -> DiffReport:
         for side in ("base", "head"):
             (Path(tmp) / side).mkdir()
         stores = NetworkxStore(Path(tmp) / "base"), NetworkxStore(Path(tmp) / "head")
-        for store, graphs in zip(stores, (build_graph(base.files, base.catalog), head_graph(head))):
+        graphs = build_graph(base.files, base.catalog), head_graph(head)
+        for store, facts in zip(stores, graphs):
             with store.transaction():
-                for graph in graphs:
+                for graph in facts:
                     store.replace_file(graph)
-        return analyse_diff(base, head, *stores)
+        return analyse_diff(base, head, stores[0], HeadGraph(stores[1], tuple(graphs[1])))
 
 
 def exit_code(report: DiffReport, fail_on: list[FailOn] | None) -> int:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import partial
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from lineage.catalog import Catalog, TableEntry
 from lineage.completeness import Completeness, Gap, GapKind, merged
@@ -24,7 +24,7 @@ from lineage.contracts import Contract, ContractLevel, Terms, evaluate, versione
 from lineage.graph import build_graph
 from lineage.impact import Change, ChangeKind, ImpactReport, OwnerNotice, analyse_impact
 from lineage.model import Diagnostic, Direction, Edge, FileFacts, GraphFacts, Location, Node, NodeKind, Relation, node_id
-from lineage.revision import Revision, Shapes, shapes_of
+from lineage.revision import Revision, Shapes, TableShape, shapes_of
 from lineage.schema_diff import Delta, DiffKind, compare, table_mapping
 from lineage.reach import reachable
 from lineage.shared_reach import Reach, SharedReach
@@ -186,11 +186,21 @@ class _Context:
     shared: SharedReach
     head_shared: SharedReach | None
     unchanged: frozenset[str]  # files whose text is the same at both revisions
+    base_tables: dict[str, TableShape]
+    head_tables: dict[str, TableShape]
 
 
-def analyse_diff(base: Revision, head: Revision, store: LineageStore, head_store: LineageStore | None = None) -> DiffReport:
-    """Compare two revisions; `store` holds the graph of `base`, for impact analysis, and `head_store`
-    (if given) that of `head` as `head_graph` builds it, for what still breaks after the change."""
+@dataclass(frozen=True, slots=True)
+class HeadGraph:
+    """The new revision's graph as `head_graph` builds it, and a store holding it."""
+
+    store: LineageStore
+    graphs: tuple[GraphFacts, ...]
+
+
+def analyse_diff(base: Revision, head: Revision, store: LineageStore, after: HeadGraph | None = None) -> DiffReport:
+    """Compare two revisions; `store` holds the graph of `base`, for impact analysis, and `after` (if
+    given) that of `head`, for what still breaks once the change set is deployed."""
     base_shapes, head_shapes = shapes_of(base), shapes_of(head)
     added = tuple(sorted({t.name for t in head_shapes.tables} - {t.name for t in base_shapes.tables}))
     deltas = compare(base_shapes, head_shapes)
@@ -198,12 +208,16 @@ def analyse_diff(base: Revision, head: Revision, store: LineageStore, head_store
     shared = SharedReach(store, targets)
     shared.prepare(targets)
     breaking = [_target(d) for d in deltas if d.kind in _SHAPE]
-    head_shared = SharedReach(head_store, breaking) if head_store is not None and breaking else None
+    head_shared = SharedReach(after.store, breaking) if after is not None and breaking else None
     unchanged = frozenset(p for p, _ in set(base.blobs) & set(head.blobs))
-    context = _Context(store, base, head, base_shapes, head_shapes, _reads(head), _files(head), added, shared, head_shared, unchanged)
+    context = _Context(store, base, head, base_shapes, head_shapes, _reads(after.graphs if after is not None else head_graph(head)), _files(head), added, shared, head_shared, unchanged, _by_name(base_shapes), _by_name(head_shapes))
     changes = sorted((_assess(d, context) for d in deltas), key=_order)
     problems = sorted([Problem(d, Side.BASE) for d in base.errors] + [Problem(d, Side.HEAD) for d in head.errors])
     return DiffReport(RevisionId(base.ref, base.sha), RevisionId(head.ref, head.sha), tuple(changes), tuple(problems))
+
+
+def _by_name(shapes: Shapes) -> dict[str, TableShape]:
+    return {t.name: t for t in shapes.tables}
 
 
 def head_graph(head: Revision) -> list[GraphFacts]:
@@ -284,7 +298,7 @@ def _mapping(delta: Delta, context: _Context, replacement: str) -> tuple[tuple[s
     """Old column -> new column, for whoever has to migrate: the replacement's, else the change's own."""
     if delta.kind is DiffKind.TABLE_RENAMED:
         return delta.mapping
-    old, new = context.base_shapes.table(delta.table), context.head_shapes.table(replacement)
+    old, new = context.base_tables.get(delta.table), context.head_tables.get(replacement)
     if old is not None and new is not None:
         return table_mapping(old, new)
     if delta.kind is DiffKind.COLUMN_RENAMED:
@@ -298,9 +312,9 @@ def _entry(catalog: Catalog | None, table: str) -> TableEntry | None:
     return catalog.table_entry(table) if catalog is not None else None
 
 
-def _reads(revision: Revision) -> dict[tuple[str, str], set[str]]:
+def _reads(graphs: Sequence[GraphFacts]) -> dict[tuple[str, str], set[str]]:
     out: dict[tuple[str, str], set[str]] = {}
-    for graph in head_graph(revision):
+    for graph in graphs:
         for e in graph.edges:
             if e.relation is Relation.FEEDS:
                 out.setdefault((e.file, e.source), set()).add(e.target)

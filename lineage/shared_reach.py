@@ -22,6 +22,9 @@ from lineage.model import Direction, Edge, Node, NodeKind, Relation
 from lineage.store import FLOW_RELATIONS, LineageStore
 
 _COUNTED = (NodeKind.COLUMN, NodeKind.TABLE, NodeKind.DASHBOARD, NodeKind.ML_FEATURE)
+# a reached set and the table of each of its tables and columns, by id: the names are unions of the
+# memoised reaches' names too, so no change's tables are collected node by node
+_Found = tuple[frozenset[int], dict[int, str]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +76,13 @@ class SharedReach:
                 self.statements.setdefault((edge.file, edge.line), []).append(edge)
         self.kind = {kind: {self.number[n.id] for n in self.nodes.values() if n.kind is kind} for kind in _COUNTED}
         self.table_of = {self.number[n.id]: t for n in self.nodes.values() if n.kind is NodeKind.COLUMN and (t := n.attr("table"))}
-        self.memo: dict[int, frozenset[int]] = {}
+        # the table (its name) of every table node and column of the subgraph
+        self.table_name = {self.number[n.id]: n.name if n.kind is NodeKind.TABLE else n.attr("table") or "" for n in self.nodes.values() if n.kind in (NodeKind.TABLE, NodeKind.COLUMN)}
+        self.table_name = {i: t for i, t in self.table_name.items() if t}
+        self.members: dict[str, set[int]] = {}
+        for i, t in self.table_name.items():
+            self.members.setdefault(t, set()).add(i)
+        self.memo: dict[int, _Found] = {}
         self.surveyor = Surveyor(store, Direction.DOWNSTREAM)
         self._owners: dict[str, list[str]] | None = None
 
@@ -85,14 +94,18 @@ class SharedReach:
         """Reach the targets furthest downstream first, so the others' walks stop where those start."""
         order = self._topological()
         for target in sorted((t for t in targets if t in self.number), key=lambda t: -order[self.number[t]]):
-            self._reached(frozenset(self.number[s] for s in self.start_of(target)), target)
+            self._reached(frozenset(self.number[s] for s in self.start_of(target)))
 
     def reach(self, target: str, ids: bool = False) -> Reach:
         start = frozenset(self.number[s] for s in self.start_of(target))
         if not start:
             return Reach()
-        reached = self._reached(start, target) - start
-        names = self._names(reached)
+        found, touched = self._reached(start)
+        reached = found - start
+        names = set(touched.values())
+        for table in {self.table_name[i] for i in start if i in self.table_name}:
+            if not self.members[table] & reached:  # a start's table, reached only through the start itself
+                names.discard(table)
         return Reach(
             columns=len(reached & self.kind[NodeKind.COLUMN]),
             tables=len(names),
@@ -100,12 +113,12 @@ class SharedReach:
             features=len(reached & self.kind[NodeKind.ML_FEATURE]),
             breaking=self._breaking(start, reached),
             owners=self._owned(names, reached),
-            gaps=self.surveyor.gaps(names | {self.nodes[self.ids[s]].attr("table") or "" for s in start} - {""} | {self.nodes[self.ids[s]].name for s in start if s in self.kind[NodeKind.TABLE]}),
+            gaps=self.surveyor.gaps(self._names(start) | names),
             ids=frozenset(self.ids[i] for i in reached) if ids else frozenset(),
         )
 
-    def _reached(self, start: frozenset[int], target: str) -> frozenset[int]:
-        """`start` and everything downstream of it; a node whose reach is known adds it whole."""
+    def _reached(self, start: frozenset[int]) -> _Found:
+        """`start` and everything downstream of it, and the table of each; a node whose reach is known adds it whole."""
         single = next(iter(start)) if len(start) == 1 else None
         if single is not None and single in self.memo:
             return self.memo[single]
@@ -120,7 +133,10 @@ class SharedReach:
                     known.append(self.memo[nxt])
                 else:
                     queue.append(nxt)
-        found = frozenset(seen.union(*known))
+        tables = {i: t for i in seen if (t := self.table_name.get(i))}
+        for ids, named in known:
+            tables.update(named)
+        found = (frozenset(seen.union(*(ids for ids, _ in known))), tables)
         if single is not None:
             self.memo[single] = found
         return found
