@@ -81,13 +81,14 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="lineage-diff-chain-") as tmp:
         make_repo(Path(tmp) / "chain", args.tables, args.renames)
+        load = list(os.getloadavg())  # other work on the host, just before the timed runs
         result = measure(Path(tmp) / "chain", args.runs)
     results = {
         "command": "python -m bench.diff_chain " + " ".join(sys.argv[1:]),
         "lineage_command": "lineage diff --base main models",
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "nproc": os.cpu_count(),
-        "load_average": list(os.getloadavg()),
+        "load_average": load,
         "tables": args.tables,
         "renames": args.renames,
         "runs": args.runs,

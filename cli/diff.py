@@ -193,6 +193,7 @@ def _tables(report: DiffReport) -> None:
     from rich.markup import escape
 
     from graphs.render.comment import after, contract_label, describe, mention, now, reaches, verdict
+    from lineage.diff import HeadStatus
 
     out = output._stdout()
     out.print(escape(verdict(report)), style="bold")
@@ -201,9 +202,13 @@ def _tables(report: DiffReport) -> None:
         return
     rows = [[str(c.severity), describe(c.delta), contract_label(c), reaches(c), after(c)] for c in report.changes]
     out.print(output._table("Changes", ["severity", "change", "contract", "reaches", "after this change"], _escaped(rows)))
-    broken = [[f"{b.file}:{b.line}", describe(c.delta), now(b)] for c in report.changes for b in c.broken]
+    # what the change set already fixes is counted, what still breaks (or passes the break on) listed
+    fixed = sum(1 for c in report.changes for b in c.broken if b.head in (HeadStatus.UPDATED, HeadStatus.REMOVED))
+    broken = [[f"{b.file}:{b.line}", describe(c.delta), now(b)] for c in report.changes for b in c.broken if b.head not in (HeadStatus.UPDATED, HeadStatus.REMOVED)]
     if broken:
         out.print(output._table("Statements that break (base revision)", ["where", "because", "now"], _escaped(broken)))
+    if fixed:
+        out.print(f"{fixed:,} {'statement that breaks is' if fixed == 1 else 'statements that break are'} updated or removed in this change (--format json lists them).", markup=False)
     owners = [[mention(o), ", ".join(o.assets)] for o in report.owners()]
     if owners:
         out.print(output._table("Owners to notify", ["owner", "what they own that is affected"], _escaped(owners)))
