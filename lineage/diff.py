@@ -8,22 +8,27 @@ that is what runs until the change is deployed:
   something downstream reads;
 - non-breaking: additive, or nothing reads it.
 
+A breaking change is judged again on the NEW revision's graph (`HeadGraph`): what still reads the old
+name or type once the whole change set is deployed, apart from what the change set already updates;
+`--fail-on breaking` fails only on the first. Every change's reach comes from one shared walk
+(`lineage/shared_reach.py`), and the full `ImpactReport` of a change only when a renderer asks.
+
 Then the catalog's tiers say what the data contract makes of it (`lineage/contracts.py`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import partial
-from collections.abc import Callable, Sequence
 
 from lineage.catalog import Catalog, TableEntry
 from lineage.completeness import Completeness, Gap, GapKind, merged
 from lineage.contracts import Contract, ContractLevel, Terms, evaluate, versioned_replacement
 from lineage.graph import build_graph
 from lineage.impact import Change, ChangeKind, ImpactReport, OwnerNotice, analyse_impact
-from lineage.model import Diagnostic, Direction, Edge, FileFacts, GraphFacts, Location, Node, NodeKind, Relation, node_id
+from lineage.model import Diagnostic, Edge, FileFacts, GraphFacts, Location, Node, NodeKind, Relation, node_id
 from lineage.revision import Revision, Shapes, TableShape, shapes_of
 from lineage.schema_diff import Delta, DiffKind, compare, table_mapping
 from lineage.reach import reachable

@@ -38,7 +38,6 @@ class Reach:
     breaking: tuple[Statement, ...] = ()  # the statements that read a changed column or table itself
     owners: tuple[OwnerNotice, ...] = ()
     gaps: tuple[Gap, ...] = ()
-    ids: frozenset[str] = frozenset()  # what it reaches, by node id, when asked for (`reach(..., ids=True)`)
 
     @property
     def impacted(self) -> bool:
@@ -56,13 +55,7 @@ class SharedReach:
 
     def __init__(self, store: LineageStore, starts: Iterable[str]) -> None:
         self.store = store
-        wanted = sorted(set(starts))
-        tables = [s for s in wanted if s.startswith(f"{NodeKind.TABLE}:")]
-        self.columns_of: dict[str, list[str]] = {}
-        for edge in store.walk(tables, Direction.DOWNSTREAM, 1, frozenset({Relation.HAS_COLUMN})) if tables else ():
-            self.columns_of.setdefault(edge.source, []).append(edge.target)
-        edges = store.walk(wanted + [c for cs in self.columns_of.values() for c in cs], Direction.DOWNSTREAM, None, FLOW_RELATIONS)
-        self.nodes = {n.id: n for n in store.nodes({*wanted, *(c for cs in self.columns_of.values() for c in cs), *(e.source for e in edges), *(e.target for e in edges)})}
+        edges = self._walk(sorted(set(starts)))
         self.ids = sorted(self.nodes)
         self.number = {nid: i for i, nid in enumerate(self.ids)}
         self.succ: list[list[int]] = [[] for _ in self.ids]
@@ -76,15 +69,25 @@ class SharedReach:
                 self.statements.setdefault((edge.file, edge.line), []).append(edge)
         self.kind = {kind: {self.number[n.id] for n in self.nodes.values() if n.kind is kind} for kind in _COUNTED}
         self.table_of = {self.number[n.id]: t for n in self.nodes.values() if n.kind is NodeKind.COLUMN and (t := n.attr("table"))}
-        # the table (its name) of every table node and column of the subgraph
-        self.table_name = {self.number[n.id]: n.name if n.kind is NodeKind.TABLE else n.attr("table") or "" for n in self.nodes.values() if n.kind in (NodeKind.TABLE, NodeKind.COLUMN)}
-        self.table_name = {i: t for i, t in self.table_name.items() if t}
+        # the table of every table node and column of the subgraph, and the nodes of each table
+        self.table_name = {**self.table_of, **{i: self.nodes[self.ids[i]].name for i in self.kind[NodeKind.TABLE]}}
         self.members: dict[str, set[int]] = {}
         for i, t in self.table_name.items():
             self.members.setdefault(t, set()).add(i)
         self.memo: dict[int, _Found] = {}
         self.surveyor = Surveyor(store, Direction.DOWNSTREAM)
         self._owners: dict[str, list[str]] | None = None
+
+    def _walk(self, wanted: list[str]) -> list[Edge]:
+        """One store walk from every start (a table's columns too); the nodes it reaches kept in `nodes`."""
+        tables = [s for s in wanted if s.startswith(f"{NodeKind.TABLE}:")]
+        self.columns_of: dict[str, list[str]] = {}
+        for edge in self.store.walk(tables, Direction.DOWNSTREAM, 1, frozenset({Relation.HAS_COLUMN})) if tables else ():
+            self.columns_of.setdefault(edge.source, []).append(edge.target)
+        columns = [c for found in self.columns_of.values() for c in found]
+        edges = self.store.walk(wanted + columns, Direction.DOWNSTREAM, None, FLOW_RELATIONS)
+        self.nodes = {n.id: n for n in self.store.nodes({*wanted, *columns, *(e.source for e in edges), *(e.target for e in edges)})}
+        return edges
 
     def start_of(self, target: str) -> list[str]:
         """A table target means the table and every column of it."""
@@ -96,7 +99,7 @@ class SharedReach:
         for target in sorted((t for t in targets if t in self.number), key=lambda t: -order[self.number[t]]):
             self._reached(frozenset(self.number[s] for s in self.start_of(target)))
 
-    def reach(self, target: str, ids: bool = False) -> Reach:
+    def reach(self, target: str) -> Reach:
         start = frozenset(self.number[s] for s in self.start_of(target))
         if not start:
             return Reach()
@@ -114,7 +117,6 @@ class SharedReach:
             breaking=self._breaking(start, reached),
             owners=self._owned(names, reached),
             gaps=self.surveyor.gaps(self._names(start) | names),
-            ids=frozenset(self.ids[i] for i in reached) if ids else frozenset(),
         )
 
     def _reached(self, start: frozenset[int]) -> _Found:
