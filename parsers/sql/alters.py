@@ -78,12 +78,20 @@ def alter(statement: exp.Expr, at: Location, dia: Dialect, registry: SchemaRegis
     out = Altered()
     apply = _Apply(registry, at, out)
     if isinstance(statement, exp.Alter):
+        if not isinstance(statement.this, exp.Table):
+            return out  # ALTER SESSION, ALTER WAREHOUSE, ...: no table changes shape
         table = table_name(statement.this)
         for action in statement.args.get("actions") or ():
             _action(apply, table, action, statement)
         return out
+    if isinstance(statement, exp.Command) and str(statement.this).upper() == "ALTER" and _SCHEMA_CHANGE.match(_command_text(statement)):
+        for one in _split_alter(_command_text(statement), dia):
+            _fold(one, dia)
+            for action in one.args.get("actions") or ():
+                _action(apply, table_name(one.this), action, one)
+        return out
     if _is_rename_table(statement):
-        for old, new in _renamed_tables(str(statement.expression.name if isinstance(statement.expression, exp.Literal) else statement.expression), dia):
+        for old, new in _renamed_tables(_command_text(statement), dia):
             apply.rename_table(old, new)
         return out
     if isinstance(statement, exp.Execute) and statement.this.name.lower() == "sp_rename":
@@ -116,6 +124,62 @@ def _action(apply: _Apply, table: str, action: exp.Expr, statement: exp.Alter) -
             apply.rename_column(table, old.name, definition.name)
         if definition.args.get("kind") is not None:
             apply.retype(table, definition.name, definition.args["kind"].sql())
+
+
+# an ALTER TABLE kept as a Command that renames, adds, drops or retypes: read it, or say it was not read
+# (other ALTERs kept as Commands, `ALTER SESSION`, `ALTER TABLE ... CLUSTER BY`, change no column)
+_SCHEMA_CHANGE = re.compile(r"(?is)\s*TABLE\b.*\b(RENAME|ADD|DROP|ALTER\s+COLUMN|MODIFY|CHANGE)\b")
+
+
+def _command_text(statement: exp.Expr) -> str:
+    expression = statement.args.get("expression")
+    return expression.name if isinstance(expression, exp.Literal) else str(expression or "")
+
+
+def _split_alter(text: str, dia: Dialect) -> list[exp.Alter]:
+    """An ALTER TABLE sqlglot keeps whole as a Command (BigQuery's `RENAME COLUMN a TO b, RENAME COLUMN c TO d`),
+    read as one ALTER per comma-separated action, in order."""
+    parts = _top_level_parts(text)
+    first = _parse_alter(f"ALTER {parts[0]}", dia)
+    table = first.this.sql(dialect=dia)
+    return [first, *(_parse_alter(f"ALTER TABLE {table} {part}", dia) for part in parts[1:])]
+
+
+def _parse_alter(sql: str, dia: Dialect) -> exp.Alter:
+    parsed = dia.parse(sql)
+    if len(parsed) != 1 or not isinstance(parsed[0], exp.Alter):
+        raise SqlglotError(f"'{sql[:60]}' is not an ALTER TABLE the SQL parser reads; its schema change is not applied")
+    return parsed[0]
+
+
+def _top_level_parts(text: str) -> list[str]:
+    """`text` cut at the commas outside parentheses and quotes."""
+    parts, depth, quote, current = [], 0, "", []
+    for ch in text:
+        if quote:
+            quote = "" if ch == quote else quote
+        elif ch in "'\"`":
+            quote = ch
+        elif ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            parts.append("".join(current).strip())
+            current = []
+            continue
+        current.append(ch)
+    parts.append("".join(current).strip())
+    return parts
+
+
+def _fold(tree: exp.Expr, dia: Dialect) -> None:
+    """Unquoted identifiers folded as `parsers.sql.extract` folds those of every statement it reads."""
+    if dia.normalization_strategy is NormalizationStrategy.CASE_SENSITIVE:
+        return
+    for identifier in tree.find_all(exp.Identifier):
+        if not identifier.quoted:
+            identifier.set("this", identifier.this.lower())
 
 
 def _qualified(new: str, old: str) -> str:
@@ -184,8 +248,8 @@ def _arguments(statement: exp.Execute) -> dict[str, str]:
 def _parts(text: str, dia: Dialect) -> list[str]:
     """A dotted name as written in a string, each part folded as `parsers.sql` folds identifiers."""
     table = exp.to_table(text, dialect=dia)
-    fold = dia.normalization_strategy is not NormalizationStrategy.CASE_SENSITIVE
-    return [p.name.lower() if fold and isinstance(p, exp.Identifier) and not p.quoted else p.name for p in table.parts]
+    _fold(table, dia)
+    return [p.name for p in table.parts]
 
 
 def _first(text: str) -> str:
