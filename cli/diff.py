@@ -148,7 +148,8 @@ def diff_report(request: DiffRequest) -> DiffReport:
     for ref in (request.base, request.head):
         resolve(repo, ref)  # both names are checked before either revision is read
     paths = repo_paths(repo, request.paths)
-    options = RevisionOptions(request.dialect, repo_paths(repo, [request.catalog])[0] if request.catalog else None)
+    # every CPU, as a scan's default --jobs: a change set touching thousands of files parses them twice
+    options = RevisionOptions(request.dialect, repo_paths(repo, [request.catalog])[0] if request.catalog else None, jobs=os.cpu_count() or 1)
     base = read_revision(repo, request.base, paths, options)
     head = read_revision(repo, request.head, paths, options)
     with tempfile.TemporaryDirectory(prefix="lineage-diff-") as tmp:

@@ -7,6 +7,7 @@ any folder and then forgotten; paths in the result are relative to the repositor
 
 from __future__ import annotations
 
+import errno
 import os
 import subprocess
 import tempfile
@@ -38,6 +39,7 @@ class RevisionOptions:
     dialect: str | None = None
     catalog: str | None = None  # repository-relative path of the catalog, when not found by scanning
     max_bytes: int | None = DEFAULT_MAX_BYTES  # a bigger file is not exported: one problem, as a scan says
+    jobs: int = 1  # processes extracting SQL files (the scan's --jobs): the result is the same for any value
 
 
 def open_repo(start: Path) -> GitRepo:
@@ -77,7 +79,32 @@ def read_revision(repo: GitRepo, ref: str, paths: Sequence[str], options: Revisi
     """Scan `paths` (repository-relative) as they are at `ref`; a broken catalog there is a problem, not an error."""
     get_dialect(options.dialect)  # a bad dialect is a usage error, whatever the revision
     sha = resolve(repo, ref)
-    with tempfile.TemporaryDirectory(prefix="lineage-") as tmp:
+    scratch = _scratch()
+    try:
+        return _read_revision(repo, (ref, sha), paths, options, scratch)
+    except OSError as err:
+        if scratch is None or err.errno != errno.ENOSPC:
+            raise
+        return _read_revision(repo, (ref, sha), paths, options, None)  # the memory-backed folder is full: on disk, then
+
+
+def _scratch() -> str | None:
+    """Where a revision is exported: a memory-backed folder (Linux's /dev/shm) unless TMPDIR says otherwise.
+
+    The export is written once, read once and deleted; on a disk every one of its files is a journal
+    entry (3,000 files of the diff benchmark: 0.1 s in memory, over 2 s on a busy disk).
+    """
+    if os.environ.get("TMPDIR"):
+        return None
+    return _SHM if os.path.isdir(_SHM) and os.access(_SHM, os.W_OK | os.X_OK) else None
+
+
+_SHM = "/dev/shm"
+
+
+def _read_revision(repo: GitRepo, revision: tuple[str, str], paths: Sequence[str], options: RevisionOptions, scratch: str | None) -> Revision:
+    ref, sha = revision
+    with tempfile.TemporaryDirectory(prefix="lineage-", dir=scratch) as tmp:
         root = Path(tmp)
         # the catalog's folder too: the dashboard queries it names are relative to it
         wanted = [*paths, str(PurePosixPath(options.catalog).parent)] if options.catalog else list(paths)
@@ -85,7 +112,7 @@ def read_revision(repo: GitRepo, ref: str, paths: Sequence[str], options: Revisi
         prefixes = (display_path(root), str(root), os.path.relpath(root))
         catalog = _catalog_at(root, options.catalog)
         max_file_mb = None if options.max_bytes is None else options.max_bytes / 2**20
-        result, problems = _scan([root / p for p in paths if (root / p).exists()], ScanOptions(options.dialect, None, catalog, max_file_mb=max_file_mb), root)
+        result, problems = _scan([root / p for p in paths if (root / p).exists()], ScanOptions(options.dialect, None, catalog, jobs=options.jobs, max_file_mb=max_file_mb), root)
         files, moved = relocate(result.files, result.catalog, prefixes)
         problems += skipped
         return Revision(ref, sha, files, moved, tuple(relocate_diagnostic(p, prefixes) for p in problems), tuple(sorted((path, oid) for oid, path in blobs)))
