@@ -84,7 +84,7 @@ def main() -> None:
         load = list(os.getloadavg())  # other work on the host, just before the timed runs
         result = measure(Path(tmp) / "chain", args.runs)
     results = {
-        "command": "python -m bench.diff_chain " + " ".join(sys.argv[1:]),
+        "command": " ".join(["python -m bench.diff_chain", *sys.argv[1:]]),
         "lineage_command": "lineage diff --base main models",
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "nproc": os.cpu_count(),

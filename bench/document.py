@@ -88,7 +88,8 @@ every change, each change's reach built from those of the changes it reaches).
 | ---: | ---: | ---: | ---: | ---: | --- |
 | {r['tables']:,} | {r['renames']:,} | {r['seconds']} s | {r['cpu_seconds']} s | {r['peak_mb']} MB | {r['verdict']} |
 
-Target (issue 15): <= 3 s (it was 46 s with one impact analysis per change)."""
+Target (issue 15): <= 3 s (it was 46 s with one impact analysis per change): {_met(r['seconds'] <= 3)} on this run. With other work
+on the host the wall time is mostly waiting for a CPU; the CPU time is what the run itself cost."""
 
 
 def _cpu(timed: dict[str, Any]) -> str:
