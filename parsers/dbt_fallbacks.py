@@ -37,6 +37,7 @@ class DbtUtils:
             "generate_surrogate_key": surrogate_key,
             "surrogate_key": surrogate_key,
             "pretty_time": lambda format="%H:%M:%S": "00:00:00",
+            "get_table_types_sql": lambda: "case table_type when 'BASE TABLE' then 'table' when 'EXTERNAL TABLE' then 'external' when 'MATERIALIZED VIEW' then 'materializedview' else lower(table_type) end as \"table_type\"",
         }
         return {**CROSS_DATABASE, **simple, **own}
 
@@ -63,14 +64,15 @@ class DbtUtils:
         selects = []
         for relation in found:
             have = {c.lower() for c in columns[str(relation)]}
-            listed = [c if c.lower() in have else f"null as {c}" for c in union] or ["*"]
+            # columns unknown (warned): the ones asked for by name, else all of them
+            listed = [c if c.lower() in have or not have else f"null as {c}" for c in union or _names(include)] or ["*"]
             head = f"cast('{relation}' as varchar) as {source_column_name}" if source_column_name else ""
             filtered = f"\n    where {where}" if where else ""
             selects.append("(\n    select\n        " + ",\n        ".join(([head] if head else []) + listed) + f"\n    from {relation}{filtered}\n)")
         if not selects:
             self.note("union_relations got no relations: rendered as unresolved_union_relations")
             return "(select null as unresolved_union_relations)"
-        return "\n\nunion all\n\n".join(selects)
+        return "\n" + "\n\nunion all\n\n".join(selects)  # on a line of its own, as dbt_utils renders it
 
     def get_relations_by_pattern(self, schema_pattern: object, table_pattern: object, exclude: object = "", database: object = None) -> list[Relation]:
         found = self.warehouse.relations_like(str(schema_pattern), str(table_pattern), str(exclude or ""))
@@ -107,12 +109,12 @@ class DbtUtils:
     def date_spine(self, datepart: object, start_date: object, end_date: object) -> str:
         spined = CROSS_DATABASE["dateadd"](datepart, "row_number() over (order by 1) - 1", start_date)
         return (
-            f"with rawdata as (\n    select 1 as generated_number\n),\n\nall_periods as (\n    select (\n        {spined}\n    ) as date_{datepart}\n    from rawdata\n),\n\n"
+            f"\nwith rawdata as (\n    select 1 as generated_number\n),\n\nall_periods as (\n    select (\n        {spined}\n    ) as date_{datepart}\n    from rawdata\n),\n\n"
             f"filtered as (\n    select *\n    from all_periods\n    where date_{datepart} <= {end_date}\n)\n\nselect * from filtered\n"
         )
 
     def deduplicate(self, relation: object, partition_by: object, order_by: object) -> str:
-        return f"select *\nfrom {relation}\nqualify row_number() over (partition by {partition_by} order by {order_by}) = 1"
+        return f"\nselect *\nfrom {relation}\nqualify row_number() over (partition by {partition_by} order by {order_by}) = 1"
 
 
 def slugify(string: object) -> str:

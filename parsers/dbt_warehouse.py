@@ -107,12 +107,27 @@ class _Values:
         return list(self._values)
 
 
+class Row(tuple):  # type: ignore[type-arg]
+    """An agate row: by position, and by column name as an attribute (`row.table_name`)."""
+
+    names: tuple[str, ...] = ()
+
+    def __getattr__(self, name: str) -> object:
+        if name in type(self).names:
+            return self[type(self).names.index(name)]
+        raise AttributeError(name)
+
+    def __getitem__(self, key: object) -> object:  # type: ignore[override]
+        return tuple.__getitem__(self, type(self).names.index(key) if isinstance(key, str) else key)  # type: ignore[arg-type]
+
+
 class Table:
     """An agate table as `run_query()` returns it: `.columns[0].values()`, `.rows`, iteration."""
 
     def __init__(self, names: Sequence[str], rows: Sequence[tuple[object, ...]]) -> None:
         self.column_names = list(names)
-        self.rows = [tuple(r) for r in rows]
+        row = type("Row", (Row,), {"names": tuple(self.column_names)})
+        self.rows = [row(r) for r in rows]
         self.columns = [_Values([r[i] for r in self.rows]) for i in range(len(self.column_names))]
 
     def __iter__(self) -> Iterator[tuple[object, ...]]:
@@ -181,6 +196,8 @@ class Warehouse:
         except sqlglot.errors.ParseError:
             return None
         source = tree.find(exp.Table) if isinstance(tree, exp.Select) else None
+        if source is not None and (source.db.lower(), source.name.lower()) == ("information_schema", "tables"):
+            return self._tables(tree)
         if source is None or len(tree.expressions) != 1 or tree.args.get("joins") or tree.args.get("where"):
             return None
         column = tree.expressions[0].unalias()
@@ -197,3 +214,33 @@ class Warehouse:
         if limit is not None and isinstance(limit.expression, exp.Literal):
             values = values[: int(limit.expression.this)]
         return Table([tree.expressions[0].alias_or_name], [(v,) for v in values])
+
+    def _tables(self, tree: exp.Select) -> Table:
+        """information_schema.tables, as the project's relations: what `get_relations_by_pattern`
+        and the macros modelled on it ask. Name patterns (LIKE, ILIKE) filter; other conditions
+        (row counts) are data the scan does not have, and pass."""
+        facts = {"table_schema": lambda r: r.schema, "table_name": lambda r: r.identifier, "table_type": lambda r: "BASE TABLE", "table_catalog": lambda r: r.database, "table_database": lambda r: r.database}
+        kept = [r for r in self.knowledge.relations() if _matches(tree.args.get("where"), {k: f(r) for k, f in facts.items()})]
+        names = [e.alias_or_name.lower() for e in tree.expressions]
+        return Table(names, [tuple(facts.get(_source_name(e), lambda r: None)(r) for e in tree.expressions) for r in sorted(kept, key=lambda r: r.text)])
+
+
+def _source_name(projection: exp.Expression) -> str:
+    column = projection.unalias() if isinstance(projection, exp.Alias) else projection
+    return column.name.lower() if isinstance(column, exp.Column) else projection.alias_or_name.lower()
+
+
+def _matches(where: exp.Expression | None, row: Mapping[str, str]) -> bool:
+    if where is None:
+        return True
+    condition = where.this if isinstance(where, exp.Where) else where
+    if isinstance(condition, exp.And):
+        return _matches(condition.left, row) and _matches(condition.right, row)
+    if isinstance(condition, exp.Not):
+        inner = condition.this
+        return not _matches(inner, row) if isinstance(inner, (exp.Like, exp.ILike)) else True
+    if isinstance(condition, (exp.Like, exp.ILike)) and isinstance(condition.this, exp.Column) and isinstance(condition.expression, exp.Literal):
+        value = str(row.get(condition.this.name.lower()) or "")
+        pattern = condition.expression.this.lower().replace("%", "*").replace("_", "?")
+        return fnmatch.fnmatchcase(value.lower(), pattern)
+    return True  # not a name pattern: data the scan does not have
