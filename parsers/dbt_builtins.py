@@ -99,3 +99,20 @@ CROSS_DATABASE: dict[str, Callable[..., object]] = {
     "array_concat": lambda array_1, array_2: f"array_cat({array_1}, {array_2})",
     **{f"type_{name}": (lambda sql=sql: sql) for name, sql in _TYPES.items()},
 }
+
+
+_DATEPART_FIRST = frozenset({"snowflake", "redshift", "duckdb", "spark", "databricks", "sqlserver", "fabric"})  # dateadd(part, n, d)
+
+
+def cross_database(adapter: str) -> dict[str, Callable[..., object]]:
+    """The cross-database macros as `adapter`'s dbt package renders them where SQL differs: a
+    `dateadd(day, ...)` means a column named `day` to dialects without DATEADD."""
+    if adapter in _DATEPART_FIRST:
+        return dict(CROSS_DATABASE)
+    if adapter == "bigquery":
+        dateadd = lambda datepart, interval, from_date_or_timestamp: f"datetime_add(cast({from_date_or_timestamp} as datetime), interval {interval} {datepart})"  # noqa: E731
+        datediff = lambda first_date, second_date, datepart: f"datetime_diff(cast({second_date} as datetime), cast({first_date} as datetime), {datepart})"  # noqa: E731
+    else:  # dbt-postgres's, which parses in every dialect
+        dateadd = lambda datepart, interval, from_date_or_timestamp: f"{from_date_or_timestamp} + ((interval '1 {datepart}') * ({interval}))"  # noqa: E731
+        datediff = lambda first_date, second_date, datepart: f"(({second_date})::date - ({first_date})::date)"  # noqa: E731
+    return {**CROSS_DATABASE, "dateadd": dateadd, "datediff": datediff}

@@ -69,10 +69,11 @@ class RawReader:
         variables = plain(self.config.get("vars") or {})
         scoped = variables.get(project.name) if isinstance(variables.get(project.name), dict) else {}
         variables = {**{k: v for k, v in variables.items() if not isinstance(v, dict)}, **scoped}
-        macros = load_macros(project, self.config, self.jinja.env, Reader(self._files, self._text, self._show))
         knowledge = ProjectKnowledge(project, lambda: {**{u: n for u, (n, _) in self.pending.items()}, **project.nodes}, self.paths)
-        self.jinja = DbtJinja(target, variables, macros, self._resolve, knowledge.knowledge())
+        self.jinja = DbtJinja(target, variables, Macros(project.name), self._resolve, knowledge.knowledge())
         self.jinja.warehouse.dialect = project.dialect
+        # compiled in this renderer's sandbox: their unknown names are noted on the node it renders
+        self.jinja.macros = load_macros(project, self.config, self.jinja.env, Reader(self._files, self._text, self._show))
         self._read_properties()
         self._sources()
         self._discover()

@@ -21,7 +21,7 @@ from jinja2 import ChainableUndefined
 from markupsafe import Markup
 
 from lineage.model import Diagnostic, Location, Severity
-from parsers.dbt_builtins import CROSS_DATABASE, naming_macros
+from parsers.dbt_builtins import cross_database, naming_macros
 from parsers.dbt_fallbacks import DbtUtils, dbt_date
 from parsers.dbt_packages import Macros
 from parsers.dbt.project import relation_sql
@@ -131,6 +131,11 @@ class _Undefined(ChainableUndefined):
 
     unsafe_callable = alters_data = False
 
+    def __getattr__(self, name: str) -> _Undefined:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return _Undefined(name=f"{self._undefined_name}.{name}")  # `pkg.macro` keeps its whole name
+
     def __call__(self, *args: object, **kwargs: object) -> str:  # type: ignore[override]
         return marker(self._undefined_name or "macro")
 
@@ -143,14 +148,15 @@ class DbtJinja:
     """Renders dbt templates of one project; `resolve` turns ref()/source() into relations."""
 
     def __init__(self, target: Mapping[str, object], variables: Mapping[str, object], macros: Macros, resolve: Resolve, knowledge: Knowledge = _NO_KNOWLEDGE) -> None:
-        self.env = Sandbox(undefined=_Undefined)
+        self.env = Sandbox(undefined=_bound_undefined(self))
         self.target = dict(target)
         self.variables = dict(variables)
         self.macros = macros
         self.resolve = resolve
         self.warehouse = Warehouse(knowledge, None)
         self.execute = False  # dbt's parse pass; its compile pass executes (and introspects)
-        self.builtins: dict[str, Callable[..., object]] = {**CROSS_DATABASE, **naming_macros(self.target)}
+        self.builtins: dict[str, Callable[..., object]] = {**cross_database(str(self.target.get("type", ""))), **naming_macros(self.target)}
+        self._node = Target("", "", "", 1, Relation(""))  # the node being rendered: unknown macros are noted on it
         self._modules: dict[tuple[str, int], object] = {}
         self._scopes: dict[str, dict[str, object]] = {}
         self._context: dict[str, object] = {}
@@ -163,7 +169,7 @@ class DbtJinja:
 
     def context(self, node: Target, model: Mapping[str, object]) -> dict[str, object]:
         """A fresh context for one render of `node`; project macros see the same context."""
-        self._modules, self._scopes = {}, {}
+        self._modules, self._scopes, self._node = {}, {}, node
         self._context = self._base(node)
         self._context["model"] = dict(model)
         return self._context
@@ -286,6 +292,24 @@ class DbtJinja:
             own = {name: self._macro(package, name) for name in self.macros.packages[package]}
             self._scopes[package] = {**self._context, **own}
         return self._scopes[package]
+
+
+def _bound_undefined(jinja: DbtJinja) -> type[_Undefined]:
+    """Undefined names whose call is noted on the node being rendered: a macro calling a macro
+    nobody defines is reported at the line that called it, not only what the model calls itself."""
+
+    class Bound(_Undefined):
+        def __getattr__(self, name: str) -> _Undefined:
+            if name.startswith("__"):
+                raise AttributeError(name)
+            return Bound(name=f"{self._undefined_name}.{name}")
+
+        def __call__(self, *args: object, **kwargs: object) -> str:  # type: ignore[override]
+            name = self._undefined_name or "macro"
+            jinja._node.note(f"unknown macro '{name}': rendered as {marker(name)}")
+            return marker(name)
+
+    return Bound
 
 
 def _create_relation(database: object = None, schema: object = None, identifier: object = None, type: object = None, **kw: object) -> Relation:
