@@ -18,18 +18,20 @@ from parsers.sql import extract_sql
 
 
 class ProjectKnowledge:
-    """`nodes()` gives every node known so far (compiled ones carry their SQL); `files` a seed's CSV."""
+    """`node(uid)` gives a node as far as it is known (compiled ones carry their SQL); `files` maps
+    every node's uid to its file (a seed's CSV). Relations are final once macros introspect."""
 
-    def __init__(self, project: Project, nodes: Callable[[], dict[str, DbtNode]], files: dict[str, Path]) -> None:
-        self.project, self.nodes, self.files = project, nodes, files
+    def __init__(self, project: Project, node: Callable[[str], DbtNode | None], files: dict[str, Path]) -> None:
+        self.project, self.node, self.files = project, node, files
         self.registry = SchemaRegistry()
         self._done: dict[str, Columns | None] = {}
+        self._by_relation: dict[str, str] | None = None  # lower-cased relation -> uid
 
     def knowledge(self) -> Knowledge:
         return Knowledge(self.columns, self.rows, self.relations)
 
     def relations(self) -> list[Relation]:
-        return [self._relation(n) for n in self.nodes().values() if n.relation]
+        return [self._relation(n) for n in map(self.node, sorted(self._index().values())) if n is not None]
 
     def columns(self, relation: Relation) -> Columns | None:
         node = self._node(relation)
@@ -47,9 +49,18 @@ class ProjectKnowledge:
         schema, _, name = node.relation.rpartition(".")
         return Relation(node.relation, schema.strip('"'), name.strip('"'))
 
+    def _index(self) -> dict[str, str]:
+        if self._by_relation is None:
+            nodes = [self.node(uid) for uid in sorted(self.files) + sorted(u for u in self._sources())]
+            self._by_relation = {n.relation.lower(): n.uid for n in nodes if n is not None and n.relation}
+        return self._by_relation
+
+    def _sources(self) -> list[str]:
+        return [uid for uid, n in self.project.nodes.items() if n.kind == "source"]
+
     def _node(self, relation: Relation) -> DbtNode | None:
-        text = str(relation).lower()
-        return next((n for n in self.nodes().values() if n.relation and n.relation.lower() == text), None)
+        uid = self._index().get(str(relation).lower())
+        return None if uid is None else self.node(uid)
 
     def _columns(self, node: DbtNode) -> Columns | None:
         if node.uid in self._done:
@@ -58,7 +69,7 @@ class ProjectKnowledge:
         found = list(node.columns) or None
         if node.kind in ("model", "snapshot") and node.code is not None:
             for uid in node.depends:
-                upstream = self.nodes().get(uid)
+                upstream = self.node(uid)
                 if upstream is not None and upstream.relation and self._columns(upstream):
                     self.registry.define(upstream.relation, self._columns(upstream) or [])
             facts = extract_sql(f"CREATE TABLE {node.relation} AS {node.code}", node.path, self.project.dialect_of(node.path), self.registry.overlay(), self.project.statement_seconds)

@@ -69,7 +69,7 @@ class RawReader:
         variables = plain(self.config.get("vars") or {})
         scoped = variables.get(project.name) if isinstance(variables.get(project.name), dict) else {}
         variables = {**{k: v for k, v in variables.items() if not isinstance(v, dict)}, **scoped}
-        knowledge = ProjectKnowledge(project, lambda: {**{u: n for u, (n, _) in self.pending.items()}, **project.nodes}, self.paths)
+        knowledge = ProjectKnowledge(project, self._node, self.paths)
         self.jinja = DbtJinja(target, variables, Macros(project.name), self._resolve, knowledge.knowledge())
         self.jinja.warehouse.dialect = project.dialect
         # compiled in this renderer's sandbox: their unknown names are noted on the node it renders
@@ -78,7 +78,8 @@ class RawReader:
         self._sources()
         self._discover()
         order = self._configure()
-        self.parsing, self.jinja.execute = False, True  # dbt's compile pass: macros may introspect
+        self.parsing = False
+        self.jinja.execute = self.jinja.warehouse.live = True  # dbt's compile pass: macros may introspect
         for uid in order:
             self._compile(uid)
         self._exposures()
@@ -246,6 +247,10 @@ class RawReader:
             notes.append(Diagnostic(shift(Location(node.path, node.first_line), line), what, Severity.WARNING))
         code = bind_placeholders(rendered.text, self.project.dialect) if rendered.text is not None else None
         self.project.nodes[uid] = replace(node, code=code, depends=tuple(dict.fromkeys(target.depends)), diagnostics=tuple(sorted(set(notes))))
+
+    def _node(self, uid: str) -> DbtNode | None:
+        """A node as compiled, else as configured (a macro may ask about one not compiled yet)."""
+        return self.project.nodes.get(uid) or (self.pending[uid][0] if uid in self.pending else None)
 
     def _resolve(self, target: Target, kind: str, name: str) -> Relation | None:
         uid = self.by_name.get((kind, name))
