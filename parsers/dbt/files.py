@@ -15,9 +15,9 @@ from typing import Any
 from lineage.catalog import Owner
 from lineage.model import Diagnostic, Location, Severity
 from parsers.dbt.jinja import DbtJinja, Target, marker
-from parsers.dbt_knowledge import ProjectKnowledge
-from parsers.dbt_packages import Macros, Reader, load_macros
-from parsers.dbt_warehouse import Relation
+from parsers.dbt.knowledge import ProjectKnowledge
+from parsers.dbt.packages import Macros, Reader, load_macros
+from parsers.dbt.warehouse import Relation
 from parsers.dbt.project import (
     LINE,
     DbtNode,

@@ -4,8 +4,8 @@ own macros render to, without a warehouse connection or the real environment.
 
 Rendering is as for a full refresh (`is_incremental()` is false), which is also what `dbt compile`
 produces for a model not yet built. Macros come from the project, its installed packages
-(`dbt_packages.py`), dbt itself (`dbt_builtins.py`) or stand-ins for packages not installed
-(`dbt_fallbacks.py`); the warehouse they ask is answered from the project (`dbt_warehouse.py`). A
+(`packages.py`), dbt itself (`builtins.py`) or stand-ins for packages not installed
+(`fallbacks.py`); the warehouse they ask is answered from the project (`warehouse.py`). A
 macro nobody defines renders as `unresolved_<macro>` with a warning: the model is still parsed.
 """
 
@@ -21,11 +21,11 @@ from jinja2 import ChainableUndefined
 from markupsafe import Markup
 
 from lineage.model import Diagnostic, Location, Severity
-from parsers.dbt_builtins import cross_database, naming_macros
-from parsers.dbt_fallbacks import DbtUtils, dbt_date
-from parsers.dbt_packages import Macros
+from parsers.dbt.builtins import cross_database, naming_macros
+from parsers.dbt.fallbacks import DbtUtils, dbt_date
+from parsers.dbt.packages import Macros
 from parsers.dbt.project import relation_sql
-from parsers.dbt_warehouse import Knowledge, Relation, Warehouse
+from parsers.dbt.warehouse import Knowledge, Relation, Warehouse
 from parsers.templating.sandbox import Sandbox, current_template_line, placeholder, shift, unknown_names
 
 _RUN_STARTED_AT = datetime(1970, 1, 1, tzinfo=timezone.utc)  # fixed: lineage must not depend on the clock

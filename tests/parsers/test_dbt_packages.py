@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from parsers.dbt import DbtOptions, extract_dbt, read_dbt
-from parsers.schema import SchemaRegistry
+from parsers.dbt.extract import DbtOptions, extract_dbt, read_dbt
+from parsers.sql.schema import SchemaRegistry
 from tests.conftest import ROOT
 from tests.parsers.test_dbt import describe, from_files, write_project
 

@@ -1,7 +1,7 @@
 """Stand-ins for the most used macros of dbt_utils and dbt_date, for a project whose packages are
 not installed (no `dbt deps`): each renders the SQL shape the package renders (`star` a column list,
 `group_by(n)` `group by 1..n`, `union_relations` a UNION ALL of the relations with their columns),
-asking the scan's warehouse (`dbt_warehouse.py`) what dbt would ask the real one. An answer the scan
+asking the scan's warehouse (`warehouse.py`) what dbt would ask the real one. An answer the scan
 does not have is a warning at the calling line and an explicit `unresolved_<macro>` name in the SQL.
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from parsers.dbt_builtins import CROSS_DATABASE, surrogate_key
-from parsers.dbt_warehouse import Note, Relation, Warehouse
+from parsers.dbt.builtins import CROSS_DATABASE, surrogate_key
+from parsers.dbt.warehouse import Note, Relation, Warehouse
 
 Macro = Callable[..., object]
 

@@ -16,11 +16,11 @@ from jinja2 import Template
 from jinja2.exceptions import TemplateSyntaxError
 
 from lineage.model import Diagnostic, Location, Severity
-from parsers.dbt_project import Project, plain, read_yaml
-from parsers.templating import Sandbox
+from parsers.dbt.project import Project, plain, read_yaml
+from parsers.templating.sandbox import Sandbox
 
 MACRO = re.compile(r"{%-?\s*macro\s+(\w+)")
-FALLBACK_PACKAGES = ("dbt_utils", "dbt_date")  # namespaces with built-in stand-ins (dbt_fallbacks.py)
+FALLBACK_PACKAGES = ("dbt_utils", "dbt_date")  # namespaces with built-in stand-ins (fallbacks.py)
 
 
 @dataclass

@@ -10,11 +10,11 @@ import io
 from collections.abc import Callable
 from pathlib import Path
 
-from parsers.dbt_project import DbtNode, Project
-from parsers.dbt_warehouse import Columns, Knowledge, Relation
-from parsers.reading import read_text
-from parsers.schema import SchemaRegistry
-from parsers.sql import extract_sql
+from parsers.dbt.project import DbtNode, Project
+from parsers.dbt.warehouse import Columns, Knowledge, Relation
+from parsers.sources.reading import read_text
+from parsers.sql.schema import SchemaRegistry
+from parsers.sql.extract import extract_sql
 
 
 class ProjectKnowledge:
