@@ -82,7 +82,8 @@ class DbtUtils:
 
     def get_column_values(self, table: object, column: object, order_by: object = "count(*) desc", max_records: object = None, default: object = None, where: object = None) -> object:
         sql = f"select {column} as value from {table} group by {column} order by {order_by}" + (f" limit {max_records}" if max_records else "")
-        rows = self.warehouse.run_query(sql, self.note).columns[0].values() if where is None else []
+        answer = self.warehouse.answer(sql) if where is None and self.warehouse.live else None
+        rows = answer.columns[0].values() if answer is not None else []
         if rows:
             return rows
         if default:

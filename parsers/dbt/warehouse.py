@@ -183,11 +183,16 @@ class Warehouse:
 
     def run_query(self, sql: object, note: Note) -> Table:
         """`select [distinct] <column> from <seed> [group by] [order by] [limit]`: the seed's data;
-        anything else is reported and answered with no rows."""
-        answer = self._answer(str(sql)) if self.live else Table(["value"], [])
-        if answer is None:
-            note(f"run_query: the scan cannot answer `{' '.join(str(sql).split())[:120]}` without a warehouse: no rows")
+        information_schema.tables: the project's relations. Anything else is reported, and answered
+        with one row of `unresolved_run_query` per selected column: the macro goes on, and what it
+        builds from the answer says it is not known (no rows could fail it, or drop SQL unseen)."""
+        if not self.live:
             return Table(["value"], [])
+        answer = self.answer(str(sql))
+        if answer is None:
+            note(f"run_query: the scan cannot answer `{' '.join(str(sql).split())[:120]}` without a warehouse: rendered with the value 'unresolved_run_query'")
+            names = _selected(str(sql), self.dialect)
+            return Table(names, [tuple("unresolved_run_query" for _ in names)])
         return answer
 
     def statement(self, name: str, fetch: bool, sql: str, note: Note) -> str:
@@ -195,7 +200,8 @@ class Warehouse:
         self.results[name] = {"data": list(table.rows), "table": table, "response": None}
         return ""
 
-    def _answer(self, sql: str) -> Table | None:
+    def answer(self, sql: str) -> Table | None:
+        """The rows of `sql` when the project holds them, else None."""
         try:
             tree = sqlglot.parse_one(sql, dialect=self.dialect)
         except sqlglot.errors.ParseError:
@@ -249,3 +255,13 @@ def _matches(where: exp.Expression | None, row: Mapping[str, str]) -> bool:
         pattern = condition.expression.this.lower().replace("%", "*").replace("_", "?")
         return fnmatch.fnmatchcase(value.lower(), pattern)
     return True  # not a name pattern: data the scan does not have
+
+
+def _selected(sql: str, dialect: str | None) -> list[str]:
+    """The names a query selects (`value` when it cannot be told), for `row.<name>` in macros."""
+    try:
+        tree = sqlglot.parse_one(sql, dialect=dialect)
+    except sqlglot.errors.ParseError:
+        return ["value"]
+    names = [e.alias_or_name.lower() for e in tree.expressions] if isinstance(tree, exp.Select) else []
+    return [n for n in names if n and n != "*"] or ["value"]
