@@ -17,7 +17,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from jinja2 import ChainableUndefined
+from jinja2 import ChainableUndefined, Template
+from jinja2.environment import TemplateModule
 from markupsafe import Markup
 
 from lineage.model import Diagnostic, Location, Severity
@@ -121,9 +122,12 @@ class _Namespace:
         self._target, self._name, self._members = target, name, dict(members)
 
     def __getattr__(self, name: str) -> object:
-        if name.startswith("_"):
+        if name.startswith("__") or (name.startswith("_") and name not in self._members):
             raise AttributeError(name)
         return self._members.get(name, _Unknown(self._target, f"{self._name}.{name}"))
+
+    def member(self, name: str) -> bool:
+        return name in self._members
 
 
 class _Undefined(ChainableUndefined):
@@ -148,7 +152,7 @@ class DbtJinja:
     """Renders dbt templates of one project; `resolve` turns ref()/source() into relations."""
 
     def __init__(self, target: Mapping[str, object], variables: Mapping[str, object], macros: Macros, resolve: Resolve, knowledge: Knowledge = _NO_KNOWLEDGE) -> None:
-        self.env = Sandbox(undefined=_bound_undefined(self))
+        self.env = _DbtSandbox(undefined=_bound_undefined(self))
         self.target = dict(target)
         self.variables = dict(variables)
         self.macros = macros
@@ -157,7 +161,7 @@ class DbtJinja:
         self.execute = False  # dbt's parse pass; its compile pass executes (and introspects)
         self.builtins: dict[str, Callable[..., object]] = {**cross_database(str(self.target.get("type", ""))), **naming_macros(self.target)}
         self._node = Target("", "", "", 1, Relation(""))  # the node being rendered: unknown macros are noted on it
-        self._modules: dict[tuple[str, int], object] = {}
+        self._modules: dict[tuple[str, int], Mapping[str, Callable[..., object]]] = {}
         self._scopes: dict[str, dict[str, object]] = {}
         self._context: dict[str, object] = {}
 
@@ -276,9 +280,9 @@ class DbtJinja:
             template = self.macros.packages[package][name]
             module = self._modules.get((package, id(template)))
             if module is None:
-                module = self._modules[(package, id(template))] = template.make_module(vars=self._scope(package))
+                module = self._modules[(package, id(template))] = _defined(template, self._scope(package))
             try:
-                return getattr(module, name)(*args, **kwargs)
+                return module[name](*args, **kwargs)
             except _MacroReturn as returned:
                 return returned.value
 
@@ -292,6 +296,24 @@ class DbtJinja:
             own = {name: self._macro(package, name) for name in self.macros.packages[package]}
             self._scopes[package] = {**self._context, **own}
         return self._scopes[package]
+
+
+class _DbtSandbox(Sandbox):
+    """The sandbox, letting templates reach a package's `_private` macros (`dbt_utils._is_relation`)
+    and nothing else that starts with an underscore."""
+
+    def is_safe_attribute(self, obj: object, attr: str, value: object) -> bool:
+        if isinstance(obj, _Namespace) and not attr.startswith("__") and obj.member(attr):
+            return True
+        return bool(super().is_safe_attribute(obj, attr, value))
+
+
+def _defined(template: Template, scope: dict[str, object]) -> Mapping[str, Callable[..., object]]:
+    """Every macro a file defines, `_private` ones too (a module exports only public names, but
+    packages call their helpers across files: `dbt_utils._is_relation`)."""
+    context = template.new_context(vars=scope)
+    TemplateModule(template, context)  # runs the file's top level, which defines its macros
+    return context.vars  # type: ignore[return-value]
 
 
 def _bound_undefined(jinja: DbtJinja) -> type[_Undefined]:

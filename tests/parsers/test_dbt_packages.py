@@ -264,3 +264,28 @@ def test_dbt_builtins_with_project_overrides_and_unknown_macros(tmp_path: Path) 
     the calling line and renders as unresolved_<macro>, never NULL (no table named null)."""
     facts = from_files(write_project(tmp_path / "p", BUILTIN_PROJECT), "p")
     assert describe(facts.files) == BUILTIN_EXPECTED
+
+
+def test_installed_packages_under_packages_install_path_replace_the_stand_ins(tmp_path: Path) -> None:
+    """`packages-install-path: vendor`: the installed dbt_utils (named by its dbt_project.yml) is
+    what `dbt_utils.*` calls, not the stand-in; dependencies.yml names only installed packages, so
+    nothing is said about `dbt deps`. A package's `_private` macros are reachable across its files
+    (`dbt_utils._is_relation`), the namespace's own internals are not."""
+    root = write_project(tmp_path / "p", {
+        "dbt_project.yml": "name: p\nprofile: p\npackages-install-path: vendor\n",
+        "profiles.yml": "p:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      schema: main\n",
+        "dependencies.yml": "packages:\n  - package: dbt-labs/dbt_utils\n    version: 1.3.0\n",
+        "vendor/dbt-utils-1.3.0/dbt_project.yml": "name: dbt_utils\nversion: '1.3.0'\nconfig-version: 2\n",
+        "vendor/dbt-utils-1.3.0/macros/group_by.sql": (
+            "{% macro group_by(n) %}{{ return(adapter.dispatch('group_by', 'dbt_utils')(n)) }}{% endmacro %}\n"
+            "{% macro default__group_by(n) %}group by {{ dbt_utils._positions(n) }}{% endmacro %}\n"
+        ),
+        "vendor/dbt-utils-1.3.0/macros/internal.sql": "{% macro _positions(n) %}{% for i in range(n) %}{{ i + 1 }}{{ ', ' if not loop.last }}{% endfor %}{% endmacro %}\n",
+        "models/peek.sql": "select 1 as x {{ dbt_utils._members }}\n",
+        "models/m.sql": "select a, b, count(*) as n from {{ ref('s') }}\n{{ dbt_utils.group_by(2) }}\n",
+        "seeds/s.csv": "a,b\n1,2\n",
+    })
+    project = read_dbt(root, "p", DbtOptions(files_only=True))
+    assert project.nodes["model.p.m"].code == "select a, b, count(*) as n from main.s\ngroup by 1, 2"
+    assert project.diagnostics == []
+    assert [str(d) for d in project.nodes["model.p.peek"].diagnostics] == ["p/models/peek.sql:1: template tried to leave the sandbox (access to attribute '_members' of '_Namespace' object is unsafe); not rendered"]
