@@ -11,6 +11,7 @@ macro nobody defines renders as `unresolved_<macro>` with a warning: the model i
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections.abc import Callable, Mapping
@@ -144,6 +145,9 @@ class _Undefined(ChainableUndefined):
         return marker(self._undefined_name or "macro")
 
 
+# dbt's `modules`: the pure parts (datetime is left out: lineage must not depend on the clock)
+_RE = {name: getattr(re, name) for name in ("sub", "match", "search", "fullmatch", "findall", "split", "escape", "compile", "IGNORECASE", "I", "MULTILINE", "M", "DOTALL", "S", "VERBOSE", "X")}
+_ITERTOOLS = {name: getattr(itertools, name) for name in ("chain", "product", "combinations", "permutations", "groupby", "islice", "zip_longest", "accumulate")}
 _NO_KNOWLEDGE = Knowledge(lambda relation: None, lambda relation: None, list)
 _PARENT_ADAPTERS = {"redshift": ("postgres",), "fabric": ("sqlserver",), "databricks": ("spark",)}  # dbt's adapter inheritance
 
@@ -208,6 +212,8 @@ class DbtJinja:
             statement=lambda name=None, fetch_result=False, auto_begin=True, caller=None, **kw: self.warehouse.statement(str(name), bool(fetch_result), str(caller() if caller else ""), node.note),
             load_result=lambda name: self.warehouse.results.get(str(name)),
             api=_Namespace(node, "api", {"Relation": _Namespace(node, "api.Relation", {"create": _create_relation})}),
+            load_relation=lambda relation: self.warehouse.get_relation(None, getattr(relation, "schema", ""), getattr(relation, "identifier", "")),
+            modules=_Namespace(node, "modules", {"re": _Namespace(node, "modules.re", _RE), "itertools": _Namespace(node, "modules.itertools", _ITERTOOLS)}),
         )
         context["return"] = _return
         context["exceptions"] = _Namespace(node, "exceptions", {"raise_compiler_error": _raise, "warn": lambda msg, **kw: _warn(node, msg)})

@@ -20,6 +20,9 @@ from parsers.dbt.project import Project, plain, read_yaml
 from parsers.templating.sandbox import Sandbox
 
 MACRO = re.compile(r"{%-?\s*macro\s+(\w+)")
+# dbt's other blocks in macro files (generic tests, materializations, docs): not macros a model calls,
+# and tags plain Jinja does not know; blanked (their lines kept) before the file is compiled
+_OTHER_BLOCKS = re.compile(r"{%-?\s*(test|materialization|docs)\b.*?{%-?\s*end\1\s*-?%}", re.DOTALL)
 FALLBACK_PACKAGES = ("dbt_utils", "dbt_date")  # namespaces with built-in stand-ins (fallbacks.py)
 
 
@@ -83,7 +86,7 @@ def _compile(project: Project, env: Sandbox, reader: Reader, bases: list[Path] |
             if text is None:
                 continue
             try:
-                template = env.from_string(text)
+                template = env.from_string(_OTHER_BLOCKS.sub(lambda m: "\n" * m.group(0).count("\n"), text))
             except TemplateSyntaxError as err:
                 project.diagnostics.append(Diagnostic(Location(reader.show(path), err.lineno), f"cannot read macros: {err.message}"))
                 continue

@@ -78,7 +78,7 @@ class Column:
     """dbt's Column as macros read it: `column.name`, `.column`, `.quoted`, `.data_type`."""
 
     name: str
-    data_type: str = ""
+    data_type: str = "varchar"  # a type the scan does not know: macros cast to it; lineage does not depend on it
 
     @property
     def column(self) -> str:
@@ -92,6 +92,8 @@ class Column:
     def dtype(self) -> str:
         return self.data_type
 
+    def string_size(self) -> int:
+        return 0  # not known: dbt_utils.union_relations keeps the first type it sees
     def is_string(self) -> bool:
         return any(t in self.data_type.lower() for t in ("char", "text", "string"))
 
@@ -118,7 +120,46 @@ class Row(tuple):  # type: ignore[type-arg]
         raise AttributeError(name)
 
     def __getitem__(self, key: object) -> object:  # type: ignore[override]
-        return tuple.__getitem__(self, type(self).names.index(key) if isinstance(key, str) else key)  # type: ignore[arg-type]
+        if isinstance(key, str):
+            if key not in type(self).names:
+                raise KeyError(key)  # what Jinja expects before it tries the attribute
+            key = type(self).names.index(key)
+        return tuple.__getitem__(self, key)  # type: ignore[call-overload]
+
+
+class Unresolved(str):
+    """The value of a query the scan cannot answer: SQL built from it names it (`unresolved_run_query`),
+    and a macro that counts with it (`n <= 0`, `range(n)`, `n + 1`: dbt_utils.date_spine's interval
+    count) goes on as with 1, since the SQL's shape, not the count, is what lineage reads."""
+
+    def _number(self, other: object) -> bool:
+        return isinstance(other, (int, float)) and not isinstance(other, bool)
+
+    def __index__(self) -> int:
+        return 1
+
+    def __int__(self) -> int:
+        return 1
+
+    def __lt__(self, other: object) -> bool:
+        return 1 < other if self._number(other) else str.__lt__(self, other)  # type: ignore[operator, arg-type]
+
+    def __le__(self, other: object) -> bool:
+        return 1 <= other if self._number(other) else str.__le__(self, other)  # type: ignore[operator, arg-type]
+
+    def __gt__(self, other: object) -> bool:
+        return 1 > other if self._number(other) else str.__gt__(self, other)  # type: ignore[operator, arg-type]
+
+    def __ge__(self, other: object) -> bool:
+        return 1 >= other if self._number(other) else str.__ge__(self, other)  # type: ignore[operator, arg-type]
+
+    def __add__(self, other: object) -> object:
+        return 1 + other if self._number(other) else str.__add__(self, other)  # type: ignore[operator, arg-type]
+
+    def __sub__(self, other: object) -> object:
+        return 1 - other if self._number(other) else NotImplemented  # type: ignore[operator]
+
+    __hash__ = str.__hash__
 
 
 class Table:
@@ -162,7 +203,7 @@ class Warehouse:
         if columns is None:
             note(f"columns of {relation} are not known to the scan (no declared columns, DDL or upstream model): the macro asking for them got none")
             return []
-        return [Column(name, kind or "") for name, kind in columns]
+        return [Column(name, kind or "varchar") for name, kind in columns]
 
     def get_relation(self, database: object = None, schema: object = None, identifier: object = None) -> Relation | None:
         for relation in self.knowledge.relations():
@@ -192,7 +233,7 @@ class Warehouse:
         if answer is None:
             note(f"run_query: the scan cannot answer `{' '.join(str(sql).split())[:120]}` without a warehouse: rendered with the value 'unresolved_run_query'")
             names = _selected(str(sql), self.dialect)
-            return Table(names, [tuple("unresolved_run_query" for _ in names)])
+            return Table(names, [tuple(Unresolved("unresolved_run_query") for _ in names)])
         return answer
 
     def statement(self, name: str, fetch: bool, sql: str, note: Note) -> str:
