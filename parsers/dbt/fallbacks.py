@@ -44,7 +44,7 @@ class DbtUtils:
     def get_filtered_columns_in_relation(self, from_: object = None, except_: object = (), **kw: object) -> list[str]:
         relation = kw.get("from", from_)
         skip = {c.lower() for c in _names(kw.get("except", except_))}
-        return [c.name for c in self.warehouse.get_columns_in_relation(relation, self.note) if c.name.lower() not in skip]
+        return [c.name for c in self.warehouse.known_columns(relation, self.note) or [] if c.name.lower() not in skip]
 
     def star(self, from_: object = None, relation_alias: object = False, except_: object = (), prefix: str = "", suffix: str = "", quote_identifiers: bool = True, **kw: object) -> str:
         columns = self.get_filtered_columns_in_relation(kw.get("from", from_), kw.get("except", except_))
@@ -55,7 +55,7 @@ class DbtUtils:
 
     def union_relations(self, relations: object = (), column_override: object = None, include: object = (), exclude: object = (), source_column_name: object = "_dbt_source_relation", where: object = None) -> str:
         found = [r for r in (relations if isinstance(relations, (list, tuple)) else [relations])]
-        columns = {str(r): [c.name for c in self.warehouse.get_columns_in_relation(r, self.note)] for r in found}
+        columns = {str(r): [c.name for c in self.warehouse.known_columns(r, self.note) or []] for r in found}
         keep, drop = {c.lower() for c in _names(include)}, {c.lower() for c in _names(exclude)}
         union: list[str] = []
         for name in (c for cols in columns.values() for c in cols):

@@ -17,6 +17,7 @@ import sqlglot
 from sqlglot import exp
 
 Columns = list[tuple[str, str | None]]
+UNRESOLVED_COLUMNS = "unresolved_columns"  # the one column of a relation whose columns the scan does not know
 Note = Callable[[str], None]  # a warning at the template line being rendered
 
 
@@ -119,6 +120,9 @@ class Row(tuple):  # type: ignore[type-arg]
             return self[type(self).names.index(name)]
         raise AttributeError(name)
 
+    def dict(self) -> dict[str, object]:
+        return dict(zip(type(self).names, self))
+
     def __getitem__(self, key: object) -> object:  # type: ignore[override]
         if isinstance(key, str):
             if key not in type(self).names:
@@ -199,10 +203,19 @@ class Warehouse:
     def get_columns_in_relation(self, relation: object, note: Note) -> list[Column]:
         if not self.live:
             return []
+        columns = self.known_columns(relation, note)
+        if columns is None:  # one column that says so: an empty list would render `select  from x`, unseen
+            return [Column(UNRESOLVED_COLUMNS)]
+        return columns
+
+    def known_columns(self, relation: object, note: Note) -> list[Column] | None:
+        """The relation's columns, or None (and a warning) when the scan does not know them."""
+        if not self.live:
+            return []
         columns = self.knowledge.columns(relation) if isinstance(relation, Relation) else None
         if columns is None:
-            note(f"columns of {relation} are not known to the scan (no declared columns, DDL or upstream model): the macro asking for them got none")
-            return []
+            note(f"columns of {relation} are not known to the scan (no declared columns, DDL or upstream model)")
+            return None
         return [Column(name, kind or "varchar") for name, kind in columns]
 
     def get_relation(self, database: object = None, schema: object = None, identifier: object = None) -> Relation | None:

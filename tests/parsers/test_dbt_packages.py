@@ -155,7 +155,7 @@ table analytics.by_unknown table (unresolved_get_column_values) @1
 app.events.*                           -> analytics.events_star.*       direct  identity  @1
 app.events.unresolved_house_rules_mask -> analytics.events_star.masked  direct  identity  @1
 table analytics.events_star table (masked) @1
-! warning: columns of app.events are not known to the scan (no declared columns, DDL or upstream model): the macro asking for them got none @1
+! warning: columns of app.events are not known to the scan (no declared columns, DDL or upstream model) @1
 ! warning: unknown macro 'house_rules.mask': rendered as unresolved_house_rules_mask @1
 ! warning: cannot expand '*': columns of its table are unknown (add its DDL or --schema); recorded as an unresolved '*' edge @1
 == shop/models/latest.sql (1 statements)
