@@ -140,7 +140,7 @@ def comment(
 def diff_report(request: DiffRequest) -> DiffReport:
     """Read both revisions from git, load the base graph into a throwaway store, compare."""
     from graphs.stores.embedded import NetworkxStore
-    from lineage.diff import analyse_diff
+    from lineage.diff import HeadGraph, analyse_diff, head_graph
     from lineage.graph import build_graph
     from parsers.git import RevisionOptions, open_repo, read_revision, repo_paths, resolve
 
@@ -148,15 +148,21 @@ def diff_report(request: DiffRequest) -> DiffReport:
     for ref in (request.base, request.head):
         resolve(repo, ref)  # both names are checked before either revision is read
     paths = repo_paths(repo, request.paths)
-    options = RevisionOptions(request.dialect, repo_paths(repo, [request.catalog])[0] if request.catalog else None)
+    # every CPU, as a scan's default --jobs: a change set touching thousands of files parses them twice
+    options = RevisionOptions(request.dialect, repo_paths(repo, [request.catalog])[0] if request.catalog else None, jobs=os.cpu_count() or 1)
     base = read_revision(repo, request.base, paths, options)
     head = read_revision(repo, request.head, paths, options)
-    with tempfile.TemporaryDirectory(prefix="lineage-base-") as tmp:
-        store = NetworkxStore(Path(tmp))
-        with store.transaction():
-            for graph in build_graph(base.files, base.catalog):
-                store.replace_file(graph)
-        return analyse_diff(base, head, store)
+    with tempfile.TemporaryDirectory(prefix="lineage-diff-") as tmp:
+        # both stores answer from memory once written: the report's details are made after the directory is gone
+        for side in ("base", "head"):
+            (Path(tmp) / side).mkdir()
+        stores = NetworkxStore(Path(tmp) / "base"), NetworkxStore(Path(tmp) / "head")
+        graphs = build_graph(base.files, base.catalog), head_graph(head)
+        for store, facts in zip(stores, graphs):
+            with store.transaction():
+                for graph in facts:
+                    store.replace_file(graph)
+        return analyse_diff(base, head, stores[0], HeadGraph(stores[1], tuple(graphs[1])))
 
 
 def exit_code(report: DiffReport, fail_on: list[FailOn] | None) -> int:
@@ -187,18 +193,23 @@ def _render(report: DiffReport, fmt: DiffFormat, repo: str | None) -> None:
 def _tables(report: DiffReport) -> None:
     from rich.markup import escape
 
-    from graphs.render.comment import contract_label, describe, mention, reaches, verdict
+    from graphs.render.comment import after, contract_label, describe, mention, now, reaches, verdict
+    from lineage.diff import HeadStatus
 
     out = output._stdout()
     out.print(escape(verdict(report)), style="bold")
     out.print(report.completeness.line(), markup=False)
     if not report.changes:
         return
-    rows = [[str(c.severity), describe(c.delta), contract_label(c), reaches(c)] for c in report.changes]
-    out.print(output._table("Changes", ["severity", "change", "contract", "reaches"], _escaped(rows)))
-    broken = [[f"{b.file}:{b.line}", describe(c.delta), str(b.head)] for c in report.changes for b in c.broken]
+    rows = [[str(c.severity), describe(c.delta), contract_label(c), reaches(c), after(c)] for c in report.changes]
+    out.print(output._table("Changes", ["severity", "change", "contract", "reaches", "after this change"], _escaped(rows)))
+    # what the change set already fixes is counted, what still breaks (or passes the break on) listed
+    fixed = sum(1 for c in report.changes for b in c.broken if b.head in (HeadStatus.UPDATED, HeadStatus.REMOVED))
+    broken = [[f"{b.file}:{b.line}", describe(c.delta), now(b)] for c in report.changes for b in c.broken if b.head not in (HeadStatus.UPDATED, HeadStatus.REMOVED)]
     if broken:
         out.print(output._table("Statements that break (base revision)", ["where", "because", "now"], _escaped(broken)))
+    if fixed:
+        out.print(f"{fixed:,} {'statement that breaks is' if fixed == 1 else 'statements that break are'} updated or removed in this change (--format json lists them).", markup=False)
     owners = [[mention(o), ", ".join(o.assets)] for o in report.owners()]
     if owners:
         out.print(output._table("Owners to notify", ["owner", "what they own that is affected"], _escaped(owners)))

@@ -89,11 +89,8 @@ class Scope:
 
 def survey(store: LineageStore, scope: Scope, max_depth: int | None = None) -> Completeness:
     """Every gap the graph records around `scope`."""
-    tables = _tables(scope.nodes)
-    gaps = _unparsed(store, tables) + _stars(store, tables, scope.direction)
-    if scope.direction is Direction.DOWNSTREAM:
-        gaps += _unresolved_readers(store, tables)
-    else:
+    gaps = list(Surveyor(store, scope.direction).gaps(_tables(scope.nodes)))
+    if scope.direction is Direction.UPSTREAM:
         loose = {n.id: n.attr("column") or n.name for n in scope.nodes if n.attr("unresolved") == "true"}
         gaps += [Gap(GapKind.UNRESOLVED_COLUMN, _at(e), loose[e.source]) for e in scope.edges if e.source in loose]
     if max_depth is not None and scope.frontier and any(e.relation is Relation.FEEDS for e in store.walk(scope.frontier, scope.direction, 2, FLOW_RELATIONS)):
@@ -108,18 +105,6 @@ def _tables(nodes: Iterable[Node]) -> set[str]:
     return found
 
 
-def _unparsed(store: LineageStore, tables: set[str]) -> list[Gap]:
-    gaps = []
-    for node in store.find(f"{UNPARSED} *"):
-        if node.kind is not NodeKind.UNPARSED:
-            continue
-        words = set(json.loads(node.attr("mentions") or "[]"))
-        named = sorted(t for t in tables if may_name(words, t)) if words else []
-        if named or not words:
-            gaps.append(Gap(GapKind.FAILED_STATEMENT, Location(node.attr("file") or "", int(node.attr("line") or 0)), ", ".join(named)))
-    return gaps
-
-
 def may_name(words: set[str], table: str) -> bool:
     """Whether a text with these (lower-cased) words may name `table`: every word of its last part is there.
 
@@ -129,26 +114,66 @@ def may_name(words: set[str], table: str) -> bool:
     return set(_WORD.findall(table.rsplit(".", 1)[-1].lower())) <= words
 
 
-def _stars(store: LineageStore, tables: set[str], direction: Direction) -> list[Gap]:
-    """An unexpanded `*` over a table touched (downstream), or into one (upstream)."""
-    stars = [f"{NodeKind.COLUMN}:{t}.*" for t in sorted(tables)]
-    edges = store.walk(stars, direction, 1, _FEEDS)
-    ends = {n.id: n for n in store.nodes({e.target for e in edges})}
-    gaps = []
-    for edge in edges:
-        near = edge.source if direction is Direction.DOWNSTREAM else edge.target
-        table = near.split(":", 1)[1].removesuffix(".*")
-        consumer = ends.get(edge.target)
-        if consumer is not None and consumer.attr("table_level") == "true":
-            gaps.append(Gap(GapKind.TABLE_LEVEL_CONSUMER, _at(edge), f"{consumer.name} (columns of {table} unknown)"))
-        elif direction is Direction.UPSTREAM or edge.target.endswith(".*"):
-            gaps.append(Gap(GapKind.UNEXPANDED_STAR, _at(edge), table))
-        # else a whole-row read (`count(*)`, EXISTS) into a named column: nothing is missing
-    return gaps
+class Surveyor:
+    """The gaps around sets of touched tables, the store-wide lookups made once: a diff surveys
+    hundreds of changes' reach, and each `find` over the store reads every node."""
+
+    def __init__(self, store: LineageStore, direction: Direction) -> None:
+        self.store, self.direction = store, direction
+        self.unparsed = [_Unparsed(n) for n in store.find(f"{UNPARSED} *") if n.kind is NodeKind.UNPARSED]
+        self.loose = _loose_uses(store) if direction is Direction.DOWNSTREAM else []
+        self.stars: dict[str, list[Gap]] = {}  # table -> the gaps of the unexpanded `*` over (or into) it
+        self.starred: set[str] = set()  # the tables of `stars` with any
+
+    def gaps(self, tables: set[str]) -> tuple[Gap, ...]:
+        """Failed statements that may name one of `tables`, stars over them and (downstream) loose columns read beside them."""
+        gaps = [g for u in self.unparsed if (g := u.gap(tables)) is not None]
+        unknown = tables - self.stars.keys()
+        if unknown:
+            self._load_stars(unknown)
+        gaps += [g for t in self.starred & tables for g in self.stars[t]]
+        gaps += [Gap(GapKind.UNRESOLVED_COLUMN, _at(edge), edge.source.rsplit(".", 1)[-1]) for edge, known in self.loose if not known or known & tables]
+        return tuple(sorted(set(gaps)))
+
+    def _load_stars(self, tables: set[str]) -> None:
+        """An unexpanded `*` over a table touched (downstream), or into one (upstream)."""
+        for table in tables:
+            self.stars[table] = []
+        edges = self.store.walk([f"{NodeKind.COLUMN}:{t}.*" for t in sorted(tables)], self.direction, 1, _FEEDS)
+        ends = {n.id: n for n in self.store.nodes({e.target for e in edges})}
+        for edge in edges:
+            near = edge.source if self.direction is Direction.DOWNSTREAM else edge.target
+            table = near.split(":", 1)[1].removesuffix(".*")
+            consumer = ends.get(edge.target)
+            if consumer is not None and consumer.attr("table_level") == "true":
+                self.stars.setdefault(table, []).append(Gap(GapKind.TABLE_LEVEL_CONSUMER, _at(edge), f"{consumer.name} (columns of {table} unknown)"))
+            elif self.direction is Direction.UPSTREAM or edge.target.endswith(".*"):
+                self.stars.setdefault(table, []).append(Gap(GapKind.UNEXPANDED_STAR, _at(edge), table))
+            # else a whole-row read (`count(*)`, EXISTS) into a named column: nothing is missing
+        self.starred.update(t for t in tables if self.stars[t])
 
 
-def _unresolved_readers(store: LineageStore, tables: set[str]) -> list[Gap]:
-    """Unresolved columns read by a statement that reads a touched table, or no known table."""
+class _Unparsed:
+    """A statement that did not parse: it may read, or write, any table its words may name (any, with no words)."""
+
+    def __init__(self, node: Node) -> None:
+        self.at = Location(node.attr("file") or "", int(node.attr("line") or 0))
+        self.words = set(json.loads(node.attr("mentions") or "[]"))
+        self.checked: set[str] = set()
+        self.named: set[str] = set()
+
+    def gap(self, tables: set[str]) -> Gap | None:
+        if not self.words:
+            return Gap(GapKind.FAILED_STATEMENT, self.at, "")
+        new = tables - self.checked
+        self.named |= {t for t in new if may_name(self.words, t)}
+        self.checked |= new
+        named = sorted(self.named & tables)
+        return Gap(GapKind.FAILED_STATEMENT, self.at, ", ".join(named)) if named else None
+
+
+def _loose_uses(store: LineageStore) -> list[tuple[Edge, set[str]]]:
+    """Each read of an unresolved column, with the known tables its statement reads beside it."""
     loose = [n.id for n in store.find(f"{UNRESOLVED}.*") if n.kind is NodeKind.COLUMN]
     uses = store.walk(loose, Direction.DOWNSTREAM, 1, _FEEDS) if loose else []
     if not uses:
@@ -160,12 +185,7 @@ def _unresolved_readers(store: LineageStore, tables: set[str]) -> list[Gap]:
     reads: dict[tuple[str, int], set[str]] = {}
     for edge in into:
         reads.setdefault((edge.file, edge.statement), set()).add(sources.get(edge.source, ""))
-    gaps = []
-    for edge in uses:
-        known = reads.get((edge.file, edge.statement), set()) - {""}
-        if not known or known & tables:
-            gaps.append(Gap(GapKind.UNRESOLVED_COLUMN, _at(edge), edge.source.rsplit(".", 1)[-1]))
-    return gaps
+    return [(edge, reads.get((edge.file, edge.statement), set()) - {""}) for edge in uses]
 
 
 def _at(edge: Edge) -> Location:

@@ -30,7 +30,7 @@ from lineage.model import (
 UNRESOLVED = "<unresolved>"  # table of a column whose table the SQL does not name
 UNPARSED = "<unparsed>"  # name prefix of the nodes of statements that did not parse: `find` lists them
 # bump when the graph built from the same facts changes: it is part of every source's fingerprint
-GRAPH_VERSION = 2
+GRAPH_VERSION = 3
 
 
 class Canonicaliser:
@@ -142,6 +142,9 @@ def file_graph(facts: FileFacts, canon: Canonicaliser) -> GraphFacts:
             b.column(name, column, type_)
     for edge in facts.edges:
         _feed(b, edge, b.table(canon(edge.target_table)) if edge.target_column is None else None)
+    for change in facts.schema_changes:
+        if change.action in ("add_column", "alter_type"):  # ALTER ... ADD: a column no statement may read yet
+            b.column(canon(change.table), change.column, change.new_name)
     _unparsed(b, facts.diagnostics)
     return b.freeze()
 

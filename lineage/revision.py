@@ -13,6 +13,7 @@ from lineage.catalog import Catalog, Consumer
 from lineage.graph import Canonicaliser, table_names
 from lineage.model import ColumnEdge, Diagnostic, FileFacts, Flow, Location, SchemaChange, Severity, Subtype, TableFact, TableKind
 
+_RENAMES = frozenset({"rename_column", "rename_table"})
 STAR = "*"  # an unexpanded `*`: not a column a table defines
 
 # (table, column, flow, subtype) of one input of a column; table "" when the SQL does not say
@@ -28,6 +29,7 @@ class Revision:
     files: tuple[FileFacts, ...] = ()
     catalog: Catalog | None = None
     problems: tuple[Diagnostic, ...] = ()  # what could not be read at all (a broken catalog)
+    blobs: tuple[tuple[str, str], ...] = ()  # (path, git blob id) of each file read: equal ids, equal text
 
     @property
     def errors(self) -> tuple[Diagnostic, ...]:
@@ -111,13 +113,15 @@ def shapes_of(revision: Revision) -> Shapes:
     drafts: dict[str, _Draft] = {}
     for fact in (t for f in revision.files for t in f.tables):
         _define(drafts, canon(fact.name), fact)
+    changes = [replace(c, table=canon(c.table)) for f in revision.files for c in f.schema_changes]
+    renames = {c.at for c in changes if c.action in _RENAMES}
     for edge in (e for f in revision.files for e in f.edges):
         draft = drafts.get(canon(edge.target_table))
-        if draft is not None:
+        # a rename's own edges (old -> new name) carry values, not a definition: the ALTER is applied below
+        if draft is not None and edge.at not in renames:
             _fill(draft, edge, canon)
-    changes = [replace(c, table=canon(c.table)) for f in revision.files for c in f.schema_changes]
     for change in changes:
-        _alter(drafts, change)
+        _alter(drafts, change, canon)
     tables = tuple(drafts[name].freeze(name) for name in sorted(drafts))
     return Shapes(tables, tuple(c for c in changes if c.action == "rename_column"))
 
@@ -137,7 +141,7 @@ def _fill(draft: _Draft, edge: ColumnEdge, canon: Canonicaliser) -> None:
         draft.sources[edge.target_column].add(source)
 
 
-def _alter(drafts: dict[str, _Draft], change: SchemaChange) -> None:
+def _alter(drafts: dict[str, _Draft], change: SchemaChange, canon: Canonicaliser) -> None:
     draft = drafts.get(change.table)
     if draft is None:
         return
@@ -147,6 +151,10 @@ def _alter(drafts: dict[str, _Draft], change: SchemaChange) -> None:
         draft.drop(change.column)
     elif change.action == "alter_type" and change.column in draft.types:
         draft.types[change.column] = change.new_name
+    elif change.action == "add_column":
+        draft.add(change.column, change.new_name, change.at)
+    elif change.action == "rename_table" and change.new_name:
+        drafts[canon(change.new_name)] = drafts.pop(change.table)
 
 
 # -- paths ------------------------------------------------------------------------------------

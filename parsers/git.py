@@ -7,9 +7,11 @@ any folder and then forgotten; paths in the result are relative to the repositor
 
 from __future__ import annotations
 
+import errno
 import os
 import subprocess
 import tempfile
+import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -37,6 +39,7 @@ class RevisionOptions:
     dialect: str | None = None
     catalog: str | None = None  # repository-relative path of the catalog, when not found by scanning
     max_bytes: int | None = DEFAULT_MAX_BYTES  # a bigger file is not exported: one problem, as a scan says
+    jobs: int = 1  # processes extracting SQL files (the scan's --jobs): the result is the same for any value
 
 
 def open_repo(start: Path) -> GitRepo:
@@ -76,18 +79,43 @@ def read_revision(repo: GitRepo, ref: str, paths: Sequence[str], options: Revisi
     """Scan `paths` (repository-relative) as they are at `ref`; a broken catalog there is a problem, not an error."""
     get_dialect(options.dialect)  # a bad dialect is a usage error, whatever the revision
     sha = resolve(repo, ref)
-    with tempfile.TemporaryDirectory(prefix="lineage-") as tmp:
+    scratch = _scratch()
+    try:
+        return _read_revision(repo, (ref, sha), paths, options, scratch)
+    except OSError as err:
+        if scratch is None or err.errno != errno.ENOSPC:
+            raise
+        return _read_revision(repo, (ref, sha), paths, options, None)  # the memory-backed folder is full: on disk, then
+
+
+def _scratch() -> str | None:
+    """Where a revision is exported: a memory-backed folder (Linux's /dev/shm) unless TMPDIR says otherwise.
+
+    The export is written once, read once and deleted; on a disk every one of its files is a journal
+    entry (3,000 files of the diff benchmark: 0.1 s in memory, over 2 s on a busy disk).
+    """
+    if os.environ.get("TMPDIR"):
+        return None
+    return _SHM if os.path.isdir(_SHM) and os.access(_SHM, os.W_OK | os.X_OK) else None
+
+
+_SHM = "/dev/shm"
+
+
+def _read_revision(repo: GitRepo, revision: tuple[str, str], paths: Sequence[str], options: RevisionOptions, scratch: str | None) -> Revision:
+    ref, sha = revision
+    with tempfile.TemporaryDirectory(prefix="lineage-", dir=scratch) as tmp:
         root = Path(tmp)
         # the catalog's folder too: the dashboard queries it names are relative to it
         wanted = [*paths, str(PurePosixPath(options.catalog).parent)] if options.catalog else list(paths)
-        skipped = export(repo, sha, wanted, root, options.max_bytes)
+        skipped, blobs = export(repo, sha, wanted, root, options.max_bytes)
         prefixes = (display_path(root), str(root), os.path.relpath(root))
         catalog = _catalog_at(root, options.catalog)
         max_file_mb = None if options.max_bytes is None else options.max_bytes / 2**20
-        result, problems = _scan([root / p for p in paths if (root / p).exists()], ScanOptions(options.dialect, None, catalog, max_file_mb=max_file_mb), root)
+        result, problems = _scan([root / p for p in paths if (root / p).exists()], ScanOptions(options.dialect, None, catalog, jobs=options.jobs, max_file_mb=max_file_mb), root)
         files, moved = relocate(result.files, result.catalog, prefixes)
         problems += skipped
-        return Revision(ref, sha, files, moved, tuple(relocate_diagnostic(p, prefixes) for p in problems))
+        return Revision(ref, sha, files, moved, tuple(relocate_diagnostic(p, prefixes) for p in problems), tuple(sorted((path, oid) for oid, path in blobs)))
 
 
 def _catalog_at(root: Path, catalog: str | None) -> Path | None:
@@ -115,8 +143,9 @@ def _scan(paths: list[Path], options: ScanOptions, root: Path) -> tuple[ScanResu
     return scan(paths, options), [problem]
 
 
-def export(repo: GitRepo, sha: str, paths: Sequence[str], dest: Path, max_bytes: int | None = DEFAULT_MAX_BYTES) -> list[Diagnostic]:
-    """Write the files a scan would read under `paths` at commit `sha` into `dest`; why any was not."""
+def export(repo: GitRepo, sha: str, paths: Sequence[str], dest: Path, max_bytes: int | None = DEFAULT_MAX_BYTES) -> tuple[list[Diagnostic], list[tuple[str, str]]]:
+    """Write the files a scan would read under `paths` at commit `sha` into `dest`: why any was not, and
+    the (blob id, path) of each that was."""
     blobs: list[tuple[str, str]] = []
     skipped: list[Diagnostic] = []
     for mode, oid, size, path in _listing(repo, sha, paths):
@@ -132,7 +161,7 @@ def export(repo: GitRepo, sha: str, paths: Sequence[str], dest: Path, max_bytes:
         else:
             blobs.append((oid, path))
     _write_blobs(repo, blobs, dest)
-    return skipped
+    return skipped, blobs
 
 
 def _listing(repo: GitRepo, sha: str, paths: Sequence[str]) -> Iterator[tuple[str, str, int, str]]:
@@ -145,25 +174,39 @@ def _listing(repo: GitRepo, sha: str, paths: Sequence[str]) -> Iterator[tuple[st
 
 
 def _write_blobs(repo: GitRepo, blobs: list[tuple[str, str]], dest: Path) -> None:
-    """Each blob into its file through `git cat-file --batch`, one at a time and in chunks: never a
-    whole blob in memory. One request in flight, so neither pipe can fill and block the other side."""
+    """Each blob into its file through `git cat-file --batch`, in chunks: never a whole blob in memory.
+
+    The object names go in from a thread while this one reads the objects out, so neither pipe can
+    fill and block the other side, and a thousand files cost no thousand round trips to git.
+    """
     try:
         batch = subprocess.Popen(["git", "-C", str(repo.root), "cat-file", "--batch"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     except FileNotFoundError:
         raise ConfigError("git is not installed, or not on PATH") from None
     assert batch.stdin is not None and batch.stdout is not None
+    feeder = threading.Thread(target=_feed, args=(batch.stdin, [oid for oid, _ in blobs]), daemon=True)
     with batch:
-        for oid, path in blobs:
-            batch.stdin.write(f"{oid}\n".encode())
-            batch.stdin.flush()
-            header = batch.stdout.readline().split()
-            if len(header) != 3:
-                raise ConfigError(f"git cat-file failed on {path} ({oid[:12]})")
-            (dest / path).parent.mkdir(parents=True, exist_ok=True)
-            with open(dest / path, "wb") as out:
-                _copy(batch.stdout, out, int(header[2]))
-            batch.stdout.read(1)  # the newline after each object
-        batch.stdin.close()
+        feeder.start()
+        try:
+            for oid, path in blobs:
+                header = batch.stdout.readline().split()
+                if len(header) != 3:
+                    raise ConfigError(f"git cat-file failed on {path} ({oid[:12]})")
+                (dest / path).parent.mkdir(parents=True, exist_ok=True)
+                with open(dest / path, "wb") as out:
+                    _copy(batch.stdout, out, int(header[2]))
+                batch.stdout.read(1)  # the newline after each object
+        finally:
+            batch.stdout.close()  # a feeder blocked on a full pipe gets EPIPE and ends
+            feeder.join()
+
+
+def _feed(pipe: BinaryIO, oids: list[str]) -> None:
+    try:
+        pipe.write("".join(f"{oid}\n" for oid in oids).encode())
+        pipe.close()
+    except (BrokenPipeError, ValueError, OSError):
+        pass  # git went away or the reader gave up: the reader reports it
 
 
 def _copy(source: BinaryIO, target: BinaryIO, size: int) -> None:

@@ -15,6 +15,8 @@
 #   DBT         a dbt executable to use instead                 (default: the cached virtualenv's)
 #   DBT_CACHE   virtualenv cache root                           (default ~/.cache/lineage-dbt)
 #   PYTHON      interpreter for the virtualenv                  (default python3)
+#   DBT_RUN     1: `dbt seed` and `dbt run` into the DuckDB file first, so that macros that
+#               introspect (get_columns_in_relation, run_query) find tables  (default: compile only)
 set -euo pipefail
 
 DBT_CORE_VERSION="1.11.16"
@@ -43,7 +45,11 @@ fi
 export DBT_SEND_ANONYMOUS_USAGE_STATS=false DBT_VERSION_CHECK=false DBT_PARTIAL_PARSE=false
 mkdir -p "$out/target"
 export DBT_DUCKDB_PATH="$out/target/acme.duckdb"
+flags=(--quiet --project-dir "$project" --profiles-dir "$project" --target-path "$out/target" --log-path "$out/logs")
+if [[ "${DBT_RUN:-}" == 1 ]]; then
+    "$dbt_bin" seed "${flags[@]}" >&2
+    "$dbt_bin" run "${flags[@]}" >&2
+fi
 # compile (not parse): only compile fills each node's compiled_code
-"$dbt_bin" compile --quiet --project-dir "$project" --profiles-dir "$project" \
-    --target-path "$out/target" --log-path "$out/logs" >&2
+"$dbt_bin" compile "${flags[@]}" >&2
 echo "$out/target/manifest.json"

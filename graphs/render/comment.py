@@ -16,11 +16,12 @@ from urllib.parse import quote
 
 from graphs.render.markdown import completeness_markdown
 from lineage.contracts import ContractLevel
-from lineage.diff import AssessedChange, DiffReport, Problem, Side, gate
+from lineage.diff import AssessedChange, BrokenStatement, DiffReport, Problem, Side, gate
 from lineage.completeness import Completeness
 from lineage.impact import OwnerNotice, Reached
 from lineage.model import Edge, Flow, Location, NodeKind, Relation
 from lineage.schema_diff import Delta, DiffKind
+from lineage.shared_reach import Reach
 from lineage.severity import ChangeSeverity, FailOn
 
 MARKER = "<!-- lineage-impact -->"
@@ -110,6 +111,15 @@ def describe(delta: Delta, name: Callable[[str], str] = lambda s: s) -> str:
     return words[delta.kind]
 
 
+def now(broken: BrokenStatement, name: Callable[[str], str] = lambda s: s) -> str:
+    """What the new revision does with a statement the change breaks: `still reads it`, or what a `SELECT *` passes on."""
+    if not broken.renamed:
+        return str(broken.head)
+    pairs = ", ".join(f"{name(old)} -> {name(new)}" for old, new in broken.renamed)
+    olds = ", ".join(name(old) for old, _ in broken.renamed)
+    return f"{broken.head} ({pairs}): what reads {olds} breaks"
+
+
 def contract_label(change: AssessedChange) -> str:
     tier = change.contract.terms.tier
     label = _CONTRACT[change.contract.level]
@@ -127,6 +137,7 @@ def verdict(report: DiffReport) -> str:
     parts[0] += " change" if present[0][0] == 1 else " changes"
     agreed = sum(1 for c in report.changes if c.contract.level is ContractLevel.MIGRATION)
     notes = [f"{n} {noun}{'s' if n > 1 else ''}" for n, noun in ((report.violations, "contract violation"), (agreed, "agreed migration")) if n]
+    notes += [f"{report.fixed} fixed in this change"] if report.fixed else []
     if notes:
         parts[0] += f" ({', '.join(notes)})"
     return f"{icon} {', '.join(parts)}"
@@ -188,9 +199,9 @@ class _Writer:
 
     def table(self) -> None:
         changes = self.report.changes
-        self.add("| | Change | Severity | Contract | Reaches |", "|---|---|---|---|---|")
+        self.add("| | Change | Severity | Contract | Reaches | After this change |", "|---|---|---|---|---|---|")
         for change in changes[: self.limits.rows]:
-            cells = [_ICON[change.severity], describe(change.delta, code), str(change.severity), contract_label(change), reaches(change)]
+            cells = [_ICON[change.severity], describe(change.delta, code), str(change.severity), contract_label(change), reaches(change), after(change)]
             self.add("| " + " | ".join(cells) + " |")
         self.add("")
         rest = changes[self.limits.rows :]
@@ -254,9 +265,10 @@ class _Writer:
         if change.broken:
             self.add("**Breaks** (statements that read it, at the base revision):")
             for b in change.broken[: self.limits.items or 1]:
-                self.add(f"- {self.link(b.file, b.line, Side.BASE)} reads {', '.join(code(r) for r in b.reads)}: {b.head}")
+                self.add(f"- {self.link(b.file, b.line, Side.BASE)} reads {', '.join(code(r) for r in b.reads)}: {now(b, code)}")
             self.more(len(change.broken) - (self.limits.items or 1), "statement", prefix="- ")
             self.add("")
+        self.still(change)
         self.reached("Dashboards", impact.dashboards, True)
         self.reached("ML features", impact.features, True)
         self.reached("Tables", impact.tables, False)
@@ -265,6 +277,17 @@ class _Writer:
         if downstream:
             links = [self.link(s.file, s.line, Side.BASE) for s in downstream[: self.limits.items]]
             self.add(f"- **Statements whose input changes ({len(downstream)}):** {', '.join(links)}{_and_more(len(downstream), len(links))}")
+        self.add("")
+
+    def still(self, change: AssessedChange) -> None:
+        """What breaks once the change set is deployed: the new revision's statements that still read the old name."""
+        if not after(change):
+            return
+        self.add(f"**After this change:** {after(change)}.")
+        assert change.still is not None
+        for s in change.still.breaking[: self.limits.items or 1]:
+            self.add(f"- {self.link(s.file, s.line, Side.HEAD)} still reads {', '.join(code(r) for r in s.reads)}")
+        self.more(len(change.still.breaking) - (self.limits.items or 1), "statement", prefix="- ")
         self.add("")
 
     def reached(self, title: str, items: Sequence[Reached], consumers: bool) -> None:
@@ -311,11 +334,21 @@ def mention(notice: OwnerNotice) -> str:
 
 def reaches(change: AssessedChange) -> str:
     """`1 dashboard, 2 ML features, 7 tables, 13 columns`, or `nothing downstream`."""
-    impact = change.impact
-    if impact is None or not impact.impacted:
-        return "nothing downstream"
-    counts = ((impact.dashboards, "dashboard"), (impact.features, "ML feature"), (impact.tables, "table"), (impact.columns, "column"))
-    return ", ".join(f"{len(items)} {noun}{'s' if len(items) > 1 else ''}" for items, noun in counts if items)
+    return counted(change.reach) if change.reach is not None and change.reach.impacted else "nothing downstream"
+
+
+def counted(reach: Reach) -> str:
+    counts = ((reach.dashboards, "dashboard"), (reach.features, "ML feature"), (reach.tables, "table"), (reach.columns, "column"))
+    return ", ".join(f"{n:,} {noun}{'s' if n > 1 else ''}" for n, noun in counts if n)
+
+
+def after(change: AssessedChange) -> str:
+    """What a breaking change still breaks once the whole change set is deployed, judged on the new revision."""
+    if change.severity is not ChangeSeverity.BREAKING or change.still is None:
+        return ""
+    if not change.still.impacted:
+        return "breaks nothing: every reader is updated or removed in this change"
+    return f"still breaks {counted(change.still)}"
 
 
 # -- Mermaid ------------------------------------------------------------------------------------

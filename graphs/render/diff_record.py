@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from lineage.diff import AssessedChange, DiffReport, RevisionId
+from lineage.diff import AssessedChange, BrokenStatement, DiffReport, RevisionId
 from lineage.impact import ImpactReport, OwnerNotice
 from lineage.model import Location
+from lineage.shared_reach import Reach
 from lineage.severity import ChangeSeverity
 
 
@@ -45,8 +46,9 @@ def change_record(change: AssessedChange) -> dict[str, object]:
             "deprecated": contract.terms.deprecated or None,
             "mapping": [{"old": old or None, "new": new or None} for old, new in contract.terms.mapping],
         },
-        "broken": [{"at": f"{b.file}:{b.line}", "reads": list(b.reads), "head": str(b.head)} for b in change.broken],
+        "broken": [_broken(b) for b in change.broken],
         "impact": _impact(change.impact) if change.impact is not None else None,
+        "still_breaks": _still(change.still) if change.still is not None else None,
     }
 
 
@@ -58,6 +60,25 @@ def _impact(impact: ImpactReport) -> dict[str, object]:
         "dashboards": [r.node.name for r in impact.dashboards],
         "ml_features": [r.node.name for r in impact.features],
         "owners": [o.owner.name for o in impact.owners],
+    }
+
+
+def _broken(b: BrokenStatement) -> dict[str, object]:
+    record: dict[str, object] = {"at": f"{b.file}:{b.line}", "reads": list(b.reads), "head": str(b.head)}
+    if b.renamed:
+        record["renames"] = [{"old": old, "new": new} for old, new in b.renamed]
+    return record
+
+
+def _still(reach: Reach) -> dict[str, object]:
+    """What a breaking change still breaks on the new revision: counts, and the statements that still read the old name."""
+    return {
+        "breaks": reach.impacted,
+        "columns": reach.columns,
+        "tables": reach.tables,
+        "dashboards": reach.dashboards,
+        "ml_features": reach.features,
+        "statements": [f"{s.file}:{s.line}" for s in reach.breaking],
     }
 
 

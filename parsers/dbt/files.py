@@ -12,12 +12,12 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Template
-from jinja2.exceptions import TemplateSyntaxError
-
 from lineage.catalog import Owner
 from lineage.model import Diagnostic, Location, Severity
-from parsers.dbt.jinja import DbtJinja, Relation, Target
+from parsers.dbt.jinja import DbtJinja, Target, marker
+from parsers.dbt.knowledge import ProjectKnowledge
+from parsers.dbt.packages import Macros, Reader, load_macros
+from parsers.dbt.warehouse import Relation
 from parsers.dbt.project import (
     LINE,
     DbtNode,
@@ -44,7 +44,6 @@ from parsers.sources.reading import read_text
 from parsers.templating.sandbox import bind_placeholders, render, shift
 
 _SNAPSHOT = re.compile(r"{%-?\s*snapshot\s+(\w+)\s*-?%}(.*?){%-?\s*endsnapshot\s*-?%}", re.DOTALL)
-_MACRO = re.compile(r"{%-?\s*macro\s+(\w+)")
 _DEPENDS = re.compile(r"""^\s*(ref|source)\(\s*((?:['"][^'"]+['"]\s*,?\s*)+)\)\s*$""")
 _DEFAULT_MATERIALIZED = {"model": "view", "seed": "seed", "snapshot": "snapshot", "analysis": "view"}
 _SECTIONS = {"model": "models", "seed": "seeds", "snapshot": "snapshots", "analysis": "analyses"}
@@ -58,7 +57,8 @@ class RawReader:
         self.config: dict[str, Any] = {}
         self.properties: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}  # (section, name) -> (file, entry)
         self.groups: dict[str, Owner | None] = {}
-        self.jinja = DbtJinja({}, {}, {}, self._resolve)
+        self.jinja = DbtJinja({}, {}, Macros(""), self._resolve)
+        self.paths: dict[str, Path] = {}  # uid -> its file, for a seed's rows
         self.pending: dict[str, tuple[DbtNode, dict[str, Any]]] = {}  # uid -> (node, its config so far)
         self.by_name: dict[tuple[str, str], str] = {}  # ("ref", model) or ("source", "src.table") -> uid
         self.parsing = True  # first render: ref() and source() only record what they name
@@ -72,12 +72,17 @@ class RawReader:
         variables = plain(self.config.get("vars") or {})
         scoped = variables.get(project.name) if isinstance(variables.get(project.name), dict) else {}
         variables = {**{k: v for k, v in variables.items() if not isinstance(v, dict)}, **scoped}
-        self.jinja = DbtJinja(target, variables, self._macros(), self._resolve)
+        knowledge = ProjectKnowledge(project, self._node, self.paths)
+        self.jinja = DbtJinja(target, variables, Macros(project.name), self._resolve, knowledge.knowledge())
+        self.jinja.warehouse.dialect = project.dialect
+        # compiled in this renderer's sandbox: their unknown names are noted on the node it renders
+        self.jinja.macros = load_macros(project, self.config, self.jinja.env, Reader(self._files, self._text, self._show))
         self._read_properties()
         self._sources()
         self._discover()
         order = self._configure()
         self.parsing = False
+        self.jinja.execute = self.jinja.warehouse.live = True  # dbt's compile pass: macros may introspect
         for uid in order:
             self._compile(uid)
         self._exposures()
@@ -134,21 +139,6 @@ class RawReader:
         self.project.diagnostics.extend(rendered.diagnostics + tuple(node.diagnostics))
         return rendered.text if rendered.text is not None else text
 
-    def _macros(self) -> dict[str, Template]:
-        macros: dict[str, Template] = {}
-        for base in self.project.folders["macro-paths"]:
-            for path in self._files(base, "*.sql"):
-                text = self._text(path)
-                if text is None:
-                    continue
-                try:
-                    template = self.jinja.env.from_string(text)
-                except TemplateSyntaxError as err:
-                    self.project.diagnostics.append(Diagnostic(Location(self._show(path), err.lineno), f"cannot read macros: {err.message}"))
-                    continue
-                macros.update({name: template for name in _MACRO.findall(text)})
-        return macros
-
     def _read_properties(self) -> None:
         for key in "model-paths", "seed-paths", "snapshot-paths", "analysis-paths":
             for base in self.project.folders[key]:
@@ -187,6 +177,7 @@ class RawReader:
 
     def _add(self, kind: str, name: str, path: Path, raw: str, first_line: int, folders: list[str]) -> None:
         uid = f"{kind}.{self.project.name}.{name}"
+        self.paths[uid] = path
         _, entry = self.properties.get((_SECTIONS[kind], name), ("", {}))
         config = self._project_config(kind, [self.project.name, *folders, name])
         merge_config(config, plain(entry.get("config") or {}))
@@ -227,7 +218,7 @@ class RawReader:
                 continue
             materialized = str(config.get("materialized") or _DEFAULT_MATERIALIZED[node.kind])
             # an ephemeral model too: named where dbt would have built it (parsers/dbt/ephemeral.py)
-            relation = "" if node.kind == "analysis" else relation_sql(self._schema(node, config), str(config.get("alias") or node.name))
+            relation = "" if node.kind == "analysis" else relation_sql(self._schema(node, config), self._named("generate_alias_name", config.get("alias"), node, config))
             owner = owner_of((config.get("meta") or {}).get("owner")) or self.groups.get(str(config.get("group") or ""))
             self.pending[uid] = (replace(node, relation=relation, materialized=materialized, owner=owner), config)
         return topological(sorted(self.pending), lambda uid: [d for d in depends.get(uid, ()) if d in self.pending])
@@ -235,17 +226,20 @@ class RawReader:
     def _schema(self, node: DbtNode, config: Mapping[str, Any]) -> str:
         if node.kind == "snapshot" and config.get("target_schema"):
             return str(config["target_schema"])
-        custom = config.get("schema")
-        if "generate_schema_name" in self.jinja.macros:
-            target = Target(node.uid, node.name, node.path, node.first_line, Relation(node.name))
-            model = {"name": node.name, "resource_type": node.kind, "config": dict(config)}
-            self.jinja.context(target, model)
-            try:
-                return str(self.jinja.call_macro("generate_schema_name", custom, model)).strip()
-            except Exception as err:  # noqa: BLE001 (the project's macro is user code)
-                self.project.diagnostics.append(Diagnostic(Location(node.path, node.first_line), f"generate_schema_name failed ({err}); used dbt's default"))
-        schema = str(self.jinja.target.get("schema") or "")
-        return f"{schema}_{str(custom).strip()}" if custom else schema
+        return self._named("generate_schema_name", config.get("schema"), node, config)
+
+    def _named(self, macro: str, custom: object, node: DbtNode, config: Mapping[str, Any]) -> str:
+        """dbt's generate_schema_name / generate_alias_name: the project's override, else dbt's own."""
+        target = Target(node.uid, node.name, node.path, node.first_line, Relation(node.name))
+        model = {"name": node.name, "resource_type": node.kind, "config": dict(config), "unique_id": node.uid}
+        self.jinja.context(target, model)
+        try:
+            named = str(self.jinja.call_macro(macro, custom, model)).strip()
+        except Exception as err:  # noqa: BLE001 (the project's macro is user code)
+            self.project.diagnostics.append(Diagnostic(Location(node.path, node.first_line), f"{macro} failed ({err}); used dbt's default"))
+            named = str(self.jinja.builtins[macro](custom, model))
+        self.project.diagnostics.extend(target.diagnostics)
+        return named
 
     def _compile(self, uid: str) -> None:
         node, _ = self.pending[uid]
@@ -255,15 +249,19 @@ class RawReader:
         if node.path.endswith(".py"):
             self.project.nodes[uid] = replace(node, diagnostics=(python_model(node),))
             return
-        target = Target(uid, node.name, node.path, node.first_line, Relation(node.relation or node.name, identifier=node.name))
+        target = Target(uid, node.name, node.path, node.first_line, Relation.named(node.relation or node.name, node.name))
         model = {"name": node.name, "alias": node.name, "resource_type": node.kind, "unique_id": uid}
         rendered = render(self.jinja.env, node.raw, self.jinja.context(target, model), Location(node.path, node.first_line))
         notes = list(rendered.diagnostics) + target.diagnostics
         for line, dotted, called in self.jinja.unknown(node.raw):
-            what = f"unknown macro '{dotted}': rendered as NULL" if called else f"unknown variable '{dotted}': rendered empty"
+            what = f"unknown macro '{dotted}': rendered as {marker(dotted)}" if called else f"unknown variable '{dotted}': rendered empty"
             notes.append(Diagnostic(shift(Location(node.path, node.first_line), line), what, Severity.WARNING))
         code = bind_placeholders(rendered.text, self.project.dialect) if rendered.text is not None else None
         self.project.nodes[uid] = replace(node, code=code, depends=tuple(dict.fromkeys(target.depends)), diagnostics=tuple(sorted(set(notes))))
+
+    def _node(self, uid: str) -> DbtNode | None:
+        """A node as compiled, else as configured (a macro may ask about one not compiled yet)."""
+        return self.project.nodes.get(uid) or (self.pending[uid][0] if uid in self.pending else None)
 
     def _resolve(self, target: Target, kind: str, name: str) -> Relation | None:
         uid = self.by_name.get((kind, name))
@@ -275,7 +273,7 @@ class RawReader:
             return None
         target.depends.append(uid)
         node = self.project.nodes.get(uid) or self.pending[uid][0]
-        return Relation(node.relation, identifier=node.name)
+        return Relation.named(node.relation, node.name)
 
     def _semantic(self) -> None:
         self.project.groups = dict(self.groups)

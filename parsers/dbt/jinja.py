@@ -3,21 +3,31 @@
 own macros render to, without a warehouse connection or the real environment.
 
 Rendering is as for a full refresh (`is_incremental()` is false), which is also what `dbt compile`
-produces for a model not yet built. A macro dbt would take from a package that is not stubbed here
-renders as NULL with a warning: the model is still parsed.
+produces for a model not yet built. Macros come from the project, its installed packages
+(`packages.py`), dbt itself (`builtins.py`) or stand-ins for packages not installed
+(`fallbacks.py`); the warehouse they ask is answered from the project (`warehouse.py`). A
+macro nobody defines renders as `unresolved_<macro>` with a warning: the model is still parsed.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from jinja2 import ChainableUndefined, Template
+from jinja2.environment import TemplateModule
 from markupsafe import Markup
 
 from lineage.model import Diagnostic, Location, Severity
+from parsers.dbt.builtins import cross_database, naming_macros
+from parsers.dbt.fallbacks import DbtUtils, dbt_date
+from parsers.dbt.packages import Macros
+from parsers.dbt.project import relation_sql
+from parsers.dbt.warehouse import Knowledge, Relation, Warehouse
 from parsers.templating.sandbox import Sandbox, current_template_line, placeholder, shift, unknown_names
 
 _RUN_STARTED_AT = datetime(1970, 1, 1, tzinfo=timezone.utc)  # fixed: lineage must not depend on the clock
@@ -33,26 +43,6 @@ class _MacroReturn(Exception):
     def __init__(self, value: object) -> None:
         super().__init__()
         self.value = value
-
-
-class Relation:
-    """What ref(), source() and `this` render as: the relation's SQL name."""
-
-    def __init__(self, text: str, schema: str = "", identifier: str = "", database: str = "") -> None:
-        self.text, self.schema, self.identifier, self.database = text, schema, identifier, database
-        self.name = self.table = identifier
-
-    def __str__(self) -> str:
-        return self.text
-
-    def __html__(self) -> str:
-        return self.text
-
-    def include(self, *args: object, **kwargs: object) -> Relation:
-        return self
-
-    def render(self) -> str:
-        return self.text
 
 
 @dataclass
@@ -107,8 +97,8 @@ class _Unknown:
         self._target, self._name = target, name
 
     def __call__(self, *args: object, **kwargs: object) -> str:
-        self._target.note(f"unknown macro '{self._name}': rendered as NULL")
-        return "NULL"
+        self._target.note(f"unknown macro '{self._name}': rendered as {marker(self._name)}")
+        return marker(self._name)
 
     def __getattr__(self, name: str) -> _Unknown:
         if name.startswith("_"):
@@ -116,7 +106,12 @@ class _Unknown:
         return _Unknown(self._target, f"{self._name}.{name}")
 
     def __str__(self) -> str:
-        return "NULL"
+        return marker(self._name)
+
+
+def marker(macro: str) -> str:
+    """What an unknown macro renders as: a name that says so, never NULL (which reads as a table `null`)."""
+    return "unresolved_" + re.sub(r"\W+", "_", macro.split("(")[0]).strip("_")
 
 
 class _Namespace:
@@ -128,91 +123,76 @@ class _Namespace:
         self._target, self._name, self._members = target, name, dict(members)
 
     def __getattr__(self, name: str) -> object:
-        if name.startswith("_"):
+        if name.startswith("__") or (name.startswith("_") and name not in self._members):
             raise AttributeError(name)
         return self._members.get(name, _Unknown(self._target, f"{self._name}.{name}"))
 
+    def member(self, name: str) -> bool:
+        return name in self._members
+
 
 class _Undefined(ChainableUndefined):
-    """An unknown name renders empty (static checks report it); calling it gives NULL."""
+    """An unknown name renders empty (static checks report it); calling it gives its marker."""
 
     unsafe_callable = alters_data = False
 
+    def __getattr__(self, name: str) -> _Undefined:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return _Undefined(name=f"{self._undefined_name}.{name}")  # `pkg.macro` keeps its whole name
+
     def __call__(self, *args: object, **kwargs: object) -> str:  # type: ignore[override]
-        return "NULL"
+        return marker(self._undefined_name or "macro")
 
 
-def _cast(field: object, type_: object) -> str:
-    return f"cast({field} as {type_})"
-
-
-def _concat(fields: object) -> str:
-    items = fields if isinstance(fields, (list, tuple)) else [fields]
-    return "concat(" + ", ".join(str(f) for f in items) + ")"
-
-
-def _surrogate_key(fields: object = (), *more: object) -> str:
-    items = list(fields) if isinstance(fields, (list, tuple)) else [fields, *more]
-    parts = ", ".join(f"coalesce(cast({f} as varchar), '_null_')" for f in items)
-    return f"md5(concat({parts}))"
-
-
-# dbt's cross-database macros that keep column references visible to lineage.
-_DBT_MACROS: dict[str, Callable[..., str]] = {
-    "current_timestamp": lambda: "current_timestamp",
-    "date_trunc": lambda part, date: f"date_trunc('{part}', {date})",
-    "dateadd": lambda part, n, date: f"dateadd({part}, {n}, {date})",
-    "datediff": lambda a, b, part: f"datediff({part}, {a}, {b})",
-    "safe_cast": _cast,
-    "cast": _cast,
-    "concat": _concat,
-    "hash": lambda f: f"md5(cast({f} as varchar))",
-    "type_string": lambda: "varchar",
-    "type_int": lambda: "integer",
-    "type_bigint": lambda: "bigint",
-    "type_float": lambda: "float",
-    "type_numeric": lambda: "numeric",
-    "type_timestamp": lambda: "timestamp",
-    "type_boolean": lambda: "boolean",
-}
-_DBT_UTILS_MACROS: dict[str, Callable[..., str]] = {
-    "generate_surrogate_key": _surrogate_key,
-    "surrogate_key": _surrogate_key,
-}
+# dbt's `modules`: the pure parts (datetime is left out: lineage must not depend on the clock)
+_RE = {name: getattr(re, name) for name in ("sub", "match", "search", "fullmatch", "findall", "split", "escape", "compile", "IGNORECASE", "I", "MULTILINE", "M", "DOTALL", "S", "VERBOSE", "X")}
+_ITERTOOLS = {name: getattr(itertools, name) for name in ("chain", "product", "combinations", "permutations", "groupby", "islice", "zip_longest", "accumulate")}
+_NO_KNOWLEDGE = Knowledge(lambda relation: None, lambda relation: None, list)
+_PARENT_ADAPTERS = {"redshift": ("postgres",), "fabric": ("sqlserver",), "databricks": ("spark",)}  # dbt's adapter inheritance
 
 
 class DbtJinja:
     """Renders dbt templates of one project; `resolve` turns ref()/source() into relations."""
 
-    def __init__(self, target: Mapping[str, object], variables: Mapping[str, object], macros: Mapping[str, Template], resolve: Resolve) -> None:
-        self.env = Sandbox(undefined=_Undefined)
+    def __init__(self, target: Mapping[str, object], variables: Mapping[str, object], macros: Macros, resolve: Resolve, knowledge: Knowledge = _NO_KNOWLEDGE) -> None:
+        self.env = _DbtSandbox(undefined=_bound_undefined(self))
         self.target = dict(target)
         self.variables = dict(variables)
-        self.macros = dict(macros)  # macro name -> the compiled macro file defining it
+        self.macros = macros
         self.resolve = resolve
-        self._modules: dict[int, object] = {}
+        self.warehouse = Warehouse(knowledge, None)
+        self.execute = False  # dbt's parse pass; its compile pass executes (and introspects)
+        self.builtins: dict[str, Callable[..., object]] = {**cross_database(str(self.target.get("type", ""))), **naming_macros(self.target)}
+        self._node = Target("", "", "", 1, Relation(""))  # the node being rendered: unknown macros are noted on it
+        self._modules: dict[tuple[str, int], Mapping[str, Callable[..., object]]] = {}
+        self._scopes: dict[str, dict[str, object]] = {}
         self._context: dict[str, object] = {}
+        self._known: tuple[Macros, set[str]] | None = None
 
     def known(self) -> set[str]:
-        return set(self._base(Target("", "", "", 1, Relation("")))) | {"model"}
+        """The names every template gets; built once per set of macros (a context per model cost a tenth of a read)."""
+        if self._known is None or self._known[0] is not self.macros:
+            self._known = (self.macros, set(self._base(Target("", "", "", 1, Relation("")))) | {"model"})
+        return self._known[1]
 
     def unknown(self, source: str) -> list[tuple[int, str, bool]]:
         return unknown_names(self.env, source, self.known())
 
     def context(self, node: Target, model: Mapping[str, object]) -> dict[str, object]:
         """A fresh context for one render of `node`; project macros see the same context."""
-        self._modules = {}
+        self._modules, self._scopes, self._node = {}, {}, node
         self._context = self._base(node)
         self._context["model"] = dict(model)
         return self._context
 
     def call_macro(self, name: str, *args: object) -> object:
-        """Call a project macro outside a template (generate_schema_name), in the last context."""
+        """Call a macro outside a template (generate_schema_name): the project's, else dbt's own."""
         self.env.restart_budget()
-        return self._macro(name)(*args)
+        return self._macro(self.macros.root, name)(*args) if name in self.macros.own else self.builtins[name](*args)
 
     def _base(self, node: Target) -> dict[str, object]:
-        context: dict[str, object] = {name: self._macro(name) for name in self.macros}
+        context: dict[str, object] = {**self.builtins, **{name: self._macro(self.macros.root, name) for name in self.macros.own}}
         context.update(
             ref=lambda *args, **kw: self._ref(node, "ref", args),
             source=lambda *args, **kw: self._ref(node, "source", args),
@@ -222,7 +202,7 @@ class DbtJinja:
             is_incremental=lambda: False,
             this=node.this,
             target=self.target,
-            execute=False,
+            execute=self.execute,
             flags={"FULL_REFRESH": False, "WHICH": "compile"},
             graph={"nodes": {}, "sources": {}, "exposures": {}},
             invocation_id="00000000-0000-0000-0000-000000000000",
@@ -232,13 +212,37 @@ class DbtJinja:
             fromjson=lambda text, default=None: _fromjson(text, default),
             zip=zip,
             set=set,
+            run_query=lambda sql=None: self.warehouse.run_query(sql, node.note),
+            statement=lambda name=None, fetch_result=False, auto_begin=True, caller=None, **kw: self.warehouse.statement(str(name), bool(fetch_result), str(caller() if caller else ""), node.note),
+            load_result=lambda name: self.warehouse.results.get(str(name)),
+            api=_Namespace(node, "api", {"Relation": _Namespace(node, "api.Relation", {"create": _create_relation})}),
+            load_relation=lambda relation: self.warehouse.get_relation(None, getattr(relation, "schema", ""), getattr(relation, "identifier", "")),
+            modules=_Namespace(node, "modules", {"re": _Namespace(node, "modules.re", _RE), "itertools": _Namespace(node, "modules.itertools", _ITERTOOLS)}),
         )
         context["return"] = _return
         context["exceptions"] = _Namespace(node, "exceptions", {"raise_compiler_error": _raise, "warn": lambda msg, **kw: _warn(node, msg)})
-        context["adapter"] = _Namespace(node, "adapter", {"dispatch": lambda name, macro_namespace=None: self._dispatch(node, str(name)), "quote": lambda x: f'"{x}"', "get_relation": lambda *a, **kw: None, "get_columns_in_relation": lambda *a, **kw: [], "type": lambda: str(self.target.get("type", ""))})
-        context["dbt"] = _Namespace(node, "dbt", _DBT_MACROS)
-        context["dbt_utils"] = _Namespace(node, "dbt_utils", _DBT_UTILS_MACROS)
+        context["adapter"] = _Namespace(node, "adapter", self._adapter(node))
+        context["dbt"] = _Namespace(node, "dbt", self.builtins)
+        context.update(self._packages(node))
         return context
+
+    def _adapter(self, node: Target) -> dict[str, object]:
+        warehouse = self.warehouse
+        return {
+            "dispatch": lambda macro_name, macro_namespace=None: self._dispatch(node, str(macro_name), macro_namespace),
+            "quote": lambda identifier: f'"{identifier}"',
+            "get_relation": warehouse.get_relation,
+            "get_columns_in_relation": lambda relation: warehouse.get_columns_in_relation(relation, node.note),
+            "type": lambda: str(self.target.get("type", "")),
+        }
+
+    def _packages(self, node: Target) -> dict[str, _Namespace]:
+        """Each package's namespace; a package not installed has its stand-ins, if we have them."""
+        spaces = {name: {m: self._macro(name, m) for m in macros} for name, macros in self.macros.packages.items() if name != self.macros.root}
+        stand_ins = {"dbt_utils": lambda: DbtUtils(self.warehouse, node.note).members(), "dbt_date": lambda: dbt_date(node.note)}
+        for name, members in stand_ins.items():
+            spaces.setdefault(name, members())
+        return {name: _Namespace(node, name, members) for name, members in spaces.items()}
 
     def _ref(self, node: Target, kind: str, args: tuple[object, ...]) -> Relation:
         names = [str(a) for a in args]
@@ -264,24 +268,84 @@ class DbtJinja:
         node.note(f"env_var('{name}') has no default: rendered as a placeholder")
         return Markup(placeholder(name))
 
-    def _dispatch(self, node: Target, name: str) -> Callable[..., object]:
-        for candidate in (f"{self.target.get('type', '')}__{name}", f"default__{name}", name):
-            if candidate in self.macros:
-                return self._macro(candidate)
-        return _Unknown(node, f"adapter.dispatch('{name}')")
+    def _dispatch(self, node: Target, name: str, namespace: object) -> Callable[..., object]:
+        """dbt's search: the project's `dispatch:` order for the namespace (else the namespace, or
+        the project then dbt), and in each package `<adapter>__`, its parents', then `default__`."""
+        adapter = str(self.target.get("type", ""))
+        prefixes = [p for p in (adapter, *_PARENT_ADAPTERS.get(adapter, ())) if p] + ["default"]
+        search = self.macros.dispatch.get(str(namespace), [str(namespace)]) if namespace else [self.macros.root, "dbt"]
+        for package in search:
+            macros = self.macros.packages.get(package, {})
+            for candidate in [f"{prefix}__{name}" for prefix in prefixes]:
+                if candidate in macros:
+                    return self._macro(package, candidate)
+        space = self._context.get(str(namespace))
+        fallback = self.builtins if namespace in (None, "dbt") else space._members if isinstance(space, _Namespace) else {}
+        if name in fallback:
+            return fallback[name]  # type: ignore[return-value]
+        return _Unknown(node, f"{namespace}.{name}" if namespace else name)
 
-    def _macro(self, name: str) -> Callable[..., object]:
+    def _macro(self, package: str, name: str) -> Callable[..., object]:
         def call(*args: object, **kwargs: object) -> object:
-            template = self.macros[name]
-            module = self._modules.get(id(template))
+            template = self.macros.packages[package][name]
+            module = self._modules.get((package, id(template)))
             if module is None:
-                module = self._modules[id(template)] = template.make_module(vars=self._context)
+                module = self._modules[(package, id(template))] = _defined(template, self._scope(package))
             try:
-                return getattr(module, name)(*args, **kwargs)
+                return module[name](*args, **kwargs)
             except _MacroReturn as returned:
                 return returned.value
 
         return call
+
+    def _scope(self, package: str) -> dict[str, object]:
+        """What a package's macro sees: its own package's macros first, then the global names."""
+        if package == self.macros.root:
+            return self._context
+        if package not in self._scopes:
+            own = {name: self._macro(package, name) for name in self.macros.packages[package]}
+            self._scopes[package] = {**self._context, **own}
+        return self._scopes[package]
+
+
+class _DbtSandbox(Sandbox):
+    """The sandbox, letting templates reach a package's `_private` macros (`dbt_utils._is_relation`)
+    and nothing else that starts with an underscore."""
+
+    def is_safe_attribute(self, obj: object, attr: str, value: object) -> bool:
+        if isinstance(obj, _Namespace) and not attr.startswith("__") and obj.member(attr):
+            return True
+        return bool(super().is_safe_attribute(obj, attr, value))
+
+
+def _defined(template: Template, scope: dict[str, object]) -> Mapping[str, Callable[..., object]]:
+    """Every macro a file defines, `_private` ones too (a module exports only public names, but
+    packages call their helpers across files: `dbt_utils._is_relation`)."""
+    context = template.new_context(vars=scope)
+    TemplateModule(template, context)  # runs the file's top level, which defines its macros
+    return context.vars  # type: ignore[return-value]
+
+
+def _bound_undefined(jinja: DbtJinja) -> type[_Undefined]:
+    """Undefined names whose call is noted on the node being rendered: a macro calling a macro
+    nobody defines is reported at the line that called it, not only what the model calls itself."""
+
+    class Bound(_Undefined):
+        def __getattr__(self, name: str) -> _Undefined:
+            if name.startswith("__"):
+                raise AttributeError(name)
+            return Bound(name=f"{self._undefined_name}.{name}")
+
+        def __call__(self, *args: object, **kwargs: object) -> str:  # type: ignore[override]
+            name = self._undefined_name or "macro"
+            jinja._node.note(f"unknown macro '{name}': rendered as {marker(name)}")
+            return marker(name)
+
+    return Bound
+
+
+def _create_relation(database: object = None, schema: object = None, identifier: object = None, type: object = None, **kw: object) -> Relation:
+    return Relation(relation_sql(str(schema or ""), str(identifier or "")), str(schema or ""), str(identifier or ""), str(database or ""))
 
 
 def _warn(node: Target, message: object) -> str:

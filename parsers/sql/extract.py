@@ -23,11 +23,11 @@ from lineage.model import (
     FileFacts,
     Flow,
     Location,
-    SchemaChange,
     Severity,
     TableFact,
     TableKind,
 )
+from parsers.sql.alters import alter
 from parsers.sql.aliases import DEFAULT_RULES, AliasLookup, AliasRules, alias_rules
 from parsers.sql.dialects import FALLBACKS, HOW_TO_SET, header, header_problem
 from parsers.sql.blocks import Statement, split_script, split_unterminated
@@ -255,8 +255,11 @@ def _statement(statement: exp.Expr, at: Location, dia: Dialect, registry: Schema
     state.reads.update(_normalise(statement, dia))
     if state.values.bind(statement, state.variables, columns=not isinstance(dia, Snowflake), assigns=state.assigns):
         return
-    if isinstance(statement, exp.Alter):
-        _alter(statement, at, registry, state)
+    altered = alter(statement, at, dia, registry)
+    if altered is not None:
+        state.changes += altered.changes
+        state.edges += altered.edges
+        state.diagnostics += altered.diagnostics
         return
     if isinstance(statement, exp.Drop):
         _drop(statement, registry)
@@ -368,21 +371,6 @@ def _cast_type(output: Output) -> str | None:
     """`CAST(x AS t) AS c` declares c's type, as DDL would; any other expression leaves it to the engine."""
     node = output.expression.unalias() if output.expression is not None else None
     return node.to.sql() if isinstance(node, exp.Cast) else None
-
-
-def _alter(statement: exp.Alter, at: Location, registry: SchemaRegistry, state: _FileState) -> None:
-    table = table_name(statement.this)
-    for action in statement.args.get("actions") or ():
-        if isinstance(action, exp.RenameColumn):
-            old, new = action.this.name, action.args["to"].name
-            registry.rename_column(table, old, new)
-            state.changes.append(SchemaChange(table, "rename_column", old, new, at))
-        elif isinstance(action, exp.Drop) and str(action.args.get("kind") or "").upper() == "COLUMN":
-            for column in action.args.get("tables") or ():
-                registry.drop_column(table, column.name)
-                state.changes.append(SchemaChange(table, "drop_column", column.name, None, at))
-        elif isinstance(action, exp.AlterColumn) and action.args.get("dtype") is not None:
-            state.changes.append(SchemaChange(table, "alter_type", action.name, action.args["dtype"].sql(), at))
 
 
 def _normalise(statement: exp.Expr, dia: Dialect) -> set[str]:

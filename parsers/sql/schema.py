@@ -55,6 +55,12 @@ class SchemaRegistry:
                 self.rename_column(str(table), str(args[0]), str(args[1]))
             elif op == "drop_column":
                 self.drop_column(str(table), str(args[0]))
+            elif op == "add_column":
+                self.add_column(str(table), str(args[0]), None if args[1] is None else str(args[1]))
+            elif op == "retype_column":
+                self.retype_column(str(table), str(args[0]), str(args[1]))
+            elif op == "rename_table":
+                self.rename_table(str(table), str(args[0]))
 
     def define(self, table: str, columns: Sequence[tuple[str, str | None]]) -> None:
         self.journal.append(("define", table, [tuple(c) for c in columns]))
@@ -62,6 +68,9 @@ class SchemaRegistry:
 
     def drop(self, table: str) -> None:
         self.journal.append(("drop", table))
+        self._forget(table)
+
+    def _forget(self, table: str) -> None:
         key = self.resolve(table)
         if key is None:
             return
@@ -114,6 +123,26 @@ class SchemaRegistry:
         key, cols = self.resolve(table), self.columns(table)
         if key is not None and cols is not None:
             self._own(key, [(name, kind) for name, kind in cols if name != column])
+
+    def add_column(self, table: str, column: str, type_: str | None) -> None:
+        self.journal.append(("add_column", table, column, type_))
+        key, cols = self.resolve(table), self.columns(table)
+        if key is not None and cols is not None and all(name != column for name, _ in cols):
+            self._own(key, [*cols, (column, type_)])
+
+    def retype_column(self, table: str, column: str, type_: str) -> None:
+        self.journal.append(("retype_column", table, column, type_))
+        key, cols = self.resolve(table), self.columns(table)
+        if key is not None and cols is not None:
+            self._own(key, [(name, type_ if name == column else kind) for name, kind in cols])
+
+    def rename_table(self, old: str, new: str) -> None:
+        """The columns move to `new`; `old` is gone (a table of unknown columns stays unknown)."""
+        cols = self.columns(old)
+        self.journal.append(("rename_table", old, new))
+        self._forget(old)
+        if cols is not None:
+            self._own(new, list(cols))
 
     def tables(self) -> dict[str, list[tuple[str, str | None]]]:
         merged = {k: v for k, v in (self._parent.tables().items() if self._parent else ()) if k not in self._hidden}

@@ -186,6 +186,7 @@ def test_dropping_a_feature_column_breaks_the_feature(story: Repo, update_golden
                 "ml_features": ["fraud.payment_method_mix"],
                 "owners": ["fraud-ml"],
             },
+            "still_breaks": {"breaks": True, "columns": 0, "tables": 0, "dashboards": 0, "ml_features": 1, "statements": ["sample_sql/lineage.yml:78"]},
         }
     ]
     assert report["owners"] == [

@@ -11,11 +11,12 @@ from graphs.render.comment import GITHUB_LIMIT, MARKER, CommentOptions, diagram,
 from graphs.publish.github import Action, GitHubError, GitHubTarget, Posted, find_comment, upsert_comment
 from graphs.publish.http_call import same_origin
 from lineage.contracts import Contract, ContractLevel, Terms
-from lineage.diff import AssessedChange, BrokenStatement, DiffReport, HeadStatus, RevisionId
+from lineage.diff import AssessedChange, BrokenStatement, Details, DiffReport, HeadStatus, RevisionId
 from lineage.impact import Change, ImpactReport, OwnerNotice, Reached, Statement
 from lineage.model import Edge, Flow, Location, Node, NodeKind, Relation, Subtype, Tier
 from lineage.schema_diff import Delta, DiffKind
 from lineage.severity import ChangeSeverity
+from lineage.shared_reach import Reach
 from tests.cli.test_diff import GITHUB_VARIABLES, Repo, lineage_app, story  # noqa: F401  (story is a fixture)
 from tests.github_stand_in import TOKEN, GitHub
 
@@ -203,7 +204,7 @@ def _synthetic_change(i: int) -> AssessedChange:
     delta = Delta(DiffKind.COLUMN_RENAMED, table, "amount", "amount_usd", evidence="same type and position", base_at=Location(f"ddl/{i}.sql", 3), head_at=Location(f"ddl/{i}.sql", 3))
     contract = Contract(ContractLevel.VIOLATION, Terms(table, Tier.CORE, mapping=(("amount", "amount_usd"),)), f"breaking change to core table `{table}`")
     broken = tuple(BrokenStatement(s.file, s.line, s.reads, HeadStatus.STILL_READS) for s in statements if s.breaks)
-    return AssessedChange(delta, ChangeSeverity.BREAKING, contract, impact, broken, edges)
+    return AssessedChange(delta, ChangeSeverity.BREAKING, contract, Reach.summary(impact), broken, details=Details.of(impact))
 
 
 def _report(changes: tuple[AssessedChange, ...]) -> DiffReport:
@@ -243,7 +244,7 @@ def test_mermaid_labels_are_escaped_and_ids_are_deterministic() -> None:
         Edge(twin.id, dashboard.id, Relation.FEEDS, Flow.INDIRECT, Subtype.FILTER),
     )
     impact = ImpactReport((target,), Change(), (Reached(twin, 1, "direct/identity", "raw.odd_name"),), (), (Reached(dashboard, 2, "indirect/filter", ""),), (), (), (), edges, None)
-    change = AssessedChange(Delta(DiffKind.COLUMN_REMOVED, 'raw."odd-name"', "v"), ChangeSeverity.BREAKING, Contract(ContractLevel.NONE, Terms("t", None), ""), impact, (), edges)
+    change = AssessedChange(Delta(DiffKind.COLUMN_REMOVED, 'raw."odd-name"', "v"), ChangeSeverity.BREAKING, Contract(ContractLevel.NONE, Terms("t", None), ""), Reach.summary(impact), (), details=Details.of(impact))
     assert diagram(change) == [
         "```mermaid",
         "flowchart LR",

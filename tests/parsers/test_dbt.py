@@ -170,13 +170,16 @@ table analytics.base_events table (id, amount_cents, kind) @2
 == shop/models/escape.sql (1 statements)
 ! error: template tried to leave the sandbox (access to attribute '__init__' of 'type' object is unsafe); not rendered @2
 == shop/models/marts/facts.sql (1 statements)
-analytics.only_big.amount_cents -> analytics_marts.facts.amount     direct  transformation  @10
-analytics.only_big.amount_cents -> analytics_marts.facts.key        direct  transformation  @10
-analytics.only_big.id           -> analytics_marts.facts.key        direct  transformation  @10
-analytics.only_big.amount_cents -> analytics_marts.facts.magnitude  direct  transformation  @10
-table analytics_marts.facts table (amount, magnitude, key, starred, missing, target_name, unset) @2
-! warning: unknown macro 'dbt_utils.star': rendered as NULL @6
-! warning: unknown macro 'my_missing_macro': rendered as NULL @7
+?.unresolved_my_missing_macro   -> analytics_marts.facts.missing       direct  identity        @2
+?.kind                          -> analytics_marts.facts.starred       direct  identity        @2
+analytics.only_big.amount_cents -> analytics_marts.facts.amount        direct  transformation  @12
+analytics.only_big.amount_cents -> analytics_marts.facts.amount_cents  direct  identity        @12
+analytics.only_big.id           -> analytics_marts.facts.id            direct  identity        @12
+analytics.only_big.amount_cents -> analytics_marts.facts.key           direct  transformation  @12
+analytics.only_big.id           -> analytics_marts.facts.key           direct  transformation  @12
+analytics.only_big.amount_cents -> analytics_marts.facts.magnitude     direct  transformation  @12
+table analytics_marts.facts table (amount, magnitude, key, id, amount_cents, starred, missing, target_name, unset) @2
+! warning: unknown macro 'my_missing_macro': rendered as unresolved_my_missing_macro @7
 ! warning: var('not_set') is not set in dbt_project.yml and has no default: rendered as a placeholder @9
 ! warning: unknown variable 'some_flag': rendered empty @12
 == shop/models/mro.sql (1 statements)

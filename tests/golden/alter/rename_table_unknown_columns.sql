@@ -1,0 +1,2 @@
+-- dialect: postgres
+ALTER TABLE raw.events RENAME TO events_archive;

@@ -1,0 +1,1 @@
+{{ lineage_pkg.union_like('main', 'raw_%') }}
