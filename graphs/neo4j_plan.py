@@ -49,7 +49,8 @@ class Plan:
             mine = set(said)
             for nid, claim in sorted(said.items()):
                 claims.setdefault(nid, []).append((source, claim))
-            for edge in sorted(set(facts.edges)):
+            # GraphFacts lists its edges in order already (build_graph): no re-sort, only duplicates dropped
+            for edge in dict.fromkeys(facts.edges):
                 table = tables.get(edge.target)
                 if implied(source, edge) and (table is None or table[0] == edge.source):
                     tables.setdefault(edge.target, (edge.source, []))[1].append(source)
@@ -78,13 +79,12 @@ class Plan:
     def claim_rows(self, ids: list[str]) -> list[dict[str, object]]:
         return [{"id": nid, "srcs": [s for s, _ in self.claims[nid]], "claims": [q.claim_text(c) for _, c in self.claims[nid]]} for nid in ids]
 
-    def rel_rows(self, existing: set[str], relation: Relation, merge: bool) -> list[dict[str, object]]:
-        """A relationship may exist already only if both its ends did before this batch."""
-        return [
-            {"a": a, "b": b, "key": key, "srcs": said}
-            for (rel, a, b, key), said in self.rels.items()
-            if rel is relation and (a in existing and b in existing) is merge
-        ]
+    def rel_rows(self, existing: set[str]) -> dict[tuple[Relation, bool], list[dict[str, object]]]:
+        """Per relation and MERGE-or-CREATE: a relationship may exist already only if both ends did before this batch."""
+        rows: dict[tuple[Relation, bool], list[dict[str, object]]] = {}
+        for (rel, a, b, key), said in self.rels.items():
+            rows.setdefault((rel, a in existing and b in existing), []).append({"a": a, "b": b, "key": key, "srcs": said})
+        return rows
 
     def unimplied(self, columns: list[str]) -> None:
         """Columns already held by another table: their HAS_COLUMN becomes a relationship."""

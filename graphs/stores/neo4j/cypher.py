@@ -167,9 +167,12 @@ def step(direction: Direction, relations: frozenset[Relation]) -> str:
 Claim = tuple[str, str, tuple[tuple[str, str], ...]]  # kind, name, attrs: what one source said of a node
 
 
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode  # one encoder: json.dumps with options builds one per call
+
+
 def claim_text(claim: Claim) -> str:
     kind, name, attrs = claim
-    return json.dumps([kind, name, [list(pair) for pair in attrs]], ensure_ascii=False, separators=(",", ":"))
+    return _ENCODE([kind, name, attrs])
 
 
 def claim_from(text: str) -> Claim:

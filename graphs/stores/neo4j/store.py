@@ -257,9 +257,8 @@ class Neo4jStore:
         tables = [{"b": column, "a": table, "srcs": srcs} for column, (table, srcs) in sorted(plan.tables.items()) if column in existing]
         plan.unimplied(self._rows_of(q.IMPLY, tables))
         self._write_rows(q.ADD_SOURCES, [{"name": src, "fingerprint": batch[src].fingerprint, "touches": ids} for src, ids in plan.touches.items()])
-        for relation in Relation:
-            self._write_rows(q.add_edges(relation, False), plan.rel_rows(existing, relation, False))
-            self._write_rows(q.add_edges(relation, True), plan.rel_rows(existing, relation, True))
+        for (relation, merge), rows in sorted(plan.rel_rows(existing).items()):
+            self._write_rows(q.add_edges(relation, merge), rows)
         self._remerge(sorted(touched - set(claimed)))
 
     def _drop(self, sources: list[str]) -> set[str]:
