@@ -19,6 +19,7 @@ more than 70% of the heap, so a million edges in one go needs a server started w
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import math
 import os
@@ -334,6 +335,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--keep", action="store_true", help="leave the loaded graph in Neo4j")
     parser.add_argument("--out", type=Path, default=RESULTS, help=f"JSON results (default {RESULTS.relative_to(REPO_ROOT)})")
     args = parser.parse_args(argv)
+    gc.set_threshold(10_000, 10, 10)  # as `lineage` itself runs (cli.main._few_collections): the graph is millions of objects
     results = run(Options(Shape(args.edges), args.queries, args.tx_edges, args.wipe, args.keep))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")

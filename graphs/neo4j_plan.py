@@ -77,7 +77,13 @@ class Plan:
         return rows
 
     def claim_rows(self, ids: list[str]) -> list[dict[str, object]]:
-        return [{"id": nid, "srcs": [s for s, _ in self.claims[nid]], "claims": [q.claim_text(c) for _, c in self.claims[nid]]} for nid in ids]
+        """New claims on existing nodes, with every pair they say (for ADD_CLAIMS to tell whether the merge moves)."""
+        rows: list[dict[str, object]] = []
+        for nid in ids:
+            said = self.claims[nid]
+            pairs = [pair for _, (_, _, attrs) in said for pair in attrs]
+            rows.append({"id": nid, "srcs": [s for s, _ in said], "claims": [q.claim_text(c) for _, c in said], "keys": [k for k, _ in pairs], "values": [v for _, v in pairs]})
+        return rows
 
     def rel_rows(self, existing: set[str]) -> dict[tuple[Relation, bool], list[dict[str, object]]]:
         """Per relation and MERGE-or-CREATE: a relationship may exist already only if both ends did before this batch."""

@@ -108,9 +108,15 @@ DELETE_NODES = f"UNWIND $ids AS id MATCH (n:{BASE} {{id: id}}) {_BY_ID} DETACH D
 
 # -- writing sources -------------------------------------------------------------------------------
 ADD_SOURCES = f"UNWIND $rows AS row CREATE (:{SOURCE} {{name: row.name, fingerprint: row.fingerprint, touches: row.touches}})"
+# Comes back only where the merged node may change: a new first source (name, kind), or a pair the
+# merge does not show yet. A pair it shows stays shown whichever source is last to say it, so the
+# rest (most claims: a file naming a column another file defines) needs no decoding in Python.
 ADD_CLAIMS = (
-    f"{_ROW_NODE} SET n.claim_sources = coalesce(n.claim_sources, []) + row.srcs, n.claims = coalesce(n.claims, []) + row.claims "
-    f"RETURN collect([{_NODE}, n.claim_sources, n.claims]) AS rows"
+    f"{_ROW_NODE} WITH n, row, coalesce(n.claim_sources, []) AS held, coalesce(n.attr_keys, []) AS keys, coalesce(n.attr_values, []) AS values "
+    "WITH n, row, size(held) = 0 OR any(s IN row.srcs WHERE all(h IN held WHERE s < h)) "
+    "OR any(i IN range(0, size(row.keys) - 1) WHERE NOT any(j IN range(0, size(keys) - 1) WHERE keys[j] = row.keys[i] AND values[j] = row.values[i])) AS moved "
+    "SET n.claim_sources = coalesce(n.claim_sources, []) + row.srcs, n.claims = coalesce(n.claims, []) + row.claims "
+    f"WITH n, moved WHERE moved RETURN collect([{_NODE}, n.claim_sources, n.claims]) AS rows"
 )
 # one row per column: which of them already belong (implied) to another table comes back
 IMPLY = (
