@@ -5,6 +5,9 @@ anywhere in a scan (an exception, a lost connection) leaves the previous graph a
 readers elsewhere see the old graph until the commit. `replace_file` only buffers; the buffer is
 flushed into the open transaction in `UNWIND` batches when it grows, before every read (reads
 inside a transaction see its writes, as with the embedded store) and at commit.
+Nodes are CREATEd once a read in the same transaction found them absent, not MERGEd: should a
+concurrent scan create one meanwhile, the uniqueness constraint fails one of the two transactions
+whole (it writes nothing), so nothing is ever duplicated.
 A lost connection is retried a few times (`neo4j_retry`): the transaction begins again, and
 everything written into it so far is written again, so a retry re-runs the whole transaction.
 Graph layout and query text: see `graphs/stores/neo4j/cypher.py`.
@@ -88,17 +91,14 @@ class Neo4jStore:
 
     def _ensure_schema(self, driver: Driver) -> None:
         """Refuse a database of the old layout; create the constraints and indexes once, and wait until they are online."""
-        def run(statement: str) -> list[Any]:
-            return [row for record in driver.execute_query(_cypher(statement), database_=self._database).records for row in record["rows"]]
-
         if driver.execute_query(_cypher(q.OLD_LAYOUT), database_=self._database).records[0]["old"]:
             raise StoreError(
                 f"Neo4j at {self._shown} holds a lineage graph in an older layout; rebuild it: delete it with "
                 "`MATCH (n) WHERE n:Lineage OR n:LineageSource CALL (n) { DETACH DELETE n } IN TRANSACTIONS` and scan again"
             )
-        online = {name for name, state in run(q.SCHEMA_STATE) if state == "ONLINE"}
-        if online >= q.SCHEMA.keys():
-            return
+        shown = driver.execute_query(_cypher(q.SCHEMA_STATE), database_=self._database).records[0]["rows"]
+        if {name for name, state in shown if state == "ONLINE"} >= q.SCHEMA.keys():
+            return  # one query per open, rather than one per constraint and index
         for statement in q.SCHEMA.values():
             driver.execute_query(_cypher(statement), database_=self._database)
         driver.execute_query(_cypher(q.AWAIT_INDEXES), database_=self._database)
