@@ -1,7 +1,6 @@
 """`lineage stats` and `lineage export`: the whole graph's shape, and the graph as a file for other tools.
 
-Register with `app.command("stats")(stats)` and `app.command("export")(export)`; `cli.main` is
-imported inside the commands, so this module can be imported by it without a cycle.
+Register with `app.command("stats")(stats)` and `app.command("export")(export)`.
 """
 
 from __future__ import annotations
@@ -14,13 +13,11 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
+from cli.common import StoreOpt, errors, store_spec
 from lineage.errors import LineageError
 
 if TYPE_CHECKING:
     from lineage.stats import Stats
-
-STORE_HELP = "Store: a directory for the embedded store, or a neo4j:// / bolt:// URI. [env: LINEAGE_STORE; default: .lineage]"
-
 
 class StatsFormat(StrEnum):
     TABLE = "table"
@@ -37,21 +34,20 @@ def stats(
     ctx: typer.Context,
     top: Annotated[int, typer.Option("--top", min=0, help="Columns on the leaderboard; 0 lists every column.")] = 20,
     fmt: Annotated[StatsFormat, typer.Option("--format", "-f", help="Output format.")] = StatsFormat.TABLE,
-    store: Annotated[Optional[str], typer.Option("--store", help=STORE_HELP, show_default=False)] = None,
+    store: StoreOpt = None,
 ) -> None:
     """Rank columns by how much they reach downstream, list dead columns (written, never read), and cycles.
 
     Example: lineage stats --top 10
     """
     from cli import output
-    from cli.main import _errors, _store_spec
     from graphs.analysis import NetworkxAlgorithms
-    from graphs.open import open_store
+    from graphs.stores.open import open_store
     from lineage.stats import graph_of
     from lineage.stats import stats as analyse
 
-    with _errors(ctx):
-        with open_store(_store_spec(store), create=False) as opened:
+    with errors(ctx):
+        with open_store(store_spec(store), create=False) as opened:
             nodes, edges = graph_of(opened)
         found = analyse(nodes, edges, NetworkxAlgorithms(), top)
         output.write(json.dumps(found.to_record(), indent=2, ensure_ascii=False) if fmt is StatsFormat.JSON else render(found))
@@ -73,7 +69,7 @@ def export(
     target: Annotated[Optional[str], typer.Argument(help="Export only what is upstream and downstream of this column, table or glob (default: the whole graph).", show_default=False)] = None,
     fmt: Annotated[Exported, typer.Option("--format", "-f", help="graphml (yEd), gexf (Gephi) or node-link (JSON, notebooks).", show_default=False)] = Exported.GRAPHML,
     out: Annotated[Optional[Path], typer.Option("--output", "-o", help="File to write (default: standard output).", show_default=False)] = None,
-    store: Annotated[Optional[str], typer.Option("--store", help=STORE_HELP, show_default=False)] = None,
+    store: StoreOpt = None,
 ) -> None:
     """Write the lineage graph, or TARGET's neighbourhood, as GraphML, GEXF or node-link JSON.
 
@@ -83,14 +79,13 @@ def export(
       lineage export orders.order_value --format node-link
     """
     from cli import output
-    from cli.main import _errors, _store_spec
-    from graphs.analysis import ExportFormat
-    from graphs.analysis import export as write
-    from graphs.open import open_store
+    from graphs.render.export import ExportFormat
+    from graphs.render.export import export as write
+    from graphs.stores.open import open_store
     from lineage.stats import graph_of, neighbourhood
 
-    with _errors(ctx):
-        with open_store(_store_spec(store), create=False) as opened:
+    with errors(ctx):
+        with open_store(store_spec(store), create=False) as opened:
             nodes, edges = graph_of(opened) if target is None else neighbourhood(opened, target)
         data = write(nodes, edges, ExportFormat(fmt.value))
         if out is None:

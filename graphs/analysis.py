@@ -1,25 +1,12 @@
-"""networkx over the subgraph a question needs: reach and cycles for `lineage stats`, files for `lineage export`.
-
-The graph is built from `lineage` values (nodes and edges a store returned), in sorted order, so
-every file written from the same graph is byte-for-byte the same.
-"""
+"""networkx over the graph a question needs: reach over strongly connected components and cycles, for `lineage stats`."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
-from enum import StrEnum
-from io import BytesIO
 
 import networkx as nx
 
-from lineage.model import Edge, Node
-
-
-class ExportFormat(StrEnum):
-    GRAPHML = "graphml"  # yEd, Cytoscape
-    GEXF = "gexf"  # Gephi
-    NODE_LINK = "node-link"  # JSON for notebooks, d3
+from lineage.model import Edge
 
 
 def _flow(ids: Sequence[str], edges: Sequence[Edge]) -> nx.DiGraph:
@@ -49,22 +36,3 @@ class NetworkxAlgorithms:
         graph = _flow(ids, edges)
         loops = {n for n in graph if graph.has_edge(n, n)}
         return sorted(sorted(c) for c in nx.strongly_connected_components(graph) if len(c) > 1 or c & loops)
-
-
-def export(nodes: Sequence[Node], edges: Sequence[Edge], fmt: ExportFormat) -> bytes:
-    """The graph as a GraphML, GEXF or node-link JSON document; one edge per lineage edge (a multigraph)."""
-    graph = nx.MultiDiGraph()
-    for node in sorted(nodes):
-        graph.add_node(node.id, kind=str(node.kind), name=node.name, **{f"attr_{k}": v for k, v in node.attrs})
-    for edge in sorted(edges):
-        record = {k: ("" if v is None else v) for k, v in edge.to_record().items() if k not in ("source", "target")}
-        graph.add_edge(edge.source, edge.target, **record)
-    if fmt is ExportFormat.NODE_LINK:
-        data = nx.node_link_data(graph, edges="edges")
-        return (json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
-    out = BytesIO()
-    if fmt is ExportFormat.GRAPHML:
-        nx.write_graphml(graph, out, encoding="utf-8")
-    else:
-        nx.write_gexf(graph, out, encoding="utf-8")
-    return out.getvalue()

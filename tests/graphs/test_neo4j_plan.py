@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from graphs.neo4j_plan import Plan
+from graphs.stores.neo4j.plan import Plan
 from lineage.model import Edge, Flow, GraphFacts, Node, NodeKind, Relation, Subtype
 
 X = Node("column:t.x", NodeKind.COLUMN, "t.x", (("table", "t"),))

@@ -27,7 +27,7 @@ from neo4j import Driver, GraphDatabase, Record, RoutingControl, Session, Transa
 from neo4j.exceptions import AuthError, DriverError, Neo4jError
 
 from graphs.stores.neo4j import cypher as q
-from graphs.neo4j_plan import Plan, changed
+from graphs.stores.neo4j.plan import Plan, changed
 from graphs.stores.neo4j.retry import RETRIES_ENV, Retry, transient
 from lineage.errors import StoreError
 from lineage.model import Direction, Edge, GraphFacts, Node, NodeKind, Relation

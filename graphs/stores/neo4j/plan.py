@@ -3,7 +3,7 @@
 Pure: the store runs the rows. Grouping matters twice: one row per node or relationship keeps a
 single UNWIND from reading a value an earlier row of it changed (Cypher may read every row before
 writing any), and identical edges from several sources become one relationship.
-See `neo4j_cypher` for the layout.
+See `cypher` beside it for the layout.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from graphs import neo4j_cypher as q
+from graphs.stores.neo4j import cypher as q
 from lineage.model import Edge, GraphFacts, Node, NodeKind, Relation
 
 RelKey = tuple[Relation, str, str, str]  # relation, a, b, key
