@@ -106,9 +106,16 @@ def describe(delta: Delta, name: Callable[[str], str] = lambda s: s) -> str:
         DiffKind.COLUMN_RENAMED: f"{subject} renamed to {name(delta.new_name)}",
         DiffKind.COLUMN_RETYPED: f"{subject} retyped from {name(delta.old_type)} to {name(delta.new_type)}",
         DiffKind.EXPRESSION_CHANGED: f"{subject} computed differently",
-        DiffKind.ROWS_CHANGED: f"rows of {subject} chosen differently (joins, filters, grouping)",
+        DiffKind.ROWS_CHANGED: f"rows of {subject} chosen differently ({delta.clause or 'joins, filters, grouping'})",
     }
-    return words[delta.kind]
+    return words[delta.kind] + fragments(delta, name)
+
+
+def fragments(delta: Delta, name: Callable[[str], str] = lambda s: s) -> str:
+    """`: <old SQL> → <new SQL>` for a change of formula or clause; "(none)" where a side has none."""
+    if not (delta.before or delta.after):
+        return ""
+    return f": {name(delta.before or '(none)')} → {name(delta.after or '(none)')}"
 
 
 def now(broken: BrokenStatement, name: Callable[[str], str] = lambda s: s) -> str:

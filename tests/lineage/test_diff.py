@@ -81,7 +81,10 @@ def test_a_ddl_type_change_is_a_retype(tmp_path: Path) -> None:
     base = revision({"a.sql": ORDERS, "b.sql": PAID})
     head = revision({"a.sql": ORDERS.replace("numeric(12,2)", "numeric(18,4)"), "b.sql": PAID}, ref="head")
     report = analyse(tmp_path, base, head)
-    assert changes(report) == [("column_retyped", "app.orders.amount", "", "breaking")]
+    assert changes(report) == [
+        ("column_retyped", "app.orders.amount", "", "breaking"),
+        ("column_retyped", "mart.paid.amount", "", "non-breaking"),  # it passes amount through: its type follows; nothing reads it
+    ]
     assert (report.changes[0].delta.old_type, report.changes[0].delta.new_type) == ("DECIMAL(12, 2)", "DECIMAL(18, 4)")
 
 

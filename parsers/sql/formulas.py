@@ -1,0 +1,238 @@
+"""What a statement computes, as canonical SQL: one formula per output column, one per clause that decides its rows.
+
+`lineage diff` compares these beside the edges: `fare_amount * 1.2` and `fare_amount` read the same
+column the same way, and only the formula tells them apart. The text is canonical so that only
+a change to the data is a difference:
+
+- formatting and comments: the SQL is generated again from the parsed tree, without comments;
+- quoting and case: identifiers are folded before this (parsers.sql), and a quoted name that needs
+  no quotes is written without them;
+- table aliases: a column is qualified by the table it comes from (`raw.trips.status`, never
+  `t.status`), and a table keeps its alias only where the scope reads it twice (a self-join);
+- derived tables and CTEs: a column read from one is written out as the expression it stands for,
+  so a change inside a CTE changes the formula of every output that reads it.
+
+The formulas are rendered from the tracer's scopes, whose sources and column names it has already
+resolved: nothing is parsed again. A derived column's formula is cached per scope, and one longer
+than `_INLINE_LIMIT` is named with a digest of its text instead of written out, so a chain of CTEs
+that each double an expression stays linear in size.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator
+
+from sqlglot import exp
+from sqlglot.dialects.dialect import Dialect
+from sqlglot.optimizer.scope import Scope, ScopeType
+
+from parsers.sql.trace import ScopeTracer, table_name
+
+_INLINE_LIMIT = 400
+_PLAIN = re.compile(r"^[a-z_][a-z0-9_]*$")
+_SIMPLE = re.compile(r"^[\w.\"`\[\]]+$")  # a qualified name or a literal: needs no brackets when written out
+# clauses that decide which rows a SELECT yields, in the order SQL evaluates them
+_ROW_CLAUSES = (("where", "where"), ("group", "group by"), ("having", "having"), ("qualify", "qualify"), ("distinct", "distinct"))
+_PICKS = (("order", "order by"), ("limit", "limit"), ("offset", "offset"), ("fetch", "fetch"))  # ORDER BY decides rows only beside a limit
+
+
+class FormulaWriter:
+    """Canonical SQL of one statement's outputs and row clauses, over the scopes `tracer` resolved."""
+
+    def __init__(self, tracer: ScopeTracer, dialect: Dialect) -> None:
+        self.tracer = tracer
+        self.dialect = dialect
+        self._columns: dict[tuple[int, int], str] = {}
+        self._qualifiers: dict[int, dict[str, str]] = {}
+
+    def output(self, scope: Scope, index: int) -> str:
+        """Output `index` of the statement; a top-level CAST is left out: it is the column's type,
+        which `lineage diff` compares as a retype, not as another computation."""
+        out = self.tracer.outputs(scope)[index]
+        top = out.expression.unalias() if out.expression is not None else None
+        if isinstance(top, exp.Cast) and isinstance(scope.expression, exp.Select):
+            return self.render(scope, top.this)
+        return self.column(scope, index)
+
+    def column(self, scope: Scope, index: int) -> str:
+        key = (id(scope), index)
+        if key not in self._columns:
+            self._columns[key] = "<recursive>"  # a recursive CTE reading itself
+            self._columns[key] = self._column(scope, index)
+        return self._columns[key]
+
+    def _column(self, scope: Scope, index: int) -> str:
+        node = scope.expression
+        if isinstance(node, exp.SetOperation) and scope.set_operation_scopes:
+            return f" {_set_operator(node)} ".join(self.column(branch, index) for branch in scope.set_operation_scopes)
+        outputs = self.tracer.outputs(scope)
+        if index >= len(outputs):
+            return "<missing>"
+        out = outputs[index]
+        if out.expression is not None:
+            return self.render(scope, out.expression.unalias())
+        if out.source is None:  # UNNEST(x) AS u(...) and the like: the node makes the column
+            return f"{self.render(scope, node)}.{_name(out.name)}"
+        return self.reference(scope, out.source, "*" if out.unresolved_star else out.name)
+
+    def reference(self, scope: Scope, source: str, column: str) -> str:
+        """Column `column` of source `source` of `scope`: qualified by its table, or written out."""
+        node = self.tracer.source(scope, source)
+        if isinstance(node, Scope) and column != "*":
+            index = self.tracer.named(node).first.get(column)
+            if index is not None:
+                text = self.column(node, index)
+                if len(text) > _INLINE_LIMIT:
+                    return f"{source}.{_name(column)}#{hashlib.blake2b(text.encode(), digest_size=4).hexdigest()}"
+                return text if _SIMPLE.match(text) else f"({text})"
+        qualifier = self.qualifiers(scope).get(source, source)
+        return f"{qualifier}.{column if column == '*' else _name(column)}"
+
+    def qualifiers(self, scope: Scope) -> dict[str, str]:
+        """Per source name of `scope`, how its columns are qualified: the table's name, unless the
+        scope reads that table twice (then the alias tells the two apart)."""
+        key = id(scope)
+        if key not in self._qualifiers:
+            tables = {name: table_name(node) for name, node in scope.sources.items() if isinstance(node, exp.Table)}
+            counts: dict[str, int] = {}
+            for table in tables.values():
+                counts[table] = counts.get(table, 0) + 1
+            self._qualifiers[key] = {name: table if counts[table] == 1 else name for name, table in tables.items()}
+        return self._qualifiers[key]
+
+    def render(self, scope: Scope, node: exp.Expr) -> str:
+        """`node` as canonical SQL: its columns qualified or written out, subqueries rendered in their own scope."""
+        copy = node.copy()
+        done: set[int] = set()  # the originals inside a part already replaced
+        for original, twin in zip(node.dfs(), copy.dfs()):
+            if id(original) in done:
+                continue
+            text = self._replacement(scope, original)
+            if text is None:
+                if isinstance(twin, exp.Identifier) and twin.quoted and _PLAIN.match(twin.name):
+                    twin.set("quoted", False)
+                continue
+            if twin is copy:
+                return text
+            done.update(id(inner) for inner in original.dfs())
+            twin.replace(exp.Var(this=text))
+        return copy.sql(dialect=self.dialect, comments=False)
+
+    def _replacement(self, scope: Scope, node: exp.Expr) -> str | None:
+        if isinstance(node, exp.Column) and not isinstance(node.this, exp.Star):
+            return self._column_reference(scope, node)
+        if isinstance(node, (exp.Select, exp.SetOperation)):
+            inner = self.tracer.subquery_scope(scope, node)
+            if inner is not None:
+                return self.query(inner) if isinstance(node.parent, (exp.Subquery, exp.Exists)) else f"({self.query(inner)})"
+        return None
+
+    def _column_reference(self, scope: Scope, column: exp.Column) -> str:
+        name, qualifier = column.name, column.table
+        current: Scope | None = scope
+        while current is not None:  # correlated references climb to outer scopes
+            if qualifier and qualifier in current.sources:
+                return self.reference(current, qualifier, name)
+            holder = None if qualifier else self._holder(current, name)
+            if holder is not None:
+                return self.reference(current, holder, name)
+            current = current.parent
+        return ".".join(_name(part.name) for part in column.parts)  # not resolved: as written
+
+    def _holder(self, scope: Scope, name: str) -> str | None:
+        """The one source of `scope` an unqualified column can come from, if the schema tells."""
+        keys = self.tracer.join_keys(scope).get(name)
+        if keys:
+            return keys[0]
+        known, unknown = [], []
+        for source in scope.selected_sources:
+            names = self.tracer.source_columns(scope, source)
+            (unknown if names is None else known if name in names else []).append(source)
+        if len(known) == 1:
+            return known[0]
+        return unknown[0] if not known and len(unknown) == 1 else None
+
+    def query(self, scope: Scope) -> str:
+        """A subquery of an expression (`x IN (SELECT ...)`, a scalar subquery): its outputs and clauses."""
+        outputs = ", ".join(self.column(scope, i) for i in range(len(self.tracer.outputs(scope))))
+        clauses = " ".join(text for _, text in self._clauses(scope))
+        return f"SELECT {outputs}{' ' + clauses if clauses else ''}"
+
+    def rows(self, root: Scope) -> list[tuple[str, str]]:
+        """(clause, SQL) of every clause that decides the statement's rows, CTEs and derived tables
+        included (`where in recent`); one scope's clauses of a kind, or a set operation's branches', joined."""
+        found: dict[str, list[str]] = {}
+        for scope in root.traverse():
+            if scope.scope_type in (ScopeType.SUBQUERY, ScopeType.UDTF):
+                continue  # written out inside the clause or the column that holds it
+            label = _label(scope)
+            for clause, text in self._clauses(scope):
+                found.setdefault(f"{clause} in {label}" if label else clause, []).append(text)
+        return [(clause, "; ".join(texts)) for clause, texts in found.items()]
+
+    def _clauses(self, scope: Scope) -> Iterator[tuple[str, str]]:
+        node = scope.expression
+        if isinstance(node, exp.SetOperation):
+            yield "set operation", _set_operator(node)
+        elif not isinstance(node, exp.Select):
+            return
+        else:
+            source = node.args.get("from_") or node.args.get("from")
+            if isinstance(source, exp.From):
+                yield "from", f"FROM {self._source(scope, source.this)}"
+            joins = [self._join(scope, join) for join in node.args.get("joins") or ()]
+            if joins:
+                yield "join", " ".join(joins)
+            for key, clause in _ROW_CLAUSES:
+                if node.args.get(key) is not None:
+                    yield clause, self.render(scope, node.args[key])
+        if node.args.get("limit") is not None or node.args.get("fetch") is not None:
+            for key, clause in _PICKS:
+                if node.args.get(key) is not None:
+                    yield clause, self.render(scope, node.args[key])
+
+    def _join(self, scope: Scope, join: exp.Join) -> str:
+        copy = join.copy()
+        copy.set("this", exp.Var(this=self._source(scope, join.this)))
+        side, kind = join.side.upper(), join.kind.upper()
+        if (kind == "INNER" and not side) or (kind == "OUTER" and side):
+            copy.set("kind", None)  # `INNER JOIN` is `JOIN`, `LEFT OUTER JOIN` is `LEFT JOIN`
+        for key in ("on", "using"):
+            value = join.args.get(key)
+            if isinstance(value, exp.Expr):
+                copy.set(key, exp.Var(this=self.render(scope, value)))
+        return copy.sql(dialect=self.dialect, comments=False)
+
+    def _source(self, scope: Scope, node: exp.Expr) -> str:
+        """A FROM or JOIN source: the table, without an alias unless the scope reads it twice; a
+        derived table or a function by its alias, whose own clauses are recorded under it."""
+        alias = node.alias_or_name
+        if isinstance(node, exp.Table) and isinstance(scope.sources.get(alias), exp.Table):
+            qualifier = self.qualifiers(scope).get(alias, alias)
+            table = table_name(node)
+            return table if qualifier == table else f"{table} AS {_name(alias)}"
+        if alias and alias in scope.sources:
+            return _name(alias)
+        return self.render(scope, node)
+
+
+def _set_operator(node: exp.SetOperation) -> str:
+    word = {exp.Union: "UNION", exp.Intersect: "INTERSECT", exp.Except: "EXCEPT"}.get(type(node), node.key.upper())
+    return word if node.args.get("distinct") else f"{word} ALL"
+
+
+def _label(scope: Scope) -> str:
+    """A CTE's or derived table's name, for the clauses inside it; "" at the top of the statement."""
+    node = scope.expression
+    while isinstance(node.parent, exp.SetOperation):
+        node = node.parent
+    parent = node.parent
+    if isinstance(parent, (exp.CTE, exp.Subquery)) and parent.alias:
+        return parent.alias
+    return ""
+
+
+def _name(name: str) -> str:
+    return name if _PLAIN.match(name) else exp.to_identifier(name, quoted=True).sql()
