@@ -66,7 +66,7 @@ class FormulaWriter:
     def _column(self, scope: Scope, index: int) -> str:
         node = scope.expression
         if isinstance(node, exp.SetOperation) and scope.set_operation_scopes:
-            return f" {_set_operator(node)} ".join(self.column(branch, index) for branch in scope.set_operation_scopes)
+            return f" {_set_operator(node)} ".join(self.column(branch, index) for branch in _branches(scope))
         outputs = self.tracer.outputs(scope)
         if index >= len(outputs):
             return "<missing>"
@@ -104,6 +104,9 @@ class FormulaWriter:
 
     def render(self, scope: Scope, node: exp.Expr) -> str:
         """`node` as canonical SQL: its columns qualified or written out, subqueries rendered in their own scope."""
+        whole = self._replacement(scope, node)
+        if whole is not None:  # a bare column, the commonest output: nothing to copy
+            return whole
         copy = node.copy()
         done: set[int] = set()  # the originals inside a part already replaced
         for original, twin in zip(node.dfs(), copy.dfs()):
@@ -164,6 +167,7 @@ class FormulaWriter:
         """(clause, SQL) of every clause that decides the statement's rows, CTEs and derived tables
         included (`where in recent`); one scope's clauses of a kind, or a set operation's branches', joined."""
         found: dict[str, list[str]] = {}
+        _label = _Labels()
         for scope in root.traverse():
             if scope.scope_type in (ScopeType.SUBQUERY, ScopeType.UDTF):
                 continue  # written out inside the clause or the column that holds it
@@ -218,20 +222,49 @@ class FormulaWriter:
         return self.render(scope, node)
 
 
+def _branches(scope: Scope) -> list[Scope]:
+    """The branches of a chain of one set operator (`a UNION ALL b UNION ALL c`, nested pairwise
+    by the parser), in order: walked, not recursed, so ten thousand branches cost linear time."""
+    operator = _set_operator(scope.expression)
+    found, stack = [], list(reversed(scope.set_operation_scopes))
+    while stack:
+        branch = stack.pop()
+        node = branch.expression
+        if isinstance(node, exp.SetOperation) and branch.set_operation_scopes and _set_operator(node) == operator and not node.args.get("limit"):
+            stack.extend(reversed(branch.set_operation_scopes))
+        else:
+            found.append(branch)
+    return found
+
+
 def _set_operator(node: exp.SetOperation) -> str:
     word = {exp.Union: "UNION", exp.Intersect: "INTERSECT", exp.Except: "EXCEPT"}.get(type(node), node.key.upper())
     return word if node.args.get("distinct") else f"{word} ALL"
 
 
-def _label(scope: Scope) -> str:
-    """A CTE's or derived table's name, for the clauses inside it; "" at the top of the statement."""
-    node = scope.expression
-    while isinstance(node.parent, exp.SetOperation):
-        node = node.parent
-    parent = node.parent
-    if isinstance(parent, (exp.CTE, exp.Subquery)) and parent.alias:
-        return parent.alias
-    return ""
+class _Labels:
+    """A CTE's or derived table's name, for the clauses inside it (a set operation's branches take
+    their operation's); "" at the top of the statement. Cached: a chain of ten thousand branches
+    must not be climbed once per branch."""
+
+    def __init__(self) -> None:
+        self.found: dict[int, str] = {}
+
+    def __call__(self, scope: Scope) -> str:
+        chain = []
+        current: Scope | None = scope
+        while current is not None and id(current) not in self.found and current.scope_type is ScopeType.SET_OPERATION:
+            chain.append(current)
+            current = current.parent
+        label = "" if current is None else self.found.get(id(current)) if id(current) in self.found else _own_label(current)
+        for branch in [*chain, *([current] if current is not None else [])]:
+            self.found[id(branch)] = label
+        return label
+
+
+def _own_label(scope: Scope) -> str:
+    parent = scope.expression.parent
+    return parent.alias if isinstance(parent, (exp.CTE, exp.Subquery)) and parent.alias else ""
 
 
 def _name(name: str) -> str:
