@@ -108,7 +108,7 @@ def describe(delta: Delta, name: Callable[[str], str] = lambda s: s) -> str:
         DiffKind.EXPRESSION_CHANGED: f"{subject} computed differently",
         DiffKind.ROWS_CHANGED: f"rows of {subject} chosen differently ({delta.clause or 'joins, filters, grouping'})",
     }
-    return words[delta.kind] + fragments(delta, name)
+    return words[delta.kind]
 
 
 def fragments(delta: Delta, name: Callable[[str], str] = lambda s: s) -> str:
@@ -125,6 +125,13 @@ def now(broken: BrokenStatement, name: Callable[[str], str] = lambda s: s) -> st
     pairs = ", ".join(f"{name(old)} -> {name(new)}" for old, new in broken.renamed)
     olds = ", ".join(name(old) for old, _ in broken.renamed)
     return f"{broken.head} ({pairs}): what reads {olds} breaks"
+
+
+def before_after(delta: Delta) -> list[str]:
+    """A change of formula or clause as diff lines (`- old`, `+ new`) under what changed; [] for others."""
+    if not (delta.before or delta.after):
+        return []
+    return [describe(delta), f"  - {delta.before or '(none)'}", f"  + {delta.after or '(none)'}"]
 
 
 def contract_label(change: AssessedChange) -> str:
@@ -208,7 +215,7 @@ class _Writer:
         changes = self.report.changes
         self.add("| | Change | Severity | Contract | Reaches | After this change |", "|---|---|---|---|---|---|")
         for change in changes[: self.limits.rows]:
-            cells = [_ICON[change.severity], describe(change.delta, code), str(change.severity), contract_label(change), reaches(change), after(change)]
+            cells = [_ICON[change.severity], describe(change.delta, code) + fragments(change.delta, code), str(change.severity), contract_label(change), reaches(change), after(change)]
             self.add("| " + " | ".join(cells) + " |")
         self.add("")
         rest = changes[self.limits.rows :]
@@ -231,7 +238,8 @@ class _Writer:
             self.add(f"Details for {min(len(shown), self.limits.details)} of {len(shown)} changes; run `lineage diff --format json` for the rest.", "")
 
     def section(self, change: AssessedChange) -> None:
-        summary = describe(change.delta, lambda name: f"<code>{html.escape(name, quote=False)}</code>")
+        html_code = lambda name: f"<code>{html.escape(name, quote=False)}</code>"  # noqa: E731
+        summary = describe(change.delta, html_code) + fragments(change.delta, html_code)
         self.add("<details>", f"<summary>{_ICON[change.severity]} {summary}: {change.severity}</summary>", "")
         self.contract(change)
         self.where(change)

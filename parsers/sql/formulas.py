@@ -81,7 +81,12 @@ class FormulaWriter:
         """Column `column` of source `source` of `scope`: qualified by its table, or written out."""
         node = self.tracer.source(scope, source)
         if isinstance(node, Scope) and column != "*":
-            index = self.tracer.named(node).first.get(column)
+            named = self.tracer.named(node)
+            index = named.first.get(column)
+            star = self.tracer.outputs(node)[named.stars[0]] if index is None and len(named.stars) == 1 else None
+            if star is not None and star.source is not None:
+                # `SELECT *` over a table of unknown columns passes a named column through, as the tracer says
+                return self.reference(node, star.source, column)
             if index is not None:
                 text = self.column(node, index)
                 if len(text) > _INLINE_LIMIT:
@@ -217,6 +222,9 @@ class FormulaWriter:
             qualifier = self.qualifiers(scope).get(alias, alias)
             table = table_name(node)
             return table if qualifier == table else f"{table} AS {_name(alias)}"
+        found = scope.sources.get(alias) if alias else None
+        if isinstance(found, Scope):  # a CTE by its name, never by the alias it is read under
+            return _own_label(found) or _name(alias)
         if alias and alias in scope.sources:
             return _name(alias)
         return self.render(scope, node)
