@@ -44,8 +44,13 @@ class FormulaWriter:
     def __init__(self, tracer: ScopeTracer, dialect: Dialect) -> None:
         self.tracer = tracer
         self.dialect = dialect
+        # sqlglot's own dialect, generating the tree in place (no copy): it has no transforms that
+        # rewrite the tree, which holds the statement being extracted; the text only needs to be canonical
+        self.generator = Dialect().generator(comments=False)
         self._columns: dict[tuple[int, int], str] = {}
         self._qualifiers: dict[int, dict[str, str]] = {}
+        self._references: dict[tuple[int, str, str], str] = {}
+        self._holders: dict[tuple[int, str], str | None] = {}
 
     def output(self, scope: Scope, index: int) -> str:
         """Output `index` of the statement; a top-level CAST is left out: it is the column's type,
@@ -79,6 +84,12 @@ class FormulaWriter:
 
     def reference(self, scope: Scope, source: str, column: str) -> str:
         """Column `column` of source `source` of `scope`: qualified by its table, or written out."""
+        key = (id(scope), source, column)
+        if key not in self._references:  # a CTE's column is read in many places
+            self._references[key] = self._reference(scope, source, column)
+        return self._references[key]
+
+    def _reference(self, scope: Scope, source: str, column: str) -> str:
         node = self.tracer.source(scope, source)
         if isinstance(node, Scope) and column != "*":
             named = self.tracer.named(node)
@@ -108,25 +119,36 @@ class FormulaWriter:
         return self._qualifiers[key]
 
     def render(self, scope: Scope, node: exp.Expr) -> str:
-        """`node` as canonical SQL: its columns qualified or written out, subqueries rendered in their own scope."""
+        """`node` as canonical SQL: its columns qualified or written out, subqueries rendered in their own scope.
+
+        The parts are swapped into the statement's own tree for one generation and swapped back: a
+        copy of the tree (Python's deepcopy) cost more than the rest of the extraction."""
         whole = self._replacement(scope, node)
-        if whole is not None:  # a bare column, the commonest output: nothing to copy
+        if whole is not None:  # a bare column, the commonest output
             return whole
-        copy = node.copy()
-        done: set[int] = set()  # the originals inside a part already replaced
-        for original, twin in zip(node.dfs(), copy.dfs()):
-            if id(original) in done:
-                continue
-            text = self._replacement(scope, original)
-            if text is None:
-                if isinstance(twin, exp.Identifier) and twin.quoted and _PLAIN.match(twin.name):
-                    twin.set("quoted", False)
-                continue
-            if twin is copy:
-                return text
-            done.update(id(inner) for inner in original.dfs())
-            twin.replace(exp.Var(this=text))
-        return copy.sql(dialect=self.dialect, comments=False)
+        swaps: list[tuple[exp.Expr, exp.Expr]] = []
+        unquoted: list[exp.Identifier] = []
+        stack = list(node.iter_expressions())
+        while stack:  # every replacement is worked out before the tree is touched
+            part = stack.pop()
+            text = self._replacement(scope, part)
+            if text is not None:
+                swaps.append((part, exp.Var(this=text)))
+            else:
+                if isinstance(part, exp.Identifier) and part.quoted and _PLAIN.match(part.name):
+                    unquoted.append(part)
+                stack.extend(part.iter_expressions())
+        try:
+            for part, var in swaps:
+                part.replace(var)
+            for identifier in unquoted:
+                identifier.set("quoted", False)
+            return self.generator.generate(node, copy=False)
+        finally:
+            for part, var in reversed(swaps):
+                var.replace(part)
+            for identifier in unquoted:
+                identifier.set("quoted", True)
 
     def _replacement(self, scope: Scope, node: exp.Expr) -> str | None:
         if isinstance(node, exp.Column) and not isinstance(node.this, exp.Star):
@@ -151,6 +173,12 @@ class FormulaWriter:
 
     def _holder(self, scope: Scope, name: str) -> str | None:
         """The one source of `scope` an unqualified column can come from, if the schema tells."""
+        key = (id(scope), name)
+        if key not in self._holders:
+            self._holders[key] = self._find_holder(scope, name)
+        return self._holders[key]
+
+    def _find_holder(self, scope: Scope, name: str) -> str | None:
         keys = self.tracer.join_keys(scope).get(name)
         if keys:
             return keys[0]
@@ -203,16 +231,16 @@ class FormulaWriter:
                     yield clause, self.render(scope, node.args[key])
 
     def _join(self, scope: Scope, join: exp.Join) -> str:
-        copy = join.copy()
-        copy.set("this", exp.Var(this=self._source(scope, join.this)))
+        # built anew from its words (side, kind, method): a copy would deep-copy a joined subquery
+        made = exp.Join(this=exp.Var(this=self._source(scope, join.this)), **{k: v for k, v in join.args.items() if isinstance(v, str)})
         side, kind = join.side.upper(), join.kind.upper()
         if (kind == "INNER" and not side) or (kind == "OUTER" and side):
-            copy.set("kind", None)  # `INNER JOIN` is `JOIN`, `LEFT OUTER JOIN` is `LEFT JOIN`
-        for key in ("on", "using"):
-            value = join.args.get(key)
-            if isinstance(value, exp.Expr):
-                copy.set(key, exp.Var(this=self.render(scope, value)))
-        return copy.sql(dialect=self.dialect, comments=False)
+            made.set("kind", None)  # `INNER JOIN` is `JOIN`, `LEFT OUTER JOIN` is `LEFT JOIN`
+        if isinstance(join.args.get("on"), exp.Expr):
+            made.set("on", exp.Var(this=self.render(scope, join.args["on"])))
+        if join.args.get("using"):
+            made.set("using", [exp.Var(this=_name(key.name)) for key in join.args["using"]])
+        return self.generator.generate(made, copy=False)
 
     def _source(self, scope: Scope, node: exp.Expr) -> str:
         """A FROM or JOIN source: the table, without an alias unless the scope reads it twice; a
