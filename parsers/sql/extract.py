@@ -13,7 +13,7 @@ from sqlglot.dialects.dialect import Dialect, NormalizationStrategy
 from sqlglot.dialects.snowflake import Snowflake
 from sqlglot.dialects.tsql import TSQL
 from sqlglot.errors import ParseError, SqlglotError, TokenError
-from sqlglot.optimizer.scope import Scope, build_scope
+from sqlglot.optimizer.scope import build_scope
 from sqlglot.tokens import Token
 
 from lineage.errors import ConfigError
@@ -43,7 +43,7 @@ from parsers.sql.scope_parts import STAR, table_name
 from parsers.sql.table_hits import table_level_hits
 from parsers.sql.trace import Output, ScopeTracer
 from parsers.sql.writes import Write, loaded_table, multitable_inserts, write_of
-from parsers.sql.formulas import FormulaWriter
+from parsers.sql.formulas import FormulaWriter, formulas_of
 
 # Statements that say nothing about lineage; counted, never reported as unsupported.
 # INSERT ... VALUES writes constants: no column feeds another.
@@ -331,7 +331,8 @@ def _query(write: Write, at: Location, dia: Dialect, registry: SchemaRegistry, s
     for table, column, subtype in sorted(table_level_hits(tracer, scope), key=_hit_key):
         state.edges.append(ColumnEdge(table, column, write.target, None, Flow.INDIRECT, subtype, at))
     if write.target:  # a bare SELECT defines no table a diff could compare
-        _formulas(FormulaWriter(tracer, dia), scope, (write.target, targets, at), state)
+        state.formulas += formulas_of(FormulaWriter(tracer, dia), scope, write.target, targets, at)
+        state.deadline.check()
     for message in sorted(tracer.ambiguities):
         state.diagnostics.append(Diagnostic(at, message, Severity.WARNING, needs_schema=True))
     state.diagnostics += _refused_names(write, outputs, dia, at)
@@ -347,13 +348,6 @@ def _query(write: Write, at: Location, dia: Dialect, registry: SchemaRegistry, s
         if not any(o.unresolved_star for o in outputs):
             registry.define(write.target, known)
         state.tables.append(TableFact(write.target, write.defines, tuple(known), at))
-
-
-def _formulas(writer: FormulaWriter, scope: Scope, into: tuple[str, list[str], Location], state: _FileState) -> None:
-    table, targets, at = into
-    state.formulas += [Formula(table, column, "", writer.output(scope, i), at) for i, column in enumerate(targets) if column != STAR]
-    state.formulas += [Formula(table, None, clause, text, at) for clause, text in writer.rows(scope)]
-    state.deadline.check()
 
 
 def _target_columns(write: Write, names: list[str], registry: SchemaRegistry, at: Location, state: _FileState) -> list[str]:

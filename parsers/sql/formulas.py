@@ -22,13 +22,14 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
 from sqlglot.optimizer.scope import Scope, ScopeType
 
-from parsers.sql.trace import ScopeTracer, table_name
+from lineage.model import Formula, Location
+from parsers.sql.trace import STAR, ScopeTracer, table_name
 
 _INLINE_LIMIT = 400
 _PLAIN = re.compile(r"^[a-z_][a-z0-9_]*$")
@@ -36,6 +37,12 @@ _SIMPLE = re.compile(r"^[\w.\"`\[\]]+$")  # a qualified name or a literal: needs
 # clauses that decide which rows a SELECT yields, in the order SQL evaluates them
 _ROW_CLAUSES = (("where", "where"), ("group", "group by"), ("having", "having"), ("qualify", "qualify"), ("distinct", "distinct"))
 _PICKS = (("order", "order by"), ("limit", "limit"), ("offset", "offset"), ("fetch", "fetch"))  # ORDER BY decides rows only beside a limit
+
+
+def formulas_of(writer: FormulaWriter, scope: Scope, table: str, targets: Sequence[str], at: Location) -> list[Formula]:
+    """The formulas of a statement writing `table`: output i lands in column `targets[i]`."""
+    columns = [Formula(table, column, "", writer.output(scope, i), at) for i, column in enumerate(targets) if column != STAR]
+    return columns + [Formula(table, None, clause, text, at) for clause, text in writer.rows(scope)]
 
 
 class FormulaWriter:
@@ -113,10 +120,20 @@ class FormulaWriter:
         if key not in self._qualifiers:
             tables = {name: table_name(node) for name, node in scope.sources.items() if isinstance(node, exp.Table)}
             counts: dict[str, int] = {}
-            for table in tables.values():
+            for table in [*tables.values(), *self._outer_tables(scope)]:
                 counts[table] = counts.get(table, 0) + 1
             self._qualifiers[key] = {name: table if counts[table] == 1 else name for name, table in tables.items()}
         return self._qualifiers[key]
+
+    @staticmethod
+    def _outer_tables(scope: Scope) -> list[str]:
+        """Tables a correlated subquery can also see: `app.orders i` inside a query of `app.orders o`
+        keeps its alias, or `i.x = o.x` would read `app.orders.x = app.orders.x`."""
+        found = []
+        while scope.scope_type is ScopeType.SUBQUERY and scope.parent is not None:
+            scope = scope.parent
+            found += [table_name(node) for node in scope.sources.values() if isinstance(node, exp.Table)]
+        return found
 
     def render(self, scope: Scope, node: exp.Expr) -> str:
         """`node` as canonical SQL: its columns qualified or written out, subqueries rendered in their own scope.
