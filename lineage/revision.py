@@ -45,6 +45,7 @@ class ColumnShape:
     sources: frozenset[Source]
     at: Location  # the statement that defines or fills it
     formula: tuple[str, ...] = ()  # canonical SQL of each statement that fills it (see parsers.sql.formulas)
+    inherited: bool = False  # `type` is the type of the one column it passes through, not its own
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +87,7 @@ class _Draft:
     rows: set[Source] = field(default_factory=set)
     formulas: dict[str, list[str]] = field(default_factory=dict)
     clauses: dict[str, list[str]] = field(default_factory=dict)
+    inherited: set[str] = field(default_factory=set)  # columns whose type is their source's
 
     def add(self, column: str, type_: str | None, at: Location) -> None:
         if self.types.get(column) is None:
@@ -110,7 +112,7 @@ class _Draft:
 
     def freeze(self, name: str) -> TableShape:
         columns = tuple(
-            ColumnShape(column, type_, index, frozenset(self.sources[column]), self.places[column], tuple(self.formulas.get(column, ())))
+            ColumnShape(column, type_, index, frozenset(self.sources[column]), self.places[column], tuple(self.formulas.get(column, ())), column in self.inherited)
             for index, (column, type_) in enumerate(self.types.items())
         )
         clauses = tuple((clause, tuple(texts)) for clause, texts in sorted(self.clauses.items()))
@@ -177,6 +179,7 @@ def _inherit_types(drafts: dict[str, _Draft]) -> None:
                 source = drafts.get(table)
                 if flow is Flow.DIRECT and subtype is Subtype.IDENTITY and source is not None and source.types.get(name) is not None:
                     draft.types[column], changed = source.types[name], True
+                    draft.inherited.add(column)
         if not changed:
             return
 

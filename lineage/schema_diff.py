@@ -276,7 +276,7 @@ def _paired_deltas(matcher: _Matcher, table: str, old: ColumnShape, new: ColumnS
 def _typed(column: ColumnShape, other: ColumnShape) -> tuple[str, ...]:
     """The formulas of `column`, each in its CAST when only this side's type is known: a CAST added
     over a column of unknown type is no retype that can be told, so it is a change of formula."""
-    if column.type is None or other.type is not None:
+    if column.type is None or other.type is not None or column.inherited:
         return column.formula
     return tuple(f"CAST({text} AS {column.type})" for text in column.formula)
 
