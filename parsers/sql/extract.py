@@ -331,7 +331,10 @@ def _query(write: Write, at: Location, dia: Dialect, registry: SchemaRegistry, s
     for table, column, subtype in sorted(table_level_hits(tracer, scope), key=_hit_key):
         state.edges.append(ColumnEdge(table, column, write.target, None, Flow.INDIRECT, subtype, at))
     if write.target:  # a bare SELECT defines no table a diff could compare
-        state.formulas += formulas_of(FormulaWriter(tracer, dia), scope, write.target, targets, at)
+        try:
+            state.formulas += formulas_of(FormulaWriter(tracer, dia), scope, write.target, targets, at)
+        except (SqlglotError, ValueError, KeyError, AttributeError) as err:  # the edges stand; only the diff's formulas are missing
+            state.diagnostics.append(Diagnostic(at, f"cannot write this statement's formulas ({type(err).__name__}): `lineage diff` compares only what it reads", Severity.WARNING))
         state.deadline.check()
     for message in sorted(tracer.ambiguities):
         state.diagnostics.append(Diagnostic(at, message, Severity.WARNING, needs_schema=True))

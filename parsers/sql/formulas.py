@@ -26,6 +26,7 @@ from collections.abc import Iterator, Sequence
 
 from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
+from sqlglot.errors import ErrorLevel
 from sqlglot.optimizer.scope import Scope, ScopeType
 
 from lineage.model import Formula, Location
@@ -53,7 +54,7 @@ class FormulaWriter:
         self.dialect = dialect
         # sqlglot's own dialect, generating the tree in place (no copy): it has no transforms that
         # rewrite the tree, which holds the statement being extracted; the text only needs to be canonical
-        self.generator = Dialect().generator(comments=False)
+        self.generator = Dialect().generator(comments=False, unsupported_level=ErrorLevel.IGNORE)
         self._columns: dict[tuple[int, int], str] = {}
         self._qualifiers: dict[int, dict[str, str]] = {}
         self._references: dict[tuple[int, str, str], str] = {}
