@@ -127,13 +127,6 @@ def now(broken: BrokenStatement, name: Callable[[str], str] = lambda s: s) -> st
     return f"{broken.head} ({pairs}): what reads {olds} breaks"
 
 
-def before_after(delta: Delta) -> list[str]:
-    """A change of formula or clause as diff lines (`- old`, `+ new`) under what changed; [] for others."""
-    if not (delta.before or delta.after):
-        return []
-    return [describe(delta), f"  - {delta.before or '(none)'}", f"  + {delta.after or '(none)'}"]
-
-
 def contract_label(change: AssessedChange) -> str:
     tier = change.contract.terms.tier
     label = _CONTRACT[change.contract.level]

@@ -140,7 +140,7 @@ def test_adding_a_value_to_a_not_in_list_is_data_changing(warehouse: Repo) -> No
         f"  + {after}",
     ]
     _, comment, _ = run("diff", "--base", "HEAD~1", "sql", "--format", "markdown")
-    row = f"| 🟠 | rows of `staging.stg_payments` chosen differently (where): `{before}` → `{after}` | data-changing |  | 2 tables, 11 columns |"
+    row = f"| 🟠 | rows of `staging.stg_payments` chosen differently (where): `{before}` → `{after}` | data-changing |  | 2 tables, 11 columns |  |"
     assert row in comment.splitlines()
 
 
