@@ -66,7 +66,7 @@ bench: install $(BENCH_STAMP)
 
 # Neo4j load and impact latency at ~1,000,000 column edges, both stores in one run (needs a big heap).
 bench-neo4j: install
-	NEO4J_HEAP=6g bash scripts/neo4j.sh start
+	NEO4J_HEAP=6g NEO4J_PAGECACHE=2g bash scripts/neo4j.sh start
 	$(BIN)/python -m bench.neo4j_load --wipe --tx-edges 200000; status=$$?; bash scripts/neo4j.sh stop; exit $$status
 
 # Full scans of 1,000 and 10,000 generated models, with 1 and 2 processes, and a one-file re-scan.

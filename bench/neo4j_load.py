@@ -19,6 +19,7 @@ more than 70% of the heap, so a million edges in one go needs a server started w
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import math
 import os
@@ -210,17 +211,32 @@ class PeakMemory:
         self._thread.join()
 
 
+def server_cpu_s(settings: tuple[str, str, str]) -> float:
+    """CPU seconds the server's JVM has used: with the client's, what a load costs whatever else the host runs."""
+    rows = admin(settings, "CALL dbms.queryJmx('java.lang:type=OperatingSystem') YIELD attributes RETURN attributes.ProcessCpuTime.value AS ns")
+    return rows[0]["ns"] / 1e9
+
+
 def measure_neo4j(settings: tuple[str, str, str], graphs: Sequence[GraphFacts], options: Options, picked: Sequence[str]) -> tuple[dict[str, Any], list[ImpactReport]]:
     store = Neo4jStore(*settings)
     groups = in_transactions(graphs, options.tx_edges)
     try:
+        busy, server, client = os.getloadavg()[0], server_cpu_s(settings), time.process_time()
         with PeakMemory(settings) as memory:
             load_s = timed(lambda: load_all(store, groups))
+        server, client = server_cpu_s(settings) - server, time.process_time() - client
         latencies(store, picked[options.queries :])  # query plans and page cache: not the figure we report
         seconds, reports = latencies(store, picked[: options.queries])
     finally:
         store.close()
-    record = {"load_s": round(load_s, 2), "transactions": len(groups), "peak_transaction_heap_mb": round(memory.peak / 2**20)}
+    record = {
+        "load_s": round(load_s, 2),
+        "transactions": len(groups),
+        "peak_transaction_heap_mb": round(memory.peak / 2**20),
+        "server_cpu_s": round(server, 1),
+        "client_cpu_s": round(client, 1),
+        "load_average_before": busy,
+    }
     return {**record, "impact": summary(seconds, reports)}, reports
 
 
@@ -269,6 +285,7 @@ def run(options: Options) -> dict[str, Any]:
     embedded, embedded_reports = measure_embedded(graphs, options, picked)
     neo["edges_per_s"] = round(graph["feeds_edges"] / neo["load_s"])
     neo["relationships_per_s"] = round(graph["relationships"] / neo["load_s"])
+    neo["edges_per_cpu_s"] = round(graph["feeds_edges"] / (neo["server_cpu_s"] + neo["client_cpu_s"]))
     embedded["edges_per_s"] = round(graph["feeds_edges"] / embedded["load_s"])
     results = {
         "command": " ".join([Path(sys.executable).name, "-m", "bench.neo4j_load", *sys.argv[1:]]),
@@ -334,6 +351,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--keep", action="store_true", help="leave the loaded graph in Neo4j")
     parser.add_argument("--out", type=Path, default=RESULTS, help=f"JSON results (default {RESULTS.relative_to(REPO_ROOT)})")
     args = parser.parse_args(argv)
+    gc.set_threshold(10_000, 10, 10)  # as `lineage` itself runs (cli.main._few_collections): the graph is millions of objects
     results = run(Options(Shape(args.edges), args.queries, args.tx_edges, args.wipe, args.keep))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")

@@ -203,6 +203,12 @@ def _tables(report: DiffReport) -> None:
         return
     rows = [[str(c.severity), describe(c.delta), contract_label(c), reaches(c), after(c)] for c in report.changes]
     out.print(output._table("Changes", ["severity", "change", "contract", "reaches", "after this change"], _escaped(rows)))
+    changed = [c.delta for c in report.changes if c.delta.before or c.delta.after]
+    if changed:  # SQL on lines of its own, `- before` and `+ after`: a table cell would wrap it
+        out.print("How the data changes (- before, + after):", markup=False)
+        for delta in changed:
+            for line in (describe(delta), f"  - {delta.before or '(none)'}", f"  + {delta.after or '(none)'}"):
+                out.print(line, markup=False, soft_wrap=True)
     # what the change set already fixes is counted, what still breaks (or passes the break on) listed
     fixed = sum(1 for c in report.changes for b in c.broken if b.head in (HeadStatus.UPDATED, HeadStatus.REMOVED))
     broken = [[f"{b.file}:{b.line}", describe(c.delta), now(b)] for c in report.changes for b in c.broken if b.head not in (HeadStatus.UPDATED, HeadStatus.REMOVED)]

@@ -18,6 +18,7 @@ from cli.extract import extract
 from cli.push import push_command
 from cli.query import impact, paths_command
 from cli.scan import scan
+from cli.stats import export, stats
 
 if TYPE_CHECKING:  # commands load the layers below when they run; `--help` needs none of them
     import logging
@@ -65,6 +66,8 @@ app.command("diff")(diff)
 app.command("push")(push_command)
 app.command("comment")(comment)
 app.command("extract")(extract)
+app.command("stats")(stats)
+app.command("export")(export)
 
 
 def main() -> None:

@@ -167,6 +167,19 @@ class SchemaChange:
     at: Location
 
 
+@dataclass(frozen=True, slots=True, order=True)
+class Formula:
+    """How a statement computes one output column, or one clause that decides its rows, as
+    canonical SQL: formatting, comments, quoting and table aliases removed, columns qualified by the
+    tables they come from and derived tables' columns written out. Equal text, equal data."""
+
+    table: str
+    column: str | None  # None: a row-deciding clause of the table (join, filter, grouping, ...)
+    clause: str  # "" for a column; else what decides rows: "join", "where", "group by", ...
+    sql: str
+    at: Location
+
+
 @dataclass(frozen=True, slots=True)
 class FileFacts:
     """Everything one source file says about lineage."""
@@ -178,6 +191,7 @@ class FileFacts:
     diagnostics: tuple[Diagnostic, ...] = ()
     statements: int = 0
     reads: tuple[str, ...] = ()  # every relation its statements name, sorted: what its lineage depends on
+    formulas: tuple[Formula, ...] = ()  # what `lineage diff` compares beside the edges, in statement order
 
     @property
     def failures(self) -> int:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 
 from lineage.catalog import Catalog, Consumer
 from lineage.graph import Canonicaliser, table_names
-from lineage.model import ColumnEdge, Diagnostic, FileFacts, Flow, Location, SchemaChange, Severity, Subtype, TableFact, TableKind
+from lineage.model import ColumnEdge, Diagnostic, FileFacts, Flow, Formula, Location, SchemaChange, Severity, Subtype, TableFact, TableKind
 
 _RENAMES = frozenset({"rename_column", "rename_table"})
 STAR = "*"  # an unexpanded `*`: not a column a table defines
@@ -44,6 +44,8 @@ class ColumnShape:
     position: int  # 0-based, in declared order
     sources: frozenset[Source]
     at: Location  # the statement that defines or fills it
+    formula: tuple[str, ...] = ()  # canonical SQL of each statement that fills it (see parsers.sql.formulas)
+    inherited: bool = False  # `type` is the type of the one column it passes through, not its own
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +55,10 @@ class TableShape:
     columns: tuple[ColumnShape, ...]
     rows: frozenset[Source]  # table-level inputs: what joins, filters, groups or sorts its rows
     at: Location
+    clauses: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (clause, canonical SQL per statement): what decides its rows
+
+    def clause(self, name: str) -> tuple[str, ...]:
+        return next((texts for key, texts in self.clauses if key == name), ())
 
     def column(self, name: str) -> ColumnShape | None:
         return next((c for c in self.columns if c.name == name), None)
@@ -79,6 +85,9 @@ class _Draft:
     places: dict[str, Location] = field(default_factory=dict)
     sources: dict[str, set[Source]] = field(default_factory=dict)
     rows: set[Source] = field(default_factory=set)
+    formulas: dict[str, list[str]] = field(default_factory=dict)
+    clauses: dict[str, list[str]] = field(default_factory=dict)
+    inherited: set[str] = field(default_factory=set)  # columns whose type is their source's
 
     def add(self, column: str, type_: str | None, at: Location) -> None:
         if self.types.get(column) is None:
@@ -94,17 +103,20 @@ class _Draft:
         self.types = {(new if k == old else k): (type_ if k == old else v) for k, v in self.types.items() if k != new}
         self.places[new] = self.places.pop(old)
         self.sources[new] = self.sources.pop(old) | self.sources.get(new, set())
+        if old in self.formulas:
+            self.formulas[new] = self.formulas.pop(old)
 
     def drop(self, column: str) -> None:
-        for table in (self.types, self.places, self.sources):
+        for table in (self.types, self.places, self.sources, self.formulas):
             table.pop(column, None)
 
     def freeze(self, name: str) -> TableShape:
         columns = tuple(
-            ColumnShape(column, type_, index, frozenset(self.sources[column]), self.places[column])
+            ColumnShape(column, type_, index, frozenset(self.sources[column]), self.places[column], tuple(self.formulas.get(column, ())), column in self.inherited)
             for index, (column, type_) in enumerate(self.types.items())
         )
-        return TableShape(name, self.kind, columns, frozenset(self.rows), self.at)
+        clauses = tuple((clause, tuple(texts)) for clause, texts in sorted(self.clauses.items()))
+        return TableShape(name, self.kind, columns, frozenset(self.rows), self.at, clauses)
 
 
 def shapes_of(revision: Revision) -> Shapes:
@@ -120,8 +132,13 @@ def shapes_of(revision: Revision) -> Shapes:
         # a rename's own edges (old -> new name) carry values, not a definition: the ALTER is applied below
         if draft is not None and edge.at not in renames:
             _fill(draft, edge, canon)
+    for formula in (m for f in revision.files for m in f.formulas):
+        draft = drafts.get(canon(formula.table))
+        if draft is not None:
+            _record(draft, formula)
     for change in changes:
         _alter(drafts, change, canon)
+    _inherit_types(drafts)
     tables = tuple(drafts[name].freeze(name) for name in sorted(drafts))
     return Shapes(tables, tuple(c for c in changes if c.action == "rename_column"))
 
@@ -139,6 +156,32 @@ def _fill(draft: _Draft, edge: ColumnEdge, canon: Canonicaliser) -> None:
     elif edge.target_column != STAR:
         draft.add(edge.target_column, None, edge.at)
         draft.sources[edge.target_column].add(source)
+
+
+def _record(draft: _Draft, formula: Formula) -> None:
+    if formula.column is None:
+        draft.clauses.setdefault(formula.clause, []).append(formula.sql)
+    elif formula.column in draft.types:
+        draft.formulas.setdefault(formula.column, []).append(formula.sql)
+
+
+def _inherit_types(drafts: dict[str, _Draft]) -> None:
+    """A column that passes one column through unchanged has that column's declared type: a CAST
+    over it later is then a retype (NUMERIC(8,3) to INTEGER), not a column of no known type."""
+    for _ in range(len(drafts)):  # one more step down a chain of views per pass
+        changed = False
+        for draft in drafts.values():
+            for column, type_ in draft.types.items():
+                sources = draft.sources.get(column, set())
+                if type_ is not None or len(sources) != 1:
+                    continue
+                table, name, flow, subtype = next(iter(sources))
+                source = drafts.get(table)
+                if flow is Flow.DIRECT and subtype is Subtype.IDENTITY and source is not None and source.types.get(name) is not None:
+                    draft.types[column], changed = source.types[name], True
+                    draft.inherited.add(column)
+        if not changed:
+            return
 
 
 def _alter(drafts: dict[str, _Draft], change: SchemaChange, canon: Canonicaliser) -> None:
@@ -204,6 +247,7 @@ class _Mover:
             edges=tuple(replace(e, at=self.at(e.at)) for e in facts.edges),
             tables=tuple(replace(t, at=self.at(t.at)) for t in facts.tables),
             schema_changes=tuple(replace(c, at=self.at(c.at)) for c in facts.schema_changes),
+            formulas=tuple(replace(f, at=self.at(f.at)) for f in facts.formulas),
             diagnostics=tuple(replace(d, at=self.at(d.at), message=self.text(d.message)) for d in facts.diagnostics),
         )
 

@@ -17,7 +17,7 @@ from enum import StrEnum
 from typing import TypeVar
 
 from lineage.contracts import versioned_replacement
-from lineage.model import Location, SchemaChange
+from lineage.model import Flow, Location, SchemaChange, Subtype
 from lineage.revision import ColumnShape, Shapes, Source, TableShape
 
 _T = TypeVar("_T")
@@ -49,6 +49,9 @@ class Delta:
     base_at: Location | None = None
     head_at: Location | None = None
     mapping: tuple[tuple[str, str], ...] = ()  # a renamed table's old column -> new column; "" for none
+    clause: str = ""  # rows changed: which clause ("join", "where", "where in recent", ...)
+    before: str = ""  # computed or chosen differently: the old SQL, as canonical formula (parsers.sql.formulas)
+    after: str = ""  # ... and the new
 
     @property
     def subject(self) -> str:
@@ -102,6 +105,25 @@ class _Matcher:
     def same_inputs(self, old: frozenset[Source], new: frozenset[Source]) -> bool:
         # a reader left unchanged still names the old column: literally equal is unchanged too
         return old == new or frozenset(map(self.translate, old)) == new
+
+    def same_formulas(self, old: tuple[str, ...], new: tuple[str, ...], sources: frozenset[Source]) -> bool:
+        # as for inputs: a reader left unchanged still names the old column
+        return old == new or self.rewritten(old, sources) == new
+
+    def rewritten(self, texts: tuple[str, ...], sources: frozenset[Source]) -> tuple[str, ...]:
+        """Old formulas with the columns they read renamed as the new revision names them: a reader
+        updated for a rename upstream is not computed differently."""
+        moves = {}
+        for table, column, _, _ in sources:
+            new_table, new_column, _, _ = self.translate((table, column, Flow.DIRECT, Subtype.IDENTITY))
+            if table and (new_table, new_column) != (table, column):
+                moves[f"{table}.{column}"] = f"{new_table}.{new_column}"
+        tables = {p.table: p.new_table for p in self.tables.values() if p.new_table != p.table}
+        for mapping in (moves, tables):  # columns first: they name their table's old name
+            if mapping:
+                pattern = re.compile(r"(?<![\w.])(" + "|".join(re.escape(m) for m in sorted(mapping, key=len, reverse=True)) + r")(?!\w)")
+                texts = tuple(pattern.sub(lambda m: mapping[m.group(1)], text) for text in texts)
+        return texts
 
     def _pair_tables(self) -> None:
         taken = {p.new_table for p in self.tables.values()}
@@ -216,8 +238,20 @@ def _column_deltas(matcher: _Matcher, a: TableShape, b: TableShape) -> list[Delt
     for new in b.columns:
         if (b.name, new.name) not in matcher.taken:
             out.append(Delta(DiffKind.COLUMN_ADDED, b.name, new.name, new_type=new.type or "", head_at=new.at))
-    if not matcher.same_inputs(a.rows, b.rows):
+    if a.clauses or b.clauses:  # the clauses themselves say what decides the rows
+        out += _clause_deltas(matcher, a, b)
+    elif not matcher.same_inputs(a.rows, b.rows):
         out.append(Delta(DiffKind.ROWS_CHANGED, a.name, evidence=describe_inputs(frozenset(map(matcher.translate, a.rows)), b.rows), base_at=a.at, head_at=b.at))
+    return out
+
+
+def _clause_deltas(matcher: _Matcher, a: TableShape, b: TableShape) -> list[Delta]:
+    """One ROWS_CHANGED per clause whose SQL differs, with the old and the new text."""
+    out = []
+    for clause in sorted({k for k, _ in a.clauses} | {k for k, _ in b.clauses}):
+        if not matcher.same_formulas(a.clause(clause), b.clause(clause), a.rows):
+            how = describe_inputs(frozenset(map(matcher.translate, a.rows)), b.rows)
+            out.append(Delta(DiffKind.ROWS_CHANGED, a.name, evidence=how, base_at=a.at, head_at=b.at, clause=clause, before="; ".join(a.clause(clause)), after="; ".join(b.clause(clause))))
     return out
 
 
@@ -228,10 +262,23 @@ def _paired_deltas(matcher: _Matcher, table: str, old: ColumnShape, new: ColumnS
     out = []
     if old.type and new.type and not _same_type(old.type, new.type):
         out.append(replace(same, kind=DiffKind.COLUMN_RETYPED))
-    if not matcher.same_inputs(old.sources, new.sources):
+    before, after = _typed(old, new), _typed(new, old)
+    if old.formula and new.formula:  # the formulas say how it is computed; a CAST alone is the retype above
+        changed = not matcher.same_formulas(before, after, old.sources)
+    else:
+        changed = not matcher.same_inputs(old.sources, new.sources)
+    if changed:
         how = describe_inputs(frozenset(map(matcher.translate, old.sources)), new.sources)
-        out.append(replace(same, kind=DiffKind.EXPRESSION_CHANGED, evidence=how))
+        out.append(replace(same, kind=DiffKind.EXPRESSION_CHANGED, evidence=how, before="; ".join(before), after="; ".join(after)))
     return out
+
+
+def _typed(column: ColumnShape, other: ColumnShape) -> tuple[str, ...]:
+    """The formulas of `column`, each in its CAST when only this side's type is known: a CAST added
+    over a column of unknown type is no retype that can be told, so it is a change of formula."""
+    if column.type is None or other.type is not None or column.inherited:
+        return column.formula
+    return tuple(f"CAST({text} AS {column.type})" for text in column.formula)
 
 
 def describe_inputs(old: frozenset[Source], new: frozenset[Source]) -> str:

@@ -35,7 +35,7 @@ __all__ = ["ScanCache", "digest", "schema_digest"]
 
 FORMAT = "lineage-scan-cache"
 # bump when extraction changes what it yields for the same input
-VERSION = 7
+VERSION = 8
 Entry = tuple[ScannedFile, list[SchemaOp]]
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lineage.model import ColumnEdge, Diagnostic, FileFacts, Flow, Location, SchemaChange, Severity, Subtype, TableFact, TableKind
+from lineage.model import ColumnEdge, Diagnostic, FileFacts, Flow, Formula, Location, SchemaChange, Severity, Subtype, TableFact, TableKind
 
 Record = dict[str, object]
 # enum members by value: a dict lookup, several times cheaper than calling the enum per edge
@@ -26,6 +26,7 @@ def to_record(facts: FileFacts) -> Record:
         "diagnostics": [diagnostic_row(d) for d in facts.diagnostics],
         "statements": facts.statements,
         "reads": list(facts.reads),
+        "formulas": [[f.table, f.column, f.clause, f.sql, f.at.line, f.at.statement] for f in facts.formulas],
     }
 
 
@@ -50,6 +51,7 @@ def from_record(record: Record) -> FileFacts:
         diagnostics=tuple(diagnostic_from(d) for d in rows["diagnostics"]),
         statements=int(rows["statements"]),
         reads=tuple(str(r) for r in rows["reads"]),
+        formulas=tuple(Formula(str(t), None if c is None else str(c), str(k), str(q), loc(ln, no)) for t, c, k, q, ln, no in rows["formulas"]),
     )
 
 

@@ -106,9 +106,16 @@ def describe(delta: Delta, name: Callable[[str], str] = lambda s: s) -> str:
         DiffKind.COLUMN_RENAMED: f"{subject} renamed to {name(delta.new_name)}",
         DiffKind.COLUMN_RETYPED: f"{subject} retyped from {name(delta.old_type)} to {name(delta.new_type)}",
         DiffKind.EXPRESSION_CHANGED: f"{subject} computed differently",
-        DiffKind.ROWS_CHANGED: f"rows of {subject} chosen differently (joins, filters, grouping)",
+        DiffKind.ROWS_CHANGED: f"rows of {subject} chosen differently ({delta.clause or 'joins, filters, grouping'})",
     }
     return words[delta.kind]
+
+
+def fragments(delta: Delta, name: Callable[[str], str] = lambda s: s) -> str:
+    """`: <old SQL> → <new SQL>` for a change of formula or clause; "(none)" where a side has none."""
+    if not (delta.before or delta.after):
+        return ""
+    return f": {name(delta.before or '(none)')} → {name(delta.after or '(none)')}"
 
 
 def now(broken: BrokenStatement, name: Callable[[str], str] = lambda s: s) -> str:
@@ -201,7 +208,7 @@ class _Writer:
         changes = self.report.changes
         self.add("| | Change | Severity | Contract | Reaches | After this change |", "|---|---|---|---|---|---|")
         for change in changes[: self.limits.rows]:
-            cells = [_ICON[change.severity], describe(change.delta, code), str(change.severity), contract_label(change), reaches(change), after(change)]
+            cells = [_ICON[change.severity], describe(change.delta, code) + fragments(change.delta, code), str(change.severity), contract_label(change), reaches(change), after(change)]
             self.add("| " + " | ".join(cells) + " |")
         self.add("")
         rest = changes[self.limits.rows :]
@@ -224,7 +231,8 @@ class _Writer:
             self.add(f"Details for {min(len(shown), self.limits.details)} of {len(shown)} changes; run `lineage diff --format json` for the rest.", "")
 
     def section(self, change: AssessedChange) -> None:
-        summary = describe(change.delta, lambda name: f"<code>{html.escape(name, quote=False)}</code>")
+        html_code = lambda name: f"<code>{html.escape(name, quote=False)}</code>"  # noqa: E731
+        summary = describe(change.delta, html_code) + fragments(change.delta, html_code)
         self.add("<details>", f"<summary>{_ICON[change.severity]} {summary}: {change.severity}</summary>", "")
         self.contract(change)
         self.where(change)

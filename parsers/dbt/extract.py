@@ -249,7 +249,8 @@ class _Files:
         out = []
         for path, parts in sorted(self.parts.items()):
             edges = {e for p in parts for e in p.edges}
-            out.append(FileFacts(path, tuple(sorted(edges, key=ColumnEdge.key)), tuple(t for p in parts for t in p.tables), tuple(c for p in parts for c in p.schema_changes), tuple(sorted({d for p in parts for d in p.diagnostics})), sum(p.statements for p in parts)))
+            formulas = tuple(f for p in parts for f in p.formulas)
+            out.append(FileFacts(path, tuple(sorted(edges, key=ColumnEdge.key)), tuple(t for p in parts for t in p.tables), tuple(c for p in parts for c in p.schema_changes), tuple(sorted({d for p in parts for d in p.diagnostics})), sum(p.statements for p in parts), formulas=formulas))
         return tuple(out)
 
 
@@ -302,7 +303,7 @@ def _model_facts(node: DbtNode, project: Project, registry: SchemaRegistry) -> F
         registry.define(table.name, list(table.columns))
         selected = {c for c, _ in table.columns}
         notes += [Diagnostic(table.at, f"column '{c}' of {node.name} is declared in YAML but the model does not select it", Severity.WARNING) for c in declared if c not in selected and "*" not in selected]
-    return FileFacts(node.path, facts.edges, tables, facts.schema_changes, tuple(sorted(set(notes))), facts.statements)
+    return FileFacts(node.path, facts.edges, tables, facts.schema_changes, tuple(sorted(set(notes))), facts.statements, formulas=facts.formulas)
 
 
 def relocate(facts: FileFacts, to_raw: Callable[[int], int], first_line: int) -> FileFacts:
@@ -318,6 +319,7 @@ def relocate(facts: FileFacts, to_raw: Callable[[int], int], first_line: int) ->
         tuple(replace(c, at=at(c.at)) for c in facts.schema_changes),
         tuple(replace(d, at=at(d.at)) for d in facts.diagnostics),
         facts.statements,
+        formulas=tuple(replace(f, at=at(f.at)) for f in facts.formulas),
     )
 
 

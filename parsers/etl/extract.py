@@ -77,7 +77,8 @@ def _extract_site(site: CallSite, path: str, env: Sandbox, registry: SchemaRegis
     diagnostics = tuple(replace(d, at=_at(d.at, path, done)) for d in facts.diagnostics) + notes
     tables = tuple(replace(t, at=_at(t.at, path, done)) for t in facts.tables)
     changes = tuple(replace(c, at=_at(c.at, path, done)) for c in facts.schema_changes)
-    return FileFacts(path, edges, tables, changes, diagnostics, facts.statements)
+    formulas = tuple(replace(f, table=_bare_name(f.table, site.name), at=_at(f.at, path, done)) for f in facts.formulas)
+    return FileFacts(path, edges, tables, changes, diagnostics, facts.statements, formulas=formulas)
 
 
 def _bare_name(table: str, name: str) -> str:
@@ -93,4 +94,5 @@ def _at(at: Location, path: str, done: int) -> Location:
 def _merge(path: str, parts: list[FileFacts]) -> FileFacts:
     edges = sorted({e for p in parts for e in p.edges}, key=ColumnEdge.key)
     diagnostics = sorted({d for p in parts for d in p.diagnostics})
-    return FileFacts(path, tuple(edges), tuple(t for p in parts for t in p.tables), tuple(c for p in parts for c in p.schema_changes), tuple(diagnostics), sum(p.statements for p in parts))
+    formulas = tuple(f for p in parts for f in p.formulas)
+    return FileFacts(path, tuple(edges), tuple(t for p in parts for t in p.tables), tuple(c for p in parts for c in p.schema_changes), tuple(diagnostics), sum(p.statements for p in parts), formulas=formulas)

@@ -55,6 +55,11 @@ class Run:
     def is_(self, i: int, kind: TokenType) -> bool:
         return i < len(self.tokens) and self.tokens[i].token_type is kind
 
+    def declare(self, i: int) -> None:
+        """Token `i` names a variable; past the end (a file that stops at `LET`), nothing is named."""
+        if i < len(self.tokens):
+            self.variables.add(self.tokens[i].text.lower())
+
     @property
     def inside(self) -> bool:
         return self.in_body or self.depth > 0 or self.routine

@@ -169,7 +169,7 @@ class _Splitter:
         if word in ("IF", "WHILE") and self.tsql:
             return tsql_condition(run, i + 1)
         if word == "FOR" and run.word(i + 2) == "IN":
-            run.variables.add(run.tokens[i + 1].text.lower())
+            run.declare(i + 1)
         if word in ("IF", "WHILE", "FOR", "CASE"):
             after = through(run, i + 1, {"THEN", "DO", "LOOP"} if word != "CASE" else {"WHEN"})
             if after is not None:
@@ -188,7 +188,7 @@ class _Splitter:
             return statement_end(run, i + 1, self.tsql)
         if run.is_(i + 1, TokenType.COLON_EQ) or word == "LET" or run.declaring:
             if word == "LET" or run.declaring:
-                run.variables.add(run.tokens[i + (word == "LET")].text.lower())
+                run.declare(i + (word == "LET"))
             return statement_end(run, i + 1, self.tsql)  # a variable: TODO(#14) carry its query into later statements
         return i
 

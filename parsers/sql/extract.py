@@ -22,6 +22,7 @@ from lineage.model import (
     Diagnostic,
     FileFacts,
     Flow,
+    Formula,
     Location,
     Severity,
     TableFact,
@@ -42,6 +43,7 @@ from parsers.sql.scope_parts import STAR, table_name
 from parsers.sql.table_hits import table_level_hits
 from parsers.sql.trace import Output, ScopeTracer
 from parsers.sql.writes import Write, loaded_table, multitable_inserts, write_of
+from parsers.sql.formulas import FormulaWriter, formulas_of
 
 # Statements that say nothing about lineage; counted, never reported as unsupported.
 # INSERT ... VALUES writes constants: no column feeds another.
@@ -70,6 +72,7 @@ class _FileState:
     tables: list[TableFact] = field(default_factory=list)
     changes: list[SchemaChange] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    formulas: list[Formula] = field(default_factory=list)
     bare_selects: list[int] = field(default_factory=list)  # indexes into edges where each starts
     reads: set[str] = field(default_factory=set)
     deadline: Deadline = NO_DEADLINE  # the current statement's
@@ -173,6 +176,7 @@ def _extract_statements(text: str, path: str, name: str | None, registry: Schema
         diagnostics=tuple(sorted(with_mentions(state.diagnostics, [tokens_of[i] for i in range(1, index + 1)]))),
         statements=index,
         reads=tuple(sorted(state.reads)),
+        formulas=tuple(state.formulas),
     )
 
 
@@ -234,19 +238,20 @@ def _parses_as(sql: str, state: _FileState) -> str | None:
 def _guarded_statement(statement: exp.Expr, at: Location, dia: Dialect, registry: SchemaRegistry, state: _FileState) -> None:
     """One statement's failure is that statement's diagnostic; the file and the scan go on."""
     edges_before, diagnostics_before, tables_before = len(state.edges), len(state.diagnostics), len(state.tables)
+    formulas_before = len(state.formulas)
     try:
         _statement(statement, at, dia, registry, state)
     except OverBudget:  # raised before the registry changes: only what this statement recorded goes
-        del state.edges[edges_before:], state.diagnostics[diagnostics_before:], state.tables[tables_before:]
+        del state.edges[edges_before:], state.diagnostics[diagnostics_before:], state.tables[tables_before:], state.formulas[formulas_before:]
         state.diagnostics.append(Diagnostic(at, state.deadline.message()))
     except RecursionError:
-        del state.edges[edges_before:]
+        del state.edges[edges_before:], state.formulas[formulas_before:]
         state.diagnostics.append(Diagnostic(at, _TOO_DEEP))
     except SqlglotError as err:
-        del state.edges[edges_before:]
+        del state.edges[edges_before:], state.formulas[formulas_before:]
         state.diagnostics.append(Diagnostic(at, f"cannot analyse statement: {_describe(str(err))}"))
     except Exception as err:  # noqa: BLE001 - one odd statement must not cost the rest of the scan
-        del state.edges[edges_before:]
+        del state.edges[edges_before:], state.formulas[formulas_before:]
         message = f"internal error while analysing this statement ({type(err).__name__}: {_first_line(str(err))}); please report it with the statement"
         state.diagnostics.append(Diagnostic(at, message))
 
@@ -325,6 +330,12 @@ def _query(write: Write, at: Location, dia: Dialect, registry: SchemaRegistry, s
             state.edges.append(ColumnEdge(table, column, write.target, STAR if column == STAR and outputs[index].unresolved_star else target, flow, subtype, at))
     for table, column, subtype in sorted(table_level_hits(tracer, scope), key=_hit_key):
         state.edges.append(ColumnEdge(table, column, write.target, None, Flow.INDIRECT, subtype, at))
+    if write.target:  # a bare SELECT defines no table a diff could compare
+        try:
+            state.formulas += formulas_of(FormulaWriter(tracer, dia), scope, write.target, targets, at)
+        except (SqlglotError, ValueError, KeyError, AttributeError) as err:  # the edges stand; only the diff's formulas are missing
+            state.diagnostics.append(Diagnostic(at, f"cannot write this statement's formulas ({type(err).__name__}): `lineage diff` compares only what it reads", Severity.WARNING))
+        state.deadline.check()
     for message in sorted(tracer.ambiguities):
         state.diagnostics.append(Diagnostic(at, message, Severity.WARNING, needs_schema=True))
     state.diagnostics += _refused_names(write, outputs, dia, at)

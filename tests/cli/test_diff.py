@@ -166,6 +166,9 @@ def test_dropping_a_feature_column_breaks_the_feature(story: Repo, update_golden
             "old_type": None,
             "new_type": None,
             "evidence": None,
+            "clause": None,
+            "before": None,
+            "after": None,
             "base_at": "sample_sql/ml/fraud_features.sql:10",
             "head_at": None,
             "severity": "breaking",
@@ -213,7 +216,8 @@ def test_an_additive_change_is_non_breaking(story: Repo) -> None:
     assert (report["verdict"], report["counts"]) == ("non-breaking", {"breaking": 0, "data-changing": 0, "non-breaking": 2, "contract_violations": 0})
     assert [(c["kind"], c["table"], c["column"], c["new_type"], c["head_at"], c["contract"]["level"], c["impact"]) for c in report["changes"]] == [  # type: ignore[union-attr]
         ("column_added", "app.orders", "discount_usd", "DECIMAL(12, 2)", "sample_sql/app/orders_service.sql:19", "none", None),
-        ("column_added", "staging.stg_orders", "discount_usd", None, "sample_sql/staging/stg_orders.sql:7", "none", None),
+        # the view passes app.orders.discount_usd through unchanged: it has that column's type
+        ("column_added", "staging.stg_orders", "discount_usd", "DECIMAL(12, 2)", "sample_sql/staging/stg_orders.sql:7", "none", None),
     ]
     assert report["owners"] == []
 

@@ -88,7 +88,7 @@ def test_a_wrong_neo4j_password_is_never_printed(work: Path, debug: bool, empty_
 def test_a_connection_lost_for_good_prints_no_password(work: Path, debug: bool, empty_neo4j: Neo4jSettings) -> None:
     """With the right password (the server's own, which must not show either) and every load cut."""
     with proxy_to(empty_neo4j.uri) as proxy:
-        proxy.cut(Cut(neo4j_cypher.ADD_CLAIMS[:60].encode(), times=-1))
+        proxy.cut(Cut(neo4j_cypher.ADD_SOURCES[:60].encode(), times=-1))
         env = {"NEO4J_USER": empty_neo4j.user, "NEO4J_PASSWORD": empty_neo4j.password, "LINEAGE_NEO4J_RETRIES": "1"}
         result = _lineage(work, *(["--debug"] if debug else []), "scan", "a.sql", "--store", f"bolt://127.0.0.1:{proxy.port}", env=env)
     _fails_without_secrets(result, debug, empty_neo4j.password)

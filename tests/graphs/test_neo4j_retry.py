@@ -29,8 +29,8 @@ from tests.contract.test_store import everything
 from tests.tcp_proxy import Cut, TcpProxy, proxy_to
 
 runner = CliRunner()
-# sent once nodes are written and before claims and edges are: a cut there leaves a half-written transaction
-CLAIMS = neo4j_cypher.ADD_CLAIMS[:60].encode()
+# sent once nodes and claims are written and before edges are: a cut there leaves a half-written transaction
+CLAIMS = neo4j_cypher.ADD_SOURCES[:60].encode()
 SOURCES = neo4j_cypher.SOURCES.encode()
 FAST = {"LINEAGE_NEO4J_RETRIES": "2", "LINEAGE_NEO4J_BACKOFF": "0.05"}
 

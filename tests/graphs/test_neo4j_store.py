@@ -50,7 +50,7 @@ def test_an_exception_mid_load_leaves_the_previous_graph(neo4j_store: Neo4jStore
         with neo4j_store.transaction():
             neo4j_store.replace_file(_facts("a.sql", "a.x", "b.z"))
             neo4j_store.replace_file(_facts("c.sql", "c.w", "a.x"))
-            assert _query(empty_neo4j, "MATCH ()-[r:FEEDS]->() RETURN r.source AS source") == [{"source": "a.sql"}]
+            assert _query(empty_neo4j, "MATCH ()-[r:FEEDS]->() RETURN r.sources AS sources") == [{"sources": ["a.sql"]}]
             raise KeyError("boom")
     assert _graph(neo4j_store) == before
     with closing(empty_neo4j.open()) as other:
@@ -94,15 +94,55 @@ def test_rescanning_does_not_duplicate_anything_on_the_server(neo4j_store: Neo4j
     for _ in range(3):
         neo4j_store.replace_file(_facts("a.sql", "a.x", "a.y", "a.z"))
         neo4j_store.replace_file(_facts("b.sql", "a.z", "b.w"))
-    counts = "MATCH (n) OPTIONAL MATCH (n)-[r]->() RETURN coalesce(n.id, n.name) AS node, count(r) AS out ORDER BY node"
-    assert [(r["node"], r["out"]) for r in _query(empty_neo4j, counts)] == [
-        ("a.sql", 3),
-        ("b.sql", 2),
-        ("column:a.x", 1),
-        ("column:a.y", 1),
-        ("column:a.z", 1),
-        ("column:b.w", 0),
+    held = (
+        "MATCH (n) OPTIONAL MATCH (n)-[r]->() WITH n, r ORDER BY r.sources "
+        "RETURN coalesce(n.id, n.name) AS node, n.claim_sources AS claims, n.touches AS touches, collect(r.sources) AS out ORDER BY node"
+    )
+    assert [(r["node"], r["claims"], r["touches"], r["out"]) for r in _query(empty_neo4j, held)] == [
+        ("a.sql", None, ["column:a.x", "column:a.y", "column:a.z"], []),
+        ("b.sql", None, ["column:a.z", "column:b.w"], []),
+        ("column:a.x", ["a.sql"], None, [["a.sql"]]),
+        ("column:a.y", ["a.sql"], None, [["a.sql"]]),
+        ("column:a.z", ["a.sql", "b.sql"], None, [["b.sql"]]),
+        ("column:b.w", ["b.sql"], None, []),
     ]
+
+
+def test_an_old_layout_database_is_refused_with_how_to_rebuild(neo4j_store: Neo4jStore, empty_neo4j: Neo4jSettings) -> None:
+    neo4j_store.replace_file(_facts("a.sql", "a.x"))
+    _query(empty_neo4j, "MATCH (s:LineageSource) REMOVE s.touches")  # as the first layout wrote sources
+    with pytest.raises(StoreError) as raised:
+        empty_neo4j.open()
+    assert str(raised.value) == (
+        f"Neo4j at {empty_neo4j.uri} holds a lineage graph in an older layout; rebuild it: delete it with "
+        "`MATCH (n) WHERE n:Lineage OR n:LineageSource CALL (n) { DETACH DELETE n } IN TRANSACTIONS` and scan again"
+    )
+
+
+# one column id, two tables that may own it: the first HAS_COLUMN is kept on the column, the second is a relationship
+TWO_TABLES = (
+    GraphFacts("a.sql", (), (Edge("table:t", "column:t.x.c", Relation.HAS_COLUMN, file="a.sql"),)),
+    GraphFacts("b.sql", (), (Edge("table:t.x", "column:t.x.c", Relation.HAS_COLUMN, file="b.sql"), Edge("table:t", "column:t.x.c", Relation.HAS_COLUMN, file="b.sql"))),
+)
+
+
+@pytest.mark.parametrize("together", [True, False], ids=["one-batch", "two-batches"])
+def test_a_column_of_two_tables_keeps_both_has_column_edges(neo4j_store: Neo4jStore, together: bool) -> None:
+    if together:
+        with neo4j_store.transaction():
+            for facts in TWO_TABLES:
+                neo4j_store.replace_file(facts)
+    else:
+        for facts in TWO_TABLES:
+            neo4j_store.replace_file(facts)
+    edges = sorted({*TWO_TABLES[0].edges, *TWO_TABLES[1].edges})
+    assert _graph(neo4j_store)[2] == edges
+    assert neo4j_store.walk(["column:t.x.c"], Direction.UPSTREAM, 1, frozenset({Relation.HAS_COLUMN})) == edges
+    assert neo4j_store.walk(["table:t.x"], Direction.DOWNSTREAM, None, frozenset(Relation)) == edges[2:]
+    neo4j_store.replace_file(GraphFacts("a.sql"))
+    assert _graph(neo4j_store)[2] == edges[1:]
+    neo4j_store.replace_file(GraphFacts("b.sql"))
+    assert _graph(neo4j_store) == ([], [], [])
 
 
 def test_labels_and_types_come_only_from_the_enums(neo4j_store: Neo4jStore, empty_neo4j: Neo4jSettings, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -111,7 +151,8 @@ def test_labels_and_types_come_only_from_the_enums(neo4j_store: Neo4jStore, empt
     labels = _query(empty_neo4j, "MATCH (n) UNWIND labels(n) AS label RETURN DISTINCT label ORDER BY label")
     types = _query(empty_neo4j, "MATCH ()-[r]->() RETURN DISTINCT type(r) AS type ORDER BY type")
     assert [r["label"] for r in labels] == ["Column", "Dashboard", "Lineage", "LineageSource", "MlFeature", "Owner", "Table"]
-    assert [r["type"] for r in types] == ["ASSERTS", "FEEDS", "HAS_COLUMN", "OWNED_BY"]
+    # HAS_COLUMN as the scanned files write it is kept on the column (see neo4j_cypher)
+    assert [r["type"] for r in types] == ["FEEDS", "OWNED_BY"]
 
 
 def test_a_wrong_password_is_one_line_without_the_password(empty_neo4j: Neo4jSettings) -> None:

@@ -81,7 +81,10 @@ def test_a_ddl_type_change_is_a_retype(tmp_path: Path) -> None:
     base = revision({"a.sql": ORDERS, "b.sql": PAID})
     head = revision({"a.sql": ORDERS.replace("numeric(12,2)", "numeric(18,4)"), "b.sql": PAID}, ref="head")
     report = analyse(tmp_path, base, head)
-    assert changes(report) == [("column_retyped", "app.orders.amount", "", "breaking")]
+    assert changes(report) == [
+        ("column_retyped", "app.orders.amount", "", "breaking"),
+        ("column_retyped", "mart.paid.amount", "", "non-breaking"),  # it passes amount through: its type follows; nothing reads it
+    ]
     assert (report.changes[0].delta.old_type, report.changes[0].delta.new_type) == ("DECIMAL(12, 2)", "DECIMAL(18, 4)")
 
 
@@ -204,3 +207,32 @@ def test_no_changes_is_an_empty_report(tmp_path: Path) -> None:
     base = revision({"a.sql": ORDERS, "b.sql": PAID})
     report = analyse(tmp_path, base, revision({"a.sql": ORDERS, "b.sql": PAID}, ref="head"))
     assert (report.changes, report.verdict, report.incomplete) == ((), None, False)
+
+
+def _data_changes(report: DiffReport) -> list[tuple[str, str, str, str, str]]:
+    return [(str(c.delta.kind), c.delta.subject, c.delta.clause, c.delta.before, c.delta.after) for c in report.changes]
+
+
+READER = "create view report.r as select amount, count(*) as n from mart.paid group by amount;\n"
+
+
+def test_a_cast_over_a_column_of_unknown_type_is_a_new_formula_with_its_cast(tmp_path: Path) -> None:
+    """No DDL says what app.orders.amount is: the CAST is not a retype that can be told, but it is a change."""
+    base = revision({"b.sql": PAID, "c.sql": READER})
+    head = revision({"b.sql": PAID.replace("select id, amount", "select id, cast(amount as int) as amount"), "c.sql": READER}, ref="head")
+    assert _data_changes(analyse(tmp_path, base, head)) == [("expression_changed", "mart.paid.amount", "", "app.orders.amount", "CAST(app.orders.amount AS INT)")]
+
+
+def test_a_renamed_column_read_by_an_updated_view_leaves_its_formula_unchanged(tmp_path: Path) -> None:
+    """The view now reads amount_usd where it read amount: the rename, not a new formula."""
+    base = revision({"a.sql": ORDERS, "b.sql": PAID, "c.sql": READER})
+    head = revision({"a.sql": ORDERS.replace("amount numeric", "amount_usd numeric"), "b.sql": PAID.replace("select id, amount", "select id, amount_usd as amount"), "c.sql": READER}, ref="head")
+    assert [c[:2] for c in _data_changes(analyse(tmp_path, base, head))] == [("column_renamed", "app.orders.amount")]
+
+
+def test_a_changed_filter_in_a_view_is_a_rows_change_with_both_clauses(tmp_path: Path) -> None:
+    base = revision({"a.sql": ORDERS, "b.sql": PAID, "c.sql": READER})
+    head = revision({"a.sql": ORDERS, "b.sql": PAID.replace("= 'paid'", "in ('paid', 'refunded')"), "c.sql": READER}, ref="head")
+    report = analyse(tmp_path, base, head)
+    assert _data_changes(report) == [("rows_changed", "mart.paid", "where", "WHERE app.orders.status = 'paid'", "WHERE app.orders.status IN ('paid', 'refunded')")]
+    assert report.changes[0].severity is ChangeSeverity.DATA_CHANGING

@@ -27,3 +27,13 @@ def test_beyond_any_stack_one_statement_fails_and_the_next_extracts() -> None:
     facts = extract_sql(sql, "absurd.sql")
     assert [str(d) for d in facts.diagnostics] == ["absurd.sql:1: statement is nested too deeply to analyse; split it into CTEs or views"]
     assert [(e.source_table, e.source_column) for e in facts.edges] == [("t2", "b")]
+
+
+def test_a_file_that_stops_at_a_declaring_word_extracts_in_every_dialect() -> None:
+    """`LET`, `FOR` or a declaration cut off at the end of the text names no variable: the splitter
+    once read the token after it and raised IndexError, losing the whole file."""
+    for dialect in (None, "snowflake", "bigquery", "postgres", "tsql", "mysql", "oracle", "duckdb"):
+        for text in ("LET", "LET\n", "select a from t;\nLET"):
+            facts = extract_sql(text, "cut.sql", dialect)
+            assert facts.failures == 0, (dialect, text)
+            assert [(e.source_table, e.source_column) for e in facts.edges] == ([("t", "a")] if "select" in text else []), (dialect, text)

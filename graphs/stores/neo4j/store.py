@@ -5,6 +5,9 @@ anywhere in a scan (an exception, a lost connection) leaves the previous graph a
 readers elsewhere see the old graph until the commit. `replace_file` only buffers; the buffer is
 flushed into the open transaction in `UNWIND` batches when it grows, before every read (reads
 inside a transaction see its writes, as with the embedded store) and at commit.
+Nodes are CREATEd once a read in the same transaction found them absent, not MERGEd: should a
+concurrent scan create one meanwhile, the uniqueness constraint fails one of the two transactions
+whole (it writes nothing), so nothing is ever duplicated.
 A lost connection is retried a few times (`neo4j_retry`): the transaction begins again, and
 everything written into it so far is written again, so a retry re-runs the whole transaction.
 Graph layout and query text: see `graphs/stores/neo4j/cypher.py`.
@@ -24,6 +27,7 @@ from neo4j import Driver, GraphDatabase, Record, RoutingControl, Session, Transa
 from neo4j.exceptions import AuthError, DriverError, Neo4jError
 
 from graphs.stores.neo4j import cypher as q
+from graphs.stores.neo4j.plan import Plan, changed
 from graphs.stores.neo4j.retry import RETRIES_ENV, Retry, transient
 from lineage.errors import StoreError
 from lineage.model import Direction, Edge, GraphFacts, Node, NodeKind, Relation
@@ -86,13 +90,18 @@ class Neo4jStore:
         return driver
 
     def _ensure_schema(self, driver: Driver) -> None:
-        """The uniqueness constraints and indexes, created on first open; waits until they are online."""
-        created = 0
-        for statement in q.SCHEMA:
-            summary = driver.execute_query(_cypher(statement), database_=self._database).summary
-            created += summary.counters.constraints_added + summary.counters.indexes_added
-        if created:
-            driver.execute_query(_cypher(q.AWAIT_INDEXES), database_=self._database)
+        """Refuse a database of the old layout; create the constraints and indexes once, and wait until they are online."""
+        if driver.execute_query(_cypher(q.OLD_LAYOUT), database_=self._database).records[0]["old"]:
+            raise StoreError(
+                f"Neo4j at {self._shown} holds a lineage graph in an older layout; rebuild it: delete it with "
+                "`MATCH (n) WHERE n:Lineage OR n:LineageSource CALL (n) { DETACH DELETE n } IN TRANSACTIONS` and scan again"
+            )
+        shown = driver.execute_query(_cypher(q.SCHEMA_STATE), database_=self._database).records[0]["rows"]
+        if {name for name, state in shown if state == "ONLINE"} >= q.SCHEMA.keys():
+            return  # one query per open, rather than one per constraint and index
+        for statement in q.SCHEMA.values():
+            driver.execute_query(_cypher(statement), database_=self._database)
+        driver.execute_query(_cypher(q.AWAIT_INDEXES), database_=self._database)
 
     # -- errors --------------------------------------------------------------------------------
     @contextmanager
@@ -239,53 +248,60 @@ class Neo4jStore:
 
     def _write_batch(self, batch: dict[str, GraphFacts]) -> None:
         touched = self._drop(sorted(batch))
-        live = {src: facts for src, facts in sorted(batch.items()) if facts.nodes or facts.edges}
-        claims = {src: q.claims_of(facts) for src, facts in live.items()}
-        edges = {src: sorted(set(facts.edges)) for src, facts in live.items()}
-        ends = {nid for src in edges for e in edges[src] for nid in (e.source, e.target)}
-        ids = ends.union(*(c.keys() for c in claims.values()))
-        existing = touched | self._existing(sorted(ids - touched))
-        fresh = [q.merge(nid, [c[nid] for c in claims.values() if nid in c], True) for nid in sorted(ids - existing)]
-        self._put_nodes([n for n in fresh if n is not None])
-        self._write(q.ADD_SOURCES, rows=[{"name": src, "fingerprint": facts.fingerprint} for src, facts in live.items()])
-        self._write_rows(q.ADD_CLAIMS, [q.claim_row(src, nid, c) for src in claims for nid, c in claims[src].items()])
-        for relation in Relation:
-            rows = [q.edge_row(src, e) for src in edges for e in edges[src] if e.relation is relation]
-            self._write_rows(q.add_edges(relation), rows)
-        self._remerge(sorted(existing))
+        plan = Plan.of({src: facts for src, facts in batch.items() if facts.nodes or facts.edges})
+        existing = touched | self._existing([nid for nid in plan.ids if nid not in touched])
+        for kind, rows in plan.fresh_rows([nid for nid in plan.ids if nid not in existing]).items():
+            self._write_rows(q.create_nodes(kind), rows)
+        claimed = [nid for nid in plan.claims if nid in existing]
+        self._put_nodes(changed(self._rows_of(q.ADD_CLAIMS, plan.claim_rows(claimed))))
+        tables = [{"b": column, "a": table, "srcs": srcs} for column, (table, srcs) in sorted(plan.tables.items()) if column in existing]
+        plan.unimplied(self._rows_of(q.IMPLY, tables))
+        self._write_rows(q.ADD_SOURCES, [{"name": src, "fingerprint": batch[src].fingerprint, "touches": ids} for src, ids in plan.touches.items()])
+        for (relation, merge), rows in sorted(plan.rel_rows(existing).items()):
+            self._write_rows(q.add_edges(relation, merge), rows)
+        self._remerge(sorted(touched - set(claimed)))
 
     def _drop(self, sources: list[str]) -> set[str]:
-        """Delete the sources' claims and relationships; the ids of the nodes they touched."""
-        touched = set(self._rows(q.DROP_SOURCES, sources=sources))
-        for relation in Relation:
-            touched.update(self._rows(q.drop_edges(relation), sources=sources))
+        """Take the sources' claims, implied columns and relationships off; the ids of the nodes they touched."""
+        held: dict[str, list[str]] = {}
+        for source, ids in self._rows(q.TAKE_SOURCES, sources=sources):
+            for nid in ids or ():
+                held.setdefault(nid, []).append(source)
+        rows = [{"id": nid, "srcs": srcs} for nid, srcs in sorted(held.items())]
+        touched = set(held)
+        self._write_rows(q.UNCLAIM, rows)
+        touched.update(self._rows_of(q.UNIMPLY, rows))
+        touched.update(self._rows_of(q.UNLINK, rows, sep=q.SEP))
         return touched
 
     def _existing(self, ids: Sequence[str]) -> set[str]:
         return {nid for chunk in q.chunks(ids, BATCH) for nid in self._rows(q.EXISTING, ids=list(chunk))}
 
     def _remerge(self, ids: Sequence[str]) -> None:
-        """Recompute nodes whose claims or edges changed: rewrite, or delete when nothing holds them."""
+        """Recompute nodes whose claims or links went: rewrite, or delete when nothing holds them."""
         for chunk in q.chunks(ids, BATCH):
-            changed: list[Node] = []
+            rewrite: list[Node] = []
             gone: list[str] = []
             for row in self._rows(q.STATE, ids=list(chunk)):
-                said = sorted(q.claim_from(c) for c in row[5])
-                node = q.merge(row[0], [claim for _, claim in said], row[6])
+                node = q.merged(row[0], row[5], row[6], row[7])
                 if node is None:
                     gone.append(row[0])
                 elif node != q.node_from(row):
-                    changed.append(node)
-            self._put_nodes(changed)
+                    rewrite.append(node)
+            self._put_nodes(rewrite)
             self._write(q.DELETE_NODES, ids=gone)
 
     def _put_nodes(self, nodes: Sequence[Node]) -> None:
         for kind in NodeKind:
             self._write_rows(q.put_nodes(kind), [q.node_row(n) for n in nodes if n.kind is kind])
 
-    def _write_rows(self, query: str, rows: Sequence[dict[str, object]]) -> None:
+    def _rows_of(self, query: str, rows: Sequence[dict[str, object]], **params: Any) -> list[Any]:
+        """The collected `rows` of `query` run over `rows` in batches."""
+        return [out for chunk in q.chunks(rows, BATCH) for out in self._rows(query, rows=list(chunk), **params)]
+
+    def _write_rows(self, query: str, rows: Sequence[dict[str, object]], **params: Any) -> None:
         for chunk in q.chunks(rows, BATCH):
-            self._write(query, rows=list(chunk))
+            self._write(query, rows=list(chunk), **params)
 
     def _write(self, query: str, **params: Any) -> None:
         if any(params.values()):
@@ -321,26 +337,27 @@ class Neo4jStore:
         ids = sorted(set(start))
         if not ids or not relations or (max_depth is not None and max_depth < 1):
             return []
-        if max_depth is None:
-            return sorted({q.edge_from(r) for r in self._read(q.reach(direction, relations), ids=ids)})
         return self._levels(ids, direction, max_depth, relations)
 
-    def _levels(self, ids: list[str], direction: Direction, max_depth: int, relations: frozenset[Relation]) -> list[Edge]:
-        """Breadth-first, one query per level: the edges at distance < max_depth, as networkx walks."""
+    def _levels(self, ids: list[str], direction: Direction, max_depth: int | None, relations: frozenset[Relation]) -> list[Edge]:
+        """Breadth-first, one query per level: the edges at distance < max_depth, as networkx walks.
+
+        In Python rather than one variable-length Cypher pattern, because implied HAS_COLUMN is no
+        relationship; it also kept the slowest impact at 1M edges far below the pattern's (bench.neo4j_load).
+        """
         query = q.step(direction, relations)
         frontier, seen, found = ids, set(ids), set[Edge]()
-        for _ in range(max_depth):
-            if not frontier:
-                break
+        depth = 0
+        while frontier and (max_depth is None or depth < max_depth):
             reached: list[str] = []
             for row in self._read(query, ids=frontier):
-                edge = q.edge_from(row)
-                found.add(edge)
-                other = edge.target if direction is Direction.DOWNSTREAM else edge.source
+                for edge in q.edges_from(row):
+                    found.add(edge)
+                other = row[1] if direction is Direction.DOWNSTREAM else row[0]
                 if other not in seen:
                     seen.add(other)
                     reached.append(other)
-            frontier = reached
+            frontier, depth = reached, depth + 1
         return sorted(found)
 
     def find(self, pattern: str) -> list[Node]:
