@@ -41,8 +41,9 @@ from parsers.dbt.profiles import find_profile
 from parsers.dbt.semantic import SECTIONS, SemanticEntry
 from parsers.sources.paths import PROJECT_FILE
 from parsers.sources.reading import read_text
-from parsers.templating.sandbox import bind_placeholders, render, shift
+from parsers.templating.sandbox import MARK_CLOSE, MARK_OPEN, bind_placeholders, render, shift
 
+_PLACEHOLDER = re.compile(f"{MARK_OPEN}([^{MARK_CLOSE}]*){MARK_CLOSE}")
 _SNAPSHOT = re.compile(r"{%-?\s*snapshot\s+(\w+)\s*-?%}(.*?){%-?\s*endsnapshot\s*-?%}", re.DOTALL)
 _DEPENDS = re.compile(r"""^\s*(ref|source)\(\s*((?:['"][^'"]+['"]\s*,?\s*)+)\)\s*$""")
 _DEFAULT_MATERIALIZED = {"model": "view", "seed": "seed", "snapshot": "snapshot", "analysis": "view"}
@@ -137,7 +138,8 @@ class RawReader:
         node = Target("", "", shown or self.project.show(PROJECT_FILE), 1, Relation(""))
         rendered = render(self.jinja.env, text, self.jinja.context(node, {}), Location(node.path, 1))
         self.project.diagnostics.extend(rendered.diagnostics + tuple(node.diagnostics))
-        return rendered.text if rendered.text is not None else text
+        # a name (a schema, an identifier) taken from an unset env_var() is that variable's name, not a mark
+        return _PLACEHOLDER.sub(r"\1", rendered.text) if rendered.text is not None else text
 
     def _read_properties(self) -> None:
         for key in "model-paths", "seed-paths", "snapshot-paths", "analysis-paths":

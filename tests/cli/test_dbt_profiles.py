@@ -82,3 +82,12 @@ def test_env_var_defaults_render_and_the_environment_is_never_read(tmp_path: Pat
     profile = "shop:\n  target: \"{{ env_var('DBT_TARGET', 'ci') }}\"\n  outputs:\n    ci:\n      type: duckdb\n      schema: \"{{ env_var('DBT_SCHEMA', 'analytics') }}\"\n"
     write_project(tmp_path, {"shop/profiles.yml": profile})
     assert _scan(env={"DBT_SCHEMA": "secret_schema"}) == ["Scanned 1 files, 1 statements; 1 edges written.", "analytics.m.id"]
+
+
+def test_an_env_var_without_default_names_the_schema_after_itself(tmp_path: Path) -> None:
+    write_project(tmp_path, {"shop/profiles.yml": "shop:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      schema: \"{{ env_var('DBT_SCHEMA') }}\"\n"})
+    assert _scan() == [
+        "shop/profiles.yml:1: env_var('DBT_SCHEMA') has no default: rendered as a placeholder",
+        "Scanned 2 files, 1 statements; 1 warning; 1 edges written.",
+        "dbt_schema.m.id",
+    ]
