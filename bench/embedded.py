@@ -1,0 +1,150 @@
+"""Issue 18's benchmark: the two embedded stores (SQLite, JSON) as `lineage impact` meets them.
+
+`python -m bench.embedded [--edges 10000 100000 1000000] [--models 10000]` (or `make bench-embedded`)
+measures, per graph size and for each store: loading the synthetic graph of `bench.neo4j_load`,
+the store's size on disk, `lineage impact` as a fresh process (wall clock and peak RSS, median and
+slowest of a few targets), and impact latency in one process (p50/p95/max over 100 queries; for
+SQLite with both ways of walking). Then, on the synthetic warehouse at `--models`, a scan, a
+one-file re-scan and an impact as the CLI runs them. Writes `bench/results/embedded.json`.
+
+The graphs are built and queried in-process by a child process (`--build`), so this process
+stays small: Linux hands a parent's peak RSS down to the children it starts, and the fresh
+`lineage impact` figures must be the child's own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import compileall
+import json
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bench.timing import run_process
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+RESULTS = REPO_ROOT / "bench" / "results" / "embedded.json"
+LINEAGE = Path(sys.executable).parent / "lineage"
+FRESH_TARGETS = 5  # fresh `lineage impact` processes per store and size
+TARGETS = {"fresh_impact_s_1m": 0.3, "fresh_impact_mb_1m": 150, "fresh_impact_s_10k_models": 0.15, "p95_ms": 20, "max_ms": 100, "disk_mb_1m": 200, "rescan_s_10k_models": 0.4}
+
+
+def build(edges: int, directory: Path, queries: int) -> dict[str, Any]:
+    """Load the synthetic graph into both stores under `directory` and time queries in-process."""
+    from bench.neo4j_load import Shape, describe, latencies, summary, synthetic
+    from graphs.stores.embedded import NetworkxStore
+    from graphs.stores.sqlite import SqliteStore
+    from lineage.graph import build_graph
+
+    graphs = build_graph(synthetic(Shape(edges)), None)
+    columns = sorted({n.id for g in graphs for n in g.nodes if n.kind == "column"})
+    picked = random.Random(4).sample(columns, min(len(columns), queries + 3))
+    record: dict[str, Any] = {"graph": describe(graphs), "targets": [c.removeprefix("column:") for c in picked[:FRESH_TARGETS]]}
+    stores = {"sqlite": SqliteStore(directory / "sqlite"), "json": NetworkxStore(directory / "json")}
+    for kind, store in stores.items():
+        start = time.perf_counter()
+        with store.transaction():
+            for graph in graphs:
+                store.replace_file(graph)
+        loaded = time.perf_counter() - start
+        store.close()  # SQLite folds its write-ahead log into the file on close
+        record[kind] = {"load_s": round(loaded, 2), "disk_mb": round(_disk(directory / kind) / 2**20, 1)}
+    del graphs
+    for kind, store in {"sqlite": SqliteStore(directory / "sqlite"), "sqlite_recursive": SqliteStore(directory / "sqlite", walk_by="recursive"), "json": NetworkxStore(directory / "json")}.items():
+        latencies(store, picked[queries:])  # warm: the JSON store builds its index, SQLite's pages come in
+        seconds, reports = latencies(store, picked[:queries])
+        record.setdefault(kind, {})["impact"] = summary(seconds, reports)
+        store.close()
+    return record
+
+
+def _disk(directory: Path) -> int:
+    return sum(p.stat().st_size for p in directory.iterdir() if p.is_file())
+
+
+def fresh_impact(store: str, targets: list[str]) -> dict[str, Any]:
+    """`lineage impact TARGET` as a new process per target: median and slowest wall and RSS."""
+    runs = [run_process([str(LINEAGE), "impact", target, "--store", store, "--format", "json"]) for target in targets]
+    for run in runs:
+        if run.exit_code not in (0, 3):
+            raise SystemExit(f"lineage impact failed ({run.exit_code}): {run.stderr.strip()[-500:]}")
+    walls, cpus, peaks = [r.seconds for r in runs], [r.cpu_seconds for r in runs], [r.peak_mb for r in runs]
+    return {
+        "median_s": round(statistics.median(walls), 3),
+        "max_s": round(max(walls), 3),
+        "median_cpu_s": round(statistics.median(cpus), 3),  # what the host's other load inflates least
+        "max_cpu_s": round(max(cpus), 3),
+        "median_mb": round(statistics.median(peaks)),
+        "max_mb": round(max(peaks)),
+    }
+
+
+def size(edges: int, root: Path, queries: int) -> dict[str, Any]:
+    directory = root / f"g{edges}"
+    directory.mkdir()
+    from bench.worker import run_module
+
+    record: dict[str, Any] = {"edges": edges, **run_module("bench.embedded", ["--build", str(edges), str(directory), "--queries", str(queries)])}
+    record["sqlite"]["fresh_impact"] = fresh_impact(str(directory / "sqlite"), record["targets"])
+    record["json"]["fresh_impact"] = fresh_impact(f"json:{directory / 'json'}", record["targets"])
+    return record
+
+
+def warehouse(models: int, root: Path) -> dict[str, Any]:
+    """The CLI on the synthetic warehouse: full scan, one-file re-scan, impact, per store."""
+    from bench.scale import edit_one_model, timed
+    from bench.warehouse import write
+
+    sql = root / f"wh{models}"
+    write(models, sql)
+    specs = {"sqlite": str(root / "wh-sqlite"), "json": f"json:{root / 'wh-json'}"}
+    record: dict[str, Any] = {"models": models}
+    for kind, spec in specs.items():
+        record[kind] = {"full_scan_jobs2": timed(["scan", ".", "--store", spec, "--jobs", "2"], sql)}
+    edit_one_model(sql)
+    for kind, spec in specs.items():
+        record[kind]["one_file_rescan"] = timed(["scan", ".", "--store", spec, "--jobs", "2"], sql)
+        record[kind]["fresh_impact"] = fresh_impact(spec, ["raw.src_0.amount"] * 3)
+    return record
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--edges", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--models", type=int, default=10_000, help="warehouse size for the scan figures; 0 skips them")
+    parser.add_argument("--queries", type=int, default=100)
+    parser.add_argument("--build", nargs=2, metavar=("EDGES", "DIR"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.build:
+        print(json.dumps(build(int(args.build[0]), Path(args.build[1]), args.queries)))
+        return
+    # a user's install has the bytecode; without it (PYTHONDONTWRITEBYTECODE) every fresh process
+    # would compile each module it imports, a tenth of a second that no user pays
+    for package in ("cli", "graphs", "lineage", "parsers"):
+        compileall.compile_dir(REPO_ROOT / package, quiet=1)
+    with tempfile.TemporaryDirectory(prefix="lineage-embedded-") as tmp:
+        sizes = [size(n, Path(tmp), args.queries) for n in args.edges]
+        scans = warehouse(args.models, Path(tmp)) if args.models else None
+    results = {
+        "command": "python -m bench.embedded " + " ".join(sys.argv[1:]),
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "nproc": os.cpu_count(),
+        "load_average": os.getloadavg()[0],
+        "sizes": sizes,
+        "warehouse": scans,
+        "targets": TARGETS,
+    }
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
