@@ -115,13 +115,48 @@ def warehouse(models: int, root: Path) -> dict[str, Any]:
     return record
 
 
+def markdown(results: dict[str, Any]) -> str:
+    """The results as the tables BENCHMARKS.md shows."""
+    lines = [
+        f"`{results['command']}` ({results['date']}, {results['nproc']} cores, load average {results['load_average']:.1f} at the end)",
+        "",
+        "| edges | store | load | disk | fresh `lineage impact`: wall median / max | CPU median / max | peak RSS max | in-process impact p50 / p95 / max |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for size in results["sizes"]:
+        for kind in ("sqlite", "sqlite_recursive", "json"):
+            held = size[kind]
+            fresh = held.get("fresh_impact")
+            impact = held["impact"]
+            lines.append(
+                f"| {size['graph']['feeds_edges']:,} | {kind.replace('_', ' ')} | {_cell(held, 'load_s', ' s')} | {_cell(held, 'disk_mb', ' MB')} | "
+                + (f"{fresh['median_s']} / {fresh['max_s']} s | {fresh['median_cpu_s']} / {fresh['max_cpu_s']} s | {fresh['max_mb']} MB" if fresh else "(same file) | | ")
+                + f" | {impact['p50_ms']} / {impact['p95_ms']} / {impact['max_ms']} ms |"
+            )
+    scans = results.get("warehouse")
+    if scans:
+        lines += ["", f"Warehouse of {scans['models']:,} models, the CLI as a user runs it (`--jobs 2`, cache on):", "", "| store | full scan | one-file re-scan | fresh impact wall median (CPU) |", "|---|---:|---:|---:|"]
+        for kind in ("sqlite", "json"):
+            held = scans[kind]
+            lines.append(f"| {kind} | {held['full_scan_jobs2']['seconds']} s | {held['one_file_rescan']['seconds']} s | {held['fresh_impact']['median_s']} s ({held['fresh_impact']['median_cpu_s']} s) |")
+    return "\n".join(lines)
+
+
+def _cell(record: dict[str, Any], key: str, unit: str) -> str:
+    return f"{record[key]}{unit}" if key in record else ""
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--edges", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--models", type=int, default=10_000, help="warehouse size for the scan figures; 0 skips them")
     parser.add_argument("--queries", type=int, default=100)
+    parser.add_argument("--markdown", action="store_true", help="print the last results as Markdown and stop")
     parser.add_argument("--build", nargs=2, metavar=("EDGES", "DIR"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.markdown:
+        print(markdown(json.loads(RESULTS.read_text(encoding="utf-8"))))
+        return
     if args.build:
         print(json.dumps(build(int(args.build[0]), Path(args.build[1]), args.queries)))
         return
@@ -143,7 +178,7 @@ def main() -> None:
     }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    print(json.dumps(results, indent=2))
+    print(markdown(results))
 
 
 if __name__ == "__main__":
