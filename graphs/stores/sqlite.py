@@ -1,9 +1,9 @@
 """The embedded store on SQLite: one file in `.lineage/`, queried where it lies.
 
-A query reads only the rows it walks: adjacency is an index on each end of an edge, a walk goes
-breadth-first one level per statement (the level's nodes in a temporary table, joined to the
-index), and names are matched through an index on the name and one on the name reversed. A
-`lineage impact` therefore costs the rows it reaches, not the size of the graph.
+A query reads only the rows it walks: adjacency is an index on each end of an edge, a walk is one
+recursive CTE over it (or, measured beside it, one statement per breadth-first level), and names
+are matched through an index on the name and one on the name reversed. A `lineage impact`
+therefore costs the rows it reaches, not the size of the graph.
 
 Writes go through SQLite transactions in WAL mode: a re-scan replaces each changed source's rows
 inside one transaction, so a process killed at any moment leaves the old graph or the new one,
@@ -24,20 +24,18 @@ from pathlib import Path
 from typing import Concatenate, ParamSpec, TypeVar
 
 from graphs.stores.embedded import LOCKNAME, _exclusive
+from graphs.stores.sqlite_reads import edges_of, lookup, nodes_of, pick, walk_levels, walk_recursive
 from graphs.stores.sqlite_schema import (
     FILENAME,
     FLOW_CODES,
-    KEY,
-    PER_SOURCE,
-    SHIFT,
-    FLOWS,
     FORMAT,
+    KEY,
     KINDS,
+    PER_SOURCE,
     RELATION_CODES,
-    RELATIONS,
     SCRATCH,
+    SHIFT,
     SUBTYPE_CODES,
-    SUBTYPES,
     TABLES,
     VERSION,
     bounds,
@@ -53,9 +51,6 @@ from lineage.model import Direction, Edge, GraphFacts, Node, Relation
 
 REBUILD = "rebuild it with: lineage scan PATH... --rebuild"
 NEWNAME = ".lineage.db.new"  # a --rebuild writes here, then renames over the store
-CHUNK = 500  # text keys per `IN (...)` look-up: well under SQLite's limit on parameters
-# (source, target, relation, flow, subtype, file, line, statement) with node and file ids
-Row = tuple[int, int, int, int | None, int | None, int, int, int]
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -84,10 +79,11 @@ def _guarded(method: Callable[Concatenate[SqliteStore, P], R]) -> Callable[Conca
 
 
 class SqliteStore:
-    """LineageStore over `DIR/lineage.db`; `walk_by` picks how a walk reads the edges: "levels"
-    (one statement per breadth-first level) or "recursive" (one recursive CTE)."""
+    """LineageStore over `DIR/lineage.db`; `walk_by` picks how a walk reads the edges: "recursive"
+    (one recursive CTE: the default, the faster at the median in `make bench-embedded`) or
+    "levels" (one statement per breadth-first level, the level's nodes in a temporary table)."""
 
-    def __init__(self, directory: Path, lock_timeout: float = 120.0, fresh: bool = False, walk_by: str = "levels") -> None:
+    def __init__(self, directory: Path, lock_timeout: float = 120.0, fresh: bool = False, walk_by: str = "recursive") -> None:
         """`fresh`: ignore what the directory holds (a damaged store being rebuilt); the first
         transaction writes a new file and renames it over the old one when it commits."""
         self.directory = directory
@@ -150,11 +146,6 @@ class SqliteStore:
             yield self._db
         finally:
             self._db.execute("COMMIT")
-
-    def _pick(self, db: sqlite3.Connection, ids: Iterable[int], table: str = "picked") -> None:
-        """Fill a scratch table with `ids`: one statement however many (JSON is parsed in C)."""
-        db.execute(f"DELETE FROM temp.{table}")
-        db.execute(f"INSERT OR IGNORE INTO temp.{table} SELECT value FROM json_each(?)", (json.dumps(list(ids)),))
 
     # -- writes --------------------------------------------------------------------------------
     @contextmanager
@@ -252,7 +243,7 @@ class SqliteStore:
 
     def _node_ids(self, keys: set[str], claims: dict[str, list[object]]) -> dict[str, int]:
         """Each key's node id, inserting the nodes not yet stored with the head their claim gives."""
-        ids = self._lookup(self._db, keys)
+        ids = lookup(self._db, keys)
         for key in keys:
             claimed = key in claims
             if key in ids:
@@ -279,7 +270,7 @@ class SqliteStore:
         """At commit: give each touched node the head of its first source's claim, and delete
         the nodes no claim and no edge holds any more."""
         db = self._db
-        self._pick(db, self._touched - self._settled)
+        pick(db, self._touched - self._settled)
         keys = dict(db.execute(f"SELECT id, {KEY} FROM nodes n WHERE id IN (SELECT id FROM temp.picked)").fetchall())
         heads = {i: (str(k), *spelled(k)) for i, k in keys.items()}
         claims = db.execute("SELECT c.node, f.name, c.kind, c.name FROM claims c JOIN files f ON f.id = c.source WHERE c.node IN (SELECT id FROM temp.picked)")
@@ -290,7 +281,7 @@ class SqliteStore:
                 key = heads[node][0]
                 heads[node] = (key, kind or spelled(key)[0], name if name is not None else spelled(key)[1])
         db.executemany("UPDATE nodes SET kind = ?, name = ?, key = ? WHERE id = ?", ((kind, name, stored_key(key, kind, name), i) for i, (key, kind, name) in heads.items()))
-        self._pick(db, self._loose)
+        pick(db, self._loose)
         db.execute(
             "DELETE FROM nodes WHERE id IN (SELECT id FROM temp.picked) AND NOT EXISTS (SELECT 1 FROM claims WHERE node = nodes.id)"
             " AND NOT EXISTS (SELECT 1 FROM edges WHERE src = nodes.id) AND NOT EXISTS (SELECT 1 FROM edges WHERE dst = nodes.id)"
@@ -319,7 +310,7 @@ class SqliteStore:
             nodes = sorted(_claimed(*claim) for claim in claims)
             span = (row[0] << SHIFT, (row[0] << SHIFT) + PER_SOURCE - 1)
             rows = db.execute(f"SELECT src, dst, relation, flow, subtype, COALESCE(file, id >> {SHIFT}), line, statement FROM edges WHERE id BETWEEN ? AND ?", span).fetchall()
-            return GraphFacts(source, tuple(nodes), tuple(self._edges(db, rows)), row[1])
+            return GraphFacts(source, tuple(nodes), tuple(edges_of(db, rows)), row[1])
 
     @_guarded
     def walk(self, start: Iterable[str], direction: Direction, max_depth: int | None, relations: frozenset[Relation]) -> list[Edge]:
@@ -328,50 +319,12 @@ class SqliteStore:
             return []
         near, far = ("src", "dst") if direction is Direction.DOWNSTREAM else ("dst", "src")
         with self._reading() as db:
-            begin = list(self._lookup(db, set(start)).values())
+            begin = list(lookup(db, set(start)).values())
             if self.walk_by == "recursive":
-                rows = self._walk_recursive(db, begin, (near, far, codes), max_depth)
+                rows = walk_recursive(db, begin, (near, far, codes), max_depth)
             else:
-                rows = self._walk_levels(db, begin, (near, far, codes), max_depth)
-            return self._edges(db, list(rows))
-
-    def _walk_levels(self, db: sqlite3.Connection, begin: list[int], way: tuple[str, str, str], max_depth: int | None) -> set[Row]:
-        near, far, codes = way
-        query = f"SELECT src, dst, relation, flow, subtype, COALESCE(file, id >> {SHIFT}), line, statement FROM edges WHERE {near} IN (SELECT id FROM temp.frontier) AND relation IN ({codes})"
-        other = 1 if far == "dst" else 0
-        seen, frontier, found, depth = set(begin), set(begin), set(), 0
-        while frontier and (max_depth is None or depth < max_depth):
-            depth += 1
-            self._pick(db, frontier, "frontier")
-            rows = db.execute(query).fetchall()
-            found.update(rows)  # set operations run in C: a level of thousands of rows is no loop of ours
-            frontier = {row[other] for row in rows} - seen
-            seen |= frontier
-        return found
-
-    def _walk_recursive(self, db: sqlite3.Connection, begin: list[int], way: tuple[str, str, str], max_depth: int | None) -> set[Row]:
-        near, far, codes = way
-        self._pick(db, begin, "frontier")
-        # unbounded, the CTE's UNION is the visited set; bounded, a node is kept once per depth
-        # it is reached at (its least depth decides, as breadth-first would)
-        reach = (
-            f"reach(id) AS (SELECT id FROM temp.frontier UNION SELECT e.{far} FROM reach r JOIN edges e ON e.{near} = r.id WHERE e.relation IN ({codes}))"
-            if max_depth is None
-            else f"reach(id, depth) AS (SELECT id, 0 FROM temp.frontier UNION SELECT e.{far}, r.depth + 1 FROM reach r JOIN edges e ON e.{near} = r.id WHERE r.depth + 1 < {int(max_depth)} AND e.relation IN ({codes}))"
-        )
-        query = f"WITH RECURSIVE {reach} SELECT DISTINCT src, dst, relation, flow, subtype, COALESCE(file, id >> {SHIFT}), line, statement FROM edges WHERE {near} IN (SELECT id FROM reach) AND relation IN ({codes})"
-        return set(db.execute(query).fetchall())
-
-    def _edges(self, db: sqlite3.Connection, rows: list[Row]) -> list[Edge]:
-        """The rows as Edges, sorted: sorted as text tuples first, since comparing Edge
-        dataclasses would be most of a big walk's cost."""
-        keys = self._keys(db, {n for row in rows for n in row[:2]})
-        files = dict(db.execute(f"SELECT id, name FROM files WHERE id IN ({','.join(str(int(f)) for f in {row[5] for row in rows})})").fetchall())
-        named = sorted(
-            (keys[src], keys[dst], RELATIONS[relation], FLOWS[flow] if flow is not None else "", SUBTYPES[subtype] if subtype is not None else "", files[file], line, statement)
-            for src, dst, relation, flow, subtype, file, line, statement in rows
-        )
-        return [Edge(src, dst, relation, flow or None, subtype or None, file, line, statement) for src, dst, relation, flow, subtype, file, line, statement in named]  # type: ignore[arg-type]
+                rows = walk_levels(db, begin, (near, far, codes), max_depth)
+            return edges_of(db, list(rows))
 
     @_guarded
     def find(self, pattern: str) -> list[Node]:
@@ -387,58 +340,15 @@ class SqliteStore:
         params = [p for p in (low, high) if p is not None]
         with self._reading() as db:
             rows = [r for r in db.execute(query, params) if fnmatchcase(r[3], pattern)]
-            return self._nodes(db, rows)
+            return nodes_of(db, rows)
 
     @_guarded
     def nodes(self, ids: Iterable[str]) -> list[Node]:
         with self._reading() as db:
-            found = self._lookup(db, set(ids))
-            self._pick(db, found.values())
+            found = lookup(db, set(ids))
+            pick(db, found.values())
             rows = db.execute(f"SELECT id, {KEY}, kind, name FROM nodes n WHERE id IN (SELECT id FROM temp.picked)").fetchall()
-            return self._nodes(db, rows)
-
-    def _nodes(self, db: sqlite3.Connection, rows: list[tuple[int, str, str, str]]) -> list[Node]:
-        """Nodes sorted by id (as text, not as dataclasses: cheaper), with their attributes merged
-        across sources in source order (later ones win)."""
-        self._pick(db, (r[0] for r in rows))
-        claims = db.execute(
-            f"SELECT c.node, f.name, COALESCE(c.name, substr({KEY}, instr({KEY}, ':') + 1)), c.named, COALESCE(c.attrs, '{{}}') FROM claims c"
-            " JOIN files f ON f.id = c.source JOIN nodes n ON n.id = c.node WHERE c.node IN (SELECT id FROM temp.picked) AND (c.attrs IS NOT NULL OR c.named)"
-        ).fetchall()
-        decoded = json.loads("[" + ",".join(claim[4] for claim in claims) + "]")  # one decode in C, not one per claim
-        merged: dict[int, list[tuple[str, dict[str, str]]]] = {}
-        for (node, source, name, named, _), attrs in zip(claims, decoded, strict=True):
-            merged.setdefault(node, []).append((source, unpacked(name, named, attrs)))
-        found = []
-        for i, key, kind, name in sorted(rows, key=lambda r: r[1]):
-            held = merged.get(i, ())
-            if len(held) == 1:
-                attrs = tuple(sorted(held[0][1].items()))
-            else:
-                union: dict[str, str] = {}
-                for _, part in sorted(held, key=lambda h: h[0]):
-                    union.update(part)
-                attrs = tuple(sorted(union.items()))
-            found.append(Node(key, KINDS[kind], name, attrs))
-        return found
-
-    def _lookup(self, db: sqlite3.Connection, keys: set[str]) -> dict[str, int]:
-        """The node id of each key that is stored."""
-        found: dict[str, int] = {}
-        ordered = sorted(keys)
-        for at in range(0, len(ordered), CHUNK):
-            chunk = ordered[at : at + CHUNK]
-            marks = ",".join("?" * len(chunk))
-            found.update(db.execute(f"SELECT key, id FROM nodes WHERE key IN ({marks}) AND key IS NOT NULL", chunk).fetchall())
-            wanted = set(chunk)
-            named = db.execute(f"SELECT {KEY}, id FROM nodes n WHERE name IN ({marks}) AND key IS NULL", [spelled(k)[1] for k in chunk])
-            found.update((key, i) for key, i in named if key in wanted)
-        return found
-
-    def _keys(self, db: sqlite3.Connection, ids: set[int]) -> dict[int, str]:
-        self._pick(db, ids)
-        return dict(db.execute(f"SELECT id, {KEY} FROM nodes n WHERE id IN (SELECT id FROM temp.picked)").fetchall())
-
+            return nodes_of(db, rows)
 
 def _claimed(key: str, kind: str | None, name: str | None, named: int, attrs: str | None) -> Node:
     """A node as one source's claim states it."""

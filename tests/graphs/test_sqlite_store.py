@@ -131,7 +131,7 @@ def test_no_store_is_one_line_for_either_kind(tmp_path: Path) -> None:
 
 
 def test_both_ways_of_walking_give_the_same_edges(tmp_path: Path) -> None:
-    levels = SqliteStore(tmp_path)
+    levels = SqliteStore(tmp_path, walk_by="levels")
     scan_into(levels, [Path("sample_sql")])
     recursive = SqliteStore(tmp_path, walk_by="recursive")
     nodes = [n.id for n in levels.find("*")]
