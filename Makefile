@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.bench-installed
 
-.PHONY: install demo test test-fast fuzz redteam bench-neo4j bench-scale bench-diff bench-dbt neo4j-start neo4j-stop bench bench-quick diagram-story clean
+.PHONY: install demo test test-fast fuzz redteam bench-neo4j bench-scale bench-diff bench-embedded bench-dbt neo4j-start neo4j-stop bench bench-quick diagram-story clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -78,6 +78,11 @@ bench-scale: install
 bench-diff: install
 	$(BIN)/python -m bench.diff_chain
 	$(BIN)/python -m bench.document
+
+# Both embedded stores (SQLite, JSON) at 10k, 100k and 1M edges: fresh-process impact, query latency,
+# disk, and scans of 10,000 models (~15 minutes), into bench/results/embedded.json.
+bench-embedded: install
+	$(BIN)/python -m bench.embedded
 
 # Best of 1, sqllineage and per-column lineage() on every 10th model (~1 minute), into bench/results/quick.json;
 # BENCHMARKS.md and latest.json left alone.

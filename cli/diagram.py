@@ -126,7 +126,7 @@ def diagram(
             raise ConfigError("--impact draws what a change reaches downstream; drop --upstream")
         directions = {d for d, on in ((Direction.UPSTREAM, upstream), (Direction.DOWNSTREAM, downstream)) if on} or set(Direction)
         change = Change(ChangeKind(impact.value)) if impact is not None else None
-        with open_store(store_spec(store), create=False) as opened:
+        with open_store(store_spec(store), create=False, notify=output.error) as opened:
             subgraph = diagram_subgraph(opened, target, directions, depth, change)
         drawn = write_diagram(subgraph, out, DiagramOptions(max_nodes=max_nodes))
         output.error(summary(out, drawn))

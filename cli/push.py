@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Protocol, cast
 
 import typer
 
 from cli import output
 from cli.common import StoreOpt, errors, store_spec
-from lineage.errors import ConfigError, StoreError
+from lineage.errors import ConfigError
 
 if TYPE_CHECKING:  # the stores load when the command runs: `lineage --help` needs none of them
     from lineage.model import GraphFacts
+
+
+class _Embedded(Protocol):
+    """What both embedded stores offer beyond the store interface: a source's facts as written."""
+
+    def sources(self) -> list[str]: ...
+
+    def facts(self, source: str) -> GraphFacts: ...
 
 
 def push(to: str, store: str) -> int:
@@ -21,29 +29,25 @@ def push(to: str, store: str) -> int:
     Each copied source replaces what `to` held for it; sources only `to` knows are left alone, so
     several repositories can push into one shared graph. Returns the number of sources copied.
     """
-    from graphs.stores.open import NEO4J_SCHEMES, open_store
+    from graphs.stores.open import JSON_SCHEME, NEO4J_SCHEMES, open_store
 
     if store.startswith(NEO4J_SCHEMES):
         raise ConfigError(f"push copies from an embedded store directory, not from '{store}'", hint="pass --store DIR")
-    if not to.startswith(NEO4J_SCHEMES) and Path(to).resolve() == Path(store).resolve():
+    if not to.startswith(NEO4J_SCHEMES) and Path(to.removeprefix(JSON_SCHEME)).resolve() == Path(store.removeprefix(JSON_SCHEME)).resolve():
         raise ConfigError(f"cannot push the store in '{store}' into itself", hint="pass --to bolt://HOST:PORT or another directory")
-    facts = _embedded_facts(Path(store))
+    facts = _embedded_facts(store)
     with open_store(to) as target, target.transaction():
         for graph in facts:
             target.replace_file(graph)
     return len(facts)
 
 
-def _embedded_facts(directory: Path) -> list[GraphFacts]:
-    from graphs.stores.embedded import FILENAME, NetworkxStore
+def _embedded_facts(store: str) -> list[GraphFacts]:
+    from graphs.stores.open import open_store
 
-    if not (directory / FILENAME).exists():
-        raise StoreError(f"no lineage store in '{directory}'", hint="run `lineage scan PATH` first, or pass --store")
-    embedded = NetworkxStore(directory)
-    try:
+    with open_store(store, create=False) as opened:
+        embedded = cast(_Embedded, opened)
         return [embedded.facts(source) for source in embedded.sources()]
-    finally:
-        embedded.close()
 
 
 def push_command(

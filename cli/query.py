@@ -63,7 +63,7 @@ def impact(
         change = _change(rename, drop, retype)
         if diagram_file is not None:
             diagram_format(diagram_file)  # a bad extension fails before any work
-        with open_store(store_spec(store), create=False) as opened:
+        with open_store(store_spec(store), create=False, notify=output.error) as opened:
             report = impact_of(opened, targets, change, max_depth)
             if diagram_file is not None:
                 write_diagram(report, diagram_file, store=opened)  # the whole impact: the diagram collapses what is far
@@ -101,7 +101,7 @@ def paths_command(direction: str) -> Callable[..., None]:
         from lineage.api import paths_completeness, paths_of
 
         with errors(ctx):
-            with open_store(store_spec(store), create=False) as opened:
+            with open_store(store_spec(store), create=False, notify=output.error) as opened:
                 found = paths_of(opened, target, direction, max_depth)
                 completeness = paths_completeness(opened, target, found, direction, max_depth)
             output.paths(found[: limit or None], fmt)

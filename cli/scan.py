@@ -43,7 +43,7 @@ def scan(
 
     with errors(ctx), _interruptible():
         registry = load_schema(schema, max_bytes(max_file_mb))
-        with output.progress("Scanning") as step, open_store(store_spec(store), fresh=rebuild) as opened:
+        with output.progress("Scanning") as step, open_store(store_spec(store), fresh=rebuild, notify=output.error) as opened:
             summary = scan_into(opened, paths, dialect=dialect, schema=registry, catalog=catalog, progress=step, jobs=jobs or os.cpu_count() or 1, cache=_cache_file(store_spec(store)) if cache else None, max_file_mb=max_file_mb or None, statement_seconds=statement_budget or None, rebuild=rebuild, profiles=_profiles(profiles_dir, target))
         for diagnostic in summary.diagnostics:
             output.error(str(diagnostic))
@@ -61,9 +61,9 @@ def _profiles(profiles_dir: Path | None, target: str | None) -> ProfileSearch:
 
 def _cache_file(store: str) -> Path:
     """Beside the embedded store; for a server store, in .lineage/ of the working directory."""
-    from graphs.stores.open import NEO4J_SCHEMES
+    from graphs.stores.open import JSON_SCHEME, NEO4J_SCHEMES
 
-    return (Path(".lineage") if store.startswith(NEO4J_SCHEMES) else Path(store)) / "scan-cache.json"
+    return (Path(".lineage") if store.startswith(NEO4J_SCHEMES) else Path(store.removeprefix(JSON_SCHEME))) / "scan-cache.json"
 
 
 @contextmanager

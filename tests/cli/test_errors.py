@@ -8,6 +8,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from cli.main import app
+from graphs.stores.sqlite import SqliteStore
 from lineage.digests import sealed
 
 runner = CliRunner()
@@ -114,10 +115,10 @@ def test_an_edited_scan_cache_is_one_line_and_the_store_is_untouched(tmp_path: P
     _, key, summary, _ = entry.split("\t")
     edited = "\t".join([key, summary, "{not json"])
     cache.write_text(f"{header}\n{stats}\n{sealed(edited)}\n")  # sealed anew: only its facts are wrong
-    (store / "graph.json").unlink()  # the store no longer holds the file's graph: its facts are needed
+    (store / "lineage.db").unlink()  # the store no longer holds the file's graph: its facts are needed
     result = runner.invoke(app, ["scan", str(tmp_path / "sql"), "--store", str(store)])
     assert (result.exit_code, result.stderr) == (1, f"{cache}: the cached facts of {tmp_path}/sql/a.sql are corrupted; delete this file and scan again\n")
-    assert not (store / "graph.json").exists()
+    assert SqliteStore(store).sources() == []  # the failed scan's transaction wrote nothing
     assert runner.invoke(app, ["scan", str(tmp_path / "sql"), "--store", str(store), "--no-cache"]).exit_code == 0
 
 

@@ -1,6 +1,6 @@
 """Names that come from inputs never lead a write outside the tool's output paths.
 
-What the tool writes: the store directory (graph.json, lock, the scan cache), the diagram file the
+What the tool writes: the store directory (lineage.db, lock, the scan cache), the diagram file the
 user names, and, for `lineage diff`, each revision's files in a temporary directory, named by the
 commit's tree. Tree names come from git objects, which can be crafted (`git hash-object --literally`)
 with entries git itself would never write: `..`, absolute paths, symlinks out of the repository.
@@ -119,5 +119,5 @@ def test_scanning_and_drawing_hostile_names_writes_only_the_store_and_the_named_
         result = runner.invoke(app, args)
         assert result.exit_code == 0, (args, result.output)
     written = {p.relative_to(work).as_posix() for p in {p for p in tmp_path.rglob("*")} - before}
-    assert written == {"st", "st/graph.json", "st/lock", "st/scan-cache.json", "impact.mmd", "m.dot"}
+    assert written == {"st", "st/lineage.db", "st/lock", "st/scan-cache.json", "impact.mmd", "m.dot"}
     assert "../../../outside/board" in (work / "impact.mmd").read_text(encoding="utf-8")  # the names are there, as text

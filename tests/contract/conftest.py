@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from graphs.stores.embedded import NetworkxStore
+from graphs.stores.sqlite import SqliteStore
 from lineage.store import LineageStore
 from tests.contract.neo4j_server import Neo4jSettings
 
@@ -30,12 +31,15 @@ class Backend:
 def make_backend(kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> Backend:
     if kind == "networkx":
         directory = tmp_path / "store"
-        return Backend(kind, str(directory), lambda: NetworkxStore(directory), {}, lambda: shutil.rmtree(directory, ignore_errors=True))
+        return Backend(kind, f"json:{directory}", lambda: NetworkxStore(directory), {}, lambda: shutil.rmtree(directory, ignore_errors=True))
+    if kind == "sqlite":
+        directory = tmp_path / "store"
+        return Backend(kind, str(directory), lambda: SqliteStore(directory), {}, lambda: shutil.rmtree(directory, ignore_errors=True))
     settings: Neo4jSettings = request.getfixturevalue("empty_neo4j")
     return Backend(kind, settings.uri, settings.open, {"NEO4J_USER": settings.user, "NEO4J_PASSWORD": settings.password}, settings.wipe)
 
 
-@pytest.fixture(params=["networkx", "neo4j"])
+@pytest.fixture(params=["networkx", "sqlite", "neo4j"])
 def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Backend:
     return make_backend(request.param, tmp_path, request)
 

@@ -15,8 +15,8 @@ from cli.diagram import diagram, write_diagram
 from cli.main import app as lineage_app
 from graphs.render.dot import html, quoted, render_dot
 from graphs.render.mermaid import render_mermaid, text
-from graphs.stores.embedded import NetworkxStore
 from graphs.stores.open import open_store
+from graphs.stores.sqlite import SqliteStore
 from lineage.api import impact_of, scan_into
 from lineage.diagram import DiagramOptions, diagram_subgraph, impact_subgraph
 from lineage.diagram_layout import arrange
@@ -238,7 +238,7 @@ def test_output_is_deterministic(story: Path) -> None:
 
 
 def _store(path: Path, facts: Iterable[GraphFacts]) -> Path:
-    store = NetworkxStore(path)
+    store = SqliteStore(path)
     with store.transaction():
         for each in facts:
             store.replace_file(each)

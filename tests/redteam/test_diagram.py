@@ -19,9 +19,9 @@ FAN = 200_000
 BUILD = """
 import sys
 from pathlib import Path
-from graphs.stores.embedded import NetworkxStore
+from graphs.stores.sqlite import SqliteStore
 from tests.fan_out import fan_out
-store = NetworkxStore(Path(sys.argv[1]))
+store = SqliteStore(Path(sys.argv[1]))
 with store.transaction():
     for facts in fan_out({fan}):
         store.replace_file(facts)

@@ -54,7 +54,7 @@ def test_a_dag_searching_proc_self_or_etc_reads_neither(tmp_path: Path) -> None:
     })
     run = run_lineage("proc-self environ and etc passwd (scan)", "scan", "repo", "--store", "s", cwd=tmp_path, env=SECRET)
     read = run_lineage("proc-self environ (downstream)", "downstream", "app.b.c", "--store", "s", cwd=tmp_path, env=SECRET)
-    _clean(run, tmp_path / "s" / "graph.json")
+    _clean(run, tmp_path / "s" / "lineage.db")
     _clean(read)
     assert (read.exit_code, read.lines()) == (1, ["unknown table or column 'app.b.c'"])  # no statement read it
     assert run.exit_code == 1, run.stderr
@@ -105,7 +105,7 @@ def test_links_out_of_the_tree_are_not_followed(tmp_path: Path) -> None:
         (repo / link).parent.mkdir(exist_ok=True)
         os.symlink(target, repo / link)
     run = run_lineage("links out of the tree (include, sql=, searchpath, plain and dbt files)", "scan", "repo", "--store", "s", cwd=tmp_path)
-    _clean(run, tmp_path / "s" / "graph.json")
+    _clean(run, tmp_path / "s" / "lineage.db")
     assert run.exit_code == 1, run.stderr
     assert run.lines() == [
         "repo/dags/by_folder.py:4: template_searchpath 'linked' is outside the scanned folder; not searched",
@@ -146,7 +146,7 @@ def test_dotdot_and_absolute_paths_in_every_field_are_refused(tmp_path: Path) ->
         "sql/good.sql": GOOD,
     })
     run = run_lineage("dot-dot and absolute paths in every field", "scan", "repo", "--store", "s", cwd=tmp_path)
-    _clean(run, tmp_path / "s" / "graph.json")
+    _clean(run, tmp_path / "s" / "lineage.db")
     assert run.exit_code == 1, run.stderr
     assert run.lines()[:-1] == [
         "repo/dags/by_import.py:5: template '../outside/macros.sql' names a parent folder ('..'), which Jinja's loader refuses; not read",
@@ -165,7 +165,7 @@ def test_dotdot_and_absolute_paths_in_every_field_are_refused(tmp_path: Path) ->
     # the count of unchanged files after it is off by one whenever a dbt project's own file has a
     # diagnostic (it is also the project's catalog): a separate fault, not asserted here
     assert run.lines()[-1].startswith("Scanned 9 files, 6 statements; 12 failed (listed above); 1 edges written")
-    graph = (tmp_path / "s" / "graph.json").read_text(encoding="utf-8")
+    graph = (tmp_path / "s" / "lineage.db").read_text(encoding="utf-8", errors="replace")
     assert "mart.kept" in graph and "main.kept" in graph  # the SQL file and the project's good model
 
 

@@ -25,6 +25,9 @@ from tests.redteam.harness import LINEAGE, Run, run_limited, run_lineage
 SAMPLE = Path(__file__).parents[2] / "sample_sql"
 REBUILD = "rebuild it with: lineage scan PATH... --rebuild"
 STORE = ".lineage/graph.json"
+# These attack the JSON store's own format (the SQLite store's damage, lock and rebuild are in
+# tests/graphs/test_sqlite_store.py): every run names it, `json:DIR`, as a user keeping it would.
+JSON_DEFAULT = {"LINEAGE_STORE": "json:.lineage"}
 EXPOSURE = "sample_sql/dbt/models/exposures.yml:35: exposure 'finance_month_end' names no columns (meta.lineage): table-level, every known column of dbt_mart.daily_revenue counted as read"
 FULL_ANSWER = "23 columns, 15 tables, 3 dashboards, 3 ML features affected."
 
@@ -34,7 +37,7 @@ def clean(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample warehouse scanned once into `.lineage/`; tests work on copies."""
     root = tmp_path_factory.mktemp("clean")
     shutil.copytree(SAMPLE, root / "sample_sql")
-    assert run_lineage("scan the sample", "scan", "sample_sql", cwd=root).exit_code == 0
+    assert run_json("scan the sample", "scan", "sample_sql", cwd=root).exit_code == 0
     return root
 
 
@@ -44,8 +47,13 @@ def work(clean: Path, tmp_path: Path) -> Path:
     return tmp_path / "w"
 
 
+def run_json(name: str, *args: str, cwd: Path, **options: object) -> Run:
+    named = [f"json:{a}" if i and args[i - 1] == "--store" else a for i, a in enumerate(args)]
+    return run_lineage(name, *named, cwd=cwd, env=JSON_DEFAULT, **options)
+
+
 def impact(name: str, cwd: Path, *store: str) -> Run:
-    return run_lineage(name, "impact", "orders.order_value", "--rename", "x", "--format", "json", *store, cwd=cwd)
+    return run_json(name, "impact", "orders.order_value", "--rename", "x", "--format", "json", *store, cwd=cwd)
 
 
 def assert_damaged(run: Run, what: str, store: str = STORE) -> None:
@@ -69,7 +77,7 @@ def test_a_truncated_store_is_one_line_for_queries_and_scans(work: Path) -> None
     before = store.read_bytes()
     cut = before.count(b"\n") + 1  # the line the cut went through
     assert_damaged(impact("impact on a truncated store", work), f"line {cut} fails its checksum")
-    assert_damaged(run_lineage("scan --no-cache over a truncated store", "scan", "sample_sql", "--no-cache", cwd=work), f"line {cut} fails its checksum")
+    assert_damaged(run_json("scan --no-cache over a truncated store", "scan", "sample_sql", "--no-cache", cwd=work), f"line {cut} fails its checksum")
     assert store.read_bytes() == before  # refused: nothing written back
 
 
@@ -79,7 +87,7 @@ def test_a_flipped_structural_byte_is_one_line_and_not_written_back(work: Path) 
     body[6] = body[6].replace(b"\t[[", b" [[", 1)  # the tab before line 7's rows
     write_lines(store, body)
     assert_damaged(impact("impact on a flipped byte", work), "line 7 fails its checksum")
-    assert_damaged(run_lineage("scan --no-cache over a flipped byte", "scan", "sample_sql", "--no-cache", cwd=work), "line 7 fails its checksum")
+    assert_damaged(run_json("scan --no-cache over a flipped byte", "scan", "sample_sql", "--no-cache", cwd=work), "line 7 fails its checksum")
     assert lines(store)[6] == body[6]
 
 
@@ -110,19 +118,19 @@ def test_rows_of_the_wrong_shape_are_one_line_even_when_sealed(work: Path) -> No
     body[0] = sealed(json.dumps(header)).encode()
     write_lines(store, body)
     assert_damaged(impact("impact over rows of the wrong shape", work), "a source holds rows of the wrong shape")
-    assert_damaged(run_lineage("upstream over rows of the wrong shape", "upstream", "mart.daily_revenue.revenue_usd", cwd=work), "a source holds rows of the wrong shape")
+    assert_damaged(run_json("upstream over rows of the wrong shape", "upstream", "mart.daily_revenue.revenue_usd", cwd=work), "a source holds rows of the wrong shape")
 
 
 def test_scan_rebuild_repairs_a_damaged_store_and_cache(work: Path, clean: Path) -> None:
     store, cache = work / STORE, work / ".lineage/scan-cache.json"
     write_lines(store, lines(store)[:6] + lines(store)[7:])
     cache.write_bytes(cache.read_bytes()[:100])
-    run = run_lineage("scan --rebuild over a damaged store", "scan", "sample_sql", "--rebuild", cwd=work)
+    run = run_json("scan --rebuild over a damaged store", "scan", "sample_sql", "--rebuild", cwd=work)
     assert (run.exit_code, run.lines()) == (0, [EXPOSURE, "Scanned 24 files, 37 statements; 1 warning; 249 edges written."]), run.stderr
     rebuilt = impact("impact after --rebuild", work)
     assert (rebuilt.exit_code, rebuilt.stdout) == (0, impact("impact on a clean store", clean).stdout)
     assert len(json.loads(rebuilt.stdout)["columns"]) == 23
-    again = run_lineage("scan after --rebuild", "scan", "sample_sql", cwd=work)
+    again = run_json("scan after --rebuild", "scan", "sample_sql", cwd=work)
     assert again.lines()[-1] == "Scanned 24 files, 37 statements (20 file extractions reused from the cache); 1 warning; 249 edges written (21 unchanged files kept as stored)."
 
 
@@ -135,7 +143,7 @@ def test_a_store_without_checksums_opens_and_the_next_scan_rewrites_every_source
     old = [json.dumps({"format": "lineage-store", "version": 3, "generation": header["generation"]}).encode()]
     write_lines(store, old + [line[9:] for line in body[1:6] + body[7:]])
     assert impact("impact on a format-3 store", work).exit_code == 0
-    run = run_lineage("scan over a format-3 store", "scan", "sample_sql", cwd=work)
+    run = run_json("scan over a format-3 store", "scan", "sample_sql", cwd=work)
     assert (run.exit_code, run.lines()[-1]) == (0, "Scanned 24 files, 37 statements (20 file extractions reused from the cache); 1 warning; 249 edges written.")
     assert len(json.loads(impact("impact after migrating", work).stdout)["columns"]) == 23
     assert json.loads(lines(store)[0].split(b"\t")[1])["version"] == 4
@@ -168,11 +176,11 @@ def test_a_scan_cache_of_the_wrong_shape_is_one_warning(work: Path, shape: str, 
     else:
         assert isinstance(text, bytes)
         cache.write_bytes(text)
-    run = run_lineage(f"scan over a cache: {shape}", "scan", "sample_sql", cwd=work)
+    run = run_json(f"scan over a cache: {shape}", "scan", "sample_sql", cwd=work)
     assert (run.exit_code, run.lines()[:2]) == (0, [f".lineage/scan-cache.json: {said}", EXPOSURE]), run.stderr
     assert run.lines()[2].startswith("Scanned 24 files, 37 statements") and run.lines()[2].endswith("; 2 warnings; 249 edges written (21 unchanged files kept as stored).")
     assert len(json.loads(impact(f"impact after a cache: {shape}", work).stdout)["columns"]) == 23
-    assert run_lineage(f"scan after a cache: {shape}", "scan", "sample_sql", cwd=work).lines() == [EXPOSURE, "Scanned 24 files, 37 statements (20 file extractions reused from the cache); 1 warning; 249 edges written (21 unchanged files kept as stored)."]
+    assert run_json(f"scan after a cache: {shape}", "scan", "sample_sql", cwd=work).lines() == [EXPOSURE, "Scanned 24 files, 37 statements (20 file extractions reused from the cache); 1 warning; 249 edges written (21 unchanged files kept as stored)."]
 
 
 def test_a_killed_cache_writers_temp_file_is_swept_and_a_live_ones_kept(work: Path) -> None:
@@ -181,7 +189,7 @@ def test_a_killed_cache_writers_temp_file_is_swept_and_a_live_ones_kept(work: Pa
     live.write_text("a cache being written")
     with live.open("rb") as held:
         fcntl.flock(held.fileno(), fcntl.LOCK_EX)  # as a writer holds its own until the rename
-        assert run_lineage("scan sweeping a cache temp file", "scan", "sample_sql", cwd=work).exit_code == 0
+        assert run_json("scan sweeping a cache temp file", "scan", "sample_sql", cwd=work).exit_code == 0
     assert (dead.exists(), live.exists()) == (False, True)
 
 
@@ -201,11 +209,11 @@ def tiny_disk(path: Path, kilobytes: int) -> Iterator[Path]:
 
 def test_a_full_disk_while_writing_the_store_is_one_line_and_keeps_the_previous_graph(work: Path) -> None:
     with tiny_disk(work / "disk", 200) as disk:
-        first = run_lineage("scan a subset onto a small disk", "scan", "sample_sql/app", "--store", "disk/s", "--no-cache", cwd=work)
+        first = run_json("scan a subset onto a small disk", "scan", "sample_sql/app", "--store", "disk/s", "--no-cache", cwd=work)
         assert first.exit_code == 0, first.stderr
         before = (disk / "s/graph.json").read_bytes()
         (disk / "filler").write_bytes(b"x" * (200 * 1024 - len(before) - 16 * 1024))
-        run = run_lineage("scan onto a full disk", "scan", "sample_sql", "--store", "disk/s", "--no-cache", cwd=work)
+        run = run_json("scan onto a full disk", "scan", "sample_sql", "--store", "disk/s", "--no-cache", cwd=work)
         assert (run.exit_code, run.lines()) == (1, ["disk/s/graph.json: cannot write the store (No space left on device); the previous graph is kept"]), run.stderr
         assert (disk / "s/graph.json").read_bytes() == before
         assert sorted(p.name for p in (disk / "s").iterdir()) == ["graph.json", "lock"]
@@ -218,17 +226,17 @@ def test_a_full_disk_while_writing_the_cache_is_one_warning_and_the_store_is_wri
         (work / "many" / f"q{n:03}.sql").write_text("select 1;\n")
     (work / "many" / "t.sql").write_text("create table t as select a from s;\n")
     with tiny_disk(work / "disk", 32) as disk:
-        run = run_lineage("scan with the cache on a full disk", "scan", "many", "--store", "disk/s", cwd=work)
+        run = run_json("scan with the cache on a full disk", "scan", "many", "--store", "disk/s", cwd=work)
         assert (run.exit_code, run.lines()) == (0, ["disk/s/scan-cache.json: cannot write the scan cache (No space left on device); the next scan parses every file again", "Scanned 401 files, 401 statements; 1 warning; 1 edges written."]), run.stderr
         assert sorted(p.name for p in (disk / "s").iterdir()) == ["graph.json", "lock"]
-        assert run_lineage("upstream after a full cache disk", "upstream", "t.a", "--store", "disk/s", cwd=work).exit_code == 0
+        assert run_json("upstream after a full cache disk", "upstream", "t.a", "--store", "disk/s", cwd=work).exit_code == 0
 
 
 def test_a_file_size_limit_while_writing_the_store_is_one_line(work: Path) -> None:
     """RLIMIT_FSIZE: the write fails with EFBIG (Python ignores SIGXFSZ), another errno, one line too."""
     before = (work / STORE).read_bytes()
     (work / "sample_sql/marts/extra.sql").write_text("create table extra as select order_value from app.orders;\n")
-    run = run_limited("scan past a file-size limit", ["prlimit", f"--fsize={len(before) // 2}", str(LINEAGE), "scan", "sample_sql", "--no-cache"], work)
+    run = run_limited("scan past a file-size limit", ["prlimit", f"--fsize={len(before) // 2}", str(LINEAGE), "scan", "sample_sql", "--no-cache"], work, env=JSON_DEFAULT)
     assert (run.exit_code, run.lines()[-1:]) == (1, [f"{STORE}: cannot write the store (File too large); the previous graph is kept"]), run.stderr
     assert len(run.lines()) == 1
     assert (work / STORE).read_bytes() == before
@@ -236,7 +244,7 @@ def test_a_file_size_limit_while_writing_the_store_is_one_line(work: Path) -> No
 
 def unprivileged(name: str, cwd: Path, *args: str) -> Run:
     """`lineage` as root without CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH: permission bits hold."""
-    return run_limited(name, ["setpriv", "--bounding-set", "-dac_override,-dac_read_search", str(LINEAGE), *args], cwd)
+    return run_limited(name, ["setpriv", "--bounding-set", "-dac_override,-dac_read_search", str(LINEAGE), *args], cwd, env=JSON_DEFAULT)
 
 
 def test_a_read_only_store_directory_is_one_line(work: Path) -> None:
@@ -280,11 +288,11 @@ def test_a_dbt_project_without_a_profile_keeps_its_catalog_and_counts_right(tmp_
     under one source, so the first scan said -1 unchanged files and the second dropped the catalog."""
     shutil.copytree(SAMPLE / "dbt", tmp_path / "dbt")
     (tmp_path / "dbt/profiles.yml").unlink()
-    first = run_lineage("scan dbt without a profile", "scan", "dbt", cwd=tmp_path)
-    second = run_lineage("re-scan dbt without a profile", "scan", "dbt", cwd=tmp_path)
+    first = run_json("scan dbt without a profile", "scan", "dbt", cwd=tmp_path)
+    second = run_json("re-scan dbt without a profile", "scan", "dbt", cwd=tmp_path)
     assert first.lines()[-1] == "Scanned 11 files, 7 statements; 2 warnings; 70 edges written."
     assert second.lines()[-1] == "Scanned 11 files, 7 statements (11 file extractions reused from the cache); 2 warnings; 70 edges written (9 unchanged files kept as stored)."
-    exposures = run_lineage("impact after the re-scan", "impact", "stg_orders.order_value", "--format", "json", cwd=tmp_path)
+    exposures = run_json("impact after the re-scan", "impact", "stg_orders.order_value", "--format", "json", cwd=tmp_path)
     assert len(json.loads(exposures.stdout)["dashboards"]) == 2
 
 

@@ -1,0 +1,239 @@
+"""Issue 18's benchmark: the two embedded stores (SQLite, JSON) as `lineage impact` meets them.
+
+`python -m bench.embedded [--edges 10000 100000 1000000] [--models 10000]` (or `make bench-embedded`)
+measures, per graph size and for each store: loading the synthetic graph of `bench.neo4j_load`,
+the store's size on disk, `lineage impact` as a fresh process (wall clock and peak RSS, median and
+slowest of a few targets), and impact latency in one process (p50/p95/max over 100 queries; for
+SQLite with both ways of walking). Then, on the synthetic warehouse at `--models`, a scan, a
+one-file re-scan and an impact as the CLI runs them. Writes `bench/results/embedded.json`.
+
+The graphs are built and queried in-process by a child process (`--build`), so this process
+stays small: Linux hands a parent's peak RSS down to the children it starts, and the fresh
+`lineage impact` figures must be the child's own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import compileall
+import json
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bench.timing import run_process
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+RESULTS = REPO_ROOT / "bench" / "results" / "embedded.json"
+LINEAGE = Path(sys.executable).parent / "lineage"
+FRESH_TARGETS = 5  # fresh `lineage impact` processes per store and size
+JSON_QUERIES = 20  # in-process JSON-store queries timed past 100k edges
+TARGETS = {"fresh_impact_s_1m": 0.3, "fresh_impact_mb_1m": 150, "fresh_impact_s_10k_models": 0.15, "p95_ms": 20, "max_ms": 100, "disk_mb_1m": 200, "rescan_s_10k_models": 0.4}
+
+
+def build(edges: int, directory: Path, queries: int) -> dict[str, Any]:
+    """Load the synthetic graph into both stores under `directory` and time queries in-process."""
+    from bench.neo4j_load import Shape, describe, latencies, summary, synthetic
+    from graphs.stores.embedded import NetworkxStore
+    from graphs.stores.sqlite import SqliteStore
+    from lineage.graph import build_graph
+
+    graphs = build_graph(synthetic(Shape(edges)), None)
+    columns = sorted({n.id for g in graphs for n in g.nodes if n.kind == "column"})
+    picked = random.Random(4).sample(columns, min(len(columns), queries + 3))
+    record: dict[str, Any] = {"graph": describe(graphs), "targets": [c.removeprefix("column:") for c in picked[:FRESH_TARGETS]]}
+    stores = {"sqlite": SqliteStore(directory / "sqlite"), "json": NetworkxStore(directory / "json")}
+    for kind, store in stores.items():
+        start = time.perf_counter()
+        with store.transaction():
+            for graph in graphs:
+                store.replace_file(graph)
+        loaded = time.perf_counter() - start
+        store.close()  # SQLite folds its write-ahead log into the file on close
+        record[kind] = {"load_s": round(loaded, 2), "disk_mb": round(_disk(directory / kind) / 2**20, 1)}
+    del graphs
+    for kind, store in {"sqlite": SqliteStore(directory / "sqlite"), "sqlite_recursive": SqliteStore(directory / "sqlite", walk_by="recursive"), "json": NetworkxStore(directory / "json")}.items():
+        latencies(store, picked[queries:])  # warm: the JSON store builds its index, SQLite's pages come in
+        # past 100k edges a JSON-store query takes seconds (its completeness check reads every
+        # node): the first JSON_QUERIES targets tell its latency as well, in minutes fewer
+        count = queries if kind != "json" or edges <= 100_000 else min(queries, JSON_QUERIES)
+        seconds, reports = latencies(store, picked[:count])
+        record.setdefault(kind, {})["impact"] = summary(seconds, reports)
+        store.close()
+    return record
+
+
+def _disk(directory: Path) -> int:
+    return sum(p.stat().st_size for p in directory.iterdir() if p.is_file())
+
+
+def fresh_impact(store: str, targets: list[str]) -> dict[str, Any]:
+    """`lineage impact TARGET` as a new process per target: median and slowest wall and RSS."""
+    runs = [run_process([str(LINEAGE), "impact", target, "--store", store, "--format", "json"]) for target in targets]
+    for run in runs:
+        if run.exit_code not in (0, 3):
+            raise SystemExit(f"lineage impact failed ({run.exit_code}): {run.stderr.strip()[-500:]}")
+    walls, cpus, peaks = [r.seconds for r in runs], [r.cpu_seconds for r in runs], [r.peak_mb for r in runs]
+    return {
+        "median_s": round(statistics.median(walls), 3),
+        "max_s": round(max(walls), 3),
+        "median_cpu_s": round(statistics.median(cpus), 3),  # what the host's other load inflates least
+        "max_cpu_s": round(max(cpus), 3),
+        "median_mb": round(statistics.median(peaks)),
+        "max_mb": round(max(peaks)),
+    }
+
+
+def size(edges: int, root: Path, queries: int) -> dict[str, Any]:
+    directory = root / f"g{edges}"
+    directory.mkdir()
+    from bench.worker import run_module
+
+    record: dict[str, Any] = {"edges": edges, **run_module("bench.embedded", ["--build", str(edges), str(directory), "--queries", str(queries)])}
+    record["sqlite"]["fresh_impact"] = fresh_impact(str(directory / "sqlite"), record["targets"])
+    record["json"]["fresh_impact"] = fresh_impact(f"json:{directory / 'json'}", record["targets"])
+    return record
+
+
+def warehouse(models: int, root: Path) -> dict[str, Any]:
+    """The CLI on the synthetic warehouse: full scan, one-file re-scan, impact, per store."""
+    from bench.scale import edit_one_model, timed
+    from bench.warehouse import write
+
+    sql = root / f"wh{models}"
+    write(models, sql)
+    specs = {"sqlite": str(root / "wh-sqlite"), "json": f"json:{root / 'wh-json'}"}
+    record: dict[str, Any] = {"models": models}
+    for kind, spec in specs.items():
+        record[kind] = {"full_scan_jobs2": timed(["scan", ".", "--store", spec, "--jobs", "2"], sql)}
+    edit_one_model(sql)
+    for kind, spec in specs.items():
+        record[kind]["one_file_rescan"] = timed(["scan", ".", "--store", spec, "--jobs", "2"], sql)
+        record[kind]["fresh_impact"] = fresh_impact(spec, ["raw.src_0.amount"] * 3)
+    return record
+
+
+def markdown(results: dict[str, Any]) -> str:
+    """The results as the tables BENCHMARKS.md shows."""
+    lines = [
+        f"`{results['command']}` ({results['date']}, {results['nproc']} cores, load average {results['load_average']:.1f} at the end)",
+        "",
+        "| edges | store | load | disk | fresh `lineage impact`: wall median / max | CPU median / max | peak RSS max | in-process impact p50 / p95 / max |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for size in results["sizes"]:
+        for kind in ("sqlite", "sqlite_recursive", "json"):
+            held = size[kind]
+            fresh = held.get("fresh_impact")
+            impact = held["impact"]
+            lines.append(
+                f"| {size['graph']['feeds_edges']:,} | {kind.replace('_', ' ')} | {_cell(held, 'load_s', ' s')} | {_cell(held, 'disk_mb', ' MB')} | "
+                + (f"{fresh['median_s']} / {fresh['max_s']} s | {fresh['median_cpu_s']} / {fresh['max_cpu_s']} s | {fresh['max_mb']} MB" if fresh else "(same file) | | ")
+                + f" | {impact['p50_ms']} / {impact['p95_ms']} / {impact['max_ms']} ms |"
+            )
+    scans = results.get("warehouse")
+    if scans:
+        lines += ["", f"Warehouse of {scans['models']:,} models, the CLI as a user runs it (`--jobs 2`, cache on):", "", "| store | full scan | one-file re-scan | fresh impact wall median (CPU) |", "|---|---:|---:|---:|"]
+        for kind in ("sqlite", "json"):
+            held = scans[kind]
+            lines.append(f"| {kind} | {held['full_scan_jobs2']['seconds']} s | {held['one_file_rescan']['seconds']} s | {held['fresh_impact']['median_s']} s ({held['fresh_impact']['median_cpu_s']} s) |")
+    return "\n".join(lines)
+
+
+INTRO = """## Embedded stores: SQLite against JSON (issue 18)
+
+From `bench/results/embedded.json` (`make bench-embedded`: `python -m bench.embedded`). The synthetic graph of
+`bench.neo4j_load` at three sizes (1,000,098 column edges = 2,057,152 relationships, 544,270 nodes, 45,459
+sources), loaded into each store in one transaction; `lineage impact TARGET --format json` run as a fresh
+process on 5 random columns; in-process impact over 100 random columns after 3 warm-up queries. **This
+run shared 2 cores with other jobs (load average ~10):** wall-clock figures are inflated 3-4x; the CPU
+column (the child's own user + system time) is what the host's load inflates least. In this run the
+SQLite rows walked level by level (the default then); the recursive-CTE rows are the same file walked by
+one recursive CTE, now the default for its lower median."""
+
+# from the cProfile of 2026-12-05 (the figures' run); profile again when the figures move
+WHY = """What stands in the way (cProfile of the slowest impact queries, 100k edges, 80 queries from layers 0-3
+that reach 600-1,400 columns each): the store's own SQL is about a sixth of the time (`fetchall` 1.6 s of
+10.2 s); turning rows into `Edge`/`Node` dataclasses (frozen: ~1 µs each, 150,000 edges) and merging node
+attributes is a third; `lineage/impact.py` itself (`_statements`, `distances`, `_reached`, `_owners`) is
+another third and is the same for every store. A query reaching 1,000 columns therefore costs ~100-200 ms
+however the edges are stored; the median query (tens of columns) costs 5-11 ms. What would remove it: the
+walk returning node ids and depths from the recursive CTE (`MIN(depth)` per node) so that `analyse_impact`
+builds `Edge` objects only for the first reaching edge of each node, and the statements/owners lists
+computed in SQL; that changes the store interface (a `reach()` beside `walk()`), so it is left for a
+decision. The re-scan's 1.16 s CPU is the CLI's start-up plus the scan's per-file work over 10,000 files
+(fingerprints, cache) — the SQLite write of one source is milliseconds; the full scan's extra CPU is index
+maintenance of one 2-million-row transaction (`executemany` into `edges`, `nodes` and their indexes was
+half of a profiled 100k-edge load); building the secondary indexes after the rows (drop, insert, `CREATE
+INDEX` at commit) on a first scan or `--rebuild` is the design that would remove it."""
+
+
+def section(results: dict[str, Any]) -> str:
+    """The BENCHMARKS.md section: the tables, each issue-18 target met or missed, and why."""
+    by_size = {s["edges"]: s for s in results["sizes"]}
+    big, scans = by_size.get(1_000_000), results.get("warehouse")
+    rows = ["| target (issue 18) | SQLite | JSON | met? |", "|---|---|---|---|"]
+    if big is not None:
+        fresh, old, impact, disk = big["sqlite"]["fresh_impact"], big["json"]["fresh_impact"], big["sqlite"]["impact"], big["sqlite"]["disk_mb"]
+        rows.append(f"| fresh `lineage impact` at 1M edges <= 0.3 s, <= 150 MB | {fresh['median_s']} s wall ({fresh['median_cpu_s']} s CPU), {fresh['max_mb']} MB | {old['median_s']} s, {old['max_mb']} MB | wall {_met(fresh['median_s'] <= 0.3)}, CPU {_met(fresh['median_cpu_s'] <= 0.3)}, memory {_met(fresh['max_mb'] <= 150)} |")
+        rows.append(f"| impact p95 / max at 1M <= 20 / 100 ms | {impact['p95_ms']} / {impact['max_ms']} ms | {big['json']['impact']['p95_ms']} / {big['json']['impact']['max_ms']} ms | {_met(impact['p95_ms'] <= 20 and impact['max_ms'] <= 100)} |")
+        rows.append(f"| on disk at 1M <= 200 MB | {disk} MB | {big['json']['disk_mb']} MB | {_met(disk <= 200)} |")
+    if scans is not None:
+        new, old = scans["sqlite"], scans["json"]
+        rows.append(f"| fresh impact at {scans['models']:,} models <= 0.15 s | {new['fresh_impact']['median_s']} s ({new['fresh_impact']['median_cpu_s']} s CPU) | {old['fresh_impact']['median_s']} s | wall {_met(new['fresh_impact']['median_s'] <= 0.15)}, CPU {_met(new['fresh_impact']['median_cpu_s'] <= 0.15)} |")
+        rows.append(f"| one-file re-scan at {scans['models']:,} models <= 0.4 s | {new['one_file_rescan']['seconds']} s ({new['one_file_rescan']['cpu_seconds']} s CPU) | {old['one_file_rescan']['seconds']} s | {_met(new['one_file_rescan']['seconds'] <= 0.4)} |")
+        rows.append(f"| full scan `--jobs 2`: no slower | {new['full_scan_jobs2']['seconds']} s ({new['full_scan_jobs2']['cpu_seconds']} s CPU) | {old['full_scan_jobs2']['seconds']} s ({old['full_scan_jobs2']['cpu_seconds']} s CPU) | {_met(new['full_scan_jobs2']['cpu_seconds'] <= old['full_scan_jobs2']['cpu_seconds'])} |")
+    return "\n\n".join([INTRO, markdown(results), "\n".join(rows), WHY])
+
+
+def _met(ok: bool) -> str:
+    return "met" if ok else "missed"
+
+
+def _cell(record: dict[str, Any], key: str, unit: str) -> str:
+    return f"{record[key]}{unit}" if key in record else ""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--edges", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--models", type=int, default=10_000, help="warehouse size for the scan figures; 0 skips them")
+    parser.add_argument("--queries", type=int, default=100)
+    parser.add_argument("--markdown", action="store_true", help="print the last results as Markdown and stop")
+    parser.add_argument("--build", nargs=2, metavar=("EDGES", "DIR"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.markdown:
+        print(section(json.loads(RESULTS.read_text(encoding="utf-8"))))
+        return
+    if args.build:
+        print(json.dumps(build(int(args.build[0]), Path(args.build[1]), args.queries)))
+        return
+    # a user's install has the bytecode; without it (PYTHONDONTWRITEBYTECODE) every fresh process
+    # would compile each module it imports, a tenth of a second that no user pays
+    for package in ("cli", "graphs", "lineage", "parsers"):
+        compileall.compile_dir(REPO_ROOT / package, quiet=1)
+    with tempfile.TemporaryDirectory(prefix="lineage-embedded-") as tmp:
+        sizes = [size(n, Path(tmp), args.queries) for n in args.edges]
+        scans = warehouse(args.models, Path(tmp)) if args.models else None
+    results = {
+        "command": "python -m bench.embedded " + " ".join(sys.argv[1:]),
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "nproc": os.cpu_count(),
+        "load_average": os.getloadavg()[0],
+        "sizes": sizes,
+        "warehouse": scans,
+        "targets": TARGETS,
+    }
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(markdown(results))
+
+
+if __name__ == "__main__":
+    main()

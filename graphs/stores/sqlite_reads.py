@@ -1,0 +1,110 @@
+"""Reading the SQLite store's rows: a walk's levels, and rows made into the model's nodes and edges.
+
+Functions of a connection (the store's, inside its read snapshot or write transaction), apart from
+the store class so that each stays small; ids are the store's integers until the last step.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+
+from graphs.stores.sqlite_schema import FLOWS, KEY, KINDS, RELATIONS, SHIFT, SUBTYPES, spelled, unpacked
+from lineage.model import Edge, Node
+
+CHUNK = 500  # text keys per `IN (...)` look-up: well under SQLite's limit on parameters
+# (source, target, relation, flow, subtype, file, line, statement) with node and file ids
+Row = tuple[int, int, int, int | None, int | None, int, int, int]
+
+
+def pick(db: sqlite3.Connection, ids: Iterable[int], table: str = "picked") -> None:
+    """Fill a scratch table with `ids`: one statement however many (JSON is parsed in C)."""
+    db.execute(f"DELETE FROM temp.{table}")
+    db.execute(f"INSERT OR IGNORE INTO temp.{table} SELECT value FROM json_each(?)", (json.dumps(list(ids)),))
+
+
+def walk_levels(db: sqlite3.Connection, begin: list[int], way: tuple[str, str, str], max_depth: int | None) -> set[Row]:
+    near, far, codes = way
+    query = f"SELECT src, dst, relation, flow, subtype, COALESCE(file, id >> {SHIFT}), line, statement FROM edges WHERE {near} IN (SELECT id FROM temp.frontier) AND relation IN ({codes})"
+    other = 1 if far == "dst" else 0
+    seen, frontier, found, depth = set(begin), set(begin), set(), 0
+    while frontier and (max_depth is None or depth < max_depth):
+        depth += 1
+        pick(db, frontier, "frontier")
+        rows = db.execute(query).fetchall()
+        found.update(rows)  # set operations run in C: a level of thousands of rows is no loop of ours
+        frontier = {row[other] for row in rows} - seen
+        seen |= frontier
+    return found
+
+
+def walk_recursive(db: sqlite3.Connection, begin: list[int], way: tuple[str, str, str], max_depth: int | None) -> set[Row]:
+    near, far, codes = way
+    pick(db, begin, "frontier")
+    # unbounded, the CTE's UNION is the visited set; bounded, a node is kept once per depth
+    # it is reached at (its least depth decides, as breadth-first would)
+    reach = (
+        f"reach(id) AS (SELECT id FROM temp.frontier UNION SELECT e.{far} FROM reach r JOIN edges e ON e.{near} = r.id WHERE e.relation IN ({codes}))"
+        if max_depth is None
+        else f"reach(id, depth) AS (SELECT id, 0 FROM temp.frontier UNION SELECT e.{far}, r.depth + 1 FROM reach r JOIN edges e ON e.{near} = r.id WHERE r.depth + 1 < {int(max_depth)} AND e.relation IN ({codes}))"
+    )
+    query = f"WITH RECURSIVE {reach} SELECT DISTINCT src, dst, relation, flow, subtype, COALESCE(file, id >> {SHIFT}), line, statement FROM edges WHERE {near} IN (SELECT id FROM reach) AND relation IN ({codes})"
+    return set(db.execute(query).fetchall())
+
+
+def edges_of(db: sqlite3.Connection, rows: list[Row]) -> list[Edge]:
+    """The rows as Edges, sorted: sorted as text tuples first, since comparing Edge
+    dataclasses would be most of a big walk's cost."""
+    keys = keys_of(db, {n for row in rows for n in row[:2]})
+    files = dict(db.execute(f"SELECT id, name FROM files WHERE id IN ({','.join(str(int(f)) for f in {row[5] for row in rows})})").fetchall())
+    named = sorted(
+        (keys[src], keys[dst], RELATIONS[relation], FLOWS[flow] if flow is not None else "", SUBTYPES[subtype] if subtype is not None else "", files[file], line, statement)
+        for src, dst, relation, flow, subtype, file, line, statement in rows
+    )
+    return [Edge(src, dst, relation, flow or None, subtype or None, file, line, statement) for src, dst, relation, flow, subtype, file, line, statement in named]  # type: ignore[arg-type]
+
+
+def nodes_of(db: sqlite3.Connection, rows: list[tuple[int, str, str, str]]) -> list[Node]:
+    """Nodes sorted by id (as text, not as dataclasses: cheaper), with their attributes merged
+    across sources in source order (later ones win)."""
+    pick(db, (r[0] for r in rows))
+    claims = db.execute(
+        f"SELECT c.node, f.name, COALESCE(c.name, substr({KEY}, instr({KEY}, ':') + 1)), c.named, COALESCE(c.attrs, '{{}}') FROM claims c"
+        " JOIN files f ON f.id = c.source JOIN nodes n ON n.id = c.node WHERE c.node IN (SELECT id FROM temp.picked) AND (c.attrs IS NOT NULL OR c.named)"
+    ).fetchall()
+    decoded = json.loads("[" + ",".join(claim[4] for claim in claims) + "]")  # one decode in C, not one per claim
+    merged: dict[int, list[tuple[str, dict[str, str]]]] = {}
+    for (node, source, name, named, _), attrs in zip(claims, decoded, strict=True):
+        merged.setdefault(node, []).append((source, unpacked(name, named, attrs)))
+    found = []
+    for i, key, kind, name in sorted(rows, key=lambda r: r[1]):
+        held = merged.get(i, ())
+        if len(held) == 1:
+            attrs = tuple(sorted(held[0][1].items()))
+        else:
+            union: dict[str, str] = {}
+            for _, part in sorted(held, key=lambda h: h[0]):
+                union.update(part)
+            attrs = tuple(sorted(union.items()))
+        found.append(Node(key, KINDS[kind], name, attrs))
+    return found
+
+
+def lookup(db: sqlite3.Connection, keys: set[str]) -> dict[str, int]:
+    """The node id of each key that is stored."""
+    found: dict[str, int] = {}
+    ordered = sorted(keys)
+    for at in range(0, len(ordered), CHUNK):
+        chunk = ordered[at : at + CHUNK]
+        marks = ",".join("?" * len(chunk))
+        found.update(db.execute(f"SELECT key, id FROM nodes WHERE key IN ({marks}) AND key IS NOT NULL", chunk).fetchall())
+        wanted = set(chunk)
+        named = db.execute(f"SELECT {KEY}, id FROM nodes n WHERE name IN ({marks}) AND key IS NULL", [spelled(k)[1] for k in chunk])
+        found.update((key, i) for key, i in named if key in wanted)
+    return found
+
+
+def keys_of(db: sqlite3.Connection, ids: set[int]) -> dict[int, str]:
+    pick(db, ids)
+    return dict(db.execute(f"SELECT id, {KEY} FROM nodes n WHERE id IN (SELECT id FROM temp.picked)").fetchall())
