@@ -16,14 +16,11 @@ objects only when a query returns them.
 
 from __future__ import annotations
 
-import errno
-import fcntl
 import functools
 import gc
 import json
 import os
 import secrets
-import time
 import tempfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator
@@ -32,6 +29,7 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar, cast
 
+from graphs.stores.lock import exclusive
 from lineage.digests import intact, sealed
 from lineage.errors import StoreError
 from lineage.model import Direction, Edge, Flow, GraphFacts, Node, NodeKind, Relation, Subtype
@@ -205,7 +203,7 @@ class NetworkxStore:
         if self._depth > 0:  # nested: the outermost transaction commits
             yield
             return
-        with _exclusive(self.path.parent / LOCKNAME, self.lock_timeout):
+        with exclusive(self.path.parent / LOCKNAME, self.lock_timeout):
             # a writer killed mid-save (SIGKILL) leaves its temp file; only a lock holder may sweep
             for stale in self.path.parent.glob(".graph.*.tmp"):
                 stale.unlink(missing_ok=True)
@@ -387,32 +385,6 @@ def _built(sources: dict[str, _Source]) -> _Index:
 def _edge_order(row: tuple[object, ...]) -> tuple[object, ...]:
     """Edge's field order, None as "" (where Edge compares at all, it compares the same)."""
     return (row[0], row[1], row[2], row[3] or "", row[4] or "", row[5], row[6], row[7])
-
-
-@contextmanager
-def _exclusive(path: Path, timeout: float) -> Iterator[None]:
-    """Serialise writers of one store directory; readers need no lock (writes are atomic renames)."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # never through a symlink: a checked-out `.lineage/lock` must not make us create files elsewhere
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
-    except OSError as err:
-        hint = "if it is a symbolic link, remove it" if err.errno == errno.ELOOP else "is the store's directory writable?"
-        raise StoreError(f"{path}: cannot open the store's lock file ({err.strerror})", hint=hint) from None
-    with os.fdopen(fd, "a+", encoding="utf-8") as handle:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise StoreError(f"{path.parent}: another lineage process is writing this store (waited {timeout:.0f} s); try again when it finishes") from None
-                time.sleep(0.1)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
 def _generation(path: Path) -> str | None:

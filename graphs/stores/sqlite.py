@@ -23,7 +23,8 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Concatenate, ParamSpec, TypeVar
 
-from graphs.stores.embedded import LOCKNAME, _exclusive
+from graphs.stores.embedded import LOCKNAME
+from graphs.stores.lock import exclusive
 from graphs.stores.sqlite_reads import edges_of, lookup, nodes_of, pick, walk_levels, walk_recursive
 from graphs.stores.sqlite_schema import (
     FILENAME,
@@ -153,7 +154,7 @@ class SqliteStore:
         if self._depth > 0:  # nested: the outermost transaction commits
             yield
             return
-        with _exclusive(self.directory / LOCKNAME, self.lock_timeout):
+        with exclusive(self.directory / LOCKNAME, self.lock_timeout):
             self._begin()
             self._depth = 1
             try:
