@@ -16,7 +16,8 @@ from lineage.api import impact_of, scan_into
 from lineage.catalog import Catalog, Consumer, Owner
 from lineage.impact import Change, ChangeKind
 from lineage.model import ColumnEdge, FileFacts, Flow, Location, NodeKind, Subtype
-from parsers.dbt.extract import DbtFacts, DbtOptions, extract_dbt, merge_catalogs, read_dbt
+from parsers.dbt.catalogs import merge_catalogs
+from parsers.dbt.extract import DbtFacts, DbtOptions, extract_dbt, read_dbt
 from parsers.scan import ScanOptions, find_sources, scan
 from parsers.sql.schema import SchemaRegistry
 from tests.conftest import ROOT, SAMPLE
