@@ -41,7 +41,8 @@ from parsers.dbt.profiles import find_profile
 from parsers.dbt.semantic import SECTIONS, SemanticEntry
 from parsers.sources.paths import PROJECT_FILE
 from parsers.sources.reading import read_text
-from parsers.templating.sandbox import MARK_CLOSE, MARK_OPEN, bind_placeholders, render, shift
+from parsers.templating.placeholders import MARK_CLOSE, MARK_OPEN, bind_placeholders
+from parsers.templating.sandbox import render, shift
 
 _PLACEHOLDER = re.compile(f"{MARK_OPEN}([^{MARK_CLOSE}]*){MARK_CLOSE}")
 _SNAPSHOT = re.compile(r"{%-?\s*snapshot\s+(\w+)\s*-?%}(.*?){%-?\s*endsnapshot\s*-?%}", re.DOTALL)

@@ -28,7 +28,8 @@ from parsers.dbt.fallbacks import DbtUtils, dbt_date
 from parsers.dbt.packages import Macros
 from parsers.dbt.project import relation_sql
 from parsers.dbt.warehouse import Knowledge, Relation, Warehouse
-from parsers.templating.sandbox import Sandbox, current_template_line, placeholder, shift, unknown_names
+from parsers.templating.placeholders import placeholder
+from parsers.templating.sandbox import Sandbox, current_template_line, shift, unknown_names
 
 _RUN_STARTED_AT = datetime(1970, 1, 1, tzinfo=timezone.utc)  # fixed: lineage must not depend on the clock
 

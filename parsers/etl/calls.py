@@ -21,7 +21,8 @@ from lineage.model import Diagnostic, Location
 from parsers.sources.paths import Root
 from parsers.etl.pysource import Names, call_name, follow, is_sum, label, parse_python, sum_tree
 from parsers.sources.reading import DEFAULT_MAX_BYTES, read_text
-from parsers.templating.sandbox import ContainedLoader, placeholder
+from parsers.templating.placeholders import placeholder
+from parsers.templating.sandbox import ContainedLoader
 
 Shown = Callable[[Path], str]
 

@@ -21,7 +21,8 @@ from parsers.etl.calls import QUERY_START, SENTINEL, CallSite, EtlFile
 from parsers.sql.budget import DEFAULT_STATEMENT_SECONDS
 from parsers.sql.extract import extract_sql
 from parsers.sql.schema import SchemaRegistry
-from parsers.templating.sandbox import PlaceholderUndefined, Sandbox, bind_placeholders, line_map, render
+from parsers.templating.placeholders import bind_placeholders
+from parsers.templating.sandbox import PlaceholderUndefined, Sandbox, line_map, render
 
 _QUOTED = re.compile(r"('(?:''|[^'])*'|\"(?:\"\"|[^\"])*\")")
 

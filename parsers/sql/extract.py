@@ -18,6 +18,7 @@ from sqlglot.tokens import Token
 
 from lineage.errors import ConfigError
 from lineage.model import (
+    SchemaChange,
     ColumnEdge,
     Diagnostic,
     FileFacts,

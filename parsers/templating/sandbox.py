@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import difflib
 import functools
-import re
 import sys
 import traceback
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
@@ -25,31 +24,16 @@ from jinja2.exceptions import SecurityError, TemplateError, TemplateNotFound, Te
 from jinja2.parser import Parser
 from jinja2.runtime import Context, LoopContext, markup_join, str_join
 from jinja2.sandbox import SandboxedEnvironment
-from sqlglot import exp
 
 from lineage.model import Diagnostic, Location, Severity
 from parsers.sources.paths import Root, display_path
 from parsers.sources.reading import DEFAULT_MAX_BYTES, read_text
+from parsers.templating.placeholders import placeholder
 from parsers.templating.budget import FILTER_SIZES, METHOD_SIZES, BudgetedCodeGenerator, Budget, LimitError, brace_size, call_size, weight
 
-MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"  # private-use code points: never in real SQL
-_MARK = re.compile(f"{MARK_OPEN}([^{MARK_CLOSE}]*){MARK_CLOSE}")
 T = TypeVar("T")
 _JINJA_KWARGS = frozenset({"_loop_vars", "_block_vars"})  # what Jinja itself passes along with a call's arguments
 _BUILTINS = frozenset({"range", "dict", "lipsum", "cycler", "joiner", "namespace", "loop", "caller", "varargs", "kwargs", "self"})
-# SQL words after which a placeholder names a relation rather than a value
-_RELATION_WORDS = frozenset({"from", "join", "into", "table", "update", "view", "exists", "using", "merge", "overwrite"})
-
-
-def placeholder(name: str) -> str:
-    """The mark a template or f-string leaves for a value it takes from outside."""
-    return f"{MARK_OPEN}{param_name(name)}{MARK_CLOSE}"
-
-
-def param_name(text: str) -> str:
-    """`params.days` -> `params_days`: a name that is also a valid SQL parameter."""
-    name = re.sub(r"\W+", "_", text).strip("_") or "param"
-    return f"p_{name}" if name[0].isdigit() else name
 
 
 class Refused(TemplateError):
@@ -344,75 +328,6 @@ def line_map(raw: str, rendered: str) -> Callable[[int], int]:
             offset = j - j1 if tag == "equal" else min(j - j1, max(i2 - i1 - 1, 0))
             table[j + 1] = min(i1 + offset, len(a) - 1) + 1
     return lambda line: table.get(line, min(max(line, 1), len(a)))
-
-
-def bind_placeholders(text: str, dialect: str | None) -> str:
-    """Placeholder marks as SQL: text inside a quoted literal, a quoted name where SQL wants a
-    relation or identifier (`FROM {table}`, `{schema}.orders`, `sales_{region}`), else `:name`."""
-    if MARK_OPEN not in text:
-        return text
-    out: list[str] = []
-    quote = ""
-    i = 0
-    while i < len(text):
-        ch = text[i]
-        if ch == MARK_OPEN:
-            match = _MARK.match(text, i)
-            if match is None:
-                out.append(ch)
-                i += 1
-                continue
-            if quote:
-                out.append("{" + match.group(1) + "}")
-                i = match.end()
-                continue
-            start, end = _word_span(text, i)
-            word = text[start:end]
-            if _is_identifier(text, start, end, word):
-                del out[len(out) - (i - start) :]
-                out.append(exp.to_identifier(_MARK.sub(r"{\1}", word), quoted=True).sql(dialect=dialect))
-                i = end
-            else:
-                out.append(":" + match.group(1))
-                i = match.end()
-            continue
-        if quote and ch == quote:
-            quote = ""
-        elif not quote and ch in "'\"`":
-            quote = ch
-        out.append(ch)
-        i += 1
-    return "".join(out)
-
-
-def _word_span(text: str, at: int) -> tuple[int, int]:
-    """The run of word characters and marks around the mark at `at`."""
-    start = at
-    while start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_" or text[start - 1] == MARK_CLOSE):
-        if text[start - 1] == MARK_CLOSE:
-            start = text.rfind(MARK_OPEN, 0, start - 1)
-        else:
-            start -= 1
-    end = at
-    while end < len(text):
-        match = _MARK.match(text, end)
-        if match is not None:
-            end = match.end()
-        elif text[end].isalnum() or text[end] == "_":
-            end += 1
-        else:
-            break
-    return start, end
-
-
-def _is_identifier(text: str, start: int, end: int, word: str) -> bool:
-    if _MARK.sub("", word):  # part of a longer name: sales_{region}
-        return True
-    before = text[:start].rstrip()
-    if text[start - 1 : start] == "." or text[end : end + 1] == ".":
-        return True
-    previous = re.search(r"(\w+)$", before)
-    return previous is not None and previous.group(1).lower() in _RELATION_WORDS
 
 
 def shift(at: Location, line: int) -> Location:

@@ -12,7 +12,7 @@ from lineage.model import FileFacts, Severity
 from parsers.etl.calls import read_etl
 from parsers.etl.extract import extract_etl
 from parsers.sql.schema import SchemaRegistry
-from parsers.templating.sandbox import bind_placeholders, placeholder
+from parsers.templating.placeholders import bind_placeholders, placeholder
 from tests.conftest import SAMPLE, check_golden
 from tests.golden_edges import format_edges
 
