@@ -13,7 +13,6 @@ from sqlglot.dialects.dialect import Dialect, NormalizationStrategy
 from sqlglot.dialects.snowflake import Snowflake
 from sqlglot.dialects.tsql import TSQL
 from sqlglot.errors import ParseError, SqlglotError, TokenError
-from sqlglot.optimizer.scope import build_scope
 from sqlglot.tokens import Token
 
 from lineage.errors import ConfigError
@@ -22,7 +21,6 @@ from lineage.model import (
     ColumnEdge,
     Diagnostic,
     FileFacts,
-    Flow,
     Formula,
     Location,
     Severity,
@@ -30,21 +28,18 @@ from lineage.model import (
     TableKind,
 )
 from parsers.sql.alters import alter
-from parsers.sql.aliases import DEFAULT_RULES, AliasLookup, AliasRules, alias_rules
+from parsers.sql.aliases import DEFAULT_RULES, AliasRules, alias_rules
 from parsers.sql.dialects import FALLBACKS, HOW_TO_SET, header, header_problem
 from parsers.sql.blocks import Statement, split_script, split_unterminated
 from parsers.sql.variables import Variables
 from parsers.sql.budget import DEFAULT_STATEMENT_SECONDS, NO_DEADLINE, Deadline, OverBudget
 from parsers.sql.mentions import with_mentions
-from parsers.sql.output_names import column_name, refuses_unnamed
 from parsers.sql.schema import SchemaRegistry
 from parsers.sql.shapes import reshape, with_leading
 from parsers.sql.stack import on_deep_stack as on_deep_stack  # re-exported: callers wrap batches of extract_sql
-from parsers.sql.scope_parts import STAR, table_name
-from parsers.sql.table_hits import table_level_hits
-from parsers.sql.trace import Output, ScopeTracer
-from parsers.sql.writes import Write, loaded_table, multitable_inserts, write_of
-from parsers.sql.formulas import FormulaWriter, formulas_of
+from parsers.sql.scope_parts import table_name
+from parsers.sql.writes import loaded_table, multitable_inserts, write_of
+from parsers.sql.query_lineage import query
 
 # Statements that say nothing about lineage; counted, never reported as unsupported.
 # INSERT ... VALUES writes constants: no column feeds another.
@@ -67,7 +62,7 @@ _TRY_CHARS = 200
 
 
 @dataclass
-class _FileState:
+class FileState:
     path: str
     edges: list[ColumnEdge] = field(default_factory=list)
     tables: list[TableFact] = field(default_factory=list)
@@ -135,7 +130,7 @@ _UNSUPPORTED = "cannot parse statement: the SQL parser does not support its synt
 def _extract_statements(text: str, path: str, name: str | None, registry: SchemaRegistry, how: tuple[float | None, _Unsupported]) -> FileFacts:
     budget, unsupported = how
     dia = get_dialect(name)
-    state = _FileState(path, aliases=alias_rules(dia), dialect=name)
+    state = FileState(path, aliases=alias_rules(dia), dialect=name)
     chunks = deque(_split(text, dia, state))
     tokens_of: dict[int, list[Token]] = {}  # each statement's tokens by its number: the words a failed one may name
     index = 0
@@ -181,7 +176,7 @@ def _extract_statements(text: str, path: str, name: str | None, registry: Schema
     )
 
 
-def _split(text: str, dia: Dialect, state: _FileState) -> list[Statement]:
+def _split(text: str, dia: Dialect, state: FileState) -> list[Statement]:
     """Tokenise once and cut into statements, block bodies included, so one bad statement spoils only itself."""
     try:
         split = split_script(text, dia)
@@ -205,7 +200,7 @@ def _statement_text(text: str, tokens: list[Token]) -> str:
     return text[tokens[0].start : tokens[-1].end + 1] if tokens else ""
 
 
-def _unparsed(sql: str, state: _FileState, failed: Diagnostic, what: str = "parse statement") -> None:
+def _unparsed(sql: str, state: FileState, failed: Diagnostic, what: str = "parse statement") -> None:
     """Record `failed`, or, when a common dialect other than the file's parses `sql`, a diagnostic that names it."""
     works = _parses_as(sql, state) if sql.strip() else None
     if works is None:
@@ -216,7 +211,7 @@ def _unparsed(sql: str, state: _FileState, failed: Diagnostic, what: str = "pars
     state.diagnostics.append(Diagnostic(failed.at, message))
 
 
-def _parses_as(sql: str, state: _FileState) -> str | None:
+def _parses_as(sql: str, state: FileState) -> str | None:
     """The first of FALLBACKS, other than the file's dialect, that parses `sql` whole with no statement
     left an opaque Command; the one that read the file's previous such statement is tried first."""
     for name in sorted(FALLBACKS, key=lambda n: n != state.parses_as):
@@ -236,7 +231,7 @@ def _parses_as(sql: str, state: _FileState) -> str | None:
     return None
 
 
-def _guarded_statement(statement: exp.Expr, at: Location, dia: Dialect, registry: SchemaRegistry, state: _FileState) -> None:
+def _guarded_statement(statement: exp.Expr, at: Location, dia: Dialect, registry: SchemaRegistry, state: FileState) -> None:
     """One statement's failure is that statement's diagnostic; the file and the scan go on."""
     edges_before, diagnostics_before, tables_before = len(state.edges), len(state.diagnostics), len(state.tables)
     formulas_before = len(state.formulas)
@@ -257,7 +252,7 @@ def _guarded_statement(statement: exp.Expr, at: Location, dia: Dialect, registry
         state.diagnostics.append(Diagnostic(at, message))
 
 
-def _statement(statement: exp.Expr, at: Location, dia: Dialect, registry: SchemaRegistry, state: _FileState) -> None:
+def _statement(statement: exp.Expr, at: Location, dia: Dialect, registry: SchemaRegistry, state: FileState) -> None:
     state.reads.update(_normalise(statement, dia))
     if state.values.bind(statement, state.variables, columns=not isinstance(dia, Snowflake), assigns=state.assigns):
         return
@@ -302,7 +297,7 @@ def _statement(statement: exp.Expr, at: Location, dia: Dialect, registry: Schema
         if state.in_body:
             return  # a procedure's result set goes to its caller, not to a table
         state.bare_selects.append(len(state.edges))
-    _query(write, at, dia, registry, state)
+    query(write, at, dia, registry, state)
 
 
 def _drop(statement: exp.Drop, registry: SchemaRegistry) -> None:
@@ -311,78 +306,6 @@ def _drop(statement: exp.Drop, registry: SchemaRegistry) -> None:
         for table in dropped:
             if isinstance(table, exp.Table):
                 registry.drop(table_name(table))
-
-
-def _query(write: Write, at: Location, dia: Dialect, registry: SchemaRegistry, state: _FileState) -> None:
-    assert write.query is not None
-    # checked only from here on: DDL has no more work to stop, and a skipped bare SELECT keeps its
-    # number, so the names of the others do not depend on the clock
-    state.deadline.check()
-    scope = build_scope(write.query)
-    state.deadline.check()
-    if scope is None:
-        return
-    tracer = ScopeTracer(registry, state.deadline, AliasLookup(state.aliases, write.query if write.assigns else None), dia)
-    outputs = tracer.outputs(scope)
-    outputs = outputs[: len(outputs) - write.hidden]  # the hidden ones (a MERGE condition) feed the others only
-    targets = _target_columns(write, [o.name for o in outputs], registry, at, state)
-    for index, target in enumerate(targets):
-        for table, column, flow, subtype in sorted(tracer.trace_output(scope, index), key=_hit_key):
-            state.edges.append(ColumnEdge(table, column, write.target, STAR if column == STAR and outputs[index].unresolved_star else target, flow, subtype, at))
-    for table, column, subtype in sorted(table_level_hits(tracer, scope), key=_hit_key):
-        state.edges.append(ColumnEdge(table, column, write.target, None, Flow.INDIRECT, subtype, at))
-    if write.target:  # a bare SELECT defines no table a diff could compare
-        try:
-            state.formulas += formulas_of(FormulaWriter(tracer, dia), scope, write.target, targets, at)
-        except (SqlglotError, ValueError, KeyError, AttributeError) as err:  # the edges stand; only the diff's formulas are missing
-            state.diagnostics.append(Diagnostic(at, f"cannot write this statement's formulas ({type(err).__name__}): `lineage diff` compares only what it reads", Severity.WARNING))
-        state.deadline.check()
-    for message in sorted(tracer.ambiguities):
-        state.diagnostics.append(Diagnostic(at, message, Severity.WARNING, needs_schema=True))
-    state.diagnostics += _refused_names(write, outputs, dia, at)
-    if any(o.unresolved_star for o in outputs) and tracer.unknown_stars:
-        state.diagnostics.append(Diagnostic(at, "cannot expand '*': columns of its table are unknown (add its DDL or --schema); recorded as an unresolved '*' edge", Severity.WARNING, needs_schema=True))
-    for star, known in sorted(tracer.unapplied.items()):
-        why = "its lambda or backtracking pattern is not evaluated" if known else "the columns of its table are unknown"
-        state.diagnostics.append(Diagnostic(at, f"cannot apply '{star}': {why}; its '*' edge stands for every column", Severity.WARNING, needs_schema=not known))
-    if write.positional and write.columns is None and registry.columns(write.target) is None:
-        registry.define(write.target, [(name, None) for name in targets if name != STAR])
-    if write.defines is not None and write.target:
-        known = [(name, _cast_type(outputs[i])) for i, name in enumerate(targets) if name != STAR]
-        if not any(o.unresolved_star for o in outputs):
-            registry.define(write.target, known)
-        state.tables.append(TableFact(write.target, write.defines, tuple(known), at))
-
-
-def _target_columns(write: Write, names: list[str], registry: SchemaRegistry, at: Location, state: _FileState) -> list[str]:
-    """Output i of the query lands in target column i: explicit list, else the target's schema."""
-    declared = write.columns
-    if declared is None and write.positional:
-        declared = registry.column_names(write.target)
-        if declared is None:
-            state.diagnostics.append(Diagnostic(at, f"columns of '{write.target}' are unknown: mapped by output name (add its DDL or --schema)", Severity.WARNING, needs_schema=True))
-    if declared is None:
-        return names
-    if len(declared) != len(names) and STAR not in names:
-        state.diagnostics.append(Diagnostic(at, f"'{write.target}' has {len(declared)} columns but the query gives {len(names)}", needs_schema=True))
-    return [declared[i] if i < len(declared) else names[i] for i in range(len(names))]
-
-
-def _refused_names(write: Write, outputs: list[Output], dia: Dialect, at: Location) -> list[Diagnostic]:
-    """Outputs without an alias in a view or table whose engine refuses them (see `refuses_unnamed`)."""
-    if write.defines is None or write.columns is not None or not refuses_unnamed(dia, write.defines is TableKind.VIEW):
-        return []
-    return [
-        Diagnostic(at, f"column {i} ('{o.name}') of {write.defines} '{write.target}' has no alias, which {type(dia).__name__} refuses; add AS <name> (named by its SQL text here)", Severity.WARNING)
-        for i, o in enumerate(outputs, start=1)
-        if o.expression is not None and not column_name(o.expression)
-    ]
-
-
-def _cast_type(output: Output) -> str | None:
-    """`CAST(x AS t) AS c` declares c's type, as DDL would; any other expression leaves it to the engine."""
-    node = output.expression.unalias() if output.expression is not None else None
-    return node.to.sql() if isinstance(node, exp.Cast) else None
 
 
 def _normalise(statement: exp.Expr, dia: Dialect) -> set[str]:
@@ -403,7 +326,7 @@ def _normalise(statement: exp.Expr, dia: Dialect) -> set[str]:
     return {table_name(t) for t in tables if t.name}  # after the walk: names are folded by then
 
 
-def _name_bare_selects(state: _FileState) -> None:
+def _name_bare_selects(state: FileState) -> None:
     """A bare SELECT's output is named after the file: `q01`, or `report#1`, `report#2`, ..."""
     stem = "<stdin>" if state.path in ("-", "<stdin>") else PurePath(state.path).stem
     starts = state.bare_selects
@@ -414,10 +337,6 @@ def _name_bare_selects(state: _FileState) -> None:
             if state.edges[i].target_table == "":
                 edge = state.edges[i]
                 state.edges[i] = ColumnEdge(edge.source_table, edge.source_column, name, edge.target_column, edge.flow, edge.subtype, edge.at)
-
-
-def _hit_key(hit: tuple[object, ...]) -> tuple[str, ...]:
-    return tuple("" if part is None else str(part) for part in hit)
 
 
 _TOKEN = re.compile(r"<Token token_type: [^,]*, text: (.*?), line: .*?>")
