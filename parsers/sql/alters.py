@@ -19,7 +19,7 @@ from sqlglot.errors import SqlglotError
 
 from lineage.model import ColumnEdge, Diagnostic, Flow, Location, SchemaChange, Severity, Subtype
 from parsers.sql.schema import SchemaRegistry
-from parsers.sql.trace import STAR, table_name
+from parsers.sql.scope_parts import STAR, table_name
 
 RENAME_COLUMN = "rename_column"
 RENAME_TABLE = "rename_table"

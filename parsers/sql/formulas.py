@@ -30,7 +30,8 @@ from sqlglot.errors import ErrorLevel
 from sqlglot.optimizer.scope import Scope, ScopeType
 
 from lineage.model import Formula, Location
-from parsers.sql.trace import STAR, ScopeTracer, table_name
+from parsers.sql.scope_parts import STAR, table_name
+from parsers.sql.trace import ScopeTracer
 
 _INLINE_LIMIT = 400
 _PLAIN = re.compile(r"^[a-z_][a-z0-9_]*$")

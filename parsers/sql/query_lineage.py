@@ -25,7 +25,8 @@ from parsers.sql.output_names import column_name, refuses_unnamed
 from parsers.sql.schema import SchemaRegistry
 from parsers.sql.scope_parts import STAR
 from parsers.sql.table_hits import table_level_hits
-from parsers.sql.trace import Output, ScopeTracer
+from parsers.sql.scope_outputs import Output
+from parsers.sql.trace import ScopeTracer
 from parsers.sql.writes import Write
 from parsers.sql.formulas import FormulaWriter, formulas_of
 

@@ -6,7 +6,6 @@ once and memoised, so every output column of a statement costs one walk of its o
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
@@ -15,24 +14,20 @@ from sqlglot.optimizer.scope import Scope
 from lineage.model import Flow, Subtype
 from parsers.sql.aliases import DEFAULT_RULES, AliasLookup, Candidate, Wins
 from parsers.sql.budget import NO_DEADLINE, Deadline
-from parsers.sql.output_names import output_name
 from parsers.sql.schema import SchemaRegistry
 from parsers.sql.expression_walk import ExpressionWalk
+from parsers.sql.scope_outputs import Named, Output, ScopeOutputs
 from parsers.sql.scope_parts import (
     MERGE_CONDITION,
     MERGE_WHEN,
     STAR,
-    STAR_MODIFIERS,
     Columns,
     Hit,
-    alias_columns,
     combine,
     is_base,
     lateral_query,
     pivot_of,
     pivot_reads,
-    pivoted_columns,
-    selected,
     table_name,
     visible,
 )
@@ -44,27 +39,7 @@ _RANKING = (exp.Rank, exp.DenseRank, exp.Ntile, exp.PercentRank, exp.CumeDist)
 _STRUCT_DOT_DIALECTS = frozenset({"bigquery", "spark", "spark2", "databricks", "hive", "duckdb", "trino", "presto", "athena", "clickhouse"})
 
 
-@dataclass(frozen=True, slots=True)
-class Output:
-    """One output column of a scope: a projection, or a column expanded from a star."""
-
-    name: str
-    expression: exp.Expr | None = None  # the projection, when written out
-    source: str | None = None  # the source a star expanded from (column `name` of it)
-    unresolved_star: bool = False  # `*` over a source whose columns we do not know
-
-
-@dataclass(frozen=True, slots=True)
-class _Named:
-    """Where a scope's outputs are, indexed once: per name, per projection alias, and the unresolved
-    stars. Every output column of a statement looks a name up, so a scan per lookup is quadratic."""
-
-    first: dict[str, int]
-    aliases: dict[str, list[tuple[int, exp.Expr]]]  # per alias: (output index, aliased projection), in order
-    stars: tuple[int, ...]
-
-
-class ScopeTracer:
+class ScopeTracer(ScopeOutputs):
     """Traces output columns of the scopes of one statement back to base-table columns."""
 
     def __init__(self, registry: SchemaRegistry, deadline: Deadline = NO_DEADLINE, aliases: AliasLookup | None = None, dialect: Dialect | None = None) -> None:
@@ -80,133 +55,10 @@ class ScopeTracer:
         self._active: set[tuple[int, int]] = set()
         self._subquery_scope: dict[int, Scope] = {}
         self._columns: dict[tuple[int, str], Columns | None] = {}
-        self._named: dict[int, _Named] = {}
+        self._named: dict[int, Named] = {}
         self._join_keys: dict[int, dict[str, tuple[str, ...]]] = {}
         self._rows: dict[int, frozenset[Hit]] = {}
         self._filled: dict[int, Scope] = {}
-
-    # -- outputs -------------------------------------------------------------------------------
-    def outputs(self, scope: Scope) -> list[Output]:
-        key = id(scope)
-        if key not in self._outputs:
-            self.deadline.check()  # once per scope
-            self._outputs[key] = self._compute_outputs(scope)
-        return self._outputs[key]
-
-    def _compute_outputs(self, scope: Scope) -> list[Output]:
-        outputs = self._projections(scope)
-        renamed = alias_columns(scope.expression)
-        if renamed:  # `WITH t (a, b) AS (...)`, `(...) AS t (a, b)`: the list renames by position
-            outputs = [
-                Output(renamed[i], o.expression, o.source, o.unresolved_star) if i < len(renamed) and not o.unresolved_star else o
-                for i, o in enumerate(outputs)
-            ]
-        return outputs
-
-    def _projections(self, scope: Scope) -> list[Output]:
-        node = scope.expression
-        if isinstance(node, exp.SetOperation):
-            # SQL names set-operation outputs after the first branch only; others match by position
-            return self.outputs(scope.set_operation_scopes[0]) if scope.set_operation_scopes else []
-        inner = lateral_query(scope)
-        if inner is not None:
-            return self.outputs(inner)
-        if not isinstance(node, exp.Select):
-            alias = node.args.get("alias")
-            columns = alias.columns if isinstance(alias, exp.TableAlias) else []
-            names = [c.name for c in columns]
-            if not columns and isinstance(node, exp.Unnest) and alias is None:
-                names = ["unnest"]
-            offset = node.args.get("offset") if isinstance(node, exp.Unnest) else None
-            # `UNNEST(x) AS item WITH OFFSET AS pos`, `WITH ORDINALITY AS u(x, n)`: the position is a column too
-            return [Output(name) for name in names + ([offset.name] if isinstance(offset, exp.Identifier) else [])]
-        outputs: list[Output] = []
-        for projection in node.expressions:
-            if isinstance(projection, exp.Star):
-                for source in scope.selected_sources:
-                    outputs.extend(self._expand(scope, source, projection))
-            elif isinstance(projection, exp.Column) and isinstance(projection.this, exp.Star):
-                outputs.extend(self._expand(scope, projection.table, projection.this))
-            elif isinstance(projection, exp.Columns):  # DuckDB's COLUMNS('regex') / COLUMNS(*)
-                for source in scope.selected_sources:
-                    outputs.extend(self._expand(scope, source, projection))
-            else:
-                outputs.append(Output(output_name(projection, self.dialect), expression=projection))
-        return outputs
-
-    def _expand(self, scope: Scope, source: str, star: exp.Star | exp.Columns) -> list[Output]:
-        names = self.source_columns(scope, source)
-        kept = None if names is None else selected(star, names)
-        if names is None or kept is None:
-            if isinstance(star, exp.Columns) or any(star.args.get(k) for k in STAR_MODIFIERS):
-                self.unapplied[star.sql(self.dialect)] = names is not None
-            self.unknown_stars = self.unknown_stars or names is None
-            # a pivot's own outputs are known even when the columns it keeps are not
-            pivot = pivot_of(self.source(scope, source)) if names is None else None
-            made = (pivoted_columns(pivot, ()) if pivot is not None else None) or []
-            return [Output(STAR, source=source, unresolved_star=True), *(Output(name, source=source) for name in made)]
-        replaced = {r.alias_or_name: r for r in star.args.get("replace") or ()}
-        renamed = {r.this.name: r.alias for r in star.args.get("rename") or ()}
-        return [
-            Output(name, expression=replaced[name])
-            if name in replaced
-            else Output(renamed[name], expression=exp.column(name, table=source))
-            if name in renamed
-            else Output(name, source=source)
-            for name in kept
-        ]
-
-    def source_columns(self, scope: Scope, source: str) -> Columns | None:
-        """Column names of one source of `scope`, or None when they are not known."""
-        key = (id(scope), source)
-        if key not in self._columns:
-            self._columns[key] = self._source_columns(scope, source)
-        return self._columns[key]
-
-    def _source_columns(self, scope: Scope, source: str) -> Columns | None:
-        node = self.source(scope, source)
-        names = self._plain_columns(node)
-        pivot = pivot_of(node)
-        if names is None or pivot is None:
-            return names
-        made = pivoted_columns(pivot, names)
-        return None if made is None else Columns(made)
-
-    def _plain_columns(self, node: exp.Expr | Scope | None) -> Columns | None:
-        if is_base(node):
-            names = self.registry.column_names(table_name(node))
-            return None if names is None else Columns(names)
-        if isinstance(node, Scope):
-            if self.named(node).stars:
-                return None
-            return Columns(o.name for o in self.outputs(node))
-        return None
-
-    def source(self, scope: Scope, name: str) -> exp.Expr | Scope | None:
-        """What source `name` of `scope` is. sqlglot scopes a recursive CTE's self-reference as its
-        anchor branch once more, in a scope it never fills (no sources): the anchor's own scope,
-        which it did fill, stands for it, else the anchor's columns would trace to no table."""
-        node = scope.sources.get(name)
-        if not isinstance(node, Scope) or node.sources or scope.parent is None:
-            return node
-        if id(node) not in self._filled:
-            root = scope
-            while root.parent is not None:
-                root = root.parent
-            self._filled[id(node)] = next((s for s in root.traverse() if s.expression is node.expression and s.sources), node)
-        return self._filled[id(node)]
-
-    def named(self, scope: Scope) -> _Named:
-        key = id(scope)
-        if key not in self._named:
-            named = _Named({}, {}, tuple(i for i, o in enumerate(self.outputs(scope)) if o.unresolved_star))
-            for index, out in enumerate(self.outputs(scope)):
-                if not out.unresolved_star:
-                    named.first.setdefault(out.name, index)
-                if isinstance(out.expression, exp.Alias):
-                    named.aliases.setdefault(out.expression.alias, []).append((index, out.expression))
-            self._named[key] = named
-        return self._named[key]
 
     # -- tracing -------------------------------------------------------------------------------
     def trace_output(self, scope: Scope, index: int) -> frozenset[Hit]:
