@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from lineage.completeness import Completeness, Scope, survey
 from lineage.graph import build_changed
 from lineage.impact import Change, ImpactReport, analyse_impact, distances
-from lineage.model import Diagnostic, Direction, Edge, FileFacts, GraphFacts, Node, Severity
+from lineage.model import Diagnostic, Direction, Edge, FileFacts, GraphFacts, Node, Relation, Severity
 from lineage.names import resolve_target
 from lineage.store import FLOW_RELATIONS, LineageStore
 
@@ -120,9 +120,12 @@ def paths_of(store: LineageStore, target: str, direction: str, max_depth: int | 
     """Every hop upstream or downstream of `target`, nearest first."""
     way = Direction(direction)
     start = [n.id for n in resolve_target(store, target)]
-    edges = store.walk(start, way, max_depth, FLOW_RELATIONS)
-    oriented = edges if way is Direction.DOWNSTREAM else [Edge(e.target, e.source, e.relation) for e in edges]
+    # HAS_COLUMN hops are free (a filter into table `mid` is a hop of `mid.a`'s): a FEEDS depth of d
+    # needs up to 2d walked hops, then only hops whose nearer end is within d - 1 are kept
+    walked = store.walk(start, way, None if max_depth is None else 2 * max_depth, FLOW_RELATIONS)
+    oriented = walked if way is Direction.DOWNSTREAM else [Edge(e.target, e.source, e.relation) for e in walked]
     depth = {n: d for n, (d, _) in distances(start, oriented).items()}
+    edges = [e for e, o in zip(walked, oriented, strict=True) if o.source in depth and (max_depth is None or depth[o.source] + (o.relation is not Relation.HAS_COLUMN) <= max_depth)]
     nodes = {n.id: n for n in store.nodes({e.source for e in edges} | {e.target for e in edges})}
 
     def near(edge: Edge) -> int:  # the end of the hop nearer to the target
