@@ -30,6 +30,7 @@ def scan(
     rebuild: Annotated[bool, typer.Option("--rebuild", help="Write the store anew from this scan alone, reading neither the store nor the scan cache (for a damaged store).")] = False,
     profiles_dir: Annotated[Optional[Path], typer.Option("--profiles-dir", help="Folder of dbt's profiles.yml (default: $DBT_PROFILES_DIR, else the dbt project's folder, else ~/.dbt).", show_default=False)] = None,
     target: Annotated[Optional[str], typer.Option("--target", help="dbt target of the profile (default: the profile's `target:`).", show_default=False)] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="A catalog name (a consumer's column, a tables: key or glob) that matches nothing scanned is an error (exit 1), not a warning.")] = False,
     store: StoreOpt = None,
 ) -> None:
     """Scan SQL into the lineage store.
@@ -44,10 +45,10 @@ def scan(
     with errors(ctx), _interruptible():
         registry = load_schema(schema, max_bytes(max_file_mb))
         with output.progress("Scanning") as step, open_store(store_spec(store), fresh=rebuild, notify=output.error) as opened:
-            summary = scan_into(opened, paths, dialect=dialect, schema=registry, catalog=catalog, progress=step, jobs=jobs or os.cpu_count() or 1, cache=_cache_file(store_spec(store)) if cache else None, max_file_mb=max_file_mb or None, statement_seconds=statement_budget or None, rebuild=rebuild, profiles=_profiles(profiles_dir, target))
+            summary = scan_into(opened, paths, dialect=dialect, schema=registry, catalog=catalog, progress=step, jobs=jobs or os.cpu_count() or 1, cache=_cache_file(store_spec(store)) if cache else None, max_file_mb=max_file_mb or None, statement_seconds=statement_budget or None, rebuild=rebuild, profiles=_profiles(profiles_dir, target), strict=strict)
         for diagnostic in summary.diagnostics:
             output.error(str(diagnostic))
-        output.summary(summary)
+        output.summary(summary, cache=cache and not rebuild)
         if summary.failures:
             raise typer.Exit(1)
 

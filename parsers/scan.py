@@ -66,6 +66,7 @@ class ScanResult:
     reused: int = 0  # file extractions taken from the incremental-scan cache
     notes: tuple[Diagnostic, ...] = ()  # about the scan, not a file: the cache, unreadable folders
     kept: tuple[str, ...] = ()  # folders and files that could not be read: their stored sources stay
+    uncached: int = 0  # files of dbt projects, ETL code and catalog queries: the cache holds plain SQL only
 
     @property
     def files(self) -> tuple[FileFacts, ...]:
@@ -183,7 +184,10 @@ def _scan(paths: Sequence[Path], options: ScanOptions, progress: Progress | None
     roots = tuple(display_path(p) for p in paths)
     notes = (*sources.unreadable, *(cache.notes if cache else ()))
     kept = (*(d.at.file for d in sources.unreadable), *sorted(texts.unreadable))
-    return ScanResult(tuple(results[s] for s in sorted(results)), catalog, roots, cache.hits if cache else 0, notes, kept)
+    uncached = {f.path for s in jobs if s in done for f in done[s].files} | ({f.path for f in consumers.values()} if catalog is not None else set())
+    # a file whose first extraction came from the cache but whose second did not was extracted
+    reused = sum(1 for s in texts.names() if (second.keys.get(s) or first.keys.get(s)) in cache.hit_keys) if cache else 0
+    return ScanResult(tuple(results[s] for s in sorted(results)), catalog, roots, reused, notes, kept, len(uncached))
 
 
 def _check(paths: Sequence[Path], dialect: str | None) -> None:

@@ -39,7 +39,7 @@ def test_non_utf8_file_is_one_line_and_others_still_scan(tmp_path: Path) -> None
     result = runner.invoke(app, ["scan", str(tmp_path / "sql"), "--store", str(tmp_path / "store")])
     assert result.exit_code == 1
     assert f"{tmp_path}/sql/bad.sql: not UTF-8 text (byte 7); re-save it as UTF-8" in result.stderr
-    assert "Scanned 2 files, 1 statements; 1 failed (listed above); 1 edges written." in result.stderr
+    assert "Scanned 2 files, 1 statement; 1 failed (listed above); 1 edge written." in result.stderr
 
 
 def test_unknown_name_suggests_close_matches(tmp_path: Path) -> None:
@@ -135,5 +135,5 @@ def test_a_20_mb_script_is_one_line_and_the_other_files_still_scan(tmp_path: Pat
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
         f"{dump}: 20.0 MB, more than --max-file-mb 10: not scanned (a data dump?); raise the limit to scan it",
-        "Scanned 2 files, 1 statements; 1 failed (listed above); 1 edges written.",
+        "Scanned 2 files, 1 statement; 1 failed (listed above); 1 edge written.",
     ]
