@@ -80,9 +80,10 @@ def diff(
       lineage diff --base origin/main sample_sql
       lineage diff --base origin/main --format markdown --fail-on breaking > comment.md
     """
-    from cli.common import errors
+    from cli.common import check_dialect, errors
 
     with errors(ctx):
+        check_dialect(ctx, dialect)
         report = diff_report(DiffRequest(base, head, tuple(paths or ()), dialect, catalog))
         _print_problems(report)
         _render(report, fmt, repo)
@@ -114,7 +115,7 @@ def comment(
       lineage comment --repo acme/shop --pr 7 --body-file comment.md
       lineage comment --repo acme/shop --pr 7 --base origin/main sample_sql
     """
-    from cli.common import errors, read_text
+    from cli.common import check_dialect, errors, read_text
     from parsers.sources.reading import DEFAULT_MAX_BYTES
 
     code = 0
@@ -128,6 +129,7 @@ def comment(
         if body_file is not None:
             body = read_text(body_file, DEFAULT_MAX_BYTES)
         else:
+            check_dialect(ctx, dialect)
             report = diff_report(DiffRequest(base or "", head, tuple(paths or ()), dialect, catalog))
             _print_problems(report)
             body, code = render_comment(report, _comment_options(target.repo)), exit_code(report, fail_on)

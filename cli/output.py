@@ -87,7 +87,7 @@ def progress(label: str) -> Iterator[Callable[[str], None]]:
 
 
 def summary(s: ScanSummary, cache: bool = True) -> None:
-    from graphs.report import plural
+    from graphs.render.markdown import plural
 
     parts = [f"Scanned {plural(s.files, 'file')}, {plural(s.statements, 'statement')}" + _reuse(s, cache)]
     if s.failures:
@@ -108,7 +108,7 @@ def summary(s: ScanSummary, cache: bool = True) -> None:
 
 def _reuse(s: ScanSummary, cache: bool) -> str:
     """How many extractions the cache saved, and why the files it cannot hold were extracted again."""
-    from graphs.report import plural
+    from graphs.render.markdown import plural
 
     if not cache or not s.reused:
         return ""
@@ -128,7 +128,7 @@ def impact(report: ImpactReport, fmt: str) -> None:
 
 
 def _impact_tables(report: ImpactReport) -> None:
-    from graphs.render.markdown import contact_line, counts, truncation_lines
+    from graphs.render.markdown import counts, mention, truncation_lines
 
     out = _stdout()
     names = ", ".join(t.name for t in report.targets)
@@ -143,8 +143,8 @@ def _impact_tables(report: ImpactReport) -> None:
     if consumers:
         out.print(_table("Dashboards and ML features", ["kind", "name", "owner", "distance"], [[k, r.node.name, r.node.attr("owner") or "", str(r.distance)] for k, r in consumers]))
     if report.owners:
-        rows = [[o.owner.attr("display") or o.owner.name, contact_line(o), ", ".join(o.assets)] for o in report.owners]
-        out.print(_table("Owners to notify", ["owner", "contact", "why (what they own that is affected)"], rows))
+        rows = [[mention(o), ", ".join(o.assets)] for o in report.owners]
+        out.print(_table("Owners to notify", ["owner", "why (what they own that is affected)"], rows))
     if report.statements:
         rows = [[f"{s.file}:{s.line}", "breaks" if s.breaks else "input changes", ", ".join(s.reads)] for s in report.statements]
         out.print(_table("Statements", ["where", "effect", "reads"], rows))

@@ -106,7 +106,7 @@ def find_sources(paths: Sequence[Path]) -> Sources:
 
     for path in paths:
         if path.is_file():
-            found["python" if path.name.endswith(PY_SUFFIXES) else "sql"].add(path)
+            found["python" if path.name.lower().endswith(PY_SUFFIXES) else "sql"].add(path)
             continue
         for folder, dirs, files in os.walk(path, onerror=cannot_list):
             if PROJECT_FILE in files:
@@ -115,7 +115,8 @@ def find_sources(paths: Sequence[Path]) -> Sources:
                 continue
             dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS)
             for kind, suffixes in ("sql", SQL_SUFFIXES), ("python", PY_SUFFIXES):
-                for file in (Path(folder) / f for f in files if f.endswith(suffixes)):
+                # `.SQL` too: Windows tools and some exports write upper-case suffixes
+                for file in (Path(folder) / f for f in files if f.lower().endswith(suffixes)):
                     if root.holds_entry(file):
                         found[kind].add(file)
                     else:

@@ -62,8 +62,14 @@ def test_unknown_dialect_is_a_usage_error(tmp_path: Path) -> None:
     _write(tmp_path / "a.sql", "select 1")
     result = runner.invoke(app, ["scan", str(tmp_path), "--dialect", "oracel", "--store", str(tmp_path / "store")])
     assert result.exit_code == 2
-    assert result.stderr.startswith("Unknown dialect 'oracel'")
-    assert len(result.stderr.splitlines()) == 1
+    assert result.stderr == "unknown dialect 'oracel'; did you mean 'oracle'? (`lineage scan --help` lists the common ones)\n"
+
+
+def test_an_unknown_dialect_points_to_the_help_of_the_command_that_was_run(tmp_path: Path) -> None:
+    _write(tmp_path / "a.sql", "select 1")
+    for command in (["scan", str(tmp_path), "--store", str(tmp_path / "store")], ["extract", str(tmp_path / "a.sql")]):
+        result = runner.invoke(app, [*command, "--dialect", "snowflak"])
+        assert (result.exit_code, result.stderr) == (2, f"unknown dialect 'snowflak'; did you mean 'snowflake'? (`lineage {command[0]} --help` lists the common ones)\n")
 
 
 def test_missing_store_says_to_scan_first(tmp_path: Path) -> None:
