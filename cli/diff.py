@@ -142,6 +142,7 @@ def comment(
 def diff_report(request: DiffRequest) -> DiffReport:
     """Read both revisions from git, load the base graph into a throwaway store, compare."""
     from graphs.stores.embedded import NetworkxStore
+    from lineage.catalog_check import with_unmatched_in
     from lineage.diff import HeadGraph, analyse_diff, head_graph
     from lineage.graph import build_graph
     from parsers.git import RevisionOptions, open_repo, read_revision, repo_paths, resolve
@@ -159,7 +160,8 @@ def diff_report(request: DiffRequest) -> DiffReport:
         for side in ("base", "head"):
             (Path(tmp) / side).mkdir()
         stores = NetworkxStore(Path(tmp) / "base"), NetworkxStore(Path(tmp) / "head")
-        graphs = build_graph(base.files, base.catalog), head_graph(head)
+        # the base catalog's names that match nothing: every answer below then says it may be incomplete
+        graphs = build_graph(base.files, with_unmatched_in(base.catalog, base.files)), head_graph(head)
         for store, facts in zip(stores, graphs):
             with store.transaction():
                 for graph in facts:

@@ -16,6 +16,7 @@ from fnmatch import fnmatchcase
 from typing import Protocol
 
 from lineage.catalog import Catalog, Consumer, Unmatched
+from lineage.graph import file_tables
 from lineage.model import FileFacts, Location, NodeKind
 
 
@@ -37,6 +38,17 @@ def with_unmatched(catalog: Catalog | None, files: Sequence[Scanned]) -> Catalog
     for consumer in catalog.consumers:
         found += [u for dotted, at in _columns(consumer) if (u := known.column(dotted, at, _what(consumer))) is not None]
     return replace(catalog, unmatched=tuple(sorted(set(found), key=lambda u: (u.at.line if u.at else 0, u.name))))
+
+
+def with_unmatched_in(catalog: Catalog | None, files: Sequence[FileFacts]) -> Catalog | None:
+    """`with_unmatched` over plain facts (a revision `lineage diff` read from git)."""
+    return with_unmatched(catalog, [_Read(tuple(sorted(file_tables(f))), f) for f in files])
+
+
+@dataclass(frozen=True, slots=True)
+class _Read:
+    tables: tuple[str, ...]
+    facts: FileFacts
 
 
 def _columns(consumer: Consumer) -> Iterable[tuple[str, Location | None]]:

@@ -155,3 +155,23 @@ def test_piped_tables_carry_no_trailing_padding_and_max_depth_1_keeps_the_filter
         "1     │ ml.rider_features.rider_id │ mart.riders          │ indirect/filter │ w/a.sql:2",
         "Complete.",
     ]
+
+
+def test_a_diff_whose_base_catalog_has_an_unmatched_name_says_it_may_be_incomplete(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import os
+    import subprocess
+
+    env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1", "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@x", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@x"}
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=tmp_path, env=env, check=True, capture_output=True)
+
+    monkeypatch.chdir(tmp_path)
+    _scan(tmp_path, catalog=CATALOG)
+    git("init", "-q", "-b", "main")
+    git("add", "w")
+    git("commit", "-q", "-m", "base")
+    (tmp_path / "w" / "a.sql").write_text(WAREHOUSE.replace(", ltv_band text", "").replace(", ltv_band from", " from"))
+    git("commit", "-q", "-am", "drop ltv_band")
+    result = runner.invoke(app, ["diff", "--base", "main~1", "w"])
+    assert result.stdout.splitlines()[1] == INCOMPLETE
