@@ -112,7 +112,7 @@ def scan_into(
         removed_sources=len(gone),
         diagnostics=tuple(sorted((*result.diagnostics, *said))),
         reused=result.reused,
-        unchanged=len({f.path for f in result.scanned if f.path in held} - {g.source for g in graphs}),
+        unchanged=len({s for s in fresh if s in held} - {g.source for g in graphs}),  # the catalog too: a file the scan read
         unmatched=len(unmatched),
         uncached=result.uncached,
     )
