@@ -31,7 +31,7 @@ UNRESOLVED = "<unresolved>"  # table of a column whose table the SQL does not na
 UNPARSED = "<unparsed>"  # name prefix of the nodes of statements that did not parse: `find` lists them
 UNMATCHED = "<unmatched>"  # name prefix of the nodes of catalog names that match nothing scanned
 # bump when the graph built from the same facts changes: it is part of every source's fingerprint
-GRAPH_VERSION = 3
+GRAPH_VERSION = 4
 
 
 class Canonicaliser:
