@@ -7,11 +7,14 @@ BENCH_STAMP := $(VENV)/.bench-installed
 
 .PHONY: install demo test test-fast fuzz redteam bench-neo4j bench-scale bench-diff bench-embedded bench-dbt neo4j-start neo4j-stop bench bench-quick diagram-story clean
 
+# pip's and setuptools' chatter (the editable-install banner) goes to a log, shown only if pip fails.
+PIP_LOG := $(VENV)/pip.log
+PIP     := quiet() { "$$@" >>$(PIP_LOG) 2>&1 || { status=$$?; cat $(PIP_LOG) >&2; exit $$status; }; }; quiet $(BIN)/pip install --quiet
+
 $(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[fast,test]'
-	touch $(STAMP)
+	@$(PYTHON) -m venv $(VENV)
+	@: >$(PIP_LOG); $(PIP) --upgrade pip; $(PIP) -e '.[fast,test]'
+	@touch $(STAMP)
 
 install: $(STAMP)
 	bash scripts/install-graphviz.sh
@@ -19,8 +22,8 @@ install: $(STAMP)
 # The peers `bench.run` measures (the `bench` extra: sqllineage, openlineage-sql), in the same venv:
 # they depend on no sqlglot, so ours stays as pinned.
 $(BENCH_STAMP): $(STAMP)
-	$(BIN)/pip install --quiet -e '.[fast,test,bench]'
-	touch $(BENCH_STAMP)
+	@$(PIP) -e '.[fast,test,bench]'
+	@touch $(BENCH_STAMP)
 
 # The main job on the sample warehouse: scan it into the embedded store and ask what a rename breaks.
 demo: install

@@ -1,4 +1,4 @@
-"""What every command shares: the `--store` and `--dialect` options, the settings the callback builds,
+"""What every command shares: the `--store` and `--dialect` options (an unknown dialect checked), the settings the callback builds,
 turning a `LineageError` into one line and an exit code, and reading an input file through the bounded reader.
 
 Command modules import this; it imports none of them (and nothing outside `cli/` imports `cli/`)."""
@@ -75,3 +75,14 @@ def load_schema(schema: Path | None, max_bytes: int | None):  # type: ignore[no-
     from parsers.sql.schema import load_schema_file
 
     return load_schema_file(schema, max_bytes)
+
+
+def check_dialect(ctx: typer.Context, name: str | None) -> None:
+    """An unknown `--dialect` fails before any work, its hint pointing at this command's help."""
+    if name is None or "," in name:  # `mysql, normalization_strategy=...`: sqlglot judges settings
+        return
+    from parsers.sql.dialects import unknown
+
+    problem = unknown(name.strip().lower())
+    if problem is not None:
+        raise ConfigError(problem[0], hint=f"{problem[1]} (`{ctx.command_path} --help` lists the common ones)")

@@ -80,9 +80,10 @@ def diff(
       lineage diff --base origin/main sample_sql
       lineage diff --base origin/main --format markdown --fail-on breaking > comment.md
     """
-    from cli.common import errors
+    from cli.common import check_dialect, errors
 
     with errors(ctx):
+        check_dialect(ctx, dialect)
         report = diff_report(DiffRequest(base, head, tuple(paths or ()), dialect, catalog))
         _print_problems(report)
         _render(report, fmt, repo)
@@ -114,7 +115,7 @@ def comment(
       lineage comment --repo acme/shop --pr 7 --body-file comment.md
       lineage comment --repo acme/shop --pr 7 --base origin/main sample_sql
     """
-    from cli.common import errors, read_text
+    from cli.common import check_dialect, errors, read_text
     from parsers.sources.reading import DEFAULT_MAX_BYTES
 
     code = 0
@@ -128,6 +129,7 @@ def comment(
         if body_file is not None:
             body = read_text(body_file, DEFAULT_MAX_BYTES)
         else:
+            check_dialect(ctx, dialect)
             report = diff_report(DiffRequest(base or "", head, tuple(paths or ()), dialect, catalog))
             _print_problems(report)
             body, code = render_comment(report, _comment_options(target.repo)), exit_code(report, fail_on)
@@ -140,6 +142,7 @@ def comment(
 def diff_report(request: DiffRequest) -> DiffReport:
     """Read both revisions from git, load the base graph into a throwaway store, compare."""
     from graphs.stores.embedded import NetworkxStore
+    from lineage.catalog_check import with_unmatched_in
     from lineage.diff import HeadGraph, analyse_diff, head_graph
     from lineage.graph import build_graph
     from parsers.git import RevisionOptions, open_repo, read_revision, repo_paths, resolve
@@ -157,7 +160,8 @@ def diff_report(request: DiffRequest) -> DiffReport:
         for side in ("base", "head"):
             (Path(tmp) / side).mkdir()
         stores = NetworkxStore(Path(tmp) / "base"), NetworkxStore(Path(tmp) / "head")
-        graphs = build_graph(base.files, base.catalog), head_graph(head)
+        # the base catalog's names that match nothing: every answer below then says it may be incomplete
+        graphs = build_graph(base.files, with_unmatched_in(base.catalog, base.files)), head_graph(head)
         for store, facts in zip(stores, graphs):
             with store.transaction():
                 for graph in facts:

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from cli import output
-from cli.common import BudgetOpt, DialectOpt, MaxFileOpt, PathFormat, SchemaOpt, errors, load_schema, max_bytes, read_text
+from cli.common import BudgetOpt, DialectOpt, MaxFileOpt, PathFormat, SchemaOpt, check_dialect, errors, load_schema, max_bytes, read_text
 from lineage.errors import LineageError
 
 
@@ -32,6 +32,7 @@ def extract(
     from lineage.api import extract as extract_text
 
     with errors(ctx):
+        check_dialect(ctx, dialect)
         registry = load_schema(schema, max_bytes(max_file_mb))
         if file == "-":
             text, shown = _read_stdin(max_bytes(max_file_mb)), "<stdin>"

@@ -20,9 +20,37 @@ if TYPE_CHECKING:  # rich loads when something is printed with it, not at every 
 def _console(stream: TextIO) -> Console:
     from rich.console import Console
 
-    # Piped output (CI logs, `| less`) gets wide tables instead of folding at 80 columns.
-    width = None if stream.isatty() else 200
-    return Console(file=stream, highlight=False, soft_wrap=True, width=width)
+    if stream.isatty():
+        return Console(file=stream, highlight=False, soft_wrap=True)
+    # Piped output (CI logs, `| less`): wide, so tables do not fold at 80 columns, and without the
+    # spaces rich pads each table line with to its width, which logs and diffs show as noise
+    return Console(file=_Unpadded(stream), highlight=False, soft_wrap=True, width=200)
+
+
+class _Unpadded:
+    """A text stream that drops the trailing spaces of every line written through it."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        self._partial = ""
+
+    def write(self, text: str) -> int:
+        *lines, self._partial = (self._partial + text).split("\n")
+        if lines:
+            self._stream.write("".join(line.rstrip() + "\n" for line in lines))
+        return len(text)
+
+    def flush(self) -> None:
+        if self._partial:
+            self._stream.write(self._partial.rstrip())
+            self._partial = ""
+        self._stream.flush()
+
+    def isatty(self) -> bool:
+        return False
+
+    def fileno(self) -> int:
+        return self._stream.fileno()
 
 
 def _stdout() -> Console:
@@ -58,16 +86,34 @@ def progress(label: str) -> Iterator[Callable[[str], None]]:
         yield step
 
 
-def summary(s: ScanSummary) -> None:
-    parts = [f"Scanned {s.files:,} files, {s.statements:,} statements" + (f" ({s.reused:,} file extractions reused from the cache)" if s.reused else "")]
+def summary(s: ScanSummary, cache: bool = True) -> None:
+    from graphs.render.markdown import plural
+
+    parts = [f"Scanned {plural(s.files, 'file')}, {plural(s.statements, 'statement')}" + _reuse(s, cache)]
     if s.failures:
         parts.append(f"{s.failures:,} failed (listed above)")
     if s.warnings:
-        parts.append(f"{s.warnings:,} warning" + ("" if s.warnings == 1 else "s"))
-    tail = f"{s.edges:,} edges written" + (f" ({s.unchanged:,} unchanged files kept as stored)" if s.unchanged else "")
+        parts.append(plural(s.warnings, "warning"))
+    if s.unmatched:
+        parts.append(f"{plural(s.unmatched, 'catalog name')} {'matches' if s.unmatched == 1 else 'match'} nothing scanned (listed above)")
+    tail = f"{plural(s.edges, 'edge')} written"
+    if s.unchanged:
+        # without the cache every file was extracted again: its lineage was the same, not its reading skipped
+        kept = f"{plural(s.unchanged, 'unchanged file')} kept as stored" if cache else f"{plural(s.unchanged, 'file')} extracted again with the lineage already stored"
+        tail += f" ({kept})"
     if s.removed_sources:
-        tail += f", {s.removed_sources:,} removed files dropped from the graph"
-    _stderr().print("; ".join(parts) + "; " + tail + ".")
+        tail += f", {plural(s.removed_sources, 'removed file')} dropped from the graph"
+    _stderr().print("; ".join(parts) + "; " + tail + ".", markup=False)
+
+
+def _reuse(s: ScanSummary, cache: bool) -> str:
+    """How many extractions the cache saved, and why the files it cannot hold were extracted again."""
+    from graphs.render.markdown import plural
+
+    if not cache or not s.reused:
+        return ""
+    why = f"; {plural(s.uncached, 'file')} of dbt projects, ETL code or catalog queries, which it does not hold, extracted again" if s.uncached else ""
+    return f" ({plural(s.reused, 'file extraction')} reused from the cache{why})"
 
 
 def impact(report: ImpactReport, fmt: str) -> None:
@@ -82,7 +128,7 @@ def impact(report: ImpactReport, fmt: str) -> None:
 
 
 def _impact_tables(report: ImpactReport) -> None:
-    from graphs.render.markdown import contact_line, counts, truncation_lines
+    from graphs.render.markdown import counts, mention, truncation_lines
 
     out = _stdout()
     names = ", ".join(t.name for t in report.targets)
@@ -97,8 +143,8 @@ def _impact_tables(report: ImpactReport) -> None:
     if consumers:
         out.print(_table("Dashboards and ML features", ["kind", "name", "owner", "distance"], [[k, r.node.name, r.node.attr("owner") or "", str(r.distance)] for k, r in consumers]))
     if report.owners:
-        rows = [[o.owner.attr("display") or o.owner.name, contact_line(o), ", ".join(o.assets)] for o in report.owners]
-        out.print(_table("Owners to notify", ["owner", "contact", "why (what they own that is affected)"], rows))
+        rows = [[mention(o), ", ".join(o.assets)] for o in report.owners]
+        out.print(_table("Owners to notify", ["owner", "why (what they own that is affected)"], rows))
     if report.statements:
         rows = [[f"{s.file}:{s.line}", "breaks" if s.breaks else "input changes", ", ".join(s.reads)] for s in report.statements]
         out.print(_table("Statements", ["where", "effect", "reads"], rows))
@@ -119,13 +165,16 @@ def _table(title: str, headers: Sequence[str], rows: Sequence[Sequence[str]]) ->
     return table
 
 
-def paths(hops: Sequence[Hop], fmt: str) -> None:
+def paths(hops: Sequence[Hop], fmt: str, target: str = "", direction: str = "") -> None:
     if fmt == "json":
         records = [
             {"depth": h.depth, "source": h.source.name, "target": h.target.name, "kind": str(h.edge.flow), "subtype": str(h.edge.subtype), "file": h.edge.file, "line": h.edge.line}
             for h in hops
         ]
         write(json.dumps(records, indent=2))
+        return
+    if not hops:
+        write(f"Nothing {direction} of {target}.")
         return
     rows = [[str(h.depth), h.source.name, h.target.name, f"{h.edge.flow}/{h.edge.subtype}", f"{h.edge.file}:{h.edge.line}"] for h in hops]
     _stdout().print(_table("", ["depth", "from", "to", "how", "where"], rows))

@@ -104,7 +104,7 @@ def paths_command(direction: str) -> Callable[..., None]:
             with open_store(store_spec(store), create=False, notify=output.error) as opened:
                 found = paths_of(opened, target, direction, max_depth)
                 completeness = paths_completeness(opened, target, found, direction, max_depth)
-            output.paths(found[: limit or None], fmt)
+            output.paths(found[: limit or None], fmt, target, direction)
             if limit and len(found) > limit:
                 from lineage.impact import Truncation
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 from cli import output
-from cli.common import BudgetOpt, DialectOpt, MaxFileOpt, SchemaOpt, StoreOpt, errors, load_schema, max_bytes, store_spec
+from cli.common import BudgetOpt, DialectOpt, MaxFileOpt, SchemaOpt, StoreOpt, check_dialect, errors, load_schema, max_bytes, store_spec
 
 if TYPE_CHECKING:
     from parsers.dbt.profiles import ProfileSearch
@@ -30,6 +30,7 @@ def scan(
     rebuild: Annotated[bool, typer.Option("--rebuild", help="Write the store anew from this scan alone, reading neither the store nor the scan cache (for a damaged store).")] = False,
     profiles_dir: Annotated[Optional[Path], typer.Option("--profiles-dir", help="Folder of dbt's profiles.yml (default: $DBT_PROFILES_DIR, else the dbt project's folder, else ~/.dbt).", show_default=False)] = None,
     target: Annotated[Optional[str], typer.Option("--target", help="dbt target of the profile (default: the profile's `target:`).", show_default=False)] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="A catalog name (a consumer's column, a tables: key or glob) that matches nothing scanned is an error (exit 1), not a warning.")] = False,
     store: StoreOpt = None,
 ) -> None:
     """Scan SQL into the lineage store.
@@ -42,13 +43,16 @@ def scan(
     from lineage.api import scan_into
 
     with errors(ctx), _interruptible():
+        check_dialect(ctx, dialect)
         registry = load_schema(schema, max_bytes(max_file_mb))
         with output.progress("Scanning") as step, open_store(store_spec(store), fresh=rebuild, notify=output.error) as opened:
-            summary = scan_into(opened, paths, dialect=dialect, schema=registry, catalog=catalog, progress=step, jobs=jobs or os.cpu_count() or 1, cache=_cache_file(store_spec(store)) if cache else None, max_file_mb=max_file_mb or None, statement_seconds=statement_budget or None, rebuild=rebuild, profiles=_profiles(profiles_dir, target))
+            summary = scan_into(opened, paths, dialect=dialect, schema=registry, catalog=catalog, progress=step, jobs=jobs or os.cpu_count() or 1, cache=_cache_file(store_spec(store)) if cache else None, max_file_mb=max_file_mb or None, statement_seconds=statement_budget or None, rebuild=rebuild, profiles=_profiles(profiles_dir, target), strict=strict)
         for diagnostic in summary.diagnostics:
             output.error(str(diagnostic))
-        output.summary(summary)
-        if summary.failures:
+        output.summary(summary, cache=cache and not rebuild)
+        if not summary.files:
+            output.error(f"No SQL found in {', '.join(str(p) for p in paths)}: {_looked_for()}.")
+        if summary.failures or not summary.files:
             raise typer.Exit(1)
 
 
@@ -57,6 +61,13 @@ def _profiles(profiles_dir: Path | None, target: str | None) -> ProfileSearch:
     from parsers.dbt.profiles import ProfileSearch
 
     return ProfileSearch.of(profiles_dir, target, os.environ, Path.home())
+
+
+def _looked_for() -> str:
+    from parsers.sources.paths import PROJECT_FILE, PY_SUFFIXES, SQL_SUFFIXES
+
+    files = " and ".join(f"*{suffix}" for suffix in SQL_SUFFIXES + PY_SUFFIXES)
+    return f"looked for {files} files (in any case) and dbt projects ({PROJECT_FILE})"
 
 
 def _cache_file(store: str) -> Path:

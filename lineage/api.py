@@ -11,14 +11,15 @@ lazily so that `import lineage` stays free of sqlglot and of any I/O.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from lineage.catalog_check import with_unmatched
 from lineage.completeness import Completeness, Scope, survey
 from lineage.graph import build_changed
 from lineage.impact import Change, ImpactReport, analyse_impact, distances
-from lineage.model import Diagnostic, Direction, Edge, FileFacts, GraphFacts, Node, Severity
+from lineage.model import Diagnostic, Direction, Edge, FileFacts, GraphFacts, Location, Node, Relation, Severity
 from lineage.names import resolve_target
 from lineage.store import FLOW_RELATIONS, LineageStore
 
@@ -36,6 +37,8 @@ class ScanSummary:
     diagnostics: tuple[Diagnostic, ...]
     reused: int = 0  # file extractions taken from the incremental-scan cache
     unchanged: int = 0  # sources whose graph the store held already: not rebuilt nor rewritten
+    unmatched: int = 0  # catalog names that match nothing scanned (each also a diagnostic)
+    uncached: int = 0  # files the scan cache does not hold (dbt projects', ETL code's, catalog queries)
 
     @property
     def failures(self) -> int:
@@ -75,18 +78,27 @@ def scan_into(
     statement_seconds: float | None = 30.0,
     rebuild: bool = False,
     profiles: ProfileSearch | None = None,
+    strict: bool = False,
 ) -> ScanSummary:
     """Scan `paths` and write the result into `store` in one transaction; with `rebuild`, the
-    store then holds exactly this scan, every source rebuilt, and the scan cache is not read."""
+    store then holds exactly this scan, every source rebuilt, and the scan cache is not read.
+    A catalog name that matches nothing scanned is a warning, an error with `strict`."""
     from parsers.dbt.profiles import ProfileSearch
     from parsers.scan import ScanOptions, scan
 
     result = scan(paths, ScanOptions(dialect, schema, catalog, jobs, cache, max_file_mb, statement_seconds, rebuild, profiles or ProfileSearch()), progress)
+    result = replace(result, catalog=with_unmatched(result.catalog, result.scanned))
+    unmatched = result.catalog.unmatched if result.catalog else ()
+    severity = Severity.ERROR if strict else Severity.WARNING
+    said = tuple(Diagnostic(u.at or Location(result.catalog.path if result.catalog else ""), f"{u.message}; {u.hint}" if u.hint else u.message, severity) for u in unmatched)
     fresh = {f.path for f in result.scanned} | ({result.catalog.path} if result.catalog else set())
     with store.transaction():
         # inside the transaction: the fingerprints are those of the graph this write replaces
         held = store.fingerprints()
         graphs = build_changed(result.scanned, result.catalog, {} if rebuild else held)
+        # a source with nothing to store (a dashboard's query: its reads are the catalog's) is never
+        # held, so it is built at every scan: writing it would only delete nothing
+        graphs = [g for g in graphs if g.nodes or g.edges or g.source in held]
         for graph in graphs:
             if not _under(graph.source, result.kept):  # unreadable: its diagnostic is reported, its graph stays
                 store.replace_file(graph)
@@ -98,9 +110,11 @@ def scan_into(
         statements=sum(f.statements for f in result.scanned),
         edges=sum(f.edges for f in result.scanned) + (sum(len(c.reads) for c in result.catalog.consumers) if result.catalog else 0),
         removed_sources=len(gone),
-        diagnostics=tuple(result.diagnostics),
+        diagnostics=tuple(sorted((*result.diagnostics, *said))),
         reused=result.reused,
-        unchanged=len(fresh - {g.source for g in graphs}),
+        unchanged=len({s for s in fresh if s in held} - {g.source for g in graphs}),  # the catalog too: a file the scan read
+        unmatched=len(unmatched),
+        uncached=result.uncached,
     )
 
 
@@ -120,9 +134,12 @@ def paths_of(store: LineageStore, target: str, direction: str, max_depth: int | 
     """Every hop upstream or downstream of `target`, nearest first."""
     way = Direction(direction)
     start = [n.id for n in resolve_target(store, target)]
-    edges = store.walk(start, way, max_depth, FLOW_RELATIONS)
-    oriented = edges if way is Direction.DOWNSTREAM else [Edge(e.target, e.source, e.relation) for e in edges]
+    # HAS_COLUMN hops are free (a filter into table `mid` is a hop of `mid.a`'s): a FEEDS depth of d
+    # needs up to 2d walked hops, then only hops whose nearer end is within d - 1 are kept
+    walked = store.walk(start, way, None if max_depth is None else 2 * max_depth, FLOW_RELATIONS)
+    oriented = walked if way is Direction.DOWNSTREAM else [Edge(e.target, e.source, e.relation) for e in walked]
     depth = {n: d for n, (d, _) in distances(start, oriented).items()}
+    edges = [e for e, o in zip(walked, oriented, strict=True) if o.source in depth and (max_depth is None or depth[o.source] + (o.relation is not Relation.HAS_COLUMN) <= max_depth)]
     nodes = {n.id: n for n in store.nodes({e.source for e in edges} | {e.target for e in edges})}
 
     def near(edge: Edge) -> int:  # the end of the hop nearer to the target

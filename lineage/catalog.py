@@ -50,6 +50,7 @@ class Consumer:
     # names no columns: every known column of what it depends on is counted as read, so a
     # column added later, or unknown at scan time, reaches it through nothing
     table_level: bool = False
+    columns_at: tuple[Location, ...] = ()  # where each of `columns` is written, when read from a file
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,12 +63,27 @@ class DialectRule:
 
 
 @dataclass(frozen=True, slots=True)
+class Unmatched:
+    """A catalog name that matches nothing scanned (see lineage/catalog_check.py)."""
+
+    name: str
+    message: str
+    at: Location | None = None
+    hint: str = ""  # "did you mean '...'?", when a name close to it exists
+
+    def __str__(self) -> str:
+        text = self.message + (f"; {self.hint}" if self.hint else "")
+        return f"{self.at}: {text}" if self.at else text
+
+
+@dataclass(frozen=True, slots=True)
 class Catalog:
     path: str
     owners: tuple[Owner, ...] = ()
     tables: tuple[TableEntry, ...] = ()
     consumers: tuple[Consumer, ...] = ()
     dialects: tuple[DialectRule, ...] = ()  # in the order written: the first match wins
+    unmatched: tuple[Unmatched, ...] = ()  # names matching nothing scanned: set after the scan
 
     def table_entry(self, table: str) -> TableEntry | None:
         """Exact entries win over globs; among globs the longest (most specific) pattern wins."""

@@ -9,7 +9,9 @@ in the graph, so this is a pure function of the store:
 - a column whose table the SQL does not name (`<unresolved>.x`) read by a statement that reads a
   reached table, or that reads no table we know: it may be a reached column;
 - an unexpanded `*` over a reached table: the columns it carries are not known;
-- a consumer declared at table level whose table's columns were unknown: linked through the `*`.
+- a consumer declared at table level whose table's columns were unknown: linked through the `*`;
+- a catalog name (a consumer's column, a `tables:` key or glob) that matches nothing scanned: what
+  it meant is not linked, so any downstream answer may miss a consumer, an owner or a tier.
 
 The walk itself can stop short (`--max-depth` with more beyond) and a listing can be cut (`--limit`).
 """
@@ -22,7 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from lineage.graph import UNPARSED, UNRESOLVED
+from lineage.graph import UNMATCHED, UNPARSED, UNRESOLVED
 from lineage.model import Direction, Edge, Location, Node, NodeKind, Relation
 from lineage.store import FLOW_RELATIONS, LineageStore
 
@@ -36,6 +38,7 @@ class GapKind(StrEnum):
     UNRESOLVED_COLUMN = "unresolved_column"
     UNEXPANDED_STAR = "unexpanded_star"
     TABLE_LEVEL_CONSUMER = "table_level_consumer"
+    UNMATCHED_CATALOG_NAME = "unmatched_catalog_name"
     TRUNCATED = "truncated"
 
 
@@ -46,7 +49,7 @@ class Gap:
     kind: GapKind
     where: Location | None
     detail: str  # failed statement: the reached tables it may read ("" for any); unresolved: the column;
-    # star: the table; consumer: its name; truncated: what was cut
+    # star: the table; consumer: its name; catalog name: the name; truncated: what was cut
 
     def to_record(self) -> dict[str, object]:
         file, line = (self.where.file, self.where.line) if self.where else (None, None)
@@ -105,6 +108,12 @@ def _tables(nodes: Iterable[Node]) -> set[str]:
     return found
 
 
+def _unmatched(store: LineageStore) -> list[Gap]:
+    """Catalog names matching nothing: which answer they would change is unknown, so every one."""
+    found = [n for n in store.find(f"{UNMATCHED} *") if n.kind is NodeKind.UNPARSED]
+    return [Gap(GapKind.UNMATCHED_CATALOG_NAME, Location(n.attr("file") or "", int(n.attr("line") or 0)), n.name.split(" ", 2)[-1]) for n in found]
+
+
 def may_name(words: set[str], table: str) -> bool:
     """Whether a text with these (lower-cased) words may name `table`: every word of its last part is there.
 
@@ -122,18 +131,20 @@ class Surveyor:
         self.store, self.direction = store, direction
         self.unparsed = [_Unparsed(n) for n in store.find(f"{UNPARSED} *") if n.kind is NodeKind.UNPARSED]
         self.loose = _loose_uses(store) if direction is Direction.DOWNSTREAM else []
+        self.unmatched = _unmatched(store) if direction is Direction.DOWNSTREAM else []
         self.stars: dict[str, list[Gap]] = {}  # table -> the gaps of the unexpanded `*` over (or into) it
         self.starred: set[str] = set()  # the tables of `stars` with any
 
     def gaps(self, tables: set[str]) -> tuple[Gap, ...]:
-        """Failed statements that may name one of `tables`, stars over them and (downstream) loose columns read beside them."""
+        """Failed statements that may name one of `tables`, stars over them and (downstream) loose columns
+        read beside them and catalog names that match nothing."""
         gaps = [g for u in self.unparsed if (g := u.gap(tables)) is not None]
         unknown = tables - self.stars.keys()
         if unknown:
             self._load_stars(unknown)
         gaps += [g for t in self.starred & tables for g in self.stars[t]]
         gaps += [Gap(GapKind.UNRESOLVED_COLUMN, _at(edge), edge.source.rsplit(".", 1)[-1]) for edge, known in self.loose if not known or known & tables]
-        return tuple(sorted(set(gaps)))
+        return tuple(sorted({*gaps, *self.unmatched}))
 
     def _load_stars(self, tables: set[str]) -> None:
         """An unexpanded `*` over a table touched (downstream), or into one (upstream)."""
@@ -228,6 +239,10 @@ def _consumer(gaps: Sequence[Gap]) -> str:
     return f"{'consumer' if len(gaps) == 1 else 'consumers'} declared at table level: {names}{_places(gaps)}"
 
 
+def _catalog(gaps: Sequence[Gap]) -> str:
+    return f"{_count(gaps, 'catalog name', 'catalog names')} {'matches' if len(gaps) == 1 else 'match'} nothing scanned{_places(gaps)}"
+
+
 def _cut(gaps: Sequence[Gap]) -> str:
     return "; ".join(sorted({g.detail for g in gaps}))
 
@@ -237,5 +252,6 @@ _PHRASES = {
     GapKind.UNRESOLVED_COLUMN: _unresolved,
     GapKind.UNEXPANDED_STAR: _star,
     GapKind.TABLE_LEVEL_CONSUMER: _consumer,
+    GapKind.UNMATCHED_CATALOG_NAME: _catalog,
     GapKind.TRUNCATED: _cut,
 }

@@ -36,6 +36,7 @@ class Legend(StrEnum):
     TABLE = "table"
     SOURCE = "source"
     VIEW = "view"
+    UNRESOLVED = "unresolved"
     CHANGED = "changed"
     TARGET = "target"
     IMPACTED = "impacted"
@@ -239,14 +240,23 @@ def _bare(nid: str) -> Node:
 
 
 def table_kind(node: Node) -> str:
-    """`source`, `table` or `view` for a table; a table no scanned file defines is a source."""
-    if node.kind is not NodeKind.TABLE or node.name == UNRESOLVED_TABLE:
+    """`source`, `table` or `view` for a table; a table no scanned file defines is a source; the box of
+    columns whose table the SQL does not name is `unresolved` (drawn apart: it is no table at all)."""
+    if node.kind is not NodeKind.TABLE:
         return ""
+    if node.name == UNRESOLVED_TABLE:
+        return "unresolved"
     return node.attr("kind") or "source"
 
 
 def node_table_id(column: Node) -> str:
     return f"{NodeKind.TABLE}:{column.attr('table') or UNRESOLVED_TABLE}"
+
+
+def consumer_lines(node: Node) -> list[str]:
+    """A dashboard's or ML feature's name, then its title unless that only repeats the name."""
+    title = node.attr("title") or ""
+    return [node.name] + ([title] if title and title != node.name else [])
 
 
 def strongest(marks: Iterable[Mark]) -> Mark:

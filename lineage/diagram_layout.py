@@ -311,7 +311,7 @@ def legend_keys(box: Box) -> set[Legend]:
     elif box.node.kind is NodeKind.ML_FEATURE:
         keys.add(Legend.ML_FEATURE)
     tier = {"core": Legend.CORE, "mart": Legend.MART, "view": Legend.VIEW_TIER}.get(box.node.attr("tier") or "")
-    kind = {"table": Legend.TABLE, "source": Legend.SOURCE, "view": Legend.VIEW}.get(table_kind(box.node))
+    kind = {"table": Legend.TABLE, "source": Legend.SOURCE, "view": Legend.VIEW, "unresolved": Legend.UNRESOLVED}.get(table_kind(box.node))
     keys.update(k for k in (tier, kind) if k is not None)
     if box.mark is not Mark.CONTEXT:
         keys.add(Legend(box.mark))

@@ -29,8 +29,9 @@ from lineage.model import (
 
 UNRESOLVED = "<unresolved>"  # table of a column whose table the SQL does not name
 UNPARSED = "<unparsed>"  # name prefix of the nodes of statements that did not parse: `find` lists them
+UNMATCHED = "<unmatched>"  # name prefix of the nodes of catalog names that match nothing scanned
 # bump when the graph built from the same facts changes: it is part of every source's fingerprint
-GRAPH_VERSION = 3
+GRAPH_VERSION = 4
 
 
 class Canonicaliser:
@@ -189,6 +190,11 @@ def catalog_graph(catalog: Catalog, canon: Canonicaliser, tables: Iterable[str])
             b.edges.add(Edge(tid, node_id(NodeKind.OWNER, entry.owner), Relation.OWNED_BY, file=catalog.path, line=_line(entry.at)))
     for consumer in catalog.consumers:
         _consumer(b, catalog.path, consumer)
+    for name in catalog.unmatched:
+        # kept in the graph (an UNPARSED kind: lineage the catalog meant to give is missing) so that
+        # every later answer says it may be incomplete, not only the scan that found it
+        at = name.at or Location(catalog.path)
+        b.node(NodeKind.UNPARSED, f"{UNMATCHED} {at} {name.name}", file=at.file, line=str(at.line), message=str(name))
     return b.freeze()
 
 

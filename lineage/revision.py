@@ -261,6 +261,7 @@ class _Mover:
             sql=self.path(consumer.sql) if consumer.sql else "",
             reads=tuple(replace(e, at=self.at(e.at)) for e in consumer.reads),
             at=self.at(consumer.at) if consumer.at else None,
+            columns_at=tuple(self.at(at) for at in consumer.columns_at),
         )
 
     def diagnostic(self, diagnostic: Diagnostic) -> Diagnostic:

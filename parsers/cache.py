@@ -60,6 +60,7 @@ class ScanCache:
         self._used: dict[str, str] = {}
         self.hits = 0
         self.misses = 0
+        self.hit_keys: set[str] = set()
 
     def _load(self) -> dict[str, str]:
         try:
@@ -133,6 +134,7 @@ class ScanCache:
             return None
         self._used[key] = line
         self.hits += 1
+        self.hit_keys.add(key)
         return entry
 
     def put(self, key: str, scanned: ScannedFile, journal: Sequence[SchemaOp]) -> None:

@@ -133,7 +133,8 @@ def _consumer(reader: _Reader, base: Path, kind: NodeKind, key: str, key_node: y
         sql = display_path(resolved)
     if not columns and not sql:
         raise ConfigError(f"{what} needs 'columns' or 'sql' to say what it reads", reader.at(key_node))
-    return Consumer(key, kind, reader.text(f, "owner", what), reader.text(f, "title", what), reader.text(f, "url", what), columns, sql, (), reader.at(key_node))
+    places = tuple(reader.at(item) for item in f["columns"][1].value) if columns else ()
+    return Consumer(key, kind, reader.text(f, "owner", what), reader.text(f, "title", what), reader.text(f, "url", what), columns, sql, (), reader.at(key_node), columns_at=places)
 
 
 def _check_owners(catalog: Catalog) -> None:

@@ -66,6 +66,7 @@ class ScanResult:
     reused: int = 0  # file extractions taken from the incremental-scan cache
     notes: tuple[Diagnostic, ...] = ()  # about the scan, not a file: the cache, unreadable folders
     kept: tuple[str, ...] = ()  # folders and files that could not be read: their stored sources stay
+    uncached: int = 0  # files of dbt projects, ETL code and catalog queries: the cache holds plain SQL only
 
     @property
     def files(self) -> tuple[FileFacts, ...]:
@@ -105,7 +106,7 @@ def find_sources(paths: Sequence[Path]) -> Sources:
 
     for path in paths:
         if path.is_file():
-            found["python" if path.name.endswith(PY_SUFFIXES) else "sql"].add(path)
+            found["python" if path.name.lower().endswith(PY_SUFFIXES) else "sql"].add(path)
             continue
         for folder, dirs, files in os.walk(path, onerror=cannot_list):
             if PROJECT_FILE in files:
@@ -114,7 +115,8 @@ def find_sources(paths: Sequence[Path]) -> Sources:
                 continue
             dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS)
             for kind, suffixes in ("sql", SQL_SUFFIXES), ("python", PY_SUFFIXES):
-                for file in (Path(folder) / f for f in files if f.endswith(suffixes)):
+                # `.SQL` too: Windows tools and some exports write upper-case suffixes
+                for file in (Path(folder) / f for f in files if f.lower().endswith(suffixes)):
                     if root.holds_entry(file):
                         found[kind].add(file)
                     else:
@@ -183,7 +185,10 @@ def _scan(paths: Sequence[Path], options: ScanOptions, progress: Progress | None
     roots = tuple(display_path(p) for p in paths)
     notes = (*sources.unreadable, *(cache.notes if cache else ()))
     kept = (*(d.at.file for d in sources.unreadable), *sorted(texts.unreadable))
-    return ScanResult(tuple(results[s] for s in sorted(results)), catalog, roots, cache.hits if cache else 0, notes, kept)
+    uncached = {f.path for s in jobs if s in done for f in done[s].files} | ({f.path for f in consumers.values()} if catalog is not None else set())
+    # a file whose first extraction came from the cache but whose second did not was extracted
+    reused = sum(1 for s in texts.names() if (second.keys.get(s) or first.keys.get(s)) in cache.hit_keys) if cache else 0
+    return ScanResult(tuple(results[s] for s in sorted(results)), catalog, roots, reused, notes, kept, len(uncached))
 
 
 def _check(paths: Sequence[Path], dialect: str | None) -> None:

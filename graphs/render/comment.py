@@ -14,11 +14,11 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from graphs.render.markdown import completeness_markdown
+from graphs.render.markdown import completeness_markdown, mention
 from lineage.contracts import ContractLevel
 from lineage.diff import AssessedChange, BrokenStatement, DiffReport, Problem, Side, gate
 from lineage.completeness import Completeness
-from lineage.impact import OwnerNotice, Reached
+from lineage.impact import Reached
 from lineage.model import Edge, Flow, Location, NodeKind, Relation
 from lineage.schema_diff import Delta, DiffKind
 from lineage.shared_reach import Reach
@@ -220,7 +220,7 @@ class _Writer:
         owners = self.report.owners()
         if not owners:
             return
-        self.add(f"**Owners to notify:** {', '.join(mention(o) for o in owners[: self.limits.rows])}", "")
+        self.add(f"**Owners to notify:** {'; '.join(mention(o) for o in owners[: self.limits.rows])}", "")
         self.more(len(owners) - self.limits.rows, "owner")
 
     def sections(self) -> None:
@@ -328,16 +328,6 @@ def _group_problems(problems: Sequence[Problem]) -> list[tuple[str, list[str]]]:
     for problem in problems:
         grouped.setdefault(str(problem.diagnostic), []).append(str(problem.side))
     return sorted((text, sorted(set(sides))) for text, sides in grouped.items())
-
-
-def mention(notice: OwnerNotice) -> str:
-    """An @-mention when the catalog gives a GitHub handle, else the owner's name and contacts."""
-    node = notice.owner
-    if node.attr("github"):
-        return f"@{node.attr('github')}"
-    contacts = [v for k in ("email", "slack") if (v := node.attr(k))]
-    name = node.attr("display") or node.name
-    return f"{name} ({', '.join(contacts)})" if contacts else name
 
 
 def reaches(change: AssessedChange) -> str:

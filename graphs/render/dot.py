@@ -6,7 +6,7 @@ https://graphviz.org/doc/info/shapes.html#html
 
 from __future__ import annotations
 
-from lineage.diagram import Box, Diagram, Legend, Link, Mark, Port, Row, Summary, table_kind
+from lineage.diagram import Box, Diagram, Legend, Link, Mark, Port, Row, Summary, consumer_lines, table_kind
 from lineage.errors import LineageError
 from lineage.model import Flow, NodeKind
 
@@ -14,7 +14,8 @@ FONT = "DejaVu Sans"
 
 TIER_FILL = {"core": "#c6dbef", "mart": "#c7e9c0", "view": "#e3e3e3"}
 NO_TIER_FILL = "#ffffff"
-BORDER_STYLE = {"source": ' STYLE="dashed"', "view": ' STYLE="rounded"'}
+BORDER_STYLE = {"source": ' STYLE="dashed"', "view": ' STYLE="rounded"', "unresolved": ' STYLE="dotted"'}
+UNRESOLVED_FILL = "#e8e0f0"  # lavender: no tier colour means this
 CHANGED_FILL, CHANGED_INK = "#d94801", "#ffffff"
 IMPACTED_FILL = "#fdd0c2"
 HOT, WARM, COLD = "#cb181d", "#f08a76", "#9a9a9a"  # path to a consumer, impacted, context
@@ -110,6 +111,7 @@ _LEGEND_CELLS = {
     Legend.TABLE: f'BORDER="1" COLOR="{COLD}">table',
     Legend.SOURCE: f'BORDER="1" STYLE="dashed" COLOR="{COLD}">source (not defined in the SQL)',
     Legend.VIEW: f'BORDER="1" STYLE="rounded" COLOR="{COLD}">view',
+    Legend.UNRESOLVED: f'BGCOLOR="{UNRESOLVED_FILL}" BORDER="1" STYLE="dotted" COLOR="{COLD}">unresolved (the SQL names no table)',
     Legend.CHANGED: f'BGCOLOR="{CHANGED_FILL}"><FONT COLOR="{CHANGED_INK}"><B>changed</B></FONT>',
     Legend.TARGET: f'BGCOLOR="{CHANGED_FILL}"><FONT COLOR="{CHANGED_INK}"><B>target</B></FONT>',
     Legend.IMPACTED: f'BGCOLOR="{IMPACTED_FILL}" BORDER="1" COLOR="{HOT}">impacted',
@@ -132,7 +134,8 @@ def _box(box: Box) -> str:
         return _consumer(box)
     colour, width = border(box)
     style = BORDER_STYLE.get(table_kind(box.node), "")
-    header_fill = CHANGED_FILL if box.mark in FOCUS else TIER_FILL.get(box.node.attr("tier") or "", NO_TIER_FILL)
+    plain = UNRESOLVED_FILL if table_kind(box.node) == "unresolved" else TIER_FILL.get(box.node.attr("tier") or "", NO_TIER_FILL)
+    header_fill = CHANGED_FILL if box.mark in FOCUS else plain
     name = f'<FONT COLOR="{CHANGED_INK}"><B>{html(box.node.name)}</B></FONT>' if box.mark in FOCUS else f"<B>{html(box.node.name)}</B>"
     header = f'<TR><TD PORT="h" BGCOLOR="{header_fill}" ALIGN="LEFT">{name}</TD></TR>'
     subtitle = _subtitle(box)
@@ -190,9 +193,8 @@ def _row(row: Row) -> str:
 def _consumer(box: Box) -> str:
     kind = "dashboard" if box.node.kind is NodeKind.DASHBOARD else "ML feature"
     owner = box.node.attr("owner")
-    lines = [f"<B>{html(box.node.name)}</B>"]
-    if box.node.attr("title"):
-        lines.append(f'<FONT POINT-SIZE="9">{html(box.node.attr("title") or "")}</FONT>')
+    name, *title = consumer_lines(box.node)
+    lines = [f"<B>{html(name)}</B>"] + [f'<FONT POINT-SIZE="9">{html(t)}</FONT>' for t in title]
     lines.append(f'<FONT POINT-SIZE="9" COLOR="{MUTED}">{kind}{" · owner " + html(owner) if owner else ""}</FONT>')
     colour, width = border(box)
     attrs = [

@@ -78,6 +78,14 @@ def contact_line(owner: OwnerNotice) -> str:
     return ", ".join(parts)
 
 
+def mention(owner: OwnerNotice) -> str:
+    """The one way an owner is shown (impact, diff, PR comment): name, then contacts in brackets,
+    `Revenue Analytics (@acme/revenue, #revenue, revenue@acme.example)`; on GitHub the handle notifies."""
+    name = owner.owner.attr("display") or owner.owner.name
+    contacts = contact_line(owner)
+    return f"{name} ({contacts})" if contacts else name
+
+
 def impact_markdown(report: ImpactReport) -> str:
     targets = ", ".join(f"`{t.name}`" for t in report.targets)
     lines = [f"## Impact of {report.change.describe()} on {targets}", ""]
@@ -92,8 +100,8 @@ def impact_markdown(report: ImpactReport) -> str:
             lines += [f"| `{_md_escape(r.node.name)}` | {_md_escape(r.node.attr('owner') or '')} | {r.distance} |" for r in items]
             lines.append("")
     if report.owners:
-        lines += ["### Owners to notify", "", "| owner | contact | why |", "|---|---|---|"]
-        lines += [f"| {_md_escape(o.owner.attr('display') or o.owner.name)} | {_md_escape(contact_line(o))} | {_md_escape(', '.join(o.assets))} |" for o in report.owners]
+        lines += ["### Owners to notify", "", "| owner | why |", "|---|---|"]
+        lines += [f"| {_md_escape(mention(o))} | {_md_escape(', '.join(o.assets))} |" for o in report.owners]
         lines.append("")
     if report.statements:
         lines += ["### Statements", "", "| where | effect | reads |", "|---|---|---|"]

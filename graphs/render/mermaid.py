@@ -8,10 +8,11 @@ that would end or reinterpret them: https://mermaid.js.org/syntax/flowchart.html
 from __future__ import annotations
 
 from graphs.render.dot import FOCUS, border, link_label, summary_label
-from lineage.diagram import Box, Diagram, Legend, Link, Mark, Port, Summary, table_kind
+from lineage.diagram import Box, Diagram, Legend, Link, Mark, Port, Summary, consumer_lines, table_kind
 from lineage.model import Flow, NodeKind
 
 TIER_FILL = {"core": "#c6dbef", "mart": "#c7e9c0", "view": "#e3e3e3"}
+UNRESOLVED_FILL = "#e8e0f0"  # lavender, as in DOT
 HOT, WARM, COLD = "#cb181d", "#f08a76", "#9a9a9a"
 CONSUMER = {NodeKind.DASHBOARD: ("[/", "/]", "#fff2cc"), NodeKind.ML_FEATURE: ("{{", "}}", "#f2ddf2")}
 CLASSES = (
@@ -30,7 +31,8 @@ _LEGEND_WORDS = {
     Legend.VIEW_TIER: "grey: view tier",
     Legend.TABLE: "solid border: table",
     Legend.SOURCE: "dashed border: source (not defined in the SQL)",
-    Legend.VIEW: "dotted border: view",
+    Legend.VIEW: "dotted border: view (rounded in SVG, PNG and PDF)",
+    Legend.UNRESOLVED: "lavender, dotted border: unresolved (the SQL names no table)",
     Legend.CHANGED: "orange: changed",
     Legend.TARGET: "orange: target",
     Legend.IMPACTED: "pink, red border: impacted",
@@ -44,7 +46,7 @@ _LEGEND_WORDS = {
 }
 _LEGEND_LINES = (
     (Legend.CORE, Legend.MART, Legend.VIEW_TIER),
-    (Legend.TABLE, Legend.SOURCE, Legend.VIEW),
+    (Legend.TABLE, Legend.SOURCE, Legend.VIEW, Legend.UNRESOLVED),
     (Legend.CHANGED, Legend.TARGET, Legend.IMPACTED),
     (Legend.DASHBOARD, Legend.ML_FEATURE, Legend.COLLAPSED, Legend.SUMMARY),
     (Legend.DIRECT, Legend.INDIRECT, Legend.PATH),
@@ -104,7 +106,9 @@ def _table_style(box: Box) -> str:
     colour, width = border(box)
     # a whole subgraph in the row colour of a target would drown its rows: a pale fill, the outline says it
     fill = "#fee6ce" if box.mark in FOCUS else TIER_FILL.get(box.node.attr("tier") or "", "#ffffff")
-    dash = {"source": ",stroke-dasharray:5 3", "view": ",stroke-dasharray:1 2"}.get(table_kind(box.node), "")
+    kind = table_kind(box.node)
+    dash = {"source": ",stroke-dasharray:5 3", "view": ",stroke-dasharray:1 2", "unresolved": ",stroke-dasharray:1 2"}.get(kind, "")
+    fill = UNRESOLVED_FILL if kind == "unresolved" and box.mark not in FOCUS else fill
     return f"fill:{fill},stroke:{colour},stroke-width:{width}px{dash}"
 
 
@@ -112,9 +116,7 @@ def _consumer(box: Box, styles: list[str]) -> str:
     opening, closing, fill = CONSUMER[box.node.kind]
     kind = "dashboard" if box.node.kind is NodeKind.DASHBOARD else "ML feature"
     owner = box.node.attr("owner")
-    parts = [text(box.node.name)]
-    if box.node.attr("title"):
-        parts.append(text(box.node.attr("title") or ""))
+    parts = [text(line) for line in consumer_lines(box.node)]
     parts.append(kind + (f" · owner {text(owner)}" if owner else ""))
     colour, width = border(box)
     styles.append(f"  style {box.ref} fill:{fill},stroke:{colour},stroke-width:{width}px")

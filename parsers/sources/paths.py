@@ -22,7 +22,7 @@ SCANNED_SUFFIXES = SQL_SUFFIXES + PY_SUFFIXES + DATA_SUFFIXES
 
 def scanned_name(name: str) -> bool:
     """Whether a scan may read a file so named: the one rule for a scan and `lineage diff`'s export."""
-    return name.endswith(SCANNED_SUFFIXES) or os.path.basename(name) == MANIFEST_FILE
+    return name.lower().endswith(SCANNED_SUFFIXES) or os.path.basename(name) == MANIFEST_FILE
 
 
 def display_path(path: Path) -> str:

@@ -49,8 +49,11 @@ _SILENT = (exp.Use, exp.Command, exp.Set, exp.Declare, exp.Transaction, exp.Comm
 def get_dialect(name: str | None) -> Dialect:
     try:
         return Dialect.get_or_raise(name)
-    except ValueError as err:
-        raise ConfigError(str(err).splitlines()[0], hint="see `lineage extract --help` for dialects") from None
+    except ValueError:
+        from parsers.sql.dialects import unknown
+
+        message, hint = unknown(str(name).lower()) or (f"unknown dialect '{name}'", "")
+        raise ConfigError(message, hint=hint) from None
 
 
 # The characters of failed SQL one file may have parsed again in other dialects, each try counted as

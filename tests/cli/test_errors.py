@@ -39,7 +39,7 @@ def test_non_utf8_file_is_one_line_and_others_still_scan(tmp_path: Path) -> None
     result = runner.invoke(app, ["scan", str(tmp_path / "sql"), "--store", str(tmp_path / "store")])
     assert result.exit_code == 1
     assert f"{tmp_path}/sql/bad.sql: not UTF-8 text (byte 7); re-save it as UTF-8" in result.stderr
-    assert "Scanned 2 files, 1 statements; 1 failed (listed above); 1 edges written." in result.stderr
+    assert "Scanned 2 files, 1 statement; 1 failed (listed above); 1 edge written." in result.stderr
 
 
 def test_unknown_name_suggests_close_matches(tmp_path: Path) -> None:
@@ -62,8 +62,14 @@ def test_unknown_dialect_is_a_usage_error(tmp_path: Path) -> None:
     _write(tmp_path / "a.sql", "select 1")
     result = runner.invoke(app, ["scan", str(tmp_path), "--dialect", "oracel", "--store", str(tmp_path / "store")])
     assert result.exit_code == 2
-    assert result.stderr.startswith("Unknown dialect 'oracel'")
-    assert len(result.stderr.splitlines()) == 1
+    assert result.stderr == "unknown dialect 'oracel'; did you mean 'oracle'? (`lineage scan --help` lists the common ones)\n"
+
+
+def test_an_unknown_dialect_points_to_the_help_of_the_command_that_was_run(tmp_path: Path) -> None:
+    _write(tmp_path / "a.sql", "select 1")
+    for command in (["scan", str(tmp_path), "--store", str(tmp_path / "store")], ["extract", str(tmp_path / "a.sql")]):
+        result = runner.invoke(app, [*command, "--dialect", "snowflak"])
+        assert (result.exit_code, result.stderr) == (2, f"unknown dialect 'snowflak'; did you mean 'snowflake'? (`lineage {command[0]} --help` lists the common ones)\n")
 
 
 def test_missing_store_says_to_scan_first(tmp_path: Path) -> None:
@@ -135,5 +141,5 @@ def test_a_20_mb_script_is_one_line_and_the_other_files_still_scan(tmp_path: Pat
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
         f"{dump}: 20.0 MB, more than --max-file-mb 10: not scanned (a data dump?); raise the limit to scan it",
-        "Scanned 2 files, 1 statements; 1 failed (listed above); 1 edges written.",
+        "Scanned 2 files, 1 statement; 1 failed (listed above); 1 edge written.",
     ]

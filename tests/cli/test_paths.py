@@ -67,7 +67,7 @@ def test_rescan_drops_deleted_files(tmp_path: Path) -> None:
     runner.invoke(app, ["scan", str(tmp_path / "sql"), "--store", store])
     (tmp_path / "sql" / "b.sql").unlink()
     result = runner.invoke(app, ["scan", str(tmp_path / "sql"), "--store", store])
-    assert "1 removed files dropped from the graph" in result.stderr
+    assert "1 removed file dropped from the graph" in result.stderr
     report = runner.invoke(app, ["impact", "t.a", "--format", "json", "--store", store])
     assert [c["name"] for c in json.loads(report.stdout)["columns"]] == ["x.a"]
 

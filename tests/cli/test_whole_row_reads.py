@@ -34,7 +34,7 @@ def test_a_table_drop_reaches_counts_and_exists_a_column_rename_does_not(tmp_pat
     (tmp_path / "sql" / "marts.sql").write_text(SQL)
     store = tmp_path / "store"
     scanned = runner.invoke(app, ["scan", str(tmp_path / "sql"), "--store", str(store)])
-    assert (scanned.exit_code, scanned.stderr) == (0, "Scanned 1 files, 3 statements; 8 edges written.\n")
+    assert (scanned.exit_code, scanned.stderr) == (0, "Scanned 1 file, 3 statements; 8 edges written.\n")
     assert impacted_columns(store, "app.orders", "--drop") == [
         "mart.active_customers.customer_id",  # EXISTS decides which customers remain
         "mart.customer_orders.customer_id",

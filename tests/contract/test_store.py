@@ -160,6 +160,17 @@ def test_walk_upstream(store: LineageStore, depth: int | None, relations: frozen
     assert store.walk(["column:w.d"], UP, depth, relations) == sorted(expected)
 
 
+@pytest.mark.parametrize("depth", [1, 2, None])
+def test_a_filter_into_a_table_is_a_hop_of_its_columns_at_any_max_depth(store: LineageStore, depth: int | None) -> None:
+    # u.b filters table v, which has v.c: to `upstream v.c` that is one hop, as u.b -> v.c is;
+    # --max-depth 1 must list it as --max-depth 2 does (HAS_COLUMN costs no depth)
+    store.replace_file(CHAIN)
+    hops = [(h.depth, h.source.name, h.target.name) for h in paths_of(store, "v.c", "upstream", depth)]
+    near = [(1, "u.b", "v.c"), (1, "u.b", "v")]
+    assert hops == near + ([] if depth == 1 else [(2, "t.a", "u.b")])
+    assert [(h.depth, h.source.name, h.target.name) for h in paths_of(store, "u.b", "downstream", 1)] == near
+
+
 def test_walk_follows_only_the_relations_asked_for(store: LineageStore) -> None:
     store.replace_file(CHAIN)
     assert store.walk(["table:u", "table:v"], DOWN, 1, frozenset({Relation.HAS_COLUMN})) == [HU, HV]

@@ -265,10 +265,11 @@ def test_no_changes_is_one_line_and_a_sha_named_revision_is_not_repeated() -> No
     assert render_comment(report) == f"{MARKER}\n### ✅ No changes to the tables and views in the scanned SQL\n\nLineage impact of `HEAD` (`bbbbbbb`) against `aaaaaaa`.\n"
 
 
-def test_owners_without_a_github_handle_are_named_with_their_contacts() -> None:
+def test_owners_are_named_then_their_contacts_with_or_without_a_github_handle() -> None:
     bi = _node(NodeKind.OWNER, "bi", display="BI team", email="bi@acme.example", slack="#bi")
-    assert mention(OwnerNotice(bi, ("dash",))) == "BI team (bi@acme.example, #bi)"
-    assert mention(OwnerNotice(_node(NodeKind.OWNER, "ml", github="acme/ml", email="ml@acme.example"), ())) == "@acme/ml"
+    assert mention(OwnerNotice(bi, ("dash",))) == "BI team (#bi, bi@acme.example)"
+    assert mention(OwnerNotice(_node(NodeKind.OWNER, "ml", display="ML team", github="acme/ml", email="ml@acme.example"), ())) == "ML team (@acme/ml, ml@acme.example)"
+    assert mention(OwnerNotice(_node(NodeKind.OWNER, "ml"), ())) == "ml"
 
 
 def test_an_answer_whose_comment_id_is_no_number_is_one_line(github: GitHub) -> None:

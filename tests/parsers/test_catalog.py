@@ -44,7 +44,7 @@ def test_a_valid_catalog_loads_exactly(tmp_path: Path, monkeypatch: pytest.Monke
     )
     assert catalog.consumers == (
         Consumer("exec", NodeKind.DASHBOARD, "bi-team", "Exec", "https://bi/x", (), "dash.sql", (), Location("lineage.yml", 9)),
-        Consumer("f.one", NodeKind.ML_FEATURE, "core", "", "", ("mart.daily.revenue",), "", (), Location("lineage.yml", 11)),
+        Consumer("f.one", NodeKind.ML_FEATURE, "core", "", "", ("mart.daily.revenue",), "", (), Location("lineage.yml", 11), columns_at=(Location("lineage.yml", 11),)),
     )
 
 

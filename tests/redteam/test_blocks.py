@@ -27,7 +27,7 @@ def test_quoted_bodies_nested_10000_deep_are_one_warning(tmp_path: Path) -> None
     assert run.exit_code == 0
     assert run.lines() == [
         "sql/hostile.sql:2: SQL quoted more than 8 levels deep not analysed: its lineage is missing",
-        "Scanned 2 files, 1 statements; 1 warning; 1 edges written.",
+        "Scanned 2 files, 1 statement; 1 warning; 1 edge written.",
     ]
 
 

@@ -51,7 +51,7 @@ def test_statements_in_other_dialects_are_counted_errors_naming_the_dialect_and_
         f"repo/ms.sql:1: cannot parse statement as postgres; it parses as tsql: {SET_IT.format('tsql')}",
         f"repo/sf.sql:1: cannot parse statement as postgres; it parses as snowflake: {SET_IT.format('snowflake')}",
         "repo/typo.sql:1: cannot parse statement: Expected table name but got 'where'",
-        "Scanned 5 files, 5 statements; 4 failed (listed above); 1 edges written.",
+        "Scanned 5 files, 5 statements; 4 failed (listed above); 1 edge written.",
     ])
 
 
@@ -86,7 +86,7 @@ def test_an_unknown_dialect_is_one_line_in_the_catalog_and_in_a_header(tmp_path:
     header = _scan("dialects: unknown dialect in a header", tmp_path)
     assert (header.exit_code, header.lines()) == (1, [
         "repo/sf.sql:2: unknown dialect 'snowflak' in the header comment, so the file is not parsed; did you mean 'snowflake'?",
-        "Scanned 2 files, 1 statements; 1 failed (listed above); 1 edges written.",
+        "Scanned 2 files, 1 statement; 1 failed (listed above); 1 edge written.",
     ])
 
 
@@ -114,7 +114,7 @@ def test_nothing_sqlglot_logs_reaches_stderr_in_scan_extract_or_diff(tmp_path: P
     _write(repo, WARNS)
     unsupported = f"cannot parse statement as generic SQL (no dialect set); it parses as bigquery: {SET_IT.format('bigquery')}"
     scan = _scan("sqlglot logging: scan", tmp_path)
-    assert (scan.exit_code, scan.lines()) == (1, [f"repo/command.sql:1: {unsupported}", "Scanned 2 files, 2 statements; 1 failed (listed above); 1 edges written."])
+    assert (scan.exit_code, scan.lines()) == (1, [f"repo/command.sql:1: {unsupported}", "Scanned 2 files, 2 statements; 1 failed (listed above); 1 edge written."])
     _write(tmp_path / "many", {f"{n}{name}": text for name, text in WARNS.items() for n in (1, 2)})  # enough files to fork workers
     parallel = run_lineage("sqlglot logging: scan --jobs 2", "scan", "many", "--store", "st2", "--jobs", "2", cwd=tmp_path)
     assert (parallel.exit_code, parallel.lines()) == (1, [f"many/{n}command.sql:1: {unsupported}" for n in (1, 2)] + ["Scanned 4 files, 4 statements; 2 failed (listed above); 2 edges written."])
@@ -158,7 +158,7 @@ def test_thousands_of_statements_no_dialect_reads_cost_a_bounded_retry_and_each_
     _write(tmp_path / "repo", {"bad.sql": "select from where (;\n" * 20_000, "plain.sql": PLAIN})
     run = _scan("dialects: 20,000 statements no dialect parses", tmp_path, "--dialect", "postgres")
     assert run.exit_code == 1
-    assert run.lines() == [*(f"repo/bad.sql:{n}: cannot parse statement: Expected table name but got 'where'" for n in range(1, 20_001)), "Scanned 2 files, 20,001 statements; 20,000 failed (listed above); 1 edges written."]
+    assert run.lines() == [*(f"repo/bad.sql:{n}: cannot parse statement: Expected table name but got 'where'" for n in range(1, 20_001)), "Scanned 2 files, 20,001 statements; 20,000 failed (listed above); 1 edge written."]
 
 
 def test_a_script_for_another_warehouse_names_it_at_every_statement(tmp_path: Path) -> None:
@@ -167,4 +167,4 @@ def test_a_script_for_another_warehouse_names_it_at_every_statement(tmp_path: Pa
     run = _scan("dialects: 5,000 BigQuery statements read as postgres", tmp_path, "--dialect", "postgres")
     assert run.exit_code == 1
     wrong = f"cannot parse statement as postgres; it parses as bigquery: {SET_IT.format('bigquery')}"
-    assert run.lines() == [*(f"repo/dump.sql:{n}: {wrong}" for n in range(1, 5_001)), "Scanned 1 files, 5,000 statements; 5,000 failed (listed above); 0 edges written."]
+    assert run.lines() == [*(f"repo/dump.sql:{n}: {wrong}" for n in range(1, 5_001)), "Scanned 1 file, 5,000 statements; 5,000 failed (listed above); 0 edges written."]

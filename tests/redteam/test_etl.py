@@ -108,7 +108,7 @@ def test_bracket_nesting_past_pythons_limit_is_one_diagnostic(tmp_path: Path, na
     run = _scan(tmp_path, name, f"\n\ncursor.execute({expression})\n")
     assert (run.exit_code, run.lines()) == (0, [
         "dags/dag.py:3: cannot parse Python (too many nested parentheses): SQL in this file was not read",
-        "Scanned 2 files, 1 statements; 1 warning; 1 edges written.",
+        "Scanned 2 files, 1 statement; 1 warning; 1 edge written.",
     ])
     _sibling_kept(tmp_path)
 
@@ -125,6 +125,6 @@ def test_nesting_past_pythons_parser_is_one_diagnostic_at_its_line(tmp_path: Pat
     run = _scan(tmp_path, name, f"import os\n\nsql = {expression}\ncursor.execute(sql)\n")
     assert (run.exit_code, run.lines()) == (0, [
         "dags/dag.py:3: cannot parse Python (nested too deeply for its parser): SQL in this file was not read",
-        "Scanned 2 files, 1 statements; 1 warning; 1 edges written.",
+        "Scanned 2 files, 1 statement; 1 warning; 1 edge written.",
     ])
     _sibling_kept(tmp_path)

@@ -63,4 +63,4 @@ def test_a_runaway_airflow_template_is_one_line_and_the_next_task_is_scanned(tmp
         encoding="utf-8",
     )
     run = run_lineage("airflow: nested range loops and %0*d", "scan", "dag.py", "--store", "store", "--no-cache", cwd=tmp_path)
-    assert (run.exit_code, run.lines()) == (1, [f"dag.py:2: {STEPS}", f"dag.py:3: {SIZE}", "Scanned 1 files, 3 statements; 2 failed (listed above); 1 edges written."])
+    assert (run.exit_code, run.lines()) == (1, [f"dag.py:2: {STEPS}", f"dag.py:3: {SIZE}", "Scanned 1 file, 3 statements; 2 failed (listed above); 1 edge written."])

@@ -23,5 +23,5 @@ def test_an_insert_first_of_3000_whens_is_bounded_by_the_statement_budget(tmp_pa
     assert run.exit_code == 1
     assert run.lines() == [
         "sql/first.sql:2: statement skipped: extraction took more than 2 s (--statement-budget); its lineage is missing",
-        "Scanned 2 files, 2 statements; 1 failed (listed above); 1 edges written.",
+        "Scanned 2 files, 2 statements; 1 failed (listed above); 1 edge written.",
     ]

@@ -63,7 +63,7 @@ def test_a_dag_searching_proc_self_or_etc_reads_neither(tmp_path: Path) -> None:
         "repo/dags/env.py:5: cannot render template: 'environ' not found in repo/dags",
         "repo/dags/pw.py:4: template_searchpath '/etc' is outside the scanned folder; not searched",
         "repo/dags/pw.py:5: cannot render template: 'passwd' not found in repo/dags",
-        "Scanned 3 files, 3 statements; 4 failed (listed above); 1 edges written.",
+        "Scanned 3 files, 3 statements; 4 failed (listed above); 1 edge written.",
     ]
 
 
@@ -114,7 +114,7 @@ def test_links_out_of_the_tree_are_not_followed(tmp_path: Path) -> None:
         "repo/dags/sql/link.sql: a link to a file outside the scanned folder; not read",
         "repo/dbt/models/link.sql: a link to a file outside the project; not read",
         "repo/dbt/seeds/link.csv: a link to a file outside the project; not read",
-        "Scanned 8 files, 4 statements; 6 failed (listed above); 1 edges written.",
+        "Scanned 8 files, 4 statements; 6 failed (listed above); 1 edge written.",
     ]
 
 
@@ -164,7 +164,7 @@ def test_dotdot_and_absolute_paths_in_every_field_are_refused(tmp_path: Path) ->
     ]
     # the count of unchanged files after it is off by one whenever a dbt project's own file has a
     # diagnostic (it is also the project's catalog): a separate fault, not asserted here
-    assert run.lines()[-1].startswith("Scanned 9 files, 6 statements; 12 failed (listed above); 1 edges written")
+    assert run.lines()[-1].startswith("Scanned 9 files, 6 statements; 12 failed (listed above); 1 edge written")
     graph = (tmp_path / "s" / "lineage.db").read_text(encoding="utf-8", errors="replace")
     assert "mart.kept" in graph and "main.kept" in graph  # the SQL file and the project's good model
 

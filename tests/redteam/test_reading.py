@@ -45,9 +45,9 @@ def _newline_name(path: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "make", "expected"),
     [
-        ("scan: x.sql -> /dev/zero", _dev_zero, ["x.sql: a link to a file outside the scanned folder; not read", "Scanned 2 files, 1 statements; 1 failed (listed above); 2 edges written."]),
-        ("scan: z.sql is a character device", _device, ["z.sql: not a regular file (a character device): not scanned", "Scanned 2 files, 1 statements; 1 failed (listed above); 2 edges written."]),
-        ("scan: p.sql is a FIFO", _fifo, ["p.sql: not a regular file (a FIFO): not scanned", "Scanned 2 files, 1 statements; 1 failed (listed above); 2 edges written."]),
+        ("scan: x.sql -> /dev/zero", _dev_zero, ["x.sql: a link to a file outside the scanned folder; not read", "Scanned 2 files, 1 statement; 1 failed (listed above); 2 edges written."]),
+        ("scan: z.sql is a character device", _device, ["z.sql: not a regular file (a character device): not scanned", "Scanned 2 files, 1 statement; 1 failed (listed above); 2 edges written."]),
+        ("scan: p.sql is a FIFO", _fifo, ["p.sql: not a regular file (a FIFO): not scanned", "Scanned 2 files, 1 statement; 1 failed (listed above); 2 edges written."]),
         # the name is escaped as git quotes it: one line for the file, whatever its name holds
         ("scan: newline in a file name", _newline_name, ["a\\nb.sql:1: cannot parse statement: Invalid expression / Unexpected token", "Scanned 2 files, 2 statements; 1 failed (listed above); 2 edges written."]),
     ],

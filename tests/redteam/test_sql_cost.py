@@ -180,4 +180,4 @@ def test_an_airflow_statement_past_its_budget_is_one_counted_error_at_the_dag_li
     )
     run = run_lineage("scan: Airflow DAG, statement budget of 1 microsecond", "scan", "dags", "--store", "st", "--statement-budget", "0.000001", cwd=tmp_path)
     assert run.exit_code == 1
-    assert run.lines() == [f"dags/daily.py:9: {SKIPPED}", "Scanned 1 files, 2 statements; 1 failed (listed above); 0 edges written."]
+    assert run.lines() == [f"dags/daily.py:9: {SKIPPED}", "Scanned 1 file, 2 statements; 1 failed (listed above); 0 edges written."]

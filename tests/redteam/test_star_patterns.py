@@ -28,7 +28,7 @@ def test_hostile_star_patterns_end_bounded_with_a_counted_warning(tmp_path: Path
     )
     liked = run_lineage("scan: * ILIKE with 40 wildcards over a 5000-character column", "scan", "sql/wide.sql", "--store", "st", "--dialect", "snowflake", cwd=tmp_path)
     assert liked.exit_code == 0
-    assert liked.lines() == ["Scanned 1 files, 2 statements; 0 edges written."]
+    assert liked.lines() == ["Scanned 1 file, 2 statements; 0 edges written."]
     picked = run_lineage("extract: COLUMNS('^(a+)+$') over a 5000-character column", "extract", "sql/cols.sql", "--dialect", "duckdb", cwd=tmp_path)
     assert picked.exit_code == 0
     assert picked.lines() == [
