@@ -112,7 +112,7 @@ def _reuse(s: ScanSummary, cache: bool) -> str:
 
     if not cache or not s.reused:
         return ""
-    why = f"; {plural(s.uncached, 'file')} of dbt projects, ETL code or catalog queries, which it does not hold, extracted again" if s.uncached else ""
+    why = f"; {plural(s.uncached, 'file')} of ETL code, catalog queries or changed dbt projects extracted again" if s.uncached else ""
     return f" ({plural(s.reused, 'file extraction')} reused from the cache{why})"
 
 

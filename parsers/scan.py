@@ -185,9 +185,11 @@ def _scan(paths: Sequence[Path], options: ScanOptions, progress: Progress | None
     roots = tuple(display_path(p) for p in paths)
     notes = (*sources.unreadable, *(cache.notes if cache else ()))
     kept = (*(d.at.file for d in sources.unreadable), *sorted(texts.unreadable))
-    uncached = {f.path for s in jobs if s in done for f in done[s].files} | ({f.path for f in consumers.values()} if catalog is not None else set())
+    # a dbt project served whole from the cache: its files were reused, not extracted again
+    from_cache = {path for _, job in jobs.values() for path in getattr(job, "reused", ())}
+    uncached = {f.path for s in jobs if s in done for f in done[s].files} - from_cache | ({f.path for f in consumers.values()} if catalog is not None else set())
     # a file whose first extraction came from the cache but whose second did not was extracted
-    reused = sum(1 for s in texts.names() if (second.keys.get(s) or first.keys.get(s)) in cache.hit_keys) if cache else 0
+    reused = sum(1 for s in texts.names() if (second.keys.get(s) or first.keys.get(s)) in cache.hit_keys) + len(from_cache) if cache else 0
     return ScanResult(tuple(results[s] for s in sorted(results)), catalog, roots, reused, notes, kept, len(uncached))
 
 

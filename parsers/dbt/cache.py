@@ -75,12 +75,14 @@ class CachedProject:
     def __init__(self, shown: str, key: str, cache: ScanCache, extract: Extract) -> None:
         self.shown, self.key, self.cache, self.extract = shown, key, cache, extract
         self.served = False  # a cached result was already counted in this scan's reused files
+        self.reused: frozenset[str] = frozenset()  # the files served from the cache in this scan
 
     def __call__(self, registry: SchemaRegistry) -> tuple[list[ScannedFile], Catalog | None]:
         key = digest("dbt", self.key, schema_digest(registry))
         found = self._cached(key)
         if found is not None:
             files, catalog, journal = found
+            self.reused = frozenset(f.path for f in files)
             registry.replay(journal)
             registry.journal[:] = journal  # as if extracted here: the scan replays it in path order
             return files, catalog
