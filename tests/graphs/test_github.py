@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from graphs.render.comment import GITHUB_LIMIT, MARKER, CommentOptions, diagram, mention, mermaid_label, render_comment
+from graphs.render.comment import GITHUB_LIMIT, MARKER, CommentOptions, mention, render_comment
+from graphs.render.comment_diagram import diagram, mermaid_label
 from graphs.publish.github import Action, GitHubError, GitHubTarget, Posted, find_comment, upsert_comment
 from graphs.publish.http_call import same_origin
 from lineage.contracts import Contract, ContractLevel, Terms
