@@ -22,7 +22,6 @@ import json
 import os
 import secrets
 import tempfile
-import zlib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from fnmatch import fnmatchcase
@@ -32,19 +31,11 @@ from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar, cast
 from graphs.stores.lock import exclusive
 from lineage.digests import intact, sealed
 from lineage.errors import StoreError
-from lineage.model import Direction, Edge, Flow, GraphFacts, Node, NodeKind, Relation, Subtype
+from lineage.model import Direction, Edge, Flow, GraphFacts, Node, Relation, Subtype
+from graphs.stores.embedded_rows import EdgeRow, Rows, edge_of, edge_row_of, lines_digest, node_of, node_row_of, parse_header, read_generation
 
 if TYPE_CHECKING:
     import networkx as nx
-
-# [id, kind, name, {attr: value}] and [source, target, relation, flow, subtype, file, line, statement]
-NodeRow = list[object]
-EdgeRow = list[object]
-Rows = tuple[list[NodeRow], list[EdgeRow]]
-_RELATIONS = {str(r): r for r in Relation}
-_FLOWS = {str(f): f for f in Flow}
-_SUBTYPES = {str(s): s for s in Subtype}
-_KINDS = {str(k): k for k in NodeKind}
 
 FORMAT = "lineage-store"
 VERSION = 4
@@ -131,7 +122,7 @@ class NetworkxStore:
         lines = data.split(b"\n")
         if lines[-1] == b"":
             lines.pop()
-        header = _header(lines[0]) if lines else None
+        header = parse_header(lines[0]) if lines else None
         if header is None:
             raise self._damaged("line 1 fails its checksum" if lines and not lines[0].startswith(b"{") else "line 1 is not a store header")
         if header.get("format") != FORMAT:
@@ -163,7 +154,7 @@ class NetworkxStore:
                 raise self._damaged(f"line {number} fails its checksum") from None
         if header.get("sources") != len(lines):
             raise self._damaged(f"{len(lines):,} source lines where its header records {header.get('sources')}")
-        if header.get("digest") != _digest(line[:8] for line in lines):
+        if header.get("digest") != lines_digest(line[:8] for line in lines):
             raise self._damaged("its lines are not those its header records")
         return sources
 
@@ -173,7 +164,7 @@ class NetworkxStore:
     def _save(self) -> None:
         lines = [held.line(src) + "\n" for src, held in sorted(self._sources.items())]
         generation = secrets.token_hex(8)
-        header = {"format": FORMAT, "version": VERSION, "generation": generation, "sources": len(lines), "digest": _digest(line[:8].encode("ascii") for line in lines)}
+        header = {"format": FORMAT, "version": VERSION, "generation": generation, "sources": len(lines), "digest": lines_digest(line[:8].encode("ascii") for line in lines)}
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".graph.", suffix=".tmp")
@@ -208,7 +199,7 @@ class NetworkxStore:
             for stale in self.path.parent.glob(".graph.*.tmp"):
                 stale.unlink(missing_ok=True)
             # another process may have committed while we waited: start from its graph
-            if not self._fresh and self._generation != _generation(self.path):
+            if not self._fresh and self._generation != read_generation(self.path):
                 self._sources = self._load()
                 self._index = None
             before = dict(self._sources)
@@ -229,7 +220,7 @@ class NetworkxStore:
                 self.replace_file(facts)
             return
         if facts.nodes or facts.edges:
-            self._sources[facts.source] = _Source(facts.fingerprint, rows=([_node_row(n) for n in facts.nodes], [_edge_row(e) for e in facts.edges]))
+            self._sources[facts.source] = _Source(facts.fingerprint, rows=([node_row_of(n) for n in facts.nodes], [edge_row_of(e) for e in facts.edges]))
         else:
             self._sources.pop(facts.source, None)
         self._index = None
@@ -247,8 +238,8 @@ class NetworkxStore:
         nodes, edges = held.rows
         return GraphFacts(
             source,
-            tuple(_node(str(r[0]), (str(r[1]), str(r[2]), cast(dict[str, str], r[3]))) for r in nodes),
-            tuple(_edge(r) for r in edges),
+            tuple(node_of(str(r[0]), (str(r[1]), str(r[2]), cast(dict[str, str], r[3]))) for r in nodes),
+            tuple(edge_of(r) for r in edges),
             held.fingerprint,
         )
 
@@ -298,18 +289,18 @@ class NetworkxStore:
                         nxt.append(other)
             frontier = nxt
         # sorted as rows, then made Edges: comparing Edge dataclasses is most of a big walk's cost
-        return [_edge(r) for r in sorted(found, key=_edge_order)]
+        return [edge_of(r) for r in sorted(found, key=_edge_order)]
 
     @_rows_checked
     def find(self, pattern: str) -> list[Node]:
         index = self.index
         rows = ((nid, index.row(nid)) for nid in index.ids())
-        return sorted(_node(nid, row) for nid, row in rows if fnmatchcase(row[1], pattern))
+        return sorted(node_of(nid, row) for nid, row in rows if fnmatchcase(row[1], pattern))
 
     @_rows_checked
     def nodes(self, ids: Iterable[str]) -> list[Node]:
         index = self.index
-        return sorted(_node(i, index.row(i)) for i in set(ids) if index.has(i))
+        return sorted(node_of(i, index.row(i)) for i in set(ids) if index.has(i))
 
     def close(self) -> None:
         self._index = None
@@ -385,50 +376,3 @@ def _built(sources: dict[str, _Source]) -> _Index:
 def _edge_order(row: tuple[object, ...]) -> tuple[object, ...]:
     """Edge's field order, None as "" (where Edge compares at all, it compares the same)."""
     return (row[0], row[1], row[2], row[3] or "", row[4] or "", row[5], row[6], row[7])
-
-
-def _generation(path: Path) -> str | None:
-    """The header's generation, new at every save: has another writer committed since we read?"""
-    try:
-        with open(path, "rb") as handle:
-            header = _header(handle.readline().rstrip(b"\n"))
-    except FileNotFoundError:
-        return None
-    except OSError:
-        return ""  # unreadable: reload, and let the load say what is wrong
-    return str(header.get("generation", "")) if header is not None else ""
-
-
-def _header(line: bytes) -> dict[str, object] | None:
-    """The header line's fields: sealed from version 4 on, bare JSON before; None if damaged."""
-    if not line.startswith(b"{") and not intact(line):
-        return None
-    try:
-        header = json.loads(line if line.startswith(b"{") else line[9:])
-    except ValueError:
-        return None
-    return header if isinstance(header, dict) else None
-
-
-def _digest(prefixes: Iterable[bytes]) -> str:
-    """The lines' CRCs, in order, digested: the header's record of which lines the body holds."""
-    return f"{zlib.crc32(b''.join(prefixes)):08x}"
-
-
-def _node(nid: str, row: tuple[str, str, dict[str, str]]) -> Node:
-    kind, name, attrs = row
-    return Node(nid, _KINDS[kind], name, tuple(sorted(attrs.items())))
-
-
-def _edge(row: EdgeRow | tuple[object, ...]) -> Edge:
-    # rows hold what JSON decodes to (str, int, None): no conversions, only the enum lookups
-    source, target, relation, flow, subtype, file, line, statement = cast(tuple[str, str, str, str | None, str | None, str, int, int], row)
-    return Edge(source, target, _RELATIONS[relation], _FLOWS[flow] if flow else None, _SUBTYPES[subtype] if subtype else None, file, line, statement)
-
-
-def _node_row(node: Node) -> NodeRow:
-    return [node.id, str(node.kind), node.name, dict(node.attrs)]
-
-
-def _edge_row(edge: Edge) -> EdgeRow:
-    return [edge.source, edge.target, str(edge.relation), str(edge.flow) if edge.flow else None, str(edge.subtype) if edge.subtype else None, edge.file, edge.line, edge.statement]
