@@ -95,7 +95,7 @@ def _impact_tables(report: ImpactReport) -> None:
     out.print(report.completeness.line() + "\n", markup=False)
     consumers = [("dashboard", r) for r in report.dashboards] + [("ML feature", r) for r in report.features]
     if consumers:
-        out.print(_table("Dashboards and ML features", ["kind", "name", "owner", "distance"], [[k, r.node.name, r.node.attr("owner") or "", str(r.distance)] for k, r in consumers]))
+        out.print(_table("Dashboards and ML features", ["kind", "name", "owner", "distance"], [[k, r.node.name, r.node.attr("owner") or "no owner", str(r.distance)] for k, r in consumers]))
     if report.owners:
         rows = [[o.owner.attr("display") or o.owner.name, contact_line(o), ", ".join(o.assets)] for o in report.owners]
         out.print(_table("Owners to notify", ["owner", "contact", "why (what they own that is affected)"], rows))

@@ -1,0 +1,67 @@
+"""The scan's units for BI files: one per Looker project, Feast repository and Tableau file found."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Protocol
+
+from lineage.catalog import Catalog
+from lineage.model import Diagnostic, FileFacts
+from parsers.bi.common import BiFacts
+from parsers.sources.paths import LOOKER_SUFFIXES, display_path
+from parsers.sources.reading import read_text
+from parsers.sql.dialects import PathDialects
+from parsers.sql.schema import SchemaRegistry
+
+Job = Callable[[SchemaRegistry], tuple[list[FileFacts], Catalog | None]]
+Texts = list[tuple[str, str]]
+
+
+class Options(Protocol):
+    @property
+    def max_bytes(self) -> int | None: ...
+    @property
+    def statement_seconds(self) -> float | None: ...
+
+
+def bi_jobs(bi: list[Path], python: list[Path], dialects: PathDialects, options: Options) -> dict[str, tuple[set[str], Job]]:
+    """Looker files form one project (views, explores and dashboards name each other), Feast files one repository."""
+    jobs: dict[str, tuple[set[str], Job]] = {}
+    looker = [p for p in bi if p.name.endswith(LOOKER_SUFFIXES)]
+    if looker:
+        shown = _folder(looker)
+        jobs[shown] = (set(), _looker_job(shown, looker, dialects.dialect(shown), options))
+    return jobs
+
+
+def _folder(paths: list[Path]) -> str:
+    return display_path(Path(os.path.commonpath([os.path.abspath(p.parent) for p in paths])))
+
+
+def _texts(paths: list[Path], max_bytes: int | None) -> tuple[Texts, list[FileFacts]]:
+    """The files' texts, and a diagnostic for each that could not be read (too big, not UTF-8)."""
+    texts: Texts = []
+    unread: list[FileFacts] = []
+    for path in paths:
+        text = read_text(path, max_bytes)
+        if isinstance(text, Diagnostic):
+            unread.append(FileFacts(text.at.file, diagnostics=(text,)))
+        else:
+            texts.append((display_path(path), text))
+    return texts, unread
+
+
+def _unit(shown: str, facts: BiFacts, unread: list[FileFacts]) -> tuple[list[FileFacts], Catalog | None]:
+    return [*facts.files, *unread], Catalog(shown, facts.owners, (), facts.consumers)
+
+
+def _looker_job(shown: str, paths: list[Path], dialect: str | None, options: Options) -> Job:
+    from parsers.bi.looker import read_looker
+
+    def job(registry: SchemaRegistry) -> tuple[list[FileFacts], Catalog | None]:
+        texts, unread = _texts(paths, options.max_bytes)
+        return _unit(shown, read_looker(texts, registry, dialect, options.statement_seconds), unread)
+
+    return job
