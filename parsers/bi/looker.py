@@ -19,7 +19,7 @@ import yaml
 
 from lineage.catalog import Consumer
 from lineage.model import ColumnEdge, Diagnostic, Flow, Location, NodeKind, Subtype
-from parsers.bi.common import BiFacts, file_facts, line_of, read, sorted_reads, warning
+from parsers.bi.common import BiFacts, Declarations, file_facts, read, sorted_reads, warning
 from parsers.sql.schema import SchemaRegistry
 
 _REF = re.compile(r"\$\{\s*([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)?)\s*\}")
@@ -27,8 +27,10 @@ _TABLE_COLUMN = re.compile(r"""\$\{\s*TABLE\s*\}\s*\.\s*[`"\[]?(\w+)""")
 _PLAIN = re.compile(r"^\s*[`\"]?(\w+)[`\"]?\s*$")
 _LITERAL = re.compile(r"^\s*('[^']*'|\d+(\.\d+)?|NULL|TRUE|FALSE)?\s*$", re.IGNORECASE)
 _FIELD_KINDS = ("dimensions", "measures", "dimension_groups", "filters", "parameters")
-_KIND_WORD = r"(?:dimension|measure|dimension_group|filter|parameter)"
+_KIND_WORDS = ("dimension", "measure", "dimension_group", "filter", "parameter")
 Column = tuple[str | None, str]  # (table, column) of the warehouse
+# `${field}` chains in real projects are a few deep; past this one is generated or hostile
+MAX_REFERENCE_DEPTH = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +38,7 @@ class _Field:
     sql: str | None
     at: Location
     group: bool = False  # a dimension_group: `created` answers to `created_date`, `created_month`
+    column: bool = True  # without `sql:` a dimension is its own-named column; a count measure reads none
 
 
 @dataclass(slots=True)
@@ -77,7 +80,7 @@ def read_looker(files: list[tuple[str, str]], registry: SchemaRegistry, dialect:
         except (SyntaxError, RecursionError, KeyError, ValueError, TypeError) as err:
             project.note(Location(shown, _error_line(err)), f"not valid LookML ({str(err).splitlines()[0] if str(err) else type(err).__name__}); this file is not read")
             continue
-        _load(project, shown, text, parsed)
+        _load(project, shown, Declarations(text), parsed)
     consumers = [c for shown, text in dashboards for c in _dashboards(project, shown, text)]
     return BiFacts(tuple(consumers), (), tuple(file_facts(s, n) for s, n in sorted(project.notes.items())))
 
@@ -87,7 +90,7 @@ def _error_line(err: Exception) -> int:
     return int(found.group(1)) if found else 1
 
 
-def _load(project: _Project, shown: str, text: str, parsed: dict[str, Any]) -> None:
+def _load(project: _Project, shown: str, text: Declarations, parsed: dict[str, Any]) -> None:
     for view in parsed.get("views") or []:
         _view(project, shown, text, view)
     for explore in parsed.get("explores") or []:
@@ -102,19 +105,19 @@ def _load(project: _Project, shown: str, text: str, parsed: dict[str, Any]) -> N
         project.explores[name] = aliases
 
 
-def _view(project: _Project, shown: str, text: str, view: dict[str, Any]) -> None:
+def _view(project: _Project, shown: str, text: Declarations, view: dict[str, Any]) -> None:
     name = str(view.get("name", ""))
-    at = Location(shown, line_of(text, rf"^\s*view:\s*{re.escape(name)}\b"))
+    at = Location(shown, text.line(("view",), name))
     table = str(view["sql_table_name"]).strip().strip("`\"") if view.get("sql_table_name") else None
     found = _View(name, table or name, at)
     for kind in _FIELD_KINDS:
         for item in view.get(kind) or []:
             fname = str(item.get("name", ""))
-            line = line_of(text, rf"^\s*{_KIND_WORD}:\s*{re.escape(fname)}\b", at.line)
-            found.fields[fname] = _Field(str(item["sql"]) if "sql" in item else None, Location(shown, line), kind == "dimension_groups")
+            line = text.line(_KIND_WORDS, fname, at.line)
+            found.fields[fname] = _Field(str(item["sql"]) if "sql" in item else None, Location(shown, line), kind == "dimension_groups", kind in ("dimensions", "dimension_groups"))
     derived = view.get("derived_table") or {}
     if derived.get("sql"):
-        _derived(project, found, str(derived["sql"]), Location(shown, line_of(text, r"^\s*sql:", line_of(text, r"derived_table:", at.line))))
+        _derived(project, found, str(derived["sql"]), Location(shown, text.find(r"^\s*sql:", text.find(r"derived_table:", at.line))))
     elif derived:
         project.note(at, f"derived table of view '{name}' is not SQL (explore_source): its fields read nothing")
         found.table = None
@@ -166,6 +169,9 @@ def _columns(project: _Project, view_name: str, name: str, stack: tuple[tuple[st
         loop = " -> ".join(f"{v}.{f}" for v, f in (*stack[stack.index(key):], key))
         project.note(found.at, f"field references form a cycle ({loop}); the fields in it read nothing through it")
         return frozenset()
+    if len(stack) >= MAX_REFERENCE_DEPTH:
+        project.note(found.at, f"field '{view_name}.{name}' is more than {MAX_REFERENCE_DEPTH} ${{field}} references deep; what it reads is not followed further")
+        return frozenset()
     result = frozenset(_field_reads(project, view, name, found, (*stack, key)))
     project.resolved[key] = result
     return result
@@ -184,8 +190,8 @@ def _field(view: _View, name: str) -> _Field | None:
 
 def _field_reads(project: _Project, view: _View, name: str, found: _Field, stack: tuple[tuple[str, str], ...]) -> set[Column]:
     sql = found.sql
-    if sql is None:  # Looker's default: the column of the field's own name
-        return _table_columns(view, name)
+    if sql is None:  # Looker's default: a dimension is the column of its own name
+        return _table_columns(view, name) if found.column else set()
     reads: set[Column] = set()
     for column in _TABLE_COLUMN.findall(sql):
         reads |= _table_columns(view, column)
@@ -218,22 +224,23 @@ def _dashboards(project: _Project, shown: str, text: str) -> list[Consumer]:
         project.note(Location(shown, mark.line + 1 if mark else 1), "not valid LookML dashboard YAML; this file is not read")
         return []
     consumers: list[Consumer] = []
+    lines = Declarations(text)
     for board in data if isinstance(data, list) else [data] if isinstance(data, dict) else []:
         if not isinstance(board, dict) or "dashboard" not in board:
             continue
         name = str(board["dashboard"])
-        at = Location(shown, line_of(text, rf"dashboard:\s*{re.escape(name)}\b"))
+        at = Location(shown, lines.line(("dashboard",), name))
         cid = f"looker:{name}"
-        tiles = [_tile(project, cid, shown, text, e, at) for e in board.get("elements") or [] if isinstance(e, dict)]
+        tiles = [_tile(project, cid, lines, e, at) for e in board.get("elements") or [] if isinstance(e, dict)]
         reads = {read(cid, t, c, r.at, r.flow, r.subtype) for tile in tiles for r in tile.reads for t, c in [(r.source_table, r.source_column)]}
         consumers.append(Consumer(cid, NodeKind.DASHBOARD, "", str(board.get("title") or name), "", (), "", sorted_reads(reads), at))
         consumers += tiles
     return consumers
 
 
-def _tile(project: _Project, board: str, shown: str, text: str, element: dict[str, Any], start: Location) -> Consumer:
+def _tile(project: _Project, board: str, lines: Declarations, element: dict[str, Any], start: Location) -> Consumer:
     name = str(element.get("name") or element.get("title") or "tile")
-    at = Location(shown, line_of(text, rf"name:\s*{re.escape(name)}\s*$", start.line))
+    at = Location(start.file, lines.line(("name",), name, start.line))
     cid = f"{board}/{name}"
     aliases = project.explores.get(str(element.get("explore", "")), {})
     uses: list[tuple[str, Flow, Subtype]] = [(str(f), Flow.DIRECT, Subtype.IDENTITY) for f in element.get("fields") or []]
