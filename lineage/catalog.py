@@ -50,6 +50,7 @@ class Consumer:
     # names no columns: every known column of what it depends on is counted as read, so a
     # column added later, or unknown at scan time, reaches it through nothing
     table_level: bool = False
+    tags: str = ""  # the tool's own tags, `key=value, ...` (Feast)
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,9 @@ from dataclasses import dataclass
 
 from lineage.catalog import Consumer, Owner
 from lineage.model import ColumnEdge, Diagnostic, FileFacts, Flow, Location, Severity, Subtype
+from parsers.sql.schema import SchemaRegistry
+
+Column = tuple[str | None, str]  # (table, column) of the warehouse
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
 
@@ -24,6 +27,43 @@ class BiFacts:
 def read(consumer: str, table: str | None, column: str, at: Location, flow: Flow = Flow.DIRECT, subtype: Subtype = Subtype.IDENTITY) -> ColumnEdge:
     """`consumer` reads `table.column`; a consumer edge has no target column."""
     return ColumnEdge(table.lower() if table else None, column.lower(), consumer, None, flow, subtype, at)
+
+
+@dataclass(frozen=True, slots=True)
+class Traced:
+    """A tool's query (a derived table, a feature source) traced as if it were a view."""
+
+    columns: dict[str, frozenset[Column]]  # output column -> the warehouse columns it is made of
+    shaping: frozenset[Column]  # what filters, joins or groups its rows: read by every output
+    diagnostics: tuple[Diagnostic, ...]
+
+    def of(self, column: str) -> set[Column]:
+        return set(self.columns.get(column.lower(), frozenset())) | self.shaping
+
+
+@dataclass(frozen=True, slots=True)
+class Sql:
+    """How a tool's embedded SQL is extracted: the scan's schema, dialect and per-statement budget."""
+
+    registry: SchemaRegistry
+    dialect: str | None = None
+    budget: float | None = None
+
+    def trace(self, sql: str, target: str, at: Location) -> Traced:
+        """Trace `sql` as `CREATE VIEW target AS sql`, starting on `at`'s line of `at`'s file."""
+        from parsers.sql.extract import extract_sql
+
+        # padded so the extractor's line numbers are the tool file's
+        facts = extract_sql("\n" * (max(at.line, 1) - 1) + f"CREATE VIEW {target} AS " + sql, at.file, self.dialect, self.registry.overlay(), self.budget)
+        columns: dict[str, set[Column]] = {}
+        shaping: set[Column] = set()
+        for edge in (e for e in facts.edges if e.target_table == target):
+            source = (edge.source_table, edge.source_column)
+            if edge.target_column is None:
+                shaping.add(source)
+            else:
+                columns.setdefault(edge.target_column, set()).add(source)
+        return Traced({k: frozenset(v) for k, v in columns.items()}, frozenset(shaping), facts.diagnostics)
 
 
 def sorted_reads(reads: set[ColumnEdge] | list[ColumnEdge]) -> tuple[ColumnEdge, ...]:

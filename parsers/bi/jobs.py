@@ -33,7 +33,18 @@ def bi_jobs(bi: list[Path], python: list[Path], dialects: PathDialects, options:
     if looker:
         shown = _folder(looker)
         jobs[shown] = (set(), _looker_job(shown, looker, dialects.dialect(shown), options))
+    feast = _feast_files(python, options.max_bytes)
+    if feast:
+        shown = _folder(feast)
+        jobs[shown] = (set(), _feast_job(shown, feast, dialects.dialect(shown), options))
     return jobs
+
+
+def _feast_files(python: list[Path], max_bytes: int | None) -> list[Path]:
+    """The Python files that import Feast (an unreadable one is the ETL reader's to report)."""
+    from parsers.bi.feast import is_feature_repo
+
+    return [p for p in python if isinstance(text := read_text(p, max_bytes), str) and "feast" in text and is_feature_repo(text)]
 
 
 def _folder(paths: list[Path]) -> str:
@@ -55,6 +66,17 @@ def _texts(paths: list[Path], max_bytes: int | None) -> tuple[Texts, list[FileFa
 
 def _unit(shown: str, facts: BiFacts, unread: list[FileFacts]) -> tuple[list[FileFacts], Catalog | None]:
     return [*facts.files, *unread], Catalog(shown, facts.owners, (), facts.consumers)
+
+
+def _feast_job(shown: str, paths: list[Path], dialect: str | None, options: Options) -> Job:
+    from parsers.bi.common import Sql
+    from parsers.bi.feast import read_feast
+
+    def job(registry: SchemaRegistry) -> tuple[list[FileFacts], Catalog | None]:
+        texts, unread = _texts(paths, options.max_bytes)
+        return _unit(shown, read_feast(texts, Sql(registry, dialect, options.statement_seconds)), unread)
+
+    return job
 
 
 def _looker_job(shown: str, paths: list[Path], dialect: str | None, options: Options) -> Job:

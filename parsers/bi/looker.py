@@ -19,7 +19,7 @@ import yaml
 
 from lineage.catalog import Consumer
 from lineage.model import ColumnEdge, Diagnostic, Flow, Location, NodeKind, Subtype
-from parsers.bi.common import BiFacts, Declarations, file_facts, read, sorted_reads, warning
+from parsers.bi.common import BiFacts, Column, Declarations, Sql, Traced, file_facts, read, sorted_reads, warning
 from parsers.sql.schema import SchemaRegistry
 
 _REF = re.compile(r"\$\{\s*([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)?)\s*\}")
@@ -28,7 +28,6 @@ _PLAIN = re.compile(r"^\s*[`\"]?(\w+)[`\"]?\s*$")
 _LITERAL = re.compile(r"^\s*('[^']*'|\d+(\.\d+)?|NULL|TRUE|FALSE)?\s*$", re.IGNORECASE)
 _FIELD_KINDS = ("dimensions", "measures", "dimension_groups", "filters", "parameters")
 _KIND_WORDS = ("dimension", "measure", "dimension_group", "filter", "parameter")
-Column = tuple[str | None, str]  # (table, column) of the warehouse
 # `${field}` chains in real projects are a few deep; past this one is generated or hostile
 MAX_REFERENCE_DEPTH = 100
 
@@ -47,15 +46,12 @@ class _View:
     table: str | None  # sql_table_name, or the derived table's traced output
     at: Location
     fields: dict[str, _Field] = field(default_factory=dict)
-    derived: dict[str, set[Column]] = field(default_factory=dict)  # derived column -> warehouse columns
-    shaping: set[Column] = field(default_factory=set)  # what filters and joins the derived rows
+    derived: Traced | None = None  # the derived table's SQL, traced
 
 
 @dataclass(slots=True)
 class _Project:
-    registry: SchemaRegistry
-    dialect: str | None
-    budget: float | None
+    sql: Sql
     views: dict[str, _View] = field(default_factory=dict)
     explores: dict[str, dict[str, str]] = field(default_factory=dict)  # explore -> alias -> view
     joins: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # explore -> (join alias, sql_on)
@@ -68,7 +64,7 @@ class _Project:
 
 def read_looker(files: list[tuple[str, str]], registry: SchemaRegistry, dialect: str | None = None, budget: float | None = None) -> BiFacts:
     """Every LookML file of a project (path shown, text): views and explores first, then dashboards."""
-    project = _Project(registry, dialect, budget)
+    project = _Project(Sql(registry, dialect, budget))
     dashboards: list[tuple[str, str]] = []
     for shown, text in files:
         project.notes.setdefault(shown, [])
@@ -126,27 +122,14 @@ def _view(project: _Project, shown: str, text: Declarations, view: dict[str, Any
 
 def _derived(project: _Project, view: _View, sql: str, at: Location) -> None:
     """Trace a derived table's SQL as a view: its columns' warehouse sources, and what shapes its rows."""
-    from parsers.sql.extract import extract_sql
-
     if "{%" in sql or "{{" in sql:
         project.note(at, f"derived table of view '{view.name}' uses Liquid templating; its SQL is not traced")
         view.table = None
         return
     sql = _REF.sub(lambda m: _table_name(project, m.group(1)), sql)
-    target = f"looker_derived.{view.name}"
-    # padded so the extractor's line numbers are the LookML file's
-    facts = extract_sql("\n" * (at.line - 1) + f"CREATE VIEW {target} AS " + sql, at.file, project.dialect, project.registry.overlay(), project.budget)
-    for d in facts.diagnostics:
-        project.notes.setdefault(at.file, []).append(d)
-    view.table = target
-    for edge in facts.edges:
-        if edge.target_table != target:
-            continue
-        source = (edge.source_table, edge.source_column)
-        if edge.target_column is None:
-            view.shaping.add(source)
-        else:
-            view.derived.setdefault(edge.target_column, set()).add(source)
+    view.table = f"looker_derived.{view.name}"
+    view.derived = project.sql.trace(sql, view.table, at)
+    project.notes.setdefault(at.file, []).extend(view.derived.diagnostics)
 
 
 def _table_name(project: _Project, ref: str) -> str:
@@ -211,8 +194,8 @@ def _field_reads(project: _Project, view: _View, name: str, found: _Field, stack
 def _table_columns(view: _View, column: str) -> set[Column]:
     if view.table is None:
         return set()
-    if view.table.startswith("looker_derived."):
-        return set(view.derived.get(column.lower(), set())) | view.shaping
+    if view.derived is not None:
+        return view.derived.of(column)
     return {(view.table, column)}
 
 
