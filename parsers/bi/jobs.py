@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Protocol
 
 from lineage.catalog import Catalog
-from lineage.model import Diagnostic, FileFacts
+from lineage.model import Diagnostic, FileFacts, Location
 from parsers.bi.common import BiFacts
-from parsers.sources.paths import LOOKER_SUFFIXES, display_path
-from parsers.sources.reading import read_text
+from parsers.sources.paths import LOOKER_SUFFIXES, TABLEAU_SUFFIXES, display_path
+from parsers.sources.reading import Unreadable, open_regular, read_bounded, read_text
 from parsers.sql.dialects import PathDialects
 from parsers.sql.schema import SchemaRegistry
 
@@ -33,6 +33,8 @@ def bi_jobs(bi: list[Path], python: list[Path], dialects: PathDialects, options:
     if looker:
         shown = _folder(looker)
         jobs[shown] = (set(), _looker_job(shown, looker, dialects.dialect(shown), options))
+    for path in (p for p in bi if p.name.endswith(TABLEAU_SUFFIXES)):
+        jobs[display_path(path)] = (set(), _tableau_job(path, dialects.dialect(display_path(path)), options))
     feast = _feast_files(python, options.max_bytes)
     if feast:
         shown = _folder(feast)
@@ -75,6 +77,28 @@ def _feast_job(shown: str, paths: list[Path], dialect: str | None, options: Opti
     def job(registry: SchemaRegistry) -> tuple[list[FileFacts], Catalog | None]:
         texts, unread = _texts(paths, options.max_bytes)
         return _unit(shown, read_feast(texts, Sql(registry, dialect, options.statement_seconds)), unread)
+
+    return job
+
+
+def _tableau_job(path: Path, dialect: str | None, options: Options) -> Job:
+    from parsers.bi.common import Sql
+    from parsers.bi.tableau import read_tableau, unpack
+
+    shown = display_path(path)
+
+    def job(registry: SchemaRegistry) -> tuple[list[FileFacts], Catalog | None]:
+        if path.suffix in (".twbx", ".tdsx"):
+            try:
+                with open_regular(path, Location(shown)) as handle:
+                    text: str | Diagnostic = unpack(shown, read_bounded(handle, Location(shown), options.max_bytes), options.max_bytes)
+            except Unreadable as err:
+                text = err.diagnostic
+        else:
+            text = read_text(path, options.max_bytes)
+        if isinstance(text, Diagnostic):
+            return [FileFacts(shown, diagnostics=(text,))], None
+        return _unit(shown, read_tableau(shown, text, Sql(registry, dialect, options.statement_seconds)), [])
 
     return job
 
