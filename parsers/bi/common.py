@@ -36,6 +36,7 @@ class Traced:
     columns: dict[str, frozenset[Column]]  # output column -> the warehouse columns it is made of
     shaping: frozenset[Column]  # what filters, joins or groups its rows: read by every output
     diagnostics: tuple[Diagnostic, ...]
+    statements: int  # counted as the tool file's: its SQL is parsed like any other
 
     def of(self, column: str) -> set[Column]:
         return set(self.columns.get(column.lower(), frozenset())) | self.shaping
@@ -63,7 +64,7 @@ class Sql:
                 shaping.add(source)
             else:
                 columns.setdefault(edge.target_column, set()).add(source)
-        return Traced({k: frozenset(v) for k, v in columns.items()}, frozenset(shaping), facts.diagnostics)
+        return Traced({k: frozenset(v) for k, v in columns.items()}, frozenset(shaping), facts.diagnostics, facts.statements)
 
 
 def sorted_reads(reads: set[ColumnEdge] | list[ColumnEdge]) -> tuple[ColumnEdge, ...]:
@@ -107,5 +108,5 @@ def warning(at: Location, message: str) -> Diagnostic:
     return Diagnostic(at, message, Severity.WARNING)
 
 
-def file_facts(path: str, notes: list[Diagnostic]) -> FileFacts:
-    return FileFacts(path, diagnostics=tuple(sorted(set(notes))))
+def file_facts(path: str, notes: list[Diagnostic], statements: int = 0) -> FileFacts:
+    return FileFacts(path, diagnostics=tuple(sorted(set(notes))), statements=statements)

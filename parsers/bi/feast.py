@@ -37,6 +37,7 @@ class _Repo:
     views: dict[str, Consumer] = field(default_factory=dict)  # variable -> its consumer
     owners: dict[str, Owner] = field(default_factory=dict)
     features: dict[str, dict[str, set[Column]]] = field(default_factory=dict)  # view id -> feature -> source columns
+    statements: dict[str, int] = field(default_factory=dict)  # file -> source queries traced
 
     def note(self, file: str, node: ast.AST, message: str) -> None:
         self.notes.setdefault(file, []).append(warning(Location(file, getattr(node, "lineno", 1)), message))
@@ -63,7 +64,7 @@ def read_feast(files: list[tuple[str, str]], sql: Sql) -> BiFacts:
                 found = _view(repo, name, call, shown) if callee in _VIEWS else _service(repo, call, shown)
                 if found is not None:
                     consumers.append(found)
-    return BiFacts(tuple(consumers), tuple(repo.owners.values()), tuple(file_facts(s, n) for s, n in sorted(repo.notes.items())))
+    return BiFacts(tuple(consumers), tuple(repo.owners.values()), tuple(file_facts(s, n, repo.statements.get(s, 0)) for s, n in sorted(repo.notes.items())))
 
 
 def _assigned_calls(tree: ast.Module) -> list[tuple[str, ast.Call]]:
@@ -194,6 +195,7 @@ def _source(repo: _Repo, node: ast.expr | None, file: str, view: str) -> _Source
     if isinstance(text["query"], str):
         traced = repo.sql.trace(text["query"], f"feast_source.{view}", Location(where, _string_line(args["query"])))
         repo.notes.setdefault(where, []).extend(traced.diagnostics)
+        repo.statements[where] = repo.statements.get(where, 0) + traced.statements
         return _Source(None, traced, renamed, stamps)
     if isinstance(text["table"], str):
         parts = [str(text[k]) for k in ("database", "schema") if isinstance(text[k], str) and text[k] and "." not in str(text["table"])]

@@ -57,6 +57,7 @@ class _Project:
     joins: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # explore -> (join alias, sql_on)
     notes: dict[str, list[Diagnostic]] = field(default_factory=dict)
     resolved: dict[tuple[str, str], frozenset[Column]] = field(default_factory=dict)
+    statements: dict[str, int] = field(default_factory=dict)  # file -> derived tables' statements traced
 
     def note(self, at: Location, message: str) -> None:
         self.notes.setdefault(at.file, []).append(warning(at, message))
@@ -78,7 +79,7 @@ def read_looker(files: list[tuple[str, str]], registry: SchemaRegistry, dialect:
             continue
         _load(project, shown, Declarations(text), parsed)
     consumers = [c for shown, text in dashboards for c in _dashboards(project, shown, text)]
-    return BiFacts(tuple(consumers), (), tuple(file_facts(s, n) for s, n in sorted(project.notes.items())))
+    return BiFacts(tuple(consumers), (), tuple(file_facts(s, n, project.statements.get(s, 0)) for s, n in sorted(project.notes.items())))
 
 
 def _error_line(err: Exception) -> int:
@@ -130,6 +131,7 @@ def _derived(project: _Project, view: _View, sql: str, at: Location) -> None:
     view.table = f"looker_derived.{view.name}"
     view.derived = project.sql.trace(sql, view.table, at)
     project.notes.setdefault(at.file, []).extend(view.derived.diagnostics)
+    project.statements[at.file] = project.statements.get(at.file, 0) + view.derived.statements
 
 
 def _table_name(project: _Project, ref: str) -> str:

@@ -90,14 +90,15 @@ def read_tableau(shown: str, text: str, sql: Sql) -> BiFacts:
         return _refused(shown, err.position[0], f"not valid XML ({str(err).split(':')[0]}); not read")
     lines = Declarations(text)
     notes: list[Diagnostic] = []
-    sources = {s.name: s for s in (_source(shown, lines, e, sql, notes) for e in root.iter("datasource") if e.find("connection") is not None)}
+    traced: list[Traced] = []
+    sources = {s.name: s for s in (_source(shown, lines, e, sql, notes, traced) for e in root.iter("datasource") if e.find("connection") is not None)}
     book = PurePosixPath(shown).stem
     if root.tag == "datasource":
         consumers = [_source_consumer(book, lines, shown, s) for s in sources.values()]
     else:
         sheets = {str(w.get("name")): _worksheet(book, lines, shown, w, sources) for w in root.iter("worksheet")}
         consumers = [*sheets.values(), *(_dashboard(book, lines, shown, d, sheets) for d in root.iter("dashboard"))]
-    return BiFacts(tuple(consumers), (), (file_facts(shown, notes),))
+    return BiFacts(tuple(consumers), (), (file_facts(shown, notes, sum(t.statements for t in traced)),))
 
 
 def _refused(shown: str, line: int, message: str) -> BiFacts:
@@ -108,7 +109,7 @@ def _line(lines: Declarations, tag: str, name: str) -> int:
     return lines.find(rf"<{tag}\b[^>]*\bname=['\"]{re.escape(name)}['\"]")
 
 
-def _source(shown: str, lines: Declarations, element: Element, sql: Sql, notes: list[Diagnostic]) -> _Source:
+def _source(shown: str, lines: Declarations, element: Element, sql: Sql, notes: list[Diagnostic], traced: list[Traced]) -> _Source:
     name = str(element.get("name") or element.get("formatted-name") or "")
     source = _Source(name, str(element.get("caption") or name))
     start = _line(lines, "datasource", name)
@@ -118,9 +119,10 @@ def _source(shown: str, lines: Declarations, element: Element, sql: Sql, notes: 
             source.tables[rel] = ".".join(_BRACKETED.findall(str(relation.get("table"))) or [str(relation.get("table"))])
         elif kind == "text" and (relation.text or "").strip():
             at = Location(shown, lines.find(rf"<relation\b[^>]*\bname=['\"]{re.escape(rel)}['\"]", start))
-            traced = sql.trace(str(relation.text), "tableau_sql." + re.sub(r"\W", "_", rel).lower(), at)
-            notes.extend(traced.diagnostics)
-            source.tables[rel] = traced
+            query = sql.trace(str(relation.text), "tableau_sql." + re.sub(r"\W", "_", rel).lower(), at)
+            notes.extend(query.diagnostics)
+            traced.append(query)
+            source.tables[rel] = query
     for mapping in element.iter("map"):
         key, value = _BRACKETED.findall(str(mapping.get("key", ""))), _BRACKETED.findall(str(mapping.get("value", "")))
         if key and len(value) == 2:

@@ -70,7 +70,7 @@ def test_exact_entries_win_over_globs(tmp_path: Path) -> None:
         ("ml_features:\n  f: {columns: mart.x.y}\n", "lineage.yml:2: 'columns' of ML feature 'f' must be a list of table.column names"),
         ("owners:\n  a: {name: [x]}\n", "lineage.yml:2: 'name' of owner 'a' must be a string"),
         ("tables:\n  t: {owner: a\n", "lineage.yml:3: invalid YAML: expected ',' or '}', but got '<stream end>'"),
-        ("dashbords: {}\n", "lineage.yml:1: unknown key 'dashbords' in the catalog; expected one of dashboards, dialects, ml_features, owners, tables"),
+        ("dashbords: {}\n", "lineage.yml:1: unknown key 'dashbords' in the catalog; expected one of consumer_owners, dashboards, dialects, ml_features, owners, tables"),
     ],
 )
 def test_validation_errors_name_file_line_and_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str, message: str) -> None:
