@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import lkml
-import yaml
 
 from lineage.catalog import Consumer
 from lineage.model import ColumnEdge, Diagnostic, Flow, Location, NodeKind, Subtype
 from parsers.bi.common import BiFacts, Column, Declarations, Sql, Traced, file_facts, read, sorted_reads, warning
+from parsers.sources.documents import parse_yaml
 from parsers.sql.schema import SchemaRegistry
 
 _REF = re.compile(r"\$\{\s*([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)?)\s*\}")
@@ -202,11 +202,9 @@ def _table_columns(view: _View, column: str) -> set[Column]:
 
 
 def _dashboards(project: _Project, shown: str, text: str) -> list[Consumer]:
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        project.note(Location(shown, mark.line + 1 if mark else 1), "not valid LookML dashboard YAML; this file is not read")
+    data = parse_yaml(text, Location(shown))  # refuses an alias bomb
+    if isinstance(data, Diagnostic):
+        project.notes.setdefault(shown, []).append(data)
         return []
     consumers: list[Consumer] = []
     lines = Declarations(text)

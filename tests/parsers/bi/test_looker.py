@@ -116,3 +116,11 @@ def test_invalid_or_absurdly_nested_lookml_is_one_line_and_the_rest_is_read() ->
         "p/sales.dashboard.lookml:12: tile 'bad' uses field 'orders.nope' that no view defines; it is not traced",
     ]
     assert len(facts.consumers) == 4
+
+
+def test_a_dashboard_alias_bomb_is_refused_in_one_line() -> None:
+    bomb = "a: &a [x,x,x,x,x,x,x,x,x,x]\n" + "".join(f"{chr(98 + i)}: &{chr(98 + i)} [" + ",".join(["*" + chr(97 + i)] * 10) + "]\n" for i in range(9))
+    started = time.perf_counter()
+    facts = read_looker([("b.dashboard.lookml", bomb)], SchemaRegistry())
+    assert time.perf_counter() - started < 5
+    assert (facts.consumers, notes(facts)) == ((), ["b.dashboard.lookml:7: YAML expands past 10.0 MB through its aliases (an alias bomb?); not read"])
