@@ -20,7 +20,7 @@ from parsers.scanned import ScannedFile
 from parsers.catalog import load_catalog
 from parsers.dbt.profiles import ProfileSearch
 from parsers.sql.dialects import PathDialects
-from parsers.sources.paths import BI_SUFFIXES, PROJECT_FILE, PY_SUFFIXES, SQL_SUFFIXES, Root, display_path
+from parsers.sources.paths import BI_SUFFIXES, PROJECT_FILE, SUPERSET_FILE, PY_SUFFIXES, SQL_SUFFIXES, Root, display_path
 from parsers.sql.schema import SchemaOp, SchemaRegistry
 from parsers.sql.stack import on_deep_stack
 from parsers.sources.reading import DEFAULT_MAX_BYTES, megabytes, read_text
@@ -114,6 +114,8 @@ def find_sources(paths: Sequence[Path]) -> Sources:
                 dirs[:] = []
                 continue
             dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS)
+            if SUPERSET_FILE in files:  # a Superset export: its YAML files are read as one (parsers/bi)
+                found["bi"].add(Path(folder) / SUPERSET_FILE)
             for kind, suffixes in ("sql", SQL_SUFFIXES), ("python", PY_SUFFIXES), ("bi", BI_SUFFIXES):
                 for file in (Path(folder) / f for f in files if f.endswith(suffixes)):
                     if root.holds_entry(file):

@@ -51,16 +51,18 @@ STORY_STATEMENTS = [
     ("sample_sql/marts/daily_revenue.sql", 8, 4),
     ("sample_sql/ml/fraud_features.sql", 10, 4),
     ("sample_sql/dashboards/executive_revenue.sql", 7, 5),
-    # the Feast repository, the Looker project and the Tableau workbook (sample_sql/feast, looker, tableau)
+    # the Feast repository, the Looker project, the Superset export and the Tableau workbook
     ("sample_sql/feast/fraud_features.py", 18, 5),
     ("sample_sql/feast/fraud_features.py", 46, 5),
     ("sample_sql/lineage.yml", 74, 5),
     ("sample_sql/looker/revenue_overview.dashboard.lookml", 5, 5),
+    ("sample_sql/superset/dashboard_export/charts/Revenue_trend_101.yaml", 1, 5),
     ("sample_sql/tableau/regional_revenue.twb", 37, 5),
     ("sample_sql/tableau/regional_revenue.twb", 74, 5),
     ("sample_sql/feast/customer_features.py", 38, 6),
     ("sample_sql/lineage.yml", 82, 6),
     ("sample_sql/looker/customer_tiers.dashboard.lookml", 5, 6),
+    ("sample_sql/superset/dashboard_export/charts/Customers_by_value_tier_103.yaml", 1, 6),
 ]
 
 # owner -> the impacted assets they own
@@ -70,6 +72,9 @@ STORY_OWNERS = {
         "looker:revenue_overview",
         "looker:revenue_overview/revenue_by_country",
         "revenue_board",
+        "superset:Customers by value tier",
+        "superset:Revenue and customers",
+        "superset:Revenue trend",
         "tableau:regional_revenue/Regional KPIs",
         "tableau:regional_revenue/Revenue by country",
         "tableau:regional_revenue/Revenue per order",

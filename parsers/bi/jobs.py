@@ -10,7 +10,7 @@ from typing import Protocol
 from lineage.catalog import Catalog
 from lineage.model import Diagnostic, FileFacts, Location
 from parsers.bi.common import BiFacts
-from parsers.sources.paths import LOOKER_SUFFIXES, TABLEAU_SUFFIXES, display_path
+from parsers.sources.paths import LOOKER_SUFFIXES, SUPERSET_FILE, TABLEAU_SUFFIXES, display_path
 from parsers.sources.reading import Unreadable, open_regular, read_bounded, read_text
 from parsers.sql.dialects import PathDialects
 from parsers.sql.schema import SchemaRegistry
@@ -35,6 +35,9 @@ def bi_jobs(bi: list[Path], python: list[Path], dialects: PathDialects, options:
         jobs[shown] = (set(), _looker_job(shown, looker, dialects.dialect(shown), options))
     for path in (p for p in bi if p.name.endswith(TABLEAU_SUFFIXES)):
         jobs[display_path(path)] = (set(), _tableau_job(path, dialects.dialect(display_path(path)), options))
+    for marker in (p for p in bi if p.name == SUPERSET_FILE):
+        shown = display_path(marker.parent)
+        jobs[shown] = (set(), _superset_job(shown, marker.parent, dialects.dialect(shown), options))
     feast = _feast_files(python, options.max_bytes)
     if feast:
         shown = _folder(feast)
@@ -99,6 +102,18 @@ def _tableau_job(path: Path, dialect: str | None, options: Options) -> Job:
         if isinstance(text, Diagnostic):
             return [FileFacts(shown, diagnostics=(text,))], None
         return _unit(shown, read_tableau(shown, text, Sql(registry, dialect, options.statement_seconds)), [])
+
+    return job
+
+
+def _superset_job(shown: str, folder: Path, dialect: str | None, options: Options) -> Job:
+    from parsers.bi.common import Sql
+    from parsers.bi.superset import read_superset
+
+    def job(registry: SchemaRegistry) -> tuple[list[FileFacts], Catalog | None]:
+        yaml_files = sorted((p for p in folder.rglob("*.yaml") if p.name != SUPERSET_FILE and p.is_file()), key=display_path)
+        texts, unread = _texts(yaml_files, options.max_bytes)
+        return _unit(shown, read_superset(texts, Sql(registry, dialect, options.statement_seconds)), unread)
 
     return job
 

@@ -22,6 +22,7 @@ SCANNED_SUFFIXES = SQL_SUFFIXES + PY_SUFFIXES + DATA_SUFFIXES
 LOOKER_SUFFIXES = (".lkml", ".lookml")
 TABLEAU_SUFFIXES = (".twb", ".tds", ".twbx", ".tdsx")
 BI_SUFFIXES = LOOKER_SUFFIXES + TABLEAU_SUFFIXES
+SUPERSET_FILE = "metadata.yaml"  # at the root of a `superset export-dashboards` folder
 
 
 def scanned_name(name: str) -> bool:

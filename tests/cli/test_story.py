@@ -28,7 +28,7 @@ def scan_sample(store: Path) -> None:
     assert result.stderr == (
         "sample_sql/dbt/models/exposures.yml:35: exposure 'finance_month_end' names no columns (meta.lineage): "
         "table-level, every known column of dbt_mart.daily_revenue counted as read\n"
-        "Scanned 33 files, 41 statements; 1 warning; 306 edges written.\n"
+        "Scanned 41 files, 42 statements; 1 warning; 324 edges written.\n"
     )
 
 
@@ -48,14 +48,17 @@ def test_rename_order_value_reaches_the_dashboard_features_and_owners(tmp_path: 
         ("finance_month_end", "finance", 3),
         ("revenue_board", "bi-team", 3),
         ("executive_revenue", "bi-team", 5),
-        # the Looker tile and its dashboard, the Tableau worksheets and their dashboard
+        # the Looker tiles, Superset charts and Tableau worksheets, and their dashboards
         ("looker:revenue_overview", "bi-team", 5),
         ("looker:revenue_overview/revenue_by_country", "bi-team", 5),
+        ("superset:Revenue and customers", "bi-team", 5),
+        ("superset:Revenue trend", "bi-team", 5),
         ("tableau:regional_revenue/Regional KPIs", "bi-team", 5),
         ("tableau:regional_revenue/Revenue by country", "bi-team", 5),
         ("tableau:regional_revenue/Revenue per order", "bi-team", 5),
         ("looker:customer_tiers", "customer-insights", 6),
         ("looker:customer_tiers/customers_by_tier", "customer-insights", 6),
+        ("superset:Customers by value tier", "bi-team", 6),
     ]
     assert [(f["name"], f["owner"]) for f in report["ml_features"]] == [
         ("fraud_order_value_model", "fraud-ml"),
@@ -84,6 +87,7 @@ def test_unrelated_assets_are_not_impacted(tmp_path: Path) -> None:
     assert "fraud.payment_method_mix" not in names and "churn.customer_tenure" not in names
     # the BI consumers that read only other columns of the same tables
     unrelated = {"looker:revenue_overview/orders_per_day", "looker:customer_tiers/tenure_spread", "tableau:regional_revenue/Orders per day", "tableau:regional_revenue/Customer tenure"}
+    unrelated |= {"superset:Orders by country", "superset:Loyal customers"}
     assert unrelated & names == set()
     assert {"feast:payment_mix", "feast:customer_profile", "feast:churn_model_v1"} & names == set()
     assert "merchandising" not in {o["owner"] for o in report["owners"]}
@@ -93,7 +97,7 @@ def test_table_output_lists_owners_with_contacts(tmp_path: Path) -> None:
     scan_sample(tmp_path)
     result = runner.invoke(app, ["impact", "orders.order_value", "--rename", "order_total_usd", "--store", str(tmp_path)])
     assert result.exit_code == 0
-    assert "23 columns, 15 tables, 10 dashboards, 6 ML features affected." in result.stdout
+    assert "23 columns, 15 tables, 13 dashboards, 6 ML features affected." in result.stdout
     assert "@acme/bi" in result.stdout and "executive_revenue" in result.stdout
 
 
@@ -139,7 +143,7 @@ def test_every_answer_says_how_complete_it_is(tmp_path: Path) -> None:
     table = runner.invoke(app, ["impact", "orders.order_value", "--rename", "order_total_usd", "--store", str(tmp_path)])
     assert table.stdout.splitlines()[:3] == [
         "Impact of rename to order_total_usd on app.orders.order_value",
-        "23 columns, 15 tables, 10 dashboards, 6 ML features affected.",
+        "23 columns, 15 tables, 13 dashboards, 6 ML features affected.",
         "Complete.",
     ]
     assert impact_json(tmp_path, "orders.order_value")["completeness"] == {"complete": True, "gaps": []}
