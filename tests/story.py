@@ -86,3 +86,29 @@ STORY_OWNERS = {
     "growth-ml": ["churn.customer_lifetime_value", "feast:customer_value"],
     "revenue-analytics": ["dbt_mart.daily_revenue", "mart.daily_revenue"],
 }
+
+# (name, owner, distance) of the dashboards and ML features the rename reaches, as impact lists them
+STORY_DASHBOARDS = [
+    ("finance_month_end", "finance", 3),
+    ("revenue_board", "bi-team", 3),
+    ("executive_revenue", "bi-team", 5),
+    # the Looker tiles, Superset charts and Tableau worksheets, and their dashboards
+    ("looker:revenue_overview", "bi-team", 5),
+    ("looker:revenue_overview/revenue_by_country", "bi-team", 5),
+    ("superset:Revenue and customers", "bi-team", 5),
+    ("superset:Revenue trend", "bi-team", 5),
+    ("tableau:regional_revenue/Regional KPIs", "bi-team", 5),
+    ("tableau:regional_revenue/Revenue by country", "bi-team", 5),
+    ("tableau:regional_revenue/Revenue per order", "bi-team", 5),
+    ("looker:customer_tiers", "customer-insights", 6),
+    ("looker:customer_tiers/customers_by_tier", "customer-insights", 6),
+    ("superset:Customers by value tier", "bi-team", 6),
+]
+STORY_FEATURES = [
+    ("fraud_order_value_model", "fraud-ml", 4),
+    ("feast:checkout_fraud_v2", "fraud-ml", 5),
+    ("feast:order_value_stats", "fraud-ml", 5),
+    ("fraud.order_amount_zscore", "fraud-ml", 5),
+    ("churn.customer_lifetime_value", "growth-ml", 6),
+    ("feast:customer_value", "growth-ml", 6),
+]

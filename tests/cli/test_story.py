@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from cli.main import app
 from tests.conftest import SAMPLE, check_golden
-from tests.story import STORY_COLUMNS, STORY_OWNERS, STORY_STATEMENTS
+from tests.story import STORY_COLUMNS, STORY_DASHBOARDS, STORY_FEATURES, STORY_OWNERS, STORY_STATEMENTS
 
 runner = CliRunner()
 
@@ -44,30 +44,8 @@ def test_rename_order_value_reaches_the_dashboard_features_and_owners(tmp_path: 
     assert report["targets"] == ["app.orders.order_value"]
     assert report["change"] == "rename to order_total_usd"
     assert {c["name"] for c in report["columns"]} == STORY_COLUMNS
-    assert [(d["name"], d["owner"], d["distance"]) for d in report["dashboards"]] == [
-        ("finance_month_end", "finance", 3),
-        ("revenue_board", "bi-team", 3),
-        ("executive_revenue", "bi-team", 5),
-        # the Looker tiles, Superset charts and Tableau worksheets, and their dashboards
-        ("looker:revenue_overview", "bi-team", 5),
-        ("looker:revenue_overview/revenue_by_country", "bi-team", 5),
-        ("superset:Revenue and customers", "bi-team", 5),
-        ("superset:Revenue trend", "bi-team", 5),
-        ("tableau:regional_revenue/Regional KPIs", "bi-team", 5),
-        ("tableau:regional_revenue/Revenue by country", "bi-team", 5),
-        ("tableau:regional_revenue/Revenue per order", "bi-team", 5),
-        ("looker:customer_tiers", "customer-insights", 6),
-        ("looker:customer_tiers/customers_by_tier", "customer-insights", 6),
-        ("superset:Customers by value tier", "bi-team", 6),
-    ]
-    assert [(f["name"], f["owner"]) for f in report["ml_features"]] == [
-        ("fraud_order_value_model", "fraud-ml"),
-        ("feast:checkout_fraud_v2", "fraud-ml"),
-        ("feast:order_value_stats", "fraud-ml"),
-        ("fraud.order_amount_zscore", "fraud-ml"),
-        ("churn.customer_lifetime_value", "growth-ml"),
-        ("feast:customer_value", "growth-ml"),
-    ]
+    assert [(d["name"], d["owner"], d["distance"]) for d in report["dashboards"]] == STORY_DASHBOARDS
+    assert [(f["name"], f["owner"], f["distance"]) for f in report["ml_features"]] == STORY_FEATURES
     assert {o["owner"]: o["assets"] for o in report["owners"]} == STORY_OWNERS
     breaking = [(s["file"], s["line"]) for s in report["statements"] if s["breaks"]]
     assert breaking == [
