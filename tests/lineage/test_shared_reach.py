@@ -12,7 +12,7 @@ from lineage.shared_reach import Reach, SharedReach
 from parsers.scan import ScanOptions, scan
 from tests.conftest import SAMPLE
 
-IMPACTED = 147  # of the 204 columns and tables, those something downstream reads (BI tools read 5 columns nothing else does), those something downstream reads
+IMPACTED = 147  # of the 204 columns and tables, those something downstream reads (the BI tools read 5 that nothing else does)
 
 
 def test_every_target_of_the_sample_warehouse_reaches_what_its_own_impact_reaches(tmp_path: Path) -> None:
