@@ -112,7 +112,7 @@ def _reuse(s: ScanSummary, cache: bool) -> str:
 
     if not cache or not s.reused:
         return ""
-    why = f"; {plural(s.uncached, 'file')} of ETL code, catalog queries or changed dbt projects extracted again" if s.uncached else ""
+    why = f"; {plural(s.uncached, 'file')} it does not hold (ETL code, BI files, catalog queries, changed dbt projects) extracted again" if s.uncached else ""
     return f" ({plural(s.reused, 'file extraction')} reused from the cache{why})"
 
 
@@ -141,7 +141,7 @@ def _impact_tables(report: ImpactReport) -> None:
     out.print(report.completeness.line() + "\n", markup=False)
     consumers = [("dashboard", r) for r in report.dashboards] + [("ML feature", r) for r in report.features]
     if consumers:
-        out.print(_table("Dashboards and ML features", ["kind", "name", "owner", "distance"], [[k, r.node.name, r.node.attr("owner") or "", str(r.distance)] for k, r in consumers]))
+        out.print(_table("Dashboards and ML features", ["kind", "name", "owner", "distance"], [[k, r.node.name, r.node.attr("owner") or "no owner", str(r.distance)] for k, r in consumers]))
     if report.owners:
         rows = [[mention(o), ", ".join(o.assets)] for o in report.owners]
         out.print(_table("Owners to notify", ["owner", "why (what they own that is affected)"], rows))

@@ -51,6 +51,7 @@ class Consumer:
     # column added later, or unknown at scan time, reaches it through nothing
     table_level: bool = False
     columns_at: tuple[Location, ...] = ()  # where each of `columns` is written, when read from a file
+    tags: str = ""  # the tool's own tags, `key=value, ...` (Feast)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +78,19 @@ class Unmatched:
 
 
 @dataclass(frozen=True, slots=True)
+class OwnerRule:
+    """`consumer_owners:` in lineage.yml: a consumer with no owner of its own, whose id or file matches `pattern`, is `owner`'s."""
+
+    pattern: str  # a glob over the consumer's id (`looker:revenue_*`) or its file's path (`looker/**`)
+    owner: str
+    at: Location | None = None
+
+    def matches(self, consumer: Consumer) -> bool:
+        path = consumer.at.file if consumer.at else ""
+        return fnmatchcase(consumer.id, self.pattern) or bool(path) and (fnmatchcase(path, self.pattern) or fnmatchcase(path, "*/" + self.pattern))
+
+
+@dataclass(frozen=True, slots=True)
 class Catalog:
     path: str
     owners: tuple[Owner, ...] = ()
@@ -84,6 +98,7 @@ class Catalog:
     consumers: tuple[Consumer, ...] = ()
     dialects: tuple[DialectRule, ...] = ()  # in the order written: the first match wins
     unmatched: tuple[Unmatched, ...] = ()  # names matching nothing scanned: set after the scan
+    owner_rules: tuple[OwnerRule, ...] = ()  # in the order written: the first match wins
 
     def table_entry(self, table: str) -> TableEntry | None:
         """Exact entries win over globs; among globs the longest (most specific) pattern wins."""
@@ -92,6 +107,14 @@ class Catalog:
             return exact[0]
         globs = sorted((e for e in self.tables if fnmatchcase(table, e.pattern)), key=lambda e: -len(e.pattern))
         return globs[0] if globs else None
+
+    def with_rule_owners(self) -> Catalog:
+        """Consumers whose tool names no owner take the first matching `consumer_owners` rule's."""
+        def owned(c: Consumer) -> Consumer:
+            rule = next((r for r in self.owner_rules if r.matches(c)), None) if not c.owner else None
+            return replace(c, owner=rule.owner) if rule else c
+
+        return replace(self, consumers=tuple(owned(c) for c in self.consumers))
 
     def with_reads(self, reads: dict[str, tuple[ColumnEdge, ...]]) -> Catalog:
         consumers = tuple(replace(c, reads=reads.get(c.id, c.reads)) for c in self.consumers)

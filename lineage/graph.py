@@ -200,7 +200,7 @@ def catalog_graph(catalog: Catalog, canon: Canonicaliser, tables: Iterable[str])
 
 def _consumer(b: _Builder, path: str, consumer: Consumer) -> None:
     where = {"table_level": "true", "file": consumer.at.file, "line": str(consumer.at.line)} if consumer.table_level and consumer.at else {}
-    cid = b.node(consumer.kind, consumer.id, title=consumer.title, owner=consumer.owner, url=consumer.url, sql=consumer.sql, **where)
+    cid = b.node(consumer.kind, consumer.id, title=consumer.title, owner=consumer.owner, url=consumer.url, sql=consumer.sql, tags=consumer.tags, **where)
     if consumer.owner:
         b.edges.add(Edge(cid, node_id(NodeKind.OWNER, consumer.owner), Relation.OWNED_BY, file=path, line=_line(consumer.at)))
     for dotted in consumer.columns:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from lineage.catalog import Catalog, Consumer, DialectRule, Owner, TableEntry
+from lineage.catalog import Catalog, Consumer, DialectRule, Owner, OwnerRule, TableEntry
 from lineage.errors import ConfigError
 from lineage.model import Diagnostic, Location, NodeKind, Tier
 from parsers.sql.dialects import unknown
@@ -18,7 +18,7 @@ from parsers.sources.documents import compose_yaml
 from parsers.sources.paths import Root, display_path
 from parsers.sources.reading import DEFAULT_MAX_BYTES
 
-_SECTIONS = {"owners", "tables", "dashboards", "ml_features", "dialects"}
+_SECTIONS = {"owners", "tables", "dashboards", "ml_features", "dialects", "consumer_owners"}
 _OWNER_KEYS = {"name", "email", "slack", "github"}
 _TABLE_KEYS = {"owner", "tier", "description", "deprecated"}
 _CONSUMER_KEYS = {"title", "owner", "url", "columns", "sql", "description"}
@@ -76,7 +76,8 @@ def load_catalog(path: Path, max_bytes: int | None = DEFAULT_MAX_BYTES) -> Catal
         if section in sections:
             consumers += [_consumer(reader, path.parent, kind, k, kn, v) for k, kn, v in reader.mapping(sections[section][1], section)]
     dialects = tuple(_dialect(reader, k, kn, v) for k, kn, v in reader.mapping(sections["dialects"][1], "dialects")) if "dialects" in sections else ()
-    catalog = Catalog(shown, owners, tables, tuple(consumers), dialects)
+    rules = tuple(OwnerRule(k, reader.scalar(v, f"the owner of '{k}'").strip(), reader.at(kn)) for k, kn, v in reader.mapping(sections["consumer_owners"][1], "consumer_owners")) if "consumer_owners" in sections else ()
+    catalog = Catalog(shown, owners, tables, tuple(consumers), dialects, owner_rules=rules)
     _check_owners(catalog)
     return catalog
 
@@ -142,6 +143,7 @@ def _check_owners(catalog: Catalog) -> None:
     known = {o.id for o in catalog.owners}
     named = [(t.owner, t.at, f"table '{t.pattern}'") for t in catalog.tables]
     named += [(c.owner, c.at, f"'{c.id}'") for c in catalog.consumers]
+    named += [(r.owner, r.at, f"consumer_owners '{r.pattern}'") for r in catalog.owner_rules]
     for owner, at, what in named:
         if owner and owner not in known:
             close = difflib.get_close_matches(owner, sorted(known), n=1)

@@ -20,7 +20,7 @@ from parsers.scanned import ScannedFile
 from parsers.catalog import load_catalog
 from parsers.dbt.profiles import ProfileSearch
 from parsers.sql.dialects import PathDialects
-from parsers.sources.paths import PROJECT_FILE, PY_SUFFIXES, SQL_SUFFIXES, Root, display_path
+from parsers.sources.paths import BI_SUFFIXES, PROJECT_FILE, SUPERSET_FILE, PY_SUFFIXES, SQL_SUFFIXES, Root, display_path
 from parsers.sql.schema import SchemaOp, SchemaRegistry
 from parsers.sql.stack import on_deep_stack
 from parsers.sources.reading import DEFAULT_MAX_BYTES, megabytes, read_text
@@ -86,6 +86,7 @@ class Sources:
     root: Root  # what files named by scanned code must lie in
     refused: list[Diagnostic]  # links out of the scanned folders: not read
     unreadable: list[Diagnostic]  # folders that could not be listed: what they held is unknown
+    bi: list[Path]  # LookML and Tableau files (parsers/bi)
 
 
 def scan_root(paths: Sequence[Path]) -> Root:
@@ -95,7 +96,7 @@ def scan_root(paths: Sequence[Path]) -> Root:
 
 
 def find_sources(paths: Sequence[Path]) -> Sources:
-    found: dict[str, set[Path]] = {"sql": set(), "python": set(), "dbt": set()}
+    found: dict[str, set[Path]] = {"sql": set(), "python": set(), "dbt": set(), "bi": set()}
     root, refused = scan_root(paths), list[Diagnostic]()
     unreadable: list[Diagnostic] = []
 
@@ -106,7 +107,8 @@ def find_sources(paths: Sequence[Path]) -> Sources:
 
     for path in paths:
         if path.is_file():
-            found["python" if path.name.lower().endswith(PY_SUFFIXES) else "sql"].add(path)
+            name = path.name.lower()
+            found["python" if name.endswith(PY_SUFFIXES) else "bi" if name.endswith(BI_SUFFIXES) else "sql"].add(path)
             continue
         for folder, dirs, files in os.walk(path, onerror=cannot_list):
             if PROJECT_FILE in files:
@@ -114,14 +116,17 @@ def find_sources(paths: Sequence[Path]) -> Sources:
                 dirs[:] = []
                 continue
             dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS)
-            for kind, suffixes in ("sql", SQL_SUFFIXES), ("python", PY_SUFFIXES):
+            if SUPERSET_FILE in files:  # a Superset export: its YAML files are read as one (parsers/bi)
+                found["bi"].add(Path(folder) / SUPERSET_FILE)
+            for kind, suffixes in ("sql", SQL_SUFFIXES), ("python", PY_SUFFIXES), ("bi", BI_SUFFIXES):
                 # `.SQL` too: Windows tools and some exports write upper-case suffixes
                 for file in (Path(folder) / f for f in files if f.lower().endswith(suffixes)):
                     if root.holds_entry(file):
                         found[kind].add(file)
                     else:
                         refused.append(root.refused_link(display_path(file)))
-    return Sources(*(sorted(found[k], key=lambda p: display_path(p)) for k in ("sql", "python", "dbt")), root, sorted(refused), sorted(unreadable))
+    ordered = {k: sorted(v, key=lambda p: display_path(p)) for k, v in found.items()}
+    return Sources(ordered["sql"], ordered["python"], ordered["dbt"], root, sorted(refused), sorted(unreadable), ordered["bi"])
 
 
 def find_sql_files(paths: Sequence[Path]) -> list[Path]:
@@ -178,6 +183,7 @@ def _scan(paths: Sequence[Path], options: ScanOptions, progress: Progress | None
     results.update({d.at.file: ScannedFile.of(FileFacts(d.at.file, diagnostics=(d,))) for d in sources.refused})
     catalog = _merge_catalogs(catalog, done, results)
     if catalog is not None:
+        catalog = catalog.with_rule_owners()
         consumers = _consumer_facts(catalog, sql, final or _replayed(base, done), options.max_bytes)
         catalog = catalog.with_reads({cid: facts.edges for cid, facts in consumers.items()})
         # a consumer's query is still a scanned file: its diagnostics and statements count
@@ -212,6 +218,9 @@ def _units(sources: Sources, options: ScanOptions, consumer_sql: set[str], cache
     shown = {display_path(p): p for p in sources.sql}
     texts = SqlTexts({s: p for s, p in shown.items() if s not in taken}, cache, options.max_bytes)
     jobs.update({display_path(root): (set(), _dbt_job(root, dialects, options, cache)) for root in sources.dbt})
+    from parsers.bi.jobs import bi_jobs
+
+    jobs.update(bi_jobs(sources.bi, sources.python, dialects, options))
     return texts, jobs
 
 

@@ -51,17 +51,64 @@ STORY_STATEMENTS = [
     ("sample_sql/marts/daily_revenue.sql", 8, 4),
     ("sample_sql/ml/fraud_features.sql", 10, 4),
     ("sample_sql/dashboards/executive_revenue.sql", 7, 5),
+    # the Feast repository, the Looker project, the Superset export and the Tableau workbook
+    ("sample_sql/feast/fraud_features.py", 18, 5),
+    ("sample_sql/feast/fraud_features.py", 46, 5),
     ("sample_sql/lineage.yml", 74, 5),
+    ("sample_sql/looker/revenue_overview.dashboard.lookml", 5, 5),
+    ("sample_sql/superset/dashboard_export/charts/Revenue_trend_101.yaml", 1, 5),
+    ("sample_sql/tableau/regional_revenue.twb", 37, 5),
+    ("sample_sql/tableau/regional_revenue.twb", 74, 5),
+    ("sample_sql/feast/customer_features.py", 38, 6),
     ("sample_sql/lineage.yml", 82, 6),
+    ("sample_sql/looker/customer_tiers.dashboard.lookml", 5, 6),
+    ("sample_sql/superset/dashboard_export/charts/Customers_by_value_tier_103.yaml", 1, 6),
 ]
 
 # owner -> the impacted assets they own
 STORY_OWNERS = {
-    "bi-team": ["executive_revenue", "revenue_board"],
-    "customer-insights": ["mart.customer_360"],
+    "bi-team": [
+        "executive_revenue",
+        "looker:revenue_overview",
+        "looker:revenue_overview/revenue_by_country",
+        "revenue_board",
+        "superset:Customers by value tier",
+        "superset:Revenue and customers",
+        "superset:Revenue trend",
+        "tableau:regional_revenue/Regional KPIs",
+        "tableau:regional_revenue/Revenue by country",
+        "tableau:regional_revenue/Revenue per order",
+    ],
+    "customer-insights": ["looker:customer_tiers", "looker:customer_tiers/customers_by_tier", "mart.customer_360"],
     "data-platform": ["dbt_staging.stg_orders", "etl.tmp_orders_usd", "intermediate.customer_orders", "intermediate.orders_enriched", "snapshots.orders_snapshot", "staging.stg_orders"],
     "finance": ["finance_month_end"],
-    "fraud-ml": ["dbt_mart.customer_order_stats", "fraud.order_amount_zscore", "fraud_order_value_model", "mart.fraud_features", "ml.order_fraud_scores"],
-    "growth-ml": ["churn.customer_lifetime_value"],
+    "fraud-ml": ["dbt_mart.customer_order_stats", "feast:checkout_fraud_v2", "feast:order_value_stats", "fraud.order_amount_zscore", "fraud_order_value_model", "mart.fraud_features", "ml.order_fraud_scores"],
+    "growth-ml": ["churn.customer_lifetime_value", "feast:customer_value"],
     "revenue-analytics": ["dbt_mart.daily_revenue", "mart.daily_revenue"],
 }
+
+# (name, owner, distance) of the dashboards and ML features the rename reaches, as impact lists them
+STORY_DASHBOARDS = [
+    ("finance_month_end", "finance", 3),
+    ("revenue_board", "bi-team", 3),
+    ("executive_revenue", "bi-team", 5),
+    # the Looker tiles, Superset charts and Tableau worksheets, and their dashboards
+    ("looker:revenue_overview", "bi-team", 5),
+    ("looker:revenue_overview/revenue_by_country", "bi-team", 5),
+    ("superset:Revenue and customers", "bi-team", 5),
+    ("superset:Revenue trend", "bi-team", 5),
+    ("tableau:regional_revenue/Regional KPIs", "bi-team", 5),
+    ("tableau:regional_revenue/Revenue by country", "bi-team", 5),
+    ("tableau:regional_revenue/Revenue per order", "bi-team", 5),
+    ("looker:customer_tiers", "customer-insights", 6),
+    ("looker:customer_tiers/customers_by_tier", "customer-insights", 6),
+    ("superset:Customers by value tier", "bi-team", 6),
+]
+STORY_FEATURES = [
+    ("fraud_order_value_model", "fraud-ml", 4),
+    ("feast:checkout_fraud_v2", "fraud-ml", 5),
+    ("feast:order_value_stats", "fraud-ml", 5),
+    ("fraud.order_amount_zscore", "fraud-ml", 5),
+    ("churn.customer_lifetime_value", "growth-ml", 6),
+    ("feast:customer_value", "growth-ml", 6),
+]

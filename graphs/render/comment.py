@@ -312,7 +312,8 @@ def _reached(r: Reached, consumer: bool) -> str:
     owner = r.node.attr("owner")
     if consumer:
         title = r.node.attr("title")
-        extra = "; ".join(x for x in (title, owner) if x)
+        # a consumer nobody owns is said so: a silent gap would look like an owner already told
+        extra = "; ".join(x for x in (title, owner or "no owner") if x)
         return f"{code(r.node.name)}" + (f" ({extra})" if extra else "")
     return code(r.node.name)
 

@@ -97,7 +97,7 @@ def impact_markdown(report: ImpactReport) -> str:
     for title, items in sections:
         if items:
             lines += [f"### {title}", "", "| name | owner | distance |", "|---|---|---|"]
-            lines += [f"| `{_md_escape(r.node.name)}` | {_md_escape(r.node.attr('owner') or '')} | {r.distance} |" for r in items]
+            lines += [f"| `{_md_escape(r.node.name)}` | {_md_escape(r.node.attr('owner') or 'no owner')} | {r.distance} |" for r in items]
             lines.append("")
     if report.owners:
         lines += ["### Owners to notify", "", "| owner | why |", "|---|---|"]

@@ -36,6 +36,11 @@ def load_yaml(path: Path, max_bytes: int | None = DEFAULT_MAX_BYTES, shown: str 
     text = read_text(path, max_bytes, where.file)
     if isinstance(text, Diagnostic):
         return text
+    return parse_yaml(text, where, loader)
+
+
+def parse_yaml(text: str, where: Location, loader: type[yaml.SafeLoader] = FAST_LOADER) -> Any:
+    """YAML text's data (None when empty), or a Diagnostic: refused when aliases would blow it up."""
     reader = loader(text)
     try:
         node = _checked(reader.get_single_node(), text, where)

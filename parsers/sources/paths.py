@@ -18,11 +18,16 @@ PY_SUFFIXES = (".py",)
 # dbt properties and the catalog (YAML), and dbt seeds, whose CSV header declares columns
 DATA_SUFFIXES = (".yml", ".yaml", ".csv")
 SCANNED_SUFFIXES = SQL_SUFFIXES + PY_SUFFIXES + DATA_SUFFIXES
+# BI definitions (parsers/bi): LookML views, models and dashboards; Tableau workbooks and data sources
+LOOKER_SUFFIXES = (".lkml", ".lookml")
+TABLEAU_SUFFIXES = (".twb", ".tds", ".twbx", ".tdsx")
+BI_SUFFIXES = LOOKER_SUFFIXES + TABLEAU_SUFFIXES
+SUPERSET_FILE = "metadata.yaml"  # at the root of a `superset export-dashboards` folder
 
 
 def scanned_name(name: str) -> bool:
     """Whether a scan may read a file so named: the one rule for a scan and `lineage diff`'s export."""
-    return name.lower().endswith(SCANNED_SUFFIXES) or os.path.basename(name) == MANIFEST_FILE
+    return name.lower().endswith(SCANNED_SUFFIXES + BI_SUFFIXES) or os.path.basename(name) == MANIFEST_FILE
 
 
 def display_path(path: Path) -> str:

@@ -325,3 +325,23 @@ def test_fail_on_incomplete_passes_a_complete_report_and_combines_with_breaking(
     assert diff_json()["completeness"] == {"complete": True, "gaps": []}
     assert run("diff", "--base", "main~1", "sample_sql", "--fail-on", "incomplete")[0] == 0
     assert run("diff", "--base", "main~1", "sample_sql", "--fail-on", "incomplete", "--fail-on", "breaking")[0] == 3
+
+
+BI = ("feast", "looker", "tableau")  # sample_sql's BI and feature-store definitions
+
+
+def test_dropping_a_column_breaks_the_feast_views_and_services_that_read_it(story: Repo, update_golden: bool) -> None:
+    for name in BI:
+        shutil.copytree(SAMPLE / name, story.root / "sample_sql" / name)
+    story.commit("the BI tools' definitions")
+    story.edit("sample_sql/ml/fraud_features.sql", "    s.card_share,\n", "")
+    story.commit("drop card_share")
+    golden_markdown(story, "drop_column_bi", update_golden)
+    (change,) = diff_json()["changes"]  # type: ignore[misc]
+    assert change["broken"] == [
+        {"at": "sample_sql/feast/fraud_features.py:32", "reads": ["mart.fraud_features.card_share"], "head": "still reads it"},
+        {"at": "sample_sql/feast/fraud_features.py:46", "reads": ["mart.fraud_features.card_share"], "head": "still reads it"},
+        {"at": "sample_sql/lineage.yml:78", "reads": ["mart.fraud_features.card_share"], "head": "still reads it"},
+    ]
+    assert change["impact"]["ml_features"] == ["feast:checkout_fraud_v2", "feast:payment_mix", "fraud.payment_method_mix"]
+    assert change["impact"]["owners"] == ["fraud-ml"]

@@ -107,7 +107,7 @@ def test_a_catalog_query_with_nothing_of_its_own_to_store_is_not_rewritten_at_ev
     catalog = "owners:\n  growth: {name: Growth team}\ndashboards:\n  riders: {owner: growth, sql: dash.sql}\n"
     _scan(tmp_path, catalog=catalog)
     again = _scan(tmp_path, catalog=catalog)
-    assert again == (0, ["Scanned 2 files, 3 statements (1 file extraction reused from the cache; 1 file of ETL code, catalog queries or changed dbt projects extracted again); 4 edges written (2 unchanged files kept as stored)."])
+    assert again == (0, ["Scanned 2 files, 3 statements (1 file extraction reused from the cache; 1 file it does not hold (ETL code, BI files, catalog queries, changed dbt projects) extracted again); 4 edges written (2 unchanged files kept as stored)."])
 
 
 def test_a_directory_without_sql_says_what_was_looked_for(tmp_path: Path) -> None:

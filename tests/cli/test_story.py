@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from cli.main import app
 from tests.conftest import SAMPLE, check_golden
-from tests.story import STORY_COLUMNS, STORY_OWNERS, STORY_STATEMENTS
+from tests.story import STORY_COLUMNS, STORY_DASHBOARDS, STORY_FEATURES, STORY_OWNERS, STORY_STATEMENTS
 
 runner = CliRunner()
 
@@ -28,7 +28,7 @@ def scan_sample(store: Path) -> None:
     assert result.stderr == (
         "sample_sql/dbt/models/exposures.yml:35: exposure 'finance_month_end' names no columns (meta.lineage): "
         "table-level, every known column of dbt_mart.daily_revenue counted as read\n"
-        "Scanned 24 files, 37 statements; 1 warning; 249 edges written.\n"
+        "Scanned 41 files, 42 statements; 1 warning; 324 edges written.\n"
     )
 
 
@@ -44,16 +44,8 @@ def test_rename_order_value_reaches_the_dashboard_features_and_owners(tmp_path: 
     assert report["targets"] == ["app.orders.order_value"]
     assert report["change"] == "rename to order_total_usd"
     assert {c["name"] for c in report["columns"]} == STORY_COLUMNS
-    assert [(d["name"], d["owner"], d["distance"]) for d in report["dashboards"]] == [
-        ("finance_month_end", "finance", 3),
-        ("revenue_board", "bi-team", 3),
-        ("executive_revenue", "bi-team", 5),
-    ]
-    assert [(f["name"], f["owner"]) for f in report["ml_features"]] == [
-        ("fraud_order_value_model", "fraud-ml"),
-        ("fraud.order_amount_zscore", "fraud-ml"),
-        ("churn.customer_lifetime_value", "growth-ml"),
-    ]
+    assert [(d["name"], d["owner"], d["distance"]) for d in report["dashboards"]] == STORY_DASHBOARDS
+    assert [(f["name"], f["owner"], f["distance"]) for f in report["ml_features"]] == STORY_FEATURES
     assert {o["owner"]: o["assets"] for o in report["owners"]} == STORY_OWNERS
     breaking = [(s["file"], s["line"]) for s in report["statements"] if s["breaks"]]
     assert breaking == [
@@ -71,6 +63,11 @@ def test_unrelated_assets_are_not_impacted(tmp_path: Path) -> None:
     names = {d["name"] for d in report["dashboards"]} | {f["name"] for f in report["ml_features"]}
     assert "customer_support" not in names
     assert "fraud.payment_method_mix" not in names and "churn.customer_tenure" not in names
+    # the BI consumers that read only other columns of the same tables
+    unrelated = {"looker:revenue_overview/orders_per_day", "looker:customer_tiers/tenure_spread", "tableau:regional_revenue/Orders per day", "tableau:regional_revenue/Customer tenure"}
+    unrelated |= {"superset:Orders by country", "superset:Loyal customers"}
+    assert unrelated & names == set()
+    assert {"feast:payment_mix", "feast:customer_profile", "feast:churn_model_v1"} & names == set()
     assert "merchandising" not in {o["owner"] for o in report["owners"]}
 
 
@@ -78,7 +75,7 @@ def test_table_output_lists_owners_with_contacts(tmp_path: Path) -> None:
     scan_sample(tmp_path)
     result = runner.invoke(app, ["impact", "orders.order_value", "--rename", "order_total_usd", "--store", str(tmp_path)])
     assert result.exit_code == 0
-    assert "23 columns, 15 tables, 3 dashboards, 3 ML features affected." in result.stdout
+    assert "23 columns, 15 tables, 13 dashboards, 6 ML features affected." in result.stdout
     assert "@acme/bi" in result.stdout and "executive_revenue" in result.stdout
 
 
@@ -124,7 +121,7 @@ def test_every_answer_says_how_complete_it_is(tmp_path: Path) -> None:
     table = runner.invoke(app, ["impact", "orders.order_value", "--rename", "order_total_usd", "--store", str(tmp_path)])
     assert table.stdout.splitlines()[:3] == [
         "Impact of rename to order_total_usd on app.orders.order_value",
-        "23 columns, 15 tables, 3 dashboards, 3 ML features affected.",
+        "23 columns, 15 tables, 13 dashboards, 6 ML features affected.",
         "Complete.",
     ]
     assert impact_json(tmp_path, "orders.order_value")["completeness"] == {"complete": True, "gaps": []}

@@ -15,7 +15,7 @@ from lineage.api import impact_of, paths_of, scan_into
 from lineage.impact import Change, ChangeKind, ImpactReport
 from lineage.model import Direction, Edge, Flow, GraphFacts, Node, NodeKind, Relation, Subtype
 from lineage.store import FLOW_RELATIONS, LineageStore
-from tests.story import STORY_COLUMNS, STORY_OWNERS, STORY_STATEMENTS
+from tests.story import STORY_COLUMNS, STORY_DASHBOARDS, STORY_FEATURES, STORY_OWNERS, STORY_STATEMENTS
 from tests.conftest import ROOT
 from tests.contract.conftest import Backend
 
@@ -342,16 +342,8 @@ def test_the_order_value_story(store: LineageStore, monkeypatch: pytest.MonkeyPa
     report = _story(store, monkeypatch)
     assert [t.name for t in report.targets] == ["app.orders.order_value"]
     assert {c.node.name for c in report.columns} == STORY_COLUMNS
-    assert [(d.node.name, d.node.attr("owner"), d.distance) for d in report.dashboards] == [
-        ("finance_month_end", "finance", 3),
-        ("revenue_board", "bi-team", 3),
-        ("executive_revenue", "bi-team", 5),
-    ]
-    assert [(f.node.name, f.node.attr("owner")) for f in report.features] == [
-        ("fraud_order_value_model", "fraud-ml"),
-        ("fraud.order_amount_zscore", "fraud-ml"),
-        ("churn.customer_lifetime_value", "growth-ml"),
-    ]
+    assert [(d.node.name, d.node.attr("owner"), d.distance) for d in report.dashboards] == STORY_DASHBOARDS
+    assert [(f.node.name, f.node.attr("owner"), f.distance) for f in report.features] == STORY_FEATURES
     assert {o.owner.name: list(o.assets) for o in report.owners} == STORY_OWNERS
     assert [(s.file, s.line, s.distance) for s in report.statements] == STORY_STATEMENTS
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -70,7 +71,9 @@ def test_exact_entries_win_over_globs(tmp_path: Path) -> None:
         ("ml_features:\n  f: {columns: mart.x.y}\n", "lineage.yml:2: 'columns' of ML feature 'f' must be a list of table.column names"),
         ("owners:\n  a: {name: [x]}\n", "lineage.yml:2: 'name' of owner 'a' must be a string"),
         ("tables:\n  t: {owner: a\n", "lineage.yml:3: invalid YAML: expected ',' or '}', but got '<stream end>'"),
-        ("dashbords: {}\n", "lineage.yml:1: unknown key 'dashbords' in the catalog; expected one of dashboards, dialects, ml_features, owners, tables"),
+        ("consumer_owners:\n  \"looker/*\": bi-tem\n", "lineage.yml:2: consumer_owners 'looker/*' names unknown owner 'bi-tem'; declare it under 'owners'"),
+        ("consumer_owners:\n  \"looker/*\": [a]\n", "lineage.yml:2: the owner of 'looker/*' must be a string"),
+        ("dashbords: {}\n", "lineage.yml:1: unknown key 'dashbords' in the catalog; expected one of consumer_owners, dashboards, dialects, ml_features, owners, tables"),
     ],
 )
 def test_validation_errors_name_file_line_and_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str, message: str) -> None:
@@ -92,3 +95,16 @@ def test_dashboard_sql_must_be_in_the_catalogs_folder(tmp_path: Path, monkeypatc
     with pytest.raises(ConfigError) as caught:
         load_catalog(Path("lineage.yml"))
     assert str(caught.value) == f"lineage.yml:2: SQL file '{named}' of dashboard 'd' is outside the catalog's folder"
+
+
+def test_consumer_owner_rules_give_unowned_consumers_the_first_matching_owner(tmp_path: Path) -> None:
+    text = GOOD + 'consumer_owners:\n  "looker:exec*": core\n  "looker/*": bi-team\n  "*": core\n'
+    catalog = load_catalog(_catalog(tmp_path, text))
+    tools = (
+        Consumer("looker:executive", NodeKind.DASHBOARD, at=Location("bi/looker/a.lookml", 3)),
+        Consumer("looker:sales", NodeKind.DASHBOARD, at=Location("bi/looker/a.lookml", 9)),
+        Consumer("feast:v", NodeKind.ML_FEATURE, owner="ana@x.example", at=Location("feast/v.py", 1)),
+        Consumer("tableau:w/s", NodeKind.DASHBOARD, at=Location("w.twb", 4)),
+    )
+    owned = replace(catalog, consumers=tools).with_rule_owners()
+    assert [(c.id, c.owner) for c in owned.consumers] == [("looker:executive", "core"), ("looker:sales", "bi-team"), ("feast:v", "ana@x.example"), ("tableau:w/s", "core")]

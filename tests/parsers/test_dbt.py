@@ -321,6 +321,29 @@ def test_scan_of_the_sample_warehouse(monkeypatch: pytest.MonkeyPatch) -> None:
         ("finance_month_end", "finance"),
         ("fraud_order_value_model", "fraud-ml"),
         ("revenue_board", "bi-team"),
+        # owners from Feast's `owner=` (matched by email), else the catalog's consumer_owners rules
+        ("feast:customer_profile", "growth-ml"),
+        ("feast:customer_value", "growth-ml"),
+        ("feast:order_value_stats", "fraud-ml"),
+        ("feast:payment_mix", "fraud-ml"),
+        ("feast:churn_model_v1", "growth-ml"),
+        ("feast:checkout_fraud_v2", "fraud-ml"),
+        ("looker:customer_tiers", "customer-insights"),
+        ("looker:customer_tiers/customers_by_tier", "customer-insights"),
+        ("looker:customer_tiers/tenure_spread", "customer-insights"),
+        ("looker:revenue_overview", "bi-team"),
+        ("looker:revenue_overview/revenue_by_country", "bi-team"),
+        ("looker:revenue_overview/orders_per_day", "bi-team"),
+        ("superset:Customers by value tier", "bi-team"),
+        ("superset:Loyal customers", "bi-team"),
+        ("superset:Orders by country", "bi-team"),
+        ("superset:Revenue trend", "bi-team"),
+        ("superset:Revenue and customers", "bi-team"),
+        ("tableau:regional_revenue/Revenue by country", "bi-team"),
+        ("tableau:regional_revenue/Orders per day", "bi-team"),
+        ("tableau:regional_revenue/Revenue per order", "bi-team"),
+        ("tableau:regional_revenue/Customer tenure", "bi-team"),
+        ("tableau:regional_revenue/Regional KPIs", "bi-team"),
     ]
 
 
@@ -329,9 +352,11 @@ def test_order_value_impact_reaches_dbt_exposures_and_etl(tmp_path: Path, monkey
     store = NetworkxStore(tmp_path)
     scan_into(store, [Path("sample_sql")])
     report = impact_of(store, ["app.orders.order_value"], Change(ChangeKind.RENAME, "order_total_usd"))
-    assert [(d.node.name, d.distance) for d in report.dashboards] == [("finance_month_end", 3), ("revenue_board", 3), ("executive_revenue", 5)]
-    assert [(f.node.name, f.distance) for f in report.features] == [("fraud_order_value_model", 4), ("fraud.order_amount_zscore", 5), ("churn.customer_lifetime_value", 6)]
-    assert {o.owner.name: o.assets for o in report.owners} == SAMPLE_OWNERS
+    dbt_and_catalog = {"finance_month_end", "revenue_board", "executive_revenue", "fraud_order_value_model", "fraud.order_amount_zscore", "churn.customer_lifetime_value"}
+    assert [(d.node.name, d.distance) for d in report.dashboards if d.node.name in dbt_and_catalog] == [("finance_month_end", 3), ("revenue_board", 3), ("executive_revenue", 5)]
+    assert [(f.node.name, f.distance) for f in report.features if f.node.name in dbt_and_catalog] == [("fraud_order_value_model", 4), ("fraud.order_amount_zscore", 5), ("churn.customer_lifetime_value", 6)]
+    # the BI consumers (tests/story.py has them all) are owned too
+    assert {o.owner.name: tuple(a for a in o.assets if ":" not in a) for o in report.owners} == SAMPLE_OWNERS
     assert [(s.file, s.line) for s in report.statements if s.breaks] == [
         ("sample_sql/airflow/sql/load_order_facts.sql", 7),
         ("sample_sql/dbt/models/staging/stg_orders.sql", 13),
@@ -476,6 +501,15 @@ SAMPLE_FILES = [
     ('sample_sql/dbt/seeds/country_regions.csv', 0, 0),
     ('sample_sql/dbt/snapshots/orders_snapshot.sql', 1, 5),
     ('sample_sql/etl/nightly_orders.sql', 8, 35),
+    # BI and feature-store files: their embedded queries count as statements, their reads are consumers'
+    ('sample_sql/feast/customer_features.py', 2, 0),
+    ('sample_sql/feast/entities.py', 0, 0),
+    ('sample_sql/feast/fraud_features.py', 0, 0),
+    ('sample_sql/looker/acme.model.lkml', 0, 0),
+    ('sample_sql/looker/customer_segments.view.lkml', 1, 0),
+    ('sample_sql/looker/customer_tiers.dashboard.lookml', 0, 0),
+    ('sample_sql/looker/daily_revenue.view.lkml', 0, 0),
+    ('sample_sql/looker/revenue_overview.dashboard.lookml', 0, 0),
     ('sample_sql/marts/customer_360.sql', 1, 25),
     ('sample_sql/marts/daily_revenue.sql', 1, 12),
     ('sample_sql/marts/unrelated_inventory.sql', 3, 17),
@@ -484,6 +518,15 @@ SAMPLE_FILES = [
     ('sample_sql/staging/stg_customers.sql', 1, 6),
     ('sample_sql/staging/stg_orders.sql', 1, 9),
     ('sample_sql/staging/stg_payments.sql', 1, 7),
+    ('sample_sql/superset/dashboard_export/charts/Customers_by_value_tier_103.yaml', 0, 0),
+    ('sample_sql/superset/dashboard_export/charts/Loyal_customers_104.yaml', 0, 0),
+    ('sample_sql/superset/dashboard_export/charts/Orders_by_country_102.yaml', 0, 0),
+    ('sample_sql/superset/dashboard_export/charts/Revenue_trend_101.yaml', 0, 0),
+    ('sample_sql/superset/dashboard_export/dashboards/Revenue_and_customers_7.yaml', 0, 0),
+    ('sample_sql/superset/dashboard_export/databases/warehouse.yaml', 0, 0),
+    ('sample_sql/superset/dashboard_export/datasets/warehouse/customer_value.yaml', 1, 0),
+    ('sample_sql/superset/dashboard_export/datasets/warehouse/daily_revenue.yaml', 0, 0),
+    ('sample_sql/tableau/regional_revenue.twb', 1, 0),
 ]
 
 SAMPLE_OWNERS = {
