@@ -59,6 +59,8 @@ def read_text(path: Path, max_bytes: int | None) -> str:
 
 
 class PathFormat(StrEnum):
+    """`--format table|json`: hops (upstream, downstream, extract) and stats."""
+
     TABLE = "table"
     JSON = "json"
 

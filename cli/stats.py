@@ -13,16 +13,11 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from cli.common import StoreOpt, errors, store_spec
+from cli.common import PathFormat, StoreOpt, errors, store_spec
 from lineage.errors import LineageError
 
 if TYPE_CHECKING:
     from lineage.stats import Stats
-
-class StatsFormat(StrEnum):
-    TABLE = "table"
-    JSON = "json"
-
 
 class Exported(StrEnum):
     GRAPHML = "graphml"
@@ -33,7 +28,7 @@ class Exported(StrEnum):
 def stats(
     ctx: typer.Context,
     top: Annotated[int, typer.Option("--top", min=0, help="Columns on the leaderboard; 0 lists every column.")] = 20,
-    fmt: Annotated[StatsFormat, typer.Option("--format", "-f", help="Output format.")] = StatsFormat.TABLE,
+    fmt: Annotated[PathFormat, typer.Option("--format", "-f", help="Output format.")] = PathFormat.TABLE,
     store: StoreOpt = None,
 ) -> None:
     """Rank columns by how much they reach downstream, list dead columns (written, never read), and cycles.
@@ -50,7 +45,7 @@ def stats(
         with open_store(store_spec(store), create=False) as opened:
             nodes, edges = graph_of(opened)
         found = analyse(nodes, edges, NetworkxAlgorithms(), top)
-        output.write(json.dumps(found.to_record(), indent=2, ensure_ascii=False) if fmt is StatsFormat.JSON else render(found))
+        output.write(json.dumps(found.to_record(), indent=2, ensure_ascii=False) if fmt is PathFormat.JSON else render(found))
 
 
 def render(found: Stats) -> str:

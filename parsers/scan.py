@@ -6,7 +6,7 @@ import importlib
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -213,14 +213,15 @@ def _check(paths: Sequence[Path], dialect: str | None) -> None:
 def _units(sources: Sources, options: ScanOptions, consumer_sql: set[str], cache: ScanCache | None, dialects: PathDialects) -> tuple[SqlTexts, dict[str, tuple[set[str], Job]]]:
     """The plain SQL files, and a job per ETL file and dbt project; a .sql file that an ETL
     operator runs or a dashboard queries belongs to them, not to the plain files."""
-    jobs = _etl_jobs(sources.python, sources.root, dialects, options)
+    python = {path: read_text(path, options.max_bytes) for path in sources.python}  # read once: ETL and Feast both look
+    jobs = _etl_jobs(python, sources.root, dialects, options)
     taken = consumer_sql | {p for files, _ in jobs.values() for p in files}
     shown = {display_path(p): p for p in sources.sql}
     texts = SqlTexts({s: p for s, p in shown.items() if s not in taken}, cache, options.max_bytes)
     jobs.update({display_path(root): (set(), _dbt_job(root, dialects, options, cache)) for root in sources.dbt})
     from parsers.bi.jobs import bi_jobs
 
-    jobs.update(bi_jobs(sources.bi, sources.python, dialects, options))
+    jobs.update(bi_jobs(sources.bi, python, dialects, options))
     return texts, jobs
 
 
@@ -342,7 +343,7 @@ def _replayed(base: SchemaRegistry, done: dict[str, _Unit]) -> SchemaRegistry:
     return schema
 
 
-def _etl_jobs(files: list[Path], root: Root, dialects: PathDialects, options: ScanOptions) -> dict[str, tuple[set[str], Job]]:
+def _etl_jobs(files: Mapping[Path, str | Diagnostic], root: Root, dialects: PathDialects, options: ScanOptions) -> dict[str, tuple[set[str], Job]]:
     """Python files with SQL call sites; each job also names the .sql files its operators run
     (which, like every file their templates name, must lie in `root`)."""
     jobs: dict[str, tuple[set[str], Job]] = {}
@@ -350,8 +351,7 @@ def _etl_jobs(files: list[Path], root: Root, dialects: PathDialects, options: Sc
         return jobs
     from parsers.etl.calls import read_etl
 
-    for path in files:
-        text = read_text(path, options.max_bytes)
+    for path, text in files.items():
         etl = read_etl(path, display_path, text, root, options.max_bytes) if isinstance(text, str) else None
         if etl is not None:
             jobs[etl.path] = ({display_path(p) for p in etl.sql_files}, _etl_job(etl, dialects.dialect(etl.path), options.statement_seconds))

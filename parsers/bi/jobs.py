@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Mapping, Callable
 from pathlib import Path
 from typing import Protocol
 
@@ -26,30 +26,31 @@ class Options(Protocol):
     def statement_seconds(self) -> float | None: ...
 
 
-def bi_jobs(bi: list[Path], python: list[Path], dialects: PathDialects, options: Options) -> dict[str, tuple[set[str], Job]]:
-    """Looker files form one project (views, explores and dashboards name each other), Feast files one repository."""
+def bi_jobs(bi: list[Path], python: Mapping[Path, object], dialects: PathDialects, options: Options) -> dict[str, tuple[set[str], Job]]:
+    """`python`: every scanned Python file's text (or why it could not be read), read once by the scan."""
+    # Looker files form one project (views, explores and dashboards name each other), Feast files one repository
     jobs: dict[str, tuple[set[str], Job]] = {}
-    looker = [p for p in bi if p.name.endswith(LOOKER_SUFFIXES)]
+    looker = [p for p in bi if p.name.lower().endswith(LOOKER_SUFFIXES)]
     if looker:
         shown = _folder(looker)
         jobs[shown] = (set(), _looker_job(shown, looker, dialects.dialect(shown), options))
-    for path in (p for p in bi if p.name.endswith(TABLEAU_SUFFIXES)):
+    for path in (p for p in bi if p.name.lower().endswith(TABLEAU_SUFFIXES)):
         jobs[display_path(path)] = (set(), _tableau_job(path, dialects.dialect(display_path(path)), options))
     for marker in (p for p in bi if p.name == SUPERSET_FILE):
         shown = display_path(marker.parent)
         jobs[shown] = (set(), _superset_job(shown, marker.parent, dialects.dialect(shown), options))
-    feast = _feast_files(python, options.max_bytes)
+    feast = _feast_files(python)
     if feast:
         shown = _folder(feast)
         jobs[shown] = (set(), _feast_job(shown, feast, dialects.dialect(shown), options))
     return jobs
 
 
-def _feast_files(python: list[Path], max_bytes: int | None) -> list[Path]:
+def _feast_files(python: Mapping[Path, object]) -> list[Path]:
     """The Python files that import Feast (an unreadable one is the ETL reader's to report)."""
     from parsers.bi.feast import is_feature_repo
 
-    return [p for p in python if isinstance(text := read_text(p, max_bytes), str) and "feast" in text and is_feature_repo(text)]
+    return [p for p, text in python.items() if isinstance(text, str) and "feast" in text and is_feature_repo(text)]
 
 
 def _folder(paths: list[Path]) -> str:

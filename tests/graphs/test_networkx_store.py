@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import fcntl
 import json
 from pathlib import Path
 
@@ -43,24 +42,6 @@ def test_a_failed_transaction_leaves_the_file_untouched(tmp_path: Path) -> None:
         raise RuntimeError("interrupted")
     assert (tmp_path / FILENAME).read_bytes() == before
     assert store.sources() == ["a.sql"]
-
-
-def test_a_held_lock_makes_a_second_writer_wait_then_fail_clearly(tmp_path: Path) -> None:
-    store = NetworkxStore(tmp_path, lock_timeout=0.3)
-    with open(tmp_path / "lock", "a+") as handle:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-        with pytest.raises(StoreError) as caught:
-            store.replace_file(FACTS)
-    assert str(caught.value) == f"{tmp_path}: another lineage process is writing this store (waited 0 s); try again when it finishes"
-    store.replace_file(FACTS)  # lock released: the write goes through
-    assert NetworkxStore(tmp_path).sources() == ["a.sql"]
-
-
-def test_a_writer_starts_from_what_another_writer_committed(tmp_path: Path) -> None:
-    first, second = NetworkxStore(tmp_path), NetworkxStore(tmp_path)
-    first.replace_file(FACTS)
-    second.replace_file(GraphFacts("b.sql", (Node("column:v.b", NodeKind.COLUMN, "v.b"),)))
-    assert NetworkxStore(tmp_path).sources() == ["a.sql", "b.sql"]
 
 
 def test_a_version_2_store_is_read_and_rewritten_as_version_4(tmp_path: Path) -> None:

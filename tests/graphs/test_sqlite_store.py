@@ -1,9 +1,8 @@
-"""SQLite-store specifics: the file, damage, the writer lock, readers beside a writer, rebuilds,
+"""SQLite-store specifics: the file, damage, readers beside a writer (the lock: test_embedded_writers.py), rebuilds,
 converting a JSON store, and the two ways of walking agreeing."""
 
 from __future__ import annotations
 
-import fcntl
 import sqlite3
 from pathlib import Path
 
@@ -64,17 +63,6 @@ def test_a_failed_transaction_leaves_the_graph_as_it_was(tmp_path: Path) -> None
     assert store.find("*") == list(FACTS.nodes)
 
 
-def test_a_held_lock_makes_a_second_writer_wait_then_fail_clearly(tmp_path: Path) -> None:
-    store = SqliteStore(tmp_path, lock_timeout=0.3)
-    with open(tmp_path / "lock", "a+") as handle:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-        with pytest.raises(StoreError) as caught:
-            store.replace_file(FACTS)
-    assert str(caught.value) == f"{tmp_path}: another lineage process is writing this store (waited 0 s); try again when it finishes"
-    store.replace_file(FACTS)  # lock released: the write goes through
-    assert SqliteStore(tmp_path).sources() == ["a.sql"]
-
-
 def test_a_reader_neither_blocks_the_writer_nor_sees_half_of_a_write(tmp_path: Path) -> None:
     SqliteStore(tmp_path).replace_file(FACTS)
     reader = sqlite3.connect(tmp_path / FILENAME, isolation_level=None)
@@ -85,14 +73,6 @@ def test_a_reader_neither_blocks_the_writer_nor_sees_half_of_a_write(tmp_path: P
     assert reader.execute("SELECT count(*) FROM sources").fetchone() == (1,)
     reader.execute("COMMIT")
     assert reader.execute("SELECT count(*) FROM sources").fetchone() == (2,)
-    assert SqliteStore(tmp_path).sources() == ["a.sql", "b.sql"]
-
-
-def test_a_writer_starts_from_what_another_writer_committed(tmp_path: Path) -> None:
-    first, second = SqliteStore(tmp_path), SqliteStore(tmp_path)
-    first.replace_file(FACTS)
-    second.replace_file(OTHER)
-    assert sorted(n.id for n in second.find("*")) == ["column:t.a", "column:u.a", "column:v.b"]
     assert SqliteStore(tmp_path).sources() == ["a.sql", "b.sql"]
 
 
