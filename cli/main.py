@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cli.common import Settings
-from cli.diagram import diagram
+from cli.diagram import diagram, view
 from cli.diff import comment, diff
 from cli.extract import extract
 from cli.push import push_command
@@ -62,6 +62,7 @@ app.command()(impact)
 app.command("upstream")(paths_command("upstream"))
 app.command("downstream")(paths_command("downstream"))
 app.command("diagram")(diagram)
+app.command("view")(view)
 app.command("diff")(diff)
 app.command("push")(push_command)
 app.command("comment")(comment)

@@ -46,7 +46,7 @@ def impact(
     limit: LimitOpt = DEFAULT_LIMIT,
     fail_if_impacted: Annotated[bool, typer.Option("--fail-if-impacted", help="Exit 3 when anything is impacted (for CI); the same as --fail-on impacted.")] = False,
     fail_on: Annotated[Optional[list[ImpactFailOn]], typer.Option("--fail-on", help="Exit 3 when anything is impacted, or when the answer may be incomplete; repeat to combine (for CI).", show_default=False)] = None,
-    diagram_file: Annotated[Optional[Path], typer.Option("--diagram", help="Also draw the impact to this file: .svg, .png, .pdf (Graphviz), .dot or .mmd (Mermaid).", show_default=False)] = None,
+    diagram_file: Annotated[Optional[Path], typer.Option("--diagram", help="Also draw the impact to this file: .svg, .png, .pdf (Graphviz), .dot, .mmd (Mermaid) or .html (an interactive page).", show_default=False)] = None,
     store: StoreOpt = None,
 ) -> None:
     """Show what breaks, and whom to tell, if TARGET changes.

@@ -54,8 +54,14 @@ def quoted(text: str) -> str:
     return '"' + "".join(f"\\x{ord(c):02x}" if ord(c) < 32 and c != "\n" else c for c in body).replace("\n", "\\n") + '"'
 
 
-def render_dot(diagram: Diagram) -> str:
-    """DOT source for `diagram`: left to right, one HTML-table node per table."""
+def render_dot(diagram: Diagram, ids: bool = False) -> str:
+    """DOT source for `diagram`: left to right, one HTML-table node per table.
+
+    With `ids`, every box, header, row and link carries an `id` (its ref; a header `REF__h`, a link
+    `l__N`, N its index in `diagram.links`) that the SVG keeps, so the interactive page can find
+    them; table cells then carry an HREF (Graphviz gives a cell its id only through an anchor) and
+    no node has a tooltip of its own (it would hide the cells' anchors: the page shows its own).
+    """
     legend = f"label=<{_legend(diagram)}>, " if diagram.legend else ""
     lines = [
         "digraph lineage {",
@@ -66,21 +72,22 @@ def render_dot(diagram: Diagram) -> str:
         f'  edge [fontname="{FONT}", fontsize=8, fontcolor="{MUTED}", color="{COLD}", arrowsize=0.7];',
         f"  subgraph cluster_diagram {{ peripheries=0; labelloc=t; labeljust=l; label=<{_caption(diagram)}>;",
     ]
-    lines += ["  " + _box(box) for box in diagram.boxes]
-    lines += ["  " + _summary(summary) for summary in diagram.summaries]
+    lines += ["  " + _box(box, ids) for box in diagram.boxes]
+    lines += ["  " + _summary(summary, ids) for summary in diagram.summaries]
     lines.append("  }")
     tables = {box.ref for box in diagram.boxes if box.node.kind is NodeKind.TABLE}
-    lines += [_link(link, tables) for link in diagram.links]
+    lines += [_link(link, tables, f"l__{i}" if ids else "") for i, link in enumerate(diagram.links)]
     lines.append("}")
     return "\n".join(lines) + "\n"
 
 
-def render_graphviz(diagram: Diagram, fmt: str, shown: str) -> bytes:
-    """`diagram` rendered by Graphviz's `dot` as `fmt` (svg, png or pdf); `shown` names the output in errors."""
+def render_graphviz(diagram: Diagram, fmt: str, shown: str, ids: bool = False) -> bytes:
+    """`diagram` rendered by Graphviz's `dot` as `fmt` (svg, png or pdf); `shown` names the output in errors.
+    `ids`: as for `render_dot`."""
     import graphviz  # type: ignore[import-untyped]
 
     try:
-        rendered = graphviz.Source(render_dot(diagram), engine="dot").pipe(format=fmt, quiet=True)
+        rendered = graphviz.Source(render_dot(diagram, ids), engine="dot").pipe(format=fmt, quiet=True)
     except graphviz.ExecutableNotFound:
         raise GraphvizMissing(
             f"cannot render {shown}: Graphviz's `dot` program is not installed",
@@ -129,23 +136,29 @@ def _legend_cell(item: Legend) -> str:
     return f'<TD ALIGN="LEFT" {_LEGEND_CELLS[item]}</TD>'
 
 
-def _box(box: Box) -> str:
+def _box(box: Box, ids: bool) -> str:
     if box.node.kind in CONSUMER_SHAPE:
-        return _consumer(box)
+        return _consumer(box, ids)
     colour, width = border(box)
     style = BORDER_STYLE.get(table_kind(box.node), "")
     plain = UNRESOLVED_FILL if table_kind(box.node) == "unresolved" else TIER_FILL.get(box.node.attr("tier") or "", NO_TIER_FILL)
     header_fill = CHANGED_FILL if box.mark in FOCUS else plain
     name = f'<FONT COLOR="{CHANGED_INK}"><B>{html(box.node.name)}</B></FONT>' if box.mark in FOCUS else f"<B>{html(box.node.name)}</B>"
-    header = f'<TR><TD PORT="h" BGCOLOR="{header_fill}" ALIGN="LEFT">{name}</TD></TR>'
+    header = f'<TR><TD PORT="h"{_cell_id(box.ref + "__h", ids)} BGCOLOR="{header_fill}" ALIGN="LEFT">{name}</TD></TR>'
     subtitle = _subtitle(box)
     if subtitle:
-        header += f'<TR><TD CELLPADDING="2" BGCOLOR="{header_fill}" ALIGN="LEFT">{subtitle}</TD></TR>'
-    rows = [_row(row) for row in box.rows]
+        header += f'<TR><TD CELLPADDING="2"{_cell_id(box.ref + "__s", ids)} BGCOLOR="{header_fill}" ALIGN="LEFT">{subtitle}</TD></TR>'
+    rows = [_row(row, ids) for row in box.rows]
     if box.collapsed:
         rows.append(f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="9" COLOR="{MUTED}"><I>{box.hidden} columns not drawn</I></FONT></TD></TR>')
     table = f'<TABLE BORDER="{width}" COLOR="{colour}" CELLBORDER="0" CELLSPACING="0" CELLPADDING="4"{style}>{header}{"".join(rows)}</TABLE>'
+    if ids:
+        return f'  {box.ref} [id="{box.ref}", label=<{table}>];'
     return f"  {box.ref} [label=<{table}>, tooltip={quoted(_tooltip(box))}];"
+
+
+def _cell_id(ref: str, ids: bool) -> str:
+    return f' ID="{ref}" HREF="#{ref}"' if ids else ""
 
 
 def border(box: Box | Summary) -> tuple[str, int]:
@@ -162,11 +175,13 @@ def summary_label(summary: Summary) -> tuple[str, str]:
     return more, summary.reach
 
 
-def _summary(summary: Summary) -> str:
+def _summary(summary: Summary, ids: bool) -> str:
     colour, width = border(summary)
     more, reach = summary_label(summary)
     label = f"<I>{html(more)}</I>" + (f'<BR/><FONT POINT-SIZE="9" COLOR="{MUTED}">{html(reach)}</FONT>' if reach else "")
     attrs = f'shape=box, style="rounded,dashed", color="{colour}", penwidth={width}, margin="0.15,0.08"'
+    if ids:
+        attrs += f', id="{summary.ref}"'
     return f"  {summary.ref} [{attrs}, label=<{label}>, tooltip={quoted(' '.join(summary_label(summary)).strip())}];"
 
 
@@ -178,11 +193,13 @@ def _subtitle(box: Box) -> str:
     return f'<FONT POINT-SIZE="9" COLOR="{ink}">{html(text)}</FONT>' if text else ""
 
 
-def _row(row: Row) -> str:
+def _row(row: Row, ids: bool) -> str:
     label = html(row.label)
     if row.mark in FOCUS:
         label = f'<FONT COLOR="{CHANGED_INK}"><B>{label}</B></FONT>'
     fill = f' BGCOLOR="{CHANGED_FILL}"' if row.mark in FOCUS else f' BGCOLOR="{IMPACTED_FILL}"' if row.mark is Mark.IMPACTED else ""
+    if ids:  # a filled cell draws a rectangle, which the page colours when it highlights the row
+        fill = (fill or f' BGCOLOR="{NO_TIER_FILL}"') + _cell_id(row.ref, ids)
     kind = row.node.attr("type")
     if kind:
         ink = CHANGED_INK if row.mark in FOCUS else MUTED
@@ -190,7 +207,7 @@ def _row(row: Row) -> str:
     return f'<TR><TD PORT="{row.ref}" ALIGN="LEFT"{fill}>{label}</TD></TR>'
 
 
-def _consumer(box: Box) -> str:
+def _consumer(box: Box, ids: bool) -> str:
     kind = "dashboard" if box.node.kind is NodeKind.DASHBOARD else "ML feature"
     owner = box.node.attr("owner")
     name, *title = consumer_lines(box.node)
@@ -205,7 +222,7 @@ def _consumer(box: Box) -> str:
         f"penwidth={width}",
         'margin="0.15,0.08"',
         f"label=<{'<BR/>'.join(lines)}>",
-        f"tooltip={quoted(_tooltip(box))}",
+        f'id="{box.ref}"' if ids else f"tooltip={quoted(_tooltip(box))}",
     ]
     if box.node.attr("url"):
         attrs.append(f"URL={quoted(box.node.attr('url') or '')}")
@@ -218,8 +235,8 @@ def _tooltip(box: Box) -> str:
     return "\n".join(parts)
 
 
-def _link(link: Link, tables: set[str]) -> str:
-    attrs = []
+def _link(link: Link, tables: set[str], ref: str) -> str:
+    attrs = [f'id="{ref}"'] if ref else []
     if link.emphasised:
         attrs += [f'color="{HOT}"', "penwidth=2.6"]
     elif link.impacted:
