@@ -215,7 +215,7 @@ def test_missing_dot_is_one_line_naming_the_install_step(story: Path, tmp_path: 
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
-        (["orders.order_value", "-o", "x.jpg"], 2, "x.jpg: unknown diagram format ('.jpg'); name the file .svg, .png, .pdf, .dot or .mmd"),
+        (["orders.order_value", "-o", "x.jpg"], 2, "x.jpg: unknown diagram format ('.jpg'); name the file .svg, .png, .pdf, .dot, .mmd or .html"),
         (["orders.order_value", "--impact", "drop", "--upstream", "-o", "x.dot"], 2, "--impact draws what a change reaches downstream; drop --upstream"),
         (["orders.order_valu", "-o", "x.dot"], 1, "unknown table or column 'orders.order_valu'; did you mean 'app.orders.order_value'?"),
     ],

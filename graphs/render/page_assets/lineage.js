@@ -43,14 +43,17 @@
 
   // ---- tracing: everything upstream and downstream of one port ----
   let lit = [];  // elements given classes by the last trace, to clear only those
-  function walk(start, edges, end) {
+  // Everything reached from `start` one way, as `lineage upstream/downstream` walks it: a link into a
+  // table (a join or filter, say) reaches each of its columns, so from a table down to its rows, and
+  // from a row up to its table.
+  function walk(start, down) {
     const seen = new Set([start]), used = [], queue = [start];
+    const visit = (ref) => { if (!seen.has(ref)) { seen.add(ref); queue.push(ref); } };
     while (queue.length) {
-      for (const i of edges[queue.pop()] || []) {
-        used.push(i);
-        const next = links[i][end];
-        if (!seen.has(next)) { seen.add(next); queue.push(next); }
-      }
+      const ref = queue.pop(), node = nodes[ref];
+      for (const i of (down ? outgoing : incoming)[ref] || []) { used.push(i); visit(links[i][down ? "to" : "from"]); }
+      if (down && boxes[ref] && boxes[ref].table) boxes[ref].rows.forEach(visit);
+      if (!down && node.kind === "column") visit(node.box);
     }
     seen.delete(start);
     return { ports: seen, links: used };
@@ -64,7 +67,7 @@
   function mark(el, ...classes) { if (el) { el.classList.add(...classes); lit.push(el); } }
   function trace(ref) {
     clearTrace();
-    const up = walk(ref, incoming, "from"), down = walk(ref, outgoing, "to");
+    const up = walk(ref, false), down = walk(ref, true);
     mark(portEl[ref], "sel");
     up.ports.forEach((p) => mark(portEl[p], "up"));
     down.ports.forEach((p) => mark(portEl[p], "down"));
