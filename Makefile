@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.bench-installed
 
-.PHONY: install demo test test-fast fuzz redteam bench-neo4j bench-scale bench-diff bench-embedded bench-dbt neo4j-start neo4j-stop bench bench-quick diagram-story clean
+.PHONY: install demo test test-fast browser bench-page fuzz redteam bench-neo4j bench-scale bench-diff bench-embedded bench-dbt neo4j-start neo4j-stop bench bench-quick diagram-story clean
 
 # pip's and setuptools' chatter (the editable-install banner) goes to a log, shown only if pip fails.
 PIP_LOG := $(VENV)/pip.log
@@ -32,12 +32,23 @@ demo: install
 
 # The whole suite, with a real Neo4j started (and stopped) around it.
 # The red-team tests drive strace (neo4j.sh's launches), setpriv and prlimit (util-linux).
-test: install
+test: install browser
 	bash scripts/install-debian.sh strace:strace setpriv:util-linux prlimit:util-linux
 	bash scripts/run-tests.sh
 
-test-fast: install
+test-fast: install browser
 	$(BIN)/python -m pytest
+
+# Debian's Chromium and its WebDriver, for the interactive page's tests (tests/page, through selenium)
+# and bench-page; those tests fail, never skip, without them. Screenshots go to tests/artifacts/.
+browser:
+	bash scripts/install-debian.sh chromium:chromium chromedriver:chromium-driver
+
+# The interactive page at 2,000 generated columns in headless Chromium: load time to the page's
+# ready flag and click-to-trace time (~20 s), into bench/results/page.json, then BENCHMARKS.md rendered again.
+bench-page: install browser
+	$(BIN)/python -m bench.page
+	$(BIN)/python -m bench.document
 
 # Property tests with many more examples than CI runs.
 fuzz: install

@@ -12,6 +12,7 @@ from typing import Any
 
 from bench.edges import ABSENT
 from bench.embedded import section
+from bench.page import section as page_section
 from bench.report import absent_list, compiled_table, edge_table, failure_list, missed_examples, speed_table, union_table
 
 
@@ -22,13 +23,14 @@ def write(results: dict[str, Any], results_dir: Path, target: Path) -> None:
     # written by `make bench-neo4j` (~10 minutes) and `make bench-scale` (~3 minutes)
     # and `python -m bench.startup` (~1 minute)
     # and `make bench-diff` (~1 minute)
-    # and `make bench-embedded` (~15 minutes) and `make bench-dbt` (~1 minute)
-    paths = (results_dir / name for name in ("neo4j.json", "scale.json", "startup.json", "diff_chain.json", "embedded.json", "dbt_rescan.json"))
-    stores, scale, startup, chain, embedded, dbt = (json.loads(p.read_text(encoding="utf-8")) if p.exists() else None for p in paths)
+    # and `make bench-embedded` (~15 minutes) and `make bench-dbt` (~1 minute) and `make bench-page` (~20 s)
+    paths = (results_dir / name for name in ("neo4j.json", "scale.json", "startup.json", "diff_chain.json", "embedded.json", "dbt_rescan.json", "page.json"))
+    stores, scale, startup, chain, embedded, dbt, page = (json.loads(p.read_text(encoding="utf-8")) if p.exists() else None for p in paths)
     text = render(results, stores, scale, startup)
     text += "\n" + _dbt_rescan(dbt) + "\n" if dbt is not None else ""
     text += "\n" + _diff_chain(chain) + "\n" if chain is not None else ""
-    target.write_text(text + ("\n" + section(embedded) + "\n" if embedded is not None else ""), encoding="utf-8")
+    text += "\n" + section(embedded) + "\n" if embedded is not None else ""
+    target.write_text(text + ("\n" + page_section(page) + "\n" if page is not None else ""), encoding="utf-8")
 
 
 def render(results: dict[str, Any], stores: dict[str, Any] | None = None, scale: dict[str, Any] | None = None, startup: dict[str, Any] | None = None) -> str:
