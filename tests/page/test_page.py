@@ -197,3 +197,36 @@ def test_a_hostile_column_name_stays_text(browser: WebDriver, tmp_path: Path) ->
     assert lit(browser, data, "match") == {f"s.a.{hostile}"}
     port(browser, data, "s.b.x").click()
     assert lit(browser, data, "up") == {f"s.a.{hostile}", "s.a", "s.b"}
+
+
+def test_a_page_past_its_budget_traces_through_its_summary_nodes(browser: WebDriver, sample_store: Path, tmp_path: Path) -> None:
+    page = tmp_path / "small.html"
+    cli("diagram", "orders.order_value", "--impact", "rename", "--max-nodes", "14", "-o", str(page), "--store", str(sample_store))
+    data = open_page(browser, page)
+    port(browser, data, "and 15 more tables").click()
+    assert lit(browser, data, "up") == {"app.orders.order_value", "app.orders"}
+    assert lit(browser, data, "down") == {
+        "executive_revenue",
+        "finance_month_end",
+        "looker:revenue_overview",
+        "looker:revenue_overview/revenue_by_country",
+        "revenue_board",
+        "superset:Revenue and customers",
+        "feast:checkout_fraud_v2",
+        "feast:order_value_stats",
+        "fraud.order_amount_zscore",
+        "fraud_order_value_model",
+        "and 7 more dashboards",
+        "and 2 more ML features",
+    }
+    # the edge into the summary says how many edges it stands for, and where they are written
+    into = next(i for i, link in enumerate(data["links"]) if link["to"] == "s_table_down")
+    # a point on the edge's stroke (its box's centre may lie off a curve), in the view's pixels
+    on_stroke = (
+        "const p = document.querySelector('#l__' + arguments[0] + ' path'), q = p.getPointAtLength(p.getTotalLength() / 2);"
+        "const s = q.matrixTransform(p.getScreenCTM()), v = document.getElementById('view').getBoundingClientRect();"
+        "return [s.x - v.left - v.width / 2, s.y - v.top - v.height / 2]"
+    )
+    x, y = browser.execute_script(on_stroke, into)
+    ActionChains(browser).move_to_element_with_offset(browser.find_element(By.ID, "view"), round(x), round(y)).perform()
+    assert browser.find_element(By.ID, "tip").text.splitlines()[:3] == ["app.orders.order_value → and 15 more tables", "direct: identity", "stands for 4 edges"]
