@@ -93,8 +93,8 @@ def section(r: dict[str, object]) -> str:
 From `bench/results/page.json` (`{r['command']}`, {r['date']}, {r['nproc']} CPUs, load average {r['load_average_1m']} at the end:
 the host was shared, so these are upper bounds). A generated warehouse of {r['columns']:,} columns in {r['tables']} tables
 (`gen.src`, then layers of tables whose every column sums two tables' columns, joined on `c00`), scanned, then
-`lineage diagram gen.src --downstream --max-nodes {int(r['columns']) + 200} -o page.html` ({r['write_page_s']} s, most of it Graphviz's
-layout; {int(r['page_bytes']) / 1e6:.1f} MB, every column drawn: {r['ports_wired']:,} ports wired) opened {r['runs']} times in headless Chromium
+`lineage diagram gen.src --downstream --max-nodes {int(r['columns']) + 200} -o page.html` (written in {r['write_page_s']} s, Graphviz's
+layout included; {int(r['page_bytes']) / 1e6:.1f} MB, every column drawn: {r['ports_wired']:,} ports wired) opened {r['runs']} times in headless Chromium
 {r['chromium']} (software rendering, no GPU). Load: from navigation to the flag the page's script sets when it
 has wired every port. Click: from a click on a column to the next painted frame, with everything it
 reaches highlighted and the rest faded: a column in the middle layer ({traced['middle']:,} ports lit) and `gen.src.c00`,
