@@ -9,10 +9,12 @@ from pathlib import Path
 
 import pytest
 from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.actions.wheel_input import ScrollOrigin
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
 
+from bench.page import chromium
 from tests.conftest import ROOT
 from tests.page.conftest import cli, page_json, screenshot
 from tests.story import STORY_COLUMNS, STORY_DASHBOARDS, STORY_FEATURES
@@ -230,3 +232,25 @@ def test_a_page_past_its_budget_traces_through_its_summary_nodes(browser: WebDri
     x, y = browser.execute_script(on_stroke, into)
     ActionChains(browser).move_to_element_with_offset(browser.find_element(By.ID, "view"), round(x), round(y)).perform()
     assert browser.find_element(By.ID, "tip").text.splitlines()[:3] == ["app.orders.order_value → and 15 more tables", "direct: identity", "stands for 4 edges"]
+
+
+def test_the_wheel_zooms_a_drag_pans_and_fit_shows_it_all(browser: WebDriver, story_page: Path) -> None:
+    open_page(browser, story_page)
+    box = "return document.querySelector('#view > svg').getAttribute('viewBox').split(' ').map(Number)"
+    whole = browser.execute_script(box)
+    view = browser.find_element(By.ID, "view")
+    ActionChains(browser).scroll_from_origin(ScrollOrigin.from_element(view), 0, -100).perform()  # wheel up: zoom in
+    zoomed = browser.execute_script(box)
+    assert zoomed[2] == pytest.approx(whole[2] / 1.15) and zoomed[3] == pytest.approx(whole[3] / 1.15)
+    corner = (5 - view.size["width"] // 2, 5 - view.size["height"] // 2)  # empty paper: a drag there pans
+    ActionChains(browser).move_to_element_with_offset(view, *corner).click_and_hold().move_by_offset(100, 40).release().perform()
+    panned = browser.execute_script(box)
+    assert panned[0] < zoomed[0] and panned[1] < zoomed[1] and panned[2:] == zoomed[2:]
+    browser.find_element(By.ID, "fit").click()
+    assert browser.execute_script(box) == whole
+
+
+def test_without_chromium_the_browser_tests_fail_saying_how_to_install_it(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(RuntimeError, match=r"^chromium and chromedriver not on PATH: install them with bash scripts/install-debian.sh chromium:chromium chromedriver:chromium-driver \(make test runs it\)$"):
+        chromium()
