@@ -224,7 +224,7 @@ def _consumer(box: Box, ids: bool) -> str:
         f"label=<{'<BR/>'.join(lines)}>",
         f'id="{box.ref}"' if ids else f"tooltip={quoted(_tooltip(box))}",
     ]
-    if box.node.attr("url"):
+    if box.node.attr("url") and not ids:  # the page shows it in the hover card: no anchor a click would follow
         attrs.append(f"URL={quoted(box.node.attr('url') or '')}")
     return f"  {box.ref} [{', '.join(attrs)}];"
 

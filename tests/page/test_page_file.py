@@ -78,3 +78,31 @@ def test_view_of_an_unknown_target_leaves_no_page_behind(sample_store: Path, tmp
     assert result.returncode != 0 and result.stdout == ""
     assert len(result.stderr.splitlines()) == 1 and "no.such.column" in result.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_impact_diagram_writes_the_page_too(sample_store: Path, tmp_path: Path) -> None:
+    page = tmp_path / "impact.html"
+    cli("impact", "orders.order_value", "--rename", "order_total_usd", "--diagram", str(page), "--format", "json", "--store", str(sample_store))
+    data = page_json(page)
+    assert data["title"] == "Impact of rename to order_total_usd on app.orders.order_value"
+    assert {n["name"] for n in data["nodes"].values() if n["mark"] == "changed"} == {"app.orders.order_value"}
+    # what the page draws is the whole impact: 23 columns, all impacted
+    assert sum(1 for n in data["nodes"].values() if n["kind"] == "column" and n["mark"] == "impacted") == 23
+
+
+def test_a_name_like_a_template_placeholder_stays_text(tmp_path: Path) -> None:
+    (tmp_path / "w").mkdir()
+    (tmp_path / "w" / "t.sql").write_text('create table s.a ("{{js}}" int);\ncreate table s.b as select "{{js}}" as x from s.a;\n', encoding="utf-8")
+    cli("scan", str(tmp_path / "w"), "--store", str(tmp_path / "store"))
+    cli("diagram", "s.b.x", "-o", str(tmp_path / "p.html"), "--store", str(tmp_path / "store"))
+    html = (tmp_path / "p.html").read_text(encoding="utf-8")
+    script = (ROOT / "graphs" / "render" / "page_assets" / "lineage.js").read_text(encoding="utf-8")
+    assert html.count(script) == 1
+    assert "s.a.{{js}}" in {n["name"] for n in page_json(tmp_path / "p.html")["nodes"].values()}
+
+
+def test_a_dashboard_url_is_no_link_on_the_page(story_page: Path) -> None:
+    html = story_page.read_text(encoding="utf-8")
+    svg = html[html.index("<svg") : html.index("</svg>")]
+    assert "https://bi.acme.example/d/exec-revenue" not in svg  # a click traces; the hover card shows the address
+    assert page_json(story_page)["nodes"]["d_executive_revenue"]["url"] == "https://bi.acme.example/d/exec-revenue"

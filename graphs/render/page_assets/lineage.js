@@ -102,8 +102,6 @@
 
   // ---- collapse a table to its header: rows hidden, their links moved to the header ----
   const folded = new Set();
-  const saved = new Map();  // element -> its original attribute, to restore on expand
-  function keep(el, attr) { if (!saved.has(el)) saved.set(el, [attr, el.getAttribute(attr)]); }
   function toggle(ref, fold) {
     const box = boxes[ref];
     if (!box.table || !box.rows.length || fold === folded.has(ref)) return;
@@ -140,15 +138,16 @@
     }
   }
   // an edge's end moved by dy (0: back where dot drew it); its path is "M x,y C x,y x,y x,y ..."
-  const ends = new Map();  // link index -> {from: dy, to: dy}
+  const ends = new Map();   // link index -> {from: dy, to: dy}
+  const drawn = new Map();  // link index -> its path as dot drew it
   function moveEnd(i, end, dy) {
     const g = linkEl[i];
     if (!g) return;
     const path = g.querySelector("path"), head = g.querySelector("polygon");
-    keep(path, "d");
+    if (!drawn.has(i)) drawn.set(i, path.getAttribute("d"));
     const shift = Object.assign(ends.get(i) || { from: 0, to: 0 }, { [end]: dy });
     ends.set(i, shift);
-    const pts = saved.get(path)[1].match(/-?[\d.]+(?:e-?\d+)?/g).map(Number);
+    const pts = drawn.get(i).match(/-?[\d.]+(?:e-?\d+)?/g).map(Number);
     const n = pts.length;
     pts[1] += shift.from; pts[3] += shift.from;        // the start and its control point
     pts[n - 1] += shift.to; pts[n - 3] += shift.to;    // the end and its control point
