@@ -17,7 +17,7 @@ import pytest
 from tests.conftest import CORPORA, ROOT
 
 INPUTS = ("tests", "sample_sql", "schemas", "bench", "scripts", "examples", "docs")  # what tests and benchmarks read
-_NOT_INPUT = re.compile(r"(^|/)(__pycache__|\.lineage|\.hypothesis|target|logs)(/|$)|\.pyc$|^bench/results/.*\.tmp$|^bench/results/quick\.json$")
+_NOT_INPUT = re.compile(r"(^|/)(__pycache__|\.lineage|\.hypothesis|target|logs)(/|$)|\.pyc$|^bench/results/.*\.tmp$|^bench/results/quick\.json$|^tests/artifacts/")
 
 
 @pytest.fixture(scope="module")
