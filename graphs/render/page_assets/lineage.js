@@ -21,7 +21,6 @@
     boxEl[ref] = document.getElementById(ref);
     const head = boxes[ref].table ? byId(ref + "__h") : boxEl[ref];
     wire(ref, head);
-    if (head && boxes[ref].table) head.classList.add("head");
     for (const row of boxes[ref].rows) wire(row, byId(row));
   }
   function wire(ref, el) {
