@@ -1,6 +1,6 @@
 """A `git clone` of the repository into an empty folder holds every file the tests and benchmarks read.
 
-Nothing may come from outside it (a `../shared/corpora` beside the checkout, an ignored data file):
+Nothing may come from outside it (the workplace's shared corpora beside the checkout, an ignored data file):
 the clone is compared with the working tree's inputs, and the TPC corpora with their manifest.
 """
 
