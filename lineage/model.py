@@ -13,6 +13,7 @@ class NodeKind(StrEnum):
     ML_FEATURE = "ml_feature"
     OWNER = "owner"
     UNPARSED = "unparsed"  # a statement or file whose lineage is missing: it did not parse
+    QUERY = "query"  # a query a warehouse log says ran (lineage/observed.py): who, how often, when
 
 
 class Relation(StrEnum):

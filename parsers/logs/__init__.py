@@ -1,0 +1,1 @@
+"""Warehouse query logs (Snowflake, BigQuery, PostgreSQL, Redshift) into observed facts."""
