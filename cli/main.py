@@ -15,6 +15,7 @@ from cli.common import Settings
 from cli.diagram import diagram, view
 from cli.diff import comment, diff
 from cli.extract import extract
+from cli.logs import logs
 from cli.push import push_command
 from cli.query import impact, paths_command
 from cli.scan import scan
@@ -67,6 +68,7 @@ app.command("diff")(diff)
 app.command("push")(push_command)
 app.command("comment")(comment)
 app.command("extract")(extract)
+app.command("logs")(logs)
 app.command("stats")(stats)
 app.command("export")(export)
 

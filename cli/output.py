@@ -116,18 +116,30 @@ def _reuse(s: ScanSummary, cache: bool) -> str:
     return f" ({plural(s.reused, 'file extraction')} reused from the cache{why})"
 
 
-def impact(report: ImpactReport, fmt: str) -> None:
+def impact(report: ImpactReport, fmt: str, since: tuple[int, str] | None = None) -> None:
+    """`since`: (days, cutoff) of --since, marking the statements no log saw run since the cutoff."""
     from graphs.render.markdown import impact_markdown, impact_record
 
     if fmt == "json":
-        write(json.dumps(impact_record(report), indent=2))
+        write(json.dumps(impact_record(report, since), indent=2))
     elif fmt == "markdown":
-        write(impact_markdown(report))
+        write(impact_markdown(report, since))
     else:
-        _impact_tables(report)
+        _impact_tables(report, since)
 
 
-def _impact_tables(report: ImpactReport) -> None:
+def _readers_tables(report: ImpactReport, since: tuple[int, str] | None) -> None:
+    from graphs.render.markdown import reader_rows, since_rows
+
+    out = _stdout()
+    if report.readers:
+        out.print(_table("Readers outside the repository (query logs)", ["user", "reads", "runs", "last seen", "owner", "via"], reader_rows(report)))
+    if since is not None:
+        title, rows = since_rows(report, since)
+        out.print(_table(title, ["where", "last run"], rows) if rows else title, markup=False)
+
+
+def _impact_tables(report: ImpactReport, since: tuple[int, str] | None = None) -> None:
     from graphs.render.markdown import counts, mention, truncation_lines
 
     out = _stdout()
@@ -142,6 +154,7 @@ def _impact_tables(report: ImpactReport) -> None:
     consumers = [("dashboard", r) for r in report.dashboards] + [("ML feature", r) for r in report.features]
     if consumers:
         out.print(_table("Dashboards and ML features", ["kind", "name", "owner", "distance"], [[k, r.node.name, r.node.attr("owner") or "no owner", str(r.distance)] for k, r in consumers]))
+    _readers_tables(report, since)
     if report.owners:
         rows = [[mention(o), ", ".join(o.assets)] for o in report.owners]
         out.print(_table("Owners to notify", ["owner", "why (what they own that is affected)"], rows))

@@ -47,20 +47,25 @@ def impact(
     fail_if_impacted: Annotated[bool, typer.Option("--fail-if-impacted", help="Exit 3 when anything is impacted (for CI); the same as --fail-on impacted.")] = False,
     fail_on: Annotated[Optional[list[ImpactFailOn]], typer.Option("--fail-on", help="Exit 3 when anything is impacted, or when the answer may be incomplete; repeat to combine (for CI).", show_default=False)] = None,
     diagram_file: Annotated[Optional[Path], typer.Option("--diagram", help="Also draw the impact to this file: .svg, .png, .pdf (Graphviz), .dot, .mmd (Mermaid) or .html (an interactive page).", show_default=False)] = None,
+    since: Annotated[Optional[str], typer.Option("--since", help="Mark the statements no query log (lineage logs) saw run in this many days: 30d.", show_default=False)] = None,
+    as_of: Annotated[Optional[str], typer.Option("--as-of", help="The day --since counts back from (YYYY-MM-DD; default: today, UTC).", show_default=False)] = None,
     store: StoreOpt = None,
 ) -> None:
-    """Show what breaks, and whom to tell, if TARGET changes.
+    """Show what breaks, and whom to tell, if TARGET changes; with query logs read (lineage logs), also
+    the readers outside the repository that ran queries on it.
 
     \b
     Examples:
       lineage impact orders.order_value --rename order_total_usd
       lineage impact app.orders --drop --format json
+      lineage impact orders.order_value --since 30d
     """
     from graphs.stores.open import open_store
     from lineage.api import impact_of
 
     with errors(ctx):
         change = _change(rename, drop, retype)
+        window = _since(since, as_of)
         if diagram_file is not None:
             diagram_format(diagram_file)  # a bad extension fails before any work
         with open_store(store_spec(store), create=False, notify=output.error) as opened:
@@ -68,11 +73,27 @@ def impact(
             if diagram_file is not None:
                 write_diagram(report, diagram_file, store=opened)  # the whole impact: the diagram collapses what is far
         shown = report.limited(limit or None)
-        output.impact(shown, fmt)
+        output.impact(shown, fmt, window)
         failing = set(fail_on or ()) | ({ImpactFailOn.IMPACTED} if fail_if_impacted else set())
         # the graph's gaps, not --limit's cuts: how much is listed is the reader's choice, not a hole
         if (ImpactFailOn.IMPACTED in failing and report.impacted) or (ImpactFailOn.INCOMPLETE in failing and not report.completeness.complete):
             raise typer.Exit(3)
+
+
+def _since(since: str | None, as_of: str | None) -> tuple[int, str] | None:
+    """`30d` and the day to count back from: (30, the cutoff as ISO 8601 UTC)."""
+    from datetime import datetime, timedelta, timezone
+
+    if since is None:
+        return None
+    days = since.strip().lower().removesuffix("d")
+    if not days.isdigit():
+        raise ConfigError(f"--since '{since}' is not a number of days", hint="write it as 30d")
+    try:
+        end = datetime.fromisoformat(as_of).replace(tzinfo=timezone.utc) if as_of else datetime.now(timezone.utc)
+    except ValueError:
+        raise ConfigError(f"--as-of '{as_of}' is not a date", hint="write it as YYYY-MM-DD") from None
+    return int(days), (end - timedelta(days=int(days))).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _change(rename: str | None, drop: bool, retype: str | None) -> Change:

@@ -99,6 +99,8 @@ class Catalog:
     dialects: tuple[DialectRule, ...] = ()  # in the order written: the first match wins
     unmatched: tuple[Unmatched, ...] = ()  # names matching nothing scanned: set after the scan
     owner_rules: tuple[OwnerRule, ...] = ()  # in the order written: the first match wins
+    # `observed_owners:`: who owns a reader seen in query logs, by its user or `role:<role>` (lineage/observed.py)
+    observed_owners: tuple[OwnerRule, ...] = ()
 
     def table_entry(self, table: str) -> TableEntry | None:
         """Exact entries win over globs; among globs the longest (most specific) pattern wins."""

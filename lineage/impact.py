@@ -16,6 +16,7 @@ from typing import TypeVar
 
 from lineage.completeness import Completeness, Gap, GapKind, Scope, survey
 from lineage.model import Direction, Edge, Node, NodeKind, Relation
+from lineage.observed import LOG_PREFIX, ObservedReader, last_runs, observed, readers
 from lineage.store import FLOW_RELATIONS, LineageStore
 
 T = TypeVar("T")
@@ -57,6 +58,7 @@ class Statement:
     distance: int  # 1: reads a changed column itself, so it breaks; more: its input changes
     reads: tuple[str, ...]  # the changed or affected columns it reads
     writes: tuple[str, ...]  # the columns, tables or consumers it feeds
+    last_run: str = ""  # when a query log last saw it run (ISO 8601 UTC); "" never, or no log says
 
     @property
     def breaks(self) -> bool:
@@ -95,6 +97,12 @@ class ImpactReport:
     max_depth: int | None
     truncated: tuple[Truncation, ...] = ()  # the lists `limited` cut
     gaps: tuple[Gap, ...] = ()  # what the graph records it may miss (see lineage/completeness.py)
+    readers: tuple[ObservedReader, ...] = ()  # users query logs saw read affected columns (lineage/observed.py)
+    logs: tuple[str, ...] = ()  # the query logs the store holds: `last_run` and `readers` come from them
+
+    def not_run_since(self, cutoff: str) -> tuple[Statement, ...]:
+        """Statements of code no query log saw run at or after `cutoff` (ISO 8601 UTC); () without logs."""
+        return tuple(s for s in self.statements if self.logs and s.last_run < cutoff)
 
     @property
     def completeness(self) -> Completeness:
@@ -105,7 +113,7 @@ class ImpactReport:
 
     @property
     def impacted(self) -> bool:
-        return bool(self.columns or self.tables or self.dashboards or self.features)
+        return bool(self.columns or self.tables or self.dashboards or self.features or self.readers)
 
     def total(self, what: str) -> int:
         """How many entries the list `what` ("columns", "tables", ...) had before any cut."""
@@ -200,6 +208,10 @@ def analyse_impact(store: LineageStore, targets: Sequence[Node], change: Change,
     tables = _tables(by_kind[NodeKind.TABLE], by_kind[NodeKind.COLUMN], nodes)
     frontier = tuple(sorted(n for n, (d, _) in best.items() if d == max_depth))
     gaps = survey(store, Scope(Direction.DOWNSTREAM, tuple(nodes.values()), frontier), max_depth).gaps
+    queries = [(r.node, r.distance) for r in by_kind[NodeKind.QUERY]]
+    seen = readers(queries, (e for e in edges if e.target.startswith(f"{NodeKind.QUERY}:")), {n: v.name for n, v in nodes.items()})
+    logs = tuple(s.removeprefix(LOG_PREFIX) for s in store.sources() if s.startswith(LOG_PREFIX))
+    runs = last_runs(edges, store) if logs else {}
     return ImpactReport(
         targets=tuple(sorted(targets)),
         change=change,
@@ -207,11 +219,13 @@ def analyse_impact(store: LineageStore, targets: Sequence[Node], change: Change,
         tables=tables,
         dashboards=by_kind[NodeKind.DASHBOARD],
         features=by_kind[NodeKind.ML_FEATURE],
-        statements=_statements(edges, best, nodes),
+        statements=tuple(replace(s, last_run=runs.get((s.file, s.line), "")) for s in _statements(edges, best, nodes)),
         owners=_owners(store, [r.node for r in reached]),
-        edges=edges,
+        edges=tuple(e for e in edges if not observed(e)),  # the diagrams draw code's lineage
         max_depth=max_depth,
         gaps=gaps,
+        readers=seen,
+        logs=logs,
     )
 
 
@@ -238,7 +252,7 @@ def _tables(tables: tuple[Reached, ...], columns: tuple[Reached, ...], nodes: di
 def _statements(edges: Iterable[Edge], best: dict[str, tuple[int, Edge | None]], nodes: dict[str, Node]) -> tuple[Statement, ...]:
     grouped: dict[tuple[str, int], tuple[int, set[str], set[str]]] = {}
     for edge in edges:
-        if edge.relation is not Relation.FEEDS or not edge.file:
+        if edge.relation is not Relation.FEEDS or not edge.file or observed(edge):
             continue
         distance = best[edge.source][0] + 1
         key = (edge.file, edge.line)
@@ -262,7 +276,7 @@ def _owners(store: LineageStore, assets: list[Node]) -> tuple[OwnerNotice, ...]:
             if table:
                 holders.setdefault(f"{NodeKind.TABLE}:{table}", table)
         else:
-            holders.setdefault(asset.id, asset.name)
+            holders.setdefault(asset.id, f"{asset.attr('user')} (query log)" if asset.kind is NodeKind.QUERY else asset.name)
     for edge in store.walk(sorted(holders), Direction.DOWNSTREAM, 1, frozenset({Relation.OWNED_BY})):
         if edge.source in holders:
             owned.setdefault(edge.target, set()).add(holders[edge.source])

@@ -14,13 +14,15 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
 from lineage.catalog import OwnerRule
+from lineage.graph import UNRESOLVED
 from lineage.model import Edge, Flow, GraphFacts, Node, NodeKind, Relation, Subtype, node_id
+from lineage.store import LineageStore
 
-UNRESOLVED = "<unresolved>"  # lineage/graph.py's: the table of a column whose table the SQL does not name
+
 LOG_PREFIX = "log:"  # the source name of an ingested log: `log:<path>`; re-ingesting it replaces it
 
 
-@dataclass(frozen=True, slots=True, order=True)
+@dataclass(frozen=True, slots=True)
 class ObservedEdge:
     """One column edge a query made (a write), names as the graph spells them."""
 
@@ -30,6 +32,9 @@ class ObservedEdge:
     target_column: str | None  # None: a table-level edge (join, filter, ...)
     flow: Flow
     subtype: Subtype
+
+    def key(self) -> tuple[str, str, str, str, str, str]:
+        return (self.source_table, self.source_column, self.target_table, self.target_column or "", self.flow, self.subtype)
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,3 +142,82 @@ def _attrs(q: ObservedQuery, log: ObservedLog, owner: str) -> tuple[tuple[str, s
         "owner": owner,
     }
     return tuple(sorted((k, v) for k, v in pairs.items() if v))
+
+
+def known_columns(store: LineageStore) -> dict[str, list[tuple[str, str | None]]]:
+    """Every table the store knows with its columns (their types where known): what a log's `*` expands to."""
+    tables: dict[str, list[tuple[str, str | None]]] = {}
+    for node in store.find("*"):
+        table, column = node.attr("table"), node.attr("column")
+        if node.kind is NodeKind.COLUMN and table and column and column != "*":
+            tables.setdefault(table, []).append((column, node.attr("type")))
+        elif node.kind is NodeKind.TABLE and not node.name.startswith("<"):
+            tables.setdefault(node.name, [])
+    return tables
+
+
+@dataclass(frozen=True, slots=True)
+class ObservedReader:
+    """A user the logs saw read affected columns: outside every repository, so no scan finds it."""
+
+    user: str
+    columns: tuple[str, ...]  # the affected columns its queries read
+    distance: int
+    executions: int
+    first_seen: str
+    last_seen: str
+    queries: int  # distinct queries (fingerprints)
+    roles: tuple[str, ...] = ()
+    applications: tuple[str, ...] = ()
+    owner: str = ""
+
+    def to_record(self) -> dict[str, object]:
+        return {
+            "user": self.user, "columns": list(self.columns), "distance": self.distance, "executions": self.executions,
+            "first_seen": self.first_seen, "last_seen": self.last_seen, "queries": self.queries,
+            "roles": list(self.roles), "applications": list(self.applications), "owner": self.owner,
+        }
+
+
+def readers(queries: Iterable[tuple[Node, int]], edges: Iterable[Edge], names: dict[str, str]) -> tuple[ObservedReader, ...]:
+    """Reached query nodes (with their distance) grouped by user; `names`: column id -> name, for what each reads."""
+    reads: dict[str, set[str]] = {}
+    for edge in edges:
+        reads.setdefault(edge.target, set()).add(names.get(edge.source, edge.source.split(":", 1)[1]))
+    by_user: dict[str, list[tuple[Node, int]]] = {}
+    for node, distance in queries:
+        by_user.setdefault(node.attr("user") or "", []).append((node, distance))
+    found = []
+    for user, runs in by_user.items():
+        nodes = [n for n, _ in runs]
+        firsts, lasts = [n.attr("first_seen") or "" for n in nodes], [n.attr("last_seen") or "" for n in nodes]
+        found.append(ObservedReader(
+            user, tuple(sorted(set().union(*(reads.get(n.id, set()) for n in nodes)))), min(d for _, d in runs),
+            sum(int(n.attr("executions") or 0) for n in nodes), min((f for f in firsts if f), default=""), max(lasts),
+            len(nodes), _joined(nodes, "roles"), _joined(nodes, "applications"), next((o for n in nodes if (o := n.attr("owner") or "")), ""),
+        ))
+    return tuple(sorted(found, key=lambda r: (r.distance, -r.executions, r.user)))
+
+
+def _joined(nodes: list[Node], key: str) -> tuple[str, ...]:
+    return tuple(sorted({v for n in nodes for v in (n.attr(key) or "").split(",") if v}))
+
+
+def observed(edge: Edge) -> bool:
+    """An edge a query log asserted (not code)."""
+    return edge.file.startswith(LOG_PREFIX)
+
+
+def last_runs(edges: Iterable[Edge], store: LineageStore) -> dict[tuple[str, int], str]:
+    """For each statement of code (file, line) among `edges`: the last time a log saw a query make one of its edges ("" never)."""
+    made: dict[tuple[str, str], set[str]] = {}
+    code: dict[tuple[str, int], set[tuple[str, str]]] = {}
+    for edge in edges:
+        if edge.relation is not Relation.FEEDS or not edge.file:
+            continue
+        if observed(edge):
+            made.setdefault((edge.source, edge.target), set()).add(query_node(edge.file.removeprefix(LOG_PREFIX), edge.line))
+        else:
+            code.setdefault((edge.file, edge.line), set()).add((edge.source, edge.target))
+    last = {n.id: n.attr("last_seen") or "" for n in store.nodes(set().union(*made.values()))} if made else {}
+    return {where: max((last.get(q, "") for pair in pairs for q in made.get(pair, ())), default="") for where, pairs in code.items()}

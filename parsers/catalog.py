@@ -18,7 +18,7 @@ from parsers.sources.documents import compose_yaml
 from parsers.sources.paths import Root, display_path
 from parsers.sources.reading import DEFAULT_MAX_BYTES
 
-_SECTIONS = {"owners", "tables", "dashboards", "ml_features", "dialects", "consumer_owners"}
+_SECTIONS = {"owners", "tables", "dashboards", "ml_features", "dialects", "consumer_owners", "observed_owners"}
 _OWNER_KEYS = {"name", "email", "slack", "github"}
 _TABLE_KEYS = {"owner", "tier", "description", "deprecated"}
 _CONSUMER_KEYS = {"title", "owner", "url", "columns", "sql", "description"}
@@ -76,10 +76,16 @@ def load_catalog(path: Path, max_bytes: int | None = DEFAULT_MAX_BYTES) -> Catal
         if section in sections:
             consumers += [_consumer(reader, path.parent, kind, k, kn, v) for k, kn, v in reader.mapping(sections[section][1], section)]
     dialects = tuple(_dialect(reader, k, kn, v) for k, kn, v in reader.mapping(sections["dialects"][1], "dialects")) if "dialects" in sections else ()
-    rules = tuple(OwnerRule(k, reader.scalar(v, f"the owner of '{k}'").strip(), reader.at(kn)) for k, kn, v in reader.mapping(sections["consumer_owners"][1], "consumer_owners")) if "consumer_owners" in sections else ()
-    catalog = Catalog(shown, owners, tables, tuple(consumers), dialects, owner_rules=rules)
+    rules, observed = (_rules(reader, sections, section) for section in ("consumer_owners", "observed_owners"))
+    catalog = Catalog(shown, owners, tables, tuple(consumers), dialects, owner_rules=rules, observed_owners=observed)
     _check_owners(catalog)
     return catalog
+
+
+def _rules(reader: _Reader, sections: dict[str, tuple[yaml.Node, yaml.Node]], section: str) -> tuple[OwnerRule, ...]:
+    if section not in sections:
+        return ()
+    return tuple(OwnerRule(k, reader.scalar(v, f"the owner of '{k}'").strip(), reader.at(kn)) for k, kn, v in reader.mapping(sections[section][1], section))
 
 
 def _owner(reader: _Reader, key: str, node: yaml.Node) -> Owner:
@@ -144,6 +150,7 @@ def _check_owners(catalog: Catalog) -> None:
     named = [(t.owner, t.at, f"table '{t.pattern}'") for t in catalog.tables]
     named += [(c.owner, c.at, f"'{c.id}'") for c in catalog.consumers]
     named += [(r.owner, r.at, f"consumer_owners '{r.pattern}'") for r in catalog.owner_rules]
+    named += [(r.owner, r.at, f"observed_owners '{r.pattern}'") for r in catalog.observed_owners]
     for owner, at, what in named:
         if owner and owner not in known:
             close = difflib.get_close_matches(owner, sorted(known), n=1)

@@ -17,8 +17,29 @@ def _reached(r: Reached) -> dict[str, object]:
     return record
 
 
-def _statement(s: Statement) -> dict[str, object]:
-    return {"file": s.file, "line": s.line, "distance": s.distance, "breaks": s.breaks, "reads": list(s.reads), "writes": list(s.writes)}
+def _statement(s: Statement, logs: bool = False) -> dict[str, object]:
+    record: dict[str, object] = {"file": s.file, "line": s.line, "distance": s.distance, "breaks": s.breaks, "reads": list(s.reads), "writes": list(s.writes)}
+    if logs:
+        record["last_run"] = s.last_run or None
+    return record
+
+
+def reader_rows(report: ImpactReport) -> list[list[str]]:
+    """user, what it reads, runs, last seen, owner, roles and applications: one row per reader."""
+    return [
+        [r.user, ", ".join(r.columns), f"{r.executions:,}", r.last_seen or "unknown", r.owner or "no owner", ", ".join((*r.roles, *r.applications))]
+        for r in report.readers
+    ]
+
+
+def since_rows(report: ImpactReport, since: tuple[int, str]) -> tuple[str, list[list[str]]]:
+    """The --since section's title and its rows (where, last run)."""
+    days, cutoff = since
+    if not report.logs:
+        return f"--since {days}d: no query log read (lineage logs): cannot tell which statements ran.", []
+    stale = report.not_run_since(cutoff)
+    title = f"Statements no query log saw run in the last {days} days (since {cutoff[:10]})"
+    return (title if stale else f"Every statement ran in the last {days} days (since {cutoff[:10]})."), [[f"{s.file}:{s.line}", s.last_run or "never seen"] for s in stale]
 
 
 def _owner(o: OwnerNotice) -> dict[str, object]:
@@ -26,8 +47,8 @@ def _owner(o: OwnerNotice) -> dict[str, object]:
     return {"owner": o.owner.name, "name": o.owner.attr("display") or o.owner.name, "contacts": contacts, "assets": list(o.assets)}
 
 
-def impact_record(report: ImpactReport) -> dict[str, object]:
-    return {
+def impact_record(report: ImpactReport, since: tuple[int, str] | None = None) -> dict[str, object]:
+    record = {
         "targets": [t.name for t in report.targets],
         "change": report.change.describe(),
         "impacted": report.impacted,
@@ -36,11 +57,17 @@ def impact_record(report: ImpactReport) -> dict[str, object]:
         "tables": [_reached(r) for r in report.tables],
         "dashboards": [_reached(r) for r in report.dashboards],
         "ml_features": [_reached(r) for r in report.features],
-        "statements": [_statement(s) for s in report.statements],
+        "statements": [_statement(s, bool(report.logs)) for s in report.statements],
         "owners": [_owner(o) for o in report.owners],
         "truncated": [{"what": t.what, "shown": t.shown, "total": t.total} for t in report.truncated],
         "completeness": report.completeness.to_record(),
     }
+    if report.logs:
+        record["logs"] = list(report.logs)
+        record["readers"] = [r.to_record() for r in report.readers]
+    if since is not None:
+        record["not_run_since"] = {"days": since[0], "cutoff": since[1], "statements": [f"{s.file}:{s.line}" for s in report.not_run_since(since[1])]}
+    return record
 
 
 def plural(count: int, word: str) -> str:
@@ -86,7 +113,16 @@ def mention(owner: OwnerNotice) -> str:
     return f"{name} ({contacts})" if contacts else name
 
 
-def impact_markdown(report: ImpactReport) -> str:
+def readers_markdown(report: ImpactReport) -> list[str]:
+    """The PR comment's and markdown report's "Readers outside the repository" section ([] when none)."""
+    if not report.readers:
+        return []
+    lines = ["### Readers outside the repository (query logs)", "", "| user | reads | runs | last seen | owner |", "|---|---|---|---|---|"]
+    lines += [f"| `{_md_escape(r[0])}` | {_md_escape(r[1])} | {r[2]} | {r[3]} | {_md_escape(r[4])} |" for r in reader_rows(report)]
+    return [*lines, ""]
+
+
+def impact_markdown(report: ImpactReport, since: tuple[int, str] | None = None) -> str:
     targets = ", ".join(f"`{t.name}`" for t in report.targets)
     lines = [f"## Impact of {report.change.describe()} on {targets}", ""]
     if not report.impacted:
@@ -99,6 +135,10 @@ def impact_markdown(report: ImpactReport) -> str:
             lines += [f"### {title}", "", "| name | owner | distance |", "|---|---|---|"]
             lines += [f"| `{_md_escape(r.node.name)}` | {_md_escape(r.node.attr('owner') or 'no owner')} | {r.distance} |" for r in items]
             lines.append("")
+    lines += readers_markdown(report)
+    if since is not None:
+        title, rows = since_rows(report, since)
+        lines += [f"### {title}", "", *(f"- `{_md_escape(w)}` (last run: {r})" for w, r in rows), ""] if rows else [title, ""]
     if report.owners:
         lines += ["### Owners to notify", "", "| owner | why |", "|---|---|"]
         lines += [f"| {_md_escape(mention(o))} | {_md_escape(', '.join(o.assets))} |" for o in report.owners]

@@ -24,6 +24,8 @@ _TOKENS = re.compile(
     )""",
     re.VERBOSE | re.DOTALL,
 )
+# a typed literal (`DATE '2026-01-01'`, `INTERVAL '3 days'`) is one placeholder: `DATE ?` would read as a column
+_TYPED = re.compile(r"(?i)\b(?:DATE|TIME|TIMESTAMP(?:_[LN]?TZ|TZ)?|INTERVAL)\s+\?")
 _PREFIXED = re.compile(r"(?<![\w$#@])[eEnNbBxX]\?")  # E'...', N'...', B'...', X'...': the prefix of a literal
 _IN_LIST = re.compile(r"(?i)\bIN\s*\(\s*\?(?:\s*,\s*\?)+\s*\)")
 _VALUES_ROWS = re.compile(r"(?i)\bVALUES\s*(\((?:\s*\?\s*,)*\s*\?\s*\))(?:\s*,\s*\((?:\s*\?\s*,)*\s*\?\s*\))+")
@@ -43,7 +45,7 @@ def fingerprint(sql: str) -> str:
     text = _TOKENS.sub(_replace, sql)
     text = " ".join(text.split())
     if "?" in text:
-        text = _PREFIXED.sub("?", text)
+        text = _TYPED.sub("?", _PREFIXED.sub("?", text))
         text = _IN_LIST.sub("IN (?)", text)
         text = _VALUES_ROWS.sub(r"VALUES \1", text)
     return text.rstrip(" ;")

@@ -8,6 +8,7 @@ Snowflake rows that carry ACCESS_HISTORY's column lists are not parsed at all.
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from parsers.logs.layouts import DIALECTS, LAYOUTS, BadRow, LogRow, iso
 from parsers.sql.schema import SchemaRegistry
 
 MAX_QUERY_CHARS = 1_000_000
+_UPPER_QUOTED = re.compile(r'"([A-Z_][A-Z0-9_$]*)"')
 _STEM = "<query>"  # the extractor names a bare SELECT's output after the file: this one
 
 
@@ -122,7 +124,7 @@ class Ingest:
 def _query(fp: str, user: str, group: _Group, found: Lineage) -> ObservedQuery:
     return ObservedQuery(
         fp, user, group.count, iso(group.first), iso(group.last), tuple(sorted(group.roles)), tuple(sorted(group.warehouses)),
-        tuple(sorted(group.applications)), tuple(sorted(found.reads)), tuple(sorted(found.edges)),
+        tuple(sorted(group.applications)), tuple(sorted(found.reads)), tuple(sorted(found.edges, key=ObservedEdge.key)),
     )
 
 
@@ -134,6 +136,10 @@ def parse_one(sql: str, dialect: str, known: Known) -> Lineage:
     """What one fingerprint reads and writes, by the same extractor as files (a SELECT's output is `<query>`)."""
     from parsers.sql.extract import extract_sql
 
+    if dialect == "snowflake":
+        # Snowflake stores an unquoted name in upper case, so "ORDER_VALUE" is order_value (as tools such as
+        # Tableau write it): https://docs.snowflake.com/en/sql-reference/identifiers-syntax
+        sql = _UPPER_QUOTED.sub(lambda m: m.group(1).lower(), sql)
     facts = extract_sql(sql, _STEM, dialect, known.registry.overlay())
     if any(d.severity is Severity.ERROR and "expand '*'" not in d.message for d in facts.diagnostics):
         return Lineage(failed=True)
