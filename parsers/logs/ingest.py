@@ -105,7 +105,8 @@ class Ingest:
             group.add(row)
 
     def finish(self, parsed: dict[str, Lineage] | None = None) -> ObservedLog:
-        parsed = parsed if parsed is not None else parse_all(sorted({fp for fp, _ in self.groups}), DIALECTS[self.fmt], self.known)
+        if parsed is None:  # a group with ACCESS_HISTORY's columns needs no parse
+            parsed = parse_all(sorted({fp for (fp, _), g in self.groups.items() if not g.access[0]}), DIALECTS[self.fmt], self.known)
         queries: list[ObservedQuery] = []
         unparsed: set[str] = set()
         for (fp, user), group in sorted(self.groups.items()):
