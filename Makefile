@@ -28,6 +28,7 @@ $(BENCH_STAMP): $(STAMP)
 # The main job on the sample warehouse: scan it into the embedded store and ask what a rename breaks.
 demo: install
 	$(BIN)/lineage scan sample_sql --store .lineage
+	$(BIN)/lineage logs sample_sql/query_logs/snowflake_query_history.csv --format snowflake --catalog sample_sql/lineage.yml --store .lineage
 	$(BIN)/lineage impact orders.order_value --rename order_total_usd --store .lineage
 
 # The whole suite, with a real Neo4j started (and stopped) around it.
@@ -106,6 +107,7 @@ bench-quick: install $(BENCH_STAMP)
 # Regenerates docs/story.svg (shown in the README): the impact of the order_value rename, as a picture.
 diagram-story: install
 	$(BIN)/lineage scan sample_sql --store .lineage
+	$(BIN)/lineage logs sample_sql/query_logs/snowflake_query_history.csv --format snowflake --catalog sample_sql/lineage.yml --store .lineage
 	$(BIN)/lineage impact orders.order_value --rename order_total_usd --store .lineage --diagram docs/story.svg > /dev/null
 
 clean:
