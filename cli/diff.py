@@ -23,6 +23,8 @@ from lineage.errors import ConfigError
 from lineage.severity import FailOn
 
 if TYPE_CHECKING:  # the diff, renderers and GitHub client load when a command runs, not at start-up
+    from lineage.catalog import OwnerRule
+    from lineage.store import LineageStore
     from graphs.render.comment import CommentOptions
     from graphs.publish.github import GitHubTarget
     from lineage.diff import DiffReport
@@ -46,6 +48,8 @@ FailOnOpt = Annotated[
     Optional[list[FailOn]],
     typer.Option("--fail-on", help="Exit 3 on a change this severe or worse, or (incomplete) when the report may be incomplete; repeat to combine (for CI). Agreed migrations of core tables never fail.", show_default=False),
 ]
+LogsOpt = Annotated[Optional[list[Path]], typer.Option("--logs", help="A query log export (lineage logs) whose readers outside the repository join the report; repeat for more.", show_default=False)]
+LogFormatOpt = Annotated[str, typer.Option("--log-format", help="The --logs files' layout: snowflake, bigquery, postgres or redshift.")]
 RepoOpt = Annotated[Optional[str], typer.Option("--repo", help="OWNER/NAME on GitHub: file:line become links. [env: GITHUB_REPOSITORY]", show_default=False)]
 
 
@@ -56,6 +60,8 @@ class DiffRequest:
     paths: tuple[Path, ...]
     dialect: str | None = None
     catalog: Path | None = None
+    logs: tuple[Path, ...] = ()  # query logs read into the base graph: readers outside the repository
+    log_format: str = "snowflake"
 
 
 def diff(
@@ -68,6 +74,8 @@ def diff(
     fmt: Annotated[DiffFormat, typer.Option("--format", "-f", help="Output format; markdown is the pull-request comment.")] = DiffFormat.TABLE,
     fail_on: FailOnOpt = None,
     repo: RepoOpt = None,
+    logs: LogsOpt = None,
+    log_format: LogFormatOpt = "snowflake",
 ) -> None:
     """Show what changes between two git revisions break downstream.
 
@@ -84,7 +92,7 @@ def diff(
 
     with errors(ctx):
         check_dialect(ctx, dialect)
-        report = diff_report(DiffRequest(base, head, tuple(paths or ()), dialect, catalog))
+        report = diff_report(DiffRequest(base, head, tuple(paths or ()), dialect, catalog, tuple(logs or ()), log_format))
         _print_problems(report)
         _render(report, fmt, repo)
     code = exit_code(report, fail_on)
@@ -104,6 +112,8 @@ def comment(
     dialect: DialectOpt = None,
     catalog: CatalogOpt = None,
     fail_on: FailOnOpt = None,
+    logs: LogsOpt = None,
+    log_format: LogFormatOpt = "snowflake",
 ) -> None:
     """Post the lineage impact as a pull-request comment.
 
@@ -130,7 +140,7 @@ def comment(
             body = read_text(body_file, DEFAULT_MAX_BYTES)
         else:
             check_dialect(ctx, dialect)
-            report = diff_report(DiffRequest(base or "", head, tuple(paths or ()), dialect, catalog))
+            report = diff_report(DiffRequest(base or "", head, tuple(paths or ()), dialect, catalog, tuple(logs or ()), log_format))
             _print_problems(report)
             body, code = render_comment(report, _comment_options(target.repo)), exit_code(report, fail_on)
         posted = upsert_comment(target, body if MARKER in body else f"{MARKER}\n{body}", MARKER)
@@ -166,7 +176,26 @@ def diff_report(request: DiffRequest) -> DiffReport:
             with store.transaction():
                 for graph in facts:
                     store.replace_file(graph)
+        _read_logs(request, stores[0], base.catalog.observed_owners if base.catalog else ())
         return analyse_diff(base, head, stores[0], HeadGraph(stores[1], tuple(graphs[1])))
+
+
+def _read_logs(request: DiffRequest, store: LineageStore, rules: tuple[OwnerRule, ...]) -> None:
+    """The query logs' observed facts, beside the base revision's graph (their summary lines on stderr)."""
+    if not request.logs:
+        return
+    from cli.logs import LogFormat, summary
+    from lineage.observed import known_columns, log_graph
+    from parsers.logs.ingest import Known, ingest_paths
+
+    if request.log_format not in set(LogFormat):
+        raise ConfigError(f"unknown --log-format '{request.log_format}'", hint=f"use one of {', '.join(LogFormat)}")
+    found = ingest_paths(list(request.logs), request.log_format, Known(known_columns(store)))
+    with store.transaction():
+        for log in found:
+            store.replace_file(log_graph(log, rules))
+    for log in found:
+        output.error(summary(log))
 
 
 def exit_code(report: DiffReport, fail_on: list[FailOn] | None) -> int:

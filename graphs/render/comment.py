@@ -18,6 +18,7 @@ from lineage.diff import AssessedChange, BrokenStatement, DiffReport, Problem, S
 from lineage.completeness import Completeness
 from lineage.impact import Reached
 from lineage.model import Location
+from lineage.observed import ObservedReader
 from lineage.schema_diff import Delta, DiffKind
 from lineage.shared_reach import Reach
 from lineage.severity import ChangeSeverity, FailOn
@@ -278,6 +279,9 @@ class _Writer:
         self.still(change)
         self.reached("Dashboards", impact.dashboards, True)
         self.reached("ML features", impact.features, True)
+        if impact.readers:
+            shown = [_reader(r) for r in impact.readers[: self.limits.items]]
+            self.add(f"- **Readers outside the repository ({len(impact.readers)}, query logs):** {'; '.join(shown)}{_and_more(len(impact.readers), len(shown))}")
         self.reached("Tables", impact.tables, False)
         self.reached("Columns", impact.columns, False)
         downstream = [s for s in impact.statements if not s.breaks]
@@ -316,6 +320,13 @@ def _reached(r: Reached, consumer: bool) -> str:
         extra = "; ".join(x for x in (title, owner or "no owner") if x)
         return f"{code(r.node.name)}" + (f" ({extra})" if extra else "")
     return code(r.node.name)
+
+
+def _reader(r: ObservedReader) -> str:
+    """`SVC_TABLEAU` read `app.orders.order_value` 120 times, last 2026-12-01T08:00:00Z (bi-team)"""
+    runs = f"{r.executions:,} {'time' if r.executions == 1 else 'times'}"
+    last = f", last {r.last_seen}" if r.last_seen else ""
+    return f"{code(r.user)} read {', '.join(code(c) for c in r.columns)} {runs}{last} ({r.owner or 'no owner'})"
 
 
 def _and_more(total: int, shown: int) -> str:

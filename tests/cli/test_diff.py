@@ -345,3 +345,16 @@ def test_dropping_a_column_breaks_the_feast_views_and_services_that_read_it(stor
     ]
     assert change["impact"]["ml_features"] == ["feast:checkout_fraud_v2", "feast:payment_mix", "fraud.payment_method_mix"]
     assert change["impact"]["owners"] == ["fraud-ml"]
+
+
+def test_the_comment_names_readers_outside_the_repository_from_query_logs(story: Repo) -> None:
+    rename_order_value(story)
+    log = SAMPLE / "query_logs" / "snowflake_query_history.csv"
+    code, out, err = run("diff", "--base", "main~1", "sample_sql", "--format", "markdown", "--logs", str(log), "--log-format", "snowflake")
+    assert code == 0, err
+    assert err.endswith("snowflake_query_history.csv: 173 rows, 3 distinct queries (2 readers, 1 writing); skipped 3 rows: 1 could not be parsed, 1 did not succeed, 1 no column lineage (session commands, DELETE, ...).\n")
+    assert (
+        "- **Readers outside the repository (2, query logs):** `SVC_TABLEAU` read `app.orders.order_value` 120 times, last 2026-12-01T08:00:00Z (bi-team); "
+        "`ANA_LOPEZ` read `app.orders.order_value` 20 times, last 2026-11-27T17:17:00Z (revenue-analytics)\n"
+    ) in out
+    assert "Readers outside the repository" not in run("diff", "--base", "main~1", "sample_sql", "--format", "markdown")[1]
