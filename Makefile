@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.bench-installed
 
-.PHONY: install demo test test-fast browser bench-page fuzz redteam bench-neo4j bench-scale bench-diff bench-embedded bench-dbt neo4j-start neo4j-stop bench bench-quick diagram-story clean
+.PHONY: install demo test test-fast browser bench-page fuzz redteam bench-neo4j bench-scale bench-diff bench-embedded bench-dbt bench-logs neo4j-start neo4j-stop bench bench-quick diagram-story clean
 
 # pip's and setuptools' chatter (the editable-install banner) goes to a log, shown only if pip fails.
 PIP_LOG := $(VENV)/pip.log
@@ -67,6 +67,12 @@ redteam: install
 # model changed, by the real CLI; figures into bench/results/dbt_rescan.json (BENCHMARKS.md quotes them).
 bench-dbt: install
 	$(BIN)/python -m bench.dbt_rescan --models 1000
+
+# `lineage logs` on generated Snowflake query histories of 100k and 1M rows (20,000 distinct queries), into
+# bench/results/logs.json, then BENCHMARKS.md rendered again (~2 minutes).
+bench-logs: install
+	$(BIN)/python -m bench.logs --rows 100000 1000000 --fingerprints 20000
+	$(BIN)/python -m bench.document
 
 neo4j-start:
 	bash scripts/neo4j.sh start

@@ -31,6 +31,7 @@ def logs(
     from_postgres: Annotated[Optional[str], typer.Option("--from-postgres", help="Read pg_stat_statements from a live server: a libpq DSN (default: $LINEAGE_PGDSN); the password is never printed.", show_default=False)] = None,
     catalog: Annotated[Optional[Path], typer.Option("--catalog", help="Catalog whose observed_owners rules name each reader's owner.", show_default=False)] = None,
     max_query_mb: Annotated[float, typer.Option("--max-query-mb", min=0.001, help="A longer query text is skipped and counted, not parsed.")] = 1.0,
+    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Processes parsing distinct queries (default: the CPU count). The result is the same for any value.", show_default=False)] = None,
     store: StoreOpt = None,
 ) -> None:
     """Read warehouse query logs: each distinct query (by fingerprint) and user becomes an observed
@@ -56,7 +57,7 @@ def logs(
         rules = _catalog_rules(catalog)
         with open_store(store_spec(store), notify=output.error) as opened:
             known = Known(known_columns(opened))
-            found = ingest_paths(list(paths or ()), str(fmt), known, int(max_query_mb * 1_000_000))
+            found = ingest_paths(list(paths or ()), str(fmt), known, int(max_query_mb * 1_000_000), jobs or os.cpu_count() or 1)
             if from_postgres is not None:
                 found.append(_live_postgres(from_postgres or os.environ.get("LINEAGE_PGDSN", ""), known))
             with opened.transaction():

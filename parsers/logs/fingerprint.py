@@ -24,11 +24,22 @@ _TOKENS = re.compile(
     )""",
     re.VERBOSE | re.DOTALL,
 )
-# a typed literal (`DATE '2026-01-01'`, `INTERVAL '3 days'`) is one placeholder: `DATE ?` would read as a column
-_TYPED = re.compile(r"(?i)\b(?:DATE|TIME|TIMESTAMP(?:_[LN]?TZ|TZ)?|INTERVAL)\s+\?")
-_PREFIXED = re.compile(r"(?<![\w$#@])[eEnNbBxX]\?")  # E'...', N'...', B'...', X'...': the prefix of a literal
-_IN_LIST = re.compile(r"(?i)\bIN\s*\(\s*\?(?:\s*,\s*\?)+\s*\)")
-_VALUES_ROWS = re.compile(r"(?i)\bVALUES\s*(\((?:\s*\?\s*,)*\s*\?\s*\))(?:\s*,\s*\((?:\s*\?\s*,)*\s*\?\s*\))+")
+# One pass over the placeholders: a typed literal (`DATE ?`, which would read as a column named DATE) or a
+# prefixed one (`E?` from E'...') is one placeholder; an `IN (?, ?, ?)` list is `IN (?)`; `VALUES (?, ?), (?, ?)` one row.
+_AFTER = re.compile(
+    r"""(?ix)
+      (?<![\w$#@]) (?: [EBNX] | (?:DATE|TIME|TIMESTAMP(?:_[LN]?TZ|TZ)?|INTERVAL)\s+ ) \?
+    | (?P<in> \bIN\s*\(\s*\?(?:\s*,\s*\?)+\s*\) )
+    | \bVALUES\s*(?P<row>\((?:\s*\?\s*,)*\s*\?\s*\))(?:\s*,\s*\((?:\s*\?\s*,)*\s*\?\s*\))+
+    """
+)
+
+
+def _after(match: re.Match[str]) -> str:
+    if match.group("in"):
+        return "IN (?)"
+    row = match.group("row")
+    return f"VALUES {row}" if row else "?"
 
 
 def _replace(match: re.Match[str]) -> str:
@@ -45,7 +56,5 @@ def fingerprint(sql: str) -> str:
     text = _TOKENS.sub(_replace, sql)
     text = " ".join(text.split())
     if "?" in text:
-        text = _TYPED.sub("?", _PREFIXED.sub("?", text))
-        text = _IN_LIST.sub("IN (?)", text)
-        text = _VALUES_ROWS.sub(r"VALUES \1", text)
+        text = _AFTER.sub(_after, text)
     return text.rstrip(" ;")

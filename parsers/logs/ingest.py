@@ -11,6 +11,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -83,12 +84,15 @@ class Ingest:
     path: str
     fmt: str
     known: Known
+    jobs: int = 1
     groups: dict[tuple[str, str], _Group] = field(default_factory=dict)
     skipped: Counter[str] = field(default_factory=Counter)
     rows: int = 0
+    parser: Parser | None = None
 
     def add(self, rows: Iterable[LogRow | BadRow]) -> None:
         groups, cache = self.groups, dict[str, str]()
+        parser = self.parser = self.parser or Parser(DIALECTS[self.fmt], self.known, self.jobs)
         for row in rows:
             self.rows += 1
             if isinstance(row, BadRow):
@@ -102,11 +106,19 @@ class Ingest:
             group = groups.get((fp, row.user))
             if group is None:
                 group = groups[(fp, row.user)] = _Group()
+                if not row.accessed:  # ACCESS_HISTORY's columns need no parse
+                    parser.see(fp)
             group.add(row)
 
-    def finish(self, parsed: dict[str, Lineage] | None = None) -> ObservedLog:
-        if parsed is None:  # a group with ACCESS_HISTORY's columns needs no parse
-            parsed = parse_all(sorted({fp for (fp, _), g in self.groups.items() if not g.access[0]}), DIALECTS[self.fmt], self.known)
+    def finish(self) -> ObservedLog:
+        parser = self.parser or Parser(DIALECTS[self.fmt], self.known, self.jobs)
+        try:
+            for (fp, _), group in self.groups.items():
+                if not group.access[0]:
+                    parser.see(fp)
+            parsed = parser.results()
+        finally:
+            parser.close()
         queries: list[ObservedQuery] = []
         unparsed: set[str] = set()
         for (fp, user), group in sorted(self.groups.items()):
@@ -129,8 +141,47 @@ def _query(fp: str, user: str, group: _Group, found: Lineage) -> ObservedQuery:
     )
 
 
-def parse_all(fingerprints: list[str], dialect: str, known: Known) -> dict[str, Lineage]:
-    return {fp: parse_one(fp, dialect, known) for fp in fingerprints}
+class Parser:
+    """Parses each fingerprint once, as it is first seen: with `jobs` > 1 in worker processes, in batches,
+    while the rows are still being read (reading rows is one core's work; parsing the rest's)."""
+
+    BATCH = 1_000
+
+    def __init__(self, dialect: str, known: Known, jobs: int) -> None:
+        self.dialect, self.known, self.jobs = dialect, known, jobs
+        self.seen: set[str] = set()
+        self.pending: list[str] = []
+        self.running: list[tuple[list[str], Future[list[Lineage]]]] = []
+        self.pool: ProcessPoolExecutor | None = None
+
+    def see(self, fp: str) -> None:
+        if fp in self.seen:
+            return
+        self.seen.add(fp)
+        self.pending.append(fp)
+        if self.jobs > 1 and len(self.pending) >= self.BATCH:
+            self._submit()
+
+    def _submit(self) -> None:
+        if self.pool is None:
+            self.pool = ProcessPoolExecutor(self.jobs)
+        batch, self.pending = self.pending, []
+        self.running.append((batch, self.pool.submit(_parse_batch, batch, self.dialect, self.known)))
+
+    def results(self) -> dict[str, Lineage]:
+        if self.pool is not None and self.pending:
+            self._submit()
+        done = {fp: found for batch, future in self.running for fp, found in zip(batch, future.result())}
+        done.update((fp, parse_one(fp, self.dialect, self.known)) for fp in self.pending)  # no pool: parsed here
+        return done
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+
+
+def _parse_batch(fingerprints: list[str], dialect: str, known: Known) -> list[Lineage]:
+    return [parse_one(fp, dialect, known) for fp in fingerprints]
 
 
 def parse_one(sql: str, dialect: str, known: Known) -> Lineage:
@@ -183,14 +234,19 @@ def _modified(objects: list[dict[str, object]], known: Known) -> Iterator[Observ
                 yield ObservedEdge(_name(source, known), str(source["columnName"]).lower(), _name(obj, known), str(column["columnName"]).lower(), Flow.DIRECT, Subtype.TRANSFORMATION)
 
 
-def ingest_paths(paths: list[Path], fmt: str, known: Known, max_chars: int = MAX_QUERY_CHARS) -> list[ObservedLog]:
+def ingest_paths(paths: list[Path], fmt: str, known: Known, max_chars: int = MAX_QUERY_CHARS, jobs: int = 1) -> list[ObservedLog]:
     """One `ObservedLog` per file, each its own source."""
     from parsers.logs.files import read_log
     from parsers.sources.paths import display_path
 
     logs = []
     for path in paths:
-        ingest = Ingest(display_path(path), fmt, known)
-        ingest.add(read_log(path, fmt, max_chars))
+        ingest = Ingest(display_path(path), fmt, known, jobs)
+        try:
+            ingest.add(read_log(path, fmt, max_chars))
+        except BaseException:
+            if ingest.parser is not None:
+                ingest.parser.close()
+            raise
         logs.append(ingest.finish())
     return logs

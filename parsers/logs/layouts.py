@@ -139,31 +139,20 @@ class Columns:
 
     def row(self, values: list[str | None]) -> LogRow:
         """One row's values in file order; None where a value is absent (a short CSV row, a JSON null)."""
-        if len(values) < self.width and self.text >= len(values):
+        if len(values) < self.width:  # a CSV row cut short (JSON fills every column)
             raise BadRow("truncated row")
-        get = _Get(values)
-        if self.status >= 0 and self.layout.ok and get(self.status).strip().lower() not in self.layout.ok:
+        values = [*values, ""]  # index -1 (a field this file has no column for): ""
+        status, error = values[self.status] or "", values[self.error] or ""
+        if self.status >= 0 and self.layout.ok and status.strip().lower() not in self.layout.ok:
             raise BadRow("did not succeed")
-        if self.error >= 0 and get(self.error).strip() not in ("", "null", "None", "{}"):
+        if error.strip() not in ("", "null", "None", "{}"):
             raise BadRow("did not succeed")
-        text = get(self.text)
+        text = values[self.text] or ""
         if not text.strip():
             raise BadRow("no query text")
-        count = get(self.count).strip() if self.count >= 0 else "1"
+        count = (values[self.count] or "").strip() if self.count >= 0 else "1"
         return LogRow(
-            text, get(self.user).strip(), parse_time(get(self.time)), get(self.role).strip(), get(self.warehouse).strip(),
-            get(self.application).strip(), int(count) if count.isdigit() else 1, get(self.accessed), get(self.modified),
+            text, (values[self.user] or "").strip(), parse_time(values[self.time] or ""), (values[self.role] or "").strip(),
+            (values[self.warehouse] or "").strip(), (values[self.application] or "").strip(), int(count) if count.isdigit() else 1,
+            values[self.accessed] or "", values[self.modified] or "",
         )
-
-
-class _Get:
-    __slots__ = ("values",)
-
-    def __init__(self, values: list[str | None]) -> None:
-        self.values = values
-
-    def __call__(self, index: int) -> str:
-        if index < 0 or index >= len(self.values):
-            return ""
-        value = self.values[index]
-        return "" if value is None else str(value)
