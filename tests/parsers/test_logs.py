@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import csv
 import json
+from datetime import datetime, timezone
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
+from typer.testing import CliRunner
+
+from cli.main import app
 
 from lineage.model import Flow, Subtype
 from lineage.observed import ObservedEdge, ObservedQuery
@@ -129,3 +136,23 @@ def test_the_sample_log(tmp_path: Path) -> None:
         ("SVC_TABLEAU", 120, "2026-11-01T14:00:00Z", "2026-12-01T08:00:00Z", True),
         ("ANA_LOPEZ", 20, "2026-11-02T17:17:00Z", "2026-11-27T17:17:00Z", True),
     ]
+
+
+def test_parquet_gives_what_csv_gives(tmp_path: Path) -> None:
+    sample = ROOT / "sample_sql" / "query_logs" / "snowflake_query_history.csv"
+    with open(sample, newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    columns = {name: [r[name] for r in rows] for name in rows[0]}
+    # as Snowflake's COPY INTO ... FILE_FORMAT = (TYPE = PARQUET) writes it: START_TIME a timestamp, not text
+    columns["START_TIME"] = [datetime.strptime(t, "%Y-%m-%d %H:%M:%S.%f %z").astimezone(timezone.utc) for t in columns["START_TIME"]]
+    pq.write_table(pa.table(columns), tmp_path / "history.parquet")
+    [from_csv] = ingest_paths([sample], "snowflake", Known(dict(ORDERS)))
+    [from_parquet] = ingest_paths([tmp_path / "history.parquet"], "snowflake", Known(dict(ORDERS)))
+    assert (from_parquet.queries, from_parquet.skipped, from_parquet.rows) == (from_csv.queries, from_csv.skipped, from_csv.rows)
+
+
+def test_a_file_without_the_layouts_columns_is_one_line(tmp_path: Path) -> None:
+    (tmp_path / "jobs.csv").write_text("job_id,query\n1,SELECT 1\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["logs", str(tmp_path / "jobs.csv"), "--format", "snowflake", "--store", str(tmp_path / "s")])
+    assert result.exit_code == 2
+    assert result.stderr == f"{tmp_path}/jobs.csv: not a snowflake log: no column for query text (QUERY_TEXT) or user (USER_NAME); check --format\n"
