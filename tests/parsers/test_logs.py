@@ -156,3 +156,11 @@ def test_a_file_without_the_layouts_columns_is_one_line(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["logs", str(tmp_path / "jobs.csv"), "--format", "snowflake", "--store", str(tmp_path / "s")])
     assert result.exit_code == 2
     assert result.stderr == f"{tmp_path}/jobs.csv: not a snowflake log: no column for query text (QUERY_TEXT) or user (USER_NAME); check --format\n"
+
+
+def test_a_query_cut_at_the_warehouses_limit_is_counted_as_cut(tmp_path: Path) -> None:
+    # SYS_QUERY_HISTORY keeps the first 4,000 characters of query_text: a longer query that no longer parses was cut, not wrong
+    long = "SELECT " + ", ".join(f"order_value AS v{i}" for i in range(400)) + " FROM app.orders"
+    text = f"user_id,status,start_time,query_text\n7,success,2026-11-05 01:00:00,\"{long[:4000]}\"\n7,success,2026-11-05 01:00:00,\"SELECT (\"\n"
+    queries, skipped, _ = _one(tmp_path, "sys_query_history.csv", text, "redshift")
+    assert (queries, skipped) == ((), (("could not be parsed", 1), ("query text cut by the warehouse", 1)))
