@@ -121,12 +121,15 @@ class Ingest:
             parser.close()
         queries: list[ObservedQuery] = []
         unparsed: set[str] = set()
+        cap = LAYOUTS[self.fmt].cap
         for (fp, user), group in sorted(self.groups.items()):
             found = _access(group.access, self.known) if group.access[0] else parsed[fp]
-            if found.failed:
+            if cap and group.longest >= cap and not group.access[0]:
+                # the warehouse kept only the text's start: what still parses of it is not the query's lineage
+                self.skipped["query text cut by the warehouse"] += group.rows
+            elif found.failed:
                 unparsed.add(fp)
-                cap = LAYOUTS[self.fmt].cap
-                self.skipped["query text cut by the warehouse" if cap and group.longest >= cap else "could not be parsed"] += group.rows
+                self.skipped["could not be parsed"] += group.rows
             elif not found.reads and not found.edges:
                 self.skipped["no column lineage (session commands, DELETE, ...)"] += group.rows
             else:
