@@ -43,10 +43,10 @@ def read_log(path: Path, fmt: str, max_chars: int) -> Iterator[Read]:
     else:
         rows = _csv(path, fmt)
     for row in rows:
-        yield _checked(row, max_chars) if isinstance(row, LogRow) else row
+        yield checked(row, max_chars) if isinstance(row, LogRow) else row
 
 
-def _checked(row: LogRow, max_chars: int) -> Read:
+def checked(row: LogRow, max_chars: int) -> Read:
     if len(row.text) > max_chars:
         return BadRow(f"query text over {max_chars:,} characters")
     if not (row.text.isascii() and row.user.isascii()):

@@ -57,8 +57,19 @@ class _Group:
         for values, value in ((self.roles, row.role), (self.warehouses, row.warehouse), (self.applications, row.application)):
             if value:
                 values.add(value)
-        if row.accessed and not self.access[0]:
-            self.access = (row.accessed, row.modified)
+        if row.accessed and (not self.access[0] or (row.accessed, row.modified) < self.access):
+            self.access = (row.accessed, row.modified)  # the least: the same whatever order rows come in
+
+    def merge(self, other: _Group) -> None:
+        """Add another part of the log's rows of this group (the Spark engine's partitions)."""
+        self.count, self.rows, self.longest = self.count + other.count, self.rows + other.rows, max(self.longest, other.longest)
+        self.first = min((t for t in (self.first, other.first) if t is not None), default=None)
+        self.last = max((t for t in (self.last, other.last) if t is not None), default=None)
+        self.roles |= other.roles
+        self.warehouses |= other.warehouses
+        self.applications |= other.applications
+        if other.access[0] and (not self.access[0] or other.access < self.access):
+            self.access = other.access
 
 
 class Known:
@@ -90,9 +101,21 @@ class Ingest:
     rows: int = 0
     parser: Parser | None = None
 
-    def add(self, rows: Iterable[LogRow | BadRow]) -> None:
+    def merge(self, other: Ingest) -> None:
+        """Add the groups and counts of another part of the same log (read elsewhere, by the Spark engine)."""
+        self.rows += other.rows
+        self.skipped.update(other.skipped)
+        for key, group in other.groups.items():
+            mine = self.groups.get(key)
+            if mine is None:
+                self.groups[key] = group
+            else:
+                mine.merge(group)
+
+    def add(self, rows: Iterable[LogRow | BadRow], parse: bool = True) -> None:
+        """Count `rows`; with `parse`, new fingerprints start parsing now (in worker processes with jobs > 1)."""
         groups, cache = self.groups, dict[str, str]()
-        parser = self.parser = self.parser or Parser(DIALECTS[self.fmt], self.known, self.jobs)
+        parser = self.parser = self.parser or Parser(DIALECTS[self.fmt], self.known, self.jobs if parse else 1)
         for row in rows:
             self.rows += 1
             if isinstance(row, BadRow):
@@ -106,19 +129,24 @@ class Ingest:
             group = groups.get((fp, row.user))
             if group is None:
                 group = groups[(fp, row.user)] = _Group()
-                if not row.accessed:  # ACCESS_HISTORY's columns need no parse
+                if parse and not row.accessed:  # ACCESS_HISTORY's columns need no parse
                     parser.see(fp)
             group.add(row)
 
-    def finish(self) -> ObservedLog:
-        parser = self.parser or Parser(DIALECTS[self.fmt], self.known, self.jobs)
-        try:
-            for (fp, _), group in self.groups.items():
-                if not group.access[0]:
+    def needed(self) -> list[str]:
+        """The fingerprints to parse: those of groups without ACCESS_HISTORY's columns, sorted."""
+        return sorted({fp for (fp, _), group in self.groups.items() if not group.access[0]})
+
+    def finish(self, parsed: dict[str, Lineage] | None = None) -> ObservedLog:
+        """The log's queries; `parsed`: every needed fingerprint's lineage, when parsed elsewhere (Spark)."""
+        if parsed is None:
+            parser = self.parser or Parser(DIALECTS[self.fmt], self.known, self.jobs)
+            try:
+                for fp in self.needed():
                     parser.see(fp)
-            parsed = parser.results()
-        finally:
-            parser.close()
+                parsed = parser.results()
+            finally:
+                parser.close()
         queries: list[ObservedQuery] = []
         unparsed: set[str] = set()
         cap = LAYOUTS[self.fmt].cap
