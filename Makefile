@@ -68,10 +68,11 @@ redteam: install
 bench-dbt: install
 	$(BIN)/python -m bench.dbt_rescan --models 1000
 
-# `lineage logs` on generated Snowflake query histories of 100k and 1M rows (20,000 distinct queries), into
-# bench/results/logs.json, then BENCHMARKS.md rendered again (~2 minutes).
+# `lineage logs` on generated Snowflake query histories of 100k and 1M rows (20,000 distinct queries),
+# and 100k rows through --engine spark at local[1] and local[2] (Java 17), into bench/results/logs.json, then
+# BENCHMARKS.md rendered again (~4 minutes).
 bench-logs: install
-	$(BIN)/python -m bench.logs --rows 100000 1000000 --fingerprints 20000
+	$(BIN)/python -m bench.logs --rows 100000 1000000 --fingerprints 20000 --spark 100000
 	$(BIN)/python -m bench.document
 
 neo4j-start:

@@ -1,9 +1,10 @@
 """`lineage logs` on generated Snowflake query histories: wall time and peak memory by row count.
 
-`python -m bench.logs [--rows 100000 1000000] [--fingerprints 20000]` writes, for each row count, a
+`python -m bench.logs [--rows 100000 1000000] [--fingerprints 20000] [--spark 100000]` writes, for each row count, a
 QUERY_HISTORY CSV whose rows cycle through `--fingerprints` distinct query shapes (reads and
 INSERT ... SELECTs over 200 tables, each row with its own literals, user, role and time), then times one
-`lineage logs` process on it (into a fresh store). Writes `bench/results/logs.json`; `python -m
+`lineage logs` process on it (into a fresh store); with `--spark N`, 1,000 and N rows also through `--engine spark`
+at local[1] and local[2] (and the local engine beside them). Writes `bench/results/logs.json`; `python -m
 bench.document` renders it into BENCHMARKS.md.
 """
 
@@ -47,10 +48,12 @@ def write_log(path: Path, rows: int, shapes: int) -> None:
             out.writerow([f"q{row}", query(shape, row), f"user_{shape % 300}", f"role_{shape % 12}", f"wh_{shape % 4}", "SUCCESS", when.strftime("%Y-%m-%d %H:%M:%S.000 +0000"), ""])
 
 
-def measure(rows: int, shapes: int, work: Path) -> dict[str, Any]:
+def measure(rows: int, shapes: int, work: Path, engine: tuple[str, ...] = ()) -> dict[str, Any]:
     log = work / f"history_{rows}.csv"
-    write_log(log, rows, shapes)
-    run = run_process([str(LINEAGE), "logs", str(log), "--format", "snowflake", "--store", str(work / f"store_{rows}")], work)
+    if not log.exists():
+        write_log(log, rows, shapes)
+    store = work / f"store_{rows}_{'_'.join(engine) or 'local'}"
+    run = run_process([str(LINEAGE), "logs", str(log), "--format", "snowflake", "--store", str(store), *engine], work)
     if run.exit_code != 0:
         raise SystemExit(f"lineage logs failed ({run.exit_code}): {run.stderr.strip()[-500:]}")
     return {
@@ -63,12 +66,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--fingerprints", type=int, default=20_000)
+    parser.add_argument("--spark", type=int, default=0, help="also this many rows through --engine spark at local[1] and local[2], and the local engine")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="lineage-bench-logs-") as tmp:
         runs = [measure(rows, args.fingerprints, Path(tmp)) for rows in args.rows]
-    record = {"command": "python -m bench.logs " + " ".join(sys.argv[1:]), "date": datetime.now(UTC).strftime("%Y-%m-%d"), "nproc": os.cpu_count(), "load_average": list(os.getloadavg()), "runs": runs}
+        spark = [
+            {"engine": " ".join(engine) or "--engine local", **measure(rows, args.fingerprints, Path(tmp), engine)}
+            for rows in ((1_000, args.spark) if args.spark else ())
+            for engine in ((), ("--engine", "spark", "--master", "local[1]"), ("--engine", "spark", "--master", "local[2]"))
+        ]
+    record = {"command": "python -m bench.logs " + " ".join(sys.argv[1:]), "date": datetime.now(UTC).strftime("%Y-%m-%d"), "nproc": os.cpu_count(), "load_average": list(os.getloadavg()), "runs": runs, "spark": spark}
     RESULTS.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
-    for r in runs:
+    for r in [*runs, *spark]:
+        print(r.get("engine", ""), end=" ")
         print(f"{r['rows']:>10,} rows ({r['file_mb']} MB): {r['seconds']} s wall, {r['cpu_seconds']} s CPU, {r['peak_mb']} MB peak; {r['summary']}")
 
 
