@@ -72,23 +72,24 @@ class Model:
 
     def field(self, table: str, name: str, at: Location, stack: tuple[tuple[str, str], ...] = ()) -> frozenset[Column]:
         """What `table[name]` reads: a measure's or a column's warehouse columns, once each."""
-        key = (table.lower(), name.lower())
+        measure = self.measures.get(name.lower())
+        is_measure = measure is not None and (not table or measure[0].lower() == table.lower() or table.lower() not in self.tables)
+        key = ("", name.lower()) if is_measure else (table.lower(), name.lower())  # measure names are the model's
         if key in self.resolved:
             return self.resolved[key]
         if key in stack or len(stack) > MAX_DAX_DEPTH:
             self.note(at, f"DAX references form a cycle or a chain deeper than {MAX_DAX_DEPTH} at {table}[{name}]; it reads nothing through it")
             return frozenset()
-        found = self._field(key, at, (*stack, key))
+        if measure is not None and is_measure:
+            found = frozenset(self.dax(measure[0], measure[1], measure[2], (*stack, key)))
+        else:
+            found = self._column(table, name, at, (*stack, key))
         self.resolved[key] = found
         return found
 
-    def _field(self, key: tuple[str, str], at: Location, stack: tuple[tuple[str, str], ...]) -> frozenset[Column]:
-        table, name = key
-        if name in self.measures and (not table or self.measures[name][0].lower() == table or table not in self.tables):
-            host, dax, where, _ = self.measures[name]
-            return frozenset(self.dax(host, dax, where, stack))
-        found = self.tables.get(table)
-        column = found.columns.get(name) if found else None
+    def _column(self, table: str, name: str, at: Location, stack: tuple[tuple[str, str], ...]) -> frozenset[Column]:
+        found = self.tables.get(table.lower())
+        column = found.columns.get(name.lower()) if found else None
         if found is None or column is None:
             self.note(at, f"DAX names {table or '?'}[{name}], which the model does not define; it is not traced")
             return frozenset()
@@ -103,7 +104,7 @@ class Model:
         """The warehouse columns a DAX expression in table `host` reads."""
         reads: set[Column] = set()
         for table, name in _DAX_REF.findall(_DAX_NOISE.sub(" ", dax)):
-            table = _unquote(table) if table else ("" if name.lower() in self.measures else host)
+            table = _unquote(table) if table else "" if name.lower() in self.measures else host
             reads |= self.field(table, name, at, stack)
         return reads
 
