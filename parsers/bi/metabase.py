@@ -50,7 +50,7 @@ class _Export:
     owners: dict[str, Owner] = field(default_factory=dict)
     rules: list[OwnerRule] = field(default_factory=list)
 
-    def native(self, card: _Card, depth: int = 0) -> str | None:
+    def native(self, card: _Card, seen: tuple[str, ...] = ()) -> str | None:
         """A card's SQL, with its tags made SQL; None for a GUI question."""
         query = card.data.get("dataset_query") if isinstance(card.data.get("dataset_query"), dict) else {}
         native = query.get("native") if isinstance(query.get("native"), dict) else {}
@@ -60,15 +60,20 @@ class _Export:
         if text is None:
             return None
         tags = native.get("template-tags") if isinstance(native.get("template-tags"), dict) else {}
-        return _OPTIONAL.sub(lambda m: m.group(1), _TAG.sub(lambda m: self._tag(m.group(1), tags, depth), text))
+        seen = (*seen, str(card.data.get("entity_id")))
+        return _OPTIONAL.sub(lambda m: m.group(1), _TAG.sub(lambda m: self._tag(card, m.group(1), tags, seen), text))
 
-    def _tag(self, name: str, tags: dict[str, Any], depth: int) -> str:
+    def _tag(self, card: _Card, name: str, tags: dict[str, Any], seen: tuple[str, ...]) -> str:
+        """`{{#12-name}}`: the SQL of the card it names, as a subquery; `{{variable}}`: a placeholder."""
         tag = tags.get(name) if isinstance(tags.get(name), dict) else {}
-        if name.startswith("#") and depth < MAX_CARD_DEPTH:
-            other = self.cards.get(str(tag.get("card-id")))
-            sql = self.native(other, depth + 1) if other else None
+        other = self.cards.get(str(tag.get("card-id"))) if name.startswith("#") else None
+        if other is not None and str(tag.get("card-id")) in seen or len(seen) > MAX_CARD_DEPTH:
+            at = Location(card.shown, card.lines.find(r"^name:"))
+            self.notes.setdefault(card.shown, []).append(warning(at, f"card '{card.data.get('name')}' names itself through {{{{{name}}}}}, or a chain deeper than {MAX_CARD_DEPTH}; that part is not traced"))
+        elif other is not None:
+            sql = self.native(other, seen)
             if sql is not None:
-                return f"({sql.strip().rstrip(';')}) AS {re.sub(r'[^A-Za-z0-9_]', '_', name[1:]) or 'card'}"
+                return f"({sql.strip().rstrip(';')})"
         return placeholder(name.lstrip("#"))
 
 
