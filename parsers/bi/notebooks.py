@@ -52,9 +52,11 @@ def read_notebook(path: Path, text: str, registry: SchemaRegistry, root: Root, d
         invalid: dict[str, Any] = {}
         notebook = nbformat.reads(text, as_version=4, capture_validation_error=invalid)
         raw = json.loads(text)
-    except (ValueError, RecursionError, nbformat.reader.NBFormatError, KeyError, TypeError, AttributeError) as err:
+    except (ValueError, RecursionError, nbformat.NBFormatError, KeyError, TypeError, AttributeError) as err:
+        # a JSON error says where, through nbformat's NotJSONError
+        line = getattr(err, "lineno", None) or getattr(err.__cause__, "lineno", None) or 1
         message = f"not a notebook nbformat can read ({str(err).splitlines()[0][:200] if str(err) else type(err).__name__}); not read"
-        return BiFacts((), (), (FileFacts(shown, diagnostics=(Diagnostic(Location(shown, getattr(err, "lineno", 1)), message),)),))
+        return BiFacts((), (), (FileFacts(shown, diagnostics=(Diagnostic(Location(shown, line), message),)),))
     module = _module(path, notebook, raw, text)
     etl = read_etl(path, display_path, module.text, root)
     sites = (*(etl.sites if etl else ()), *module.sites)
