@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+import warnings
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -50,7 +51,9 @@ def read_notebook(path: Path, text: str, registry: SchemaRegistry, root: Root, d
     shown = display_path(path)
     try:
         invalid: dict[str, Any] = {}
-        notebook = nbformat.reads(text, as_version=4, capture_validation_error=invalid)
+        with warnings.catch_warnings():  # nbformat warns on stderr (a missing cell id): the schema note below says it once
+            warnings.simplefilter("ignore")
+            notebook = nbformat.reads(text, as_version=4, capture_validation_error=invalid)
         raw = json.loads(text)
     except (ValueError, RecursionError, nbformat.NBFormatError, KeyError, TypeError, AttributeError) as err:
         # a JSON error says where, through nbformat's NotJSONError

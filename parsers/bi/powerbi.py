@@ -73,7 +73,9 @@ class Model:
     def field(self, table: str, name: str, at: Location, stack: tuple[tuple[str, str], ...] = ()) -> frozenset[Column]:
         """What `table[name]` reads: a measure's or a column's warehouse columns, once each."""
         measure = self.measures.get(name.lower())
-        is_measure = measure is not None and (not table or measure[0].lower() == table.lower() or table.lower() not in self.tables)
+        # DAX's convention: `Table[Column]`, `[Measure]`; a qualified name is a column where its table has one
+        has_column = table.lower() in self.tables and name.lower() in self.tables[table.lower()].columns
+        is_measure = measure is not None and not has_column
         key = ("", name.lower()) if is_measure else (table.lower(), name.lower())  # measure names are the model's
         if key in self.resolved:
             return self.resolved[key]
