@@ -23,8 +23,7 @@ from parsers.bi.common import BiFacts, Declarations, Sql, file_facts, owner_of, 
 from parsers.sources.documents import parse_yaml
 from parsers.templating.placeholders import bind_placeholders, placeholder
 
-_TAG = re.compile(r"\{\{\s*([^}]*?)\s*\}\}")
-_OPTIONAL = re.compile(r"\[\[(.*?)\]\]", re.DOTALL)
+_TAG = re.compile(r"\{\{([^{}]*)\}\}")
 MAX_CARD_DEPTH = 20  # a card naming a card naming a card: a few deep in real instances
 
 
@@ -61,7 +60,8 @@ class _Export:
             return None
         tags = native.get("template-tags") if isinstance(native.get("template-tags"), dict) else {}
         seen = (*seen, str(card.data.get("entity_id")))
-        return _OPTIONAL.sub(lambda m: m.group(1), _TAG.sub(lambda m: self._tag(card, m.group(1), tags, seen), text))
+        # an optional clause `[[AND x = {{x}}]]` is read as written: its brackets go (linear, whatever the text)
+        return _TAG.sub(lambda m: self._tag(card, m.group(1).strip(), tags, seen), text).replace("[[", "").replace("]]", "")
 
     def _tag(self, card: _Card, name: str, tags: dict[str, Any], seen: tuple[str, ...]) -> str:
         """`{{#12-name}}`: the SQL of the card it names, as a subquery; `{{variable}}`: a placeholder."""

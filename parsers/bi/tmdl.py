@@ -14,7 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-_OBJECT = re.compile(r"^(\w+)\s+('(?:''|[^'])*'|[^\s=:'][^=:]*?)\s*(?:=\s*(.*))?$")
+_KIND = re.compile(r"(\w+)\s+")
+_QUOTED = re.compile(r"'(?:''|[^'])*'")
 _PROPERTY = re.compile(r"^(\w+)\s*(:|=)\s*(.*)$")
 _FENCE = "```"
 
@@ -71,6 +72,25 @@ class _Lines:
         return "\n".join(body).strip("\n")
 
 
+def _object(content: str) -> tuple[str, str, str | None] | None:
+    """`type name` or `type name = expression` (split by hand: a regex over a hostile line backtracks)."""
+    kind = _KIND.match(content)
+    if kind is None:
+        return None
+    rest = content[kind.end() :]
+    quoted = _QUOTED.match(rest)
+    if quoted:
+        name, after = unquote(quoted.group(0)), rest[quoted.end() :].lstrip()
+        if after and not after.startswith("="):
+            return None
+    else:
+        name, _, after = rest.partition("=")
+        name, after = name.strip(), ("=" + after) if _ else ""
+        if not name or ":" in name:
+            return None
+    return kind.group(1), name, after[1:].strip() if after.startswith("=") else None
+
+
 def parse_tmdl(text: str) -> Node:
     """The document as a tree under a root node of kind `document`."""
     root = Node("document", "", 1)
@@ -92,11 +112,11 @@ def parse_tmdl(text: str) -> Node:
             parent.properties[key] = lines.expression(value, level) if how == "=" else value.strip()
             parent.property_lines[key] = number
             continue
-        found = _OBJECT.match(content)
+        found = _object(content)
         if found is None:
             continue  # a flag such as isHidden
-        kind, name, expression = found.groups()
-        node = Node(kind, unquote(name), number, lines.expression(expression, level) if expression is not None else None)
+        kind, name, expression = found
+        node = Node(kind, name, number, lines.expression(expression, level) if expression is not None else None)
         parent.children.append(node)
         stack.append((level, node))
     return root

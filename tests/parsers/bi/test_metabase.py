@@ -86,3 +86,17 @@ def test_a_card_naming_itself_stops_and_a_broken_file_is_one_line() -> None:
         "e/collections/cards/bad.yaml:2: invalid YAML: expected ',' or ']', but got '<stream end>'",
         "e/collections/cards/loop.yaml:1: card 'Loop' names itself through {{#9-loop}}, or a chain deeper than 20; that part is not traced",
     ]
+
+
+def test_unclosed_tags_and_optional_clauses_cost_time_linear_in_their_size() -> None:
+    import json
+    import time
+
+    query = "SELECT a FROM t\n-- " + "{{ " * 200_000 + "[[ " * 200_000  # in a comment: the SQL parse is cheap, quadratic tag regexes would not be
+    card = f"name: Big\nentity_id: b1\ndataset_query:\n  native:\n    query: {json.dumps(query)}\n" + _meta("Card", "b1")
+    started = time.perf_counter()
+    facts = read_metabase([("e/collections/cards/big.yaml", card)], SQL)
+    assert time.perf_counter() - started < 5
+    assert [c.id for c in facts.consumers] == ["metabase:root/Big"]
+    assert [sorted((e.source_table, e.source_column) for e in c.reads) for c in facts.consumers] == [[("t", "a")]]
+    assert notes(facts) == []

@@ -139,3 +139,15 @@ def test_a_model_bim_with_native_sql_navigation_a_query_partition_calculated_col
         "p/Shop.SemanticModel/model.bim:48: DAX references form a cycle or a chain deeper than 100 at [Loop A]; it reads nothing through it",
         "p/Shop.SemanticModel/model.bim:131: partition of table 'Manual' is neither native SQL nor a navigation to a warehouse table; its columns are not traced",
     ]
+
+
+def test_hostile_tmdl_dax_and_json_cost_time_linear_in_their_size() -> None:
+    long_line = "column " + "a " * 500_000  # no `=`, no end: a backtracking regex would be quadratic here
+    dax = "x" * 1_000_000 + "[" + " /*" * 100_000 + ' "' * 10
+    tmdl = f"table T\n\t{long_line}\n\tmeasure M = {dax}\n\tcolumn c\n\t\tsourceColumn: c\n"
+    started = time.perf_counter()
+    facts = read_powerbi({"m/T.SemanticModel": [("m/T.SemanticModel/definition/tables/T.tmdl", tmdl)]}, {}, SQL)
+    bim = '{"model": {"tables": [' + ",".join(f'{{"name": "t{i}", "columns": [{{"name": "c", "sourceColumn": "c"}}]}}' for i in range(20_000)) + "]}}"
+    read_powerbi({"b/B.SemanticModel": [("b/B.SemanticModel/model.bim", bim)]}, {}, SQL)
+    assert time.perf_counter() - started < 5
+    assert [c.id for c in facts.consumers] == ["powerbi:T/M"]
