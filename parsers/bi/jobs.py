@@ -176,6 +176,7 @@ def _metabase_job(collections: Path, dialect: str | None, options: Options) -> J
 
 
 def _notebook_job(path: Path, root: Root, dialect: str | None, options: Options) -> Job:
+    from parsers.bi.common import Sql
     from parsers.bi.notebooks import read_notebook
 
     shown = display_path(path)
@@ -184,6 +185,6 @@ def _notebook_job(path: Path, root: Root, dialect: str | None, options: Options)
         text = read_text(path, options.max_bytes)
         if isinstance(text, Diagnostic):
             return [FileFacts(shown, diagnostics=(text,))], None
-        return _unit(shown, read_notebook(path, text, registry, root, dialect, options.statement_seconds), [])
+        return _unit(shown, read_notebook(path, text, Sql(registry, dialect, options.statement_seconds), root), [])
 
     return job

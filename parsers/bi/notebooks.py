@@ -22,11 +22,10 @@ import nbformat
 
 from lineage.catalog import Consumer
 from lineage.model import ColumnEdge, Diagnostic, FileFacts, Location, NodeKind, Severity
-from parsers.bi.common import BiFacts, read, sorted_reads
-from parsers.etl.calls import CallSite, read_etl
+from parsers.bi.common import BiFacts, Sql, read, sorted_reads
+from parsers.etl.calls import CallSite, EtlFile, read_etl
 from parsers.etl.extract import extract_etl
 from parsers.sources.paths import Root, display_path
-from parsers.sql.schema import SchemaRegistry
 
 _SOURCE_KEY = re.compile(r'^\s*"source"\s*:', re.MULTILINE)
 _PYTHON_CELL_MAGICS = ("%%time", "%%timeit", "%%capture")  # their cell is still Python
@@ -47,7 +46,8 @@ class _Module:
         return self.lines[min(max(n, 1), len(self.lines)) - 1] if self.lines else 1
 
 
-def read_notebook(path: Path, text: str, registry: SchemaRegistry, root: Root, dialect: str | None = None, budget: float | None = None) -> BiFacts:
+def read_notebook(path: Path, text: str, sql: Sql, root: Root) -> BiFacts:
+    """One notebook: its consumer, and its file's facts (what it writes, its diagnostics)."""
     shown = display_path(path)
     try:
         invalid: dict[str, Any] = {}
@@ -63,12 +63,9 @@ def read_notebook(path: Path, text: str, registry: SchemaRegistry, root: Root, d
     module = _module(path, notebook, raw, text)
     etl = read_etl(path, display_path, module.text, root)
     sites = (*(etl.sites if etl else ()), *module.sites)
-    if etl is None:
-        from parsers.etl.calls import EtlFile
-
-        etl = EtlFile(shown)
+    etl = etl or EtlFile(shown)
     notes = [Diagnostic(Location(shown, 1), "notebook does not follow the nbformat schema; read as far as it goes", Severity.WARNING)] if invalid.get("ValidationError") else []
-    facts = extract_etl(replace(etl, sites=tuple(sorted(sites, key=lambda s: (s.file, s.line)))), registry, dialect, budget)
+    facts = extract_etl(replace(etl, sites=tuple(sorted(sites, key=lambda s: (s.file, s.line)))), sql.registry, sql.dialect, sql.budget)
     own = next((f for f in facts if f.path == shown), FileFacts(shown))
     own = _relocated(own, module)
     cid, stem = f"notebook:{shown}", path.stem + "#"

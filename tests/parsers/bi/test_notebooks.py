@@ -8,6 +8,7 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_notebook
 
+from parsers.bi.common import Sql
 from parsers.bi.notebooks import read_notebook
 from parsers.sources.paths import Root
 from parsers.sql.schema import SchemaRegistry
@@ -18,7 +19,7 @@ GOLDEN = ROOT / "tests" / "golden" / "bi" / "notebooks.reads"
 
 
 def _read(path: Path, text: str):  # type: ignore[no-untyped-def]
-    return read_notebook(path, text, SchemaRegistry(), Root.of([path.parent], "the scanned folder"))
+    return read_notebook(path, text, Sql(SchemaRegistry()), Root.of([path.parent], "the scanned folder"))
 
 
 def test_sample_notebooks_reads_are_golden(update_golden: bool, monkeypatch) -> None:  # type: ignore[no-untyped-def]
