@@ -96,7 +96,7 @@ class Model:
         found = self.tables.get(table.lower())
         column = found.columns.get(name.lower()) if found else None
         if found is None or column is None:
-            self.note(at, f"DAX names {table or '?'}[{name}], which the model does not define; it is not traced")
+            self.note(at, f"{table or '?'}[{name}] is no column or measure of the model; it is not traced")
             return frozenset()
         if column.expression is not None:
             return frozenset(self.dax(found.name, column.expression, column.at, stack))

@@ -135,8 +135,8 @@ def test_a_model_bim_with_native_sql_navigation_a_query_partition_calculated_col
         "powerbi:Shop/Overview/v1": sorted([*reads["powerbi:Shop/Paid share"], ("crm.customers", "tier", "indirect")]),
     }
     assert notes(facts) == [
-        "p/Shop.SemanticModel/model.bim:48: DAX names Orders[Nope], which the model does not define; it is not traced",
         "p/Shop.SemanticModel/model.bim:48: DAX references form a cycle or a chain deeper than 100 at [Loop A]; it reads nothing through it",
+        "p/Shop.SemanticModel/model.bim:48: Orders[Nope] is no column or measure of the model; it is not traced",
         "p/Shop.SemanticModel/model.bim:131: partition of table 'Manual' is neither native SQL nor a navigation to a warehouse table; its columns are not traced",
     ]
 
