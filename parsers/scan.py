@@ -20,7 +20,7 @@ from parsers.scanned import ScannedFile
 from parsers.catalog import load_catalog
 from parsers.dbt.profiles import ProfileSearch
 from parsers.sql.dialects import PathDialects
-from parsers.sources.paths import BI_SUFFIXES, PROJECT_FILE, SUPERSET_FILE, PY_SUFFIXES, SQL_SUFFIXES, Root, display_path
+from parsers.sources.paths import BI_SUFFIXES, METABASE_FOLDER, POWERBI_MODEL, POWERBI_REPORT, PROJECT_FILE, SUPERSET_FILE, PY_SUFFIXES, SQL_SUFFIXES, Root, display_path
 from parsers.sql.schema import SchemaOp, SchemaRegistry
 from parsers.sql.stack import on_deep_stack
 from parsers.sources.reading import DEFAULT_MAX_BYTES, megabytes, read_text
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 # that finds every file in the cache parses nothing and should not pay for loading them.
 
 CATALOG_NAME = "lineage.yml"
-_SKIP_DIRS = {".git", ".lineage", ".venv", "node_modules", "__pycache__", "target", ".neo4j", "site-packages"}
+_SKIP_DIRS = {".git", ".lineage", ".venv", "node_modules", "__pycache__", "target", ".neo4j", "site-packages", ".ipynb_checkpoints"}
 
 Progress = Callable[[str], None]
 # One unit of extraction (a SQL file, a Python file, a dbt project): its files' facts and any catalog.
@@ -116,8 +116,10 @@ def find_sources(paths: Sequence[Path]) -> Sources:
                 dirs[:] = []
                 continue
             dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS)
-            if SUPERSET_FILE in files:  # a Superset export: its YAML files are read as one (parsers/bi)
-                found["bi"].add(Path(folder) / SUPERSET_FILE)
+            # a Superset export, a Power BI model or report: the folder's files are read as one (parsers/bi)
+            found["bi"].update(Path(folder) / m for m in (SUPERSET_FILE, POWERBI_MODEL, POWERBI_REPORT) if m in files)
+            if METABASE_FOLDER in dirs and Path(folder).name != METABASE_FOLDER:  # a Metabase export's root
+                found["bi"].add(Path(folder) / METABASE_FOLDER)
             for kind, suffixes in ("sql", SQL_SUFFIXES), ("python", PY_SUFFIXES), ("bi", BI_SUFFIXES):
                 # `.SQL` too: Windows tools and some exports write upper-case suffixes
                 for file in (Path(folder) / f for f in files if f.lower().endswith(suffixes)):
@@ -221,7 +223,7 @@ def _units(sources: Sources, options: ScanOptions, consumer_sql: set[str], cache
     jobs.update({display_path(root): (set(), _dbt_job(root, dialects, options, cache)) for root in sources.dbt})
     from parsers.bi.jobs import bi_jobs
 
-    jobs.update(bi_jobs(sources.bi, python, dialects, options))
+    jobs.update(bi_jobs(sources.bi, python, dialects, options, sources.root))
     return texts, jobs
 
 

@@ -10,7 +10,7 @@ from typing import Protocol
 from lineage.catalog import Catalog
 from lineage.model import Diagnostic, FileFacts, Location
 from parsers.bi.common import BiFacts
-from parsers.sources.paths import LOOKER_SUFFIXES, SUPERSET_FILE, TABLEAU_SUFFIXES, display_path
+from parsers.sources.paths import Root, LOOKER_SUFFIXES, METABASE_FOLDER, NOTEBOOK_SUFFIXES, POWERBI_MODEL, POWERBI_REPORT, SUPERSET_FILE, TABLEAU_SUFFIXES, display_path
 from parsers.sources.reading import Unreadable, open_regular, read_bounded, read_text
 from parsers.sql.dialects import PathDialects
 from parsers.sql.schema import SchemaRegistry
@@ -26,7 +26,7 @@ class Options(Protocol):
     def statement_seconds(self) -> float | None: ...
 
 
-def bi_jobs(bi: list[Path], python: Mapping[Path, object], dialects: PathDialects, options: Options) -> dict[str, tuple[set[str], Job]]:
+def bi_jobs(bi: list[Path], python: Mapping[Path, object], dialects: PathDialects, options: Options, python_root: Root) -> dict[str, tuple[set[str], Job]]:
     """`python`: every scanned Python file's text (or why it could not be read), read once by the scan."""
     # Looker files form one project (views, explores and dashboards name each other), Feast files one repository
     jobs: dict[str, tuple[set[str], Job]] = {}
@@ -39,6 +39,14 @@ def bi_jobs(bi: list[Path], python: Mapping[Path, object], dialects: PathDialect
     for marker in (p for p in bi if p.name == SUPERSET_FILE):
         shown = display_path(marker.parent)
         jobs[shown] = (set(), _superset_job(shown, marker.parent, dialects.dialect(shown), options))
+    powerbi = [p for p in bi if p.name in (POWERBI_MODEL, POWERBI_REPORT)]
+    if powerbi:  # reports name their models: one project
+        shown = _folder(powerbi)
+        jobs[shown if shown not in jobs else f"{shown} (Power BI)"] = (set(), _powerbi_job(powerbi, dialects.dialect(shown), options))
+    for marker in (p for p in bi if p.name == METABASE_FOLDER):
+        jobs[display_path(marker)] = (set(), _metabase_job(marker, dialects.dialect(display_path(marker)), options))
+    for path in (p for p in bi if p.name.lower().endswith(NOTEBOOK_SUFFIXES)):
+        jobs[display_path(path)] = (set(), _notebook_job(path, python_root, dialects.dialect(display_path(path)), options))
     feast = _feast_files(python)
     if feast:
         shown = _folder(feast)
@@ -125,5 +133,58 @@ def _looker_job(shown: str, paths: list[Path], dialect: str | None, options: Opt
     def job(registry: SchemaRegistry) -> tuple[list[FileFacts], Catalog | None]:
         texts, unread = _texts(paths, options.max_bytes)
         return _unit(shown, read_looker(texts, registry, dialect, options.statement_seconds), unread)
+
+    return job
+
+
+def _powerbi_job(markers: list[Path], dialect: str | None, options: Options) -> Job:
+    from parsers.bi.common import Sql
+    from parsers.bi.powerbi_report import read_powerbi
+
+    def job(registry: SchemaRegistry) -> tuple[list[FileFacts], Catalog | None]:
+        models: dict[str, list[tuple[str, str]]] = {}
+        reports: dict[str, dict[str, str]] = {}
+        unread: list[FileFacts] = []
+        for marker in markers:
+            folder = marker.parent
+            if marker.name == POWERBI_MODEL:
+                bim = folder / "model.bim"
+                texts, missing = _texts([bim] if bim.is_file() else sorted(folder.glob("definition/tables/*.tmdl"), key=display_path), options.max_bytes)
+                models[display_path(folder)] = texts
+            else:
+                paths = [marker, *(p for p in [folder / "report.json"] if p.is_file()), *folder.glob("definition/pages/*/page.json"), *folder.glob("definition/pages/*/visuals/*/visual.json")]
+                texts, missing = _texts(sorted(paths, key=display_path), options.max_bytes)
+                reports[display_path(folder)] = dict(texts)
+            unread += missing
+        shown = _folder(markers)
+        return _unit(shown, read_powerbi(models, reports, Sql(registry, dialect, options.statement_seconds)), unread)
+
+    return job
+
+
+def _metabase_job(collections: Path, dialect: str | None, options: Options) -> Job:
+    from parsers.bi.common import Sql
+    from parsers.bi.metabase import read_metabase
+
+    def job(registry: SchemaRegistry) -> tuple[list[FileFacts], Catalog | None]:
+        paths = sorted((p for p in collections.rglob("*.yaml") if p.is_file() and (p.parent.name in ("cards", "dashboards") or p.parent.name == p.stem)), key=display_path)
+        texts, unread = _texts(paths, options.max_bytes)
+        facts = read_metabase(texts, Sql(registry, dialect, options.statement_seconds))
+        return [*facts.files, *unread], Catalog(display_path(collections), facts.owners, (), facts.consumers, owner_rules=facts.rules)
+
+    return job
+
+
+def _notebook_job(path: Path, root: Root, dialect: str | None, options: Options) -> Job:
+    from parsers.bi.common import Sql
+    from parsers.bi.notebooks import read_notebook
+
+    shown = display_path(path)
+
+    def job(registry: SchemaRegistry) -> tuple[list[FileFacts], Catalog | None]:
+        text = read_text(path, options.max_bytes)
+        if isinstance(text, Diagnostic):
+            return [FileFacts(shown, diagnostics=(text,))], None
+        return _unit(shown, read_notebook(path, text, Sql(registry, dialect, options.statement_seconds), root), [])
 
     return job

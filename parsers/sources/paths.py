@@ -21,13 +21,18 @@ SCANNED_SUFFIXES = SQL_SUFFIXES + PY_SUFFIXES + DATA_SUFFIXES
 # BI definitions (parsers/bi): LookML views, models and dashboards; Tableau workbooks and data sources
 LOOKER_SUFFIXES = (".lkml", ".lookml")
 TABLEAU_SUFFIXES = (".twb", ".tds", ".twbx", ".tdsx")
-BI_SUFFIXES = LOOKER_SUFFIXES + TABLEAU_SUFFIXES
+NOTEBOOK_SUFFIXES = (".ipynb",)  # Jupyter notebooks: SQL cells and calls, read as one consumer each
+BI_SUFFIXES = LOOKER_SUFFIXES + TABLEAU_SUFFIXES + NOTEBOOK_SUFFIXES
 SUPERSET_FILE = "metadata.yaml"  # at the root of a `superset export-dashboards` folder
+# a Power BI project's semantic model folder holds definition.pbism, its report folder definition.pbir
+POWERBI_MODEL, POWERBI_REPORT = "definition.pbism", "definition.pbir"
+POWERBI_SUFFIXES = (".tmdl", ".bim", ".pbism", ".pbir", "/page.json", "/visual.json", "/report.json")
+METABASE_FOLDER = "collections"  # of a Metabase serialization export (`mb export`): its cards and dashboards
 
 
 def scanned_name(name: str) -> bool:
     """Whether a scan may read a file so named: the one rule for a scan and `lineage diff`'s export."""
-    return name.lower().endswith(SCANNED_SUFFIXES + BI_SUFFIXES) or os.path.basename(name) == MANIFEST_FILE
+    return name.lower().endswith(SCANNED_SUFFIXES + BI_SUFFIXES + POWERBI_SUFFIXES) or os.path.basename(name) == MANIFEST_FILE
 
 
 def display_path(path: Path) -> str:

@@ -28,7 +28,7 @@ def scan_sample(store: Path) -> None:
     assert result.stderr == (
         "sample_sql/dbt/models/exposures.yml:35: exposure 'finance_month_end' names no columns (meta.lineage): "
         "table-level, every known column of dbt_mart.daily_revenue counted as read\n"
-        "Scanned 41 files, 42 statements; 1 warning; 324 edges written.\n"
+        "Scanned 53 files, 47 statements; 1 warning; 362 edges written.\n"
     )
 
 
@@ -52,6 +52,7 @@ def test_rename_order_value_reaches_the_dashboard_features_and_owners(tmp_path: 
         ("sample_sql/airflow/sql/load_order_facts.sql", 7),
         ("sample_sql/dbt/models/staging/stg_orders.sql", 13),
         ("sample_sql/dbt/snapshots/orders_snapshot.sql", 14),
+        ("sample_sql/notebooks/large_orders_review.ipynb", 34),
         ("sample_sql/staging/stg_orders.sql", 7),
     ]
     assert [(s["file"], s["line"], s["distance"]) for s in report["statements"]] == STORY_STATEMENTS
@@ -65,7 +66,8 @@ def test_unrelated_assets_are_not_impacted(tmp_path: Path) -> None:
     assert "fraud.payment_method_mix" not in names and "churn.customer_tenure" not in names
     # the BI consumers that read only other columns of the same tables
     unrelated = {"looker:revenue_overview/orders_per_day", "looker:customer_tiers/tenure_spread", "tableau:regional_revenue/Orders per day", "tableau:regional_revenue/Customer tenure"}
-    unrelated |= {"superset:Orders by country", "superset:Loyal customers"}
+    unrelated |= {"superset:Orders by country", "superset:Loyal customers", "metabase:Finance/Customer sign-ups", "notebook:sample_sql/notebooks/signup_funnel.ipynb"}
+    unrelated |= {"powerbi:Finance/Orders", "powerbi:Finance/Paid Orders", "powerbi:Finance/Revenue overview/Orders by country"}
     assert unrelated & names == set()
     assert {"feast:payment_mix", "feast:customer_profile", "feast:churn_model_v1"} & names == set()
     assert "merchandising" not in {o["owner"] for o in report["owners"]}
@@ -75,7 +77,7 @@ def test_table_output_lists_owners_with_contacts(tmp_path: Path) -> None:
     scan_sample(tmp_path)
     result = runner.invoke(app, ["impact", "orders.order_value", "--rename", "order_total_usd", "--store", str(tmp_path)])
     assert result.exit_code == 0
-    assert "23 columns, 15 tables, 13 dashboards, 6 ML features affected." in result.stdout
+    assert "23 columns, 15 tables, 21 dashboards, 6 ML features affected." in result.stdout
     assert "@acme/bi" in result.stdout and "executive_revenue" in result.stdout
 
 
@@ -106,7 +108,9 @@ def test_max_depth_limits_the_walk(tmp_path: Path) -> None:
         ("recent_orders.order_value", 2),
         ("reporting.customer_order_value.total_order_value", 2),
     ]
-    assert report["dashboards"] == [] and report["ml_features"] == []
+    # the notebook that reads the column itself is one step away
+    assert [(d["name"], d["distance"]) for d in report["dashboards"]] == [("notebook:sample_sql/notebooks/large_orders_review.ipynb", 1)]
+    assert report["ml_features"] == []
 
 
 def test_markdown_report_is_golden(tmp_path: Path, update_golden: bool) -> None:
@@ -121,7 +125,7 @@ def test_every_answer_says_how_complete_it_is(tmp_path: Path) -> None:
     table = runner.invoke(app, ["impact", "orders.order_value", "--rename", "order_total_usd", "--store", str(tmp_path)])
     assert table.stdout.splitlines()[:3] == [
         "Impact of rename to order_total_usd on app.orders.order_value",
-        "23 columns, 15 tables, 13 dashboards, 6 ML features affected.",
+        "23 columns, 15 tables, 21 dashboards, 6 ML features affected.",
         "Complete.",
     ]
     assert impact_json(tmp_path, "orders.order_value")["completeness"] == {"complete": True, "gaps": []}
@@ -130,7 +134,7 @@ def test_every_answer_says_how_complete_it_is(tmp_path: Path) -> None:
         "complete": False,
         "gaps": [
             {"kind": "truncated", "file": None, "line": None, "detail": "stopped at --max-depth 2 with more downstream"},
-            {"kind": "truncated", "file": None, "line": None, "detail": "4 lists cut by --limit (the counts stay whole)"},
+            {"kind": "truncated", "file": None, "line": None, "detail": "5 lists cut by --limit (the counts stay whole)"},
         ],
     }
     down = runner.invoke(app, ["downstream", "dbt_mart.daily_revenue.gross_order_value", "--store", str(tmp_path)])

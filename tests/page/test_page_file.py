@@ -38,7 +38,7 @@ def test_every_port_and_link_of_the_data_has_its_element_in_the_svg(story_page: 
     assert {f"a_{t}__h" for t in tables} <= ids
     assert set(data["boxes"]) <= ids
     assert {link["id"] for link in data["links"]} <= ids
-    assert len(rows) == 24 and len(data["boxes"]) == 35 and len(data["links"]) == 50
+    assert len(rows) == 24 and len(data["boxes"]) == 43 and len(data["links"]) == 58
     assert data["nodes"]["c_app_orders_order_value"]["id"] == "column:app.orders.order_value"
 
 
@@ -67,7 +67,7 @@ def test_view_writes_the_page_and_opens_its_file_url(sample_store: Path, tmp_pat
     assert result.returncode == 0, result.stderr
     page = Path(result.stdout.strip())
     assert page.parent == tmp_path and page.name.startswith("lineage-") and page.suffix == ".html"
-    assert result.stderr == f"Wrote {page}: 10 tables, 38 columns, 8 dashboards and ML features, 50 edges.\n"
+    assert result.stderr == f"Wrote {page}: 10 tables, 38 columns, 14 dashboards and ML features, 56 edges.\n"
     assert opened.read_text(encoding="utf-8") == page.as_uri()
     assert page_json(page)["title"] == "Lineage of mart.daily_revenue.revenue_usd: upstream and downstream"
 
