@@ -18,7 +18,8 @@ from cli.extract import extract
 from cli.push import push_command
 from cli.query import impact, paths_command
 from cli.scan import scan
-from cli.stats import export, stats
+from cli.export import export
+from cli.stats import stats
 
 if TYPE_CHECKING:  # commands load the layers below when they run; `--help` needs none of them
     import logging

@@ -99,6 +99,7 @@ class Catalog:
     dialects: tuple[DialectRule, ...] = ()  # in the order written: the first match wins
     unmatched: tuple[Unmatched, ...] = ()  # names matching nothing scanned: set after the scan
     owner_rules: tuple[OwnerRule, ...] = ()  # in the order written: the first match wins
+    namespace: str = ""  # the OpenLineage namespace of the jobs and datasets exported
 
     def table_entry(self, table: str) -> TableEntry | None:
         """Exact entries win over globs; among globs the longest (most specific) pattern wins."""
