@@ -96,7 +96,9 @@ def _openlineage(target: str | None, out: Path | None, url: str | None, namespac
 
 
 def _counts(found: Export) -> str:
-    return f"{found.datasets:,} dataset events, {found.jobs:,} job events (OpenLineage static lineage)"
+    from graphs.render.markdown import plural
+
+    return f"{plural(found.datasets, 'dataset event')}, {plural(found.jobs, 'job event')} (OpenLineage static lineage)"
 
 
 def _gaps(found: Export) -> list[str]:

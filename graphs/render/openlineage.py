@@ -4,7 +4,8 @@ A scanned graph has no runs, so it is told with the spec's static events
 (https://openlineage.io/docs/spec/static-lineage): one `DatasetEvent` per table (its `schema`,
 `ownership` and `documentation` facets) and one `JobEvent` per statement, dashboard or ML feature,
 with its input and output datasets, the output's `columnLineage` facet and the statement's `sql`.
-Pure: the caller gives the statement texts, the namespace and the event time.
+A dashboard or ML feature is its own job's output (`dashboard:NAME`), whose lineage names every
+column it reads. Pure: the caller gives the statement texts, the namespace and the event time.
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ class Export:
 class _Job:
     name: str
     query_key: tuple[str, int] | None
-    owner: str | None
+    consumer: Node | None  # a dashboard's or ML feature's job: the consumer is its output
     feeds: tuple[Edge, ...]
 
 
@@ -106,7 +107,7 @@ class _Graph:
     def jobs(self) -> tuple[list[_Job], list[Edge]]:
         """One job per statement writing tables, one per dashboard or feature; the edges none can carry."""
         grouped: dict[str, list[Edge]] = defaultdict(list)
-        keys: dict[str, tuple[str | None, tuple[str, int] | None]] = {}
+        keys: dict[str, tuple[Node | None, tuple[str, int] | None]] = {}
         left_out = []
         for edge in self.feeds:
             target = self.nodes.get(edge.target)
@@ -115,7 +116,7 @@ class _Graph:
             elif target.kind in CONSUMERS:
                 grouped[target.id].append(edge)
                 sql = target.attr("sql")
-                keys[target.id] = (target.attr("owner"), (sql, 0) if sql else None)
+                keys[target.id] = (target, (sql, 0) if sql else None)
             elif self.table_of(edge.target) is None:
                 left_out.append(edge)
             else:
@@ -162,11 +163,14 @@ def _job_event(graph: _Graph, job: _Job, options: EventOptions) -> Record:
     facets: Record = {}
     if job.query_key in options.queries:
         facets["sql"] = _facet("sql", options, query=options.queries[job.query_key])
-    if job.owner:
-        facets["ownership"] = _facet("jobOwnership", options, owners=[{"name": job.owner}])
+    owner = job.consumer.attr("owner") if job.consumer else None
+    if owner:
+        facets["ownership"] = _facet("jobOwnership", options, owners=[{"name": owner}])
     reads = sorted({t for e in job.feeds if (t := graph.table_of(e.source))})
     written = sorted({t for e in job.feeds if (t := graph.table_of(e.target))})
     outputs = [_output(graph, table, [e for e in job.feeds if graph.table_of(e.target) == table], options) for table in written]
+    if job.consumer is not None:
+        outputs.append(_consumer_output(graph, job.consumer, job.feeds, options))
     inputs = [{"namespace": options.namespace, "name": name} for name in reads]
     return _event("JobEvent", options, job={"namespace": options.namespace, "name": job.name, "facets": facets}, inputs=inputs, outputs=outputs)
 
@@ -191,6 +195,16 @@ def _output(graph: _Graph, table: str, feeds: Iterable[Edge], options: EventOpti
     if node is not None:
         facets["schema"] = _schema(graph, node, options)
     return {"namespace": options.namespace, "name": table, "facets": facets}
+
+
+def _consumer_output(graph: _Graph, consumer: Node, feeds: Iterable[Edge], options: EventOptions) -> Record:
+    """A dashboard or ML feature as its job's output, named by its id (`dashboard:NAME`) so that it
+    never meets a table's name; it has no columns, so every column it reads shapes it as a whole."""
+    read: dict[tuple[str, str], list[Edge]] = defaultdict(list)
+    for edge in feeds:
+        read[(graph.table_of(edge.source) or "", graph.nodes[edge.source].attr("column") or "")].append(edge)
+    lineage = _facet("columnLineage", options, fields={}, dataset=_inputs(read, options))
+    return {"namespace": options.namespace, "name": consumer.id, "facets": {"columnLineage": lineage}}
 
 
 def _inputs(by_field: Mapping[tuple[str, str], list[Edge]], options: EventOptions) -> list[Record]:
