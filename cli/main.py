@@ -15,8 +15,9 @@ from cli.common import Settings
 from cli.diagram import diagram, view
 from cli.diff import comment, diff
 from cli.extract import extract
+from cli.mcp_server import mcp_command
 from cli.push import push_command
-from cli.query import impact, paths_command
+from cli.query import find, impact, paths_command
 from cli.scan import scan
 from cli.export import export
 from cli.stats import stats
@@ -62,6 +63,7 @@ app.command()(scan)
 app.command()(impact)
 app.command("upstream")(paths_command("upstream"))
 app.command("downstream")(paths_command("downstream"))
+app.command("find")(find)
 app.command("diagram")(diagram)
 app.command("view")(view)
 app.command("diff")(diff)
@@ -70,6 +72,7 @@ app.command("comment")(comment)
 app.command("extract")(extract)
 app.command("stats")(stats)
 app.command("export")(export)
+app.command("mcp")(mcp_command)
 
 
 def main() -> None:

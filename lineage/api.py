@@ -20,7 +20,7 @@ from lineage.completeness import Completeness, Scope, survey
 from lineage.errors import ConfigError
 from lineage.graph import build_changed
 from lineage.impact import Change, ImpactReport, analyse_impact, distances
-from lineage.model import Diagnostic, Direction, Edge, FileFacts, GraphFacts, Location, Node, Relation, Severity
+from lineage.model import Diagnostic, Direction, Edge, FileFacts, GraphFacts, Location, Node, NodeKind, Relation, Severity
 from lineage.names import resolve_target
 from lineage.store import FLOW_RELATIONS, LineageStore
 
@@ -186,3 +186,15 @@ def catalog_namespace(sources: Sequence[str]) -> str:
     if len(found) > 1:
         raise ConfigError(f"the scanned catalogs name {len(found)} namespaces ({', '.join(sorted(found))})", hint="pass --namespace")
     return found.pop() if found else ""
+
+
+def find_nodes(store: LineageStore, pattern: str, kinds: Sequence[NodeKind] = ()) -> list[Node]:
+    """Nodes whose qualified name matches the glob `pattern` (case-sensitive), or contains it when it
+    has no glob character (`order_value` finds `app.orders.order_value`); only `kinds` when given."""
+    from lineage.names import is_glob
+
+    text = pattern.strip()
+    if not text:
+        raise ConfigError("empty pattern", hint="give part of a name (order_value) or a glob (app.orders.*)")
+    found = store.find(text if is_glob(text) else f"*{text}*")
+    return [n for n in found if not kinds or n.kind in kinds]
