@@ -103,13 +103,17 @@ def _counts(found: Export) -> str:
 
 def _gaps(found: Export) -> list[str]:
     """What the events do not say: every gap counted, none dropped silently."""
+    from graphs.render.markdown import plural
+
     lines = []
     if found.without_sql:
-        lines.append(f"{found.without_sql:,} of {found.jobs:,} jobs carry no sql facet: their text is not one statement of a .sql file readable from here (ETL code, BI files, catalog entries listing columns, or a file changed since the scan).")
+        lines.append(f"No sql facet on {found.without_sql:,} of {plural(found.jobs, 'job')}: their text is not one statement of a .sql file readable from here (ETL code, BI files, catalog entries listing columns, or a file changed since the scan).")
     if found.left_out:
-        lines.append(f"{len(found.left_out):,} edges are left out: their source column belongs to no table the SQL names ({', '.join(sorted({e.source for e in found.left_out})[:5])}).")
+        left = len(found.left_out)
+        sources = ", ".join(sorted({e.source for e in found.left_out})[:5])
+        lines.append(f"{plural(left, 'edge')} {'is' if left == 1 else 'are'} left out: their source column belongs to no table the SQL names ({sources}{', ...' if len({e.source for e in found.left_out}) > 5 else ''}).")
     if found.unparsed:
-        lines.append(f"{found.unparsed:,} places did not parse (see `lineage scan`): their lineage is missing from the events.")
+        lines.append(f"{plural(found.unparsed, 'place')} did not parse (see `lineage scan`): their lineage is missing from the events.")
     return lines
 
 

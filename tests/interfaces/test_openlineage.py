@@ -94,7 +94,7 @@ def test_every_event_of_the_sample_warehouse_validates(sample_events: tuple[list
     assert {i: problems(e) for i, e in enumerate(events) if problems(e)} == {}
     assert stderr.splitlines() == [
         "Wrote standard output: 28 dataset events, 52 job events (OpenLineage static lineage).",
-        "33 of 52 jobs carry no sql facet: their text is not one statement of a .sql file readable from here (ETL code, BI files, catalog entries listing columns, or a file changed since the scan).",
+        "No sql facet on 33 of 52 jobs: their text is not one statement of a .sql file readable from here (ETL code, BI files, catalog entries listing columns, or a file changed since the scan).",
     ]
 
 
@@ -291,3 +291,22 @@ def test_the_validation_catches_what_the_spec_forbids() -> None:
     dataset = {"eventTime": "2026-12-05T12:00:00Z", **expected_small()[0]}
     dataset["dataset"]["facets"]["ownership"]["owners"] = [{"type": "MAINTAINER"}]
     assert problems(dataset) == [f"{FACET}1-0-1/OwnershipDatasetFacet.json#/$defs/OwnershipDatasetFacet: 'name' is a required property"]
+
+
+def test_what_the_events_cannot_say_is_counted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A column of no named table, a statement that did not parse, a file changed since the scan."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "q.sql").write_text("create view v as select x, a.id from a join b on a.id = b.id;\nselect from where;\n", encoding="utf-8")
+    assert runner.invoke(app, ["scan", ".", "--store", ".lineage"]).exit_code == 1  # the second statement fails
+    code, events, stderr = _export()
+    assert code == 0
+    assert [e["job"]["facets"]["sql"]["query"] for e in events if "job" in e] == ["create view v as select x, a.id from a join b on a.id = b.id"]
+    assert stderr.splitlines() == [
+        "Wrote standard output: 3 dataset events, 1 job event (OpenLineage static lineage).",
+        "1 edge is left out: their source column belongs to no table the SQL names (column:<unresolved>.x).",
+        "1 place did not parse (see `lineage scan`): their lineage is missing from the events.",
+    ]
+    (tmp_path / "q.sql").write_text("-- moved down\n\ncreate view v as select x, a.id from a join b on a.id = b.id;\n", encoding="utf-8")
+    code, events, stderr = _export()
+    assert [e["job"]["facets"] for e in events if "job" in e] == [{}]  # the statement no longer spans the lines the scan recorded
+    assert stderr.splitlines()[1] == "No sql facet on 1 of 1 job: their text is not one statement of a .sql file readable from here (ETL code, BI files, catalog entries listing columns, or a file changed since the scan)."
