@@ -211,12 +211,18 @@ def _print_problems(report: DiffReport) -> None:
         output.error(str(problem))
 
 
-def _render(report: DiffReport, fmt: DiffFormat, repo: str | None) -> None:
-    from graphs.render.comment import render_comment
+def diff_json(report: DiffReport) -> str:
+    """`diff --format json`, and the MCP server's `diff` tool."""
     from graphs.render.diff_record import diff_record
 
+    return json.dumps(diff_record(report), indent=2)
+
+
+def _render(report: DiffReport, fmt: DiffFormat, repo: str | None) -> None:
+    from graphs.render.comment import render_comment
+
     if fmt is DiffFormat.JSON:
-        output.write(json.dumps(diff_record(report), indent=2))
+        output.write(diff_json(report))
     elif fmt is DiffFormat.MARKDOWN:
         output.write(render_comment(report, _comment_options(repo)))
     else:

@@ -16,10 +16,12 @@ from cli.diagram import diagram, view
 from cli.diff import comment, diff
 from cli.extract import extract
 from cli.logs import logs
+from cli.mcp_server import mcp_command
 from cli.push import push_command
-from cli.query import impact, paths_command
+from cli.query import find, impact, paths_command
 from cli.scan import scan
-from cli.stats import export, stats
+from cli.export import export
+from cli.stats import stats
 
 if TYPE_CHECKING:  # commands load the layers below when they run; `--help` needs none of them
     import logging
@@ -62,6 +64,7 @@ app.command()(scan)
 app.command()(impact)
 app.command("upstream")(paths_command("upstream"))
 app.command("downstream")(paths_command("downstream"))
+app.command("find")(find)
 app.command("diagram")(diagram)
 app.command("view")(view)
 app.command("diff")(diff)
@@ -71,6 +74,7 @@ app.command("extract")(extract)
 app.command("logs")(logs)
 app.command("stats")(stats)
 app.command("export")(export)
+app.command("mcp")(mcp_command)
 
 
 def main() -> None:

@@ -14,7 +14,7 @@ if TYPE_CHECKING:  # rich loads when something is printed with it, not at every 
 
     from lineage.api import Hop, ScanSummary
     from lineage.impact import ImpactReport
-    from lineage.model import ColumnEdge
+    from lineage.model import ColumnEdge, Node
 
 
 def _console(stream: TextIO) -> Console:
@@ -116,12 +116,33 @@ def _reuse(s: ScanSummary, cache: bool) -> str:
     return f" ({plural(s.reused, 'file extraction')} reused from the cache{why})"
 
 
+def impact_json(report: ImpactReport, since: tuple[int, str] | None = None) -> str:
+    """`impact --format json`, and the MCP server's `impact` tool. `since`: (days, cutoff) of --since."""
+    from graphs.render.markdown import impact_record
+
+    return json.dumps(impact_record(report, since), indent=2)
+
+
+def hops_json(hops: Sequence[Hop]) -> str:
+    """`upstream`/`downstream --format json`, and the MCP server's tools of those names."""
+    records = [
+        {"depth": h.depth, "source": h.source.name, "target": h.target.name, "kind": str(h.edge.flow), "subtype": str(h.edge.subtype), "file": h.edge.file, "line": h.edge.line}
+        for h in hops
+    ]
+    return json.dumps(records, indent=2)
+
+
+def nodes_json(nodes: Sequence[Node]) -> str:
+    """`find --format json`, and the MCP server's `find` tool."""
+    return json.dumps([n.to_record() for n in nodes], indent=2, ensure_ascii=False)
+
+
 def impact(report: ImpactReport, fmt: str, since: tuple[int, str] | None = None) -> None:
     """`since`: (days, cutoff) of --since, marking the statements no log saw run since the cutoff."""
-    from graphs.render.markdown import impact_markdown, impact_record
+    from graphs.render.markdown import impact_markdown
 
     if fmt == "json":
-        write(json.dumps(impact_record(report, since), indent=2))
+        write(impact_json(report, since))
     elif fmt == "markdown":
         write(impact_markdown(report, since))
     else:
@@ -180,17 +201,27 @@ def _table(title: str, headers: Sequence[str], rows: Sequence[Sequence[str]]) ->
 
 def paths(hops: Sequence[Hop], fmt: str, target: str = "", direction: str = "") -> None:
     if fmt == "json":
-        records = [
-            {"depth": h.depth, "source": h.source.name, "target": h.target.name, "kind": str(h.edge.flow), "subtype": str(h.edge.subtype), "file": h.edge.file, "line": h.edge.line}
-            for h in hops
-        ]
-        write(json.dumps(records, indent=2))
+        write(hops_json(hops))
         return
     if not hops:
         write(f"Nothing {direction} of {target}.")
         return
     rows = [[str(h.depth), h.source.name, h.target.name, f"{h.edge.flow}/{h.edge.subtype}", f"{h.edge.file}:{h.edge.line}"] for h in hops]
     _stdout().print(_table("", ["depth", "from", "to", "how", "where"], rows))
+
+
+def nodes(found: Sequence[Node], fmt: str, pattern: str) -> None:
+    if fmt == "json":
+        write(nodes_json(found))
+        return
+    if not found:
+        write(f"Nothing matches {pattern}.")
+        return
+    from rich.markup import escape
+
+    # names come from SQL: `[x]` in one must print as text, not as rich markup
+    rows = [[str(n.kind), escape(n.name), escape(n.attr("type") or n.attr("owner") or "")] for n in found]
+    _stdout().print(_table("", ["kind", "name", "type or owner"], rows))
 
 
 def edges(found: Sequence[ColumnEdge]) -> None:

@@ -1,8 +1,8 @@
-"""`lineage impact`, `upstream` and `downstream`: questions asked of the store."""
+"""`lineage impact`, `upstream`, `downstream` and `find`: questions asked of the store."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
@@ -16,6 +16,7 @@ from lineage.errors import ConfigError
 
 if TYPE_CHECKING:
     from lineage.impact import Change
+    from lineage.model import NodeKind
 
 DepthOpt = Annotated[Optional[int], typer.Option("--max-depth", min=1, help="Follow at most this many hops.")]
 DEFAULT_LIMIT = 10_000
@@ -64,7 +65,7 @@ def impact(
     from lineage.api import impact_of
 
     with errors(ctx):
-        change = _change(rename, drop, retype)
+        change = change_of(rename, drop, retype)
         window = _since(since, as_of)
         if diagram_file is not None:
             diagram_format(diagram_file)  # a bad extension fails before any work
@@ -96,7 +97,8 @@ def _since(since: str | None, as_of: str | None) -> tuple[int, str] | None:
     return int(days), (end - timedelta(days=int(days))).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _change(rename: str | None, drop: bool, retype: str | None) -> Change:
+def change_of(rename: str | None, drop: bool, retype: str | None) -> Change:
+    """The change `impact`'s options describe (at most one of them)."""
     from lineage.impact import Change, ChangeKind
 
     given = [k for k, v in (("--rename", rename), ("--drop", drop), ("--retype", retype)) if v]
@@ -139,3 +141,43 @@ def paths_command(direction: str) -> Callable[..., None]:
 
     command.__doc__ = f"Show the {direction} lineage of TARGET, hop by hop.\n\nExample: lineage {direction} mart.daily_revenue.revenue_usd"
     return command
+
+
+def find(
+    ctx: typer.Context,
+    pattern: Annotated[str, typer.Argument(help="Part of a qualified name (order_value), or a glob (app.orders.*, *revenue*); case-sensitive.", show_default=False)],
+    kinds: Annotated[Optional[list[str]], typer.Option("--kind", "-k", help="Only nodes of this kind: table, column, dashboard, ml_feature, owner, unparsed; repeat for several.", show_default=False)] = None,
+    fmt: Annotated[PathFormat, typer.Option("--format", "-f", help="Output format.")] = PathFormat.TABLE,
+    limit: LimitOpt = DEFAULT_LIMIT,
+    store: StoreOpt = None,
+) -> None:
+    """Find tables, columns, dashboards and ML features by name.
+
+    \b
+    Examples:
+      lineage find order_value
+      lineage find 'mart.*' --kind table --format json
+    """
+    from graphs.stores.open import open_store
+    from lineage.api import find_nodes
+
+    with errors(ctx):
+        wanted = node_kinds(kinds or ())
+        with open_store(store_spec(store), create=False, notify=output.error) as opened:
+            found = find_nodes(opened, pattern, wanted)
+        output.nodes(found[: limit or None], fmt, pattern)
+        if limit and len(found) > limit:
+            from lineage.impact import Truncation
+
+            output.error(f"{Truncation('names', limit, len(found))}; raise --limit")
+
+
+def node_kinds(names: Sequence[str]) -> tuple[NodeKind, ...]:
+    """`--kind` values as node kinds; an unknown one is a usage error naming the known ones."""
+    from lineage.model import NodeKind
+
+    known = {str(k): k for k in NodeKind}
+    for name in names:
+        if name not in known:
+            raise ConfigError(f"unknown kind '{name}'", hint=f"use one of {', '.join(sorted(known))}")
+    return tuple(known[n] for n in names)

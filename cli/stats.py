@@ -1,28 +1,19 @@
-"""`lineage stats` and `lineage export`: the whole graph's shape, and the graph as a file for other tools.
+"""`lineage stats`: the whole graph's shape.
 
-Register with `app.command("stats")(stats)` and `app.command("export")(export)`.
+Register with `app.command("stats")(stats)`.
 """
 
 from __future__ import annotations
 
 import json
-import sys
-from enum import StrEnum
-from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from cli.common import PathFormat, StoreOpt, errors, store_spec
-from lineage.errors import LineageError
 
 if TYPE_CHECKING:
     from lineage.stats import Stats
-
-class Exported(StrEnum):
-    GRAPHML = "graphml"
-    GEXF = "gexf"
-    NODE_LINK = "node-link"
 
 
 def stats(
@@ -58,37 +49,3 @@ def render(found: Stats) -> str:
     lines += ["  " + " -> ".join(n.name for n in cycle) for cycle in found.cycles]
     return "\n".join(lines)
 
-
-def export(
-    ctx: typer.Context,
-    target: Annotated[Optional[str], typer.Argument(help="Export only what is upstream and downstream of this column, table or glob (default: the whole graph).", show_default=False)] = None,
-    fmt: Annotated[Exported, typer.Option("--format", "-f", help="graphml (yEd), gexf (Gephi) or node-link (JSON, notebooks).", show_default=False)] = Exported.GRAPHML,
-    out: Annotated[Optional[Path], typer.Option("--output", "-o", help="File to write (default: standard output).", show_default=False)] = None,
-    store: StoreOpt = None,
-) -> None:
-    """Write the lineage graph, or TARGET's neighbourhood, as GraphML, GEXF or node-link JSON.
-
-    \b
-    Examples:
-      lineage export --format gexf -o lineage.gexf
-      lineage export orders.order_value --format node-link
-    """
-    from cli import output
-    from graphs.render.export import ExportFormat
-    from graphs.render.export import export as write
-    from graphs.stores.open import open_store
-    from lineage.stats import graph_of, neighbourhood
-
-    with errors(ctx):
-        with open_store(store_spec(store), create=False) as opened:
-            nodes, edges = graph_of(opened) if target is None else neighbourhood(opened, target)
-        data = write(nodes, edges, ExportFormat(fmt.value))
-        if out is None:
-            sys.stdout.buffer.write(data)
-            sys.stdout.flush()
-            return
-        try:
-            out.write_bytes(data)
-        except OSError as err:
-            raise LineageError(f"{out}: cannot write: {err.strerror or err}") from None
-        output.error(f"Wrote {out}: {len(nodes):,} nodes, {len(edges):,} edges ({fmt.value}).")

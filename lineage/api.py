@@ -17,13 +17,15 @@ from typing import TYPE_CHECKING
 
 from lineage.catalog_check import with_unmatched
 from lineage.completeness import Completeness, Scope, survey
+from lineage.errors import ConfigError
 from lineage.graph import build_changed
 from lineage.impact import Change, ImpactReport, analyse_impact, distances
-from lineage.model import Diagnostic, Direction, Edge, FileFacts, GraphFacts, Location, Node, Relation, Severity
+from lineage.model import Diagnostic, Direction, Edge, FileFacts, GraphFacts, Location, Node, NodeKind, Relation, Severity
 from lineage.names import resolve_target
 from lineage.store import FLOW_RELATIONS, LineageStore
 
 if TYPE_CHECKING:
+    from graphs.render.openlineage import EventOptions, Export
     from parsers.dbt.profiles import ProfileSearch
     from parsers.sql.schema import SchemaRegistry
 
@@ -158,3 +160,41 @@ def paths_completeness(store: LineageStore, target: str, hops: Sequence[Hop], di
     nodes.update({n.id: n for h in hops for n in (h.source, h.target)})
     frontier = {(h.target if way is Direction.DOWNSTREAM else h.source).id for h in hops if h.depth == max_depth}
     return survey(store, Scope(way, tuple(nodes.values()), tuple(sorted(frontier)), tuple(h.edge for h in hops)), max_depth)
+
+
+DEFAULT_NAMESPACE = "default"  # the openlineage-python client's own default namespace
+
+
+def openlineage_of(store: LineageStore, target: str | None, options: EventOptions) -> Export:
+    """The graph, or TARGET's neighbourhood, as OpenLineage static events; each job's `sql` facet
+    read again from its .sql file. An empty `options.namespace` is the catalog's `namespace:`."""
+    from graphs.render.openlineage import openlineage_events, wanted_queries
+    from lineage.stats import graph_of, neighbourhood
+    from parsers.sql.statements import queries
+
+    nodes, edges = graph_of(store) if target is None else neighbourhood(store, target)
+    namespace = options.namespace or catalog_namespace(store.sources()) or DEFAULT_NAMESPACE
+    return openlineage_events(nodes, edges, replace(options, namespace=namespace, queries=queries(wanted_queries(nodes, edges))))
+
+
+def catalog_namespace(sources: Sequence[str]) -> str:
+    """The `namespace:` of the catalog the store was scanned with ("" when none says one)."""
+    from parsers.catalog import load_catalog
+    from parsers.scan import CATALOG_NAME
+
+    found = {load_catalog(Path(s)).namespace for s in sources if Path(s).name == CATALOG_NAME and Path(s).is_file()} - {""}
+    if len(found) > 1:
+        raise ConfigError(f"the scanned catalogs name {len(found)} namespaces ({', '.join(sorted(found))})", hint="pass --namespace")
+    return found.pop() if found else ""
+
+
+def find_nodes(store: LineageStore, pattern: str, kinds: Sequence[NodeKind] = ()) -> list[Node]:
+    """Nodes whose qualified name matches the glob `pattern` (case-sensitive), or contains it when it
+    has no glob character (`order_value` finds `app.orders.order_value`); only `kinds` when given."""
+    from lineage.names import is_glob
+
+    text = pattern.strip()
+    if not text:
+        raise ConfigError("empty pattern", hint="give part of a name (order_value) or a glob (app.orders.*)")
+    found = store.find(text if is_glob(text) else f"*{text}*")
+    return [n for n in found if not kinds or n.kind in kinds]

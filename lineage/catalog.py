@@ -101,6 +101,7 @@ class Catalog:
     owner_rules: tuple[OwnerRule, ...] = ()  # in the order written: the first match wins
     # `observed_owners:`: who owns a reader seen in query logs, by its user or `role:<role>` (lineage/observed.py)
     observed_owners: tuple[OwnerRule, ...] = ()
+    namespace: str = ""  # the OpenLineage namespace of the jobs and datasets exported
 
     def table_entry(self, table: str) -> TableEntry | None:
         """Exact entries win over globs; among globs the longest (most specific) pattern wins."""

@@ -18,7 +18,7 @@ from parsers.sources.documents import compose_yaml
 from parsers.sources.paths import Root, display_path
 from parsers.sources.reading import DEFAULT_MAX_BYTES
 
-_SECTIONS = {"owners", "tables", "dashboards", "ml_features", "dialects", "consumer_owners", "observed_owners"}
+_SECTIONS = {"namespace", "owners", "tables", "dashboards", "ml_features", "dialects", "consumer_owners", "observed_owners"}
 _OWNER_KEYS = {"name", "email", "slack", "github"}
 _TABLE_KEYS = {"owner", "tier", "description", "deprecated"}
 _CONSUMER_KEYS = {"title", "owner", "url", "columns", "sql", "description"}
@@ -77,7 +77,8 @@ def load_catalog(path: Path, max_bytes: int | None = DEFAULT_MAX_BYTES) -> Catal
             consumers += [_consumer(reader, path.parent, kind, k, kn, v) for k, kn, v in reader.mapping(sections[section][1], section)]
     dialects = tuple(_dialect(reader, k, kn, v) for k, kn, v in reader.mapping(sections["dialects"][1], "dialects")) if "dialects" in sections else ()
     rules, observed = (_rules(reader, sections, section) for section in ("consumer_owners", "observed_owners"))
-    catalog = Catalog(shown, owners, tables, tuple(consumers), dialects, owner_rules=rules, observed_owners=observed)
+    namespace = reader.scalar(sections["namespace"][1], "'namespace'").strip() if "namespace" in sections else ""
+    catalog = Catalog(shown, owners, tables, tuple(consumers), dialects, owner_rules=rules, observed_owners=observed, namespace=namespace)
     _check_owners(catalog)
     return catalog
 

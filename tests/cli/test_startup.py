@@ -11,8 +11,8 @@ import subprocess
 import sys
 
 # The project's own packages, and the dependencies a command loads only when it runs.
-WATCHED = ("cli", "lineage", "parsers", "graphs", "sqlglot", "networkx", "neo4j", "graphviz", "rich", "yaml", "jinja2")
-CLI_ONLY = ["cli", "cli.common", "cli.diagram", "cli.diff", "cli.extract", "cli.logs", "cli.main", "cli.output", "cli.push", "cli.query", "cli.scan", "cli.stats", "lineage", "lineage.errors", "lineage.severity"]
+WATCHED = ("cli", "lineage", "parsers", "graphs", "sqlglot", "networkx", "neo4j", "graphviz", "rich", "yaml", "jinja2", "openlineage", "mcp", "requests")
+CLI_ONLY = ["cli", "cli.common", "cli.diagram", "cli.diff", "cli.export", "cli.extract", "cli.logs", "cli.main", "cli.mcp_server", "cli.output", "cli.push", "cli.query", "cli.scan", "cli.stats", "lineage", "lineage.errors", "lineage.severity"]
 
 # Runs `lineage ARGS...` in this interpreter, then reports the exit code and the watched modules loaded.
 RUN = """
@@ -42,7 +42,7 @@ def test_importing_the_cli_loads_no_layer_below_it() -> None:
 
 
 def test_help_loads_no_layer_below_the_cli() -> None:
-    for args in (["--help"], ["impact", "--help"], ["scan", "--help"], ["diff", "--help"]):
+    for args in (["--help"], ["impact", "--help"], ["scan", "--help"], ["diff", "--help"], ["export", "--help"], ["mcp", "--help"], ["find", "--help"]):
         assert _start(args)[:2] == (0, CLI_ONLY), args
 
 
