@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -140,11 +139,8 @@ def comment(
 
 
 def diff_report(request: DiffRequest) -> DiffReport:
-    """Read both revisions from git, load the base graph into a throwaway store, compare."""
-    from graphs.stores.embedded import NetworkxStore
-    from lineage.catalog_check import with_unmatched_in
-    from lineage.diff import HeadGraph, analyse_diff, head_graph
-    from lineage.graph import build_graph
+    """Read both revisions from git and compare them."""
+    from graphs.diffing import diff_revisions
     from parsers.git import RevisionOptions, open_repo, read_revision, repo_paths, resolve
 
     repo = open_repo(Path.cwd())
@@ -155,18 +151,7 @@ def diff_report(request: DiffRequest) -> DiffReport:
     options = RevisionOptions(request.dialect, repo_paths(repo, [request.catalog])[0] if request.catalog else None, jobs=os.cpu_count() or 1)
     base = read_revision(repo, request.base, paths, options)
     head = read_revision(repo, request.head, paths, options)
-    with tempfile.TemporaryDirectory(prefix="lineage-diff-") as tmp:
-        # both stores answer from memory once written: the report's details are made after the directory is gone
-        for side in ("base", "head"):
-            (Path(tmp) / side).mkdir()
-        stores = NetworkxStore(Path(tmp) / "base"), NetworkxStore(Path(tmp) / "head")
-        # the base catalog's names that match nothing: every answer below then says it may be incomplete
-        graphs = build_graph(base.files, with_unmatched_in(base.catalog, base.files)), head_graph(head)
-        for store, facts in zip(stores, graphs):
-            with store.transaction():
-                for graph in facts:
-                    store.replace_file(graph)
-        return analyse_diff(base, head, stores[0], HeadGraph(stores[1], tuple(graphs[1])))
+    return diff_revisions(base, head)
 
 
 def exit_code(report: DiffReport, fail_on: list[FailOn] | None) -> int:

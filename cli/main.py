@@ -18,6 +18,7 @@ from cli.extract import extract
 from cli.push import push_command
 from cli.query import impact, paths_command
 from cli.scan import scan
+from cli.scorecard import scorecard
 from cli.stats import export, stats
 
 if TYPE_CHECKING:  # commands load the layers below when they run; `--help` needs none of them
@@ -69,6 +70,7 @@ app.command("comment")(comment)
 app.command("extract")(extract)
 app.command("stats")(stats)
 app.command("export")(export)
+app.command("scorecard")(scorecard)
 
 
 def main() -> None:

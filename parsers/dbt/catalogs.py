@@ -21,4 +21,4 @@ def merge_catalogs(base: Catalog | None, extra: Catalog) -> tuple[Catalog, list[
     taken = {c.id for c in base.consumers}
     notes = [Diagnostic(c.at or Location(extra.path), f"exposure '{c.id}' is also declared in {base.path}; that one is kept", Severity.WARNING) for c in extra.consumers if c.id in taken]
     consumers = base.consumers + tuple(replace(c, owner=rename.get(c.owner, c.owner)) for c in extra.consumers if c.id not in taken)
-    return Catalog(base.path, owners, tables, consumers, base.dialects, base.unmatched, base.owner_rules), notes
+    return Catalog(base.path, owners, tables, consumers, base.dialects, base.unmatched, base.owner_rules, base.contracts + extra.contracts), notes
