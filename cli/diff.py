@@ -25,6 +25,9 @@ if TYPE_CHECKING:  # the diff, renderers and GitHub client load when a command r
     from graphs.render.comment import CommentOptions
     from graphs.publish.github import GitHubTarget
     from lineage.diff import DiffReport
+    from lineage.revision import Revision
+    from lineage.scorecard import ChangeScore
+    from parsers.git import RevisionOptions
 
 EXIT_GATE = 3
 
@@ -83,9 +86,10 @@ def diff(
 
     with errors(ctx):
         check_dialect(ctx, dialect)
-        report = diff_report(DiffRequest(base, head, tuple(paths or ()), dialect, catalog))
+        run = diff_report(DiffRequest(base, head, tuple(paths or ()), dialect, catalog))
+        report = run.report
         _print_problems(report)
-        _render(report, fmt, repo)
+        _render(run, fmt, repo)
     code = exit_code(report, fail_on)
     if code:
         raise typer.Exit(code)
@@ -129,16 +133,30 @@ def comment(
             body = read_text(body_file, DEFAULT_MAX_BYTES)
         else:
             check_dialect(ctx, dialect)
-            report = diff_report(DiffRequest(base or "", head, tuple(paths or ()), dialect, catalog))
-            _print_problems(report)
-            body, code = render_comment(report, _comment_options(target.repo)), exit_code(report, fail_on)
+            run = diff_report(DiffRequest(base or "", head, tuple(paths or ()), dialect, catalog))
+            _print_problems(run.report)
+            body, code = render_comment(run.report, _comment_options(target.repo), run.scores()), exit_code(run.report, fail_on)
         posted = upsert_comment(target, body if MARKER in body else f"{MARKER}\n{body}", MARKER)
         output.write(f"{str(posted.action).capitalize()} comment {posted.id} on {target.repo}#{pr}: {posted.url}")
     if code:
         raise typer.Exit(code)
 
 
-def diff_report(request: DiffRequest) -> DiffReport:
+@dataclass(frozen=True, slots=True)
+class DiffRun:
+    report: DiffReport
+    head: Revision
+    paths: tuple[str, ...]
+    options: RevisionOptions
+
+    def scores(self) -> tuple[ChangeScore, ...]:
+        """The scorecards of the products the change touches (for the PR comment)."""
+        from cli.scorecard import diff_scores
+
+        return diff_scores(self.head, self.paths, self.options, self.report)
+
+
+def diff_report(request: DiffRequest) -> DiffRun:
     """Read both revisions from git and compare them."""
     from graphs.diffing import diff_revisions
     from parsers.git import RevisionOptions, open_repo, read_revision, repo_paths, resolve
@@ -151,7 +169,7 @@ def diff_report(request: DiffRequest) -> DiffReport:
     options = RevisionOptions(request.dialect, repo_paths(repo, [request.catalog])[0] if request.catalog else None, jobs=os.cpu_count() or 1)
     base = read_revision(repo, request.base, paths, options)
     head = read_revision(repo, request.head, paths, options)
-    return diff_revisions(base, head)
+    return DiffRun(diff_revisions(base, head), head, paths, options)
 
 
 def exit_code(report: DiffReport, fail_on: list[FailOn] | None) -> int:
@@ -167,14 +185,15 @@ def _print_problems(report: DiffReport) -> None:
         output.error(str(problem))
 
 
-def _render(report: DiffReport, fmt: DiffFormat, repo: str | None) -> None:
+def _render(run: DiffRun, fmt: DiffFormat, repo: str | None) -> None:
     from graphs.render.comment import render_comment
     from graphs.render.diff_record import diff_record
 
+    report = run.report
     if fmt is DiffFormat.JSON:
         output.write(json.dumps(diff_record(report), indent=2))
     elif fmt is DiffFormat.MARKDOWN:
-        output.write(render_comment(report, _comment_options(repo)))
+        output.write(render_comment(report, _comment_options(repo), run.scores()))
     else:
         _tables(report)
 

@@ -21,10 +21,15 @@ from cli import output
 from lineage.errors import ConfigError
 
 if TYPE_CHECKING:
+    from lineage.diff import DiffReport
     from lineage.history import History
-    from lineage.scorecard import Scorecard
+    from lineage.revision import Revision
+    from lineage.scorecard import ChangeScore, Scorecard
+    from parsers.git import RevisionOptions
 
 _DAYS = re.compile(r"^(\d+)d$")
+DEFAULT_DAYS = 90
+DEFAULT_CACHE = Path(".lineage/scorecard")
 
 
 class ScorecardFormat(StrEnum):
@@ -61,7 +66,7 @@ def scorecard(
     fmt: Annotated[ScorecardFormat, typer.Option("--format", "-f", help="Output format; markdown is a page a team can publish.")] = ScorecardFormat.TABLE,
     as_of: Annotated[Optional[str], typer.Option("--as-of", help="The day ages and deprecation dates are measured against, YYYY-MM-DD (default: today).", show_default=False)] = None,
     catalog: Annotated[Optional[Path], typer.Option("--catalog", help="Catalog file, read at each revision (default: lineage.yml at the root of a path).")] = None,
-    cache: Annotated[Path, typer.Option("--cache", help="Folder of per-commit history records: history already scored is not compared again.")] = Path(".lineage/scorecard"),
+    cache: Annotated[Path, typer.Option("--cache", help="Folder of per-commit history records: history already scored is not compared again.")] = DEFAULT_CACHE,
     dialect: Annotated[Optional[str], typer.Option("--dialect", "-d", help="SQL dialect, as for lineage scan.")] = None,
 ) -> None:
     """Score each data product 1 to 5 on ownership, reuse, change discipline, lifecycle and freshness.
@@ -121,6 +126,23 @@ def scorecards(request: ScorecardRequest) -> ScorecardResult:
     if missing:
         raise UnknownName(f"no table '{missing[0]}' in {', '.join(paths)} at {request.head}")
     return ScorecardResult(score(warehouse, chosen), run.history, run.computed, run.cached)
+
+
+def diff_scores(head: Revision, paths: tuple[str, ...], options: RevisionOptions, report: DiffReport) -> tuple[ChangeScore, ...]:
+    """The scorecards of the products a diff touches, as of the head commit's date, and whether the change follows each one's contract."""
+    from graphs.diffing import diff_revisions
+    from lineage.diff import head_graph
+    from lineage.history import Commit, changes_of
+    from lineage.revision import shapes_of
+    from lineage.scorecard import Warehouse, change_scores
+    from parsers.git import open_repo
+    from parsers.history import HistoryOptions, commit_date, since_date, walk_history
+
+    repo = open_repo(Path.cwd())
+    as_of = commit_date(repo, head.sha)
+    run = walk_history(repo, HistoryOptions(paths, since_date(as_of, DEFAULT_DAYS), options, DEFAULT_CACHE, head.sha), diff_revisions)
+    warehouse = Warehouse(head.catalog, tuple(head_graph(head)), shapes_of(head), run.history, as_of)
+    return change_scores(warehouse, changes_of(report, Commit(head.sha, "", as_of, head.ref), head.catalog))
 
 
 def _render(result: ScorecardResult, fmt: ScorecardFormat, as_of: str) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 
 from lineage.catalog import Catalog, DeclaredContract, TableEntry
 from lineage.contracts import ContractLevel
@@ -359,12 +360,48 @@ def _judge(change: ProductChange) -> Finding | None:
     return Finding(RuleId.BREAKING, -1, evidence)
 
 
-def follows_contract(change: ProductChange) -> tuple[bool, str]:
-    """Whether one change follows its product's contract, and why not."""
+class Verdict(StrEnum):
+    FOLLOWS = "follows the contract"
+    PARTLY = "follows the contract in part"
+    BREAKS = "does not follow the contract"
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeScore:
+    """A product a change set touches: its scorecard, and whether the change follows its contract."""
+
+    card: Scorecard
+    verdict: Verdict
+    why: str  # what the contract says of the change, or what it asks for
+
+
+def change_scores(warehouse: Warehouse, changes: Sequence[ProductChange]) -> tuple[ChangeScore, ...]:
+    """The scorecard of every product `changes` touch (tiered ones, when the catalog has tiers)."""
+    touched = sorted({t for c in changes for t in c.tables})
+    tiered = [t for t in touched if (e := _entry(warehouse.catalog, t)) is not None and e.tier is not None]
+    tables = tiered if warehouse.catalog is not None and any(e.tier for e in warehouse.catalog.tables) else touched
+    cards = score(warehouse, tables)
+    out = []
+    for card in cards:
+        verdicts = sorted((_verdict(c) for c in changes if card.product in c.tables), key=lambda v: (_RANK[v[0]], v[1] == ""))
+        verdict, why = verdicts[0] if verdicts else (Verdict.FOLLOWS, "")
+        out.append(ChangeScore(card, verdict, why))
+    return tuple(out)
+
+
+_RANK = {Verdict.BREAKS: 0, Verdict.PARTLY: 1, Verdict.FOLLOWS: 2}
+
+
+def _verdict(change: ProductChange) -> tuple[Verdict, str]:
+    """Whether one change follows its product's contract, and what the contract says."""
     finding = _judge(change)
-    if finding is None or finding.rule is RuleId.MIGRATION:
-        return True, "follows the contract"
-    return False, BY_ID[finding.rule].text.removeprefix("each ")
+    if finding is None:
+        return Verdict.FOLLOWS, ""
+    if finding.rule is RuleId.NO_MAPPING:
+        return Verdict.PARTLY, f"{change.message}; but the catalog gives no field mapping (`mapping:`)"
+    if finding.rule is RuleId.VIOLATION:
+        return Verdict.BREAKS, change.message
+    return Verdict.FOLLOWS, change.message or BY_ID[finding.rule].text.removeprefix("each ")
 
 
 def _before(day: str, as_of: str) -> bool:

@@ -39,6 +39,7 @@ class HistoryOptions:
     since: str  # YYYY-MM-DD: the first day scored
     revision: RevisionOptions
     cache: Path | None = None  # the folder of per-commit records; None computes everything
+    rev: str = "HEAD"  # the newest commit scored
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,13 +49,18 @@ class HistoryRun:
     cached: int  # commits whose record was reused
 
 
+def commit_date(repo: GitRepo, sha: str) -> str:
+    """The committer date of a commit, YYYY-MM-DD."""
+    return git_output(repo, "show", "-s", "--format=%cs", sha, "--").decode().strip()
+
+
 def since_date(as_of: str, days: int) -> str:
     return (date.fromisoformat(as_of) - timedelta(days=days)).isoformat()
 
 
 def walk_history(repo: GitRepo, options: HistoryOptions, assess: Assess) -> HistoryRun:
     """Every commit since `options.since` that touched the paths, oldest first, and what it changed."""
-    commits, last_changed = _log(repo, options.paths)
+    commits, last_changed = _log(repo, options.rev, options.paths)
     scored = [c for c in commits if c.date >= options.since]
     changes: list[ProductChange] = []
     problems: list[str] = []
@@ -81,9 +87,9 @@ def _read(repo: GitRepo, sha: str, options: HistoryOptions) -> Revision:
     return read_revision(repo, sha, options.paths, options.revision)
 
 
-def _log(repo: GitRepo, paths: Sequence[str]) -> tuple[list[Commit], dict[str, Commit]]:
-    """The first-parent commits touching `paths`, oldest first, and the latest commit of each file."""
-    text = git_output(repo, "log", "--first-parent", "--name-only", _LOG_FORMAT, "--", *paths).decode("utf-8", errors="surrogateescape")
+def _log(repo: GitRepo, rev: str, paths: Sequence[str]) -> tuple[list[Commit], dict[str, Commit]]:
+    """The first-parent commits up to `rev` touching `paths`, oldest first, and the latest commit of each file."""
+    text = git_output(repo, "log", "--first-parent", "--name-only", _LOG_FORMAT, "--end-of-options", rev, "--", *paths).decode("utf-8", errors="surrogateescape")
     commits: list[Commit] = []
     last: dict[str, Commit] = {}
     for record in text.split(_RECORD)[1:]:

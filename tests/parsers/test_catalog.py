@@ -73,7 +73,7 @@ def test_exact_entries_win_over_globs(tmp_path: Path) -> None:
         ("tables:\n  t: {owner: a\n", "lineage.yml:3: invalid YAML: expected ',' or '}', but got '<stream end>'"),
         ("consumer_owners:\n  \"looker/*\": bi-tem\n", "lineage.yml:2: consumer_owners 'looker/*' names unknown owner 'bi-tem'; declare it under 'owners'"),
         ("consumer_owners:\n  \"looker/*\": [a]\n", "lineage.yml:2: the owner of 'looker/*' must be a string"),
-        ("dashbords: {}\n", "lineage.yml:1: unknown key 'dashbords' in the catalog; expected one of consumer_owners, dashboards, dialects, ml_features, owners, tables"),
+        ("dashbords: {}\n", "lineage.yml:1: unknown key 'dashbords' in the catalog; expected one of consumer_owners, contracts, dashboards, dialects, ml_features, owners, tables"),
     ],
 )
 def test_validation_errors_name_file_line_and_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str, message: str) -> None:
