@@ -37,12 +37,17 @@ def unknown_note(cards: Sequence[Scorecard]) -> str:
     return "; ".join(f"{k}: unknown for {n} product{'s' if n != 1 else ''}" for k, n in sorted(reasons.items()))
 
 
+EVIDENCE_SHOWN = 5  # facts per finding in the table and the page; the JSON lists every one
+
+
 def evidence_lines(d: DimensionScore) -> list[str]:
     """Each finding with its points and facts, then what is missing, then notes."""
     lines = []
     for f in d.findings:
         points = f"{f.points:+d}" if f.points else "0"
-        lines.append(f"{points} {f.text}: {'; '.join(f.evidence)}")
+        shown = "; ".join(f.evidence[:EVIDENCE_SHOWN])
+        more = len(f.evidence) - EVIDENCE_SHOWN
+        lines.append(f"{points} {f.text}: {shown}" + (f"; and {more} more (--format json lists them)" if more > 0 else ""))
     lines += [f"missing: {m}" for m in d.missing]
     lines += [f"note: {n}" for n in d.notes]
     return lines
