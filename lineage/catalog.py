@@ -128,7 +128,7 @@ class Catalog:
 
     def contract_for(self, table: str) -> DeclaredContract | None:
         """Exact names win over globs, as for `table_entry`; among globs the longest wins."""
-        exact = [c for c in self.contracts if c.table == table or table.endswith("." + c.table)]
+        exact = [c for c in self.contracts if c.table == table or table.endswith("." + c.table) or c.table.endswith("." + table)]
         if exact:
             return exact[0]
         globs = sorted((c for c in self.contracts if fnmatchcase(table, c.table)), key=lambda c: -len(c.table))
