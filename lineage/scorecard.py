@@ -12,13 +12,13 @@ from enum import StrEnum
 from lineage.catalog import Catalog, DeclaredContract, TableEntry
 from lineage.contracts import ContractLevel
 from lineage.history import History, ProductChange
-from lineage.model import Edge, GraphFacts, Location, Node, NodeKind, Relation, TableKind, Tier, node_id
+from lineage.model import Edge, GraphFacts, Location, NodeKind, TableKind, Tier, node_id
+from lineage.product_graph import ProductGraph
 from lineage.revision import Shapes, TableShape
 from lineage.scorecard_rules import BY_ID, OWNERS_REACHED, START, VIEW_RENEWAL_DAYS, Dimension, RuleId
 from lineage.severity import ChangeSeverity
 
 NO_LOGS = "no query logs ingested"
-_CONSUMER_KINDS = (NodeKind.TABLE, NodeKind.DASHBOARD, NodeKind.ML_FEATURE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +92,7 @@ def products(warehouse: Warehouse, wanted: Sequence[str] = ()) -> tuple[str, ...
 
 
 def score(warehouse: Warehouse, tables: Iterable[str]) -> tuple[Scorecard, ...]:
-    graph = _Graph(warehouse.graphs)
+    graph = ProductGraph(warehouse.graphs)
     return tuple(_Scorer(warehouse, graph, table).scorecard() for table in tables)
 
 
@@ -108,62 +108,6 @@ def _where(at: Location | None) -> str:
     return str(at) if at is not None else ""
 
 
-class _Graph:
-    """The lineage graph indexed for scoring: who reads what, and who owns whom."""
-
-    def __init__(self, graphs: Sequence[GraphFacts]) -> None:
-        self.nodes: dict[str, Node] = {n.id: n for g in graphs for n in g.nodes}
-        self.feeds: dict[str, list[Edge]] = {}
-        self.columns: dict[str, list[str]] = {}
-        self.table_of: dict[str, str] = {}
-        self.owner: dict[str, str] = {}
-        for edge in sorted((e for g in graphs for e in g.edges), key=lambda e: (e.source, e.file, e.line, e.target)):
-            if edge.relation is Relation.FEEDS:
-                self.feeds.setdefault(edge.source, []).append(edge)
-            elif edge.relation is Relation.HAS_COLUMN:
-                self.columns.setdefault(edge.source, []).append(edge.target)
-                self.table_of[edge.target] = edge.source
-            elif edge.relation is Relation.OWNED_BY:
-                self.owner.setdefault(edge.source, edge.target.partition(":")[2])
-
-    def consumer(self, node: str) -> str:
-        """The table a column belongs to, or the dashboard or feature itself."""
-        return self.table_of.get(node, node)
-
-    def readers(self, table: str) -> dict[str, Edge]:
-        """What reads the table directly (one hop), with the first edge that says so."""
-        start = self._start(table)
-        found: dict[str, Edge] = {}
-        for source in sorted(start):
-            for edge in self.feeds.get(source, []):
-                found.setdefault(self.consumer(edge.target), edge)
-        found.pop(node_id(NodeKind.TABLE, table), None)
-        return found
-
-    def downstream(self, table: str) -> dict[str, Edge]:
-        """Every table, dashboard and ML feature the table's data reaches, with the edge that reached it first."""
-        own = node_id(NodeKind.TABLE, table)
-        seen, frontier, found = set(self._start(table)), sorted(self._start(table)), {}
-        while frontier:
-            step: list[str] = []
-            for source in frontier:
-                for edge in self.feeds.get(source, []):
-                    found.setdefault(self.consumer(edge.target), edge)
-                    nexts = [edge.target, *self.columns.get(edge.target, [])]
-                    step += [n for n in nexts if n not in seen]
-                    seen.update(nexts)
-            frontier = sorted(set(step))
-        found.pop(own, None)
-        return {k: v for k, v in found.items() if k.partition(":")[0] in _CONSUMER_KINDS}
-
-    def dead_columns(self, table: str) -> list[str]:
-        return [c.rpartition(".")[2] for c in self.columns.get(node_id(NodeKind.TABLE, table), []) if c not in self.feeds]
-
-    def _start(self, table: str) -> set[str]:
-        own = node_id(NodeKind.TABLE, table)
-        return {own, *self.columns.get(own, [])}
-
-
 def _edge_at(edge: Edge) -> str:
     return f"{edge.file}:{edge.line}" if edge.line else edge.file
 
@@ -176,7 +120,7 @@ def _named(nodes: dict[str, Edge], limit: int | None = None) -> tuple[str, ...]:
 class _Scorer:
     """One product's scorecard."""
 
-    def __init__(self, warehouse: Warehouse, graph: _Graph, table: str) -> None:
+    def __init__(self, warehouse: Warehouse, graph: ProductGraph, table: str) -> None:
         self.w, self.graph, self.table = warehouse, graph, table
         self.entry = _entry(warehouse.catalog, table)
         self.contract: DeclaredContract | None = warehouse.catalog.contract_for(table) if warehouse.catalog is not None else None

@@ -78,8 +78,23 @@ def scorecard_record(cards: Sequence[Scorecard], history: History, as_of: str) -
         "since": history.since,
         "commits": [{"sha": c.sha, "date": c.date, "subject": c.subject} for c in history.commits],
         "problems": list(history.problems),
+        "unknown": _unknown(cards),
         "products": [_card(c) for c in cards],
     }
+
+
+def _unknown(cards: Sequence[Scorecard]) -> dict[str, dict[str, object]]:
+    """Per dimension: how many products could not be scored on it, and why."""
+    out: dict[str, dict[str, object]] = {}
+    for card in cards:
+        for d in card.dimensions:
+            if d.score is None:
+                entry = out.setdefault(str(d.dimension), {"products": 0, "why": []})
+                entry["products"] = int(str(entry["products"])) + 1
+                why = entry["why"]
+                assert isinstance(why, list)
+                why.extend(n for n in d.notes if n not in why)
+    return out
 
 
 def _card(card: Scorecard) -> dict[str, object]:

@@ -141,6 +141,7 @@ def test_scores_of_every_product_over_the_history(history: History) -> None:
     }
     assert cards["app.fx_rates"]["dimensions"]["lifecycle"]["findings"][0]["evidence"][1:] == ["etl.tmp_orders_usd (table, sample_sql/etl/nightly_orders.sql:42)"]
     assert {p: c["dimensions"]["freshness"]["notes"] for p, c in cards.items()} == {p: ["no query logs ingested"] for p in cards}
+    assert record["unknown"] == {"freshness": {"products": 18, "why": ["no query logs ingested"]}}
 
 
 def test_the_markdown_page_is_golden(history: History, update_golden: bool) -> None:
@@ -156,6 +157,12 @@ def test_history_already_scored_is_read_from_the_cache(history: History) -> None
     assert first[1].splitlines()[0] == "18 products; 4 commits since 2026-09-02 (4 compared, 0 from the cache)."
     assert again[1].splitlines()[0] == "18 products; 4 commits since 2026-09-02 (0 compared, 4 from the cache)."
     assert first[1].splitlines()[1:] == again[1].splitlines()[1:]
+
+
+def test_bad_usage_is_one_line(history: History) -> None:
+    assert run(history, "--since", "3w") == (2, "", "--since '3w' is not a number of days; write it as 90d\n")
+    assert run(history, "--as-of", "tomorrow") == (2, "", "--as-of 'tomorrow' is not a date; write it as 2026-12-31\n")
+    assert run(history, "app.nope") == (1, "", "no table 'app.nope' in sample_sql at HEAD\n")
 
 
 def test_the_readme_rules_table_is_the_rules() -> None:
