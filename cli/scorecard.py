@@ -140,7 +140,12 @@ def diff_scores(head: Revision, paths: tuple[str, ...], options: RevisionOptions
 
     repo = open_repo(Path.cwd())
     as_of = commit_date(repo, head.sha)
-    run = walk_history(repo, HistoryOptions(paths, since_date(as_of, DEFAULT_DAYS), options, DEFAULT_CACHE, head.sha), diff_revisions)
+    # the commits that changed the files defining what the change touches, and the catalog: a pull
+    # request's check must not compare every commit of the last 90 days of a large repository
+    places = [at for c in report.changes for at in (c.delta.base_at, c.delta.head_at) if at is not None]
+    touching = tuple(sorted({at.file for at in places} | ({head.catalog.path} if head.catalog is not None else set())))
+    history = HistoryOptions(paths, since_date(as_of, DEFAULT_DAYS), options, DEFAULT_CACHE, head.sha, touching)
+    run = walk_history(repo, history, diff_revisions)
     warehouse = Warehouse(head.catalog, tuple(head_graph(head)), shapes_of(head), run.history, as_of)
     return change_scores(warehouse, changes_of(report, Commit(head.sha, "", as_of, head.ref), head.catalog))
 

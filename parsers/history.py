@@ -40,6 +40,7 @@ class HistoryOptions:
     revision: RevisionOptions
     cache: Path | None = None  # the folder of per-commit records; None computes everything
     rev: str = "HEAD"  # the newest commit scored
+    touching: tuple[str, ...] = ()  # only commits that changed these files (default: any of `paths`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +61,7 @@ def since_date(as_of: str, days: int) -> str:
 
 def walk_history(repo: GitRepo, options: HistoryOptions, assess: Assess) -> HistoryRun:
     """Every commit since `options.since` that touched the paths, oldest first, and what it changed."""
-    commits, last_changed = _log(repo, options.rev, options.paths)
+    commits, last_changed = _log(repo, options.rev, options.touching or options.paths)
     scored = [c for c in commits if c.date >= options.since]
     changes: list[ProductChange] = []
     problems: list[str] = []

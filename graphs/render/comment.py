@@ -230,7 +230,7 @@ class _Writer:
     def scorecards(self) -> None:
         if not self.scores:
             return
-        self.add("**Scorecards of the products this change touches** (`lineage scorecard` has the evidence):")
+        self.add("**Scorecards of the products this change touches** (change discipline from the last 90 days' commits to their files and the catalog; `lineage scorecard` has the evidence):")
         for score in self.scores[: self.limits.rows]:
             why = f": {score.why}" if score.why else ""
             self.add(f"- {scorecard_line(score.card)}; this change {_VERDICT[score.verdict]} {score.verdict}{why}")
