@@ -117,9 +117,10 @@ whole); the re-run reads each commit's record from `.lineage/scorecard/` and sca
 | first (empty cache) | {r['products_scored']:,} | {r['commits_scored']:,} | {first['seconds']} s | {first['cpu_seconds']} s | {first['peak_mb']} MB |
 | re-run (every commit cached) | {r['products_scored']:,} | {r['commits_scored']:,} | {cached['seconds']} s | {cached['cpu_seconds']} s | {cached['peak_mb']} MB |
 
-The first run costs about {first['seconds'] / max(1, r['commits_scored']):.2f} s per commit: two scans of {r['products']:,} files per commit would be
-twice that, so each revision is read once (it is the next commit's parent). With other work on the host the wall time is
-mostly waiting for a CPU; the CPU time is what the run itself cost."""
+The first run costs about {first['seconds'] / max(1, r['commits_scored']):.2f} s of wall time ({first['cpu_seconds'] / max(1, r['commits_scored']):.2f} s of CPU) per commit: each revision is read from
+git and scanned once (it is the next commit's parent), so it grows with commits times warehouse size; it is paid once,
+and a later run compares only the commits it has not seen. With other work on the host the wall time is mostly waiting
+for a CPU; the CPU time is what the run itself cost."""
 
 
 def _dbt_rescan(r: dict[str, Any]) -> str:
