@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.bench-installed
 
-.PHONY: install demo test test-fast browser bench-page fuzz redteam bench-neo4j bench-scale bench-diff bench-embedded bench-dbt bench-logs neo4j-start neo4j-stop bench bench-quick diagram-story clean
+.PHONY: install demo test test-fast browser bench-page fuzz redteam bench-neo4j bench-scale bench-diff bench-scorecard bench-embedded bench-dbt bench-logs neo4j-start neo4j-stop bench bench-quick diagram-story clean
 
 # pip's and setuptools' chatter (the editable-install banner) goes to a log, shown only if pip fails.
 PIP_LOG := $(VENV)/pip.log
@@ -99,6 +99,12 @@ bench-scale: install
 # ~1 minute); the figure goes into BENCHMARKS.md with the others' saved results.
 bench-diff: install
 	$(BIN)/python -m bench.diff_chain
+	$(BIN)/python -m bench.document
+
+# `lineage scorecard` on 1,000 generated products over 500 commits: the first run (every commit compared
+# with its parent, ~10 minutes on 2 CPUs) and the re-run from the per-commit cache; into BENCHMARKS.md.
+bench-scorecard: install
+	$(BIN)/python -m bench.scorecard --products 1000 --commits 500
 	$(BIN)/python -m bench.document
 
 # Both embedded stores (SQLite, JSON) at 10k, 100k and 1M edges: fresh-process impact, query latency,

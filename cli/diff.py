@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -28,6 +27,9 @@ if TYPE_CHECKING:  # the diff, renderers and GitHub client load when a command r
     from graphs.render.comment import CommentOptions
     from graphs.publish.github import GitHubTarget
     from lineage.diff import DiffReport
+    from lineage.revision import Revision
+    from lineage.scorecard import ChangeScore
+    from parsers.git import RevisionOptions
 
 EXIT_GATE = 3
 
@@ -92,9 +94,10 @@ def diff(
 
     with errors(ctx):
         check_dialect(ctx, dialect)
-        report = diff_report(DiffRequest(base, head, tuple(paths or ()), dialect, catalog, tuple(logs or ()), log_format))
+        run = diff_report(DiffRequest(base, head, tuple(paths or ()), dialect, catalog, tuple(logs or ()), log_format))
+        report = run.report
         _print_problems(report)
-        _render(report, fmt, repo)
+        _render(run, fmt, repo)
     code = exit_code(report, fail_on)
     if code:
         raise typer.Exit(code)
@@ -140,21 +143,32 @@ def comment(
             body = read_text(body_file, DEFAULT_MAX_BYTES)
         else:
             check_dialect(ctx, dialect)
-            report = diff_report(DiffRequest(base or "", head, tuple(paths or ()), dialect, catalog, tuple(logs or ()), log_format))
-            _print_problems(report)
-            body, code = render_comment(report, _comment_options(target.repo)), exit_code(report, fail_on)
+            run = diff_report(DiffRequest(base or "", head, tuple(paths or ()), dialect, catalog, tuple(logs or ()), log_format))
+            _print_problems(run.report)
+            body, code = render_comment(run.report, _comment_options(target.repo), run.scores()), exit_code(run.report, fail_on)
         posted = upsert_comment(target, body if MARKER in body else f"{MARKER}\n{body}", MARKER)
         output.write(f"{str(posted.action).capitalize()} comment {posted.id} on {target.repo}#{pr}: {posted.url}")
     if code:
         raise typer.Exit(code)
 
 
-def diff_report(request: DiffRequest) -> DiffReport:
-    """Read both revisions from git, load the base graph into a throwaway store, compare."""
-    from graphs.stores.embedded import NetworkxStore
-    from lineage.catalog_check import with_unmatched_in
-    from lineage.diff import HeadGraph, analyse_diff, head_graph
-    from lineage.graph import build_graph
+@dataclass(frozen=True, slots=True)
+class DiffRun:
+    report: DiffReport
+    head: Revision
+    paths: tuple[str, ...]
+    options: RevisionOptions
+
+    def scores(self) -> tuple[ChangeScore, ...]:
+        """The scorecards of the products the change touches (for the PR comment)."""
+        from cli.scorecard import diff_scores
+
+        return diff_scores(self.head, self.paths, self.options, self.report)
+
+
+def diff_report(request: DiffRequest) -> DiffRun:
+    """Read both revisions from git and compare them."""
+    from graphs.diffing import diff_revisions
     from parsers.git import RevisionOptions, open_repo, read_revision, repo_paths, resolve
 
     repo = open_repo(Path.cwd())
@@ -165,19 +179,8 @@ def diff_report(request: DiffRequest) -> DiffReport:
     options = RevisionOptions(request.dialect, repo_paths(repo, [request.catalog])[0] if request.catalog else None, jobs=os.cpu_count() or 1)
     base = read_revision(repo, request.base, paths, options)
     head = read_revision(repo, request.head, paths, options)
-    with tempfile.TemporaryDirectory(prefix="lineage-diff-") as tmp:
-        # both stores answer from memory once written: the report's details are made after the directory is gone
-        for side in ("base", "head"):
-            (Path(tmp) / side).mkdir()
-        stores = NetworkxStore(Path(tmp) / "base"), NetworkxStore(Path(tmp) / "head")
-        # the base catalog's names that match nothing: every answer below then says it may be incomplete
-        graphs = build_graph(base.files, with_unmatched_in(base.catalog, base.files)), head_graph(head)
-        for store, facts in zip(stores, graphs):
-            with store.transaction():
-                for graph in facts:
-                    store.replace_file(graph)
-        _read_logs(request, stores[0], base.catalog.observed_owners if base.catalog else ())
-        return analyse_diff(base, head, stores[0], HeadGraph(stores[1], tuple(graphs[1])))
+    rules = base.catalog.observed_owners if base.catalog else ()
+    return DiffRun(diff_revisions(base, head, lambda store: _read_logs(request, store, rules)), head, paths, options)
 
 
 def _read_logs(request: DiffRequest, store: LineageStore, rules: tuple[OwnerRule, ...]) -> None:
@@ -218,13 +221,14 @@ def diff_json(report: DiffReport) -> str:
     return json.dumps(diff_record(report), indent=2)
 
 
-def _render(report: DiffReport, fmt: DiffFormat, repo: str | None) -> None:
+def _render(run: DiffRun, fmt: DiffFormat, repo: str | None) -> None:
     from graphs.render.comment import render_comment
 
+    report = run.report
     if fmt is DiffFormat.JSON:
         output.write(diff_json(report))
     elif fmt is DiffFormat.MARKDOWN:
-        output.write(render_comment(report, _comment_options(repo)))
+        output.write(render_comment(report, _comment_options(repo), run.scores()))
     else:
         _tables(report)
 

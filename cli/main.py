@@ -22,6 +22,7 @@ from cli.query import find, impact, paths_command
 from cli.scan import scan
 from cli.export import export
 from cli.stats import stats
+from cli.scorecard import scorecard
 
 if TYPE_CHECKING:  # commands load the layers below when they run; `--help` needs none of them
     import logging
@@ -75,6 +76,7 @@ app.command("logs")(logs)
 app.command("stats")(stats)
 app.command("export")(export)
 app.command("mcp")(mcp_command)
+app.command("scorecard")(scorecard)
 
 
 def main() -> None:

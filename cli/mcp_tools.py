@@ -137,7 +137,7 @@ def _diff() -> Callable[..., CallToolResult]:
         def run() -> CallToolResult:
             if dialect is not None:
                 _known_dialect(dialect)
-            report = diff_report(DiffRequest(base, head, tuple(Path(p) for p in paths or ()), dialect, Path(catalog) if catalog else None))
+            report = diff_report(DiffRequest(base, head, tuple(Path(p) for p in paths or ()), dialect, Path(catalog) if catalog else None)).report
             return _answer(diff_json(report), [str(p) for p in report.problems])
 
         return _checked(run)

@@ -29,9 +29,34 @@ class TableEntry:
     description: str = ""
     deprecated: str = ""  # a date, when the table is being retired
     at: Location | None = None
+    replaced_by: str = ""  # the versioned table that replaces it (`app.orders_v2`)
+    mapping: tuple[tuple[str, str], ...] = ()  # old column -> its column in `replaced_by` ("" where none)
+    renewed: str = ""  # a date: a view-tier table's owner confirmed it is still wanted
 
     def matches(self, table: str) -> bool:
         return self.pattern == table or table.endswith("." + self.pattern) or fnmatchcase(table, self.pattern)
+
+
+@dataclass(frozen=True, slots=True)
+class ContractColumn:
+    name: str
+    type: str = ""
+    description: str = ""
+    at: Location | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DeclaredContract:
+    """What a table's owner promises (`contracts:`, or the contract keys of a `tables:` entry)."""
+
+    table: str  # a table name or a glob, as `TableEntry.pattern`
+    columns: tuple[ContractColumn, ...] = ()
+    freshness: tuple[tuple[str, int], ...] = ()  # (percentile such as "p95", seconds), as declared
+    escalation: str = ""  # where to raise a breach: a channel, a pager, an address
+    at: Location | None = None
+
+    def matches(self, table: str) -> bool:
+        return self.table == table or table.endswith("." + self.table) or fnmatchcase(table, self.table)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +127,15 @@ class Catalog:
     # `observed_owners:`: who owns a reader seen in query logs, by its user or `role:<role>` (lineage/observed.py)
     observed_owners: tuple[OwnerRule, ...] = ()
     namespace: str = ""  # the OpenLineage namespace of the jobs and datasets exported
+    contracts: tuple[DeclaredContract, ...] = ()  # in the order written
+
+    def contract_for(self, table: str) -> DeclaredContract | None:
+        """Exact names win over globs, as for `table_entry`; among globs the longest wins."""
+        exact = [c for c in self.contracts if c.table == table or table.endswith("." + c.table) or c.table.endswith("." + table)]
+        if exact:
+            return exact[0]
+        globs = sorted((c for c in self.contracts if fnmatchcase(table, c.table)), key=lambda c: -len(c.table))
+        return globs[0] if globs else None
 
     def table_entry(self, table: str) -> TableEntry | None:
         """Exact entries win over globs; among globs the longest (most specific) pattern wins."""

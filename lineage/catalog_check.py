@@ -35,6 +35,7 @@ def with_unmatched(catalog: Catalog | None, files: Sequence[Scanned]) -> Catalog
         return None
     known = _Known(files, catalog)
     found = [u for entry in catalog.tables if (u := known.table_key(entry.pattern, entry.at)) is not None]
+    found += [u for contract in catalog.contracts if (u := known.table_key(contract.table, contract.at)) is not None]
     for consumer in catalog.consumers:
         found += [u for dotted, at in _columns(consumer) if (u := known.column(dotted, at, _what(consumer))) is not None]
     return replace(catalog, unmatched=tuple(sorted(set(found), key=lambda u: (u.at.line if u.at else 0, u.name))))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
-from lineage.catalog import Catalog, Consumer
+from lineage.catalog import Catalog, Consumer, DeclaredContract
 from lineage.graph import Canonicaliser, table_names
 from lineage.model import ColumnEdge, Diagnostic, FileFacts, Flow, Formula, Location, SchemaChange, Severity, Subtype, TableFact, TableKind
 
@@ -253,7 +253,12 @@ class _Mover:
 
     def catalog(self, catalog: Catalog) -> Catalog:
         tables = tuple(replace(t, at=self.at(t.at) if t.at else None) for t in catalog.tables)
-        return replace(catalog, path=self.path(catalog.path), tables=tables, consumers=tuple(self.consumer(c) for c in catalog.consumers))
+        contracts = tuple(self.contract(c) for c in catalog.contracts)
+        return replace(catalog, path=self.path(catalog.path), tables=tables, consumers=tuple(self.consumer(c) for c in catalog.consumers), contracts=contracts)
+
+    def contract(self, contract: DeclaredContract) -> DeclaredContract:
+        columns = tuple(replace(c, at=self.at(c.at) if c.at else None) for c in contract.columns)
+        return replace(contract, columns=columns, at=self.at(contract.at) if contract.at else None)
 
     def consumer(self, consumer: Consumer) -> Consumer:
         return replace(

@@ -6,11 +6,12 @@ Validation errors name the file, the line and the key, so they point at what to 
 from __future__ import annotations
 
 import difflib
+import re
 from pathlib import Path
 
 import yaml
 
-from lineage.catalog import Catalog, Consumer, DialectRule, Owner, OwnerRule, TableEntry
+from lineage.catalog import Catalog, Consumer, ContractColumn, DeclaredContract, DialectRule, Owner, OwnerRule, TableEntry
 from lineage.errors import ConfigError
 from lineage.model import Diagnostic, Location, NodeKind, Tier
 from parsers.sql.dialects import unknown
@@ -18,9 +19,15 @@ from parsers.sources.documents import compose_yaml
 from parsers.sources.paths import Root, display_path
 from parsers.sources.reading import DEFAULT_MAX_BYTES
 
-_SECTIONS = {"namespace", "owners", "tables", "dashboards", "ml_features", "dialects", "consumer_owners", "observed_owners"}
+_SECTIONS = {"namespace", "owners", "tables", "dashboards", "ml_features", "dialects", "consumer_owners", "observed_owners", "contracts"}
 _OWNER_KEYS = {"name", "email", "slack", "github"}
-_TABLE_KEYS = {"owner", "tier", "description", "deprecated"}
+_CONTRACT_KEYS = {"columns", "freshness", "escalation"}
+_TABLE_KEYS = {"owner", "tier", "description", "deprecated", "replaced_by", "mapping", "renewed"} | _CONTRACT_KEYS
+_COLUMN_KEYS = {"type", "description"}
+_DURATION = re.compile(r"^(?P<number>\d+(?:\.\d+)?)\s*(?P<unit>s|m|h|d)$")
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+_PERCENTILE = re.compile(r"^p\d{1,2}(?:\.\d+)?$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _CONSUMER_KEYS = {"title", "owner", "url", "columns", "sql", "description"}
 
 
@@ -71,6 +78,9 @@ def load_catalog(path: Path, max_bytes: int | None = DEFAULT_MAX_BYTES) -> Catal
     sections = reader.fields(root, "the catalog", _SECTIONS)
     owners = tuple(_owner(reader, k, v) for k, _, v in reader.mapping(sections["owners"][1], "owners")) if "owners" in sections else ()
     tables = tuple(_table(reader, k, kn, v) for k, kn, v in reader.mapping(sections["tables"][1], "tables")) if "tables" in sections else ()
+    contracts = [c for c in (_table_contract(reader, k, v) for k, _, v in reader.mapping(sections["tables"][1], "tables")) if c] if "tables" in sections else []
+    if "contracts" in sections:
+        contracts += [_contract(reader, k, kn, reader.fields(v, f"contract '{k}'", _CONTRACT_KEYS), f"contract '{k}'") for k, kn, v in reader.mapping(sections["contracts"][1], "contracts")]
     consumers: list[Consumer] = []
     for section, kind in (("dashboards", NodeKind.DASHBOARD), ("ml_features", NodeKind.ML_FEATURE)):
         if section in sections:
@@ -78,7 +88,7 @@ def load_catalog(path: Path, max_bytes: int | None = DEFAULT_MAX_BYTES) -> Catal
     dialects = tuple(_dialect(reader, k, kn, v) for k, kn, v in reader.mapping(sections["dialects"][1], "dialects")) if "dialects" in sections else ()
     rules, observed = (_rules(reader, sections, section) for section in ("consumer_owners", "observed_owners"))
     namespace = reader.scalar(sections["namespace"][1], "'namespace'").strip() if "namespace" in sections else ""
-    catalog = Catalog(shown, owners, tables, tuple(consumers), dialects, owner_rules=rules, observed_owners=observed, namespace=namespace)
+    catalog = Catalog(shown, owners, tables, tuple(consumers), dialects, owner_rules=rules, observed_owners=observed, namespace=namespace, contracts=tuple(contracts))
     _check_owners(catalog)
     return catalog
 
@@ -104,7 +114,57 @@ def _table(reader: _Reader, key: str, key_node: yaml.Node, node: yaml.Node) -> T
         tier = Tier(tier_text) if tier_text else None
     except ValueError:
         raise ConfigError(f"unknown tier '{tier_text}' for {what}", reader.at(f["tier"][1]), hint="use core, mart or view") from None
-    return TableEntry(key.lower(), reader.text(f, "owner", what), tier, reader.text(f, "description", what), reader.text(f, "deprecated", what), reader.at(key_node))
+    return TableEntry(
+        key.lower(), reader.text(f, "owner", what), tier, reader.text(f, "description", what), reader.text(f, "deprecated", what), reader.at(key_node),
+        replaced_by=reader.text(f, "replaced_by", what).strip().lower(),
+        mapping=tuple((old.lower(), reader.scalar(v, f"the new name of '{old}' in {what}").strip().lower()) for old, _, v in reader.mapping(f["mapping"][1], f"'mapping' of {what}")) if "mapping" in f else (),
+        renewed=_date(reader, f, "renewed", what),
+    )
+
+
+def _date(reader: _Reader, f: dict[str, tuple[yaml.Node, yaml.Node]], key: str, what: str) -> str:
+    text = reader.text(f, key, what).strip()
+    if text and not _DATE.match(text):
+        raise ConfigError(f"'{key}' of {what} must be a date such as 2026-01-31, not '{text}'", reader.at(f[key][1]))
+    return text
+
+
+def _table_contract(reader: _Reader, key: str, node: yaml.Node) -> DeclaredContract | None:
+    """The contract keys of a `tables:` entry, if it has any (the entry itself is read by `_table`)."""
+    f = {k: v for k, v in reader.fields(node, f"table '{key}'", _TABLE_KEYS).items() if k in _CONTRACT_KEYS}
+    return _contract(reader, key, node, f, f"table '{key}'") if f else None
+
+
+def _contract(reader: _Reader, key: str, key_node: yaml.Node, f: dict[str, tuple[yaml.Node, yaml.Node]], what: str) -> DeclaredContract:
+    columns = tuple(_column(reader, name, kn, v, what) for name, kn, v in reader.mapping(f["columns"][1], f"'columns' of {what}")) if "columns" in f else ()
+    freshness = _freshness(reader, f["freshness"][1], what) if "freshness" in f else ()
+    return DeclaredContract(key.lower(), columns, freshness, reader.text(f, "escalation", what).strip(), reader.at(key_node))
+
+
+def _freshness(reader: _Reader, node: yaml.Node, what: str) -> tuple[tuple[str, int], ...]:
+    """`{p95: 30m, p99: 60m}`: the refresh interval each percentile of runs stays within, in seconds."""
+    out = []
+    for percentile, key_node, value in reader.mapping(node, f"'freshness' of {what}"):
+        if not _PERCENTILE.match(percentile.lower()):
+            raise ConfigError(f"unknown percentile '{percentile}' in the freshness of {what}", reader.at(key_node), hint="use p50, p95, p99 ...")
+        out.append((percentile.lower(), _duration(reader, value, f"'{percentile}' of the freshness of {what}")))
+    return tuple(out)
+
+
+def _column(reader: _Reader, name: str, key_node: yaml.Node, node: yaml.Node, what: str) -> ContractColumn:
+    """`amount: numeric(12,2)`, or `amount: {type: numeric(12,2), description: ...}`."""
+    if isinstance(node, yaml.ScalarNode):
+        return ContractColumn(name.lower(), node.value.strip(), "", reader.at(key_node))
+    f = reader.fields(node, f"column '{name}' of {what}", _COLUMN_KEYS)
+    return ContractColumn(name.lower(), reader.text(f, "type", what).strip(), reader.text(f, "description", what).strip(), reader.at(key_node))
+
+
+def _duration(reader: _Reader, node: yaml.Node, what: str) -> int:
+    text = reader.scalar(node, what).strip().lower()
+    match = _DURATION.match(text)
+    if match is None:
+        raise ConfigError(f"{what} must be a duration such as 30m, 2h or 1d, not '{text}'", reader.at(node))
+    return round(float(match["number"]) * _UNIT_SECONDS[match["unit"]])
 
 
 def _dialect(reader: _Reader, pattern: str, key_node: yaml.Node, node: yaml.Node) -> DialectRule:

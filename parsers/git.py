@@ -224,6 +224,11 @@ def _inside(path: str) -> bool:
     return bool(parts) and not PurePosixPath(path).is_absolute() and ".." not in parts
 
 
+def git_output(repo: GitRepo, *args: str) -> bytes:
+    """What `git ARGS` prints in the repository; a failure is one ConfigError line."""
+    return _git(repo, *args)
+
+
 def _git(repo: GitRepo, *args: str, stdin: bytes | None = None) -> bytes:
     done = _run(repo.root, *args, stdin=stdin)
     if done.returncode != 0:

@@ -23,12 +23,15 @@ from lineage.schema_diff import Delta, DiffKind
 from lineage.shared_reach import Reach
 from lineage.severity import ChangeSeverity, FailOn
 from graphs.render.comment_diagram import diagram
+from graphs.render.scorecard import scorecard_line
+from lineage.scorecard import ChangeScore, Verdict
 
 MARKER = "<!-- lineage-impact -->"
 GITHUB_LIMIT = 65_536
 DEFAULT_BUDGET = 60_000  # bytes of UTF-8, so the body fits however GitHub counts characters
 
 _ICON = {ChangeSeverity.BREAKING: "🔴", ChangeSeverity.DATA_CHANGING: "🟠", ChangeSeverity.NON_BREAKING: "🟢"}
+_VERDICT = {Verdict.FOLLOWS: "✅", Verdict.PARTLY: "⚠️", Verdict.BREAKS: "⛔"}
 _CONTRACT = {
     ContractLevel.VIOLATION: "⛔ violation",
     ContractLevel.MIGRATION: "✅ migration",
@@ -65,11 +68,12 @@ _LEVELS = (
 )
 
 
-def render_comment(report: DiffReport, options: CommentOptions = CommentOptions()) -> str:
-    """The PR comment: a verdict line, a table of changes, owners to notify, a section per change."""
+def render_comment(report: DiffReport, options: CommentOptions = CommentOptions(), scores: Sequence[ChangeScore] = ()) -> str:
+    """The PR comment: a verdict line, a table of changes, owners to notify, the scorecards of the
+    products the change touches, a section per change."""
     text = ""
     for limits in _LEVELS:
-        text = _Writer(report, options, limits).render()
+        text = _Writer(report, options, limits, scores).render()
         if _size(text) <= options.budget:
             return text
     return _truncate(text, options.budget)
@@ -153,8 +157,8 @@ def verdict(report: DiffReport) -> str:
 class _Writer:
     """One rendering of the comment at one level of detail."""
 
-    def __init__(self, report: DiffReport, options: CommentOptions, limits: _Limits) -> None:
-        self.report, self.options, self.limits = report, options, limits
+    def __init__(self, report: DiffReport, options: CommentOptions, limits: _Limits, scores: Sequence[ChangeScore] = ()) -> None:
+        self.report, self.options, self.limits, self.scores = report, options, limits, scores
         self.lines: list[str] = []
 
     def render(self) -> str:
@@ -165,6 +169,7 @@ class _Writer:
         if r.changes:
             self.table()
             self.owners()
+            self.scorecards()
             self.sections()
         return "\n".join(self.lines).rstrip("\n") + "\n"
 
@@ -222,6 +227,16 @@ class _Writer:
             return
         self.add(f"**Owners to notify:** {'; '.join(mention(o) for o in owners[: self.limits.rows])}", "")
         self.more(len(owners) - self.limits.rows, "owner")
+
+    def scorecards(self) -> None:
+        if not self.scores:
+            return
+        self.add("**Scorecards of the products this change touches** (change discipline from the last 90 days' commits to their files and the catalog; `lineage scorecard` has the evidence):")
+        for score in self.scores[: self.limits.rows]:
+            why = f": {score.why}" if score.why else ""
+            self.add(f"- {scorecard_line(score.card)}; this change {_VERDICT[score.verdict]} {score.verdict}{why}")
+        self.add("")
+        self.more(len(self.scores) - self.limits.rows, "product")
 
     def sections(self) -> None:
         shown = [c for c in self.report.changes if c.severity is not ChangeSeverity.NON_BREAKING or c.delta.evidence]

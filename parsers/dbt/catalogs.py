@@ -23,4 +23,5 @@ def merge_catalogs(base: Catalog | None, extra: Catalog) -> tuple[Catalog, list[
     consumers = base.consumers + tuple(replace(c, owner=rename.get(c.owner, c.owner)) for c in extra.consumers if c.id not in taken)
     # a tool's fallback owners (a Metabase collection) come after lineage.yml's rules: those win
     rules = base.owner_rules + tuple(replace(r, owner=rename.get(r.owner, r.owner)) for r in extra.owner_rules)
-    return Catalog(base.path, owners, tables, consumers, base.dialects, base.unmatched, rules), notes
+    # replace(): the base catalog's other sections (observed owners, namespace) are kept as they are
+    return replace(base, owners=owners, tables=tables, consumers=consumers, owner_rules=rules, contracts=base.contracts + extra.contracts), notes

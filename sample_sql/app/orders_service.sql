@@ -42,3 +42,12 @@ CREATE TABLE app.fx_rates (
     usd_rate     NUMERIC(18,8) NOT NULL,     -- 1 unit of `currency` in USD
     PRIMARY KEY (currency, rate_date)
 );
+
+-- Version 2 of the reference rates (app.fx_rates is deprecated): both directions, so nobody divides.
+CREATE TABLE app.fx_rates_v2 (
+    currency     CHAR(3)       NOT NULL,
+    rate_date    DATE          NOT NULL,
+    rate_to_usd  NUMERIC(18,8) NOT NULL,     -- 1 unit of `currency` in USD (app.fx_rates.usd_rate)
+    rate_per_usd NUMERIC(18,8) NOT NULL,     -- units of `currency` per 1 USD
+    PRIMARY KEY (currency, rate_date)
+);

@@ -12,7 +12,7 @@ import sys
 
 # The project's own packages, and the dependencies a command loads only when it runs.
 WATCHED = ("cli", "lineage", "parsers", "graphs", "sqlglot", "networkx", "neo4j", "graphviz", "rich", "yaml", "jinja2", "openlineage", "mcp", "requests")
-CLI_ONLY = ["cli", "cli.common", "cli.diagram", "cli.diff", "cli.export", "cli.extract", "cli.logs", "cli.main", "cli.mcp_server", "cli.output", "cli.push", "cli.query", "cli.scan", "cli.stats", "lineage", "lineage.errors", "lineage.severity"]
+CLI_ONLY = ["cli", "cli.common", "cli.diagram", "cli.diff", "cli.export", "cli.extract", "cli.logs", "cli.main", "cli.mcp_server", "cli.output", "cli.push", "cli.query", "cli.scan", "cli.scorecard", "cli.stats", "lineage", "lineage.errors", "lineage.severity"]
 
 # Runs `lineage ARGS...` in this interpreter, then reports the exit code and the watched modules loaded.
 RUN = """

@@ -73,7 +73,7 @@ def test_exact_entries_win_over_globs(tmp_path: Path) -> None:
         ("tables:\n  t: {owner: a\n", "lineage.yml:3: invalid YAML: expected ',' or '}', but got '<stream end>'"),
         ("consumer_owners:\n  \"looker/*\": bi-tem\n", "lineage.yml:2: consumer_owners 'looker/*' names unknown owner 'bi-tem'; declare it under 'owners'"),
         ("consumer_owners:\n  \"looker/*\": [a]\n", "lineage.yml:2: the owner of 'looker/*' must be a string"),
-        ("dashbords: {}\n", "lineage.yml:1: unknown key 'dashbords' in the catalog; expected one of consumer_owners, dashboards, dialects, ml_features, namespace, observed_owners, owners, tables"),
+        ("dashbords: {}\n", "lineage.yml:1: unknown key 'dashbords' in the catalog; expected one of consumer_owners, contracts, dashboards, dialects, ml_features, namespace, observed_owners, owners, tables"),
         ("namespace: [a]\n", "lineage.yml:1: 'namespace' must be a string"),
     ],
 )
@@ -109,3 +109,51 @@ def test_consumer_owner_rules_give_unowned_consumers_the_first_matching_owner(tm
     )
     owned = replace(catalog, consumers=tools).with_rule_owners()
     assert [(c.id, c.owner) for c in owned.consumers] == [("looker:executive", "core"), ("looker:sales", "bi-team"), ("feast:v", "ana@x.example"), ("tableau:w/s", "core")]
+
+
+CONTRACTS = """\
+owners:
+  core: {name: Core, slack: "#core"}
+tables:
+  app.orders: {owner: core, tier: core, deprecated: "2027-01-01", replaced_by: App.Orders_V2, mapping: {Order_Value: order_total}, escalation: "#oncall", freshness: {p95: 30m, P99: 1.5h}}
+  "v.*": {owner: core, tier: view, renewed: "2026-06-30"}
+contracts:
+  v.x:
+    columns:
+      id: INT
+      name: {type: "varchar(8)", description: The name}
+"""
+
+
+def test_contracts_and_lifecycle_keys_load_exactly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from lineage.catalog import ContractColumn, DeclaredContract
+
+    monkeypatch.chdir(tmp_path)
+    catalog = load_catalog(Path("lineage.yml") if _catalog(tmp_path, CONTRACTS) else Path())
+    orders, views = catalog.tables
+    assert (orders.replaced_by, orders.mapping, orders.deprecated, views.renewed) == ("app.orders_v2", (("order_value", "order_total"),), "2027-01-01", "2026-06-30")
+    assert catalog.contracts == (
+        DeclaredContract("app.orders", (), (("p95", 1800), ("p99", 5400)), "#oncall", Location("lineage.yml", 4)),
+        DeclaredContract("v.x", (ContractColumn("id", "INT", "", Location("lineage.yml", 9)), ContractColumn("name", "varchar(8)", "The name", Location("lineage.yml", 10))), (), "", Location("lineage.yml", 7)),
+    )
+    assert catalog.contract_for("v.x") == catalog.contracts[1]
+    assert catalog.contract_for("orders") == catalog.contracts[0]
+    assert catalog.contract_for("v.y") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("tables:\n  t: {freshness: {p95: soon}}\n", "lineage.yml:2: 'p95' of the freshness of table 't' must be a duration such as 30m, 2h or 1d, not 'soon'"),
+        ("tables:\n  t: {freshness: {fast: 30m}}\n", "lineage.yml:2: unknown percentile 'fast' in the freshness of table 't'; use p50, p95, p99 ..."),
+        ("tables:\n  t: {renewed: last spring}\n", "lineage.yml:2: 'renewed' of table 't' must be a date such as 2026-01-31, not 'last spring'"),
+        ("contracts:\n  t: {sla: 1h}\n", "lineage.yml:2: unknown key 'sla' in contract 't'; expected one of columns, escalation, freshness"),
+        ("contracts:\n  t: {columns: {a: {kind: int}}}\n", "lineage.yml:2: unknown key 'kind' in column 'a' of contract 't'; expected one of description, type"),
+    ],
+)
+def test_contract_errors_name_file_line_and_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str, message: str) -> None:
+    monkeypatch.chdir(tmp_path)
+    _catalog(tmp_path, text)
+    with pytest.raises(ConfigError) as caught:
+        load_catalog(Path("lineage.yml"))
+    assert str(caught.value) == message

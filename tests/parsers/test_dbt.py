@@ -297,6 +297,17 @@ def test_dbt_owners_merge_into_the_catalog_by_email() -> None:
     assert merge_catalogs(None, extra) == (extra, [])
 
 
+def test_merging_a_dbt_catalog_keeps_the_contracts_and_lifecycle_keys() -> None:
+    from lineage.catalog import DeclaredContract, TableEntry
+
+    contract = DeclaredContract("app.orders", (), (("p95", 1800),), "#oncall", Location("lineage.yml", 9))
+    entry = TableEntry("app.orders", "", None, "", "2027-01-01", Location("lineage.yml", 4), replaced_by="app.orders_v2", mapping=(("a", "b"),), renewed="2026-06-30")
+    base = Catalog("lineage.yml", (), (entry,), contracts=(contract,))
+    dbt = DeclaredContract("dbt_mart.x", escalation="#dbt")
+    merged, _ = merge_catalogs(base, Catalog("dbt_project.yml", contracts=(dbt,)))
+    assert (merged.tables, merged.contracts) == ((entry,), (contract, dbt))
+
+
 def test_scanning_the_sample_reads_its_dbt_project_once() -> None:
     sources = find_sources([SAMPLE])
     assert sources.dbt == [PROJECT] or [p.resolve() for p in sources.dbt] == [PROJECT.resolve()]
@@ -502,7 +513,7 @@ dbt_mart.daily_revenue.order_date        -> revenue_board_tiles.week_start      
 SAMPLE_FILES = [
     ('sample_sql/airflow/nightly_orders_dag.py', 3, 5),
     ('sample_sql/airflow/sql/load_order_facts.sql', 2, 9),
-    ('sample_sql/app/orders_service.sql', 4, 0),
+    ('sample_sql/app/orders_service.sql', 5, 0),
     ('sample_sql/dashboards/customer_support.sql', 1, 0),
     ('sample_sql/dashboards/executive_revenue.sql', 1, 0),
     ('sample_sql/dbt/analyses/revenue_board_tiles.sql', 1, 0),
