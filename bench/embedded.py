@@ -37,7 +37,7 @@ JSON_QUERIES = 20  # in-process JSON-store queries timed past 100k edges
 TARGETS = {"fresh_impact_s_1m": 0.3, "fresh_impact_mb_1m": 150, "fresh_impact_s_10k_models": 0.15, "p95_ms": 20, "max_ms": 100, "disk_mb_1m": 200, "rescan_s_10k_models": 0.4}
 
 
-def build(edges: int, directory: Path, queries: int) -> dict[str, Any]:
+def build(edges: int, directory: Path, queries: int, kinds: tuple[str, ...]) -> dict[str, Any]:
     """Load the synthetic graph into both stores under `directory` and time queries in-process."""
     from bench.neo4j_load import Shape, describe, latencies, summary, synthetic
     from graphs.stores.embedded import NetworkxStore
@@ -48,8 +48,9 @@ def build(edges: int, directory: Path, queries: int) -> dict[str, Any]:
     columns = sorted({n.id for g in graphs for n in g.nodes if n.kind == "column"})
     picked = random.Random(4).sample(columns, min(len(columns), queries + 3))
     record: dict[str, Any] = {"graph": describe(graphs), "targets": [c.removeprefix("column:") for c in picked[:FRESH_TARGETS]]}
-    stores = {"sqlite": SqliteStore(directory / "sqlite"), "json": NetworkxStore(directory / "json")}
-    for kind, store in stores.items():
+    stores = {"sqlite": lambda: SqliteStore(directory / "sqlite"), "json": lambda: NetworkxStore(directory / "json")}
+    for kind in kinds:
+        store = stores[kind]()
         start = time.perf_counter()
         with store.transaction():
             for graph in graphs:
@@ -58,7 +59,9 @@ def build(edges: int, directory: Path, queries: int) -> dict[str, Any]:
         store.close()  # SQLite folds its write-ahead log into the file on close
         record[kind] = {"load_s": round(loaded, 2), "disk_mb": round(_disk(directory / kind) / 2**20, 1)}
     del graphs
-    for kind, store in {"sqlite": SqliteStore(directory / "sqlite"), "sqlite_recursive": SqliteStore(directory / "sqlite", walk_by="recursive"), "json": NetworkxStore(directory / "json")}.items():
+    readers = {"sqlite": lambda: SqliteStore(directory / "sqlite", walk_by="levels"), "sqlite_recursive": lambda: SqliteStore(directory / "sqlite", walk_by="recursive"), "json": stores["json"]}
+    for kind in [k for k in readers if k.partition("_")[0] in kinds]:
+        store = readers[kind]()
         latencies(store, picked[queries:])  # warm: the JSON store builds its index, SQLite's pages come in
         # past 100k edges a JSON-store query takes seconds (its completeness check reads every
         # node): the first JSON_QUERIES targets tell its latency as well, in minutes fewer
@@ -90,25 +93,26 @@ def fresh_impact(store: str, targets: list[str]) -> dict[str, Any]:
     }
 
 
-def size(edges: int, root: Path, queries: int) -> dict[str, Any]:
+def size(edges: int, root: Path, queries: int, kinds: tuple[str, ...]) -> dict[str, Any]:
     directory = root / f"g{edges}"
     directory.mkdir()
     from bench.worker import run_module
 
-    record: dict[str, Any] = {"edges": edges, **run_module("bench.embedded", ["--build", str(edges), str(directory), "--queries", str(queries)])}
-    record["sqlite"]["fresh_impact"] = fresh_impact(str(directory / "sqlite"), record["targets"])
-    record["json"]["fresh_impact"] = fresh_impact(f"json:{directory / 'json'}", record["targets"])
+    record: dict[str, Any] = {"edges": edges, **run_module("bench.embedded", ["--build", str(edges), str(directory), "--queries", str(queries), "--stores", *kinds])}
+    specs = {"sqlite": str(directory / "sqlite"), "json": f"json:{directory / 'json'}"}
+    for kind in kinds:
+        record[kind]["fresh_impact"] = fresh_impact(specs[kind], record["targets"])
     return record
 
 
-def warehouse(models: int, root: Path) -> dict[str, Any]:
+def warehouse(models: int, root: Path, kinds: tuple[str, ...]) -> dict[str, Any]:
     """The CLI on the synthetic warehouse: full scan, one-file re-scan, impact, per store."""
     from bench.scale import edit_one_model, timed
     from bench.warehouse import write
 
     sql = root / f"wh{models}"
     write(models, sql)
-    specs = {"sqlite": str(root / "wh-sqlite"), "json": f"json:{root / 'wh-json'}"}
+    specs = {k: v for k, v in {"sqlite": str(root / "wh-sqlite"), "json": f"json:{root / 'wh-json'}"}.items() if k in kinds}
     record: dict[str, Any] = {"models": models}
     for kind, spec in specs.items():
         record[kind] = {"full_scan_jobs2": timed(["scan", ".", "--store", spec, "--jobs", "2"], sql)}
@@ -128,7 +132,7 @@ def markdown(results: dict[str, Any]) -> str:
         "|---:|---|---:|---:|---:|---:|---:|---:|",
     ]
     for size in results["sizes"]:
-        for kind in ("sqlite", "sqlite_recursive", "json"):
+        for kind in [k for k in ("sqlite", "sqlite_recursive", "json") if k in size]:
             held = size[kind]
             fresh = held.get("fresh_impact")
             impact = held["impact"]
@@ -140,7 +144,7 @@ def markdown(results: dict[str, Any]) -> str:
     scans = results.get("warehouse")
     if scans:
         lines += ["", f"Warehouse of {scans['models']:,} models, the CLI as a user runs it (`--jobs 2`, cache on):", "", "| store | full scan | one-file re-scan | fresh impact wall median (CPU) |", "|---|---:|---:|---:|"]
-        for kind in ("sqlite", "json"):
+        for kind in [k for k in ("sqlite", "json") if k in scans]:
             held = scans[kind]
             lines.append(f"| {kind} | {held['full_scan_jobs2']['seconds']} s | {held['one_file_rescan']['seconds']} s | {held['fresh_impact']['median_s']} s ({held['fresh_impact']['median_cpu_s']} s) |")
     return "\n".join(lines)
@@ -205,33 +209,38 @@ def main() -> None:
     parser.add_argument("--edges", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--models", type=int, default=10_000, help="warehouse size for the scan figures; 0 skips them")
     parser.add_argument("--queries", type=int, default=100)
+    parser.add_argument("--stores", nargs="+", choices=["sqlite", "json"], default=["sqlite", "json"], help="stores to measure (the JSON store at 1M edges takes most of the run)")
+    parser.add_argument("--out", type=Path, default=RESULTS, help="results file (default: %(default)s)")
     parser.add_argument("--markdown", action="store_true", help="print the last results as Markdown and stop")
     parser.add_argument("--build", nargs=2, metavar=("EDGES", "DIR"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.markdown:
-        print(section(json.loads(RESULTS.read_text(encoding="utf-8"))))
+        print(section(json.loads(args.out.read_text(encoding="utf-8"))))
         return
     if args.build:
-        print(json.dumps(build(int(args.build[0]), Path(args.build[1]), args.queries)))
+        print(json.dumps(build(int(args.build[0]), Path(args.build[1]), args.queries, tuple(args.stores))))
         return
     # a user's install has the bytecode; without it (PYTHONDONTWRITEBYTECODE) every fresh process
     # would compile each module it imports, a tenth of a second that no user pays
     for package in ("cli", "graphs", "lineage", "parsers"):
         compileall.compile_dir(REPO_ROOT / package, quiet=1)
     with tempfile.TemporaryDirectory(prefix="lineage-embedded-") as tmp:
-        sizes = [size(n, Path(tmp), args.queries) for n in args.edges]
-        scans = warehouse(args.models, Path(tmp)) if args.models else None
+        load_before = os.getloadavg()
+        kinds = tuple(args.stores)
+        sizes = [size(n, Path(tmp), args.queries, kinds) for n in args.edges]
+        scans = warehouse(args.models, Path(tmp), kinds) if args.models else None
     results = {
         "command": "python -m bench.embedded " + " ".join(sys.argv[1:]),
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "nproc": os.cpu_count(),
         "load_average": os.getloadavg()[0],
+        "load_average_before": load_before[0],
         "sizes": sizes,
         "warehouse": scans,
         "targets": TARGETS,
     }
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(markdown(results))
 
 

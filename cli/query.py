@@ -118,3 +118,7 @@ def paths_command(direction: str) -> Callable[..., None]:
 
     command.__doc__ = f"Show the {direction} lineage of TARGET, hop by hop.\n\nExample: lineage {direction} mart.daily_revenue.revenue_usd"
     return command
+
+
+upstream = paths_command("upstream")
+downstream = paths_command("downstream")

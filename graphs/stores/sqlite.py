@@ -23,8 +23,7 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Concatenate, ParamSpec, TypeVar
 
-from graphs.stores.embedded import LOCKNAME
-from graphs.stores.lock import exclusive
+from graphs.stores.lock import LOCKNAME, exclusive
 from graphs.stores.sqlite_reads import edges_of, lookup, nodes_of, pick, walk_levels, walk_recursive
 from graphs.stores.sqlite_schema import (
     FILENAME,
