@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable
+from operator import itemgetter
 
 from graphs.stores.sqlite_schema import FLOWS, KEY, KINDS, RELATIONS, SHIFT, SUBTYPES, spelled, unpacked
 from lineage.model import Edge, Node
@@ -104,51 +105,36 @@ def nodes_of(db: sqlite3.Connection, rows: list[tuple[int, str, str, str]]) -> l
     """Nodes sorted by id (as text, not as dataclasses: cheaper), with their attributes merged
     across sources in source order (later ones win)."""
     pick(db, (r[0] for r in rows))
-    claims = db.execute(
-        "SELECT c.node, f.name, c.name, c.named, c.attrs FROM claims c JOIN files f ON f.id = c.source"
-        " WHERE c.node IN (SELECT id FROM temp.picked) AND (c.attrs IS NOT NULL OR c.named)"
-    ).fetchall()
+    claims = db.execute("SELECT node, source, name, named, attrs FROM claims WHERE node IN (SELECT id FROM temp.picked) AND (attrs IS NOT NULL OR named)").fetchall()
+    held: dict[int, list[tuple[int, int, str | None, int, str | None]]] = {}
+    for claim in claims:
+        held.setdefault(claim[0], []).append(claim)
     # a node's claims mostly say the same (its table and column, spelled by its name, and a type
-    # or nothing): each distinct claim is decoded once, and a node whose claims agree is not merged
-    names = {i: spelled(key)[1] for i, key, _, _ in rows}
-    held: dict[int, list[tuple[str, Claim]]] = {}
-    for node, source, name, named, attrs in claims:
-        held.setdefault(node, []).append((source, (names[node] if name is None else name, named, attrs)))
-    parts = _Parts()
+    # or nothing): those are not merged, and the sources' names are read only to order claims that differ
+    decoded: dict[str | None, dict[str, str]] = {None: {}}
+    sources: dict[int, str] = {}
     found = []
-    for i, key, kind, name in sorted(rows, key=lambda r: r[1]):
+    for i, key, kind, name in sorted(rows, key=itemgetter(1)):
         said = held.get(i, ())
-        if len({claim for _, claim in said}) <= 1:
-            attrs = parts.sorted(said[0][1]) if said else ()
-        else:
+        if len({c[2:] for c in said}) > 1:
+            if not sources:
+                sources.update(db.execute(f"SELECT id, name FROM files WHERE id IN ({','.join(str(int(c[1])) for c in claims)})"))
             union: dict[str, str] = {}
-            for _, claim in sorted(said, key=lambda h: h[0]):
-                union.update(parts.attrs(claim))
+            for claim in sorted(said, key=lambda c: sources[c[1]]):
+                union.update(_claim_attrs(claim, key, decoded))
             attrs = tuple(sorted(union.items()))
+        else:
+            attrs = tuple(sorted(_claim_attrs(said[0], key, decoded).items())) if said else ()
         found.append(Node(key, KINDS[kind], name, attrs))
     return found
 
 
-Claim = tuple[str, int, str | None]  # a claim's name, `named` and attributes' JSON, as stored
-
-
-class _Parts:
-    """Each distinct claim's attributes, decoded once per call."""
-
-    def __init__(self) -> None:
-        self._attrs: dict[Claim, dict[str, str]] = {}
-        self._sorted: dict[Claim, tuple[tuple[str, str], ...]] = {}
-
-    def attrs(self, claim: Claim) -> dict[str, str]:
-        if claim not in self._attrs:
-            name, named, text = claim
-            self._attrs[claim] = unpacked(name, named, json.loads(text) if text else {})
-        return self._attrs[claim]
-
-    def sorted(self, claim: Claim) -> tuple[tuple[str, str], ...]:
-        if claim not in self._sorted:
-            self._sorted[claim] = tuple(sorted(self.attrs(claim).items()))
-        return self._sorted[claim]
+def _claim_attrs(claim: tuple[int, int, str | None, int, str | None], key: str, decoded: dict[str | None, dict[str, str]]) -> dict[str, str]:
+    """What one claim says of its node; each distinct JSON text decoded once per call."""
+    _, _, name, named, text = claim
+    if text not in decoded:
+        decoded[text] = json.loads(text)  # type: ignore[arg-type]
+    return unpacked(spelled(key)[1] if name is None else name, named, decoded[text])
 
 
 def lookup(db: sqlite3.Connection, keys: set[str], known: Known) -> dict[str, int]:
