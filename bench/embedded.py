@@ -66,10 +66,26 @@ def build(edges: int, directory: Path, queries: int, kinds: tuple[str, ...]) -> 
         # past 100k edges a JSON-store query takes seconds (its completeness check reads every
         # node): the first JSON_QUERIES targets tell its latency as well, in minutes fewer
         count = queries if kind != "json" or edges <= 100_000 else min(queries, JSON_QUERIES)
-        seconds, reports = latencies(store, picked[:count])
+        seconds, reports, cpu = _timed(store, picked[:count])
         record.setdefault(kind, {})["impact"] = summary(seconds, reports)
+        record[kind]["impact_cpu"] = {k: v for k, v in summary(cpu, reports).items() if k.endswith("_ms")}
         store.close()
     return record
+
+
+def _timed(store: Any, targets: list[str]) -> tuple[list[float], list[Any], list[float]]:
+    """`bench.neo4j_load.latencies`, with each query's CPU time (this process's, which the
+    host's other load inflates least) beside its wall time."""
+    from lineage.impact import Change, analyse_impact
+
+    seconds, reports, cpu = [], [], []
+    for target in targets:
+        node = store.nodes([target])
+        start, started = time.perf_counter(), time.process_time()
+        reports.append(analyse_impact(store, node, Change()))
+        seconds.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - started)
+    return seconds, reports, cpu
 
 
 def _disk(directory: Path) -> int:
@@ -216,7 +232,8 @@ def sqlite_section(before: dict[str, Any], after: dict[str, Any]) -> str:
     lines += ["", "In-process impact at each size (ms, p50 / p95 / max over 100 random columns):", "", "| edges | walk | before | after |", "|---:|---|---:|---:|"]
     for old, new in zip(before["sizes"], after["sizes"], strict=True):
         for kind, name in (("sqlite", "levels"), ("sqlite_recursive", "recursive")):
-            lines.append(f"| {new['graph']['feeds_edges']:,} | {name} | {_latency(old[kind]['impact'])} | {_latency(new[kind]['impact'])} |")
+            cpu = f" (CPU {_latency(new[kind]['impact_cpu'])})" if "impact_cpu" in new[kind] else ""
+            lines.append(f"| {new['graph']['feeds_edges']:,} | {name} | {_latency(old[kind]['impact'])} | {_latency(new[kind]['impact'])}{cpu} |")
     return "\n".join(lines)
 
 
@@ -231,7 +248,10 @@ def _sqlite_rows(before: dict[str, Any], after: dict[str, Any]) -> list[tuple[st
         fresh = [b["sqlite"]["fresh_impact"] for b in big]
         rows.append(("fresh `lineage impact --format json` at 1M edges <= 0.3 s, <= 150 MB", *(f"{f['median_s']} s wall ({f['median_cpu_s']} s CPU), {f['max_mb']} MB" for f in fresh), f"wall {_met(fresh[1]['median_s'] <= 0.3)}, CPU {_met(fresh[1]['median_cpu_s'] <= 0.3)}, memory {_met(fresh[1]['max_mb'] <= 150)}"))
         best = [min((b["sqlite"]["impact"], b["sqlite_recursive"]["impact"]), key=lambda i: i["p95_ms"]) for b in big]
-        rows.append(("in-process impact p95 / max at 1M <= 20 / 100 ms (the faster walk)", *(f"{i['p95_ms']} / {i['max_ms']} ms" for i in best), _met(best[1]["p95_ms"] <= 20 and best[1]["max_ms"] <= 100)))
+        rows.append(("in-process impact p95 / max at 1M <= 20 / 100 ms (wall, the faster walk)", *(f"{i['p95_ms']} / {i['max_ms']} ms" for i in best), _met(best[1]["p95_ms"] <= 20 and best[1]["max_ms"] <= 100)))
+        cpu = [min((b["sqlite"].get("impact_cpu"), b["sqlite_recursive"].get("impact_cpu")), key=lambda i: i["p95_ms"] if i else 0) for b in big]
+        if cpu[1]:
+            rows.append(("same, CPU time of the query", f"{cpu[0]['p95_ms']} / {cpu[0]['max_ms']} ms" if cpu[0] else "(not measured)", f"{cpu[1]['p95_ms']} / {cpu[1]['max_ms']} ms", _met(cpu[1]["p95_ms"] <= 20 and cpu[1]["max_ms"] <= 100)))
         disk = [b["sqlite"]["disk_mb"] for b in big]
         rows.append(("on disk at 1M <= 200 MB", *(f"{d} MB" for d in disk), _met(disk[1] <= 200)))
     scans = [run.get("warehouse") for run in (before, after)]
