@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.bench-installed
 
-.PHONY: install demo test test-fast browser bench-page fuzz redteam bench-neo4j bench-scale bench-diff bench-scorecard bench-embedded bench-dbt bench-logs neo4j-start neo4j-stop bench bench-quick diagram-story clean
+.PHONY: install demo test test-fast browser bench-page fuzz redteam bench-neo4j bench-scale bench-diff bench-scorecard bench-embedded bench-embedded-sqlite bench-dbt bench-logs neo4j-start neo4j-stop bench bench-quick diagram-story clean
 
 # pip's and setuptools' chatter (the editable-install banner) goes to a log, shown only if pip fails.
 PIP_LOG := $(VENV)/pip.log
@@ -111,6 +111,11 @@ bench-scorecard: install
 # disk, and scans of 10,000 models (~15 minutes), into bench/results/embedded.json.
 bench-embedded: install
 	$(BIN)/python -m bench.embedded
+
+# The SQLite store alone (~5 minutes at a quiet host): bench/results/embedded-sqlite.json, then BENCHMARKS.md rendered again.
+bench-embedded-sqlite: install
+	$(BIN)/python -m bench.embedded --stores sqlite --out bench/results/embedded-sqlite.json
+	$(BIN)/python -m bench.document
 
 # Best of 1, sqllineage and per-column lineage() on every 10th model (~1 minute), into bench/results/quick.json;
 # BENCHMARKS.md and latest.json left alone.

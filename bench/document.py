@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.edges import ABSENT
-from bench.embedded import section
+from bench.embedded import section, sqlite_section
 from bench.page import section as page_section
 from bench.report import absent_list, compiled_table, edge_table, failure_list, missed_examples, speed_table, union_table
 
@@ -33,6 +33,10 @@ def write(results: dict[str, Any], results_dir: Path, target: Path) -> None:
     text += "\n" + _diff_chain(chain) + "\n" if chain is not None else ""
     text += "\n" + _scorecard(scorecard) + "\n" if scorecard is not None else ""
     text += "\n" + section(embedded) + "\n" if embedded is not None else ""
+    # and `make bench-embedded-sqlite` (~5 minutes), beside the run before issue 18's start-up and re-scan work
+    sqlite_runs = [results_dir / name for name in ("embedded-sqlite-before.json", "embedded-sqlite.json")]
+    if all(p.exists() for p in sqlite_runs):
+        text += "\n" + sqlite_section(*(json.loads(p.read_text(encoding="utf-8")) for p in sqlite_runs)) + "\n"
     text += "\n" + page_section(page) + "\n" if page is not None else ""
     target.write_text(text + ("\n" + _logs(logs) + "\n" if logs is not None else ""), encoding="utf-8")
 

@@ -6,39 +6,73 @@ makes one call into the layers below, renders, and exits."""
 from __future__ import annotations
 
 import gc
+import importlib
 import sys
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from cli.common import Settings
-from cli.diagram import diagram, view
-from cli.diff import comment, diff
-from cli.extract import extract
-from cli.logs import logs
-from cli.mcp_server import mcp_command
-from cli.push import push_command
-from cli.query import find, impact, paths_command
-from cli.scan import scan
-from cli.export import export
-from cli.stats import stats
-from cli.scorecard import scorecard
 
 if TYPE_CHECKING:  # commands load the layers below when they run; `--help` needs none of them
     import logging
 
-app = typer.Typer(
-    name="lineage",
-    help="Column-level lineage for warehouse SQL: what breaks, and whom to tell, before you change a column.",
-    no_args_is_help=True,
-    # Plain help and usage errors: typer's rich formatting loads rich, markdown-it and pygments, about
-    # half of `lineage --help`'s time (issue 7). So docstrings are plain text; `\b` keeps a paragraph's lines.
-    rich_markup_mode=None,
-    pretty_exceptions_enable=False,
-    add_completion=False,
-)
+# Each command: the module defining it and the function's name there. A process registers only the
+# command it runs (every one for `--help`, no command or an unknown one), so `lineage impact`
+# neither imports the other commands' modules nor has typer read their signatures (issue 18).
+COMMANDS = {
+    "scan": ("cli.scan", "scan"),
+    "impact": ("cli.query", "impact"),
+    "upstream": ("cli.query", "upstream"),
+    "downstream": ("cli.query", "downstream"),
+    "find": ("cli.query", "find"),
+    "diagram": ("cli.diagram", "diagram"),
+    "view": ("cli.diagram", "view"),
+    "diff": ("cli.diff", "diff"),
+    "push": ("cli.push", "push_command"),
+    "comment": ("cli.diff", "comment"),
+    "extract": ("cli.extract", "extract"),
+    "logs": ("cli.logs", "logs"),
+    "stats": ("cli.stats", "stats"),
+    "export": ("cli.export", "export"),
+    "mcp": ("cli.mcp_server", "mcp_command"),
+    "scorecard": ("cli.scorecard", "scorecard"),
+}
 
-@app.callback()
+
+def make_app(commands: Iterable[str] = COMMANDS) -> typer.Typer:
+    """The `lineage` app with `commands` registered (all of them by default)."""
+    app = typer.Typer(
+        name="lineage",
+        help="Column-level lineage for warehouse SQL: what breaks, and whom to tell, before you change a column.",
+        no_args_is_help=True,
+        # Plain help and usage errors: typer's rich formatting loads rich, markdown-it and pygments, about
+        # half of `lineage --help`'s time (issue 7). So docstrings are plain text; `\b` keeps a paragraph's lines.
+        rich_markup_mode=None,
+        pretty_exceptions_enable=False,
+        add_completion=False,
+    )
+    app.callback()(_main)
+    for name in commands:
+        module, function = COMMANDS[name]
+        app.command(name)(getattr(importlib.import_module(module), function))
+    return app
+
+
+def __getattr__(name: str) -> typer.Typer:
+    """`from cli.main import app`: the app with every command (tests, documentation)."""
+    if name == "app":
+        return make_app()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def invoked(argv: list[str]) -> list[str]:
+    """The commands a process with these arguments needs: the one it names, else all (help, a typo)."""
+    named = next((a for a in argv if not a.startswith("-")), None)  # the root's one option, --debug, takes no value
+    return [named] if named in COMMANDS else list(COMMANDS)
+
+
 def _main(ctx: typer.Context, debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")] = False) -> None:
     ctx.obj = Settings(debug=debug)
     # sqlglot logs what it does not support (and quotes the SQL as it parsed it, not as written, with
@@ -61,34 +95,16 @@ def _silence(name: str) -> logging.Logger:
     return log
 
 
-app.command()(scan)
-app.command()(impact)
-app.command("upstream")(paths_command("upstream"))
-app.command("downstream")(paths_command("downstream"))
-app.command("find")(find)
-app.command("diagram")(diagram)
-app.command("view")(view)
-app.command("diff")(diff)
-app.command("push")(push_command)
-app.command("comment")(comment)
-app.command("extract")(extract)
-app.command("logs")(logs)
-app.command("stats")(stats)
-app.command("export")(export)
-app.command("mcp")(mcp_command)
-app.command("scorecard")(scorecard)
-
-
 def main() -> None:
     _few_collections()
-    app()
+    make_app(invoked(sys.argv[1:]))()
 
 
 def impact_main() -> None:
     """The `impact` script: `impact X` is `lineage impact X`."""
     _few_collections()
     sys.argv.insert(1, "impact")
-    app()
+    make_app(["impact"])()
 
 
 def _few_collections() -> None:

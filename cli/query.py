@@ -143,6 +143,10 @@ def paths_command(direction: str) -> Callable[..., None]:
     return command
 
 
+upstream = paths_command("upstream")
+downstream = paths_command("downstream")
+
+
 def find(
     ctx: typer.Context,
     pattern: Annotated[str, typer.Argument(help="Part of a qualified name (order_value), or a glob (app.orders.*, *revenue*); case-sensitive.", show_default=False)],

@@ -15,10 +15,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from lineage.catalog_check import with_unmatched
 from lineage.completeness import Completeness, Scope, survey
 from lineage.errors import ConfigError
-from lineage.graph import build_changed
 from lineage.impact import Change, ImpactReport, analyse_impact, distances
 from lineage.model import Diagnostic, Direction, Edge, FileFacts, GraphFacts, Location, Node, NodeKind, Relation, Severity
 from lineage.names import resolve_target
@@ -85,6 +83,8 @@ def scan_into(
     """Scan `paths` and write the result into `store` in one transaction; with `rebuild`, the
     store then holds exactly this scan, every source rebuilt, and the scan cache is not read.
     A catalog name that matches nothing scanned is a warning, an error with `strict`."""
+    from lineage.catalog_check import with_unmatched  # a scan's: `lineage impact` never loads the catalog
+    from lineage.graph import build_changed
     from parsers.dbt.profiles import ProfileSearch
     from parsers.scan import ScanOptions, scan
 

@@ -24,8 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from lineage.graph import UNMATCHED, UNPARSED, UNRESOLVED
-from lineage.model import Direction, Edge, Location, Node, NodeKind, Relation
+from lineage.model import UNMATCHED, UNPARSED, UNRESOLVED, Direction, Edge, Location, Node, NodeKind, Relation
 from lineage.store import FLOW_RELATIONS, LineageStore
 
 SHOWN = 5  # locations listed per kind of gap in the one-line summary

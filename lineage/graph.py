@@ -26,10 +26,8 @@ from lineage.model import (
     TableKind,
     node_id,
 )
+from lineage.model import UNMATCHED as UNMATCHED, UNPARSED as UNPARSED, UNRESOLVED as UNRESOLVED
 
-UNRESOLVED = "<unresolved>"  # table of a column whose table the SQL does not name
-UNPARSED = "<unparsed>"  # name prefix of the nodes of statements that did not parse: `find` lists them
-UNMATCHED = "<unmatched>"  # name prefix of the nodes of catalog names that match nothing scanned
 # bump when the graph built from the same facts changes: it is part of every source's fingerprint
 GRAPH_VERSION = 4
 

@@ -5,6 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+# Names of the nodes that stand for what a scan could not resolve, here beside the model so that
+# the answers that count them (lineage/completeness.py) need not load the graph builder.
+UNRESOLVED = "<unresolved>"  # table of a column whose table the SQL does not name
+UNPARSED = "<unparsed>"  # name prefix of the nodes of statements that did not parse: `find` lists them
+UNMATCHED = "<unmatched>"  # name prefix of the nodes of catalog names that match nothing scanned
+
 
 class NodeKind(StrEnum):
     TABLE = "table"

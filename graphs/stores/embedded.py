@@ -28,7 +28,7 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar, cast
 
-from graphs.stores.lock import exclusive
+from graphs.stores.lock import LOCKNAME as LOCKNAME, exclusive  # re-exported: the lock file's name
 from lineage.digests import intact, sealed
 from lineage.errors import StoreError
 from lineage.model import Direction, Edge, Flow, GraphFacts, Node, Relation, Subtype
@@ -44,7 +44,6 @@ VERSION = 4
 READABLE = (2, 3, 4)
 REBUILD = "rebuild it with: lineage scan PATH... --rebuild"
 FILENAME = "graph.json"
-LOCKNAME = "lock"
 
 
 class _Source:

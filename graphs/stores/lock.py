@@ -15,6 +15,8 @@ from pathlib import Path
 
 from lineage.errors import StoreError
 
+LOCKNAME = "lock"  # in the store's directory, for both embedded stores
+
 
 @contextmanager
 def exclusive(path: Path, timeout: float) -> Iterator[None]:

@@ -48,10 +48,11 @@ def _json_store(directory: Path, create: bool, fresh: bool) -> LineageStore:
 
 
 def _sqlite_store(directory: Path, create: bool, fresh: bool, notify: Callable[[str], None] | None) -> LineageStore:
-    from graphs.stores.embedded import FILENAME as JSON_FILE
     from graphs.stores.sqlite import FILENAME, SqliteStore, convert_json
 
     if not (directory / FILENAME).exists():
+        from graphs.stores.embedded import FILENAME as JSON_FILE  # only to convert: `lineage impact` never loads it
+
         if (directory / JSON_FILE).exists() and not fresh:
             count = convert_json(directory)
             if notify is not None:

@@ -23,9 +23,8 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Concatenate, ParamSpec, TypeVar
 
-from graphs.stores.embedded import LOCKNAME
-from graphs.stores.lock import exclusive
-from graphs.stores.sqlite_reads import edges_of, lookup, nodes_of, pick, walk_levels, walk_recursive
+from graphs.stores.lock import LOCKNAME, exclusive
+from graphs.stores.sqlite_reads import Known, edges_of, lookup, nodes_of, pick, walk_levels, walk_recursive
 from graphs.stores.sqlite_schema import (
     FILENAME,
     FLOW_CODES,
@@ -96,6 +95,7 @@ class SqliteStore:
         self._touched: set[int] = set()  # nodes whose head (kind, name) may have changed
         self._settled: set[int] = set()  # ... of which those created with the head they keep
         self._loose: set[int] = set()  # nodes that lost a claim or an edge: deleted if nothing is left
+        self._known = Known()  # node ids reads learnt; inside a write, `_keys` is a fresh one each time
         # a rebuild, or a store not yet written, reads as empty (a store in memory) until its first
         # transaction opens the file: a scan that fails before writing leaves no file behind
         self._pending = fresh or not self.path.exists()
@@ -144,9 +144,15 @@ class SqliteStore:
             return
         self._db.execute("BEGIN")
         try:
+            self._known.check(self._db)
             yield self._db
         finally:
             self._db.execute("COMMIT")
+
+    @property
+    def _keys(self) -> Known:
+        """What reads learnt; inside a write (whose rows are changing) an empty, throwaway one."""
+        return Known() if self._depth > 0 else self._known
 
     # -- writes --------------------------------------------------------------------------------
     @contextmanager
@@ -166,6 +172,7 @@ class SqliteStore:
                 raise
             finally:
                 self._depth = 0
+                self._known.forget()  # our own commits do not move `PRAGMA data_version`
                 self._touched, self._settled, self._loose = set(), set(), set()
 
     @_guarded
@@ -244,7 +251,7 @@ class SqliteStore:
 
     def _node_ids(self, keys: set[str], claims: dict[str, list[object]]) -> dict[str, int]:
         """Each key's node id, inserting the nodes not yet stored with the head their claim gives."""
-        ids = lookup(self._db, keys)
+        ids = lookup(self._db, keys, Known())
         for key in keys:
             claimed = key in claims
             if key in ids:
@@ -311,7 +318,7 @@ class SqliteStore:
             nodes = sorted(_claimed(*claim) for claim in claims)
             span = (row[0] << SHIFT, (row[0] << SHIFT) + PER_SOURCE - 1)
             rows = db.execute(f"SELECT src, dst, relation, flow, subtype, COALESCE(file, id >> {SHIFT}), line, statement FROM edges WHERE id BETWEEN ? AND ?", span).fetchall()
-            return GraphFacts(source, tuple(nodes), tuple(edges_of(db, rows)), row[1])
+            return GraphFacts(source, tuple(nodes), tuple(edges_of(db, rows, self._keys)), row[1])
 
     @_guarded
     def walk(self, start: Iterable[str], direction: Direction, max_depth: int | None, relations: frozenset[Relation]) -> list[Edge]:
@@ -320,12 +327,9 @@ class SqliteStore:
             return []
         near, far = ("src", "dst") if direction is Direction.DOWNSTREAM else ("dst", "src")
         with self._reading() as db:
-            begin = list(lookup(db, set(start)).values())
-            if self.walk_by == "recursive":
-                rows = walk_recursive(db, begin, (near, far, codes), max_depth)
-            else:
-                rows = walk_levels(db, begin, (near, far, codes), max_depth)
-            return edges_of(db, list(rows))
+            begin = list(lookup(db, set(start), self._keys).values())
+            walk_by = walk_recursive if self.walk_by == "recursive" else walk_levels
+            return edges_of(db, list(walk_by(db, begin, (near, far, codes), max_depth)), self._keys)
 
     @_guarded
     def find(self, pattern: str) -> list[Node]:
@@ -346,8 +350,7 @@ class SqliteStore:
     @_guarded
     def nodes(self, ids: Iterable[str]) -> list[Node]:
         with self._reading() as db:
-            found = lookup(db, set(ids))
-            pick(db, found.values())
+            pick(db, lookup(db, set(ids), self._keys).values())
             rows = db.execute(f"SELECT id, {KEY}, kind, name FROM nodes n WHERE id IN (SELECT id FROM temp.picked)").fetchall()
             return nodes_of(db, rows)
 

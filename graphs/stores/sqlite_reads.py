@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable
+from operator import itemgetter
 
 from graphs.stores.sqlite_schema import FLOWS, KEY, KINDS, RELATIONS, SHIFT, SUBTYPES, spelled, unpacked
 from lineage.model import Edge, Node
@@ -16,6 +17,41 @@ from lineage.model import Edge, Node
 CHUNK = 500  # text keys per `IN (...)` look-up: well under SQLite's limit on parameters
 # (source, target, relation, flow, subtype, file, line, statement) with node and file ids
 Row = tuple[int, int, int, int | None, int | None, int, int, int]
+
+
+class Known:
+    """Node ids as text and as the store's integers, both ways, kept while the file is unchanged:
+    a walk reads integers, and the next call (`nodes()`) asks for the same nodes by their text.
+    `check` at the start of each read snapshot forgets them when another connection has committed
+    (`PRAGMA data_version` moved); the store forgets them at its own commits, which do not move it.
+    (Keeping the Node and Edge values made from rows too was measured slower: the cycle collector
+    then walks every one kept.) At most `CAP` ids are kept: past that, all are dropped."""
+
+    CAP = 500_000
+
+    def __init__(self) -> None:
+        self.version: int | None = None
+        self.ids: dict[str, int] = {}
+        self.keys: dict[int, str] = {}
+
+    def check(self, db: sqlite3.Connection) -> None:
+        version = int(db.execute("PRAGMA data_version").fetchone()[0])
+        if version != self.version:
+            self.forget()
+            self.version = version
+
+    def forget(self) -> None:
+        self.version = None
+        self.ids.clear()
+        self.keys.clear()
+
+    def learn(self, pairs: Iterable[tuple[str, int]]) -> None:
+        if len(self.ids) > self.CAP:
+            self.ids.clear()
+            self.keys.clear()
+        for key, i in pairs:
+            self.ids[key] = i
+            self.keys[i] = key
 
 
 def pick(db: sqlite3.Connection, ids: Iterable[int], table: str = "picked") -> None:
@@ -53,10 +89,10 @@ def walk_recursive(db: sqlite3.Connection, begin: list[int], way: tuple[str, str
     return set(db.execute(query).fetchall())
 
 
-def edges_of(db: sqlite3.Connection, rows: list[Row]) -> list[Edge]:
+def edges_of(db: sqlite3.Connection, rows: list[Row], known: Known) -> list[Edge]:
     """The rows as Edges, sorted: sorted as text tuples first, since comparing Edge
     dataclasses would be most of a big walk's cost."""
-    keys = keys_of(db, {n for row in rows for n in row[:2]})
+    keys = keys_of(db, {n for row in rows for n in row[:2]}, known)
     files = dict(db.execute(f"SELECT id, name FROM files WHERE id IN ({','.join(str(int(f)) for f in {row[5] for row in rows})})").fetchall())
     named = sorted(
         (keys[src], keys[dst], RELATIONS[relation], FLOWS[flow] if flow is not None else "", SUBTYPES[subtype] if subtype is not None else "", files[file], line, statement)
@@ -69,32 +105,42 @@ def nodes_of(db: sqlite3.Connection, rows: list[tuple[int, str, str, str]]) -> l
     """Nodes sorted by id (as text, not as dataclasses: cheaper), with their attributes merged
     across sources in source order (later ones win)."""
     pick(db, (r[0] for r in rows))
-    claims = db.execute(
-        f"SELECT c.node, f.name, COALESCE(c.name, substr({KEY}, instr({KEY}, ':') + 1)), c.named, COALESCE(c.attrs, '{{}}') FROM claims c"
-        " JOIN files f ON f.id = c.source JOIN nodes n ON n.id = c.node WHERE c.node IN (SELECT id FROM temp.picked) AND (c.attrs IS NOT NULL OR c.named)"
-    ).fetchall()
-    decoded = json.loads("[" + ",".join(claim[4] for claim in claims) + "]")  # one decode in C, not one per claim
-    merged: dict[int, list[tuple[str, dict[str, str]]]] = {}
-    for (node, source, name, named, _), attrs in zip(claims, decoded, strict=True):
-        merged.setdefault(node, []).append((source, unpacked(name, named, attrs)))
+    claims = db.execute("SELECT node, source, name, named, attrs FROM claims WHERE node IN (SELECT id FROM temp.picked) AND (attrs IS NOT NULL OR named)").fetchall()
+    held: dict[int, list[tuple[int, int, str | None, int, str | None]]] = {}
+    for claim in claims:
+        held.setdefault(claim[0], []).append(claim)
+    # a node's claims mostly say the same (its table and column, spelled by its name, and a type
+    # or nothing): those are not merged, and the sources' names are read only to order claims that differ
+    decoded: dict[str | None, dict[str, str]] = {None: {}}
+    sources: dict[int, str] = {}
     found = []
-    for i, key, kind, name in sorted(rows, key=lambda r: r[1]):
-        held = merged.get(i, ())
-        if len(held) == 1:
-            attrs = tuple(sorted(held[0][1].items()))
-        else:
+    for i, key, kind, name in sorted(rows, key=itemgetter(1)):
+        said = held.get(i, ())
+        if len({c[2:] for c in said}) > 1:
+            if not sources:
+                sources.update(db.execute(f"SELECT id, name FROM files WHERE id IN ({','.join(str(int(c[1])) for c in claims)})"))
             union: dict[str, str] = {}
-            for _, part in sorted(held, key=lambda h: h[0]):
-                union.update(part)
+            for claim in sorted(said, key=lambda c: sources[c[1]]):
+                union.update(_claim_attrs(claim, key, decoded))
             attrs = tuple(sorted(union.items()))
+        else:
+            attrs = tuple(sorted(_claim_attrs(said[0], key, decoded).items())) if said else ()
         found.append(Node(key, KINDS[kind], name, attrs))
     return found
 
 
-def lookup(db: sqlite3.Connection, keys: set[str]) -> dict[str, int]:
+def _claim_attrs(claim: tuple[int, int, str | None, int, str | None], key: str, decoded: dict[str | None, dict[str, str]]) -> dict[str, str]:
+    """What one claim says of its node; each distinct JSON text decoded once per call."""
+    _, _, name, named, text = claim
+    if text not in decoded:
+        decoded[text] = json.loads(text)  # type: ignore[arg-type]
+    return unpacked(spelled(key)[1] if name is None else name, named, decoded[text])
+
+
+def lookup(db: sqlite3.Connection, keys: set[str], known: Known) -> dict[str, int]:
     """The node id of each key that is stored."""
-    found: dict[str, int] = {}
-    ordered = sorted(keys)
+    found = {k: known.ids[k] for k in keys if k in known.ids}
+    ordered = sorted(k for k in keys if k not in found)
     for at in range(0, len(ordered), CHUNK):
         chunk = ordered[at : at + CHUNK]
         marks = ",".join("?" * len(chunk))
@@ -102,9 +148,15 @@ def lookup(db: sqlite3.Connection, keys: set[str]) -> dict[str, int]:
         wanted = set(chunk)
         named = db.execute(f"SELECT {KEY}, id FROM nodes n WHERE name IN ({marks}) AND key IS NULL", [spelled(k)[1] for k in chunk])
         found.update((key, i) for key, i in named if key in wanted)
+    known.learn(found.items())
     return found
 
 
-def keys_of(db: sqlite3.Connection, ids: set[int]) -> dict[int, str]:
-    pick(db, ids)
-    return dict(db.execute(f"SELECT id, {KEY} FROM nodes n WHERE id IN (SELECT id FROM temp.picked)").fetchall())
+def keys_of(db: sqlite3.Connection, ids: set[int], known: Known) -> dict[int, str]:
+    found = {i: known.keys[i] for i in ids if i in known.keys}
+    if len(found) < len(ids):
+        pick(db, ids - found.keys())
+        read = db.execute(f"SELECT id, {KEY} FROM nodes n WHERE id IN (SELECT id FROM temp.picked)").fetchall()
+        known.learn((key, i) for i, key in read)
+        found.update(read)
+    return found

@@ -122,3 +122,23 @@ def test_both_ways_of_walking_give_the_same_edges(tmp_path: Path) -> None:
                 expected = levels.walk(start, direction, depth, frozenset(Relation))
                 assert recursive.walk(start, direction, depth, frozenset(Relation)) == expected
                 assert depth != 1 or start is not nodes or len(expected) > 100
+
+
+def test_a_reader_forgets_the_node_ids_it_learnt_when_another_process_writes(tmp_path: Path) -> None:
+    """Ids a reader keeps would name other nodes after another connection's write (SQLite reuses a
+    deleted row's id); `PRAGMA data_version` tells the reader to forget them, and so does its own commit."""
+    writer = SqliteStore(tmp_path)
+    writer.replace_file(FACTS)
+    reader = SqliteStore(tmp_path)
+    assert reader.walk(["column:t.a"], Direction.DOWNSTREAM, None, frozenset({Relation.FEEDS})) == list(FACTS.edges)
+    writer.replace_file(GraphFacts("a.sql"))  # t.a and u.a gone: their ids are free again
+    moved = GraphFacts("c.sql", (), (Edge("column:x.a", "column:y.a", Relation.FEEDS, Flow.DIRECT, Subtype.IDENTITY, "c.sql", 1, 1),))
+    writer.replace_file(moved)
+    assert reader.walk(["column:t.a"], Direction.DOWNSTREAM, None, frozenset({Relation.FEEDS})) == []
+    assert [n.id for n in reader.nodes(["column:t.a", "column:x.a", "column:y.a"])] == ["column:x.a", "column:y.a"]
+    reader.replace_file(GraphFacts("c.sql"))
+    reader.replace_file(FACTS)
+    assert reader.walk(["column:t.a"], Direction.DOWNSTREAM, None, frozenset({Relation.FEEDS})) == list(FACTS.edges)
+    assert reader.nodes(["column:x.a"]) == []
+    reader.close()
+    writer.close()
