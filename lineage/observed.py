@@ -13,10 +13,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
-from lineage.catalog import OwnerRule
-from lineage.graph import UNRESOLVED
+from typing import TYPE_CHECKING
+
 from lineage.model import Edge, Flow, GraphFacts, Node, NodeKind, Relation, Subtype, node_id
 from lineage.store import LineageStore
+
+if TYPE_CHECKING:  # `lineage impact` reads observed facts without loading the catalog or the graph builder
+    from lineage.catalog import OwnerRule
 
 
 LOG_PREFIX = "log:"  # the source name of an ingested log: `log:<path>`; re-ingesting it replaces it
@@ -91,6 +94,8 @@ def owner_of(query: ObservedQuery, rules: Iterable[OwnerRule]) -> str:
 
 def log_graph(log: ObservedLog, rules: Iterable[OwnerRule] = ()) -> GraphFacts:
     """The nodes and edges one log contributes; queries numbered in their sorted order."""
+    from lineage.graph import UNRESOLVED
+
     rules = tuple(rules)
     nodes: dict[str, Node] = {}
     edges: set[Edge] = set()

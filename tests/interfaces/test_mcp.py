@@ -115,7 +115,7 @@ def test_bad_arguments_are_tool_errors_and_the_server_answers_on(shop: tuple[Pat
         (True, "Error executing tool impact: unknown table or column 'orders.order_valu'; did you mean 'app.orders.order_value'?"),
         (True, "Error executing tool upstream: 1 validation error for upstreamArguments"),
         (True, "Error executing tool downstream: max_depth must be 1 or more, not 0"),
-        (True, "Error executing tool find: unknown kind 'tabel'; use one of column, dashboard, ml_feature, owner, table, unparsed"),
+        (True, "Error executing tool find: unknown kind 'tabel'; use one of column, dashboard, ml_feature, owner, query, table, unparsed"),
         (True, "Error executing tool impact: give at most one of --rename, --drop, --retype (got --rename and --drop)"),
         (True, "Error executing tool diff: unknown git revision 'no-such-branch'; check the name, or fetch it first (actions/checkout with fetch-depth: 0)"),
         (True, "Error executing tool impact: 1 validation error for impactArguments"),

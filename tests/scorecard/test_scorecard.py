@@ -117,7 +117,7 @@ def test_scores_of_every_product_over_the_history(history: History) -> None:
         "intermediate.customer_orders": (2, 4, 5, 5, None, 4.0),
         "intermediate.orders_enriched": (2, 4, 5, 5, None, 4.0),
         "mart.customer_360": (2, 4, 4, 5, None, 3.8),
-        "mart.daily_revenue": (3, 3, 5, 5, None, 4.0),
+        "mart.daily_revenue": (3, 4, 5, 5, None, 4.2),
         "mart.fraud_features": (2, 3, 5, 5, None, 3.8),
         "mart.product_catalog": (2, 1, 5, 5, None, 3.2),
         "staging.stg_customers": (2, 5, 5, 5, None, 4.2),
