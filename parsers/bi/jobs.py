@@ -10,7 +10,7 @@ from typing import Protocol
 from lineage.catalog import Catalog
 from lineage.model import Diagnostic, FileFacts, Location
 from parsers.bi.common import BiFacts
-from parsers.sources.paths import Root, LOOKER_SUFFIXES, METABASE_FOLDER, NOTEBOOK_SUFFIXES, POWERBI_MODEL, POWERBI_REPORT, SUPERSET_FILE, TABLEAU_SUFFIXES, display_path
+from parsers.sources.paths import Root, LOOKER_SUFFIXES, METABASE_FOLDER, NOTEBOOK_SUFFIXES, POWERBI_MODEL, POWERBI_REPORT, SUPERSET_FILE, TABLEAU_SUFFIXES, ZIP_SUFFIXES, display_path
 from parsers.sources.reading import Unreadable, open_regular, read_bounded, read_text
 from parsers.sql.dialects import PathDialects
 from parsers.sql.schema import SchemaRegistry
@@ -39,6 +39,8 @@ def bi_jobs(bi: list[Path], python: Mapping[Path, object], dialects: PathDialect
     for marker in (p for p in bi if p.name == SUPERSET_FILE):
         shown = display_path(marker.parent)
         jobs[shown] = (set(), _superset_job(shown, marker.parent, dialects.dialect(shown), options))
+    for path in (p for p in bi if p.name.lower().endswith(ZIP_SUFFIXES)):  # a Superset export's zip, known by its content
+        jobs[display_path(path)] = (set(), _superset_zip_job(path, dialects.dialect(display_path(path)), options))
     powerbi = [p for p in bi if p.name in (POWERBI_MODEL, POWERBI_REPORT)]
     if powerbi:  # reports name their models: one project
         shown = _folder(powerbi)
@@ -123,6 +125,26 @@ def _superset_job(shown: str, folder: Path, dialect: str | None, options: Option
         yaml_files = sorted((p for p in folder.rglob("*.yaml") if p.name != SUPERSET_FILE and p.is_file()), key=display_path)
         texts, unread = _texts(yaml_files, options.max_bytes)
         return _unit(shown, read_superset(texts, Sql(registry, dialect, options.statement_seconds)), unread)
+
+    return job
+
+
+def _superset_zip_job(path: Path, dialect: str | None, options: Options) -> Job:
+    from parsers.bi.common import Sql
+    from parsers.bi.superset import read_superset, unpack_export
+
+    shown = display_path(path)
+
+    def job(registry: SchemaRegistry) -> tuple[list[FileFacts], Catalog | None]:
+        try:
+            with open_regular(path, Location(shown)) as handle:
+                found = unpack_export(shown, handle, options.max_bytes)  # a big zip of something else is not read whole
+        except Unreadable as err:
+            found = [], [err.diagnostic]
+        if found is None:  # a zip of something else: not ours to read, as before zips were looked into
+            return [], None
+        texts, unread = found
+        return _unit(shown, read_superset(texts, Sql(registry, dialect, options.statement_seconds)), [FileFacts(d.at.file, diagnostics=(d,)) for d in unread])
 
     return job
 

@@ -1,4 +1,5 @@
-"""Superset: the YAML of `superset export-dashboards` (a folder holding `metadata.yaml`).
+"""Superset: the YAML of `superset export-dashboards` (a folder holding `metadata.yaml`, or the
+export's zip, whose one top folder holds it: known by that content, whatever the zip is called).
 
 Datasets (`datasets/<database>/<table>.yaml`) are physical (`schema` + `table_name`) or virtual
 (`sql`, traced with the SQL extractor); their metrics and calculated columns are SQL expressions,
@@ -11,15 +12,20 @@ where an export carries them, name the owner; else the catalog's `consumer_owner
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, BinaryIO
 
 from lineage.catalog import Consumer, Owner
 from lineage.model import ColumnEdge, Diagnostic, Flow, Location, NodeKind, Subtype
 from parsers.bi.common import BiFacts, Column, Declarations, Sql, file_facts, owner_of, read, sorted_reads
+from parsers.bi.archive import read_zip
 from parsers.sources.documents import parse_yaml
+from parsers.sources.paths import SUPERSET_FILE
+from parsers.sources.reading import Unreadable, decode
 
 _DIRECT = ("metrics", "metric", "percent_metrics", "timeseries_limit_metric", "groupby", "columns", "all_columns", "x_axis", "series", "entity", "secondary_metric")
 _FILTERS = ("adhoc_filters", "granularity_sqla")
+# metadata.yaml's `type` in Superset's exports: dashboards, charts, datasets, databases, saved queries
+EXPORT_TYPES = frozenset({"Dashboard", "Slice", "SqlaTable", "Database", "SavedQuery"})
 
 
 @dataclass(slots=True)
@@ -57,6 +63,46 @@ class _Export:
 
 def _quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
+
+
+def _metadata(names: list[str]) -> list[str]:
+    return sorted(n for n in names if n.count("/") == 1 and n.endswith("/" + SUPERSET_FILE))
+
+
+def unpack_export(shown: str, data: bytes | BinaryIO, max_bytes: int | None) -> tuple[list[tuple[str, str]], list[Diagnostic]] | None:
+    """An export zip's YAML files (shown as `export.zip!member`, text) and why any was not read; None
+    for a zip that is no Superset export (no top folder holding metadata.yaml): scans ignore those."""
+    marker = read_zip(shown, data, _metadata, max_bytes)
+    if isinstance(marker, Diagnostic):
+        return [], [marker]
+    if not marker:
+        return None
+    name, content = sorted(marker.items())[0]
+    where = Location(f"{shown}!{name}")
+    try:
+        meta = parse_yaml(decode(content, where), where) if isinstance(content, bytes) else content
+    except Unreadable as err:
+        meta = err.diagnostic
+    if isinstance(meta, Diagnostic):
+        return [], [meta]
+    kind = meta.get("type") if isinstance(meta, dict) else None
+    if kind not in EXPORT_TYPES:
+        return [], [Diagnostic(Location(where.file, 1), f"has a metadata.yaml whose type is {kind!r}, not a Superset export's ({', '.join(sorted(EXPORT_TYPES))}); not read")]
+    top = name.split("/")[0] + "/"
+    members = read_zip(shown, data, lambda names: sorted(n for n in names if n.startswith(top) and n.endswith(".yaml") and n != name), max_bytes)
+    if isinstance(members, Diagnostic):
+        return [], [members]
+    texts: list[tuple[str, str]] = []
+    unread: list[Diagnostic] = []
+    for member, content in members.items():
+        if isinstance(content, Diagnostic):
+            unread.append(content)
+            continue
+        try:
+            texts.append((f"{shown}!{member}", decode(content, Location(f"{shown}!{member}"))))
+        except Unreadable as err:
+            unread.append(err.diagnostic)
+    return texts, unread
 
 
 def read_superset(files: list[tuple[str, str]], sql: Sql) -> BiFacts:

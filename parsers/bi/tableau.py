@@ -14,7 +14,6 @@ worksheets in its zones read; in a `.tds`, the data source itself is the consume
 from __future__ import annotations
 
 import re
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
@@ -26,11 +25,11 @@ from defusedxml import DefusedXmlException
 from lineage.catalog import Consumer
 from lineage.model import ColumnEdge, Diagnostic, Flow, Location, NodeKind, Subtype
 from parsers.sources.reading import Unreadable, decode
+from parsers.bi.archive import read_zip
 from parsers.bi.common import BiFacts, Column, Declarations, Sql, Traced, file_facts, read, sorted_reads
 
 _BRACKETED = re.compile(r"\[([^\]]+)\]")
 _INSTANCE = re.compile(r"^(?:\[[^\]]+\]\.)?\[(?:\w+:)?([^:\]]+)(?::\w+)?\]$")  # [ds].[sum:revenue_usd:qk] -> revenue_usd
-MAX_ZIP_MEMBERS = 10_000
 MAX_FORMULA_DEPTH = 100  # calculated fields naming calculated fields: a few deep in real workbooks
 
 
@@ -58,22 +57,14 @@ class _Source:
 
 def unpack(shown: str, data: bytes, max_bytes: int | None) -> str | Diagnostic:
     """The workbook or data source inside a packaged `.twbx`/`.tdsx`, bounded by `max_bytes`."""
-    import io
-
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            members = archive.infolist()
-            if len(members) > MAX_ZIP_MEMBERS:
-                return Diagnostic(Location(shown), f"packaged file has {len(members)} members (more than {MAX_ZIP_MEMBERS}); not read")
-            inner = [m for m in members if PurePosixPath(m.filename).suffix in (".twb", ".tds") and "/" not in m.filename.strip("/")]
-            if not inner:
-                return Diagnostic(Location(shown), "packaged file holds no .twb or .tds at its top level; not read")
-            with archive.open(inner[0]) as member:
-                text = member.read(max_bytes + 1) if max_bytes else member.read()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, RuntimeError, NotImplementedError) as err:
-        return Diagnostic(Location(shown), f"not a readable zip ({err}); not read")
-    if max_bytes and len(text) > max_bytes:
-        return Diagnostic(Location(shown), f"{inner[0].filename} unpacks to more than {max_bytes // 2**20} MB (a zip bomb or a data extract); not read")
+    found = read_zip(shown, data, lambda names: [n for n in names if PurePosixPath(n).suffix in (".twb", ".tds") and "/" not in n.strip("/")][:1], max_bytes)
+    if isinstance(found, Diagnostic):
+        return found
+    if not found:
+        return Diagnostic(Location(shown), "packaged file holds no .twb or .tds at its top level; not read")
+    text = next(iter(found.values()))
+    if isinstance(text, Diagnostic):
+        return text
     try:
         return decode(text, Location(shown))
     except Unreadable as err:

@@ -22,7 +22,8 @@ SCANNED_SUFFIXES = SQL_SUFFIXES + PY_SUFFIXES + DATA_SUFFIXES
 LOOKER_SUFFIXES = (".lkml", ".lookml")
 TABLEAU_SUFFIXES = (".twb", ".tds", ".twbx", ".tdsx")
 NOTEBOOK_SUFFIXES = (".ipynb",)  # Jupyter notebooks: SQL cells and calls, read as one consumer each
-BI_SUFFIXES = LOOKER_SUFFIXES + TABLEAU_SUFFIXES + NOTEBOOK_SUFFIXES
+ZIP_SUFFIXES = (".zip",)  # looked into: a Superset export's zip is read (parsers/bi/superset), others ignored
+BI_SUFFIXES = LOOKER_SUFFIXES + TABLEAU_SUFFIXES + NOTEBOOK_SUFFIXES + ZIP_SUFFIXES
 SUPERSET_FILE = "metadata.yaml"  # at the root of a `superset export-dashboards` folder
 # a Power BI project's semantic model folder holds definition.pbism, its report folder definition.pbir
 POWERBI_MODEL, POWERBI_REPORT = "definition.pbism", "definition.pbir"
