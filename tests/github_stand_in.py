@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import TypeVar
 from urllib.parse import parse_qs, urlsplit
 
 TOKEN = "ghp_test0123456789secret"
@@ -149,9 +150,12 @@ class _Handler(BaseHTTPRequestHandler):
             pass  # the client stopped reading: what a bounded client does
 
 
+Served = TypeVar("Served", bound=ThreadingHTTPServer)
+
+
 @contextmanager
-def github_stand_in() -> Iterator[GitHub]:
-    server = GitHub()
+def served(server: Served) -> Iterator[Served]:
+    """SERVER answering on its loopback port from a thread, until the block ends."""
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -160,3 +164,9 @@ def github_stand_in() -> Iterator[GitHub]:
         server.shutdown()
         server.server_close()
         thread.join()
+
+
+@contextmanager
+def github_stand_in() -> Iterator[GitHub]:
+    with served(GitHub()) as server:
+        yield server

@@ -70,10 +70,9 @@ def _no_github_environment(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name, raising=False)
 
 
-@pytest.fixture
-def story(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Repo:
-    """The sample warehouse committed as `main`, with the working directory at the repository's root."""
-    repo = Repo(tmp_path / "shop")
+def story_repo(root: Path) -> Repo:
+    """The order_value story (STORY of sample_sql) committed as `main` in a new repository at ROOT."""
+    repo = Repo(root)
     for name in STORY:
         source, target = SAMPLE / name, repo.root / "sample_sql" / name
         if source.is_dir():
@@ -85,6 +84,13 @@ def story(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Repo:
     repo.git("config", "user.name", "Lineage Tests")
     repo.git("config", "user.email", "tests@lineage.example")
     repo.commit("the sample warehouse")
+    return repo
+
+
+@pytest.fixture
+def story(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Repo:
+    """The sample warehouse committed as `main`, with the working directory at the repository's root."""
+    repo = story_repo(tmp_path / "shop")
     monkeypatch.chdir(repo.root)
     return repo
 

@@ -52,4 +52,4 @@ def test_nothing_found_is_said_and_a_cut_list_too(store: str) -> None:
 
 
 def test_an_unknown_kind_is_a_usage_error(store: str) -> None:
-    assert find(store, "order", "--kind", "tabel") == (2, "", "unknown kind 'tabel'; use one of column, dashboard, ml_feature, owner, table, unparsed\n")
+    assert find(store, "order", "--kind", "tabel") == (2, "", "unknown kind 'tabel'; use one of column, dashboard, ml_feature, owner, query, table, unparsed\n")

@@ -45,7 +45,7 @@ def test_the_sample_log_names_its_readers_of_order_value(store: LineageStore, mo
     assert runs[("sample_sql/staging/stg_orders.sql", 7)] == ""  # no log saw it
     assert report.logs == (SHOWN,)
     owners = {o.owner.name: o.assets for o in report.owners}
-    assert owners["revenue-analytics"] == ("ANA_LOPEZ (query log)", "dbt_mart.daily_revenue", "mart.daily_revenue")
+    assert owners["revenue-analytics"] == ("ANA_LOPEZ (query log)", "dbt_mart.daily_revenue", "mart.daily_revenue", "powerbi:Finance", "powerbi:Finance/Largest Order USD", "powerbi:Finance/Revenue USD", "powerbi:Finance/Revenue overview/Revenue", "powerbi:Finance/Revenue per Order")
     assert "SVC_TABLEAU (query log)" in owners["bi-team"]
 
 

@@ -5,7 +5,6 @@ byte for byte, and a bad argument is a tool error after which the server still a
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -16,8 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
-from tests.cli.test_diff import STORY, Repo, rename_order_value
-from tests.conftest import SAMPLE
+from tests.cli.test_diff import rename_order_value, story_repo
 
 LINEAGE = Path(sys.executable).with_name("lineage")  # the installed command, as an editor would start it
 runner = CliRunner()
@@ -26,18 +24,7 @@ runner = CliRunner()
 @pytest.fixture(scope="module")
 def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path]]:
     """The order_value story committed as `main`, scanned into a store, then the rename committed on top."""
-    repo = Repo(tmp_path_factory.mktemp("mcp") / "shop")
-    for name in STORY:
-        source, target = SAMPLE / name, repo.root / "sample_sql" / name
-        if source.is_dir():
-            shutil.copytree(source, target)
-        else:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy(source, target)
-    repo.git("init", "-q", "-b", "main")
-    repo.git("config", "user.name", "Lineage Tests")
-    repo.git("config", "user.email", "tests@lineage.example")
-    repo.commit("the sample warehouse")
+    repo = story_repo(tmp_path_factory.mktemp("mcp") / "shop")
     store = repo.root.parent / "store"
     done = subprocess.run([str(LINEAGE), "scan", "sample_sql", "--store", str(store)], cwd=repo.root, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr

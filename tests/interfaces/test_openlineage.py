@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -21,6 +20,7 @@ from typer.testing import CliRunner
 from cli.main import app
 from graphs.render.openlineage import FACETS, SPEC
 from tests.conftest import ROOT
+from tests.github_stand_in import served
 
 SPEC_DIR = Path(__file__).parent / "openlineage_spec"
 runner = CliRunner()
@@ -236,14 +236,8 @@ class _Handler(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def recorder() -> Iterator[_Recorder]:
-    server = _Recorder()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with served(_Recorder()) as server:
         yield server
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def test_url_posts_every_event_once_in_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, recorder: _Recorder) -> None:
