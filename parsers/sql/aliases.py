@@ -176,14 +176,14 @@ class AliasLookup:
         return top if owner is select else None
 
     def ambiguity(self, name: str, sources: Sequence[str], candidate: Candidate) -> str:
-        """The warning for a name that may be an unknown source column or an alias: the column is assumed."""
+        """The warning for a name that may be an unknown source column or an alias: both readings are kept."""
         # the projection, not its line: a dbt model's lines are moved back into the template afterwards
         defined = " ".join(candidate.defined.sql().split())
         defined = defined if len(defined) <= _SHOWN else defined[: _SHOWN - 3] + "..."
         tables = ", ".join(sources)
         return (
-            f"'{name}' may name a column of {tables} or the alias `{defined}`; assumed the column, as {self.rules.dialect} prefers "
-            f"source columns to aliases in {_CLAUSE_NAMES[candidate.clause]}; declare the columns of {tables} (DDL or --schema) to decide"
+            f"'{name}' may name a column of {tables} or the alias `{defined}`; both readings recorded ({self.rules.dialect} prefers "
+            f"source columns to aliases in {_CLAUSE_NAMES[candidate.clause]}, if there is one); declare the columns of {tables} (DDL or --schema) to decide"
         )
 
 

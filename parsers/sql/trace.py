@@ -203,7 +203,11 @@ class ScopeTracer(ScopeOutputs):
         else:
             return None
         if alias is not None:
-            self._note_ambiguity(scope, name, unknown, alias, found)
+            # either reading may be the engine's (the dialect's preferred column may not exist): both
+            # are recorded, so that a change to what the alias reads is not missed, and it is said
+            aliased = set(self.trace_output(scope, alias.output))
+            self._note_ambiguity(scope, name, unknown, alias, found, aliased)
+            found = found | aliased
         return found
 
     def join_keys(self, scope: Scope) -> dict[str, tuple[str, ...]]:
@@ -245,10 +249,10 @@ class ScopeTracer(ScopeOutputs):
         defined = self.named(scope).aliases.get(column.name)
         return None if defined is None else self.alias_lookup.candidate(select, column, defined)
 
-    def _note_ambiguity(self, scope: Scope, name: str, unknown: list[str], alias: Candidate, assumed: set[Hit]) -> None:
+    def _note_ambiguity(self, scope: Scope, name: str, unknown: list[str], alias: Candidate, assumed: set[Hit], aliased: set[Hit]) -> None:
         """A source whose columns are unknown may or may not have `name`: when the alias would give other
-        sources, the column the dialect prefers is assumed, and said so."""
-        if {h[:2] for h in assumed} == {h[:2] for h in self.trace_output(scope, alias.output)}:
+        sources, both readings are kept, and said so."""
+        if {h[:2] for h in assumed} == {h[:2] for h in aliased}:
             return
         nodes = [scope.sources.get(source) for source in unknown]
         names = [table_name(n) if isinstance(n, exp.Table) else source for n, source in zip(nodes, unknown)]

@@ -19,8 +19,8 @@ SWAPPED = range(50, MODELS + 1, 50)  # 10 models swap their upstream's names
 SWAP = "SELECT product_id, SUM(min_price) AS sum_price, MIN(sum_price) AS min_price FROM {source} GROUP BY product_id"
 PLAIN = "SELECT product_id, min_price, sum_price FROM {source}"
 AMBIGUOUS = (
-    "sql/m{i:04}.sql:1: 'sum_price' may name a column of raw.prices or the alias `SUM(min_price) AS sum_price`; assumed the column, "
-    "as snowflake prefers source columns to aliases in the SELECT list; declare the columns of raw.prices (DDL or --schema) to decide"
+    "sql/m{i:04}.sql:1: 'sum_price' may name a column of raw.prices or the alias `SUM(min_price) AS sum_price`; both readings recorded "
+    "(snowflake prefers source columns to aliases in the SELECT list, if there is one); declare the columns of raw.prices (DDL or --schema) to decide"
 )
 
 
@@ -53,14 +53,17 @@ def test_a_warehouse_whose_models_swap_upstream_names_as_aliases_keeps_every_edg
         }
 
 
-def test_over_an_undeclared_table_each_swapped_model_is_one_warning_and_keeps_its_edges(tmp_path: Path) -> None:
+def test_over_an_undeclared_table_each_swapped_model_is_one_warning_and_keeps_both_readings(tmp_path: Path) -> None:
     sql = tmp_path / "sql"
     sql.mkdir()
     for i in SWAPPED:
         (sql / f"m{i:04}.sql").write_text(f"CREATE TABLE mart.m{i:04} AS {SWAP.format(source='raw.prices')};\n", encoding="utf-8")
     run = run_lineage("scan: 10 swapped models over an undeclared table, snowflake", "scan", "sql", "--store", "st", "--dialect", "snowflake", cwd=tmp_path)
     assert run.exit_code == 0
-    assert run.lines() == [*(AMBIGUOUS.format(i=i) for i in SWAPPED), "Scanned 10 files, 10 statements; 10 warnings; 40 edges written."]
+    assert run.lines() == [*(AMBIGUOUS.format(i=i) for i in SWAPPED), "Scanned 10 files, 10 statements; 10 warnings; 50 edges written."]
+    # MIN(sum_price) reads raw.prices.sum_price if the table has it, else the alias SUM(min_price): both kept
+    m0050 = run_lineage("upstream: a swapped model's min_price", "upstream", "mart.m0050.min_price", "--format", "json", "--store", "st", cwd=tmp_path)
+    assert {(h["source"], h["subtype"]) for h in json.loads(m0050.stdout)} == {("raw.prices.sum_price", "aggregation"), ("raw.prices.min_price", "aggregation"), ("raw.prices.product_id", "group_by")}
     extract = run_lineage("extract: a swapped model over an undeclared table, postgres", "extract", "sql/m0050.sql", "--dialect", "postgres", cwd=tmp_path)
     # without lateral aliases there is nothing to assume: each name is raw.prices's column
     assert (extract.exit_code, extract.stderr) == (0, "")
