@@ -68,6 +68,8 @@ def build(edges: int, directory: Path, queries: int, kinds: tuple[str, ...]) -> 
         count = queries if kind != "json" or edges <= 100_000 else min(queries, JSON_QUERIES)
         seconds, reports, cpu = _timed(store, picked[:count])
         record.setdefault(kind, {})["impact"] = summary(seconds, reports)
+        # the target reaching the most: its table is the longest a user prints
+        record["widest_target"] = max(zip(reports, picked), key=lambda rp: (len(rp[0].columns), rp[1]))[1].removeprefix("column:")
         record[kind]["impact_cpu"] = {k: v for k, v in summary(cpu, reports).items() if k.endswith("_ms")}
         store.close()
     return record
@@ -92,9 +94,9 @@ def _disk(directory: Path) -> int:
     return sum(p.stat().st_size for p in directory.iterdir() if p.is_file())
 
 
-def fresh_impact(store: str, targets: list[str]) -> dict[str, Any]:
+def fresh_impact(store: str, targets: list[str], fmt: str = "json") -> dict[str, Any]:
     """`lineage impact TARGET` as a new process per target: median and slowest wall and RSS."""
-    runs = [run_process([str(LINEAGE), "impact", target, "--store", store, "--format", "json"]) for target in targets]
+    runs = [run_process([str(LINEAGE), "impact", target, "--store", store, "--format", fmt]) for target in targets]
     for run in runs:
         if run.exit_code not in (0, 3):
             raise SystemExit(f"lineage impact failed ({run.exit_code}): {run.stderr.strip()[-500:]}")
@@ -118,6 +120,8 @@ def size(edges: int, root: Path, queries: int, kinds: tuple[str, ...]) -> dict[s
     specs = {"sqlite": str(directory / "sqlite"), "json": f"json:{directory / 'json'}"}
     for kind in kinds:
         record[kind]["fresh_impact"] = fresh_impact(specs[kind], record["targets"])
+        if "widest_target" in record:  # the longest answer, printed as a table and as JSON
+            record[kind]["widest"] = {fmt: fresh_impact(specs[kind], [record["widest_target"]] * FRESH_TARGETS, fmt) for fmt in ("table", "json")}
     return record
 
 
