@@ -94,7 +94,7 @@ def _timed(store: Any, targets: list[str]) -> tuple[list[float], list[Any], list
 
 @dataclass(frozen=True)
 class Counted:
-    """What `summary` reads of a report, kept instead of it: a hundred reports kept are millions of
+    """What `summary` reads of a report, kept instead of it: a hundred reports kept are hundreds of thousands of
     objects that the cycle collector walks again during each later query, which a CLI process
     answering one query, or the MCP server dropping each answer, never pays (the slowest of 100
     queries at 1M edges took 104-118 ms of CPU with the reports kept, 62-74 ms without)."""
