@@ -17,7 +17,10 @@ script of the after commit in both, which adds the widest target's fresh impact 
 every report as the sections above did; it now keeps their counts only, see `Counted` in `bench/embedded.py`),
 one after the other on a 2-core host other jobs shared (load averages below; the after run had the quieter
 host): wall-clock figures are inflated, so the CPU figures (each in-process query's own CPU time; the fresh
-process's user + system time) are the ones to compare. The p95 target is still missed by ~5 ms of CPU."""
+process's user + system time) are the ones to compare. The p95 target is still missed by ~5 ms of CPU: on a
+quieter host (load average 1.9, `bench/results/embedded-sqlite-impact-quiet.json`, 1M edges only, the script
+keeping counts) the after code measured 26.5 / 39.2 ms CPU p95 / max (levels; recursive 28.4 / 43.6 ms), a fresh
+`--format json` impact 0.125 s, and the widest target 0.191 s as a table, 0.167 s as JSON."""
 
 # measured by hand on 2026-12-05 (a cProfile and per-function CPU timers of the 8-10 slowest queries at 1M
 # edges, load average 3-6): ratios, not absolute figures; profile again when the figures move
