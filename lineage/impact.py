@@ -8,16 +8,16 @@ same distance. Distance counts FEEDS hops only.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from itertools import chain
-from typing import TypeVar
+from typing import TypeVar, overload
 
 from lineage.completeness import Completeness, Gap, GapKind, Scope, survey
 from lineage.model import Direction, Edge, Node, NodeKind, Relation
-from lineage.observed import LOG_PREFIX, ObservedReader, last_runs, observed, readers
-from lineage.store import FLOW_RELATIONS, LineageStore
+from lineage.observed import LOG_PREFIX, ObservedReader, last_runs, readers
+from lineage.store import FLOW_RELATIONS, LineageStore, WalkRow, row_edge, walk_row
 
 T = TypeVar("T")
 
@@ -83,6 +83,48 @@ class Truncation:
         return f"truncated: {self.shown:,} of {self.total:,} {self.what} shown"
 
 
+class Walked(Sequence[Edge]):
+    """The impacted subgraph's edges, made from the walk's rows when first read (by a diagram or
+    `lineage diff`): a big impact walks thousands of edges, and its table and JSON show none of them."""
+
+    __slots__ = ("rows", "_made")
+
+    def __init__(self, rows: Iterable[WalkRow]) -> None:
+        self.rows = tuple(rows)
+        self._made: tuple[Edge, ...] | None = None
+
+    def _edges(self) -> tuple[Edge, ...]:
+        if self._made is None:
+            self._made = tuple(row_edge(r) for r in self.rows)
+        return self._made
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    @overload
+    def __getitem__(self, index: int) -> Edge: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Edge, ...]: ...
+    def __getitem__(self, index: int | slice) -> Edge | tuple[Edge, ...]:
+        return self._edges()[index]
+
+    def __iter__(self) -> Iterator[Edge]:
+        return iter(self._edges())
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and tuple(self) == tuple(other)
+
+    def __hash__(self) -> int:
+        return hash(self._edges())
+
+    def __repr__(self) -> str:
+        return f"Walked({self._edges()!r})"
+
+    def within(self, shown: set[str]) -> Walked:
+        """The edges both of whose ends are in `shown`."""
+        return Walked(r for r in self.rows if r[0] in shown and r[1] in shown)
+
+
 @dataclass(frozen=True, slots=True)
 class ImpactReport:
     targets: tuple[Node, ...]
@@ -93,7 +135,7 @@ class ImpactReport:
     features: tuple[Reached, ...]
     statements: tuple[Statement, ...]
     owners: tuple[OwnerNotice, ...]
-    edges: tuple[Edge, ...]  # the impacted subgraph, for diagrams
+    edges: Sequence[Edge]  # the impacted subgraph, for diagrams: a `Walked` from `analyse_impact`
     max_depth: int | None
     truncated: tuple[Truncation, ...] = ()  # the lists `limited` cut
     gaps: tuple[Gap, ...] = ()  # what the graph records it may miss (see lineage/completeness.py)
@@ -147,7 +189,7 @@ class ImpactReport:
             features=features,
             statements=statements,
             owners=owners,
-            edges=tuple(e for e in self.edges if e.source in shown and e.target in shown),
+            edges=self.edges.within(shown) if isinstance(self.edges, Walked) else tuple(e for e in self.edges if e.source in shown and e.target in shown),
             truncated=tuple(cut.notes),
         )
 
@@ -178,50 +220,64 @@ def start_nodes(store: LineageStore, targets: Sequence[Node]) -> list[str]:
 
 def distances(start: Iterable[str], edges: Iterable[Edge]) -> dict[str, tuple[int, Edge | None]]:
     """0-1 BFS: FEEDS costs one hop, HAS_COLUMN none; each node with its first reaching edge."""
-    out: dict[str, list[Edge]] = {}
-    for edge in edges:
-        out.setdefault(edge.source, []).append(edge)
-    best: dict[str, tuple[int, Edge | None]] = {s: (0, None) for s in start}
+    rows = {walk_row(e): e for e in edges}
+    return {n: (d, rows[r] if r is not None else None) for n, (d, r) in row_distances(start, rows).items()}
+
+
+def row_distances(start: Iterable[str], rows: Iterable[WalkRow]) -> dict[str, tuple[int, WalkRow | None]]:
+    """`distances` over the walk's rows."""
+    out: dict[str, list[WalkRow]] = {}
+    for row in rows:
+        out.setdefault(row[0], []).append(row)
+    best: dict[str, tuple[int, WalkRow | None]] = {s: (0, None) for s in start}
     queue = deque(best)
     while queue:
         node = queue.popleft()
         dist = best[node][0]
-        for edge in out.get(node, ()):
-            cost = 0 if edge.relation is Relation.HAS_COLUMN else 1
-            if edge.target not in best or best[edge.target][0] > dist + cost:
-                best[edge.target] = (dist + cost, edge)
-                (queue.appendleft if cost == 0 else queue.append)(edge.target)
+        for row in out.get(node, ()):
+            cost = 0 if row[2] is Relation.HAS_COLUMN else 1
+            target = row[1]
+            if target not in best or best[target][0] > dist + cost:
+                best[target] = (dist + cost, row)
+                (queue.appendleft if cost == 0 else queue.append)(target)
     return best
 
 
 def analyse_impact(store: LineageStore, targets: Sequence[Node], change: Change, max_depth: int | None = None) -> ImpactReport:
     start = start_nodes(store, targets)
     # HAS_COLUMN hops are free, so a FEEDS depth of d needs up to 2d walked hops
-    walked = store.walk(start, Direction.DOWNSTREAM, None if max_depth is None else 2 * max_depth, FLOW_RELATIONS)
-    best = {n: d for n, d in distances(start, walked).items() if max_depth is None or d[0] <= max_depth}
-    edges = tuple(e for e in walked if e.source in best and e.target in best)
+    walked = store.walk_rows(start, Direction.DOWNSTREAM, None if max_depth is None else 2 * max_depth, FLOW_RELATIONS)
+    best = {n: d for n, d in row_distances(start, walked).items() if max_depth is None or d[0] <= max_depth}
+    # unbounded, every walked edge joins two reached nodes
+    rows = walked if max_depth is None else [r for r in walked if r[0] in best and r[1] in best]
     nodes = {n.id: n for n in store.nodes(best)}
-    reached = [_reached(nodes[n], d, e) for n, (d, e) in best.items() if n not in start and n in nodes]
-    by_kind = {kind: tuple(sorted((r for r in reached if r.node.kind is kind), key=_order)) for kind in NodeKind}
-    table_ids = {f"{NodeKind.TABLE}:{r.table}" for r in by_kind[NodeKind.COLUMN] if r.table}
+    by_kind: dict[NodeKind, list[Reached]] = {kind: [] for kind in NodeKind}
+    for n, (d, r) in best.items():
+        if n not in start and n in nodes:
+            reached = _reached(nodes[n], d, r)
+            by_kind[reached.node.kind].append(reached)
+    kinds = {kind: tuple(sorted(found, key=_order)) for kind, found in by_kind.items()}
+    table_ids = {f"{NodeKind.TABLE}:{r.table}" for r in kinds[NodeKind.COLUMN] if r.table}
     nodes.update({n.id: n for n in store.nodes(table_ids - set(nodes))})
-    tables = _tables(by_kind[NodeKind.TABLE], by_kind[NodeKind.COLUMN], nodes)
+    tables = _tables(kinds[NodeKind.TABLE], kinds[NodeKind.COLUMN], nodes)
     frontier = tuple(sorted(n for n, (d, _) in best.items() if d == max_depth))
     gaps = survey(store, Scope(Direction.DOWNSTREAM, tuple(nodes.values()), frontier), max_depth).gaps
-    queries = [(r.node, r.distance) for r in by_kind[NodeKind.QUERY]]
-    seen = readers(queries, (e for e in edges if e.target.startswith(f"{NodeKind.QUERY}:")), {n: v.name for n, v in nodes.items()})
-    logs = tuple(s.removeprefix(LOG_PREFIX) for s in store.sources() if s.startswith(LOG_PREFIX))
-    runs = last_runs(edges, store) if logs else {}
+    queries = [(r.node, r.distance) for r in kinds[NodeKind.QUERY]]
+    names = {n: nodes[n].name if n in nodes else n.split(":", 1)[1] for n in best}
+    seen = readers(queries, (row_edge(r) for r in rows if r[1].startswith(f"{NodeKind.QUERY}:")), names) if queries else ()
+    logs = tuple(s.removeprefix(LOG_PREFIX) for s in store.sources(LOG_PREFIX))
+    runs = last_runs([row_edge(r) for r in rows], store) if logs else {}
+    code = [r for r in rows if not r[5].startswith(LOG_PREFIX)] if logs else rows  # only a log asserts observed edges
     return ImpactReport(
         targets=tuple(sorted(targets)),
         change=change,
-        columns=by_kind[NodeKind.COLUMN],
+        columns=kinds[NodeKind.COLUMN],
         tables=tables,
-        dashboards=by_kind[NodeKind.DASHBOARD],
-        features=by_kind[NodeKind.ML_FEATURE],
-        statements=tuple(replace(s, last_run=runs.get((s.file, s.line), "")) for s in _statements(edges, best, nodes)),
-        owners=_owners(store, [r.node for r in reached]),
-        edges=tuple(e for e in edges if not observed(e)),  # the diagrams draw code's lineage
+        dashboards=kinds[NodeKind.DASHBOARD],
+        features=kinds[NodeKind.ML_FEATURE],
+        statements=tuple(replace(s, last_run=runs.get((s.file, s.line), "")) if runs else s for s in _statements(code, best, names)),
+        owners=_owners(store, [r.node for found in kinds.values() for r in found]),
+        edges=Walked(code),  # the diagrams draw code's lineage
         max_depth=max_depth,
         gaps=gaps,
         readers=seen,
@@ -229,8 +285,8 @@ def analyse_impact(store: LineageStore, targets: Sequence[Node], change: Change,
     )
 
 
-def _reached(node: Node, distance: int, edge: Edge | None) -> Reached:
-    via = f"{edge.flow}/{edge.subtype}" if edge is not None and edge.flow else "table"
+def _reached(node: Node, distance: int, row: WalkRow | None) -> Reached:
+    via = f"{row[3]}/{row[4] or None}" if row is not None and row[3] else "table"
     return Reached(node, distance, via, node.attr("table", "") or "")
 
 
@@ -249,21 +305,22 @@ def _tables(tables: tuple[Reached, ...], columns: tuple[Reached, ...], nodes: di
     return tuple(sorted(best.values(), key=_order))
 
 
-def _statements(edges: Iterable[Edge], best: dict[str, tuple[int, Edge | None]], nodes: dict[str, Node]) -> tuple[Statement, ...]:
-    grouped: dict[tuple[str, int], tuple[int, set[str], set[str]]] = {}
-    for edge in edges:
-        if edge.relation is not Relation.FEEDS or not edge.file or observed(edge):
+def _statements(rows: Iterable[WalkRow], best: dict[str, tuple[int, WalkRow | None]], names: dict[str, str]) -> tuple[Statement, ...]:
+    """The statements among the walked rows of code, grouped by where they are, nearest first;
+    `names`: each reached node's name."""
+    grouped: dict[tuple[str, int], tuple[list[int], set[str], set[str]]] = {}
+    for source, target, relation, _, _, file, line, _ in rows:
+        if relation is not Relation.FEEDS or not file:
             continue
-        distance = best[edge.source][0] + 1
-        key = (edge.file, edge.line)
-        current = grouped.get(key, (distance, set(), set()))
-        current[1].add(_name(edge.source, nodes))
-        current[2].add(_name(edge.target, nodes))
-        grouped[key] = (min(current[0], distance), current[1], current[2])
-    return tuple(
-        Statement(file, line, dist, tuple(sorted(reads)), tuple(sorted(writes)))
-        for (file, line), (dist, reads, writes) in sorted(grouped.items(), key=lambda kv: (kv[1][0], kv[0]))
-    )
+        current = grouped.get((file, line))
+        if current is None:
+            current = grouped[(file, line)] = ([], set(), set())
+        current[0].append(best[source][0])
+        current[1].add(source)
+        current[2].add(target)
+    name = names.__getitem__
+    found = sorted((min(dist) + 1, file, line, reads, writes) for (file, line), (dist, reads, writes) in grouped.items())
+    return tuple(Statement(file, line, dist, tuple(sorted(set(map(name, reads)))), tuple(sorted(set(map(name, writes))))) for dist, file, line, reads, writes in found)
 
 
 def _owners(store: LineageStore, assets: list[Node]) -> tuple[OwnerNotice, ...]:
@@ -285,8 +342,3 @@ def _owners(store: LineageStore, assets: list[Node]) -> tuple[OwnerNotice, ...]:
         OwnerNotice(owners.get(oid) or Node(oid, NodeKind.OWNER, oid.split(":", 1)[1]), tuple(sorted(names)))
         for oid, names in sorted(owned.items())
     )
-
-
-def _name(nid: str, nodes: dict[str, Node]) -> str:
-    node = nodes.get(nid)
-    return node.name if node else nid.split(":", 1)[1]

@@ -32,6 +32,7 @@ from graphs.stores.lock import LOCKNAME as LOCKNAME, exclusive  # re-exported: t
 from lineage.digests import intact, sealed
 from lineage.errors import StoreError
 from lineage.model import Direction, Edge, Flow, GraphFacts, Node, Relation, Subtype
+from lineage.store import WalkRow, walk_row
 from graphs.stores.embedded_rows import EdgeRow, Rows, edge_of, edge_row_of, lines_digest, node_of, node_row_of, parse_header, read_generation
 
 if TYPE_CHECKING:
@@ -224,8 +225,8 @@ class NetworkxStore:
             self._sources.pop(facts.source, None)
         self._index = None
 
-    def sources(self) -> list[str]:
-        return sorted(self._sources)
+    def sources(self, prefix: str = "") -> list[str]:
+        return sorted(s for s in self._sources if s.startswith(prefix))
 
     def fingerprints(self) -> dict[str, str]:
         return {src: held.fingerprint for src, held in self._sources.items()}
@@ -289,6 +290,9 @@ class NetworkxStore:
             frontier = nxt
         # sorted as rows, then made Edges: comparing Edge dataclasses is most of a big walk's cost
         return [edge_of(r) for r in sorted(found, key=_edge_order)]
+
+    def walk_rows(self, start: Iterable[str], direction: Direction, max_depth: int | None, relations: frozenset[Relation]) -> list[WalkRow]:
+        return [walk_row(e) for e in self.walk(start, direction, max_depth, relations)]
 
     @_rows_checked
     def find(self, pattern: str) -> list[Node]:

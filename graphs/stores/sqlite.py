@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Concatenate, ParamSpec, TypeVar
 
 from graphs.stores.lock import LOCKNAME, exclusive
-from graphs.stores.sqlite_reads import Known, edges_of, lookup, nodes_of, pick, walk_levels, walk_recursive
+from graphs.stores.sqlite_reads import Known, edges_of, lookup, made_edges, nodes_of, pick, rows_of, walk_levels, walk_recursive
 from graphs.stores.sqlite_schema import (
     FILENAME,
     FLOW_CODES,
@@ -48,6 +48,7 @@ from graphs.stores.sqlite_schema import (
 )
 from lineage.errors import StoreError
 from lineage.model import Direction, Edge, GraphFacts, Node, Relation
+from lineage.store import WalkRow
 
 REBUILD = "rebuild it with: lineage scan PATH... --rebuild"
 NEWNAME = ".lineage.db.new"  # a --rebuild writes here, then renames over the store
@@ -298,9 +299,12 @@ class SqliteStore:
 
     # -- reads ---------------------------------------------------------------------------------
     @_guarded
-    def sources(self) -> list[str]:
+    def sources(self, prefix: str = "") -> list[str]:
+        # a prefix is a range of the index on files' names: an impact asks for the query logs alone
+        low, high = bounds(prefix) if prefix else ("", None)
+        where = "f.name >= ?" + (" AND f.name < ?" if high is not None else "")
         with self._reading() as db:
-            return sorted(name for (name,) in db.execute("SELECT f.name FROM sources s JOIN files f ON f.id = s.file"))
+            return sorted(name for (name,) in db.execute(f"SELECT f.name FROM files f JOIN sources s ON s.file = f.id WHERE {where}", [p for p in (low, high) if p is not None]))
 
     @_guarded
     def fingerprints(self) -> dict[str, str]:
@@ -322,6 +326,10 @@ class SqliteStore:
 
     @_guarded
     def walk(self, start: Iterable[str], direction: Direction, max_depth: int | None, relations: frozenset[Relation]) -> list[Edge]:
+        return made_edges(self.walk_rows(start, direction, max_depth, relations))
+
+    @_guarded
+    def walk_rows(self, start: Iterable[str], direction: Direction, max_depth: int | None, relations: frozenset[Relation]) -> list[WalkRow]:
         codes = ", ".join(str(RELATION_CODES[r]) for r in sorted(relations))
         if not codes or max_depth == 0:
             return []
@@ -329,7 +337,7 @@ class SqliteStore:
         with self._reading() as db:
             begin = list(lookup(db, set(start), self._keys).values())
             walk_by = walk_recursive if self.walk_by == "recursive" else walk_levels
-            return edges_of(db, list(walk_by(db, begin, (near, far, codes), max_depth)), self._keys)
+            return rows_of(db, list(walk_by(db, begin, (near, far, codes), max_depth)), self._keys)
 
     @_guarded
     def find(self, pattern: str) -> list[Node]:

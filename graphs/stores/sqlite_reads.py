@@ -11,8 +11,9 @@ import sqlite3
 from collections.abc import Iterable
 from operator import itemgetter
 
-from graphs.stores.sqlite_schema import FLOWS, KEY, KINDS, RELATIONS, SHIFT, SUBTYPES, spelled, unpacked
+from graphs.stores.sqlite_schema import FLOWS, KEY, KINDS, RELATIONS, SHIFT, SUBTYPES, spelled
 from lineage.model import Edge, Node
+from lineage.store import WalkRow
 
 CHUNK = 500  # text keys per `IN (...)` look-up: well under SQLite's limit on parameters
 # (source, target, relation, flow, subtype, file, line, statement) with node and file ids
@@ -90,15 +91,24 @@ def walk_recursive(db: sqlite3.Connection, begin: list[int], way: tuple[str, str
 
 
 def edges_of(db: sqlite3.Connection, rows: list[Row], known: Known) -> list[Edge]:
-    """The rows as Edges, sorted: sorted as text tuples first, since comparing Edge
-    dataclasses would be most of a big walk's cost."""
+    """The rows as Edges, sorted."""
+    return made_edges(rows_of(db, rows, known))
+
+
+def made_edges(rows: list[WalkRow]) -> list[Edge]:
+    """`row_edge` of each row, without its look-ups: a row's flow and subtype are the enums' members or ""."""
+    return [Edge(src, dst, relation, flow or None, subtype or None, file, line, statement) for src, dst, relation, flow, subtype, file, line, statement in rows]  # type: ignore[arg-type]
+
+
+def rows_of(db: sqlite3.Connection, rows: list[Row], known: Known) -> list[WalkRow]:
+    """The rows with text for ids and codes, sorted as text tuples (comparing Edge dataclasses
+    would be most of a big walk's cost)."""
     keys = keys_of(db, {n for row in rows for n in row[:2]}, known)
     files = dict(db.execute(f"SELECT id, name FROM files WHERE id IN ({','.join(str(int(f)) for f in {row[5] for row in rows})})").fetchall())
-    named = sorted(
+    return sorted(
         (keys[src], keys[dst], RELATIONS[relation], FLOWS[flow] if flow is not None else "", SUBTYPES[subtype] if subtype is not None else "", files[file], line, statement)
         for src, dst, relation, flow, subtype, file, line, statement in rows
     )
-    return [Edge(src, dst, relation, flow or None, subtype or None, file, line, statement) for src, dst, relation, flow, subtype, file, line, statement in named]  # type: ignore[arg-type]
 
 
 def nodes_of(db: sqlite3.Connection, rows: list[tuple[int, str, str, str]]) -> list[Node]:
@@ -111,30 +121,37 @@ def nodes_of(db: sqlite3.Connection, rows: list[tuple[int, str, str, str]]) -> l
         held.setdefault(claim[0], []).append(claim)
     # a node's claims mostly say the same (its table and column, spelled by its name, and a type
     # or nothing): those are not merged, and the sources' names are read only to order claims that differ
-    decoded: dict[str | None, dict[str, str]] = {None: {}}
+    decoded: dict[str, dict[str, str]] = {}
     sources: dict[int, str] = {}
     found = []
     for i, key, kind, name in sorted(rows, key=itemgetter(1)):
-        said = held.get(i, ())
-        if len({c[2:] for c in said}) > 1:
+        said = held.get(i)
+        if said is None:
+            found.append(Node(key, KINDS[kind], name))
+            continue
+        if len(said) > 1 and any(c[2:] != said[0][2:] for c in said):
             if not sources:
                 sources.update(db.execute(f"SELECT id, name FROM files WHERE id IN ({','.join(str(int(c[1])) for c in claims)})"))
-            union: dict[str, str] = {}
-            for claim in sorted(said, key=lambda c: sources[c[1]]):
-                union.update(_claim_attrs(claim, key, decoded))
-            attrs = tuple(sorted(union.items()))
-        else:
-            attrs = tuple(sorted(_claim_attrs(said[0], key, decoded).items())) if said else ()
-        found.append(Node(key, KINDS[kind], name, attrs))
+            said = sorted(said, key=lambda c: sources[c[1]])
+        union: dict[str, str] = {}
+        for claim in said:
+            _claim_into(union, claim, key, decoded)
+        found.append(Node(key, KINDS[kind], name, tuple(sorted(union.items()))))
     return found
 
 
-def _claim_attrs(claim: tuple[int, int, str | None, int, str | None], key: str, decoded: dict[str | None, dict[str, str]]) -> dict[str, str]:
-    """What one claim says of its node; each distinct JSON text decoded once per call."""
+def _claim_into(union: dict[str, str], claim: tuple[int, int, str | None, int, str | None], key: str, decoded: dict[str, dict[str, str]]) -> None:
+    """Add what one claim says of its node (`unpacked`, without its copies); each distinct JSON
+    text decoded once per call."""
     _, _, name, named, text = claim
-    if text not in decoded:
-        decoded[text] = json.loads(text)  # type: ignore[arg-type]
-    return unpacked(spelled(key)[1] if name is None else name, named, decoded[text])
+    if text is not None:
+        attrs = decoded.get(text)
+        if attrs is None:
+            attrs = decoded[text] = json.loads(text)
+        union.update(attrs)
+    if named:
+        table, _, column = (spelled(key)[1] if name is None else name).rpartition(".")
+        union["column"], union["table"] = column, table
 
 
 def lookup(db: sqlite3.Connection, keys: set[str], known: Known) -> dict[str, int]:

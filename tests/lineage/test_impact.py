@@ -104,3 +104,26 @@ def test_partial_names_are_made_canonical_across_files() -> None:
 def test_public_api_is_sorted_and_importable() -> None:
     assert lineage.__all__ == sorted(lineage.__all__)
     assert all(hasattr(lineage, name) for name in lineage.__all__)
+
+
+def test_the_report_is_the_same_from_the_walks_rows_on_every_embedded_store(tmp_path: Path) -> None:
+    from graphs.stores.sqlite import SqliteStore
+    from lineage.impact import Walked, start_nodes
+    from lineage.model import Direction
+    from lineage.store import FLOW_RELATIONS
+
+    json_store = _store(tmp_path / "json")
+    sqlite_store = SqliteStore(tmp_path / "sqlite")
+    with sqlite_store.transaction():
+        for graph in build_graph([extract_sql(SCRIPT, "w.sql", None, SchemaRegistry())], None):
+            sqlite_store.replace_file(graph)
+    reports = [analyse_impact(s, resolve_target(s, "app.orders.status"), Change(ChangeKind.DROP)) for s in (json_store, sqlite_store)]
+    assert reports[0] == reports[1]
+    # the edges, made when read, are the walk's; cut by `limited` to those between entries shown
+    targets = resolve_target(sqlite_store, "app.orders.status")
+    walked = sqlite_store.walk(start_nodes(sqlite_store, targets), Direction.DOWNSTREAM, None, FLOW_RELATIONS)
+    assert isinstance(reports[1].edges, Walked) and list(reports[1].edges) == walked and len(walked) == 7
+    shown = reports[1].limited(2)
+    kept = {t.id for t in shown.targets} | {r.node.id for r in (*shown.columns, *shown.tables)}
+    assert list(shown.edges) == [e for e in walked if e.source in kept and e.target in kept] and len(shown.edges) == 3
+    sqlite_store.close()

@@ -31,6 +31,7 @@ from graphs.stores.neo4j.plan import Plan, changed
 from graphs.stores.neo4j.retry import RETRIES_ENV, Retry, transient
 from lineage.errors import StoreError
 from lineage.model import Direction, Edge, GraphFacts, Node, NodeKind, Relation
+from lineage.store import WalkRow, walk_row
 
 BATCH = 10_000  # rows per UNWIND: big enough to amortise a round trip, small enough for the heap
 FLUSH_AT = 50_000  # buffered nodes + edges that trigger a flush into the open transaction
@@ -327,8 +328,8 @@ class Neo4jStore:
 
         return self._retrying(step)
 
-    def sources(self) -> list[str]:
-        return sorted(self._read(q.SOURCES))
+    def sources(self, prefix: str = "") -> list[str]:
+        return sorted(s for s in self._read(q.SOURCES) if s.startswith(prefix))
 
     def fingerprints(self) -> dict[str, str]:
         return {str(name): str(mark) for name, mark in self._read(q.FINGERPRINTS)}
@@ -338,6 +339,9 @@ class Neo4jStore:
         if not ids or not relations or (max_depth is not None and max_depth < 1):
             return []
         return self._levels(ids, direction, max_depth, relations)
+
+    def walk_rows(self, start: Iterable[str], direction: Direction, max_depth: int | None, relations: frozenset[Relation]) -> list[WalkRow]:
+        return [walk_row(e) for e in self.walk(start, direction, max_depth, relations)]
 
     def _levels(self, ids: list[str], direction: Direction, max_depth: int | None, relations: frozenset[Relation]) -> list[Edge]:
         """Breadth-first, one query per level: the edges at distance < max_depth, as networkx walks.
