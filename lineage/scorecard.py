@@ -186,7 +186,8 @@ class _Scorer:
         consumers = self.graph.downstream(self.table)
         observed, notes = self._observed_readers()
         count = len(consumers) + len(observed)
-        evidence = _named(consumers) + tuple(f"{r} (query log {self.w.observed.source})" for r in observed if self.w.observed)
+        # readers seen in query logs first: no scan finds them, and the evidence shown is cut at a few
+        evidence = tuple(f"{r} (query log {self.w.observed.source})" for r in observed if self.w.observed) + _named(consumers)
         found, missing = [], []
         for rule, ok in ((RuleId.CONSUMER, count >= 1), (RuleId.CONSUMERS_3, count >= 3)):
             if ok:
