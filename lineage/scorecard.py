@@ -406,7 +406,10 @@ def _percentile(values: Sequence[int], p: float) -> int:
 
 
 def _duration(seconds: int) -> str:
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+    """`26h`, `30m`, `30h15m`: the largest unit that divides it, else hours and minutes."""
+    for unit, size in (("d", 86400), ("h", 3600)):
         if seconds >= size and seconds % size == 0:
             return f"{seconds // size}{unit}"
-    return f"{seconds}s"
+    if seconds > 3600 and seconds % 60 == 0:
+        return f"{seconds // 3600}h{seconds % 3600 // 60}m"
+    return f"{seconds // 60}m" if seconds >= 60 and seconds % 60 == 0 else f"{seconds}s"

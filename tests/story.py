@@ -89,7 +89,7 @@ STORY_OWNERS = {
     # a Metabase collection owns what no consumer_owners rule gives to a team
     "collection:Finance": ["metabase:Finance/Finance weekly", "metabase:Finance/Weekly revenue"],
     "customer-insights": ["looker:customer_tiers", "looker:customer_tiers/customers_by_tier", "mart.customer_360", "notebook:sample_sql/notebooks/large_orders_review.ipynb"],
-    "data-platform": ["dbt_staging.stg_orders", "etl.tmp_orders_usd", "intermediate.customer_orders", "intermediate.orders_enriched", "reporting.order_facts", "snapshots.orders_snapshot", "staging.stg_orders"],
+    "data-platform": ["dbt_staging.stg_orders", "etl.tmp_orders_usd", "intermediate.customer_orders", "intermediate.orders_enriched", "snapshots.orders_snapshot", "staging.stg_orders"],
     "finance": ["finance_month_end"],
     "fraud-ml": ["dbt_mart.customer_order_stats", "feast:checkout_fraud_v2", "feast:order_value_stats", "fraud.order_amount_zscore", "fraud_order_value_model", "mart.fraud_features", "ml.order_fraud_scores"],
     "growth-ml": ["churn.customer_lifetime_value", "feast:customer_value"],

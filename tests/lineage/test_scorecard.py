@@ -42,7 +42,7 @@ def test_freshness_from_write_times_against_the_declared_percentiles() -> None:
     freshness = card.dimension(Dimension.FRESHNESS)
     assert (freshness.score, [(f.rule, f.points, f.evidence) for f in freshness.findings]) == (
         4,
-        [(RuleId.P99_BREACH, -1, ("observed p99 90m > declared 1h (logs/query_history.csv)",))],
+        [(RuleId.P99_BREACH, -1, ("observed p99 1h30m > declared 1h (logs/query_history.csv)",))],
     )
     assert freshness.notes == ("100 refresh intervals of 101 writes, 2026-02-01 to 2026-02-02; 20 breaches of 1h per 1,000 runs",)
 

@@ -120,7 +120,6 @@ def test_scores_of_every_product_over_the_history(history: History) -> None:
         "mart.daily_revenue": (3, 4, 5, 5, None, 4.2),
         "mart.fraud_features": (2, 3, 5, 5, None, 3.8),
         "mart.product_catalog": (2, 1, 5, 5, None, 3.2),
-        "reporting.order_facts": (3, 3, 5, 5, None, 4.0),
         "staging.stg_customers": (2, 5, 5, 5, None, 4.2),
         "staging.stg_orders": (2, 5, 5, 5, None, 4.2),
         "staging.stg_payments": (2, 4, 5, 3, None, 3.5),
@@ -142,7 +141,7 @@ def test_scores_of_every_product_over_the_history(history: History) -> None:
     }
     assert cards["app.fx_rates"]["dimensions"]["lifecycle"]["findings"][0]["evidence"][1:] == ["etl.tmp_orders_usd (table, sample_sql/etl/nightly_orders.sql:42)"]
     assert {p: c["dimensions"]["freshness"]["notes"] for p, c in cards.items()} == {p: ["no query logs ingested"] for p in cards}
-    assert record["unknown"] == {"freshness": {"products": 19, "why": ["no query logs ingested"]}}
+    assert record["unknown"] == {"freshness": {"products": 18, "why": ["no query logs ingested"]}}
 
 
 def test_the_markdown_page_is_golden(history: History, update_golden: bool) -> None:
@@ -155,8 +154,8 @@ def test_history_already_scored_is_read_from_the_cache(history: History) -> None
     shutil.rmtree(history.root / ".lineage", ignore_errors=True)
     first = run(history)
     again = run(history)
-    assert first[1].splitlines()[0] == "19 products; 4 commits since 2026-09-02 (4 compared, 0 from the cache)."
-    assert again[1].splitlines()[0] == "19 products; 4 commits since 2026-09-02 (0 compared, 4 from the cache)."
+    assert first[1].splitlines()[0] == "18 products; 4 commits since 2026-09-02 (4 compared, 0 from the cache)."
+    assert again[1].splitlines()[0] == "18 products; 4 commits since 2026-09-02 (0 compared, 4 from the cache)."
     assert first[1].splitlines()[1:] == again[1].splitlines()[1:]
 
 
@@ -168,35 +167,3 @@ def test_bad_usage_is_one_line(history: History) -> None:
 
 def test_the_readme_rules_table_is_the_rules() -> None:
     assert rules_table() in README.read_text(encoding="utf-8")
-
-
-def test_query_logs_give_freshness_and_observed_readers(history: History, tmp_path: Path) -> None:
-    # the sample's Snowflake history: the nightly load of reporting.order_facts (30 runs, one a day) and
-    # two readers of app.orders outside the repository; app.orders itself is written by no logged query
-    store = str(tmp_path / "store")
-    cwd = Path.cwd()
-    os.chdir(history.root)
-    try:
-        for args in (["scan", "sample_sql"], ["logs", "sample_sql/query_logs/snowflake_query_history.csv", "--format", "snowflake", "--catalog", "sample_sql/lineage.yml"]):
-            assert runner.invoke(app, [*args, "--store", store]).exit_code == 0
-    finally:
-        os.chdir(cwd)
-    code, out, err = run(history, "app.orders", "reporting.order_facts", "--store", store, "--format", "json")
-    assert (code, err) == (0, "")
-    cards = {c["product"]: c["dimensions"] for c in json.loads(out)["products"]}
-    fresh = {p: (d["freshness"]["score"], d["freshness"]["notes"]) for p, d in cards.items()}
-    assert fresh == {
-        "app.orders": (None, ["no writes in the query logs"]),
-        "reporting.order_facts": (5, ["29 refresh intervals of 30 writes, 2026-11-01 to 2026-12-01; 0 breaches of 26h per 1,000 runs"]),
-    }
-    log = "query log sample_sql/query_logs/snowflake_query_history.csv"
-    assert cards["app.orders"]["reuse"]["findings"][0]["evidence"][:3] == [
-        f"SVC_TABLEAU: 120 runs, last 2026-12-01T08:00:00Z ({log})",
-        f"ANA_LOPEZ: 20 runs, last 2026-11-27T17:17:00Z ({log})",
-        "customer_support (dashboard, sample_sql/dashboards/customer_support.sql:7)",
-    ]
-    code, out, _ = run(history, "app.orders", "reporting.order_facts", "--store", store)
-    assert out.splitlines()[:2] == [
-        "2 products; 4 commits since 2026-09-02 (0 compared, 4 from the cache).",
-        "Unknown scores: freshness (no writes in the query logs): unknown for 1 product.",
-    ]
