@@ -196,6 +196,11 @@ def test_query_logs_give_freshness_and_observed_readers(history: History, tmp_pa
         "customer_support (dashboard, sample_sql/dashboards/customer_support.sql:7)",
     ]
     assert [n for d in cards.values() for n in d["reuse"]["notes"]] == []  # observed readers known: no "unknown" note
+    # the README's excerpt is this output
+    lines = run(history, "app.orders", "mart.daily_revenue", "--store", store)[1].splitlines()
+    shown = [lines[1], *(x for x in lines if x.startswith(("product ", "app.orders ", "mart.daily_revenue ")) or "30h15m" in x or "29 refresh" in x)]
+    readme = README.read_text(encoding="utf-8").splitlines()
+    assert len(shown) == 6 and [x for x in shown if x not in readme] == []
 
 
 def test_without_a_store_freshness_and_observed_readers_are_unknown(history: History) -> None:
