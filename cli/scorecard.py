@@ -150,7 +150,7 @@ def observed_in(store: str | None) -> Observations | None:
         return observations(opened)
 
 
-def diff_scores(head: Revision, paths: tuple[str, ...], options: RevisionOptions, report: DiffReport) -> tuple[ChangeScore, ...]:
+def diff_scores(head: Revision, paths: tuple[str, ...], options: RevisionOptions, report: DiffReport, observed: Observations | None = None) -> tuple[ChangeScore, ...]:
     """The scorecards of the products a diff touches, as of the head commit's date, and whether the change follows each one's contract."""
     from graphs.diffing import diff_revisions
     from lineage.diff import head_graph
@@ -168,7 +168,7 @@ def diff_scores(head: Revision, paths: tuple[str, ...], options: RevisionOptions
     touching = tuple(sorted({at.file for at in places} | ({head.catalog.path} if head.catalog is not None else set())))
     history = HistoryOptions(paths, since_date(as_of, DEFAULT_DAYS), options, DEFAULT_CACHE, head.sha, touching)
     run = walk_history(repo, history, diff_revisions)
-    warehouse = Warehouse(head.catalog, tuple(head_graph(head)), shapes_of(head), run.history, as_of)
+    warehouse = Warehouse(head.catalog, tuple(head_graph(head)), shapes_of(head), run.history, as_of, observed)
     return change_scores(warehouse, changes_of(report, Commit(head.sha, "", as_of, head.ref), head.catalog))
 
 
