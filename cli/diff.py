@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # the diff, renderers and GitHub client load when a command r
     from graphs.render.comment import CommentOptions
     from graphs.publish.github import GitHubTarget
     from lineage.diff import DiffReport
+    from lineage.observed import Observations
     from lineage.revision import Revision
     from lineage.scorecard import ChangeScore
     from parsers.git import RevisionOptions
@@ -158,12 +159,13 @@ class DiffRun:
     head: Revision
     paths: tuple[str, ...]
     options: RevisionOptions
+    observed: Observations | None = None  # what the --logs saw: the scorecards' freshness and observed readers
 
     def scores(self) -> tuple[ChangeScore, ...]:
         """The scorecards of the products the change touches (for the PR comment)."""
         from cli.scorecard import diff_scores
 
-        return diff_scores(self.head, self.paths, self.options, self.report)
+        return diff_scores(self.head, self.paths, self.options, self.report, self.observed)
 
 
 def diff_report(request: DiffRequest) -> DiffRun:
@@ -180,15 +182,17 @@ def diff_report(request: DiffRequest) -> DiffRun:
     base = read_revision(repo, request.base, paths, options)
     head = read_revision(repo, request.head, paths, options)
     rules = base.catalog.observed_owners if base.catalog else ()
-    return DiffRun(diff_revisions(base, head, lambda store: _read_logs(request, store, rules)), head, paths, options)
+    observed: list[Observations] = []
+    report = diff_revisions(base, head, lambda store: observed.extend(_read_logs(request, store, rules)))
+    return DiffRun(report, head, paths, options, observed[0] if observed else None)
 
 
-def _read_logs(request: DiffRequest, store: LineageStore, rules: tuple[OwnerRule, ...]) -> None:
-    """The query logs' observed facts, beside the base revision's graph (their summary lines on stderr)."""
+def _read_logs(request: DiffRequest, store: LineageStore, rules: tuple[OwnerRule, ...]) -> list[Observations]:
+    """The query logs' observed facts, beside the base revision's graph (their summary lines on stderr); what they saw, for the scorecards."""
     if not request.logs:
-        return
+        return []
     from cli.logs import LogFormat, summary
-    from lineage.observed import known_columns, log_graph
+    from lineage.observed import known_columns, log_graph, observations
     from parsers.logs.ingest import Known, ingest_paths
 
     if request.log_format not in set(LogFormat):
@@ -199,6 +203,8 @@ def _read_logs(request: DiffRequest, store: LineageStore, rules: tuple[OwnerRule
             store.replace_file(log_graph(log, rules))
     for log in found:
         output.error(summary(log))
+    seen = observations(store)
+    return [seen] if seen is not None else []
 
 
 def exit_code(report: DiffReport, fail_on: list[FailOn] | None) -> int:

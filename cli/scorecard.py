@@ -18,11 +18,13 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 from cli import output
+from cli.common import StoreOpt
 from lineage.errors import ConfigError
 
 if TYPE_CHECKING:
     from lineage.diff import DiffReport
     from lineage.history import History
+    from lineage.observed import Observations
     from lineage.revision import Revision
     from lineage.scorecard import ChangeScore, Scorecard
     from parsers.git import RevisionOptions
@@ -48,6 +50,7 @@ class ScorecardRequest:
     catalog: Path | None = None
     cache: Path | None = None
     head: str = "HEAD"
+    store: str | None = None  # where `lineage logs` put the query logs' facts (freshness, observed readers)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,18 +71,21 @@ def scorecard(
     catalog: Annotated[Optional[Path], typer.Option("--catalog", help="Catalog file, read at each revision (default: lineage.yml at the root of a path).")] = None,
     cache: Annotated[Path, typer.Option("--cache", help="Folder of per-commit history records: history already scored is not compared again.")] = DEFAULT_CACHE,
     dialect: Annotated[Optional[str], typer.Option("--dialect", "-d", help="SQL dialect, as for lineage scan.")] = None,
+    store: StoreOpt = None,
 ) -> None:
     """Score each data product 1 to 5 on ownership, reuse, change discipline, lifecycle and freshness.
 
     Reads the committed HEAD and the git history of the paths (the working tree is not touched).
     Every score names the facts it came from (file:line, commit, or log); the rules are in the
-    README. Freshness needs query logs: without them it is "unknown", counted and said.
+    README. Freshness and observed readers come from the query logs `lineage logs` put in the
+    store: without them (or for a product they saw no write of) freshness is "unknown", counted and said.
 
     \b
     Examples:
       lineage scorecard -p sample_sql
       lineage scorecard app.orders mart.daily_revenue -p sample_sql --since 180d
       lineage scorecard -p sample_sql --format markdown > SCORECARD.md
+      lineage logs query_history.csv --format snowflake && lineage scorecard -p sample_sql
     """
     from cli.common import check_dialect, errors
 
@@ -88,7 +94,7 @@ def scorecard(
         match = _DAYS.match(since.strip())
         if match is None:
             raise ConfigError(f"--since '{since}' is not a number of days", hint="write it as 90d")
-        request = ScorecardRequest(tuple(tables or ()), tuple(path or ()), int(match[1]), _day(as_of), dialect, catalog, cache)
+        request = ScorecardRequest(tuple(tables or ()), tuple(path or ()), int(match[1]), _day(as_of), dialect, catalog, cache, store=store)
         result = scorecards(request)
         _render(result, fmt, request.as_of)
     if result.history.problems:
@@ -120,7 +126,7 @@ def scorecards(request: ScorecardRequest) -> ScorecardResult:
     head = read_revision(repo, request.head, paths, options)
     history_options = HistoryOptions(paths, since_date(request.as_of, request.since_days), options, request.cache)
     run = walk_history(repo, history_options, diff_revisions)
-    warehouse = Warehouse(head.catalog, tuple(head_graph(head)), shapes_of(head), run.history, request.as_of)
+    warehouse = Warehouse(head.catalog, tuple(head_graph(head)), shapes_of(head), run.history, request.as_of, observed_in(request.store))
     chosen = products(warehouse, request.tables)
     missing = [t for t in request.tables if not any(p == t or p.endswith("." + t) for p in chosen)]
     if missing:
@@ -128,7 +134,23 @@ def scorecards(request: ScorecardRequest) -> ScorecardResult:
     return ScorecardResult(score(warehouse, chosen), run.history, run.computed, run.cached)
 
 
-def diff_scores(head: Revision, paths: tuple[str, ...], options: RevisionOptions, report: DiffReport) -> tuple[ChangeScore, ...]:
+def observed_in(store: str | None) -> Observations | None:
+    """What the query logs in the store saw (None: no log ingested); a default store that does not exist holds none."""
+    from cli.common import store_spec
+    from graphs.stores.embedded import FILENAME as JSON_FILE
+    from graphs.stores.open import JSON_SCHEME, NEO4J_SCHEMES, open_store
+    from graphs.stores.sqlite import FILENAME
+    from lineage.observed import observations
+
+    spec = store_spec(store)
+    named = store is not None or bool(os.environ.get("LINEAGE_STORE"))
+    if not named and not spec.startswith((JSON_SCHEME, *NEO4J_SCHEMES)) and not any((Path(spec) / f).exists() for f in (FILENAME, JSON_FILE)):
+        return None
+    with open_store(spec, create=False, notify=output.error) as opened:
+        return observations(opened)
+
+
+def diff_scores(head: Revision, paths: tuple[str, ...], options: RevisionOptions, report: DiffReport, observed: Observations | None = None) -> tuple[ChangeScore, ...]:
     """The scorecards of the products a diff touches, as of the head commit's date, and whether the change follows each one's contract."""
     from graphs.diffing import diff_revisions
     from lineage.diff import head_graph
@@ -146,7 +168,7 @@ def diff_scores(head: Revision, paths: tuple[str, ...], options: RevisionOptions
     touching = tuple(sorted({at.file for at in places} | ({head.catalog.path} if head.catalog is not None else set())))
     history = HistoryOptions(paths, since_date(as_of, DEFAULT_DAYS), options, DEFAULT_CACHE, head.sha, touching)
     run = walk_history(repo, history, diff_revisions)
-    warehouse = Warehouse(head.catalog, tuple(head_graph(head)), shapes_of(head), run.history, as_of)
+    warehouse = Warehouse(head.catalog, tuple(head_graph(head)), shapes_of(head), run.history, as_of, observed)
     return change_scores(warehouse, changes_of(report, Commit(head.sha, "", as_of, head.ref), head.catalog))
 
 

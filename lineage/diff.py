@@ -109,8 +109,10 @@ class AssessedChange:
 
     @property
     def still_breaks(self) -> bool:
-        """Breaking, and the new revision still has something that reads the old name or type (unknown: yes)."""
-        return self.severity is ChangeSeverity.BREAKING and (self.still is None or self.still.impacted)
+        """Breaking, and the new revision still has something that reads the old name or type (unknown: yes),
+        or query logs saw someone read it: a reader outside the repository is never updated by the change set."""
+        observed = self.reach is not None and self.reach.readers > 0
+        return self.severity is ChangeSeverity.BREAKING and (self.still is None or self.still.impacted or observed)
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ from fnmatch import fnmatchcase
 
 from typing import TYPE_CHECKING
 
-from lineage.model import Edge, Flow, GraphFacts, Node, NodeKind, Relation, Subtype, node_id
+from lineage.model import Direction, Edge, Flow, GraphFacts, Node, NodeKind, Relation, Subtype, node_id
 from lineage.store import LineageStore
 
 if TYPE_CHECKING:  # `lineage impact` reads observed facts without loading the catalog or the graph builder
@@ -54,6 +54,7 @@ class ObservedQuery:
     applications: tuple[str, ...] = ()
     reads: tuple[tuple[str, str], ...] = ()  # (table, column) of every column it reads
     edges: tuple[ObservedEdge, ...] = ()  # what it writes; () for a query that only reads
+    runs: tuple[int, ...] = ()  # a query that writes: epoch seconds (UTC) of each run, sorted; what freshness is measured by
 
     @property
     def reader(self) -> bool:
@@ -70,6 +71,7 @@ class ObservedLog:
     rows: int  # rows read, good or bad
     skipped: tuple[tuple[str, int], ...] = ()  # (reason, rows), sorted by reason
     unparsed: int = 0  # distinct fingerprints that did not parse (their rows are in `skipped`)
+    window: tuple[str, str] = ("", "")  # ISO 8601 UTC of its first and last row: what it can say anything about
 
     @property
     def source(self) -> str:
@@ -145,6 +147,9 @@ def _attrs(q: ObservedQuery, log: ObservedLog, owner: str) -> tuple[tuple[str, s
         "log": log.path,
         "writes": ",".join(writes),
         "owner": owner,
+        "runs": ",".join(map(str, q.runs)),
+        "log_from": log.window[0],
+        "log_to": log.window[1],
     }
     return tuple(sorted((k, v) for k, v in pairs.items() if v))
 
@@ -226,3 +231,74 @@ def last_runs(edges: Iterable[Edge], store: LineageStore) -> dict[tuple[str, int
             code.setdefault((edge.file, edge.line), set()).add((edge.source, edge.target))
     last = {n.id: n.attr("last_seen") or "" for n in store.nodes(set().union(*made.values()))} if made else {}
     return {where: max((last.get(q, "") for pair in pairs for q in made.get(pair, ())), default="") for where, pairs in code.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class TableReader:
+    """A user the logs saw read a table: its runs (of every query reading the table) and when."""
+
+    user: str
+    executions: int
+    first_seen: str  # ISO 8601 UTC, "" when the log does not say
+    last_seen: str
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.executions:,} run{'s' if self.executions != 1 else ''}, last {self.last_seen or 'unknown'}"
+
+
+@dataclass(frozen=True, slots=True)
+class Observations:
+    """What ingested query logs saw: when each table was written, and who read it, within the logs' window."""
+
+    source: str  # the log(s), for evidence
+    writes: tuple[tuple[str, tuple[int, ...]], ...] = ()  # table -> epoch seconds of each write, sorted
+    readers: tuple[tuple[str, tuple[TableReader, ...]], ...] = ()  # table -> users seen reading it
+    window: tuple[int, int] | None = None  # epoch seconds of the logs' first and last row; None: unknown
+
+
+def observations(store: LineageStore) -> Observations | None:
+    """The query logs' writes and readers per table, from the query nodes `lineage logs` stored (None: no log ingested)."""
+    queries = [n for n in store.find("*") if n.kind is NodeKind.QUERY]
+    if not queries:
+        return None
+    writes: dict[str, list[int]] = {}
+    for node in queries:
+        runs = [int(r) for r in (node.attr("runs") or "").split(",") if r]
+        for table in (node.attr("writes") or "").split(","):
+            if table:
+                writes.setdefault(table, []).extend(runs)
+    starts, ends = [n.attr("log_from") or "" for n in queries], [n.attr("log_to") or "" for n in queries]
+    window = (_epoch(min(starts)), _epoch(max(ends))) if all(starts) and all(ends) else None
+    return Observations(
+        ", ".join(sorted({n.attr("log") or n.name for n in queries})),
+        tuple(sorted((t, tuple(sorted(r))) for t, r in writes.items())),
+        _table_readers(store, [n for n in queries if not n.attr("writes")]),
+        window,
+    )
+
+
+def _table_readers(store: LineageStore, readers: list[Node]) -> tuple[tuple[str, tuple[TableReader, ...]], ...]:
+    by_id = {n.id: n for n in readers}
+    edges = store.walk(list(by_id), Direction.UPSTREAM, 1, frozenset({Relation.FEEDS})) if by_id else []
+    table_of = {n.id: n.attr("table") or "" for n in store.nodes({e.source for e in edges})}
+    queries: dict[str, set[str]] = {}  # table -> the query nodes reading one of its columns
+    for edge in edges:
+        if edge.target in by_id and table_of.get(edge.source):
+            queries.setdefault(table_of[edge.source], set()).add(edge.target)
+    out = []
+    for table, ids in sorted(queries.items()):
+        users: dict[str, list[Node]] = {}
+        for qid in ids:
+            users.setdefault(by_id[qid].attr("user") or "", []).append(by_id[qid])
+        out.append((table, tuple(sorted(
+            (TableReader(u, sum(int(n.attr("executions") or 0) for n in ns), min((f for n in ns if (f := n.attr("first_seen") or "")), default=""),
+                         max(n.attr("last_seen") or "" for n in ns)) for u, ns in users.items()),
+            key=lambda r: (-r.executions, r.user)))))
+    return tuple(out)
+
+
+def _epoch(iso_utc: str) -> int:
+    """Seconds since 1970 of `2026-12-01T08:00:00Z` (pure arithmetic: `lineage/` reads no clock or zone)."""
+    from datetime import datetime, timezone
+
+    return int(datetime.strptime(iso_utc, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc).timestamp())

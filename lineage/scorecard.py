@@ -13,21 +13,14 @@ from lineage.catalog import Catalog, DeclaredContract, TableEntry
 from lineage.contracts import ContractLevel
 from lineage.history import History, ProductChange
 from lineage.model import Edge, GraphFacts, Location, NodeKind, TableKind, Tier, node_id
+from lineage.observed import Observations as Observations  # re-exported: a Warehouse is built with them
+from lineage.observed import TableReader
 from lineage.product_graph import ProductGraph
 from lineage.revision import Shapes, TableShape
 from lineage.scorecard_rules import BY_ID, OWNERS_REACHED, START, VIEW_RENEWAL_DAYS, Dimension, RuleId
 from lineage.severity import ChangeSeverity
 
 NO_LOGS = "no query logs ingested"
-
-
-@dataclass(frozen=True, slots=True)
-class Observations:
-    """What ingested query logs saw: when each table was written, and who read it."""
-
-    source: str  # the log(s), for evidence
-    writes: tuple[tuple[str, tuple[int, ...]], ...] = ()  # table -> epoch seconds of each write
-    readers: tuple[tuple[str, tuple[str, ...]], ...] = ()  # table -> users or clients seen reading it
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,10 +184,10 @@ class _Scorer:
     # -- reuse ---------------------------------------------------------------------------------------
     def reuse(self) -> DimensionScore:
         consumers = self.graph.downstream(self.table)
-        observed = dict(self.w.observed.readers).get(self.table, ()) if self.w.observed is not None else ()
-        notes = [NO_LOGS + ": observed readers unknown"] if self.w.observed is None else []
+        observed, notes = self._observed_readers()
         count = len(consumers) + len(observed)
-        evidence = _named(consumers) + tuple(f"{r} (query log {self.w.observed.source})" for r in observed if self.w.observed)
+        # readers seen in query logs first: no scan finds them, and the evidence shown is cut at a few
+        evidence = tuple(f"{r} (query log {self.w.observed.source})" for r in observed if self.w.observed) + _named(consumers)
         found, missing = [], []
         for rule, ok in ((RuleId.CONSUMER, count >= 1), (RuleId.CONSUMERS_3, count >= 3)):
             if ok:
@@ -213,6 +206,16 @@ class _Scorer:
         elif self.graph.columns.get(node_id(NodeKind.TABLE, self.table)):
             found.append(Finding(RuleId.NO_DEAD_COLUMNS, 1, ("every column is read",)))
         return DimensionScore(Dimension.REUSE, _clamp(START[Dimension.REUSE], found), tuple(found), tuple(missing), tuple(notes))
+
+    def _observed_readers(self) -> tuple[tuple[TableReader, ...], list[str]]:
+        """The users the query logs saw read the product within the scored days; a reader seen only before or after is not counted."""
+        if self.w.observed is None:
+            return (), [NO_LOGS + ": observed readers unknown"]
+        seen = dict(self.w.observed.readers).get(self.table, ())
+        since, until = self.w.history.since, self.w.as_of + "T23:59:59Z"
+        inside = tuple(r for r in seen if (not r.last_seen or r.last_seen >= since) and (not r.first_seen or r.first_seen <= until))
+        outside = len(seen) - len(inside)
+        return inside, [f"{outside} observed reader{'s' if outside != 1 else ''} seen only outside {since} to {self.w.as_of}, not counted"] if outside else []
 
     # -- change discipline -------------------------------------------------------------------------
     def change(self) -> DimensionScore:
@@ -272,23 +275,60 @@ class _Scorer:
 
     # -- freshness -----------------------------------------------------------------------------------
     def freshness(self) -> DimensionScore:
-        if self.w.observed is None:
+        observed = self.w.observed
+        if observed is None:
             return DimensionScore(Dimension.FRESHNESS, None, notes=(NO_LOGS,))
-        runs = sorted(dict(self.w.observed.writes).get(self.table, ()))
+        window = self._window(observed)
+        if window is None:
+            return DimensionScore(Dimension.FRESHNESS, None, notes=(f"the query logs do not cover {self.w.history.since or 'the days'} to {self.w.as_of}",))
+        lo, hi = window
+        every = dict(observed.writes).get(self.table, ())
+        runs = [r for r in every if lo <= r <= hi]
         declared = dict(self.contract.freshness) if self.contract is not None else {}
         if len(runs) < 2 or not declared:
-            why = "fewer than two writes in the query logs" if len(runs) < 2 else "no freshness SLA declared"
+            why = "no freshness SLA declared" if len(runs) >= 2 else "no writes in the query logs" if not runs else "one write in the query logs: no interval"
             return DimensionScore(Dimension.FRESHNESS, None, notes=(why,))
-        intervals = sorted(b - a for a, b in zip(runs, runs[1:]))
+        limit = max(declared.values())
+        intervals, late = _intervals(runs, window, limit)
         found = []
         for percentile, rule in (("p95", RuleId.P95_BREACH), ("p99", RuleId.P99_BREACH)):
             seen = _percentile(intervals, float(percentile[1:]))
             if percentile in declared and seen > declared[percentile]:
-                found.append(Finding(rule, BY_ID[rule].points, (f"observed {percentile} {_duration(seen)} > declared {_duration(declared[percentile])} ({self.w.observed.source})",)))
-        limit = max(declared.values())
+                found.append(Finding(rule, BY_ID[rule].points, (f"observed {percentile} {_duration(seen)} > declared {_duration(declared[percentile])} ({observed.source})",)))
         breaches = round(1000 * sum(1 for i in intervals if i > limit) / len(intervals))
-        notes = (f"{len(intervals)} refresh intervals; {breaches} breaches of {_duration(limit)} per 1,000 runs",)
-        return DimensionScore(Dimension.FRESHNESS, _clamp(START[Dimension.FRESHNESS], found), tuple(found), (), notes)
+        notes = [f"{len(intervals)} refresh intervals of {len(runs)} writes, {_day(lo)} to {_day(hi)}; {breaches} breaches of {_duration(limit)} per 1,000 runs", *late]
+        if len(every) > len(runs):
+            notes.append(f"{len(every) - len(runs)} writes outside {_day(lo)} to {_day(hi)} not used")
+        return DimensionScore(Dimension.FRESHNESS, _clamp(START[Dimension.FRESHNESS], found), tuple(found), (), tuple(notes))
+
+    def _window(self, observed: Observations) -> tuple[int, int] | None:
+        """The seconds both the logs and the scored days (`--since` to the end of `as_of`) cover; None: none, or the logs' is unknown."""
+        if observed.window is None:
+            return None
+        since = self.w.history.since or self.w.as_of
+        lo = max(observed.window[0], _seconds(since))
+        hi = min(observed.window[1], _seconds(self.w.as_of) + 86400 - 1)
+        return (lo, hi) if lo < hi else None
+
+
+def _intervals(runs: Sequence[int], window: tuple[int, int], limit: int) -> tuple[list[int], list[str]]:
+    """The intervals between writes, sorted; and the open gaps at the window's ends, counted only when already
+    longer than `limit` (the next write came later still: a breach however long it was; a shorter gap says nothing)."""
+    intervals = [b - a for a, b in zip(runs, runs[1:])]
+    late = []
+    for gap, where in ((runs[0] - window[0], "before the first write"), (window[1] - runs[-1], "after the last write")):
+        if gap > limit:
+            intervals.append(gap)
+            late.append(f"{_duration(gap)} without a write {where} in the query logs, counted as a breach")
+    return sorted(intervals), late
+
+
+def _seconds(day: str) -> int:
+    return (date.fromisoformat(day) - date(1970, 1, 1)).days * 86400
+
+
+def _day(seconds: int) -> str:
+    return date.fromordinal(date(1970, 1, 1).toordinal() + seconds // 86400).isoformat()
 
 
 def _judge(change: ProductChange) -> Finding | None:
@@ -366,7 +406,10 @@ def _percentile(values: Sequence[int], p: float) -> int:
 
 
 def _duration(seconds: int) -> str:
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+    """`26h`, `30m`, `30h15m`: the largest unit that divides it, else hours and minutes."""
+    for unit, size in (("d", 86400), ("h", 3600)):
         if seconds >= size and seconds % size == 0:
             return f"{seconds // size}{unit}"
-    return f"{seconds}s"
+    if seconds > 3600 and seconds % 60 == 0:
+        return f"{seconds // 3600}h{seconds % 3600 // 60}m"
+    return f"{seconds // 60}m" if seconds >= 60 and seconds % 60 == 0 else f"{seconds}s"

@@ -19,9 +19,10 @@ from dataclasses import dataclass
 from lineage.completeness import Gap, Surveyor
 from lineage.impact import ImpactReport, OwnerNotice, Statement
 from lineage.model import Direction, Edge, Node, NodeKind, Relation
+from lineage.observed import observed
 from lineage.store import FLOW_RELATIONS, LineageStore
 
-_COUNTED = (NodeKind.COLUMN, NodeKind.TABLE, NodeKind.DASHBOARD, NodeKind.ML_FEATURE)
+_COUNTED = (NodeKind.COLUMN, NodeKind.TABLE, NodeKind.DASHBOARD, NodeKind.ML_FEATURE, NodeKind.QUERY)
 # a reached set and the table of each of its tables and columns, by id: the names are unions of the
 # memoised reaches' names too, so no change's tables are collected node by node
 _Found = tuple[frozenset[int], dict[int, str]]
@@ -38,16 +39,17 @@ class Reach:
     breaking: tuple[Statement, ...] = ()  # the statements that read a changed column or table itself
     owners: tuple[OwnerNotice, ...] = ()
     gaps: tuple[Gap, ...] = ()
+    readers: int = 0  # users query logs saw read what it reaches: outside the repository, so no change set updates them
 
     @property
     def impacted(self) -> bool:
-        return bool(self.columns or self.tables or self.dashboards or self.features)
+        return bool(self.columns or self.tables or self.dashboards or self.features or self.readers)
 
     @classmethod
     def summary(cls, report: ImpactReport) -> Reach:
         """The summary of a full impact report (what `SharedReach.reach` gives without one)."""
         breaking = tuple(s for s in report.statements if s.breaks)
-        return cls(len(report.columns), len(report.tables), len(report.dashboards), len(report.features), breaking, report.owners, report.completeness.gaps)
+        return cls(len(report.columns), len(report.tables), len(report.dashboards), len(report.features), breaking, report.owners, report.completeness.gaps, len(report.readers))
 
 
 class SharedReach:
@@ -64,7 +66,7 @@ class SharedReach:
         for edge in edges:
             a, b = self.number[edge.source], self.number[edge.target]
             self.succ[a].append(b)
-            if edge.relation is Relation.FEEDS and edge.file:
+            if edge.relation is Relation.FEEDS and edge.file and not observed(edge):  # a log's query is no statement to fix
                 self.feeds.setdefault(a, []).append(edge)
                 self.statements.setdefault((edge.file, edge.line), []).append(edge)
         self.kind = {kind: {self.number[n.id] for n in self.nodes.values() if n.kind is kind} for kind in _COUNTED}
@@ -117,6 +119,7 @@ class SharedReach:
             breaking=self._breaking(start, reached),
             owners=self._owned(names, reached),
             gaps=self.surveyor.gaps(self._names(start) | names),
+            readers=len({self.nodes[self.ids[i]].attr("user") or "" for i in reached & self.kind[NodeKind.QUERY]}),
         )
 
     def _reached(self, start: frozenset[int]) -> _Found:

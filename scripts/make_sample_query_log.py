@@ -49,6 +49,14 @@ def main() -> None:
         ds = when.strftime("%Y-%m-%d")
         add(f"INSERT INTO reporting.order_facts (order_id, customer_id, order_date, order_value, currency, status, updated_at)\nSELECT o.order_id, o.customer_id, CAST(o.created_at AS DATE), o.order_value, o.currency, o.status, o.updated_at\nFROM app.orders AS o\nWHERE o.updated_at >= DATE '{ds}' - INTERVAL '3 days' AND o.status <> 'test'",
             "INSERT", "SVC_AIRFLOW", "TRANSFORMER", "ETL_WH", when, "airflow:nightly_orders")
+    # the nightly rebuild of mart.daily_revenue (sample_sql/marts/daily_revenue.sql) after the ETL, at 03:30; twice the
+    # ETL ran late and the build with it: its refresh intervals are what the scorecard's freshness measures
+    build = (Path(__file__).resolve().parent.parent / "sample_sql" / "marts" / "daily_revenue.sql").read_text(encoding="utf-8")
+    build = build[build.index("CREATE TABLE"):].rstrip().rstrip(";")
+    late = {11: timedelta(hours=6, minutes=15), 23: timedelta(hours=7, minutes=30)}
+    for day in range(30):
+        when = START + timedelta(days=day, hours=-2, minutes=-30) + late.get(day, timedelta())
+        add(build, "CREATE_TABLE_AS_SELECT", "SVC_ETL", "TRANSFORMER", "ETL_WH", when, "etl:nightly_orders")
     # what else a query history holds: a session command, a failed query, a query cut off mid-text
     add("ALTER SESSION SET TIMEZONE = 'UTC'", "ALTER_SESSION", "SVC_TABLEAU", "REPORTER", "BI_WH", START)
     add("SELECT order_valu FROM app.orders", "SELECT", "ANA_LOPEZ", "ANALYST", "ADHOC_WH", START + timedelta(days=2), "jupyter", status="FAILED_WITH_ERROR")

@@ -362,7 +362,7 @@ def reaches(change: AssessedChange) -> str:
 
 
 def counted(reach: Reach) -> str:
-    counts = ((reach.dashboards, "dashboard"), (reach.features, "ML feature"), (reach.tables, "table"), (reach.columns, "column"))
+    counts = ((reach.dashboards, "dashboard"), (reach.features, "ML feature"), (reach.tables, "table"), (reach.columns, "column"), (reach.readers, "observed reader"))
     return ", ".join(f"{n:,} {noun}{'s' if n > 1 else ''}" for n, noun in counts if n)
 
 
@@ -370,6 +370,9 @@ def after(change: AssessedChange) -> str:
     """What a breaking change still breaks once the whole change set is deployed, judged on the new revision."""
     if change.severity is not ChangeSeverity.BREAKING or change.still is None:
         return ""
-    if not change.still.impacted:
+    observed = change.reach.readers if change.reach is not None else 0
+    if not change.still.impacted and not observed:
         return "breaks nothing: every reader is updated or removed in this change"
-    return f"still breaks {counted(change.still)}"
+    # query logs' readers are outside the repository: no change set updates them, so `--fail-on breaking` counts them
+    outside = f"{observed:,} reader{'s' if observed > 1 else ''} outside the repository (query logs; no change set updates them, so `--fail-on` counts them)" if observed else ""
+    return "still breaks " + " and ".join(x for x in (counted(change.still) if change.still.impacted else "", outside) if x)

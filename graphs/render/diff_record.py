@@ -51,7 +51,7 @@ def change_record(change: AssessedChange) -> dict[str, object]:
         },
         "broken": [_broken(b) for b in change.broken],
         "impact": _impact(change.impact) if change.impact is not None else None,
-        "still_breaks": _still(change.still) if change.still is not None else None,
+        "still_breaks": _still(change.still, change.reach.readers if change.reach is not None else 0) if change.still is not None else None,
     }
 
 
@@ -63,6 +63,7 @@ def _impact(impact: ImpactReport) -> dict[str, object]:
         "dashboards": [r.node.name for r in impact.dashboards],
         "ml_features": [r.node.name for r in impact.features],
         "owners": [o.owner.name for o in impact.owners],
+        "readers": [r.user for r in impact.readers],
     }
 
 
@@ -73,10 +74,12 @@ def _broken(b: BrokenStatement) -> dict[str, object]:
     return record
 
 
-def _still(reach: Reach) -> dict[str, object]:
-    """What a breaking change still breaks on the new revision: counts, and the statements that still read the old name."""
+def _still(reach: Reach, readers: int) -> dict[str, object]:
+    """What a breaking change still breaks on the new revision: counts, the statements that still read the old
+    name, and the query logs' readers (outside the repository: the change set never updates them)."""
     return {
-        "breaks": reach.impacted,
+        "breaks": reach.impacted or readers > 0,
+        "readers": readers,
         "columns": reach.columns,
         "tables": reach.tables,
         "dashboards": reach.dashboards,

@@ -26,6 +26,6 @@ def test_a_chain_of_renames_each_reaches_the_rest_of_the_chain_and_breaks_nothin
     reach = {c["table"]: (len(c["impact"]["columns"]), len(c["impact"]["tables"]), c["still_breaks"]) for c in changes}
     # the view renamed at position i reaches v of every view after it
     assert reach == {
-        f"m.t{i:04d}": (39 - i, 39 - i, {"breaks": False, "columns": 0, "tables": 0, "dashboards": 0, "ml_features": 0, "statements": []} if i < 39 else None)
+        f"m.t{i:04d}": (39 - i, 39 - i, {"breaks": False, "readers": 0, "columns": 0, "tables": 0, "dashboards": 0, "ml_features": 0, "statements": []} if i < 39 else None)
         for i in range(1, 40, 2)
     }

@@ -194,8 +194,9 @@ def test_dropping_a_feature_column_breaks_the_feature(story: Repo, update_golden
                 "dashboards": [],
                 "ml_features": ["fraud.payment_method_mix"],
                 "owners": ["fraud-ml"],
+                "readers": [],
             },
-            "still_breaks": {"breaks": True, "columns": 0, "tables": 0, "dashboards": 0, "ml_features": 1, "statements": ["sample_sql/lineage.yml:78"]},
+            "still_breaks": {"breaks": True, "readers": 0, "columns": 0, "tables": 0, "dashboards": 0, "ml_features": 1, "statements": ["sample_sql/lineage.yml:78"]},
         }
     ]
     assert report["owners"] == [
@@ -358,9 +359,29 @@ def test_the_comment_names_readers_outside_the_repository_from_query_logs(story:
     log = SAMPLE / "query_logs" / "snowflake_query_history.csv"
     code, out, err = run("diff", "--base", "main~1", "sample_sql", "--format", "markdown", "--logs", str(log), "--log-format", "snowflake")
     assert code == 0, err
-    assert err.endswith("snowflake_query_history.csv: 173 rows, 3 distinct queries (2 readers, 1 writing); skipped 3 rows: 1 could not be parsed, 1 did not succeed, 1 no column lineage (session commands, DELETE, ...).\n")
+    assert err.endswith("snowflake_query_history.csv: 203 rows, 4 distinct queries (2 readers, 2 writing); skipped 3 rows: 1 could not be parsed, 1 did not succeed, 1 no column lineage (session commands, DELETE, ...).\n")
     assert (
         "- **Readers outside the repository (2, query logs):** `SVC_TABLEAU` read `app.orders.order_value` 120 times, last 2026-12-01T08:00:00Z (bi-team); "
         "`ANA_LOPEZ` read `app.orders.order_value` 20 times, last 2026-11-27T17:17:00Z (revenue-analytics)\n"
     ) in out
     assert "Readers outside the repository" not in run("diff", "--base", "main~1", "sample_sql", "--format", "markdown")[1]
+
+
+def test_a_change_breaking_a_column_only_query_logs_saw_read_fails_the_gate(story: Repo, tmp_path: Path) -> None:
+    # nothing in the repository reads mart.daily_revenue.customer_count; a finance analyst's query does
+    log = tmp_path / "history.csv"
+    header = "QUERY_ID,QUERY_TEXT,DATABASE_NAME,SCHEMA_NAME,QUERY_TYPE,USER_NAME,ROLE_NAME,WAREHOUSE_NAME,EXECUTION_STATUS,START_TIME,END_TIME,QUERY_TAG,BASE_OBJECTS_ACCESSED,OBJECTS_MODIFIED"
+    rows = [f'01b9{n:06x},"select order_date, customer_count from mart.daily_revenue",ANALYTICS,MART,SELECT,FIN_KIM,ANALYST,ADHOC_WH,SUCCESS,2026-11-0{n + 1} 09:00:00.000 -0800,2026-11-0{n + 1} 09:00:04.000 -0800,,,' for n in range(3)]
+    log.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    story.edit("sample_sql/marts/daily_revenue.sql", "    COUNT(DISTINCT e.customer_id)  AS customer_count,\n", "")
+    story.commit("drop customer_count")
+    logs = ("--logs", str(log), "--log-format", "snowflake")
+    without = run("diff", "--base", "main~1", "sample_sql", "--fail-on", "breaking")
+    code, out, err = run("diff", "--base", "main~1", "sample_sql", "--fail-on", "breaking", "--format", "markdown", *logs)
+    assert (without[0], code) == (0, 3), err
+    assert err.endswith("history.csv: 3 rows, 1 distinct query (1 reader, 0 writing).\n")
+    assert "**Breaks**" not in out  # the log's query is no statement of the repository
+    assert "**After this change:** still breaks 1 reader outside the repository (query logs; no change set updates them, so `--fail-on` counts them).\n" in out
+    assert "- **Readers outside the repository (1, query logs):** `FIN_KIM` read `mart.daily_revenue.customer_count` 3 times, last 2026-11-03T17:00:00Z (revenue-analytics)\n" in out
+    (change,) = diff_json("--base", "main~1", "sample_sql", *logs)["changes"]  # type: ignore[misc]
+    assert (change["severity"], change["impact"]["readers"], change["still_breaks"]["breaks"], change["still_breaks"]["readers"]) == ("breaking", ["FIN_KIM"], True, 1)

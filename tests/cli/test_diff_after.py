@@ -49,7 +49,7 @@ def test_a_rename_whose_only_reader_the_same_commit_updates_breaks_nothing_after
     commit(repo, renamed, "rename vehicle_type and update the fleet view", branch="rename")
     (change,) = changes()
     assert (change["kind"], change["severity"], change["broken"]) == ("column_renamed", "breaking", [{"at": "sql/fleet.sql:1", "reads": ["raw.drivers.vehicle_type"], "head": "updated in this change"}])
-    assert change["still_breaks"] == {"breaks": False, "columns": 0, "tables": 0, "dashboards": 0, "ml_features": 0, "statements": []}
+    assert change["still_breaks"] == {"breaks": False, "readers": 0, "columns": 0, "tables": 0, "dashboards": 0, "ml_features": 0, "statements": []}
     code, out, _ = diff("--fail-on", "breaking")
     assert code == 0
     assert out.splitlines()[0] == "⚠️ 1 breaking change (1 fixed in this change)"
@@ -62,7 +62,7 @@ def test_a_rename_whose_reader_is_left_alone_still_breaks_and_fails_the_gate(rep
     commit(repo, {"raw.sql": DRIVERS, "fleet.sql": FLEET}, "drivers")
     commit(repo, {"raw.sql": DRIVERS.replace("vehicle_type", "vehicle_class")}, "rename vehicle_type only", branch="rename")
     (change,) = changes()
-    assert change["still_breaks"] == {"breaks": True, "columns": 2, "tables": 1, "dashboards": 0, "ml_features": 0, "statements": ["sql/fleet.sql:1"]}
+    assert change["still_breaks"] == {"breaks": True, "readers": 0, "columns": 2, "tables": 1, "dashboards": 0, "ml_features": 0, "statements": ["sql/fleet.sql:1"]}
     code, out, _ = diff("--fail-on", "breaking")
     assert code == 3
     assert out.splitlines()[0] == "❌ 1 breaking change"

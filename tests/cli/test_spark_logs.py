@@ -41,7 +41,7 @@ def test_spark_and_local_write_the_same_store(tmp_path: Path) -> None:
         assert result.exit_code == 0, result.output
         said[engine[1]] = [line for line in result.stderr.splitlines() if line.startswith(("sample_sql/", str(tmp_path)))]
     assert said["spark"] == said["local"] == [
-        "sample_sql/query_logs/snowflake_query_history.csv: 173 rows, 3 distinct queries (2 readers, 1 writing); skipped 3 rows: 1 could not be parsed, 1 did not succeed, 1 no column lineage (session commands, DELETE, ...).",
+        "sample_sql/query_logs/snowflake_query_history.csv: 203 rows, 4 distinct queries (2 readers, 2 writing); skipped 3 rows: 1 could not be parsed, 1 did not succeed, 1 no column lineage (session commands, DELETE, ...).",
         f"{generated}: 6,000 rows, 3,000 distinct queries (2,400 readers, 600 writing).",
     ]
     assert _store_lines(spark) == _store_lines(local)

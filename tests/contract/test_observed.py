@@ -9,7 +9,7 @@ from lineage.api import scan_into
 from lineage.catalog import OwnerRule
 from lineage.impact import Change, ChangeKind, analyse_impact
 from lineage.model import GraphFacts
-from lineage.observed import ObservedLog, ObservedQuery, ObservedReader, known_columns, log_graph
+from lineage.observed import ObservedLog, ObservedQuery, ObservedReader, Observations, TableReader, known_columns, log_graph, observations
 from lineage.store import LineageStore
 from parsers.catalog import load_catalog
 from parsers.logs.ingest import Known, ingest_paths
@@ -47,6 +47,26 @@ def test_the_sample_log_names_its_readers_of_order_value(store: LineageStore, mo
     owners = {o.owner.name: o.assets for o in report.owners}
     assert owners["revenue-analytics"] == ("ANA_LOPEZ (query log)", "dbt_mart.daily_revenue", "mart.daily_revenue", "powerbi:Finance", "powerbi:Finance/Largest Order USD", "powerbi:Finance/Revenue USD", "powerbi:Finance/Revenue overview/Revenue", "powerbi:Finance/Revenue per Order")
     assert "SVC_TABLEAU (query log)" in owners["bi-team"]
+
+
+def test_the_store_keeps_what_the_scorecard_reads_of_a_log(store: LineageStore, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(ROOT)
+    assert observations(store) is None  # no log ingested: freshness and observed readers unknown, not healthy
+    scan_into(store, [Path("sample_sql")])
+    _ingest(store, Path(SHOWN))
+    found = observations(store)
+    assert found is not None
+    nov_1, day = 1793491200, 86400  # 2026-11-01T00:00:00Z
+    late = {11: 6 * 3600 + 15 * 60, 23: 7 * 3600 + 30 * 60}
+    assert found == Observations(
+        SHOWN,
+        writes=(
+            ("mart.daily_revenue", tuple(nov_1 + 41400 + d * day + late.get(d, 0) for d in range(30))),  # 11:30Z, twice late
+            ("reporting.order_facts", tuple(nov_1 + 36000 + d * day for d in range(30))),  # 10:00Z
+        ),
+        readers=(("app.orders", (TableReader("SVC_TABLEAU", 120, "2026-11-01T14:00:00Z", "2026-12-01T08:00:00Z"), TableReader("ANA_LOPEZ", 20, "2026-11-02T17:17:00Z", "2026-11-27T17:17:00Z"))),),
+        window=(nov_1 + 36000, nov_1 + 30 * day + 8 * 3600),  # 2026-11-01T10:00:00Z to 2026-12-01T08:00:00Z
+    )
 
 
 def test_re_ingesting_a_log_replaces_what_it_said(store: LineageStore, tmp_path: Path) -> None:

@@ -130,12 +130,20 @@ def test_snowflake_access_history_is_used_where_present(tmp_path: Path) -> None:
 
 def test_the_sample_log(tmp_path: Path) -> None:
     [log] = ingest_paths([ROOT / "sample_sql" / "query_logs" / "snowflake_query_history.csv"], "snowflake", Known(dict(ORDERS)))
-    assert (log.rows, log.skipped) == (173, (("could not be parsed", 1), ("did not succeed", 1), ("no column lineage (session commands, DELETE, ...)", 1)))
+    assert (log.rows, log.skipped) == (203, (("could not be parsed", 1), ("did not succeed", 1), ("no column lineage (session commands, DELETE, ...)", 1)))
+    assert log.window == ("2026-11-01T10:00:00Z", "2026-12-01T08:00:00Z")
     assert [(q.user, q.executions, q.first_seen, q.last_seen, q.reader) for q in log.queries] == [
+        ("SVC_ETL", 30, "2026-11-01T11:30:00Z", "2026-11-30T11:30:00Z", False),
         ("SVC_AIRFLOW", 30, "2026-11-01T10:00:00Z", "2026-11-30T10:00:00Z", False),
         ("SVC_TABLEAU", 120, "2026-11-01T14:00:00Z", "2026-12-01T08:00:00Z", True),
         ("ANA_LOPEZ", 20, "2026-11-02T17:17:00Z", "2026-11-27T17:17:00Z", True),
     ]
+    # what freshness is measured by: each run of a query that writes (UTC seconds); readers keep none
+    etl = log.queries[0].runs
+    day, nov_1_1130 = 86400, 1793532600  # 2026-11-01T11:30:00Z
+    late = {11: 6 * 3600 + 15 * 60, 23: 7 * 3600 + 30 * 60}
+    assert etl == tuple(nov_1_1130 + d * day + late.get(d, 0) for d in range(30))
+    assert [len(q.runs) for q in log.queries] == [30, 30, 0, 0]
 
 
 def test_parquet_gives_what_csv_gives(tmp_path: Path) -> None:

@@ -167,3 +167,43 @@ def test_bad_usage_is_one_line(history: History) -> None:
 
 def test_the_readme_rules_table_is_the_rules() -> None:
     assert rules_table() in README.read_text(encoding="utf-8")
+
+
+def test_query_logs_give_freshness_and_observed_readers(history: History, tmp_path: Path) -> None:
+    # the sample's Snowflake history: mart.daily_revenue rebuilt nightly at 03:30 (twice hours late), and two
+    # readers of app.orders outside the repository; app.orders itself no logged query writes
+    store = str(tmp_path / "store")
+    cwd = Path.cwd()
+    os.chdir(history.root)
+    try:
+        for args in (["scan", "sample_sql"], ["logs", "sample_sql/query_logs/snowflake_query_history.csv", "--format", "snowflake", "--catalog", "sample_sql/lineage.yml"]):
+            assert runner.invoke(app, [*args, "--store", store]).exit_code == 0
+    finally:
+        os.chdir(cwd)
+    code, out, err = run(history, "app.orders", "mart.daily_revenue", "--store", store, "--format", "json")
+    assert (code, err) == (0, "")
+    record = json.loads(out)
+    cards = {c["product"]: c["dimensions"] for c in record["products"]}
+    log = "sample_sql/query_logs/snowflake_query_history.csv"
+    assert {p: (d["freshness"]["score"], [f["evidence"] for f in d["freshness"]["findings"]], d["freshness"]["notes"]) for p, d in cards.items()} == {
+        "app.orders": (None, [], ["no writes in the query logs"]),
+        "mart.daily_revenue": (3, [[f"observed p95 30h15m > declared 26h ({log})"]], ["29 refresh intervals of 30 writes, 2026-11-01 to 2026-12-01; 69 breaches of 26h per 1,000 runs"]),
+    }
+    assert record["unknown"] == {"freshness": {"products": 1, "why": ["no writes in the query logs"]}}
+    assert cards["app.orders"]["reuse"]["findings"][0]["evidence"][:3] == [
+        f"SVC_TABLEAU: 120 runs, last 2026-12-01T08:00:00Z (query log {log})",
+        f"ANA_LOPEZ: 20 runs, last 2026-11-27T17:17:00Z (query log {log})",
+        "customer_support (dashboard, sample_sql/dashboards/customer_support.sql:7)",
+    ]
+    assert [n for d in cards.values() for n in d["reuse"]["notes"]] == []  # observed readers known: no "unknown" note
+    # the README's excerpt is this output
+    lines = run(history, "app.orders", "mart.daily_revenue", "--store", store)[1].splitlines()
+    shown = [lines[1], *(x for x in lines if x.startswith(("product ", "app.orders ", "mart.daily_revenue ")) or "30h15m" in x or "29 refresh" in x)]
+    readme = README.read_text(encoding="utf-8").splitlines()
+    assert len(shown) == 6 and [x for x in shown if x not in readme] == []
+
+
+def test_without_a_store_freshness_and_observed_readers_are_unknown(history: History) -> None:
+    code, out, _ = run(history, "app.orders", "--format", "json")
+    dimensions = json.loads(out)["products"][0]["dimensions"]
+    assert (code, dimensions["freshness"]["notes"], dimensions["reuse"]["notes"]) == (0, ["no query logs ingested"], ["no query logs ingested: observed readers unknown"])
