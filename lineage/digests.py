@@ -41,6 +41,7 @@ def sealed(text: str) -> str:
 def intact(line: bytes) -> bool:
     """Whether a `sealed` line (as bytes, without its newline) still holds what its checksum was taken of."""
     try:
-        return line[8:9] == b"\t" and int(line[:8], 16) == zlib.crc32(line[9:])
+        # a view, not a slice: no copy of each line (26 MB of scan cache at 10,000 models)
+        return line[8:9] == b"\t" and int(line[:8], 16) == zlib.crc32(memoryview(line)[9:])
     except ValueError:
         return False
