@@ -1,6 +1,6 @@
 """The incremental-scan cache: a SQL file's facts, keyed by what they depend on.
 
-A first-pass result depends on the file's text, the dialect it is read in (its header's, the
+A first-pass result depends on the file's path (its facts name it), its text, the dialect it is read in (its header's, the
 catalog's `dialects:` glob's, or `--dialect`) and the `--schema` file; a second-pass
 result also on the columns of every relation the file names (its `reads`), as the schema of the
 whole scan declared them. Change a file, or a table it reads, and only that file is parsed again.
@@ -36,7 +36,7 @@ __all__ = ["ScanCache", "digest", "schema_digest"]
 
 FORMAT = "lineage-scan-cache"
 # bump when extraction changes what it yields for the same input
-VERSION = 8
+VERSION = 9
 Entry = tuple[ScannedFile, list[SchemaOp]]
 
 

@@ -177,11 +177,13 @@ def _scan(paths: Sequence[Path], options: ScanOptions, progress: Progress | None
     texts, jobs = _units(sources, options, {c.sql for c in catalog.consumers if c.sql} if catalog else set(), cache, sql.dialects)
     base = options.schema.copy() if options.schema else SchemaRegistry()
     declared = schema_digest(base)
-    first = _Pass(sql, options.jobs, cache, {s: digest("first", d, sql.read_as(s, texts), declared) for s, d in texts.digests.items()})
+    # the shown path is part of every key: the facts name it, so a renamed file, or two files of
+    # the same text, must never be served another path's facts (the second one left the graph)
+    first = _Pass(sql, options.jobs, cache, {s: digest("first", s, d, sql.read_as(s, texts), declared) for s, d in texts.digests.items()})
     done = _run_units(texts, texts.names(), jobs, base, first, progress)
     schema = _replayed(base, done)
     again = sorted(shown for shown, unit in done.items() if any(f.unsettled for f in unit.files))
-    second = _Pass(sql, options.jobs, cache, {s: digest("second", texts.digests[s], sql.read_as(s, texts), schema_digest(schema, done[s].files[0].reads)) for s in again if s in texts.digests})
+    second = _Pass(sql, options.jobs, cache, {s: digest("second", s, texts.digests[s], sql.read_as(s, texts), schema_digest(schema, done[s].files[0].reads)) for s in again if s in texts.digests})
     redone = _run_units(texts, [s for s in again if s not in jobs], {s: jobs[s] for s in again if s in jobs}, schema, second)
     # what the second pass read is the whole scan's schema, unless it declared something else
     final = schema if all(redone[s].journal == done[s].journal for s in redone) else None
