@@ -158,7 +158,9 @@ class ScanCache:
                 # ours until it is renamed (see _sweep); a sweep between mkstemp and here removes
                 # it, and the rename's failure is this save's note: the next scan writes the cache
                 fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-                handle.write(b"\n".join(lines) + b"\n")
+                for line in lines:  # not joined: a second 26 MB copy at 10,000 models
+                    handle.write(line)
+                    handle.write(b"\n")
                 handle.flush()
                 os.replace(tmp, self.path)
         except OSError as err:
