@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.bench-installed
 
-.PHONY: install demo test test-fast browser bench-page fuzz redteam bench-neo4j bench-scale bench-diff bench-scorecard bench-embedded bench-embedded-sqlite bench-dbt bench-logs neo4j-start neo4j-stop bench bench-quick diagram-story clean
+.PHONY: install demo test test-fast browser bench-page fuzz redteam bench-neo4j bench-scale bench-diff bench-scorecard bench-embedded bench-embedded-sqlite bench-rescan bench-dbt bench-logs neo4j-start neo4j-stop bench bench-quick diagram-story clean
 
 # pip's and setuptools' chatter (the editable-install banner) goes to a log, shown only if pip fails.
 PIP_LOG := $(VENV)/pip.log
@@ -115,6 +115,12 @@ bench-embedded: install
 # The SQLite store alone (~5 minutes at a quiet host): bench/results/embedded-sqlite.json, then BENCHMARKS.md rendered again.
 bench-embedded-sqlite: install
 	$(BIN)/python -m bench.embedded --stores sqlite --out bench/results/embedded-sqlite.json
+	$(BIN)/python -m bench.document
+
+# The warehouse's scans alone (~2 minutes at a quiet host): a full scan, a one-file re-scan and an impact of
+# 10,000 models on the SQLite store, into bench/results/rescan.json, then BENCHMARKS.md rendered again.
+bench-rescan: install
+	$(BIN)/python -m bench.embedded --stores sqlite --warehouse-only --out bench/results/rescan.json
 	$(BIN)/python -m bench.document
 
 # Best of 1, sqllineage and per-column lineage() on every 10th model (~1 minute), into bench/results/quick.json;

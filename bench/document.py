@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.edges import ABSENT
-from bench.embedded import section, sqlite_section
+from bench.embedded import rescan_section, section, sqlite_section
 from bench.embedded_impact import impact_section
 from bench.page import section as page_section
 from bench.report import absent_list, compiled_table, edge_table, failure_list, missed_examples, speed_table, union_table
@@ -42,6 +42,10 @@ def write(results: dict[str, Any], results_dir: Path, target: Path) -> None:
     impact_runs = [results_dir / name for name in ("embedded-sqlite-impact-before.json", "embedded-sqlite-impact.json")]
     if all(p.exists() for p in impact_runs):
         text += "\n" + impact_section(*(json.loads(p.read_text(encoding="utf-8")) for p in impact_runs)) + "\n"
+    # and `make bench-rescan` (~2 minutes), beside the run before the scan-cache work
+    rescan_runs = [results_dir / name for name in ("rescan-before.json", "rescan.json")]
+    if all(p.exists() for p in rescan_runs):
+        text += "\n" + rescan_section(*(json.loads(p.read_text(encoding="utf-8")) for p in rescan_runs)) + "\n"
     text += "\n" + page_section(page) + "\n" if page is not None else ""
     target.write_text(text + ("\n" + _logs(logs) + "\n" if logs is not None else ""), encoding="utf-8")
 

@@ -15,11 +15,21 @@ def text_digest(text: str) -> str:
 def digest(*parts: object) -> str:
     """A stable key for `parts`; texts are hashed as they are (JSON-escaping 40 MB of SQL is slow),
     anything else as sorted JSON, each part tagged and length-prefixed so parts cannot run together."""
-    hasher = hashlib.sha256()
+    chunks = []
     for part in parts:
-        tag, data = (b"s", part.encode("utf-8")) if isinstance(part, str) else (b"j", json.dumps(part, sort_keys=True, default=str).encode("utf-8"))
-        hasher.update(tag + str(len(data)).encode("ascii") + b":" + data)
-    return hasher.hexdigest()
+        # str and None inline (every cache key and fingerprint): a re-scan takes ~20,000 digests
+        if isinstance(part, str):
+            data = part.encode("utf-8")
+            chunks.append(b"s%d:%s" % (len(data), data))
+        else:
+            data = b"null" if part is None else _JSON(part).encode("utf-8")
+            chunks.append(b"j%d:%s" % (len(data), data))
+    # one update of the joined bytes hashes what one update per part did, at a third of the cost
+    return hashlib.sha256(b"".join(chunks)).hexdigest()
+
+
+# `json.dumps` with options builds a new encoder per call, twice the cost of encoding small parts
+_JSON = json.JSONEncoder(sort_keys=True, default=str).encode
 
 
 def sealed(text: str) -> str:
@@ -31,6 +41,7 @@ def sealed(text: str) -> str:
 def intact(line: bytes) -> bool:
     """Whether a `sealed` line (as bytes, without its newline) still holds what its checksum was taken of."""
     try:
-        return line[8:9] == b"\t" and int(line[:8], 16) == zlib.crc32(line[9:])
+        # a view, not a slice: no copy of each line (26 MB of scan cache at 10,000 models)
+        return line[8:9] == b"\t" and int(line[:8], 16) == zlib.crc32(memoryview(line)[9:])
     except ValueError:
         return False

@@ -24,6 +24,7 @@ from parsers.sources.paths import BI_SUFFIXES, METABASE_FOLDER, POWERBI_MODEL, P
 from parsers.sql.schema import SchemaOp, SchemaRegistry
 from parsers.sql.stack import on_deep_stack
 from parsers.sources.reading import DEFAULT_MAX_BYTES, megabytes, read_text
+from parsers.sources.walk import walk
 from parsers.texts import SqlTexts
 
 if TYPE_CHECKING:
@@ -96,38 +97,44 @@ def scan_root(paths: Sequence[Path]) -> Root:
 
 
 def find_sources(paths: Sequence[Path]) -> Sources:
-    found: dict[str, set[Path]] = {"sql": set(), "python": set(), "dbt": set(), "bi": set()}
+    # by shown path, as strings: pathlib's parsing and hashing were most of a 10,000-file walk
+    found: dict[str, dict[str, str | Path]] = {"sql": {}, "python": {}, "dbt": {}, "bi": {}}
     root, refused = scan_root(paths), list[Diagnostic]()
     unreadable: list[Diagnostic] = []
 
     def cannot_list(err: OSError) -> None:
-        # os.walk skips such a folder silently: its sources would then leave the graph as if deleted
+        # a walk skips such a folder silently: its sources would then leave the graph as if deleted
         shown = display_path(Path(err.filename))
         unreadable.append(Diagnostic(Location(shown), f"cannot read this directory ({err.strerror}); its files are kept as stored"))
+
+    def add(kind: str, path: str | Path) -> None:
+        found[kind].setdefault(display_path(path), path)
 
     for path in paths:
         if path.is_file():
             name = path.name.lower()
-            found["python" if name.endswith(PY_SUFFIXES) else "bi" if name.endswith(BI_SUFFIXES) else "sql"].add(path)
+            add("python" if name.endswith(PY_SUFFIXES) else "bi" if name.endswith(BI_SUFFIXES) else "sql", path)
             continue
-        for folder, dirs, files in os.walk(path, onerror=cannot_list):
+        for folder, dirs, files, links in walk(path, cannot_list):
             if PROJECT_FILE in files:
-                found["dbt"].add(Path(folder))
+                add("dbt", folder)
                 dirs[:] = []
                 continue
             dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS)
             # a Superset export, a Power BI model or report: the folder's files are read as one (parsers/bi)
-            found["bi"].update(Path(folder) / m for m in (SUPERSET_FILE, POWERBI_MODEL, POWERBI_REPORT) if m in files)
-            if METABASE_FOLDER in dirs and Path(folder).name != METABASE_FOLDER:  # a Metabase export's root
-                found["bi"].add(Path(folder) / METABASE_FOLDER)
+            for member in (m for m in (SUPERSET_FILE, POWERBI_MODEL, POWERBI_REPORT) if m in files):
+                add("bi", os.path.join(folder, member))
+            if METABASE_FOLDER in dirs and os.path.basename(os.path.normpath(folder)) != METABASE_FOLDER:  # a Metabase export's root
+                add("bi", os.path.join(folder, METABASE_FOLDER))
             for kind, suffixes in ("sql", SQL_SUFFIXES), ("python", PY_SUFFIXES), ("bi", BI_SUFFIXES):
                 # `.SQL` too: Windows tools and some exports write upper-case suffixes
-                for file in (Path(folder) / f for f in files if f.lower().endswith(suffixes)):
-                    if root.holds_entry(file):
-                        found[kind].add(file)
+                for name in (f for f in files if f.lower().endswith(suffixes)):
+                    file = os.path.join(folder, name)
+                    if name not in links or root.holds(Path(file)):  # only a link can lead out: see walk
+                        add(kind, file)
                     else:
                         refused.append(root.refused_link(display_path(file)))
-    ordered = {k: sorted(v, key=lambda p: display_path(p)) for k, v in found.items()}
+    ordered = {k: [Path(v[shown]) for shown in sorted(v)] for k, v in found.items()}
     return Sources(ordered["sql"], ordered["python"], ordered["dbt"], root, sorted(refused), sorted(unreadable), ordered["bi"])
 
 
@@ -170,11 +177,13 @@ def _scan(paths: Sequence[Path], options: ScanOptions, progress: Progress | None
     texts, jobs = _units(sources, options, {c.sql for c in catalog.consumers if c.sql} if catalog else set(), cache, sql.dialects)
     base = options.schema.copy() if options.schema else SchemaRegistry()
     declared = schema_digest(base)
-    first = _Pass(sql, options.jobs, cache, {s: digest("first", d, sql.read_as(s, texts), declared) for s, d in texts.digests.items()})
+    # the shown path is part of every key: the facts name it, so a renamed file, or two files of
+    # the same text, must never be served another path's facts (the second one left the graph)
+    first = _Pass(sql, options.jobs, cache, {s: digest("first", s, d, sql.read_as(s, texts), declared) for s, d in texts.digests.items()})
     done = _run_units(texts, texts.names(), jobs, base, first, progress)
     schema = _replayed(base, done)
     again = sorted(shown for shown, unit in done.items() if any(f.unsettled for f in unit.files))
-    second = _Pass(sql, options.jobs, cache, {s: digest("second", texts.digests[s], sql.read_as(s, texts), schema_digest(schema, done[s].files[0].reads)) for s in again if s in texts.digests})
+    second = _Pass(sql, options.jobs, cache, {s: digest("second", s, texts.digests[s], sql.read_as(s, texts), schema_digest(schema, done[s].files[0].reads)) for s in again if s in texts.digests})
     redone = _run_units(texts, [s for s in again if s not in jobs], {s: jobs[s] for s in again if s in jobs}, schema, second)
     # what the second pass read is the whole scan's schema, unless it declared something else
     final = schema if all(redone[s].journal == done[s].journal for s in redone) else None

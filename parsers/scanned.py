@@ -28,7 +28,7 @@ class ScannedFile:
     diagnostics: tuple[Diagnostic, ...]
     reads: tuple[str, ...]  # every relation its statements name: what its facts depend on
     unsettled: bool  # could the whole scan's schema change its facts? (a parse error cannot)
-    facts_json: str  # the facts as a JSON record, as the scan cache stores them
+    facts_json: str | bytes  # the facts as a JSON record, as the scan cache stores them (bytes: as read from it)
     origin: str = ""  # where facts_json was read from, for the message when it is corrupted
     _cell: list[FileFacts] = field(default_factory=list)  # the decoded facts, once asked for
 
@@ -68,7 +68,7 @@ class ScannedFile:
         }
 
 
-def lazily(summary: Any, facts_json: str, origin: str) -> ScannedFile:
+def lazily(summary: Any, facts_json: str | bytes, origin: str) -> ScannedFile:
     """A cached file from its summary; its facts' JSON is decoded only if someone asks for them."""
     return ScannedFile(
         str(summary["path"]),

@@ -78,7 +78,7 @@ class CachedProject:
         self.reused: frozenset[str] = frozenset()  # the files served from the cache in this scan
 
     def __call__(self, registry: SchemaRegistry) -> tuple[list[ScannedFile], Catalog | None]:
-        key = digest("dbt", self.key, schema_digest(registry))
+        key = digest("dbt", self.shown, self.key, schema_digest(registry))  # the folder too: its files' paths are in the facts
         found = self._cached(key)
         if found is not None:
             files, catalog, journal = found

@@ -36,7 +36,7 @@ def scanned_name(name: str) -> bool:
     return name.lower().endswith(SCANNED_SUFFIXES + BI_SUFFIXES + POWERBI_SUFFIXES) or os.path.basename(name) == MANIFEST_FILE
 
 
-def display_path(path: Path) -> str:
+def display_path(path: str | Path) -> str:
     """Paths as users see them: relative to the working directory when below it."""
     if not os.path.isabs(path):
         shown = os.path.normpath(path)

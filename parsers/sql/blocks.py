@@ -17,15 +17,11 @@ import functools
 from dataclasses import dataclass, field, replace
 
 from sqlglot.dialects.dialect import Dialect
-from sqlglot.dialects.mysql import MySQL
-from sqlglot.dialects.oracle import Oracle
-from sqlglot.dialects.postgres import Postgres
-from sqlglot.dialects.snowflake import Snowflake
-from sqlglot.dialects.tsql import TSQL
 from sqlglot.errors import TokenError
 from sqlglot.tokenizer_core import Token, TokenType
 from sqlglot.tokens import Tokenizer
 
+from parsers.sql.dialects import is_family
 from lineage.model import Severity
 from parsers.sql.block_words import (
     FLOW_ONLY,
@@ -96,7 +92,7 @@ def _block_tokenizer(base: type[Tokenizer]) -> type[Tokenizer]:
 class _Splitter:
     def __init__(self, dia: Dialect) -> None:
         self.dia = dia
-        self.tsql = isinstance(dia, TSQL)
+        self.tsql = is_family(dia, "tsql.TSQL")
         self.commands = dia.tokenizer_class.COMMANDS
         # the dialect's tokenizer, minus the commands that swallow the rest of a statement
         self.tokenizer = _block_tokenizer(dia.tokenizer_class)(dialect=dia)
@@ -112,7 +108,7 @@ class _Splitter:
 
     def sections(self, run: Run) -> bool:
         """Oracle, Snowflake and PL/pgSQL declare variables in a section before `BEGIN`, not one by one."""
-        return isinstance(self.dia, (Oracle, Snowflake)) or (isinstance(self.dia, Postgres) and run.inside)
+        return is_family(self.dia, "oracle.Oracle", "snowflake.Snowflake") or (is_family(self.dia, "postgres.Postgres") and run.inside)
 
     def run(self, tokens: list[Token], sql: str, in_body: bool, variables: frozenset[str] = frozenset()) -> None:
         run = Run(tokens, sql, in_body, variables=set(variables))
@@ -154,14 +150,14 @@ class _Splitter:
             return i + 5  # a PL/SQL <<label>>
         if word == "BEGIN":
             return self.begin(run, i)
-        if word in ("CREATE", "ALTER") or (word in ("PROCEDURE", "FUNCTION") and isinstance(self.dia, Oracle)):
+        if word in ("CREATE", "ALTER") or (word in ("PROCEDURE", "FUNCTION") and is_family(self.dia, "oracle.Oracle")):
             return self.routine(run, i)  # PL/SQL packages hold procedures without CREATE
         if word in ("EXECUTE", "EXEC", "DO", "PREPARE"):
             return self.dynamic(run, i)
         if word == "DECLARE" and self.sections(run):
             run.declaring = True
             return i + 1
-        if word == "DECLARE" and isinstance(self.dia, MySQL):
+        if word == "DECLARE" and is_family(self.dia, "mysql.MySQL"):
             return self.mysql_declare(run, i)
         return self.flow(run, i, word)
 
@@ -259,7 +255,7 @@ class _Splitter:
             run.routine = True
         elif run.is_(body, TokenType.L_PAREN):
             return start  # a SQL function's expression, not a body of statements
-        run.declaring = isinstance(self.dia, Oracle) and run.word(body) != "BEGIN"
+        run.declaring = is_family(self.dia, "oracle.Oracle") and run.word(body) != "BEGIN"
         run.depth += kind == "PACKAGE"  # its `END name;` closes no BEGIN
         return body
 
@@ -277,7 +273,7 @@ class _Splitter:
             j += 1
         elif self.tsql and run.is_(j, TokenType.L_PAREN):
             j += 1
-        elif not (word in ("DO", "EXECUTE") and isinstance(self.dia, Postgres) and (word == "DO" or run.inside)):
+        elif not (word in ("DO", "EXECUTE") and is_family(self.dia, "postgres.Postgres") and (word == "DO" or run.inside)):
             return i  # a prepared statement or a procedure call: the parser's business
         end = statement_end(run, j, self.tsql)
         literal = run.tokens[j] if j < len(run.tokens) else None

@@ -10,8 +10,6 @@ from pathlib import PurePath
 
 from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect, NormalizationStrategy
-from sqlglot.dialects.snowflake import Snowflake
-from sqlglot.dialects.tsql import TSQL
 from sqlglot.errors import ParseError, SqlglotError, TokenError
 from sqlglot.tokens import Token
 
@@ -29,7 +27,7 @@ from lineage.model import (
 )
 from parsers.sql.alters import alter
 from parsers.sql.aliases import DEFAULT_RULES, AliasRules, alias_rules
-from parsers.sql.dialects import FALLBACKS, HOW_TO_SET, header, header_problem
+from parsers.sql.dialects import FALLBACKS, HOW_TO_SET, header, header_problem, is_family
 from parsers.sql.blocks import Statement, split_script, split_unterminated
 from parsers.sql.variables import Variables
 from parsers.sql.budget import DEFAULT_STATEMENT_SECONDS, NO_DEADLINE, Deadline, OverBudget
@@ -147,7 +145,7 @@ def _extract_statements(text: str, path: str, name: str | None, registry: Schema
             statement = dia.parser().parse(chunk.tokens, chunk.sql)[0]
         except ParseError as err:
             detail = err.errors[0] if err.errors else {}
-            parts = split_unterminated(chunk, int(detail.get("line") or 0), int(detail.get("col") or 0)) if isinstance(dia, TSQL) else None
+            parts = split_unterminated(chunk, int(detail.get("line") or 0), int(detail.get("col") or 0)) if is_family(dia, "tsql.TSQL") else None
             if parts is not None:
                 chunks.extendleft(reversed(parts))
                 index -= 1
@@ -257,7 +255,7 @@ def _guarded_statement(statement: exp.Expr, at: Location, dia: Dialect, registry
 
 def _statement(statement: exp.Expr, at: Location, dia: Dialect, registry: SchemaRegistry, state: FileState) -> None:
     state.reads.update(_normalise(statement, dia))
-    if state.values.bind(statement, state.variables, columns=not isinstance(dia, Snowflake), assigns=state.assigns):
+    if state.values.bind(statement, state.variables, columns=not is_family(dia, "snowflake.Snowflake"), assigns=state.assigns):
         return
     altered = alter(statement, at, dia, registry)
     if altered is not None:

@@ -24,11 +24,9 @@ from __future__ import annotations
 import re
 
 from sqlglot import exp
-from sqlglot.dialects.bigquery import BigQuery
 from sqlglot.dialects.dialect import Dialect
-from sqlglot.dialects.postgres import Postgres
-from sqlglot.dialects.presto import Presto
-from sqlglot.dialects.tsql import TSQL
+
+from parsers.sql.dialects import is_family
 
 _FUNCTION = re.compile(r"(\w+)\s*(?:\(|$)")
 # Postgres's grammar turns these SQL type names into the internal names FigureColname reports
@@ -69,7 +67,7 @@ def output_name(projection: exp.Expr, dialect: Dialect) -> str:
     name = column_name(projection)
     if name:
         return name
-    if isinstance(dialect, Postgres):
+    if is_family(dialect, "postgres.Postgres"):
         name, strength = _postgres(projection, dialect)
         if strength:
             return name
@@ -86,7 +84,7 @@ def refuses_unnamed(dialect: Dialect, view: bool) -> bool:
     only a permanent view (CREATE_PERMANENT_VIEW_WITHOUT_ALIAS, https://github.com/apache/spark/pull/41338),
     which a Write does not tell from a temporary one, so Spark is not listed.
     """
-    return isinstance(dialect, (TSQL, Presto)) or (view and isinstance(dialect, BigQuery))
+    return is_family(dialect, "tsql.TSQL", "presto.Presto") or (view and is_family(dialect, "bigquery.BigQuery"))
 
 
 def _postgres(node: exp.Expr, dialect: Dialect) -> _Named:
