@@ -10,16 +10,14 @@ in all. Writes `bench/results/diff_chain.json`; `python -m bench.document` rende
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import subprocess
 import sys
 import tempfile
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench.timing import run_process
+from bench.timing import record_run, run_process
 
 RESULTS = Path(__file__).resolve().parent / "results" / "diff_chain.json"
 LINEAGE = Path(sys.executable).parent / "lineage"
@@ -83,20 +81,7 @@ def main() -> None:
         make_repo(Path(tmp) / "chain", args.tables, args.renames)
         load = list(os.getloadavg())  # other work on the host, just before the timed runs
         result = measure(Path(tmp) / "chain", args.runs)
-    results = {
-        "command": " ".join(["python -m bench.diff_chain", *sys.argv[1:]]),
-        "lineage_command": "lineage diff --base main models",
-        "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "nproc": os.cpu_count(),
-        "load_average": load,
-        "tables": args.tables,
-        "renames": args.renames,
-        "runs": args.runs,
-        **result,
-    }
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    print(json.dumps(results, indent=2))
+    record_run(RESULTS, " ".join(["python -m bench.diff_chain", *sys.argv[1:]]), "lineage diff --base main models", load, {"tables": args.tables, "renames": args.renames, "runs": args.runs, **result})
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bench.timing import run_process
+from bench.timing import record_run, run_process
 
 RESULTS = Path(__file__).resolve().parent / "results" / "scorecard.json"
 LINEAGE = Path(sys.executable).parent / "lineage"
@@ -132,19 +132,7 @@ def main() -> None:
         make_repo(Path(tmp) / "shop", args.products, args.commits)
         load = list(os.getloadavg())  # other work on the host, just before the timed runs
         result = measure(Path(tmp) / "shop")
-    results = {
-        "command": " ".join(["python -m bench.scorecard", *sys.argv[1:]]),
-        "lineage_command": f"lineage scorecard -p models --as-of {AS_OF} --since 365d --format json",
-        "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "nproc": os.cpu_count(),
-        "load_average": load,
-        "products": args.products,
-        "commits": args.commits,
-        **result,
-    }
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    print(json.dumps(results, indent=2))
+    record_run(RESULTS, " ".join(["python -m bench.scorecard", *sys.argv[1:]]), f"lineage scorecard -p models --as-of {AS_OF} --since 365d --format json", load, {"products": args.products, "commits": args.commits, **result})
 
 
 if __name__ == "__main__":

@@ -4,10 +4,12 @@ and the timing of one whole child process (`lineage` as a user runs it)."""
 from __future__ import annotations
 
 import gc
+import json
 import math
 import os
 import subprocess
 import time
+from datetime import UTC, datetime
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -64,3 +66,19 @@ def run_process(argv: Sequence[str], cwd: Path | None = None) -> ProcessRun:
     _, status, usage = os.wait4(child.pid, 0)
     seconds = time.perf_counter() - start
     return ProcessRun(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status), stderr)
+
+
+def record_run(path: Path, command: str, lineage_command: str, load: list[float], fields: dict[str, object]) -> None:
+    """Write (and print) one run of a whole-command benchmark: what was run, when, on how many cores and
+    under which load average (the host is shared: the figures of a loaded run are slower), then its figures."""
+    results = {
+        "command": command,
+        "lineage_command": lineage_command,
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "nproc": os.cpu_count(),
+        "load_average": load,
+        **fields,
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps(results, indent=2))

@@ -20,6 +20,7 @@ from pydantic import Field
 from cli import output
 from cli.query import DEFAULT_LIMIT, change_of, node_kinds
 from lineage.errors import ConfigError, LineageError
+from lineage.store import LineageStore
 
 INSTRUCTIONS = (
     "Column-level lineage of this warehouse's SQL, dbt, ETL code and BI files. Before renaming, dropping "
@@ -47,6 +48,20 @@ def _answer(json_text: str, notes: list[str]) -> CallToolResult:
     return CallToolResult(content=blocks)
 
 
+def _on_store(store: str, answer: Callable[[LineageStore], tuple[str, list[str]]], max_depth: int | None = None, limit: int = 0) -> CallToolResult:
+    """Check the shared arguments, open `store` for this call only, and answer with what `answer` makes of it."""
+    from graphs.stores.open import open_store
+
+    def run() -> CallToolResult:
+        _at_least(max_depth, 1, "max_depth")
+        _at_least(limit, 0, "limit")
+        with open_store(store, create=False, notify=output.error) as opened:
+            json_text, notes = answer(opened)
+        return _answer(json_text, notes)
+
+    return _checked(run)
+
+
 def _checked(call: Callable[[], CallToolResult]) -> CallToolResult:
     """A LineageError (an unknown name, a bad revision) becomes the tool's error, in the CLI's words."""
     try:
@@ -56,8 +71,6 @@ def _checked(call: Callable[[], CallToolResult]) -> CallToolResult:
 
 
 def _tools(store: str) -> list[Callable[..., CallToolResult]]:
-    from graphs.stores.open import open_store
-
     def impact(
         targets: Annotated[list[str], Field(description="Columns (table.column), tables or globs, e.g. ['orders.order_value'].")],
         rename: Annotated[Optional[str], Field(description="The change is a rename to this name.")] = None,
@@ -69,14 +82,11 @@ def _tools(store: str) -> list[Callable[..., CallToolResult]]:
         """What breaks, and whom to tell, if TARGETS change: `lineage impact --format json`."""
         from lineage.api import impact_of
 
-        def run() -> CallToolResult:
-            _at_least(max_depth, 1, "max_depth")
-            _at_least(limit, 0, "limit")
-            with open_store(store, create=False, notify=output.error) as opened:
-                report = impact_of(opened, targets, change_of(rename, drop, retype), max_depth)
-            return _answer(output.impact_json(report.limited(limit or None)), [])
+        def answer(opened: LineageStore) -> tuple[str, list[str]]:
+            report = impact_of(opened, targets, change_of(rename, drop, retype), max_depth)
+            return output.impact_json(report.limited(limit or None)), []
 
-        return _checked(run)
+        return _on_store(store, answer, max_depth=max_depth, limit=limit)
 
     def find(
         pattern: Annotated[str, Field(description="Part of a qualified name (order_value) or a glob (app.orders.*); case-sensitive.")],
@@ -86,20 +96,16 @@ def _tools(store: str) -> list[Callable[..., CallToolResult]]:
         """Tables, columns, dashboards and ML features by name: `lineage find --format json`."""
         from lineage.api import find_nodes
 
-        def run() -> CallToolResult:
-            _at_least(limit, 0, "limit")
-            with open_store(store, create=False, notify=output.error) as opened:
-                found = find_nodes(opened, pattern, node_kinds(kinds or ()))
-            return _answer(output.nodes_json(found[: limit or None]), _cut("names", limit, len(found)))
+        def answer(opened: LineageStore) -> tuple[str, list[str]]:
+            found = find_nodes(opened, pattern, node_kinds(kinds or ()))
+            return output.nodes_json(found[: limit or None]), _cut("names", limit, len(found))
 
-        return _checked(run)
+        return _on_store(store, answer, limit=limit)
 
     return [impact, _paths(store, "upstream"), _paths(store, "downstream"), find, _diff()]
 
 
 def _paths(store: str, direction: str) -> Callable[..., CallToolResult]:
-    from graphs.stores.open import open_store
-
     def tool(
         target: Annotated[str, Field(description="A column (table.column), a table or a glob.")],
         max_depth: Depth = None,
@@ -107,16 +113,13 @@ def _paths(store: str, direction: str) -> Callable[..., CallToolResult]:
     ) -> CallToolResult:
         from lineage.api import paths_completeness, paths_of
 
-        def run() -> CallToolResult:
-            _at_least(max_depth, 1, "max_depth")
-            _at_least(limit, 0, "limit")
-            with open_store(store, create=False, notify=output.error) as opened:
-                found = paths_of(opened, target, direction, max_depth)
-                completeness = paths_completeness(opened, target, found, direction, max_depth)
+        def answer(opened: LineageStore) -> tuple[str, list[str]]:
+            found = paths_of(opened, target, direction, max_depth)
+            completeness = paths_completeness(opened, target, found, direction, max_depth)
             notes = _cut("hops", limit, len(found)) + ([] if completeness.complete else [completeness.line()])
-            return _answer(output.hops_json(found[: limit or None]), notes)
+            return output.hops_json(found[: limit or None]), notes
 
-        return _checked(run)
+        return _on_store(store, answer, max_depth=max_depth, limit=limit)
 
     tool.__name__ = direction
     tool.__doc__ = f"The {direction} lineage of TARGET, hop by hop: `lineage {direction} --format json`."

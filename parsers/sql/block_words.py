@@ -48,6 +48,17 @@ class Run:
     declaring: bool = False
     routine: bool = False  # T-SQL: after `CREATE PROCEDURE ... AS`, the body runs to `GO`
     variables: set[str] = field(default_factory=set)
+    # the variables outside each routine being read, with the block depth its body ends at: a routine's
+    # parameters and locals are no variables of the script after it, and the script's are again
+    outer: list[tuple[int, set[str]]] = field(default_factory=list)
+
+    def enter_routine(self, parameters: set[str]) -> None:
+        self.outer.append((self.depth, self.variables))
+        self.variables = parameters
+
+    def leave_routine(self) -> None:
+        if self.outer:
+            self.variables = self.outer.pop()[1]
 
     def word(self, i: int) -> str:
         return word_of(self.tokens[i]) if i < len(self.tokens) else ""

@@ -215,6 +215,8 @@ class _Splitter:
 
     def end(self, run: Run, i: int) -> int:
         run.depth = max(0, run.depth - 1)
+        if run.outer and run.depth == run.outer[-1][0]:  # the END of a routine's body
+            run.leave_routine()
         if self.tsql:
             return i + 1 + (run.word(i + 1) in ("TRY", "CATCH"))
         return statement_end(run, i + 1, tsql=False)
@@ -224,16 +226,20 @@ class _Splitter:
         kind = next((run.word(j) for j in range(i, min(i + 14, len(run.tokens))) if run.word(j) in ROUTINES | NOT_ROUTINES or run.is_(j, TokenType.L_PAREN)), "")
         if kind not in ROUTINES:
             return i
-        run.variables = set() if self.tsql else parameters(run, i)  # T-SQL's are `@x`: never a column
+        run.enter_routine(set() if self.tsql else parameters(run, i))  # T-SQL's are `@x`: never a column
         depth, j = 0, i + 1
         while j < len(run.tokens) and not (depth == 0 and run.is_(j, TokenType.SEMICOLON)):
             depth += run.is_(j, TokenType.L_PAREN) - run.is_(j, TokenType.R_PAREN)
             word = run.word(j)
             if depth == 0 and word in ("BEGIN", "DECLARE") and not self.tsql:
-                return j
+                return j  # its statements follow, to the END that closes it
             if depth == 0 and word in ("AS", "IS") and run.word(j - 1) != "EXECUTE" and j + 1 < len(run.tokens):
-                return self.routine_body(run, (i, j + 1), kind)
+                after = self.routine_body(run, (i, j + 1), kind)
+                if after != j + 1 or self.tsql:  # no body of statements follows (T-SQL's runs to `GO`)
+                    run.leave_routine()
+                return after
             j += 1
+        run.leave_routine()
         return i
 
     def routine_body(self, run: Run, span: tuple[int, int], kind: str) -> int:

@@ -273,8 +273,9 @@ def _statement(statement: exp.Expr, at: Location, dia: Dialect, registry: Schema
             _statement(insert, at, dia, registry, state)
         return
     shape = reshape(statement)
-    statement, write = shape.statement, write_of(shape.statement, state.deadline)
+    statement, write = shape.statement, write_of(shape.statement, state.deadline, registry.column_names)
     state.diagnostics += [Diagnostic(at, note, Severity.WARNING) for note in shape.notes]
+    state.diagnostics += [Diagnostic(at, note, Severity.WARNING, needs_schema=True) for note in write.notes] if write is not None else []
     if write is not None and write.target in shape.leading_names():
         # T-SQL's updatable CTE: the rows land in the CTE's base table, through its projections
         state.diagnostics.append(Diagnostic(at, f"cannot analyse statement: it writes through the CTE '{write.target}', whose base table is not resolved; its lineage is missing"))

@@ -8,10 +8,12 @@ it guards.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
 from sqlglot import exp
+from sqlglot.errors import UnsupportedError
 
 from lineage.model import TableKind
 from parsers.sql.budget import Deadline
@@ -37,15 +39,19 @@ class Write:
     # UPDATE / MERGE: the query's projections are `SET c = v` assignments, which read the row as it was
     # before any of them, so their names are no aliases the query can name
     assigns: bool = False
+    notes: tuple[str, ...] = ()  # how the write was read where the SQL alone does not say (warnings)
 
 
-def write_of(statement: exp.Expr, deadline: Deadline) -> Write | None:
+ColumnsOf = Callable[[str], "list[str] | None"]  # a table's known columns, in order
+
+
+def write_of(statement: exp.Expr, deadline: Deadline, columns_of: ColumnsOf = lambda _: None) -> Write | None:
     if isinstance(statement, exp.Create):
         return _create(statement)
     if isinstance(statement, exp.Insert):
         return _insert(statement)
     if isinstance(statement, exp.Merge):
-        return _merge(statement, deadline)
+        return _merge(statement, deadline, columns_of)
     if isinstance(statement, exp.Update):
         return _update(statement)
     if isinstance(statement, exp.Copy):
@@ -204,11 +210,12 @@ def _updated_source(target: exp.Table, sources: list[exp.Expr]) -> exp.Table | N
     return None
 
 
-def _merge(statement: exp.Merge, deadline: Deadline) -> Write | None:
+def _merge(statement: exp.Merge, deadline: Deadline, columns_of: ColumnsOf) -> Write | None:
     if not isinstance(statement.this, exp.Table):
         return None
     source = statement.args["using"]
-    merged = _Merged(source.alias_or_name)
+    target = table_name(statement.this)
+    merged = _Merged(source.alias_or_name, _Positions(target, source, columns_of))
     whens = statement.args.get("whens")
     for when in whens.expressions if isinstance(whens, exp.Whens) else []:
         deadline.check()  # once per WHEN clause: each costs its own size, once
@@ -226,7 +233,43 @@ def _merge(statement: exp.Merge, deadline: Deadline) -> Write | None:
     select.set("joins", [exp.Join(this=source.copy(), on=statement.args["on"].copy())])
     if merged.filters:  # under the name a condition's columns do not resolve aliases by (parsers.sql.trace)
         select.set("where", exp.Where(this=exp.alias_(exp.or_(*merged.filters, copy=False), MERGE_CONDITION, copy=False)))
-    return Write(table_name(statement.this), select, hidden=len(merged.conditions), assigns=True)
+    return Write(target, select, hidden=len(merged.conditions), assigns=True, notes=tuple(dict.fromkeys(merged.positions.notes)))
+
+
+class _Positions:
+    """The target columns a MERGE's `INSERT VALUES (...)` without a column list (every engine) or
+    BigQuery's `INSERT ROW` fill in order: the target's known columns, else (said in a note) the
+    values' own names, as an INSERT ... SELECT into a table of unknown columns is mapped."""
+
+    def __init__(self, target: str, source: exp.Expr, columns_of: ColumnsOf) -> None:
+        self.target, self.columns_of = target, columns_of
+        self.source_columns = columns_of(table_name(source)) if isinstance(source, exp.Table) else None
+        self.notes: list[str] = []
+
+    def values(self, values: list[exp.Expr]) -> list[tuple[str, exp.Expr]]:
+        from parsers.sql.output_names import column_name
+
+        declared = self.columns_of(self.target)
+        if declared is None:
+            self.notes.append(f"columns of '{self.target}' are unknown: the MERGE's INSERT without a column list is mapped by the values' names (add its DDL or --schema)")
+            named = [(column_name(v), v) for v in values]
+            unnamed = sum(1 for name, _ in named if not name)
+            if unnamed:
+                self.notes.append(f"{unnamed} value(s) of the MERGE's INSERT without a column list have no name and no known target column: their lineage is missing (add the DDL of '{self.target}' or --schema)")
+            return [(name, v) for name, v in named if name]
+        if len(declared) != len(values):
+            self.notes.append(f"'{self.target}' has {len(declared)} columns but the MERGE's INSERT gives {len(values)} values")
+        return list(zip(declared, values))
+
+    def row(self, source: str) -> list[tuple[str, exp.Expr]] | None:
+        """`INSERT ROW`: the source's columns in order; None (by name, as `INSERT *`) where either side is unknown."""
+        declared = self.columns_of(self.target)
+        if declared is None or self.source_columns is None:
+            self.notes.append(f"INSERT ROW fills the columns of '{self.target}' in order, but the columns of the target or the source are unknown: mapped by name (add their DDL or --schema)")
+            return None
+        if len(declared) != len(self.source_columns):
+            self.notes.append(f"'{self.target}' has {len(declared)} columns but the MERGE's INSERT ROW gives {len(self.source_columns)}")
+        return [(t, exp.column(c, table=source)) for t, c in zip(declared, self.source_columns)]
 
 
 class _Merged:
@@ -234,8 +277,8 @@ class _Merged:
     projection `MERGE_WHEN(cond, NULL) AS k` that each column the clause assigns names (`MERGE_WHEN(k,
     v) AS c`: the tracer resolves k like any alias, once), or past MAX_CONDITION_EDGES a filter."""
 
-    def __init__(self, source: str) -> None:
-        self.source = source
+    def __init__(self, source: str, positions: _Positions) -> None:
+        self.source, self.positions = source, positions
         self.projections: list[exp.Expr] = []
         self.conditions: list[exp.Expr] = []  # hidden projections, after the written ones
         self.filters: list[exp.Expr] = []  # row conditions: a DELETE's, or a too-wide clause's
@@ -245,7 +288,7 @@ class _Merged:
             if condition is not None:  # WHEN MATCHED AND cond THEN DELETE: cond decides which rows stay
                 self.filters.append(condition.copy())
             return
-        pairs = _merge_assignments(action)
+        pairs = _merge_assignments(action, self.positions, self.source)
         if pairs is None:  # `SET *` / `INSERT *`: every column of the source, by name
             self.projections.append(exp.Column(this=exp.Star(), table=exp.to_identifier(self.source)))
             return
@@ -271,7 +314,7 @@ def _qualified(node: exp.Expr | None, side: str) -> exp.Expr | None:
     if node is None:
         return None
     node = node.copy()
-    listed = node.this if isinstance(node, exp.Insert) else None
+    listed = node.this if isinstance(node, exp.Insert) and _values_call(node.this) is None else None
     for column in list(node.find_all(exp.Column)):
         inner = column.find_ancestor(exp.Query, exp.Tuple)
         if column.table or (inner is not None and (inner is listed or isinstance(inner, exp.Query))):
@@ -280,17 +323,31 @@ def _qualified(node: exp.Expr | None, side: str) -> exp.Expr | None:
     return node
 
 
-def _merge_assignments(action: exp.Update | exp.Insert) -> list[tuple[str, exp.Expr]] | None:
-    """`SET c = v` / `INSERT (c) VALUES (v)` as (c, v) pairs; None for `SET *` / `INSERT *`."""
+def _merge_assignments(action: exp.Update | exp.Insert, positions: _Positions, source: str) -> list[tuple[str, exp.Expr]] | None:
+    """`SET c = v` / `INSERT (c) VALUES (v)` as (c, v) pairs; None for `SET *` / `INSERT *` (by name)."""
     if isinstance(action, exp.Update):
         if any(isinstance(e, exp.Star) for e in action.expressions):
             return None
         return [(eq.this.name, eq.expression) for eq in action.expressions]
     if isinstance(action.this, exp.Star):
         return None
-    if isinstance(action.this, exp.Tuple) and isinstance(action.expression, exp.Tuple):
-        return list(zip([n.name for n in action.this.expressions], action.expression.expressions))
-    return []
+    listed, values = action.this, action.expression.expressions if isinstance(action.expression, exp.Tuple) else None
+    if isinstance(listed, exp.Tuple) and values is not None:
+        return list(zip([n.name for n in listed.expressions], values))
+    if isinstance(listed, exp.Var) and listed.name.upper() == "ROW":  # BigQuery
+        return positions.row(source)
+    if listed is None and values is not None:  # `INSERT VALUES (v, ...)`: no column list
+        return positions.values(list(values))
+    called = _values_call(listed)
+    if called is not None:  # the same, as sqlglot reads BigQuery's
+        return positions.values(list(called.expressions))
+    raise UnsupportedError(f"a MERGE's INSERT of a shape not read: {action.sql()[:60]}")
+
+
+def _values_call(listed: exp.Expr | None) -> exp.Anonymous | None:
+    """sqlglot reads BigQuery's `INSERT VALUES (a, b)` (no column list) as a column list holding one call `VALUES(a, b)`."""
+    called = listed.expressions[0] if isinstance(listed, exp.Tuple) and len(listed.expressions) == 1 else None
+    return called if isinstance(called, exp.Anonymous) and called.name.upper() == "VALUES" else None
 
 
 def _when(condition: exp.Expr, value: exp.Expr) -> exp.Expr:
