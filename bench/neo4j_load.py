@@ -47,7 +47,7 @@ from bench.worker import run_module
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 RESULTS = REPO_ROOT / "bench" / "results" / "neo4j.json"
-TARGETS = {"load_edges_per_s": 20_000, "neo4j_impact_p95_ms": 250, "embedded_impact_p95_ms": 50}
+TARGETS = {"load_edges_per_s": 20_000, "neo4j_impact_p95_ms": 100, "neo4j_impact_max_ms": 1_000, "embedded_impact_p95_ms": 50}  # issue 18
 
 
 @dataclass(frozen=True, slots=True)

@@ -52,9 +52,12 @@ HAS_COLUMN = TYPES[Relation.HAS_COLUMN]
 SCHEMA = {
     "lineage_node_id": f"CREATE CONSTRAINT lineage_node_id IF NOT EXISTS FOR (n:{BASE}) REQUIRE n.id IS UNIQUE",
     "lineage_source_name": f"CREATE CONSTRAINT lineage_source_name IF NOT EXISTS FOR (s:{SOURCE}) REQUIRE s.name IS UNIQUE",
-    "lineage_node_name": f"CREATE TEXT INDEX lineage_node_name IF NOT EXISTS FOR (n:{BASE}) ON (n.name)",
+    "lineage_node_name_range": f"CREATE INDEX lineage_node_name_range IF NOT EXISTS FOR (n:{BASE}) ON (n.name)",
     "lineage_node_table": f"CREATE INDEX lineage_node_table IF NOT EXISTS FOR (n:{BASE}) ON (n.table)",
 }
+# the TEXT (trigram) index on name cost half of a load's commit time (measured: 100k edges, commit 8.5 s
+# with it, 3.2 s with a RANGE index instead); `find` asks for a prefix, which a RANGE index seeks
+SCHEMA_DROPPED = ["DROP INDEX lineage_node_name IF EXISTS"]
 SCHEMA_STATE = "SHOW INDEXES YIELD name, state WHERE name STARTS WITH 'lineage_' RETURN collect([name, state]) AS rows"
 AWAIT_INDEXES = "CALL db.awaitIndexes(300)"
 # the first layout kept claims as ASSERTS relationships; a database is wholly of one layout, so one source tells
