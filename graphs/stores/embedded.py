@@ -16,6 +16,7 @@ objects only when a query returns them.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import gc
 import json
@@ -29,6 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar, cast
 
 from graphs.stores.lock import LOCKNAME as LOCKNAME, exclusive  # re-exported: the lock file's name
+from graphs.stores.sqlite_schema import literal_ends
 from lineage.digests import intact, sealed
 from lineage.errors import StoreError
 from lineage.model import Direction, Edge, Flow, GraphFacts, Node, Relation, Subtype
@@ -297,7 +299,9 @@ class NetworkxStore:
     @_rows_checked
     def find(self, pattern: str) -> list[Node]:
         index = self.index
-        rows = ((nid, index.row(nid)) for nid in index.ids())
+        prefix, _ = literal_ends(pattern)
+        # every answer's completeness finds `<unparsed> *` and the like: a prefix is a bisection, not a scan
+        rows = ((nid, index.row(nid)) for nid in (index.named(prefix) if prefix else index.ids()))
         return sorted(node_of(nid, row) for nid, row in rows if fnmatchcase(row[1], pattern))
 
     @_rows_checked
@@ -313,13 +317,14 @@ class _Index:
     """The union of every source's facts: adjacency both ways (parallel edges as a list of rows),
     and each node's kind, name and attributes merged across sources in source order."""
 
-    __slots__ = ("succ", "pred", "heads", "attrs")
+    __slots__ = ("succ", "pred", "heads", "attrs", "_by_name")
 
     def __init__(self, sources: dict[str, _Source]) -> None:
         self.succ: dict[str, dict[str, list[EdgeRow]]] = {}
         self.pred: dict[str, dict[str, list[EdgeRow]]] = {}
         self.heads: dict[str, tuple[str, str]] = {}
         self.attrs: dict[str, dict[str, str]] = {}
+        self._by_name: list[tuple[str, str]] | None = None  # (name, id), sorted: built by the first `named`
         succ, pred, heads, attrs = self.succ, self.pred, self.heads, self.attrs
         shared: dict[object, object] = {str(v): str(v) for vocabulary in (Relation, Flow, Subtype) for v in vocabulary}
         for src in sorted(sources):
@@ -346,6 +351,15 @@ class _Index:
 
     def has(self, nid: str) -> bool:
         return nid in self.heads or nid in self.succ or nid in self.pred
+
+    def named(self, prefix: str) -> list[str]:
+        """The ids of the nodes whose name starts with `prefix`."""
+        if self._by_name is None:
+            self._by_name = sorted((self.row(nid)[1], nid) for nid in self.ids())
+        by_name = self._by_name
+        start = bisect.bisect_left(by_name, (prefix, ""))
+        end = bisect.bisect_left(by_name, (prefix + "\U0010ffff", ""), start)  # past every name that starts so
+        return [nid for _, nid in by_name[start:end]]
 
     def ids(self) -> Iterator[str]:
         """Every node: declared by a source, or only named by an edge."""
