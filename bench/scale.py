@@ -9,15 +9,13 @@ query, each as wall-clock time of a `lineage` process and its peak memory. Write
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import tempfile
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench.timing import run_process
+from bench.timing import record_run, run_process
 from bench.warehouse import write
 
 RESULTS = Path(__file__).resolve().parent / "results" / "scale.json"
@@ -69,16 +67,9 @@ def main() -> None:
     parser.add_argument("--models", type=int, nargs="+", default=[1000, 10000])
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="lineage-scale-") as tmp:
+        load = list(os.getloadavg())  # other work on the host, just before the timed runs
         runs = [measure(n, Path(tmp)) for n in args.models]
-    results = {
-        "command": "python -m bench.scale " + " ".join(sys.argv[1:]),
-        "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "nproc": os.cpu_count(),
-        "runs": runs,
-    }
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    print(json.dumps(results, indent=2))
+    record_run(RESULTS, "python -m bench.scale " + " ".join(sys.argv[1:]), None, load, {"runs": runs})
 
 
 if __name__ == "__main__":

@@ -68,12 +68,12 @@ def run_process(argv: Sequence[str], cwd: Path | None = None) -> ProcessRun:
     return ProcessRun(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status), stderr)
 
 
-def record_run(path: Path, command: str, lineage_command: str, load: list[float], fields: dict[str, object]) -> None:
+def record_run(path: Path, command: str, lineage_command: str | None, load: list[float], fields: dict[str, object]) -> None:
     """Write (and print) one run of a whole-command benchmark: what was run, when, on how many cores and
     under which load average (the host is shared: the figures of a loaded run are slower), then its figures."""
     results = {
         "command": command,
-        "lineage_command": lineage_command,
+        **({"lineage_command": lineage_command} if lineage_command else {}),
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "nproc": os.cpu_count(),
         "load_average": load,
