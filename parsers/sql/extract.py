@@ -232,6 +232,12 @@ def _parses_as(sql: str, state: FileState) -> str | None:
     return None
 
 
+def _stages(query: exp.Expr) -> list[str]:
+    """Snowflake's `FROM @stage/path` in a query: files, not a table (sqlglot reads the name as a Var)."""
+    names = (t.this.name for t in query.find_all(exp.Table) if isinstance(t.this, exp.Var))
+    return sorted({name for name in names if name.startswith("@")})
+
+
 def _guarded_statement(statement: exp.Expr, at: Location, dia: Dialect, registry: SchemaRegistry, state: FileState) -> None:
     """One statement's failure is that statement's diagnostic; the file and the scan go on."""
     edges_before, diagnostics_before, tables_before = len(state.edges), len(state.diagnostics), len(state.tables)
@@ -280,6 +286,8 @@ def _statement(statement: exp.Expr, at: Location, dia: Dialect, registry: Schema
         return
     if write is not None and write.query is not None:
         with_leading(write.query, shape.leading)
+        for stage in _stages(write.query):
+            state.diagnostics.append(Diagnostic(at, f"reads the staged files {stage}: the values it takes from them ($1, ...) have no source in the SQL and are not recorded", Severity.WARNING))
     loaded = loaded_table(statement) if write is None else None
     if loaded is not None:  # rows from files: the table is written here, its values come from no SQL
         state.tables.append(TableFact(loaded, TableKind.TABLE, tuple(registry.columns(loaded) or ()), at))
