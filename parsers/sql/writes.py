@@ -180,7 +180,7 @@ def _update(statement: exp.Update) -> Write | None:
     first = source.this.copy() if isinstance(source, exp.From) else None
     joined = [*_detach_joins(first), *(j.copy() for j in statement.args.get("joins") or ())]
     named = _updated_source(target_table, [first, *(j.this for j in joined)]) if first is not None else None
-    select = exp.Select(expressions=[_assigned(eq) for eq in statement.expressions])
+    select = exp.Select(expressions=[exp.alias_(_value(v), c, copy=False) for c, v in set_pairs(statement.expressions)])
     select.set("from_", exp.From(this=first if named is not None else target_table))
     if named is None and first is not None:
         joins.append(exp.Join(this=first))
@@ -294,7 +294,7 @@ class _Merged:
             return
         guard = self._guard(condition, len(pairs))
         for name, value in pairs:
-            guarded = value.copy() if guard is None else _when(exp.column(guard), value.copy())
+            guarded = _value(value) if guard is None else _when(exp.column(guard), _value(value))
             self.projections.append(exp.alias_(guarded, name, copy=False))
 
     def _guard(self, condition: exp.Expr | None, assigned: int) -> str | None:
@@ -328,7 +328,7 @@ def _merge_assignments(action: exp.Update | exp.Insert, positions: _Positions, s
     if isinstance(action, exp.Update):
         if any(isinstance(e, exp.Star) for e in action.expressions):
             return None
-        return [(eq.this.name, eq.expression) for eq in action.expressions]
+        return set_pairs(action.expressions)
     if isinstance(action.this, exp.Star):
         return None
     listed, values = action.this, action.expression.expressions if isinstance(action.expression, exp.Tuple) else None
@@ -354,5 +354,53 @@ def _when(condition: exp.Expr, value: exp.Expr) -> exp.Expr:
     return exp.Anonymous(this=MERGE_WHEN, expressions=[condition, value])
 
 
-def _assigned(eq: exp.Expr) -> exp.Expr:
-    return exp.alias_(eq.expression.copy(), eq.this.name, copy=False)
+def set_pairs(assignments: list[exp.Expr]) -> list[tuple[str, exp.Expr]]:
+    """`SET c = v, ...` as (c, v) pairs, with the row forms of Postgres, Oracle and DB2 taken apart:
+    `SET (a, b) = (x, y)` or `= ROW(x, y)` pairs a with x and b with y, and `SET (a, b) = (SELECT x, y
+    FROM ...)` pairs a with the scalar subquery selecting x and b with the one selecting y (the same FROM
+    and WHERE, so each column keeps the filters that decide its row)."""
+    pairs: list[tuple[str, exp.Expr]] = []
+    for eq in assignments:
+        target = eq.this.unnest()  # `SET (c) = (...)`: a one-column row
+        if isinstance(target, exp.Column):
+            pairs.append((target.name, eq.expression))
+            continue
+        if isinstance(target, (exp.Parameter, exp.SessionParameter, exp.Placeholder)):
+            continue  # T-SQL's `SET @total = amount`: a variable, no column of the target
+        if not isinstance(target, exp.Tuple) or not all(isinstance(c, exp.Column) for c in target.expressions):
+            raise UnsupportedError(f"an assignment to a target not read: {eq.sql()[:60]}")
+        names = [column.name for column in target.expressions]
+        values = _row_values(eq.expression, len(names))
+        if values is None:
+            raise UnsupportedError(f"a row assignment of a shape not read: {eq.sql()[:60]}")
+        pairs.extend(zip(names, values))
+    return pairs
+
+
+def _value(value: exp.Expr) -> exp.Expr:
+    """A copy of an assigned value; the keyword DEFAULT (which sqlglot reads as a column named DEFAULT)
+    becomes NULL: the column's default comes from its DDL, not from a column of the same name."""
+    if isinstance(value, exp.Column) and not value.table and not value.this.quoted and value.name.upper() == "DEFAULT":
+        return exp.Null()
+    return value.copy()
+
+
+def _row_values(row: exp.Expr, width: int) -> list[exp.Expr] | None:
+    """The values a row assignment of `width` columns takes, in order; None when they cannot be told apart."""
+    if isinstance(row, exp.Paren) and width == 1:
+        return [row.this]
+    if isinstance(row, exp.Subquery) and width == 1:
+        return [row]
+    if isinstance(row, exp.Tuple) or (isinstance(row, exp.Anonymous) and row.name.upper() == "ROW"):
+        values = list(row.expressions)
+    elif isinstance(row, exp.Subquery) and isinstance(row.this, exp.Select) and not row.this.is_star:
+        values = [_one_output(row, projection) for projection in row.this.expressions]
+    else:
+        return None
+    return values if len(values) == width else None
+
+
+def _one_output(subquery: exp.Subquery, projection: exp.Expr) -> exp.Expr:
+    single = subquery.copy()
+    single.this.set("expressions", [projection.copy()])
+    return single
