@@ -15,10 +15,12 @@ from parsers.sql.scope_parts import (
     STAR,
     STAR_MODIFIERS,
     Columns,
-    alias_columns,
+    renamed_columns,
     is_base,
     lateral_query,
+    alias_columns,
     pivot_of,
+    pivot_renames,
     pivoted_columns,
     selected,
     table_name,
@@ -107,6 +109,8 @@ class ScopeOutputs:
             # a pivot's own outputs are known even when the columns it keeps are not
             pivot = pivot_of(self.source(scope, source)) if names is None else None
             made = (pivoted_columns(pivot, ()) if pivot is not None else None) or []
+            renames = pivot_renames(pivot, None) if pivot is not None else {}
+            made = [name for name, output in renames.items() if output] if renames else made
             return [Output(STAR, source=source, unresolved_star=True), *(Output(name, source=source) for name in made)]
         replaced = {r.alias_or_name: r for r in star.args.get("replace") or ()}
         renamed = {r.this.name: r.alias for r in star.args.get("rename") or ()}
@@ -133,12 +137,14 @@ class ScopeOutputs:
         if names is None or pivot is None:
             return names
         made = pivoted_columns(pivot, names)
-        return None if made is None else Columns(made)
+        renamed = list(pivot_renames(pivot, names))
+        return None if made is None else Columns([*renamed, *made[len(renamed):]])
 
     def _plain_columns(self, node: exp.Expr | Scope | None) -> Columns | None:
         if is_base(node):
             names = self.registry.column_names(table_name(node))
-            return None if names is None else Columns(names)
+            renamed = renamed_columns(node)
+            return None if names is None else Columns([*renamed, *names[len(renamed):]])
         if isinstance(node, Scope):
             if self.named(node).stars:
                 return None

@@ -72,6 +72,13 @@ def combine(local: Context, hit: Hit) -> Hit:
     return (table, column, Flow.DIRECT, max(local[1], subtype, key=RANK.__getitem__))
 
 
+def renamed_columns(node: exp.Expr | Scope | None) -> list[str]:
+    """The column list of a base table's alias, `FROM t AS r(a, b)`: it renames t's first columns in
+    order (the others keep their names). Derived tables and CTEs are renamed by sqlglot's scopes."""
+    alias = node.args.get("alias") if isinstance(node, exp.Table) else None
+    return [c.name for c in alias.columns] if isinstance(alias, exp.TableAlias) else []
+
+
 def pivot_of(node: exp.Expr | Scope | None) -> exp.Pivot | None:
     """The PIVOT / UNPIVOT applied to a source: on its table, or on the derived table around its query."""
     holder = node.expression.parent if isinstance(node, Scope) else node
@@ -123,6 +130,20 @@ def pivoted_columns(pivot: exp.Pivot, names: Iterable[str]) -> list[str] | None:
         return None
     consumed = {c.name for e in [*pivot.expressions, *(f.this for f in pivot.args.get("fields") or ())] for c in e.find_all(exp.Column)}
     return [n for n in names if n not in consumed] + [c.name for c in pivot.args.get("columns") or ()]
+
+
+def pivot_renames(pivot: exp.Pivot, before: Iterable[str] | None) -> dict[str, str]:
+    """`PIVOT (...) AS p (a, b, c)` (Snowflake, T-SQL, DuckDB): each listed name mapped to the output it
+    renames, in order; "" for a column the pivot keeps whose name is unknown (`before`, the source's
+    columns, None). Without those columns the list is read as naming every output, the pivot's last."""
+    alias = pivot.args.get("alias")
+    listed = [c.name for c in alias.columns] if isinstance(alias, exp.TableAlias) else []
+    made = pivoted_columns(pivot, before or ()) if listed else None
+    if made is None:
+        return {}
+    if before is None:
+        made = [""] * max(0, len(listed) - len(made)) + made
+    return {name: made[i] for i, name in enumerate(listed) if i < len(made)}
 
 
 def selected(star: exp.Star | exp.Columns, names: Columns) -> list[str] | None:

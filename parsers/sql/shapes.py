@@ -85,12 +85,14 @@ def _name_derived_tables(parts: list[exp.Expr]) -> None:
 
 def _name_pivoted(parts: list[exp.Expr]) -> None:
     """`FROM s AS src PIVOT (...) AS p`: the query reads the pivoted rows as p (src is not visible past
-    the PIVOT), so p names the source; else `p.col` would be read from a table named p."""
+    the PIVOT), so p names the source; else `p.col` would be read from a table named p. A column
+    list stays on the PIVOT (see `pivot_renames`)."""
     for pivot in [p for part in parts for p in part.find_all(exp.Pivot)]:
         holder = pivot.parent
         if pivot.alias and isinstance(holder, (exp.Table, exp.Subquery)):
             holder.set("alias", exp.TableAlias(this=exp.to_identifier(pivot.alias)))
-            pivot.set("alias", None)
+            listed = pivot.args["alias"].columns  # `AS p (a, b)` renames the pivot's outputs: kept on it
+            pivot.set("alias", exp.TableAlias(columns=listed) if listed else None)
 
 
 def _mark_recursive(with_: exp.With) -> None:

@@ -22,12 +22,14 @@ from parsers.sql.scope_parts import (
     MERGE_WHEN,
     STAR,
     Columns,
+    renamed_columns,
     Hit,
     combine,
     is_base,
     lateral_query,
     pivot_of,
     pivot_reads,
+    pivot_renames,
     table_name,
     visible,
 )
@@ -127,17 +129,39 @@ class ScopeTracer(ScopeOutputs):
 
     def resolve_source(self, scope: Scope, source: str, column: str) -> set[Hit]:
         node = self.source(scope, source)
-        reads = pivot_reads(pivot_of(node), column)
+        pivot = pivot_of(node)
+        renames = pivot_renames(pivot, self._plain_columns(node)) if pivot is not None else {}
+        if renames.get(column) == "":
+            self.ambiguities.add(f"'{column}' renames a column the PIVOT/UNPIVOT of '{source}' keeps, but the source's columns are unknown: recorded as an unresolved '*' edge (add its DDL or --schema)")
+            return self._resolve_plain(scope, source, node, STAR)
+        column = renames.get(column, column)
+        reads = pivot_reads(pivot, column)
         if reads is not None:  # a PIVOT / UNPIVOT output: made of other columns of the source
             return {combine(ctx, hit) for ctx, name in reads for hit in self._resolve_plain(scope, source, node, name)}
         return self._resolve_plain(scope, source, node, column)
 
     def _resolve_plain(self, scope: Scope, source: str, node: exp.Expr | Scope | None, column: str) -> set[Hit]:
         if is_base(node):
-            return {(table_name(node), column, Flow.DIRECT, Subtype.IDENTITY)}
+            return {(table_name(node), self._unaliased(node, source, column), Flow.DIRECT, Subtype.IDENTITY)}
         if isinstance(node, Scope):
             return self.trace_by_name(node, column)
         return {(None, column, Flow.DIRECT, Subtype.IDENTITY)}
+
+    def _unaliased(self, table: exp.Expr, source: str, column: str) -> str:
+        """The name in `table` of the column its alias's column list calls `column`: `FROM t AS r(a, b)`
+        names t's first two columns a and b, whatever t calls them. Where t's columns are unknown the
+        value is some column of t: an unresolved '*' edge, said."""
+        renamed = renamed_columns(table)
+        if column not in renamed:
+            return column
+        names, position = self.registry.column_names(table_name(table)), renamed.index(column)
+        if names is not None and position < len(names):
+            return names[position]
+        self.ambiguities.add(
+            f"'{source}({', '.join(renamed)})' renames the columns of '{table_name(table)}' by position, but its columns are unknown: "
+            f"'{column}' recorded as an unresolved '*' edge (add its DDL or --schema)"
+        )
+        return STAR
 
     def resolve_column(self, scope: Scope, column: exp.Column) -> set[Hit]:
         field = self._struct_field(scope, column)
