@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import reduce
 from typing import Final
 
 from sqlglot import exp
@@ -56,6 +57,9 @@ def write_of(statement: exp.Expr, deadline: Deadline, columns_of: ColumnsOf = la
         return _update(statement)
     if isinstance(statement, exp.Copy):
         return _unload(statement)
+    if isinstance(statement, exp.Cache) and isinstance(statement.expression, exp.Query):
+        # Spark's `CACHE [LAZY] TABLE t AS SELECT ...`: a temporary view t over the query
+        return Write(table_name(statement.this), statement.expression, defines=TableKind.VIEW)
     if isinstance(statement, exp.Select) and isinstance(statement.args.get("into"), exp.Into):
         return _select_into(statement)
     if isinstance(statement, exp.Query):
@@ -164,10 +168,23 @@ def _select_into(statement: exp.Select) -> Write | None:
 
 def _insert(statement: exp.Insert) -> Write | None:
     query = statement.expression
+    source = statement.args.get("source")
+    if query is None and isinstance(source, exp.Table):  # Spark's `INSERT INTO t TABLE s`: every row of s
+        query = exp.select("*").from_(source.copy())
+    if isinstance(query, exp.Values):
+        query = _queried_values(query)
     if not isinstance(query, exp.Query) or not isinstance(statement.this, (exp.Table, exp.Schema)):
         return None  # INSERT ... VALUES carries no lineage
     target, columns = _target(statement.this)
     return Write(target, query, columns, positional=True)
+
+
+def _queried_values(values: exp.Values) -> exp.Query | None:
+    """`INSERT ... VALUES (1, (SELECT max(x) FROM s))`: the rows that hold a subquery, as one SELECT each
+    (UNION ALL); rows of constants have no lineage, and no such row leaves nothing to trace."""
+    rows = [row for row in values.expressions if isinstance(row, exp.Tuple) and row.find(exp.Subquery)]
+    selects: list[exp.Query] = [exp.Select(expressions=[value.copy() for value in row.expressions]) for row in rows]
+    return reduce(lambda left, right: exp.union(left, right, distinct=False), selects) if selects else None
 
 
 def _update(statement: exp.Update) -> Write | None:
