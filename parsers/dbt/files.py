@@ -23,6 +23,7 @@ from parsers.dbt.project import (
     DbtNode,
     Project,
     adapter_dialect,
+    dialect_adapter,
     configs,
     declared_columns,
     exposure_of,
@@ -126,7 +127,7 @@ class RawReader:
         self.project.diagnostics.extend(found.diagnostics + notes)
         output = plain(dict(chosen))
         schema = self._value(output.get("schema") or output.get("dataset") or profile, shown)
-        adapter = self._value(output.get("type") or "", shown)
+        adapter = self._value(output.get("type") or "", shown) or dialect_adapter(self.project.dialect)
         # --dialect wins over the adapter's, as it does over a manifest's adapter_type
         self.project.dialect = self.project.dialect or adapter_dialect(adapter)
         return {"name": name, "schema": schema, "type": adapter, "profile_name": profile}

@@ -198,7 +198,7 @@ class DbtJinja:
             ref=lambda *args, **kw: self._ref(node, "ref", args),
             source=lambda *args, **kw: self._ref(node, "source", args),
             config=_Config(node),
-            var=lambda name, default=None: self._var(node, str(name), default),
+            var=lambda name, *default, **kw: self._var(node, str(name), default or tuple(kw.values())[:1]),
             env_var=lambda name, default=None: self._env_var(node, str(name), default),
             is_incremental=lambda: False,
             this=node.this,
@@ -239,7 +239,9 @@ class DbtJinja:
 
     def _packages(self, node: Target) -> dict[str, _Namespace]:
         """Each package's namespace; a package not installed has its stand-ins, if we have them."""
-        spaces = {name: {m: self._macro(name, m) for m in macros} for name, macros in self.macros.packages.items() if name != self.macros.root}
+        # the project's own macros too: `{{ my_project.my_macro() }}` is how a project calls its own
+        # macros where a package's of the same name would win (fivetran's packages do it throughout)
+        spaces = {name: {m: self._macro(name, m) for m in macros} for name, macros in self.macros.packages.items()}
         stand_ins = {"dbt_utils": lambda: DbtUtils(self.warehouse, node.note).members(), "dbt_date": lambda: dbt_date(node.note)}
         for name, members in stand_ins.items():
             spaces.setdefault(name, members())
@@ -254,11 +256,13 @@ class DbtJinja:
             return Relation(key)
         return relation
 
-    def _var(self, node: Target, name: str, default: object) -> object:
+    def _var(self, node: Target, name: str, default: tuple[object, ...]) -> object:
+        """dbt's var(): the project's value, else the default given, even `none` (Fivetran's packages
+        test `var('x_union_schemas', none)` to choose a branch), else a placeholder, said."""
         if name in self.variables:
             return self.variables[name]
-        if default is not None:
-            return default
+        if default:
+            return default[0]
         node.note(f"var('{name}') is not set in dbt_project.yml and has no default: rendered as a placeholder")
         return Markup(placeholder(name))
 
@@ -350,7 +354,7 @@ def _create_relation(database: object = None, schema: object = None, identifier:
 
 
 def _warn(node: Target, message: object) -> str:
-    node.note(f"warning from the model: {message}")
+    node.note(f"warning from the model: {' '.join(str(message).split())}")  # one line, however it was written
     return ""
 
 

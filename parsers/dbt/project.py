@@ -273,3 +273,11 @@ _ADAPTERS = {"duckdb": "duckdb", "postgres": "postgres", "snowflake": "snowflake
 def adapter_dialect(adapter: str) -> str | None:
     """sqlglot's dialect for a dbt adapter type, or None when it has none."""
     return _ADAPTERS.get(adapter.lower())
+
+
+def dialect_adapter(dialect: str | None) -> str:
+    """The dbt adapter type of a sqlglot dialect ("" when none): the target's type where no profile
+    says it, so `--dialect snowflake` renders `target.type == 'snowflake'` branches as dbt on
+    Snowflake would."""
+    names = [adapter for adapter, name in _ADAPTERS.items() if name == (dialect or "").lower()]
+    return names[0] if names else ""

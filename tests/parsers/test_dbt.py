@@ -596,3 +596,46 @@ def test_files_a_manifest_names_outside_the_project_are_not_read(manifest: Path,
     ]
     assert "leaked_column" not in [c for c, _ in project.nodes[seed].columns]
     assert project.nodes[source].first_line == 0
+
+
+# The shape of Fivetran's packages (dbt_shopify's `shopify_union_data`): a project calls its own
+# macros through its name, tests `var(..., none)` to choose a branch, asks the warehouse whether a
+# declared source exists, and branches on `target.type` with no profiles.yml around (CI).
+UNION_PROJECT = {
+    "dbt_project.yml": "name: shop\nprofile: shop\n",
+    "models/src.yml": "version: 2\nsources:\n  - name: shop\n    schema: raw\n    tables:\n      - name: orders\n        columns: [{name: id}, {name: total}]\n",
+    "macros/union_data.sql": (
+        "{% macro union_data(table_identifier) %}\n"
+        "{%- if var('shop_union_schemas', none) -%}\n"
+        "{%- for schema in var('shop_union_schemas') %}select * from {{ schema }}.{{ table_identifier }}{% endfor -%}\n"
+        "{%- else -%}\n"
+        "{%- set relation = adapter.get_relation(database=target.database, schema=source('shop', table_identifier).schema, identifier=var('shop_' ~ table_identifier ~ '_identifier', table_identifier)) -%}\n"
+        "{%- if relation is not none -%}select * from {{ relation }}\n"
+        "{%- else -%}{{ exceptions.warn('\\n\\nThe ' ~ table_identifier ~ ' table was not found.\\nAn empty model is built.\\n') }}select cast(null as text) as _dbt_source_relation limit 0\n"
+        "{%- endif -%}{%- endif -%}\n"
+        "{% endmacro %}\n"
+        "{% macro limited_column() %}{{ return(none if target.type == 'snowflake' else 'total') }}{% endmacro %}\n"
+    ),
+    "models/stg_orders.sql": "select id, total, {{ shop.limited_column() or 'id' }} as picked from ({{ shop.union_data('orders') }}) as u\n",
+    "models/stg_missing.sql": "{{ shop.union_data('refunds') }}\n",
+}
+
+
+def test_a_project_calls_its_own_macros_by_its_name_and_var_none_is_none(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "shop", UNION_PROJECT)
+    facts = extract_dbt(root, "shop", SchemaRegistry(), DbtOptions(files_only=True, dialect="snowflake"))
+    assert describe(facts.files) == (
+        "== shop/dbt_project.yml (0 statements)\n"
+        "! warning: profile 'shop' not found (looked in shop/profiles.yml); models without a custom schema go to schema 'shop' @0\n"
+        "== shop/models/src.yml (0 statements)\n"
+        "table raw.orders source (id, total) @6\n"
+        "== shop/models/stg_missing.sql (1 statements)\n"
+        "table shop.stg_missing view (_dbt_source_relation TEXT) @1\n"
+        "! error: source('shop', 'refunds') names nothing in this project @1\n"
+        "! warning: warning from the model: The refunds table was not found. An empty model is built. @1\n"
+        "== shop/models/stg_orders.sql (1 statements)\n"
+        "raw.orders.id    -> shop.stg_orders.id      direct  identity  @1\n"
+        "raw.orders.id    -> shop.stg_orders.picked  direct  identity  @1\n"
+        "raw.orders.total -> shop.stg_orders.total   direct  identity  @1\n"
+        "table shop.stg_orders view (id, total, picked) @1\n"
+    )
