@@ -37,6 +37,7 @@ from parsers.sql.dialects import PathDialects
 from parsers.sources.paths import MANIFEST_FILE, PROJECT_FILE
 from parsers.sources.reading import DEFAULT_MAX_BYTES
 from parsers.sql.schema import SchemaRegistry
+from parsers.sql.scope_parts import STAR
 from parsers.sql.extract import extract_sql, get_dialect
 from parsers.templating.sandbox import line_map
 from parsers.dbt.manifest import load_manifest
@@ -152,9 +153,14 @@ def _model_facts(node: DbtNode, project: Project, registry: SchemaRegistry) -> F
     tables = tuple(replace(t, columns=tuple((c, declared.get(c) or k) for c, k in t.columns)) for t in facts.tables)
     notes = list(facts.diagnostics) + list(node.diagnostics)
     for table in tables:
+        if any(e.target_table == table.name and e.target_column == STAR for e in facts.edges):
+            # a '*' over columns not known: the model has more columns than its table fact lists, so
+            # neither its columns are defined (a `select *` from it would lose the others, a column
+            # read from it would not be found) nor a declared column said to be missing
+            continue
         registry.define(table.name, list(table.columns))
         selected = {c for c, _ in table.columns}
-        notes += [Diagnostic(table.at, f"column '{c}' of {node.name} is declared in YAML but the model does not select it", Severity.WARNING) for c in declared if c not in selected and "*" not in selected]
+        notes += [Diagnostic(table.at, f"column '{c}' of {node.name} is declared in YAML but the model does not select it", Severity.WARNING) for c in declared if c not in selected]
     return FileFacts(node.path, facts.edges, tables, facts.schema_changes, tuple(sorted(set(notes))), facts.statements, formulas=facts.formulas)
 
 

@@ -639,3 +639,36 @@ def test_a_project_calls_its_own_macros_by_its_name_and_var_none_is_none(tmp_pat
         "raw.orders.total -> shop.stg_orders.total   direct  identity  @1\n"
         "table shop.stg_orders view (id, total, picked) @1\n"
     )
+
+
+def test_a_model_with_an_unexpanded_star_keeps_its_columns_open(tmp_path: Path) -> None:
+    """b is `select *` over a, whose own star is over a source of unknown columns: b's columns are not
+    only a's one known column (a downstream `select *` would drop the rest unsaid), and the columns its
+    YAML declares are not said to be missing: they may come through the star."""
+    files = {
+        "dbt_project.yml": "name: p\nprofile: p\n",
+        "models/src.yml": "version: 2\nsources:\n  - name: raw\n    tables:\n      - name: events\n",
+        "models/a.sql": "select *, 1 as one from {{ source('raw', 'events') }}\n",
+        "models/b.sql": "select * from {{ ref('a') }}\n",
+        "models/b.yml": "version: 2\nmodels:\n  - name: b\n    columns:\n      - name: id\n",
+        "models/c.sql": "select id, one from {{ ref('b') }}\n",
+    }
+    facts = from_files(write_project(tmp_path / "p", files), "p")
+    assert describe(facts.files) == (
+        "== p/dbt_project.yml (0 statements)\n"
+        "! warning: profile 'p' not found (looked in p/profiles.yml); models without a custom schema go to schema 'p' @0\n"
+        "== p/models/a.sql (1 statements)\n"
+        "raw.events.* -> p.a.*  direct  identity  @1\n"
+        "table p.a view (one) @1\n"
+        "! warning: cannot expand '*': columns of its table are unknown (add its DDL or --schema); recorded as an unresolved '*' edge @1\n"
+        "== p/models/b.sql (1 statements)\n"
+        "p.a.* -> p.b.*  direct  identity  @1\n"
+        "table p.b view () @1\n"
+        "! warning: cannot expand '*': columns of its table are unknown (add its DDL or --schema); recorded as an unresolved '*' edge @1\n"
+        "== p/models/c.sql (1 statements)\n"
+        "p.b.id  -> p.c.id   direct  identity  @1\n"
+        "p.b.one -> p.c.one  direct  identity  @1\n"
+        "table p.c view (id, one) @1\n"
+        "== p/models/src.yml (0 statements)\n"
+        "table raw.events source () @5\n"
+    )
