@@ -25,6 +25,7 @@ from lineage.store import FLOW_RELATIONS, LineageStore
 if TYPE_CHECKING:
     from graphs.render.openlineage import EventOptions, Export
     from parsers.dbt.profiles import ProfileSearch
+    from parsers.scan import ScanOptions
     from parsers.sql.schema import SchemaRegistry
 
 
@@ -83,13 +84,27 @@ def scan_into(
     """Scan `paths` and write the result into `store` in one transaction; with `rebuild`, the
     store then holds exactly this scan, every source rebuilt, and the scan cache is not read.
     A catalog name that matches nothing scanned is a warning, an error with `strict`."""
+    from parsers.cache_facts import CacheDamaged
+    from parsers.dbt.profiles import ProfileSearch
+    from parsers.scan import ScanOptions
+
+    options = ScanOptions(dialect, schema, catalog, jobs, cache, max_file_mb, statement_seconds, rebuild, profiles or ProfileSearch())
+    try:
+        return _scan_and_write(store, paths, options, progress, rebuild, strict)
+    except CacheDamaged as damaged:
+        # the facts an entry points at are not what was written (an edited or truncated facts
+        # file, a writer killed between its two renames): trust nothing the cache holds, and say so
+        note = Diagnostic(damaged.at or Location(""), "the scan cache's facts are damaged; ignored, every file is parsed again", Severity.WARNING)
+        return _scan_and_write(store, paths, replace(options, rebuild=True), progress, rebuild, strict, (note,))
+
+
+def _scan_and_write(store: LineageStore, paths: Sequence[Path], options: ScanOptions, progress: Callable[[str], None] | None, rebuild: bool, strict: bool, notes: tuple[Diagnostic, ...] = ()) -> ScanSummary:
     from lineage.catalog_check import with_unmatched  # a scan's: `lineage impact` never loads the catalog
     from lineage.graph import build_changed
-    from parsers.dbt.profiles import ProfileSearch
-    from parsers.scan import ScanOptions, scan
+    from parsers.scan import scan
 
-    result = scan(paths, ScanOptions(dialect, schema, catalog, jobs, cache, max_file_mb, statement_seconds, rebuild, profiles or ProfileSearch()), progress)
-    result = replace(result, catalog=with_unmatched(result.catalog, result.scanned))
+    result = scan(paths, options, progress)
+    result = replace(result, catalog=with_unmatched(result.catalog, result.scanned), notes=(*notes, *result.notes))
     unmatched = result.catalog.unmatched if result.catalog else ()
     severity = Severity.ERROR if strict else Severity.WARNING
     said = tuple(Diagnostic(u.at or Location(result.catalog.path if result.catalog else ""), f"{u.message}; {u.hint}" if u.hint else u.message, severity) for u in unmatched)
