@@ -101,7 +101,7 @@ class ScanCache:
     def _note(self, message: str) -> Diagnostic:
         return Diagnostic(Location(display_path(self.path)), message, Severity.WARNING)
 
-    def text_digest(self, shown: str, path: Path) -> str | None:
+    def text_digest(self, shown: str, path: str | Path) -> str | None:
         """The digest of the file's text as last read, if its stat says it has not changed since.
 
         Like git's index: size, inode, and modification and change times in nanoseconds; a file
@@ -136,7 +136,7 @@ class ScanCache:
         try:
             _, _, head, where = line.split(b"\t", 3)
             summary, journal = json.loads(head)
-            entry = (lazily(summary, Blob(self._facts, key, *parse_ref(where)), self._facts.shown), [tuple(op) for op in journal])
+            entry = (lazily(summary, Blob(self._facts, key, *parse_ref(where)), self._facts.shown), list(map(tuple, journal)))
         except (KeyError, TypeError, ValueError):
             self.misses += 1
             return None
@@ -292,7 +292,7 @@ def _other_version(head: bytes) -> bool:
     return isinstance(header, dict) and header.get("format") == FORMAT
 
 
-def file_stat(path: Path) -> list[int]:
+def file_stat(path: str | Path) -> list[int]:
     found = os.stat(path)
     return [found.st_size, found.st_ino, found.st_mtime_ns, found.st_ctime_ns]
 

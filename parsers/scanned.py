@@ -76,11 +76,12 @@ def lazily(summary: Any, facts_json: str | bytes | Blob, origin: str) -> Scanned
     return ScannedFile(
         str(summary["path"]),
         str(summary["digest"]),
-        tuple(str(t) for t in summary["tables"]),
+        # map, not generators: 10,000 summaries a re-scan
+        tuple(map(str, summary["tables"])),
         int(summary["statements"]),
         int(summary["edges"]),
-        tuple(diagnostic_from(d) for d in summary["diagnostics"]),
-        tuple(str(r) for r in summary["reads"]),
+        tuple(map(diagnostic_from, summary["diagnostics"])),
+        tuple(map(str, summary["reads"])),
         bool(summary["unsettled"]),
         facts_json,
         origin,
