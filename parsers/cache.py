@@ -64,6 +64,7 @@ class ScanCache:
         self._facts = FactsFile(facts_path(path), display_path(path))
         self._lines: dict[str, bytes] = {} if fresh else self._load()
         self._used: dict[str, bytes] = {}  # reused entries' lines, as read
+        self._sizes: dict[str, int] = {}  # reused entries' bytes in the facts file
         self._new: dict[str, tuple[str, bytes]] = {}  # key -> (its head's JSON, its facts' line)
         self.hits = 0
         self.misses = 0
@@ -135,12 +136,14 @@ class ScanCache:
             return None
         try:
             _, _, head, where = line.split(b"\t", 3)
-            summary, journal = json.loads(head)
-            entry = (lazily(summary, Blob(self._facts, key, *parse_ref(where)), self._facts.shown), list(map(tuple, journal)))
+            summary, journal = _decode(head.decode("utf-8"))  # as text: `json.loads` of bytes sniffs their encoding first
+            blob = Blob(self._facts, key, *parse_ref(where))
+            entry = (lazily(summary, blob, self._facts.shown), list(map(tuple, journal)))
         except (KeyError, TypeError, ValueError):
             self.misses += 1
             return None
         self._used[key] = line
+        self._sizes[key] = blob.length + 1
         self.hits += 1
         self.hit_keys.add(key)
         return entry
@@ -181,7 +184,7 @@ class ScanCache:
                     Path(tmp).unlink(missing_ok=True)
 
     def _live(self) -> int:
-        return sum(parse_ref(line.rsplit(b"\t", 1)[1])[1] + 1 for line in self._used.values()) + sum(len(line) + 1 for _, line in self._new.values())
+        return sum(self._sizes[key] for key in self._used) + sum(len(line) + 1 for _, line in self._new.values())
 
     def _appended(self) -> dict[str, bytes] | None:
         """The manifest's lines after appending the new entries' facts to the facts file this scan
@@ -227,6 +230,7 @@ class ScanCache:
         return lines
 
 
+_decode = json.JSONDecoder().decode
 _STATS = "stats"  # the line of file stats (entry keys are hex digests: never this)
 _RACY_NS = 2_000_000_000
 
