@@ -190,7 +190,7 @@ class ScanCache:
         """The manifest's lines after appending the new entries' facts to the facts file this scan
         read; None when that file is gone or replaced, or would be mostly garbage."""
         try:
-            fd = os.open(self._facts.path, os.O_WRONLY | os.O_APPEND)
+            fd = os.open(self._facts.path, os.O_WRONLY | os.O_APPEND | os.O_NOFOLLOW)  # a link: rewritten by rename
         except OSError:
             return None
         with os.fdopen(fd, "ab") as handle:

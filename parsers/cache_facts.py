@@ -44,7 +44,7 @@ class FactsFile:
     @classmethod
     def open(cls, path: Path, shown: str) -> FactsFile:
         try:
-            fd = os.open(path, os.O_RDONLY)
+            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)  # like the manifest, never read or written through a link
         except OSError:
             return cls(path, shown)
         return cls(path, shown, fd, os.fstat(fd).st_ino)

@@ -256,3 +256,17 @@ def test_facts_appended_by_a_writer_killed_before_its_manifest_are_ignored(wareh
     assert (_damage_notes(summary), summary.reused) == ([], 3)
     _without_graphs(warehouse)
     assert warehouse.rescan().reused == 4  # the facts appended after the cut-short line read back
+
+
+def test_a_facts_file_that_is_a_link_is_replaced_never_written_through(warehouse: Warehouse, tmp_path: Path) -> None:
+    warehouse.rescan()
+    facts, outside = warehouse.store / "scan-cache.facts", tmp_path / "outside"
+    outside.write_bytes(facts.read_bytes())
+    facts.unlink()
+    facts.symlink_to(outside)
+    before = outside.read_bytes()
+    _edit_plain(warehouse.root, warehouse.options)
+    warehouse.rescan()
+    assert (outside.read_bytes(), facts.is_symlink()) == (before, False)
+    _without_graphs(warehouse)
+    assert _damage_notes(warehouse.rescan()) == []  # the rewritten file holds every entry's facts
