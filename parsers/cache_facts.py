@@ -40,6 +40,7 @@ class FactsFile:
     shown: str  # the cache's manifest, as its messages name it
     fd: int | None = None
     inode: int = -1
+    size: int = 0  # when opened: the manifest, read before, names nothing past it
 
     @classmethod
     def open(cls, path: Path, shown: str) -> FactsFile:
@@ -47,11 +48,13 @@ class FactsFile:
             fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)  # like the manifest, never read or written through a link
         except OSError:
             return cls(path, shown)
-        return cls(path, shown, fd, os.fstat(fd).st_ino)
+        found = os.fstat(fd)
+        return cls(path, shown, fd, found.st_ino, found.st_size)
 
     def read(self, key: str, offset: int, length: int) -> bytes:
         """The whole `crc TAB key TAB facts` line of `key`, checked."""
-        data = os.pread(self.fd, length, offset) if self.fd is not None else b""
+        # bounded first: an edited manifest's length must not make us allocate it
+        data = os.pread(self.fd, length, offset) if self.fd is not None and offset + length <= self.size else b""
         if len(data) != length or not intact(data) or data[9 : 10 + len(key)] != f"{key}\t".encode("ascii"):
             raise CacheDamaged(f"the facts of a cached entry are damaged or missing in {self.path.name}", Location(self.shown))
         return data

@@ -270,3 +270,14 @@ def test_a_facts_file_that_is_a_link_is_replaced_never_written_through(warehouse
     assert (outside.read_bytes(), facts.is_symlink()) == (before, False)
     _without_graphs(warehouse)
     assert _damage_notes(warehouse.rescan()) == []  # the rewritten file holds every entry's facts
+
+
+def test_a_manifest_entry_naming_facts_past_the_file_is_damage_not_an_allocation(warehouse: Warehouse) -> None:
+    """An edited manifest, sealed anew, whose entry says its facts are a terabyte long."""
+    warehouse.rescan()
+    header, stats, *entries = warehouse.cache.read_bytes().splitlines()
+    _, key, head, _ = entries[0].decode().split("\t")
+    entries[0] = sealed(f"{key}\t{head}\t0,{2**40}").encode()
+    warehouse.cache.write_bytes(b"\n".join([header, stats, *entries]) + b"\n")
+    _without_graphs(warehouse)
+    assert _damage_notes(warehouse.rescan()) == ["store/scan-cache.json: the scan cache's facts are damaged; ignored, every file is parsed again"]
