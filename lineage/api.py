@@ -15,15 +15,15 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from lineage.completeness import Completeness, Scope, survey
 from lineage.errors import ConfigError
-from lineage.impact import Change, ImpactReport, analyse_impact, distances
 from lineage.model import Diagnostic, Direction, Edge, FileFacts, GraphFacts, Location, Node, NodeKind, Relation, Severity
 from lineage.names import resolve_target
 from lineage.store import FLOW_RELATIONS, LineageStore
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the analyses load when a query runs: a scan never needs them
     from graphs.render.openlineage import EventOptions, Export
+    from lineage.completeness import Completeness
+    from lineage.impact import Change, ImpactReport
     from parsers.dbt.profiles import ProfileSearch
     from parsers.scan import ScanOptions
     from parsers.sql.schema import SchemaRegistry
@@ -141,6 +141,8 @@ def _under(source: str, roots: Sequence[str]) -> bool:
 
 def impact_of(store: LineageStore, targets: Sequence[str], change: Change, max_depth: int | None = None, limit: int | None = None) -> ImpactReport:
     """What changing `targets` (names, partial names or globs) reaches; with `limit`, each list's nearest `limit` entries."""
+    from lineage.impact import analyse_impact
+
     nodes: list[Node] = []
     for text in targets:
         nodes += resolve_target(store, text)
@@ -149,6 +151,8 @@ def impact_of(store: LineageStore, targets: Sequence[str], change: Change, max_d
 
 def paths_of(store: LineageStore, target: str, direction: str, max_depth: int | None = None) -> list[Hop]:
     """Every hop upstream or downstream of `target`, nearest first."""
+    from lineage.impact import distances
+
     way = Direction(direction)
     start = [n.id for n in resolve_target(store, target)]
     # HAS_COLUMN hops are free (a filter into table `mid` is a hop of `mid.a`'s): a FEEDS depth of d
@@ -170,6 +174,8 @@ def paths_of(store: LineageStore, target: str, direction: str, max_depth: int | 
 
 def paths_completeness(store: LineageStore, target: str, hops: Sequence[Hop], direction: str, max_depth: int | None = None) -> Completeness:
     """What `paths_of`'s answer may miss: the gaps the graph records around the hops it found."""
+    from lineage.completeness import Scope, survey
+
     way = Direction(direction)
     nodes = {n.id: n for n in resolve_target(store, target)}
     nodes.update({n.id: n for h in hops for n in (h.source, h.target)})

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import importlib
-import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -324,6 +322,8 @@ def _extract_todo(items: list[tuple[str, str | Diagnostic]], schema: SchemaRegis
     if workers <= 1 or len(items) < 2 * workers:
         return {shown: _unit(shown, text, sql, schema, progress) for shown, text in items}
     importlib.import_module("parsers.sql.extract")  # loaded once here, inherited by every forked worker
+    import multiprocessing  # here: a re-scan that parses a file or two never starts a worker
+    from concurrent.futures import ProcessPoolExecutor
 
     # contiguous batches, a few per worker: balanced, and each pickles the schema once
     size = max(1, -(-len(items) // (workers * 4)))
