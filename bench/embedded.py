@@ -353,7 +353,7 @@ What the second round changed (2e70a7f -> after; scan cache format 10, graph ver
   replaces the manifest (temp file + `os.replace`), and rewrites the facts file only when it is more than twice its
   live entries (+1 MB), or is gone, replaced or a link (never appended through one). Reading the manifest takes 0.05 s
   and writing it 0.04 s, with ~2.5 KB of facts appended, where the 26 MB cache was read and written whole; peak RSS
-  154 -> 116 MB. A killed writer leaves the old manifest, which names only facts its checks accept (appended lines no
+  154 -> 114 MB. A killed writer leaves the old manifest, which names only facts its checks accept (appended lines no
   entry names are garbage; a manifest pointing into a rewritten facts file fails the key check); facts that fail a
   check, or a missing facts file, make the scan start again without the cache, said in one line
   (`scan-cache.json: the scan cache's facts are damaged; ignored, every file is parsed again`): before, an edited
@@ -364,7 +364,8 @@ What the second round changed (2e70a7f -> after; scan cache format 10, graph ver
   catalog's fingerprint 0.06 s (was 0.09-0.1 s). Every stored graph is rewritten once after the upgrade (graph
   version 5).
 - **SQL files walked as strings** (no `Path` per file, no second `display_path`): walk and texts 0.11 -> ~0.06 s;
-  cached summaries decoded as text and converted with `map` (no generator per field).
+  cached summaries decoded as text and converted with `map` (no generator per field); the impact analyses (which the
+  summary line's `plural` pulled in) and `multiprocessing` load only when used (~0.03 s of start-up).
 
 `tests/parsers/test_rescan_equality.py` runs every kind of change (an edit; a column renamed by `ALTER`, a table
 replaced with other columns, a table dropped and created again, all read by other files; a file added, deleted,
@@ -374,9 +375,9 @@ and each alone too; then truncated, flipped, foreign and missing facts files, a 
 writer appended, and the facts file's rewrite.
 
 The 0.4 s target is still missed: RESCAN_AFTER_CPU s CPU after, against RESCAN_BEFORE_CPU s for the same commands on 2e70a7f a
-few seconds earlier; a second pair of runs right after them (not kept) gave 1.05 -> 0.89 s CPU, and four interleaved
+few seconds earlier; a second pair of runs right after them (not kept) gave 1.08 -> 0.87 s CPU, and four interleaved
 re-scans of one warehouse by each ~1.02 -> ~0.84 s (`/usr/bin/time`). What remains (CPU by phase after this round, each phase timed in the
-process, 2026-12-06, load average ~2): interpreter start-up and the CLI's imports ~0.14 s; importing the SQL extractor
+process, 2026-12-06, load average ~2): interpreter start-up and the CLI's imports ~0.12 s; importing the SQL extractor
 and parsing the edited file ~0.10 s; then, over 10,000 files: reading the manifest 0.05 s, taking 10,700 entries from
 it 0.12 s (the JSON of each summary and schema journal, about half each, 10 µs an entry), replaying 10,000 journals
 0.04 s, walk, stats and texts 0.065 s, first-pass keys ~0.04 s, writing the manifest 0.04 s, `build_changed` 0.06 s,
