@@ -15,16 +15,17 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from lineage.completeness import Completeness, Scope, survey
 from lineage.errors import ConfigError
-from lineage.impact import Change, ImpactReport, analyse_impact, distances
 from lineage.model import Diagnostic, Direction, Edge, FileFacts, GraphFacts, Location, Node, NodeKind, Relation, Severity
 from lineage.names import resolve_target
 from lineage.store import FLOW_RELATIONS, LineageStore
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the analyses load when a query runs: a scan never needs them
     from graphs.render.openlineage import EventOptions, Export
+    from lineage.completeness import Completeness
+    from lineage.impact import Change, ImpactReport
     from parsers.dbt.profiles import ProfileSearch
+    from parsers.scan import ScanOptions
     from parsers.sql.schema import SchemaRegistry
 
 
@@ -83,13 +84,27 @@ def scan_into(
     """Scan `paths` and write the result into `store` in one transaction; with `rebuild`, the
     store then holds exactly this scan, every source rebuilt, and the scan cache is not read.
     A catalog name that matches nothing scanned is a warning, an error with `strict`."""
+    from parsers.cache_facts import CacheDamaged
+    from parsers.dbt.profiles import ProfileSearch
+    from parsers.scan import ScanOptions
+
+    options = ScanOptions(dialect, schema, catalog, jobs, cache, max_file_mb, statement_seconds, rebuild, profiles or ProfileSearch())
+    try:
+        return _scan_and_write(store, paths, options, progress, rebuild, strict)
+    except CacheDamaged as damaged:
+        # the facts an entry points at are not what was written (an edited or truncated facts
+        # file, a writer killed between its two renames): trust nothing the cache holds, and say so
+        note = Diagnostic(damaged.at or Location(""), "the scan cache's facts are damaged; ignored, every file is parsed again", Severity.WARNING)
+        return _scan_and_write(store, paths, replace(options, rebuild=True), progress, rebuild, strict, (note,))
+
+
+def _scan_and_write(store: LineageStore, paths: Sequence[Path], options: ScanOptions, progress: Callable[[str], None] | None, rebuild: bool, strict: bool, notes: tuple[Diagnostic, ...] = ()) -> ScanSummary:
     from lineage.catalog_check import with_unmatched  # a scan's: `lineage impact` never loads the catalog
     from lineage.graph import build_changed
-    from parsers.dbt.profiles import ProfileSearch
-    from parsers.scan import ScanOptions, scan
+    from parsers.scan import scan
 
-    result = scan(paths, ScanOptions(dialect, schema, catalog, jobs, cache, max_file_mb, statement_seconds, rebuild, profiles or ProfileSearch()), progress)
-    result = replace(result, catalog=with_unmatched(result.catalog, result.scanned))
+    result = scan(paths, options, progress)
+    result = replace(result, catalog=with_unmatched(result.catalog, result.scanned), notes=(*notes, *result.notes))
     unmatched = result.catalog.unmatched if result.catalog else ()
     severity = Severity.ERROR if strict else Severity.WARNING
     said = tuple(Diagnostic(u.at or Location(result.catalog.path if result.catalog else ""), f"{u.message}; {u.hint}" if u.hint else u.message, severity) for u in unmatched)
@@ -126,6 +141,8 @@ def _under(source: str, roots: Sequence[str]) -> bool:
 
 def impact_of(store: LineageStore, targets: Sequence[str], change: Change, max_depth: int | None = None, limit: int | None = None) -> ImpactReport:
     """What changing `targets` (names, partial names or globs) reaches; with `limit`, each list's nearest `limit` entries."""
+    from lineage.impact import analyse_impact
+
     nodes: list[Node] = []
     for text in targets:
         nodes += resolve_target(store, text)
@@ -134,6 +151,8 @@ def impact_of(store: LineageStore, targets: Sequence[str], change: Change, max_d
 
 def paths_of(store: LineageStore, target: str, direction: str, max_depth: int | None = None) -> list[Hop]:
     """Every hop upstream or downstream of `target`, nearest first."""
+    from lineage.impact import distances
+
     way = Direction(direction)
     start = [n.id for n in resolve_target(store, target)]
     # HAS_COLUMN hops are free (a filter into table `mid` is a hop of `mid.a`'s): a FEEDS depth of d
@@ -155,6 +174,8 @@ def paths_of(store: LineageStore, target: str, direction: str, max_depth: int | 
 
 def paths_completeness(store: LineageStore, target: str, hops: Sequence[Hop], direction: str, max_depth: int | None = None) -> Completeness:
     """What `paths_of`'s answer may miss: the gaps the graph records around the hops it found."""
+    from lineage.completeness import Scope, survey
+
     way = Direction(direction)
     nodes = {n.id: n for n in resolve_target(store, target)}
     nodes.update({n.id: n for h in hops for n in (h.source, h.target)})

@@ -5,16 +5,19 @@ catalog's `dialects:` glob's, or `--dialect`) and the `--schema` file; a second-
 result also on the columns of every relation the file names (its `reads`), as the schema of the
 whole scan declared them. Change a file, or a table it reads, and only that file is parsed again.
 
-One line per entry, `crc TAB key TAB [summary, schema journal] TAB facts`, each part after the CRC-32 JSON (never
-pickle: a cache file found in a repository must not be able to run code). Loading checks each
-line's CRC and splits lines, and decodes summaries only; an entry's facts are decoded when its graph
-must be rebuilt, and saving writes reused entries back as the bytes they were read as (never
-decoded to text and encoded again: 26 MB at 10,000 models). A damaged
-line is dropped (its file is parsed again) and said in one line, so its facts never reach the store.
+One line per entry, `crc TAB key TAB [summary, schema journal] TAB offset,length`, each part after
+the CRC-32 JSON (never pickle: a cache file found in a repository must not be able to run code);
+the facts themselves lie in the facts file beside it (`parsers/cache_facts.py`) at that offset,
+read only when an entry's graph must be rebuilt. Loading checks each line's CRC and splits lines,
+and decodes summaries only; saving writes reused entries back as the bytes they were read as and
+appends only the changed entries' facts. A damaged line is dropped (its file is parsed again) and
+said in one line, so its facts never reach the store; damaged facts start the scan again without
+the cache (`CacheDamaged`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import json
 import os
@@ -29,6 +32,7 @@ from typing import Any
 from lineage.digests import digest, intact, sealed
 from lineage.model import Diagnostic, Location, Severity
 from parsers.sources.paths import display_path
+from parsers.cache_facts import CacheDamaged, GARBAGE_RATIO, GARBAGE_SLACK, Blob, FactsFile, parse_ref, ref
 from parsers.scanned import ScannedFile, lazily
 from parsers.sql.schema import SchemaOp, SchemaRegistry
 
@@ -36,7 +40,7 @@ __all__ = ["ScanCache", "digest", "schema_digest"]
 
 FORMAT = "lineage-scan-cache"
 # bump when extraction changes what it yields for the same input
-VERSION = 9
+VERSION = 10  # 10: the facts moved to a file of their own, appended to
 Entry = tuple[ScannedFile, list[SchemaOp]]
 
 
@@ -57,8 +61,11 @@ class ScanCache:
         # shown path -> [size, inode, mtime_ns, ctime_ns, text digest, when the cache was written, header dialect]
         self._stats: dict[str, list[Any]] = {}
         self._seen: dict[str, list[Any]] = {}
+        self._facts = FactsFile(facts_path(path), display_path(path))
         self._lines: dict[str, bytes] = {} if fresh else self._load()
-        self._used: dict[str, bytes] = {}
+        self._used: dict[str, bytes] = {}  # reused entries' lines, as read
+        self._sizes: dict[str, int] = {}  # reused entries' bytes in the facts file
+        self._new: dict[str, tuple[str, bytes]] = {}  # key -> (its head's JSON, its facts' line)
         self.hits = 0
         self.misses = 0
         self.hit_keys: set[str] = set()
@@ -85,6 +92,7 @@ class ScanCache:
             count = damaged or 1  # the stats line itself
             self.notes.append(self._note(f"{count:,} damaged {'entry' if count == 1 else 'entries'} ignored; their files are parsed again"))
         self._stats = stats or {}
+        self._facts = FactsFile.open(self._facts.path, self._facts.shown)
         return lines
 
     def _ignored(self, why: str) -> dict[str, bytes]:
@@ -94,7 +102,7 @@ class ScanCache:
     def _note(self, message: str) -> Diagnostic:
         return Diagnostic(Location(display_path(self.path)), message, Severity.WARNING)
 
-    def text_digest(self, shown: str, path: Path) -> str | None:
+    def text_digest(self, shown: str, path: str | Path) -> str | None:
         """The digest of the file's text as last read, if its stat says it has not changed since.
 
         Like git's index: size, inode, and modification and change times in nanoseconds; a file
@@ -127,49 +135,102 @@ class ScanCache:
             self.misses += 1
             return None
         try:
-            _, _, head, facts = line.split(b"\t", 3)
-            summary, journal = json.loads(head)
-            entry = (lazily(summary, facts, str(self.path)), [tuple(op) for op in journal])
+            _, _, head, where = line.split(b"\t", 3)
+            summary, journal = _decode(head.decode("utf-8"))  # as text: `json.loads` of bytes sniffs their encoding first
+            blob = Blob(self._facts, key, *parse_ref(where))
+            entry = (lazily(summary, blob, self._facts.shown), list(map(tuple, journal)))
         except (KeyError, TypeError, ValueError):
             self.misses += 1
             return None
         self._used[key] = line
+        self._sizes[key] = blob.length + 1
         self.hits += 1
         self.hit_keys.add(key)
         return entry
 
     def put(self, key: str, scanned: ScannedFile, journal: Sequence[SchemaOp]) -> None:
         head = json.dumps([scanned.summary(), [list(op) for op in journal]], separators=(",", ":"))
-        facts = scanned.facts_json if isinstance(scanned.facts_json, str) else scanned.facts_json.decode("utf-8")
-        self._used[key] = sealed(f"{key}\t{head}\t{facts}").encode("utf-8")
+        facts = scanned.facts_data()
+        facts = facts if isinstance(facts, str) else facts.decode("utf-8")
+        self._used.pop(key, None)
+        self._new[key] = (head, sealed(f"{key}\t{facts}").encode("utf-8"))
 
     def save(self) -> None:
-        """Replace the cache file; a failure (a full disk, a read-only folder) is a note, not an
-        error: the cache only saves work, and the scan's result does not depend on it."""
+        """Append the changed entries' facts (or rewrite the facts file when most of it is
+        garbage), then replace the manifest. A failure (a full disk, a read-only folder) is a note,
+        not an error: the cache only saves work, and the scan's result does not depend on it.
+        Killed at any point, the manifest on disk is the old or the new one, and either names
+        only facts that its entries' checks accept (see `parsers/cache_facts.py`)."""
         written = time.time_ns()
         stats = {shown: record[:5] + [written if record[5] == 0 else record[5], record[6]] for shown, record in sorted(self._seen.items())}
-        lines = [_header().encode("utf-8"), sealed(f"{_STATS}\t\t{json.dumps(stats, separators=(',', ':'))}").encode("utf-8"), *(self._used[key] for key in sorted(self._used))]
-        tmp = None
+        head = [_header().encode("utf-8"), sealed(f"{_STATS}\t\t{json.dumps(stats, separators=(',', ':'))}").encode("utf-8")]
+        held: list[tuple[Any, str]] = []  # open temp files (locked until renamed) and their paths
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             _sweep(self.path.parent)
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=_TEMP[0], suffix=_TEMP[1])
-            with os.fdopen(fd, "wb") as handle:
-                # ours until it is renamed (see _sweep); a sweep between mkstemp and here removes
-                # it, and the rename's failure is this save's note: the next scan writes the cache
-                fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-                for line in lines:  # not joined: a second 26 MB copy at 10,000 models
-                    handle.write(line)
-                    handle.write(b"\n")
-                handle.flush()
-                os.replace(tmp, self.path)
+            entries = self._appended() if self._facts.fd is not None else None
+            if entries is None:
+                entries = self._rewritten(held)
+            manifest = _temp(self.path.parent, [*head, *(entries[key] for key in sorted(entries))], held)
+            for handle, tmp in held:
+                os.replace(tmp, self.path if tmp == manifest else self._facts.path)
         except OSError as err:
             self.notes.append(self._note(f"cannot write the scan cache ({err.strerror}); the next scan parses every file again"))
         finally:
-            if tmp is not None and os.path.lexists(tmp):
-                Path(tmp).unlink(missing_ok=True)
+            for handle, tmp in held:
+                with contextlib.suppress(OSError):  # the write's failure is the note; its unflushed rest fails again here
+                    handle.close()
+                if os.path.lexists(tmp):
+                    Path(tmp).unlink(missing_ok=True)
+
+    def _live(self) -> int:
+        return sum(self._sizes[key] for key in self._used) + sum(len(line) + 1 for _, line in self._new.values())
+
+    def _appended(self) -> dict[str, bytes] | None:
+        """The manifest's lines after appending the new entries' facts to the facts file this scan
+        read; None when that file is gone or replaced, or would be mostly garbage."""
+        try:
+            fd = os.open(self._facts.path, os.O_WRONLY | os.O_APPEND | os.O_NOFOLLOW)  # a link: rewritten by rename
+        except OSError:
+            return None
+        with os.fdopen(fd, "ab") as handle:
+            fcntl.flock(fd, fcntl.LOCK_EX)  # two scans appending: each offset is the end it wrote at
+            found = os.fstat(fd)
+            if found.st_ino != self._facts.inode or found.st_size > GARBAGE_RATIO * self._live() + GARBAGE_SLACK:
+                return None
+            lines = dict(self._used)
+            offset = found.st_size
+            for key in sorted(self._new):
+                head, facts = self._new[key]
+                handle.write(facts + b"\n")
+                lines[key] = sealed(f"{key}\t{head}\t{ref(offset, len(facts))}").encode("utf-8")
+                offset += len(facts) + 1
+            handle.flush()
+        return lines
+
+    def _rewritten(self, held: list[tuple[Any, str]]) -> dict[str, bytes]:
+        """The manifest's lines for a new facts file of the live entries alone (its temp file in `held`)."""
+        facts: list[bytes] = []
+        lines: dict[str, bytes] = {}
+        offset = 0
+        for key in sorted({*self._used, *self._new}):
+            if key in self._new:
+                head, line = self._new[key]
+            else:
+                _, _, raw, where = self._used[key].split(b"\t", 3)
+                try:
+                    line = self._facts.read(key, *parse_ref(where))
+                except (CacheDamaged, ValueError):
+                    continue  # parsed again next time
+                head = raw.decode("utf-8")
+            facts.append(line)
+            lines[key] = sealed(f"{key}\t{head}\t{ref(offset, len(line))}").encode("utf-8")
+            offset += len(line) + 1
+        _temp(self.path.parent, facts, held)
+        return lines
 
 
+_decode = json.JSONDecoder().decode
 _STATS = "stats"  # the line of file stats (entry keys are hex digests: never this)
 _RACY_NS = 2_000_000_000
 
@@ -195,6 +256,25 @@ def _sweep(folder: Path) -> None:
             os.close(fd)
 
 
+def _temp(folder: Path, lines: list[bytes], held: list[tuple[Any, str]]) -> str:
+    """A temp file of `lines`, locked until it is renamed (see `_sweep`), appended to `held`."""
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=_TEMP[0], suffix=_TEMP[1])
+    handle = os.fdopen(fd, "wb")
+    held.append((handle, tmp))
+    # ours until it is renamed; a sweep between mkstemp and here removes it, and the rename's
+    # failure is this save's note: the next scan writes the cache
+    fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+    for line in lines:  # not joined: a second copy of every line
+        handle.write(line)
+        handle.write(b"\n")
+    handle.flush()
+    return tmp
+
+
+def facts_path(manifest: Path) -> Path:
+    return manifest.with_name(manifest.stem + ".facts")
+
+
 def _stats(line: bytes) -> dict[str, list[Any]] | None:
     """The stats line's records, or None when they are not of the shape `text_digest` reads."""
     if not line:
@@ -216,7 +296,7 @@ def _other_version(head: bytes) -> bool:
     return isinstance(header, dict) and header.get("format") == FORMAT
 
 
-def file_stat(path: Path) -> list[int]:
+def file_stat(path: str | Path) -> list[int]:
     found = os.stat(path)
     return [found.st_size, found.st_ino, found.st_mtime_ns, found.st_ctime_ns]
 

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import importlib
-import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -81,13 +79,17 @@ class ScanResult:
 
 @dataclass(frozen=True, slots=True)
 class Sources:
-    sql: list[Path]
+    shown_sql: dict[str, str | Path]  # shown path -> the file as the walk found it, in shown order
     python: list[Path]
     dbt: list[Path]  # project folders (holding dbt_project.yml): their files are the project's
     root: Root  # what files named by scanned code must lie in
     refused: list[Diagnostic]  # links out of the scanned folders: not read
     unreadable: list[Diagnostic]  # folders that could not be listed: what they held is unknown
     bi: list[Path]  # LookML and Tableau files (parsers/bi)
+
+    @property
+    def sql(self) -> list[Path]:
+        return [Path(p) for p in self.shown_sql.values()]
 
 
 def scan_root(paths: Sequence[Path]) -> Root:
@@ -134,8 +136,9 @@ def find_sources(paths: Sequence[Path]) -> Sources:
                         add(kind, file)
                     else:
                         refused.append(root.refused_link(display_path(file)))
-    ordered = {k: [Path(v[shown]) for shown in sorted(v)] for k, v in found.items()}
-    return Sources(ordered["sql"], ordered["python"], ordered["dbt"], root, sorted(refused), sorted(unreadable), ordered["bi"])
+    # SQL files as strings: a Path each was a tenth of a 10,000-file re-scan's walk
+    ordered = {k: [Path(v[shown]) for shown in sorted(v)] for k, v in found.items() if k != "sql"}
+    return Sources({shown: found["sql"][shown] for shown in sorted(found["sql"])}, ordered["python"], ordered["dbt"], root, sorted(refused), sorted(unreadable), ordered["bi"])
 
 
 def find_sql_files(paths: Sequence[Path]) -> list[Path]:
@@ -227,8 +230,7 @@ def _units(sources: Sources, options: ScanOptions, consumer_sql: set[str], cache
     python = {path: read_text(path, options.max_bytes) for path in sources.python}  # read once: ETL and Feast both look
     jobs = _etl_jobs(python, sources.root, dialects, options)
     taken = consumer_sql | {p for files, _ in jobs.values() for p in files}
-    shown = {display_path(p): p for p in sources.sql}
-    texts = SqlTexts({s: p for s, p in shown.items() if s not in taken}, cache, options.max_bytes)
+    texts = SqlTexts({s: p for s, p in sources.shown_sql.items() if s not in taken}, cache, options.max_bytes)
     jobs.update({display_path(root): (set(), _dbt_job(root, dialects, options, cache)) for root in sources.dbt})
     from parsers.bi.jobs import bi_jobs
 
@@ -320,6 +322,8 @@ def _extract_todo(items: list[tuple[str, str | Diagnostic]], schema: SchemaRegis
     if workers <= 1 or len(items) < 2 * workers:
         return {shown: _unit(shown, text, sql, schema, progress) for shown, text in items}
     importlib.import_module("parsers.sql.extract")  # loaded once here, inherited by every forked worker
+    import multiprocessing  # here: a re-scan that parses a file or two never starts a worker
+    from concurrent.futures import ProcessPoolExecutor
 
     # contiguous batches, a few per worker: balanced, and each pickles the schema once
     size = max(1, -(-len(items) // (workers * 4)))

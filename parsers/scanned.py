@@ -12,11 +12,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lineage.digests import text_digest
-from lineage.errors import StoreError
 from lineage.graph import file_tables
-from lineage.model import Diagnostic, FileFacts
+from lineage.model import Diagnostic, FileFacts, Location
+from parsers.cache_facts import Blob, CacheDamaged
 from parsers.records import diagnostic_from, diagnostic_row, from_record, to_record
-
 
 @dataclass(frozen=True, slots=True, eq=False)
 class ScannedFile:
@@ -28,7 +27,7 @@ class ScannedFile:
     diagnostics: tuple[Diagnostic, ...]
     reads: tuple[str, ...]  # every relation its statements name: what its facts depend on
     unsettled: bool  # could the whole scan's schema change its facts? (a parse error cannot)
-    facts_json: str | bytes  # the facts as a JSON record, as the scan cache stores them (bytes: as read from it)
+    facts_json: str | bytes | Blob  # the facts as a JSON record, as the scan cache stores them (a Blob: still in its facts file)
     origin: str = ""  # where facts_json was read from, for the message when it is corrupted
     _cell: list[FileFacts] = field(default_factory=list)  # the decoded facts, once asked for
 
@@ -36,10 +35,14 @@ class ScannedFile:
     def facts(self) -> FileFacts:
         if not self._cell:
             try:
-                self._cell.append(from_record(json.loads(self.facts_json)))
+                self._cell.append(from_record(json.loads(self.facts_data())))
             except (KeyError, TypeError, ValueError):  # an edited cache file: nothing is written
-                raise StoreError(f"{self.origin}: the cached facts of {self.path} are corrupted; delete this file and scan again") from None
+                raise CacheDamaged(f"the cached facts of {self.path} are corrupted", Location(self.origin)) from None
         return self._cell[0]
+
+    def facts_data(self) -> str | bytes:
+        """The facts' JSON (read from the cache's facts file if it is still there); `CacheDamaged` if it cannot be."""
+        return self.facts_json if isinstance(self.facts_json, (str, bytes)) else self.facts_json.read()
 
     @classmethod
     def of(cls, facts: FileFacts) -> ScannedFile:
@@ -52,7 +55,7 @@ class ScannedFile:
         # A worker process sends the JSON alone: one string pickles 10x faster than the facts'
         # thousands of small objects and unpickles 20x faster in the parent, which decodes the
         # facts only for files whose graph it rebuilds.
-        return (ScannedFile, (self.path, self.digest, self.tables, self.statements, self.edges, self.diagnostics, self.reads, self.unsettled, self.facts_json, self.origin))
+        return (ScannedFile, (self.path, self.digest, self.tables, self.statements, self.edges, self.diagnostics, self.reads, self.unsettled, self.facts_data(), self.origin))
 
     def summary(self) -> dict[str, object]:
         """Everything but the facts, as JSON-ready data, for the scan cache."""
@@ -68,16 +71,17 @@ class ScannedFile:
         }
 
 
-def lazily(summary: Any, facts_json: str | bytes, origin: str) -> ScannedFile:
+def lazily(summary: Any, facts_json: str | bytes | Blob, origin: str) -> ScannedFile:
     """A cached file from its summary; its facts' JSON is decoded only if someone asks for them."""
     return ScannedFile(
         str(summary["path"]),
         str(summary["digest"]),
-        tuple(str(t) for t in summary["tables"]),
+        # map, not generators: 10,000 summaries a re-scan
+        tuple(map(str, summary["tables"])),
         int(summary["statements"]),
         int(summary["edges"]),
-        tuple(diagnostic_from(d) for d in summary["diagnostics"]),
-        tuple(str(r) for r in summary["reads"]),
+        tuple(map(diagnostic_from, summary["diagnostics"])),
+        tuple(map(str, summary["reads"])),
         bool(summary["unsettled"]),
         facts_json,
         origin,

@@ -19,7 +19,7 @@ from parsers.sources.reading import read_text, refused_by_the_system
 
 
 class SqlTexts:
-    def __init__(self, paths: dict[str, Path], cache: ScanCache | None, max_bytes: int | None = None) -> None:
+    def __init__(self, paths: dict[str, str | Path], cache: ScanCache | None, max_bytes: int | None = None) -> None:
         self._paths = paths  # shown path -> file
         self._cache = cache
         self._max_bytes = max_bytes
@@ -42,7 +42,7 @@ class SqlTexts:
         return self._texts[shown] if shown in self._texts else self._take(shown)
 
     def _take(self, shown: str) -> str | Diagnostic:
-        path = self._paths[shown]
+        path = Path(self._paths[shown])
         try:
             stat = file_stat(path)  # before reading: a write after it changes it again
         except OSError:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from lineage.completeness import Completeness
-from lineage.impact import ImpactReport, OwnerNotice, Reached, Statement
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # annotations only: a scan's summary line (`plural`) loads no analysis
+    from lineage.completeness import Completeness
+    from lineage.impact import ImpactReport, OwnerNotice, Reached, Statement
 
 
 def _reached(r: Reached) -> dict[str, object]:

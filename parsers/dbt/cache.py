@@ -104,7 +104,7 @@ class CachedProject:
         if entry is None:
             return None
         try:
-            index = json.loads(entry[0].facts_json)
+            index = json.loads(entry[0].facts_data())
             keys = [str(k) for k in index["files"]]
             catalog = catalog_from(index["catalog"]) if index["catalog"] is not None else None
         except (KeyError, TypeError, ValueError):

@@ -112,20 +112,21 @@ def test_extract_unresolved_source_table_is_null() -> None:
     assert [(r["source_table"], r["source_column"], r["target_column"]) for r in records if r["target_column"]] == [(None, "x", "x")]
 
 
-def test_an_edited_scan_cache_is_one_line_and_the_store_is_untouched(tmp_path: Path) -> None:
+def test_edited_cached_facts_are_one_line_and_the_scan_parses_every_file_again(tmp_path: Path) -> None:
     _write(tmp_path / "sql" / "a.sql", "create table b as select x from a;\n")
     store = tmp_path / "store"
     assert runner.invoke(app, ["scan", str(tmp_path / "sql"), "--store", str(store)]).exit_code == 0
-    cache = store / "scan-cache.json"
-    header, stats, entry = cache.read_text().splitlines()
-    _, key, summary, _ = entry.split("\t")
-    edited = "\t".join([key, summary, "{not json"])
-    cache.write_text(f"{header}\n{stats}\n{sealed(edited)}\n")  # sealed anew: only its facts are wrong
+    facts = store / "scan-cache.facts"
+    (line,) = facts.read_bytes().splitlines()
+    _, key, record = line.split(b"\t")
+    edited = "\t".join([key.decode(), "{not json".ljust(len(record))])  # sealed anew, the same length: only its facts are wrong
+    facts.write_bytes(sealed(edited).encode() + b"\n")
     (store / "lineage.db").unlink()  # the store no longer holds the file's graph: its facts are needed
     result = runner.invoke(app, ["scan", str(tmp_path / "sql"), "--store", str(store)])
-    assert (result.exit_code, result.stderr) == (1, f"{cache}: the cached facts of {tmp_path}/sql/a.sql are corrupted; delete this file and scan again\n")
-    assert SqliteStore(store).sources() == []  # the failed scan's transaction wrote nothing
-    assert runner.invoke(app, ["scan", str(tmp_path / "sql"), "--store", str(store), "--no-cache"]).exit_code == 0
+    assert (result.exit_code, result.stderr.splitlines()) == (0, [f"{store}/scan-cache.json: the scan cache's facts are damaged; ignored, every file is parsed again", "Scanned 1 file, 1 statement; 1 warning; 1 edge written."])
+    assert [s for s in SqliteStore(store).sources()] == [f"{tmp_path}/sql/a.sql"]
+    again = runner.invoke(app, ["scan", str(tmp_path / "sql"), "--store", str(store)])
+    assert (again.exit_code, again.stderr.splitlines()) == (0, ["Scanned 1 file, 1 statement (1 file extraction reused from the cache); 1 edge written (1 unchanged file kept as stored)."])
 
 
 def test_a_20_mb_script_is_one_line_and_the_other_files_still_scan(tmp_path: Path) -> None:

@@ -119,5 +119,5 @@ def test_scanning_and_drawing_hostile_names_writes_only_the_store_and_the_named_
         result = runner.invoke(app, args)
         assert result.exit_code == 0, (args, result.output)
     written = {p.relative_to(work).as_posix() for p in {p for p in tmp_path.rglob("*")} - before}
-    assert written == {"st", "st/lineage.db", "st/lock", "st/scan-cache.json", "impact.mmd", "m.dot"}
+    assert written == {"st", "st/lineage.db", "st/lock", "st/scan-cache.json", "st/scan-cache.facts", "impact.mmd", "m.dot"}
     assert "../../../outside/board" in (work / "impact.mmd").read_text(encoding="utf-8")  # the names are there, as text
