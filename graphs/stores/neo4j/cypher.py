@@ -161,7 +161,7 @@ def add_edges(relation: Relation, merge: bool) -> str:
     would concatenate the names)."""
     ends = f"UNWIND $rows AS row MATCH (a:{BASE} {{id: row.a}}) USING INDEX SEEK a:{BASE}(id) MATCH (b:{BASE} {{id: row.b}}) USING INDEX SEEK b:{BASE}(id) "
     if merge:
-        return ends + f"MERGE (a)-[r:{TYPES[relation]} {{key: row.key}}]->(b) ON CREATE SET r.sources = row.srcs ON MATCH SET r.sources = {_REL_SOURCES} + row.srcs"
+        return ends + f"MERGE (a)-[r:{TYPES[relation]} {{key: row.key}}]->(b) ON CREATE SET r.sources = CASE size(row.srcs) WHEN 1 THEN row.srcs[0] ELSE row.srcs END ON MATCH SET r.sources = {_REL_SOURCES} + row.srcs"
     return ends + f"CREATE (a)-[:{TYPES[relation]} {{key: row.key, sources: row.srcs}}]->(b)"
 
 
