@@ -50,7 +50,7 @@ def test_an_exception_mid_load_leaves_the_previous_graph(neo4j_store: Neo4jStore
         with neo4j_store.transaction():
             neo4j_store.replace_file(_facts("a.sql", "a.x", "b.z"))
             neo4j_store.replace_file(_facts("c.sql", "c.w", "a.x"))
-            assert _query(empty_neo4j, "MATCH ()-[r:FEEDS]->() RETURN r.sources AS sources") == [{"sources": ["a.sql"]}]
+            assert _query(empty_neo4j, "MATCH ()-[r:FEEDS]->() RETURN r.sources AS sources") == [{"sources": "a.sql"}]
             raise KeyError("boom")
     assert _graph(neo4j_store) == before
     with closing(empty_neo4j.open()) as other:
@@ -101,11 +101,33 @@ def test_rescanning_does_not_duplicate_anything_on_the_server(neo4j_store: Neo4j
     assert [(r["node"], r["claims"], r["touches"], r["out"]) for r in _query(empty_neo4j, held)] == [
         ("a.sql", None, ["column:a.x", "column:a.y", "column:a.z"], []),
         ("b.sql", None, ["column:a.z", "column:b.w"], []),
-        ("column:a.x", ["a.sql"], None, [["a.sql"]]),
-        ("column:a.y", ["a.sql"], None, [["a.sql"]]),
-        ("column:a.z", ["a.sql", "b.sql"], None, [["b.sql"]]),
+        ("column:a.x", ["a.sql"], None, ["a.sql"]),
+        ("column:a.y", ["a.sql"], None, ["a.sql"]),
+        ("column:a.z", ["a.sql", "b.sql"], None, ["b.sql"]),
         ("column:b.w", ["b.sql"], None, []),
     ]
+
+
+@pytest.mark.parametrize("written_as", ["string", "list"])
+def test_a_relationship_of_one_source_as_a_string_or_a_list_reads_merges_and_undoes_alike(
+    neo4j_store: Neo4jStore, empty_neo4j: Neo4jSettings, written_as: str
+) -> None:
+    """One source is kept as a string; before issue 18 as a one-item list, which a database may still hold."""
+    neo4j_store.replace_file(_facts("a.sql", "a.x", "a.y"))
+    sources = "MATCH ()-[r:FEEDS]->() RETURN r.sources AS sources"
+    assert _query(empty_neo4j, sources) == [{"sources": "a.sql"}]
+    if written_as == "list":
+        _query(empty_neo4j, "MATCH ()-[r:FEEDS]->() SET r.sources = [r.sources]")
+    one = Edge("column:a.x", "column:a.y", Relation.FEEDS, file="a.sql")
+    assert neo4j_store.walk(["column:a.x"], Direction.DOWNSTREAM, None, frozenset(Relation)) == [one]
+    neo4j_store.replace_file(_facts("b.sql", "a.x", "a.y"))  # the same edge: a second source on the relationship
+    assert _query(empty_neo4j, sources) == [{"sources": ["a.sql", "b.sql"]}]
+    both = [one, Edge("column:a.x", "column:a.y", Relation.FEEDS, file="b.sql")]
+    assert neo4j_store.walk(["column:a.x"], Direction.DOWNSTREAM, None, frozenset(Relation)) == both
+    neo4j_store.replace_file(GraphFacts("a.sql"))
+    assert neo4j_store.walk(["column:a.y"], Direction.UPSTREAM, None, frozenset(Relation)) == both[1:]
+    neo4j_store.replace_file(GraphFacts("b.sql"))
+    assert _graph(neo4j_store) == ([], [], [])
 
 
 def test_an_old_layout_database_is_refused_with_how_to_rebuild(neo4j_store: Neo4jStore, empty_neo4j: Neo4jSettings) -> None:

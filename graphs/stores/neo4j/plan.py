@@ -89,7 +89,8 @@ class Plan:
         """Per relation and MERGE-or-CREATE: a relationship may exist already only if both ends did before this batch."""
         rows: dict[tuple[Relation, bool], list[dict[str, object]]] = {}
         for (rel, a, b, key), said in self.rels.items():
-            rows.setdefault((rel, a in existing and b in existing), []).append({"a": a, "b": b, "key": key, "srcs": said})
+            merge = a in existing and b in existing
+            rows.setdefault((rel, merge), []).append({"a": a, "b": b, "key": key, "srcs": said if merge or len(said) > 1 else said[0]})
         return rows
 
     def unimplied(self, columns: list[str]) -> None:

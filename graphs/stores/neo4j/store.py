@@ -250,8 +250,9 @@ class Neo4jStore:
         self._pending, self._pending_rows = {}, 0
 
     def _write_batch(self, batch: dict[str, GraphFacts]) -> None:
-        touched = self._drop(sorted(batch))
+        # planned before the first read, so Python plans while the server still runs the last batch's writes
         plan = Plan.of({src: facts for src, facts in batch.items() if facts.nodes or facts.edges})
+        touched = self._drop(sorted(batch))
         existing = touched | self._existing([nid for nid in plan.ids if nid not in touched])
         for kind, rows in plan.fresh_rows([nid for nid in plan.ids if nid not in existing]).items():
             self._write_rows(q.create_nodes(kind), rows)
@@ -307,8 +308,16 @@ class Neo4jStore:
             self._write(query, rows=list(chunk), **params)
 
     def _write(self, query: str, **params: Any) -> None:
-        if any(params.values()):
-            self._run(query, **params)
+        """Send a write into the open transaction without waiting for it to finish.
+
+        The server runs it while Python builds the next rows; the next read or the commit waits for it,
+        and a failure surfaces there (the transaction is then failed whole, as before).
+        """
+        if not any(params.values()):
+            return
+        assert self._tx is not None, "writes run in the open transaction"
+        with self._guard():
+            self._tx.run(_cypher(query), params)
 
     # -- reads ---------------------------------------------------------------------------------
     def _run(self, query: str, **params: Any) -> list[Record]:
@@ -331,7 +340,7 @@ class Neo4jStore:
         return self._retrying(step)
 
     def sources(self, prefix: str = "") -> list[str]:
-        return sorted(s for s in self._read(q.SOURCES) if s.startswith(prefix))
+        return sorted(self._read(q.SOURCES, prefix=prefix))
 
     def fingerprints(self) -> dict[str, str]:
         return {str(name): str(mark) for name, mark in self._read(q.FINGERPRINTS)}
