@@ -49,8 +49,12 @@ def query(write: Write, at: Location, dia: Dialect, registry: SchemaRegistry, st
     targets = _target_columns(write, [o.name for o in outputs], registry, at, state)
     for index, target in enumerate(targets):
         for table, column, flow, subtype in sorted(tracer.trace_output(scope, index), key=_hit_key):
+            if table is not None and table.startswith("@"):
+                continue  # Snowflake's staged files ($1, ...): no column of any table, said in extract.py
             state.edges.append(ColumnEdge(table, column, write.target, STAR if column == STAR and outputs[index].unresolved_star else target, flow, subtype, at))
     for table, column, subtype in sorted(table_level_hits(tracer, scope), key=_hit_key):
+        if table is not None and table.startswith("@"):
+            continue
         state.edges.append(ColumnEdge(table, column, write.target, None, Flow.INDIRECT, subtype, at))
     if write.target:  # a bare SELECT defines no table a diff could compare
         try:

@@ -7,3 +7,7 @@ FROM @landing/orders/ (FILE_FORMAT => 'csv_format');
 INSERT INTO raw.orders_landing (order_id, order_value)
 SELECT $1:id::INT, $1:value::NUMBER FROM @~/orders.json;
 CREATE OR REPLACE TABLE staging.orders AS SELECT order_id, order_value FROM raw.orders_landing;
+-- qualified fields of an aliased stage, joined to a table: only the table's columns are sources
+CREATE TABLE staging.orders_enriched AS
+SELECT s.$1 AS order_id, s.$2:name::STRING AS customer_name, c.segment
+FROM @landing/orders/ (FILE_FORMAT => 'csv_format') s JOIN customers c ON c.id = s.$3;
