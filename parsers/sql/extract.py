@@ -10,7 +10,7 @@ from pathlib import PurePath
 
 from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect, NormalizationStrategy
-from sqlglot.errors import ParseError, SqlglotError, TokenError
+from sqlglot.errors import ParseError, SqlglotError, TokenError, UnsupportedError
 from sqlglot.tokens import Token
 
 from lineage.errors import ConfigError
@@ -37,6 +37,7 @@ from parsers.sql.shapes import reshape, with_leading
 from parsers.sql.stack import on_deep_stack as on_deep_stack  # re-exported: callers wrap batches of extract_sql
 from parsers.sql.scope_parts import table_name
 from parsers.sql.writes import loaded_table, multitable_inserts, write_of
+from parsers.sql.tsql_output import cut_output, output_insert
 from parsers.sql.query_lineage import query
 
 # Statements that say nothing about lineage; counted, never reported as unsupported.
@@ -142,6 +143,8 @@ def _extract_statements(text: str, path: str, name: str | None, registry: Schema
         at = Location(path, line, index)
         state.deadline, unsupported.seen = Deadline(budget), False  # the parse counts too
         try:
+            if is_family(dia, "tsql.TSQL") and _with_output(chunk, at, dia, registry, state):
+                continue  # read without its OUTPUT clause, which sqlglot misreads or refuses
             statement = dia.parser().parse(chunk.tokens, chunk.sql)[0]
         except ParseError as err:
             detail = err.errors[0] if err.errors else {}
@@ -175,6 +178,26 @@ def _extract_statements(text: str, path: str, name: str | None, registry: Schema
         reads=tuple(sorted(state.reads)),
         formulas=tuple(state.formulas),
     )
+
+
+def _with_output(chunk: Statement, at: Location, dia: Dialect, registry: SchemaRegistry, state: FileState) -> bool:
+    """A T-SQL statement with an OUTPUT clause (see tsql_output.py): the statement, then the rows its
+    OUTPUT ... INTO writes. False when it has no such clause or does not parse without it."""
+    cut = cut_output(chunk.tokens, chunk.sql)
+    try:
+        statement = dia.parser().parse(cut.statement, chunk.sql)[0] if cut is not None else None
+        written = write_of(statement, state.deadline) if isinstance(statement, exp.Update) else None
+        output = output_insert(statement, cut, dia, written.query if written is not None and isinstance(written.query, exp.Select) else None) if cut is not None and cut.into and statement is not None else None
+    except (ParseError, UnsupportedError):
+        return False
+    if statement is None:
+        return False
+    _guarded_statement(statement, at, dia, registry, state)
+    if isinstance(output, str):
+        state.diagnostics.append(Diagnostic(at, output, Severity.WARNING))
+    elif output is not None:
+        _guarded_statement(output, at, dia, registry, state)
+    return True
 
 
 def _split(text: str, dia: Dialect, state: FileState) -> list[Statement]:
