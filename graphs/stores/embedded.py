@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar, cast
 
 from graphs.stores.lock import LOCKNAME as LOCKNAME, exclusive  # re-exported: the lock file's name
 from graphs.stores.sqlite_schema import literal_ends
+from lineage.collector import cycle_collector_off
 from lineage.digests import intact, sealed
 from lineage.errors import StoreError
 from lineage.model import Direction, Edge, Flow, GraphFacts, Node, Relation, Subtype
@@ -379,13 +380,8 @@ def _built(sources: dict[str, _Source]) -> _Index:
     """The index, built without the cyclic garbage collector, which it could never feed: it holds
     no cycles. With it, a million-edge build ran collections over millions of live objects, and a
     later query paid a 9 s full collection; frozen, the collector never scans the index again."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with cycle_collector_off():
         index = _Index(sources)
-    finally:
-        if enabled:
-            gc.enable()
     gc.freeze()
     return index
 

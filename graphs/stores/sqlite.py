@@ -360,7 +360,7 @@ class SqliteStore:
         with self._reading() as db:
             pick(db, lookup(db, set(ids), self._keys).values())
             rows = db.execute(f"SELECT id, {KEY}, kind, name FROM nodes n WHERE id IN (SELECT id FROM temp.picked)").fetchall()
-            return nodes_of(db, rows)
+            return nodes_of(db, rows, picked=True)
 
 def _claimed(key: str, kind: str | None, name: str | None, named: int, attrs: str | None) -> Node:
     """A node as one source's claim states it."""

@@ -11,7 +11,7 @@ import sqlite3
 from collections.abc import Iterable
 from operator import itemgetter
 
-from graphs.stores.sqlite_schema import FLOWS, KEY, KINDS, RELATIONS, SHIFT, SUBTYPES, spelled
+from graphs.stores.sqlite_schema import FLOWS, KEY, KINDS, RELATIONS, SHIFT, SPELLED, SUBTYPES, spelled
 from lineage.model import Edge, Node
 from lineage.store import WalkRow
 
@@ -111,17 +111,23 @@ def rows_of(db: sqlite3.Connection, rows: list[Row], known: Known) -> list[WalkR
     )
 
 
-def nodes_of(db: sqlite3.Connection, rows: list[tuple[int, str, str, str]]) -> list[Node]:
+Claim = tuple[int, int, str | None, int, str | None]  # node, source, name, named, attrs
+
+
+def nodes_of(db: sqlite3.Connection, rows: list[tuple[int, str, str, str]], picked: bool = False) -> list[Node]:
     """Nodes sorted by id (as text, not as dataclasses: cheaper), with their attributes merged
-    across sources in source order (later ones win)."""
-    pick(db, (r[0] for r in rows))
-    claims = db.execute("SELECT node, source, name, named, attrs FROM claims WHERE node IN (SELECT id FROM temp.picked) AND (attrs IS NOT NULL OR named)").fetchall()
-    held: dict[int, list[tuple[int, int, str | None, int, str | None]]] = {}
-    for claim in claims:
-        held.setdefault(claim[0], []).append(claim)
-    # a node's claims mostly say the same (its table and column, spelled by its name, and a type
-    # or nothing): those are not merged, and the sources' names are read only to order claims that differ
+    across sources in source order (later ones win); `picked`: `temp.picked` holds the rows' ids."""
+    if not picked:
+        pick(db, (r[0] for r in rows))
+    held: dict[int, list[Claim]] = {}
+    for claim in db.execute("SELECT node, source, name, named, attrs FROM claims WHERE node IN (SELECT id FROM temp.picked) AND (attrs IS NOT NULL OR named)"):
+        said = held.get(claim[0])
+        if said is None:
+            held[claim[0]] = [claim]
+        else:
+            said.append(claim)
     decoded: dict[str, dict[str, str]] = {}
+    shared: dict[frozenset[tuple[str | None, int, str | None]], tuple[tuple[tuple[str, str], ...], bool] | None] = {}
     sources: dict[int, str] = {}
     found = []
     for i, key, kind, name in sorted(rows, key=itemgetter(1)):
@@ -129,43 +135,83 @@ def nodes_of(db: sqlite3.Connection, rows: list[tuple[int, str, str, str]]) -> l
         if said is None:
             found.append(Node(key, KINDS[kind], name))
             continue
-        if len(said) > 1 and any(c[2:] != said[0][2:] for c in said):
+        # a node's claims mostly say the same (its table and column, spelled by its name; a type from
+        # the model that makes it): claims alike are merged once, the distinct ones once per set of
+        # them (nodes share those sets), and only when two give one attribute different values are the
+        # sources' names read to apply them in source order
+        distinct = frozenset([c[2:] for c in said])
+        common = shared.get(distinct, False)
+        if common is False:
+            common = shared[distinct] = _common(distinct, decoded)
+        if common is not None:
+            items, named = common
+            if named:
+                table, _, column = spelled(key)[1].rpartition(".")
+                items = tuple(sorted((*items, ("column", column), ("table", table))))
+            found.append(Node(key, KINDS[kind], name, items))
+            continue
+        union = _agreed(distinct, key, decoded)
+        if union is None:
             if not sources:
-                sources.update(db.execute(f"SELECT id, name FROM files WHERE id IN ({','.join(str(int(c[1])) for c in claims)})"))
-            said = sorted(said, key=lambda c: sources[c[1]])
-        union: dict[str, str] = {}
-        for claim in said:
-            _claim_into(union, claim, key, decoded)
+                sources.update(db.execute(f"SELECT id, name FROM files WHERE id IN ({','.join(str(int(s)) for s in {c[1] for cs in held.values() for c in cs})})"))
+            union = {}
+            for claim in sorted(said, key=lambda c: sources[c[1]]):
+                union.update(_said(claim[2:], key, decoded))
         found.append(Node(key, KINDS[kind], name, tuple(sorted(union.items()))))
     return found
 
 
-def _claim_into(union: dict[str, str], claim: tuple[int, int, str | None, int, str | None], key: str, decoded: dict[str, dict[str, str]]) -> None:
-    """Add what one claim says of its node (`unpacked`, without its copies); each distinct JSON
-    text decoded once per call."""
-    _, _, name, named, text = claim
+def _common(claims: frozenset[tuple[str | None, int, str | None]], decoded: dict[str, dict[str, str]]) -> tuple[tuple[tuple[str, str], ...], bool] | None:
+    """What claims that name no node of their own (`name` NULL) say alike of any node they are made of:
+    their attributes other than the spelled ones, sorted, and whether the spelled ones (`named`) are
+    added; None when they disagree, or one states a spelled attribute itself."""
+    if any(name is not None for name, _, _ in claims):
+        return None
+    union = _agreed({(None, 0, text) for _, _, text in claims}, "", decoded)
+    if union is None or any(k in union for k in SPELLED):
+        return None
+    return tuple(sorted(union.items())), any(named for _, named, _ in claims)
+
+
+def _agreed(claims: set[tuple[str | None, int, str | None]], key: str, decoded: dict[str, dict[str, str]]) -> dict[str, str] | None:
+    """The union of what the (distinct) claims say of node `key`, or None when two give one attribute
+    different values (then their order decides)."""
+    union: dict[str, str] = {}
+    for claim in claims:
+        for k, v in _said(claim, key, decoded).items():
+            if union.setdefault(k, v) != v:
+                return None
+    return union
+
+
+def _said(claim: tuple[str | None, int, str | None], key: str, decoded: dict[str, dict[str, str]]) -> dict[str, str]:
+    """What one claim (name, named, attrs) says of node `key` (`unpacked`); each distinct JSON text
+    decoded once per call."""
+    name, named, text = claim
+    attrs: dict[str, str] = {}
     if text is not None:
-        attrs = decoded.get(text)
-        if attrs is None:
-            attrs = decoded[text] = json.loads(text)
-        union.update(attrs)
-    if named:
-        table, _, column = (spelled(key)[1] if name is None else name).rpartition(".")
-        union["column"], union["table"] = column, table
+        attrs = decoded.get(text) or decoded.setdefault(text, json.loads(text))
+    if not named:
+        return attrs
+    table, _, column = (spelled(key)[1] if name is None else name).rpartition(".")
+    return {**attrs, "column": column, "table": table}
 
 
 def lookup(db: sqlite3.Connection, keys: set[str], known: Known) -> dict[str, int]:
     """The node id of each key that is stored."""
-    found = {k: known.ids[k] for k in keys if k in known.ids}
+    ids = known.ids
+    found = {k: ids[k] for k in keys if k in ids}
     ordered = sorted(k for k in keys if k not in found)
+    read: dict[str, int] = {}
     for at in range(0, len(ordered), CHUNK):
         chunk = ordered[at : at + CHUNK]
         marks = ",".join("?" * len(chunk))
-        found.update(db.execute(f"SELECT key, id FROM nodes WHERE key IN ({marks}) AND key IS NOT NULL", chunk).fetchall())
+        read.update(db.execute(f"SELECT key, id FROM nodes WHERE key IN ({marks}) AND key IS NOT NULL", chunk).fetchall())
         wanted = set(chunk)
         named = db.execute(f"SELECT {KEY}, id FROM nodes n WHERE name IN ({marks}) AND key IS NULL", [spelled(k)[1] for k in chunk])
-        found.update((key, i) for key, i in named if key in wanted)
-    known.learn(found.items())
+        read.update((key, i) for key, i in named if key in wanted)
+    known.learn(read.items())
+    found.update(read)
     return found
 
 

@@ -26,7 +26,7 @@ IMPACT_RUN = sorted([
     *IMPACT_CLI,
     *("graphs", "graphs.render", "graphs.render.markdown", "graphs.stores", "graphs.stores.lock", "graphs.stores.open"),
     *("graphs.stores.sqlite", "graphs.stores.sqlite_reads", "graphs.stores.sqlite_schema"),
-    *("lineage.api", "lineage.completeness", "lineage.impact", "lineage.model", "lineage.names", "lineage.observed", "lineage.store"),
+    *("lineage.api", "lineage.collector", "lineage.completeness", "lineage.impact", "lineage.model", "lineage.names", "lineage.observed", "lineage.store"),
 ])
 
 # Runs `lineage ARGS...` in this interpreter, then reports the exit code and the watched modules loaded.

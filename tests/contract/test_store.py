@@ -125,6 +125,20 @@ def test_attributes_merge_across_sources_in_source_order(store: LineageStore) ->
     assert store.find("x-from-?") == store.nodes(["column:x"])
 
 
+def test_claims_of_a_node_named_by_its_id_merge_in_source_order_where_they_disagree(store: LineageStore) -> None:
+    # the common case of a scanned warehouse: the model making a column says its type, its readers only its
+    # table and column; where two sources give an attribute different values, the later source (by name) wins
+    def c(name: str, **attrs: str) -> Node:
+        return col(name, **({"table": name.rpartition(".")[0], "column": name.rpartition(".")[2]} | attrs))
+
+    store.replace_file(GraphFacts("b.sql", (c("app.t.x", type="INT"), c("app.t.y", type="INT"), c("app.t.z", table="other"))))
+    store.replace_file(GraphFacts("a.sql", (c("app.t.x", type="BIGINT"), c("app.t.y"), c("app.t.z"))))
+    store.replace_file(GraphFacts("c.sql", (c("app.t.x"), c("app.t.y"), c("app.t.z"))))
+    assert store.nodes(["column:app.t.x", "column:app.t.y", "column:app.t.z"]) == [c("app.t.x", type="INT"), c("app.t.y", type="INT"), c("app.t.z")]
+    store.replace_file(GraphFacts("d.sql", (c("app.t.x", type="TEXT", note="d"),)))
+    assert store.nodes(["column:app.t.x"]) == [c("app.t.x", type="TEXT", note="d")]
+
+
 @pytest.mark.parametrize(
     ("depth", "relations", "expected"),
     [
