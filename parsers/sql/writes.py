@@ -9,6 +9,7 @@ it guards.
 from __future__ import annotations
 
 from collections.abc import Callable
+import re
 from dataclasses import dataclass
 from functools import reduce
 from typing import Final
@@ -60,6 +61,8 @@ def write_of(statement: exp.Expr, deadline: Deadline, columns_of: ColumnsOf = la
     if isinstance(statement, exp.Cache) and isinstance(statement.expression, exp.Query):
         # Spark's `CACHE [LAZY] TABLE t AS SELECT ...`: a temporary view t over the query
         return Write(table_name(statement.this), statement.expression, defines=TableKind.VIEW)
+    if isinstance(statement, exp.Command):
+        return _append(statement)
     if isinstance(statement, exp.Select) and isinstance(statement.args.get("into"), exp.Into):
         return _select_into(statement)
     if isinstance(statement, exp.Query):
@@ -177,6 +180,20 @@ def _insert(statement: exp.Insert) -> Write | None:
         return None  # INSERT ... VALUES carries no lineage
     target, columns = _target(statement.this)
     return Write(target, query, columns, positional=True)
+
+
+_APPEND = re.compile(r"TABLE\s+(\S+)\s+APPEND\s+FROM\s+([^\s;]+)", re.IGNORECASE)
+
+
+def _append(statement: exp.Command) -> Write | None:
+    """Redshift's `ALTER TABLE t APPEND FROM s [IGNOREEXTRA | FILLTARGET]`: s's rows move into t,
+    column by column of the same name (sqlglot keeps the statement as text)."""
+    text = statement.expression.name if isinstance(statement.expression, exp.Literal) else str(statement.expression or "")
+    found = _APPEND.match(text.strip()) if str(statement.this).upper() == "ALTER" else None
+    if found is None:
+        return None
+    target, source = (exp.to_table(name) for name in found.groups())
+    return Write(table_name(target), exp.select("*").from_(source))
 
 
 def _queried_values(values: exp.Values) -> exp.Query | None:
