@@ -72,7 +72,15 @@ class ScopeOutputs:
         node = scope.expression
         if isinstance(node, exp.SetOperation):
             # SQL names set-operation outputs after the first branch only; others match by position
-            return self.outputs(scope.set_operation_scopes[0]) if scope.set_operation_scopes else []
+            first = self.outputs(scope.set_operation_scopes[0]) if scope.set_operation_scopes else []
+            if not node.args.get("by_name"):
+                return first
+            # DuckDB's / Spark's `UNION BY NAME`: matched by name, a name only later branches have last
+            names = {o.name for o in first}
+            later = [o.name for b in scope.set_operation_scopes[1:] for o in self.outputs(b) if not o.unresolved_star]
+            # a later branch's '*' over unknown columns may add more: one unresolved '*' stands for them
+            starred = not any(o.unresolved_star for o in first) and any(o.unresolved_star for b in scope.set_operation_scopes[1:] for o in self.outputs(b))
+            return [*first, *(Output(name) for name in dict.fromkeys(later) if name not in names), *([Output(STAR, unresolved_star=True)] if starred else [])]
         inner = lateral_query(scope)
         if inner is not None:
             return self.outputs(inner)

@@ -41,6 +41,15 @@ _RANKING = (exp.Rank, exp.DenseRank, exp.Ntile, exp.PercentRank, exp.CumeDist)
 _STRUCT_DOT_DIALECTS = frozenset({"bigquery", "spark", "spark2", "databricks", "hive", "duckdb", "trino", "presto", "athena", "clickhouse"})
 
 
+def _by_name(outputs: list[Output], name: str) -> int | None:
+    """Where a branch of a `UNION BY NAME` has output `name`: its column of that name, else its '*'
+    over unknown columns (which may hold it), else nowhere (the branch gives NULL)."""
+    for at, output in enumerate(outputs):
+        if output.name == name and not output.unresolved_star:
+            return at
+    return next((at for at, output in enumerate(outputs) if output.unresolved_star), None)
+
+
 class ScopeTracer(ScopeOutputs):
     """Traces output columns of the scopes of one statement back to base-table columns."""
 
@@ -84,9 +93,11 @@ class ScopeTracer(ScopeOutputs):
             hits: set[Hit] = set()
             # INTERSECT and EXCEPT output the left branch's values; the right one only filters rows
             branches = scope.set_operation_scopes[:1] if isinstance(node, (exp.Intersect, exp.Except)) else scope.set_operation_scopes
+            name = self.outputs(scope)[index].name if node.args.get("by_name") else None
             for branch in branches:
-                if index < len(self.outputs(branch)):
-                    hits |= self.trace_output(branch, index)
+                at = index if name is None else _by_name(self.outputs(branch), name)
+                if at is not None and at < len(self.outputs(branch)):
+                    hits |= self.trace_output(branch, at)
             return hits
         inner = lateral_query(scope)
         if inner is not None:  # LATERAL (SELECT ...) / CROSS APPLY (SELECT ...)

@@ -179,6 +179,8 @@ def _insert(statement: exp.Insert) -> Write | None:
     if not isinstance(query, exp.Query) or not isinstance(statement.this, (exp.Table, exp.Schema)):
         return None  # INSERT ... VALUES carries no lineage
     target, columns = _target(statement.this)
+    if statement.args.get("by_name"):  # DuckDB's / Spark's `INSERT INTO t BY NAME SELECT ...`
+        return Write(target, query)
     return Write(target, query, columns, positional=True)
 
 
