@@ -125,7 +125,7 @@ class _Unsupported(logging.Handler):
 
 _SQLGLOT_LOG = logging.getLogger("sqlglot")
 # `CREATE [OR REPLACE] [TEMPORARY ...] TABLE|VIEW`, INSERT, ... kept as a Command lose their lineage
-_LINEAGE_COMMAND = re.compile(r"(?is)(create\b(\s+\w+){0,4}?\s+(table|view)\b|insert|merge|update|select|with)\b")
+_LINEAGE_COMMAND = re.compile(r"(?is)(create\b(\s+\w+){0,4}?\s+(table|view)\b|insert|merge|update|select|with|replace\s+into)\b")
 _UNSUPPORTED = "cannot parse statement: the SQL parser does not support its syntax; its lineage is missing"
 
 
@@ -145,7 +145,7 @@ def _extract_statements(text: str, path: str, name: str | None, registry: Schema
         try:
             if is_family(dia, "tsql.TSQL") and _with_output(chunk, at, dia, registry, state):
                 continue  # read without its OUTPUT clause, which sqlglot misreads or refuses
-            statement = dia.parser().parse(chunk.tokens, chunk.sql)[0]
+            statement = _replace_as_insert(dia.parser().parse(chunk.tokens, chunk.sql)[0], dia)
         except ParseError as err:
             detail = err.errors[0] if err.errors else {}
             parts = split_unterminated(chunk, int(detail.get("line") or 0), int(detail.get("col") or 0)) if is_family(dia, "tsql.TSQL") else None
@@ -178,6 +178,18 @@ def _extract_statements(text: str, path: str, name: str | None, registry: Schema
         reads=tuple(sorted(state.reads)),
         formulas=tuple(state.formulas),
     )
+
+
+def _replace_as_insert(statement: exp.Expr | None, dia: Dialect) -> exp.Expr | None:
+    """MySQL's and SQLite's `REPLACE INTO t [(cols)] SELECT ...`, which sqlglot keeps as text: the
+    same rows as `INSERT INTO` (REPLACE only deletes the rows they collide with first)."""
+    if not (isinstance(statement, exp.Command) and str(statement.this).upper() == "REPLACE"):
+        return statement
+    text = statement.expression.name if isinstance(statement.expression, exp.Literal) else str(statement.expression or "")
+    try:
+        return dia.parse(f"INSERT {text}")[0] if text.strip().upper().startswith("INTO") else statement
+    except ParseError:
+        return statement
 
 
 def _with_output(chunk: Statement, at: Location, dia: Dialect, registry: SchemaRegistry, state: FileState) -> bool:
