@@ -38,6 +38,7 @@ from parsers.sql.stack import on_deep_stack as on_deep_stack  # re-exported: cal
 from parsers.sql.scope_parts import table_name
 from parsers.sql.writes import loaded_table, multitable_inserts, write_of
 from parsers.sql.tsql_output import cut_output, output_insert
+from parsers.sql.neutral import without_neutral
 from parsers.sql.query_lineage import query
 
 # Statements that say nothing about lineage; counted, never reported as unsupported.
@@ -145,7 +146,7 @@ def _extract_statements(text: str, path: str, name: str | None, registry: Schema
         try:
             if is_family(dia, "tsql.TSQL") and _with_output(chunk, at, dia, registry, state):
                 continue  # read without its OUTPUT clause, which sqlglot misreads or refuses
-            statement = _replace_as_insert(dia.parser().parse(chunk.tokens, chunk.sql)[0], dia)
+            statement = _parse(chunk, dia, unsupported)
         except ParseError as err:
             detail = err.errors[0] if err.errors else {}
             parts = split_unterminated(chunk, int(detail.get("line") or 0), int(detail.get("col") or 0)) if is_family(dia, "tsql.TSQL") else None
@@ -178,6 +179,31 @@ def _extract_statements(text: str, path: str, name: str | None, registry: Schema
         reads=tuple(sorted(state.reads)),
         formulas=tuple(state.formulas),
     )
+
+
+def _parse(chunk: Statement, dia: Dialect, unsupported: _Unsupported) -> exp.Expr | None:
+    """The statement, tried again without lineage-neutral clauses (neutral.py) when sqlglot refuses
+    it or keeps a lineage-bearing one as text; the first failure is the one reported."""
+    failure, statement = None, None
+    try:
+        statement = dia.parser().parse(chunk.tokens, chunk.sql)[0]
+        if not (unsupported.seen and _lineage_command(statement)):
+            return _replace_as_insert(statement, dia)
+    except ParseError as err:
+        failure = err
+    trimmed = without_neutral(chunk.tokens)
+    if trimmed is not None:
+        seen, unsupported.seen = unsupported.seen, False
+        try:
+            retried = dia.parser().parse(trimmed, chunk.sql)[0]
+            if not (unsupported.seen and _lineage_command(retried)):
+                return _replace_as_insert(retried, dia)
+        except ParseError:
+            pass
+        unsupported.seen = seen
+    if failure is not None:
+        raise failure
+    return _replace_as_insert(statement, dia)
 
 
 def _replace_as_insert(statement: exp.Expr | None, dia: Dialect) -> exp.Expr | None:
