@@ -38,9 +38,10 @@ from parsers.sql.stack import on_deep_stack as on_deep_stack  # re-exported: cal
 from parsers.sql.scope_parts import table_name
 from parsers.sql.writes import loaded_table, multitable_inserts, write_of
 from parsers.sql.tsql_output import cut_output, output_insert
-from parsers.sql.neutral import without_neutral
+from parsers.sql.reparse import lineage_command, parse_statement
 from parsers.sql.query_lineage import query
 
+_UNSUPPORTED = "cannot parse statement: the SQL parser does not support its syntax; its lineage is missing"
 # Statements that say nothing about lineage; counted, never reported as unsupported.
 # INSERT ... VALUES writes constants: no column feeds another.
 _SILENT = (exp.Use, exp.Command, exp.Set, exp.Declare, exp.Transaction, exp.Commit, exp.Rollback, exp.Delete, exp.Grant, exp.Insert, exp.TruncateTable)
@@ -126,8 +127,7 @@ class _Unsupported(logging.Handler):
 
 _SQLGLOT_LOG = logging.getLogger("sqlglot")
 # `CREATE [OR REPLACE] [TEMPORARY ...] TABLE|VIEW`, INSERT, ... kept as a Command lose their lineage
-_LINEAGE_COMMAND = re.compile(r"(?is)(create\b(\s+\w+){0,4}?\s+(table|view)\b|insert|merge|update|select|with|replace\s+into)\b")
-_UNSUPPORTED = "cannot parse statement: the SQL parser does not support its syntax; its lineage is missing"
+
 
 
 def _extract_statements(text: str, path: str, name: str | None, registry: SchemaRegistry, how: tuple[float | None, _Unsupported]) -> FileFacts:
@@ -146,7 +146,7 @@ def _extract_statements(text: str, path: str, name: str | None, registry: Schema
         try:
             if is_family(dia, "tsql.TSQL") and _with_output(chunk, at, dia, registry, state):
                 continue  # read without its OUTPUT clause, which sqlglot misreads or refuses
-            statement = _parse(chunk, dia, unsupported)
+            statement = parse_statement(chunk, dia, unsupported)
         except ParseError as err:
             detail = err.errors[0] if err.errors else {}
             parts = split_unterminated(chunk, int(detail.get("line") or 0), int(detail.get("col") or 0)) if is_family(dia, "tsql.TSQL") else None
@@ -164,7 +164,7 @@ def _extract_statements(text: str, path: str, name: str | None, registry: Schema
             failed = Diagnostic(at, f"cannot parse statement: the SQL parser failed ({type(err).__name__}: {_first_line(str(err))})")
             _unparsed(_statement_text(chunk.sql, chunk.tokens), state, failed)
             continue
-        if unsupported.seen and _lineage_command(statement):
+        if unsupported.seen and lineage_command(statement):
             _unparsed(_statement_text(chunk.sql, chunk.tokens), state, Diagnostic(at, _UNSUPPORTED))
         elif statement is not None:
             _guarded_statement(statement, at, dia, registry, state)
@@ -179,43 +179,6 @@ def _extract_statements(text: str, path: str, name: str | None, registry: Schema
         reads=tuple(sorted(state.reads)),
         formulas=tuple(state.formulas),
     )
-
-
-def _parse(chunk: Statement, dia: Dialect, unsupported: _Unsupported) -> exp.Expr | None:
-    """The statement, tried again without lineage-neutral clauses (neutral.py) when sqlglot refuses
-    it or keeps a lineage-bearing one as text; the first failure is the one reported."""
-    failure, statement = None, None
-    try:
-        statement = dia.parser().parse(chunk.tokens, chunk.sql)[0]
-        if not (unsupported.seen and _lineage_command(statement)):
-            return _replace_as_insert(statement, dia)
-    except ParseError as err:
-        failure = err
-    trimmed = without_neutral(chunk.tokens)
-    if trimmed is not None:
-        seen, unsupported.seen = unsupported.seen, False
-        try:
-            retried = dia.parser().parse(trimmed, chunk.sql)[0]
-            if not (unsupported.seen and _lineage_command(retried)):
-                return _replace_as_insert(retried, dia)
-        except ParseError:
-            pass
-        unsupported.seen = seen
-    if failure is not None:
-        raise failure
-    return _replace_as_insert(statement, dia)
-
-
-def _replace_as_insert(statement: exp.Expr | None, dia: Dialect) -> exp.Expr | None:
-    """MySQL's and SQLite's `REPLACE INTO t [(cols)] SELECT ...`, which sqlglot keeps as text: the
-    same rows as `INSERT INTO` (REPLACE only deletes the rows they collide with first)."""
-    if not (isinstance(statement, exp.Command) and str(statement.this).upper() == "REPLACE"):
-        return statement
-    text = statement.expression.name if isinstance(statement.expression, exp.Literal) else str(statement.expression or "")
-    try:
-        return dia.parse(f"INSERT {text}")[0] if text.strip().upper().startswith("INTO") else statement
-    except ParseError:
-        return statement
 
 
 def _with_output(chunk: Statement, at: Location, dia: Dialect, registry: SchemaRegistry, state: FileState) -> bool:
@@ -253,11 +216,6 @@ def _split(text: str, dia: Dialect, state: FileState) -> list[Statement]:
 _TOO_DEEP = "statement is nested too deeply to analyse; split it into CTEs or views"
 
 
-def _lineage_command(statement: exp.Expr | None) -> bool:
-    """A statement kept as an opaque Command that would have carried lineage (CREATE ... AS, INSERT, ...)."""
-    return isinstance(statement, exp.Command) and bool(_LINEAGE_COMMAND.match(f"{statement.this} {statement.expression}"))
-
-
 def _statement_text(text: str, tokens: list[Token]) -> str:
     return text[tokens[0].start : tokens[-1].end + 1] if tokens else ""
 
@@ -287,7 +245,7 @@ def _parses_as(sql: str, state: FileState) -> str | None:
             parsed = Dialect.get_or_raise(name).parse(sql)
         except Exception:  # noqa: BLE001 - any failure (a parse error, a recursion too deep) means: not this one
             continue
-        if any(s is not None for s in parsed) and not any(_lineage_command(s) for s in parsed):
+        if any(s is not None for s in parsed) and not any(lineage_command(s) for s in parsed):
             state.parses_as = name
             return name
     return None

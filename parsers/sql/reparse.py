@@ -1,0 +1,64 @@
+"""Parsing one statement: tried again without lineage-neutral clauses (neutral.py) when sqlglot
+refuses it or keeps a lineage-bearing statement as opaque text, and MySQL's REPLACE INTO read as the
+INSERT it is."""
+
+from __future__ import annotations
+
+import re
+from typing import Protocol
+
+from sqlglot import exp
+from sqlglot.dialects.dialect import Dialect
+from sqlglot.errors import ParseError
+
+from parsers.sql.blocks import Statement
+from parsers.sql.neutral import without_neutral
+
+
+class Seen(Protocol):
+    seen: bool  # whether sqlglot fell back to an opaque Command since it was last reset
+
+
+LINEAGE_COMMAND = re.compile(r"(?is)(create\b(\s+\w+){0,4}?\s+(table|view)\b|insert|merge|update|select|with|replace\s+into)\b")
+
+
+def lineage_command(statement: exp.Expr | None) -> bool:
+    """A statement kept as an opaque Command that would have carried lineage (CREATE ... AS, INSERT, ...)."""
+    return isinstance(statement, exp.Command) and bool(LINEAGE_COMMAND.match(f"{statement.this} {statement.expression}"))
+
+
+def parse_statement(chunk: Statement, dia: Dialect, unsupported: Seen) -> exp.Expr | None:
+    """The statement, tried again without lineage-neutral clauses (neutral.py) when sqlglot refuses
+    it or keeps a lineage-bearing one as text; the first failure is the one reported."""
+    failure, statement = None, None
+    try:
+        statement = dia.parser().parse(chunk.tokens, chunk.sql)[0]
+        if not (unsupported.seen and lineage_command(statement)):
+            return replace_as_insert(statement, dia)
+    except ParseError as err:
+        failure = err
+    trimmed = without_neutral(chunk.tokens)
+    if trimmed is not None:
+        seen, unsupported.seen = unsupported.seen, False
+        try:
+            retried = dia.parser().parse(trimmed, chunk.sql)[0]
+            if not (unsupported.seen and lineage_command(retried)):
+                return replace_as_insert(retried, dia)
+        except ParseError:
+            pass
+        unsupported.seen = seen
+    if failure is not None:
+        raise failure
+    return replace_as_insert(statement, dia)
+
+
+def replace_as_insert(statement: exp.Expr | None, dia: Dialect) -> exp.Expr | None:
+    """MySQL's and SQLite's `REPLACE INTO t [(cols)] SELECT ...`, which sqlglot keeps as text: the
+    same rows as `INSERT INTO` (REPLACE only deletes the rows they collide with first)."""
+    if not (isinstance(statement, exp.Command) and str(statement.this).upper() == "REPLACE"):
+        return statement
+    text = statement.expression.name if isinstance(statement.expression, exp.Literal) else str(statement.expression or "")
+    try:
+        return dia.parse(f"INSERT {text}")[0] if text.strip().upper().startswith("INTO") else statement
+    except ParseError:
+        return statement
