@@ -127,6 +127,9 @@ def multitable_inserts(statement: exp.MultitableInserts, deadline: Deadline) -> 
     earlier: dict[str, exp.Expr] = {}
     for branch in statement.expressions:
         deadline.check()  # once per INTO
+        if isinstance(branch, exp.Insert):  # Hive's `FROM s INSERT ... SELECT ... INSERT ... SELECT ...`
+            inserts.append(_from_shared(branch, source))
+            continue
         insert, condition = branch.this.copy(), branch.args.get("expression")
         values = insert.expression.expressions[0].expressions if isinstance(insert.expression, exp.Values) else [exp.Star()]
         query = exp.select(*(v.copy() for v in values)).from_(exp.Subquery(this=source.copy(), alias=exp.TableAlias(this=exp.to_identifier("_lineage_multitable"))))
@@ -139,6 +142,16 @@ def multitable_inserts(statement: exp.MultitableInserts, deadline: Deadline) -> 
         inserts.append(insert)
         earlier.update(_reads(condition))
     return inserts
+
+
+def _from_shared(insert: exp.Insert, source: exp.Expr) -> exp.Insert:
+    """One INSERT of Hive's multi-insert, its SELECT (which has no FROM) reading the shared source."""
+    insert = insert.copy()
+    query = insert.expression
+    if isinstance(query, exp.Select) and not query.args.get("from_"):
+        shared = source.copy() if isinstance(source, (exp.Table, exp.Subquery)) else exp.Subquery(this=source.copy(), alias=exp.TableAlias(this=exp.to_identifier("_lineage_multitable")))
+        query.set("from_", exp.From(this=shared))
+    return insert
 
 
 def _reads(condition: exp.Expr | None) -> dict[str, exp.Expr]:
