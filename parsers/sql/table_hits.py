@@ -14,6 +14,7 @@ _ROW_CLAUSES: tuple[tuple[str, Subtype], ...] = (
     ("where", Subtype.FILTER),
     ("having", Subtype.FILTER),
     ("qualify", Subtype.FILTER),
+    ("connect", Subtype.FILTER),  # Oracle's / Snowflake's START WITH ... CONNECT BY: which rows, in which tree
     ("group", Subtype.GROUP_BY),
 )
 

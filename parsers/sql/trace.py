@@ -41,6 +41,17 @@ _RANKING = (exp.Rank, exp.DenseRank, exp.Ntile, exp.PercentRank, exp.CumeDist)
 _STRUCT_DOT_DIALECTS = frozenset({"bigquery", "spark", "spark2", "databricks", "hive", "duckdb", "trino", "presto", "athena", "clickhouse"})
 
 
+_HIERARCHY = frozenset({"LEVEL", "CONNECT_BY_ISLEAF", "CONNECT_BY_ISCYCLE"})
+
+
+def _upwards(scope: Scope | None) -> list[Scope]:
+    found = []
+    while scope is not None:
+        found.append(scope)
+        scope = scope.parent
+    return found
+
+
 def _by_name(outputs: list[Output], name: str) -> int | None:
     """Where a branch of a `UNION BY NAME` has output `name`: its column of that name, else its '*'
     over unknown columns (which may hold it), else nowhere (the branch gives NULL)."""
@@ -158,6 +169,13 @@ class ScopeTracer(ScopeOutputs):
             return self.trace_by_name(node, column)
         return {(None, column, Flow.DIRECT, Subtype.IDENTITY)}
 
+    def _pseudo(self, scope: Scope, name: str) -> bool:
+        """Oracle's and Snowflake's pseudo-columns of a hierarchical query (LEVEL, CONNECT_BY_ISLEAF,
+        ...) and Oracle's ROWNUM: values the engine makes, no column of any table."""
+        if name in _HIERARCHY:
+            return any(s.expression.args.get("connect") is not None for s in _upwards(scope))
+        return name == "ROWNUM" and self.dialect.__class__.__name__.lower() == "oracle"
+
     def _unaliased(self, table: exp.Expr, source: str, column: str) -> str:
         """The name in `table` of the column its alias's column list calls `column`: `FROM t AS r(a, b)`
         names t's first two columns a and b, whatever t calls them. Where t's columns are unknown the
@@ -175,6 +193,8 @@ class ScopeTracer(ScopeOutputs):
         return STAR
 
     def resolve_column(self, scope: Scope, column: exp.Column) -> set[Hit]:
+        if not column.table and not column.this.quoted and self._pseudo(scope, column.name.upper()):
+            return set()
         field = self._struct_field(scope, column)
         if field is not None:
             return field
