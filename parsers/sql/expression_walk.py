@@ -43,6 +43,13 @@ class ExpressionWalk:
             condition, value = node.expressions
             self.visit(condition, (Flow.INDIRECT, Subtype.CONDITIONAL))
             self.visit(value, ctx)
+        elif isinstance(node, exp.Order) and node.this is not None and isinstance(node.parent, exp.AggFunc):
+            # `string_agg(s, ',' ORDER BY c)`, `array_agg(x ORDER BY c)`: s aggregated in c's order
+            self.visit(node.this, ctx)
+            for key in node.expressions:
+                self.visit(key, (Flow.INDIRECT, Subtype.SORT))
+        elif isinstance(node, exp.WithinGroup) and isinstance(node.this, exp.Func):
+            self._within_group(node, ctx)
         elif isinstance(node, exp.If):
             self.visit(node.this, (Flow.INDIRECT, Subtype.CONDITIONAL))
             for key in ("true", "false"):
@@ -52,6 +59,17 @@ class ExpressionWalk:
             inner = upgrade(ctx, Subtype.AGGREGATION if isinstance(node, exp.AggFunc) else Subtype.TRANSFORMATION)
             for child in node.iter_expressions():
                 self.visit(child, inner)
+
+    def _within_group(self, node: exp.WithinGroup, ctx: Context) -> None:
+        """`percentile_cont(0.5) WITHIN GROUP (ORDER BY x)` aggregates x; `listagg(b, ',') WITHIN GROUP
+        (ORDER BY c)` aggregates b in c's order (c sorts, as a window's ORDER BY does)."""
+        function, inner = node.this, upgrade(ctx, Subtype.AGGREGATION)
+        arguments = list(function.iter_expressions())
+        for argument in arguments:
+            self.visit(argument, inner)
+        ordered = (Flow.INDIRECT, Subtype.SORT) if any(a.find(exp.Column) for a in arguments) else inner
+        for key in children(node.expression):
+            self.visit(key, ordered)
 
     def _window(self, window: exp.Window, ctx: Context) -> None:
         function: exp.Expr = window.this
