@@ -140,4 +140,6 @@ def dbt_date(note: Note) -> dict[str, Macro]:
         "from_unixtimestamp": lambda epochs, format="seconds": f"to_timestamp({epochs})",
         "to_unixtimestamp": lambda timestamp: f"extract(epoch from {timestamp})",
         "periods_since": lambda date_col, period_name="day", tz=None: CROSS_DATABASE["datediff"](date_col, "current_timestamp", period_name),
+        # a spine of generated dates (MetricFlow's time spine): one column `date_<datepart>`, read from no table
+        "get_base_dates": lambda start_date=None, end_date=None, n_dateparts=None, datepart="day": f"select cast(current_date as date) as date_{datepart}",
     }

@@ -289,3 +289,25 @@ def test_installed_packages_under_packages_install_path_replace_the_stand_ins(tm
     assert project.nodes["model.p.m"].code == "select a, b, count(*) as n from main.s\ngroup by 1, 2"
     assert project.diagnostics == []
     assert [str(d) for d in project.nodes["model.p.peek"].diagnostics] == ["p/models/peek.sql:1: template tried to leave the sandbox (access to attribute '_members' of '_Namespace' object is unsafe); not rendered"]
+
+
+def test_the_dbt_date_stand_in_makes_a_time_spine_read_from_no_table(tmp_path: Path) -> None:
+    """MetricFlow's time spine (dbt-labs/jaffle-shop's metricflow_time_spine.sql) over dbt_date's
+    get_base_dates, package not installed: dates the warehouse generates, no column of any table,
+    and no unresolved CTE or unknown macro."""
+    files = {
+        "dbt_project.yml": "name: shop\nprofile: shop\n",
+        "profiles.yml": "shop:\n  target: dev\n  outputs:\n    dev: {type: duckdb, schema: main}\n",
+        "packages.yml": "packages:\n  - package: calogica/dbt_date\n    version: 0.10.0\n",
+        "models/time_spine.sql": (
+            "with days as (\n    {{ dbt_date.get_base_dates(n_dateparts=365*10, datepart=\"day\") }}\n),\n"
+            "cast_to_date as (select cast(date_day as date) as date_day from days)\nselect * from cast_to_date\n"
+        ),
+    }
+    facts = from_files(write_project(tmp_path / "shop", files), "shop")
+    assert describe(facts.files) == (
+        "== shop/models/time_spine.sql (1 statements)\n"
+        "table main.time_spine view (date_day) @1\n"
+        "== shop/packages.yml (0 statements)\n"
+        "! warning: packages not installed: dbt_date; the most used macros of dbt_date are rendered by built-in stand-ins; run `dbt deps` to render their macros exactly @0\n"
+    )
