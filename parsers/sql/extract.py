@@ -35,7 +35,7 @@ from parsers.sql.mentions import with_mentions
 from parsers.sql.schema import SchemaRegistry
 from parsers.sql.shapes import reshape, with_leading
 from parsers.sql.stack import on_deep_stack as on_deep_stack  # re-exported: callers wrap batches of extract_sql
-from parsers.sql.scope_parts import table_name
+from parsers.sql.scope_parts import is_stage, table_name
 from parsers.sql.writes import loaded_table, multitable_inserts, write_of
 from parsers.sql.tsql_output import cut_output, output_insert
 from parsers.sql.reparse import lineage_command, parse_statement
@@ -254,7 +254,7 @@ def _parses_as(sql: str, state: FileState) -> str | None:
 def _stages(query: exp.Expr) -> list[str]:
     """Snowflake's `FROM @stage/path` in a query: files, not a table (sqlglot reads the name as a Var)."""
     names = (t.this.name for t in query.find_all(exp.Table) if isinstance(t.this, exp.Var))
-    return sorted({name for name in names if name.startswith("@")})
+    return sorted({name for name in names if is_stage(name)})
 
 
 def _guarded_statement(statement: exp.Expr, at: Location, dia: Dialect, registry: SchemaRegistry, state: FileState) -> None:

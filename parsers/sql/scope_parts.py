@@ -72,6 +72,11 @@ def combine(local: Context, hit: Hit) -> Hit:
     return (table, column, Flow.DIRECT, max(local[1], subtype, key=RANK.__getitem__))
 
 
+def is_stage(name: str | None) -> bool:
+    """Snowflake's `@stage/path` (`@~`, `@%table`): staged files read as a table, no table of the warehouse."""
+    return bool(name) and name.startswith("@")  # type: ignore[union-attr]
+
+
 def renamed_columns(node: exp.Expr | Scope | None) -> list[str]:
     """The column list of a base table's alias, `FROM t AS r(a, b)`: it renames t's first columns in
     order (the others keep their names). Derived tables and CTEs are renamed by sqlglot's scopes."""

@@ -88,20 +88,20 @@ def output_insert(statement: exp.Expr, cut: CutOutput, dia: Dialect, rewritten: 
         if statement.args.get("where") is not None:
             select.set("where", statement.args["where"].copy())
         name = statement.this.alias_or_name
-        rows = {"deleted": lambda column: exp.column(column, table=name)}
+        rows = {"deleted": (name, lambda column: exp.column(column, table=name))}
     elif isinstance(statement, exp.Update) and rewritten is not None:
         select = rewritten.copy()
         assigned = {p.alias: p.this for p in select.expressions if isinstance(p, exp.Alias)}
         name = _updated(select, table_name(statement.this))
         rows = {
-            "deleted": lambda column: exp.column(column, table=name),
-            "inserted": lambda column: assigned[column].copy() if column in assigned else exp.column(column, table=name),
+            "deleted": (name, lambda column: exp.column(column, table=name)),
+            "inserted": (name, lambda column: assigned[column].copy() if column in assigned else exp.column(column, table=name)),
         }
     elif isinstance(statement, exp.Insert) and isinstance(statement.expression, exp.Query) and isinstance(statement.this, exp.Schema):
         listed = [c.name for c in statement.this.expressions]
         inserted = exp.Subquery(this=statement.expression.copy(), alias=exp.TableAlias(this=exp.to_identifier("inserted"), columns=[exp.to_identifier(c) for c in listed]))
         select = exp.Select().from_(inserted)
-        rows = {"inserted": lambda column: exp.column(column, table="inserted")}
+        rows = {"inserted": ("inserted", lambda column: exp.column(column, table="inserted"))}
     else:
         return f"the OUTPUT ... INTO {cut.into[:60]} of this {statement.key.upper()} is not traced: the rows it writes have no lineage here"
     select.set("expressions", [_rows(e.copy(), rows) for e in returned])
@@ -110,23 +110,23 @@ def output_insert(statement: exp.Expr, cut: CutOutput, dia: Dialect, rewritten: 
     return exp.Insert(this=target, expression=select)
 
 
-def _rows(node: exp.Expr, rows: dict[str, Callable[[str], exp.Expr]]) -> exp.Expr:
+# per pseudo-table (deleted, inserted): the name its row is read under, and what its column x is
+Rows = dict[str, tuple[str, Callable[[str], exp.Expr]]]
+
+
+def _rows(node: exp.Expr, rows: Rows) -> exp.Expr:
     """`deleted.x` / `inserted.x` (and their `*`) as the columns or values they are."""
 
     def swap(column: exp.Expr) -> exp.Expr:
         side = rows.get(column.table.lower()) if isinstance(column, exp.Column) else None
         if side is None:
             return column
+        table, value = side
         if isinstance(column.this, exp.Star):  # every column of the row: the table's, as they were
-            return exp.Column(this=exp.Star(), table=exp.to_identifier(_star_table(side)))
-        return side(column.name)
+            return exp.Column(this=exp.Star(), table=exp.to_identifier(table))
+        return value(column.name)
 
     return node.transform(swap, copy=False)
-
-
-def _star_table(side: Callable[[str], exp.Expr]) -> str:
-    probe = side("")
-    return probe.table if isinstance(probe, exp.Column) and probe.table else "inserted"
 
 
 def _updated(select: exp.Select, target: str) -> str:
