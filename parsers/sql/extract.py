@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import PurePath
 
 from sqlglot import exp
@@ -29,16 +29,16 @@ from parsers.sql.alters import alter
 from parsers.sql.aliases import DEFAULT_RULES, AliasRules, alias_rules
 from parsers.sql.dialects import FALLBACKS, HOW_TO_SET, header, header_problem, is_family
 from parsers.sql.blocks import Statement, split_script, split_unterminated
-from parsers.sql.variables import Variables
+from parsers.sql.variables import Variables, table_variables
 from parsers.sql.budget import DEFAULT_STATEMENT_SECONDS, NO_DEADLINE, Deadline, OverBudget
 from parsers.sql.mentions import with_mentions
 from parsers.sql.schema import SchemaRegistry
 from parsers.sql.shapes import reshape, with_leading
 from parsers.sql.stack import on_deep_stack as on_deep_stack  # re-exported: callers wrap batches of extract_sql
-from parsers.sql.scope_parts import is_stage, table_name
+from parsers.sql.scope_parts import stage_names, table_name
 from parsers.sql.writes import loaded_table, multitable_inserts, write_of
 from parsers.sql.tsql_output import cut_output, output_insert
-from parsers.sql.reparse import lineage_command, parse_statement
+from parsers.sql.reparse import Seen, lineage_command, parse_statement
 from parsers.sql.query_lineage import query
 
 _UNSUPPORTED = "cannot parse statement: the SQL parser does not support its syntax; its lineage is missing"
@@ -144,7 +144,7 @@ def _extract_statements(text: str, path: str, name: str | None, registry: Schema
         at = Location(path, line, index)
         state.deadline, unsupported.seen = Deadline(budget), False  # the parse counts too
         try:
-            if is_family(dia, "tsql.TSQL") and _with_output(chunk, at, dia, registry, state):
+            if is_family(dia, "tsql.TSQL") and _with_output(chunk, at, dia, registry, state, unsupported):
                 continue  # read without its OUTPUT clause, which sqlglot misreads or refuses
             statement = parse_statement(chunk, dia, unsupported)
         except ParseError as err:
@@ -181,12 +181,12 @@ def _extract_statements(text: str, path: str, name: str | None, registry: Schema
     )
 
 
-def _with_output(chunk: Statement, at: Location, dia: Dialect, registry: SchemaRegistry, state: FileState) -> bool:
+def _with_output(chunk: Statement, at: Location, dia: Dialect, registry: SchemaRegistry, state: FileState, unsupported: Seen) -> bool:
     """A T-SQL statement with an OUTPUT clause (see tsql_output.py): the statement, then the rows its
     OUTPUT ... INTO writes. False when it has no such clause or does not parse without it."""
     cut = cut_output(chunk.tokens, chunk.sql)
-    try:
-        statement = dia.parser().parse(cut.statement, chunk.sql)[0] if cut is not None else None
+    try:  # parsed as any statement is (`UPDATE TOP (10) ... OUTPUT`: without its neutral TOP, see neutral.py)
+        statement = parse_statement(replace(chunk, tokens=cut.statement), dia, unsupported) if cut is not None else None
         written = write_of(statement, state.deadline) if isinstance(statement, exp.Update) else None
         output = output_insert(statement, cut, dia, written.query if written is not None and isinstance(written.query, exp.Select) else None) if cut is not None and cut.into and statement is not None else None
     except (ParseError, UnsupportedError):
@@ -251,12 +251,6 @@ def _parses_as(sql: str, state: FileState) -> str | None:
     return None
 
 
-def _stages(query: exp.Expr) -> list[str]:
-    """Snowflake's `FROM @stage/path` in a query: files, not a table (sqlglot reads the name as a Var)."""
-    names = (t.this.name for t in query.find_all(exp.Table) if isinstance(t.this, exp.Var))
-    return sorted({name for name in names if is_stage(name)})
-
-
 def _guarded_statement(statement: exp.Expr, at: Location, dia: Dialect, registry: SchemaRegistry, state: FileState) -> None:
     """One statement's failure is that statement's diagnostic; the file and the scan go on."""
     edges_before, diagnostics_before, tables_before = len(state.edges), len(state.diagnostics), len(state.tables)
@@ -280,6 +274,11 @@ def _guarded_statement(statement: exp.Expr, at: Location, dia: Dialect, registry
 
 def _statement(statement: exp.Expr, at: Location, dia: Dialect, registry: SchemaRegistry, state: FileState) -> None:
     state.reads.update(_normalise(statement, dia))
+    if isinstance(statement, exp.Declare) and (tables := table_variables(statement)):
+        for create in tables:  # `DECLARE @tv TABLE (id INT, ...)`: a table of those columns, as CREATE TABLE makes one
+            _statement(create, at, dia, registry, state)
+        if not statement.expressions:
+            return
     if state.values.bind(statement, state.variables, columns=not is_family(dia, "snowflake.Snowflake"), assigns=state.assigns):
         return
     altered = alter(statement, at, dia, registry)
@@ -305,7 +304,7 @@ def _statement(statement: exp.Expr, at: Location, dia: Dialect, registry: Schema
         return
     if write is not None and write.query is not None:
         with_leading(write.query, shape.leading)
-        for stage in _stages(write.query):
+        for stage in sorted(stage_names(write.query)):
             state.diagnostics.append(Diagnostic(at, f"reads the staged files {stage}: the values it takes from them ($1, ...) have no source in the SQL and are not recorded", Severity.WARNING))
     loaded = loaded_table(statement) if write is None else None
     if loaded is not None:  # rows from files: the table is written here, its values come from no SQL
@@ -317,6 +316,9 @@ def _statement(statement: exp.Expr, at: Location, dia: Dialect, registry: Schema
             state.diagnostics.append(Diagnostic(at, f"cannot parse statement: '{_first_line(statement.sql())[:60]}' is not a SQL statement"))
         elif not isinstance(statement, _SILENT):
             state.diagnostics.append(Diagnostic(at, f"skipped {statement.key.upper()} statement: no lineage to extract", Severity.WARNING))
+        elif isinstance(statement, exp.Insert) and isinstance(statement.expression, exp.Query):  # its rows go somewhere not read
+            target = _first_line(statement.this.sql(dia) if isinstance(statement.this, exp.Expr) else "")[:60]
+            state.diagnostics.append(Diagnostic(at, f"cannot analyse statement: it inserts into '{target}', which is no table this tool reads; its lineage is missing"))
         return
     if write.ddl_columns is not None:
         registry.define(write.target, write.ddl_columns)

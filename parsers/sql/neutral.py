@@ -1,6 +1,7 @@
 """Clauses that change no column's lineage and that sqlglot refuses in some dialects: Postgres's
 `CREATE MATERIALIZED VIEW ... WITH NO DATA`, `CREATE VIEW ... WITH LOCAL CHECK OPTION`, `CREATE TEMP
-TABLE t ON COMMIT DROP AS ...`, `INSERT ... OVERRIDING SYSTEM VALUE`. A statement that does not parse
+TABLE t ON COMMIT DROP AS ...`, `INSERT ... OVERRIDING SYSTEM VALUE`, and T-SQL's `UPDATE TOP (10)`,
+`DELETE TOP (5) PERCENT`, `INSERT TOP (n) INTO` (how many rows, not which columns). A statement that does not parse
 is tried again without them, so its lineage is read rather than lost.
 """
 
@@ -37,6 +38,7 @@ def without_neutral(tokens: list[Token]) -> list[Token] | None:
         if end >= len(clause) and tuple(words[end - len(clause) : end]) == clause:
             cut.update(range(end - len(clause), end))
             break
+    cut.update(_top_rows(tokens, words, end))
     depth = 0
     for index, token in enumerate(tokens[:end]):
         depth += (token.token_type == TokenType.L_PAREN) - (token.token_type == TokenType.R_PAREN)
@@ -46,3 +48,15 @@ def without_neutral(tokens: list[Token]) -> list[Token] | None:
             if tuple(words[index : index + len(clause)]) == clause:
                 cut.update(range(index, index + len(clause)))
     return [t for i, t in enumerate(tokens) if i not in cut] if cut else None
+
+
+def _top_rows(tokens: list[Token], words: list[str], end: int) -> range:
+    """T-SQL's `UPDATE|DELETE|INSERT TOP (n) [PERCENT]`: the indexes of `TOP (n) [PERCENT]`."""
+    if end < 4 or words[0] not in ("UPDATE", "DELETE", "INSERT") or words[1] != "TOP" or tokens[2].token_type != TokenType.L_PAREN:
+        return range(0)
+    depth = 0
+    for index in range(2, end):
+        depth += (tokens[index].token_type == TokenType.L_PAREN) - (tokens[index].token_type == TokenType.R_PAREN)
+        if not depth:
+            return range(1, index + 2 if index + 1 < end and words[index + 1] == "PERCENT" else index + 1)
+    return range(0)

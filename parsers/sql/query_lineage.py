@@ -23,7 +23,7 @@ from lineage.model import (
 from parsers.sql.aliases import AliasLookup
 from parsers.sql.output_names import column_name, refuses_unnamed
 from parsers.sql.schema import SchemaRegistry
-from parsers.sql.scope_parts import STAR, is_stage
+from parsers.sql.scope_parts import STAR, stage_names
 from parsers.sql.table_hits import table_level_hits
 from parsers.sql.scope_outputs import Output
 from parsers.sql.trace import ScopeTracer
@@ -45,15 +45,16 @@ def query(write: Write, at: Location, dia: Dialect, registry: SchemaRegistry, st
         return
     tracer = ScopeTracer(registry, state.deadline, AliasLookup(state.aliases, write.query if write.assigns else None), dia)
     outputs = tracer.outputs(scope)
+    stages = stage_names(write.query)
     outputs = outputs[: len(outputs) - write.hidden]  # the hidden ones (a MERGE condition) feed the others only
     targets = _target_columns(write, [o.name for o in outputs], registry, at, state)
     for index, target in enumerate(targets):
         for table, column, flow, subtype in sorted(tracer.trace_output(scope, index), key=_hit_key):
-            if is_stage(table):
+            if table in stages:
                 continue  # Snowflake's staged files ($1, ...): no column of any table, said in extract.py
             state.edges.append(ColumnEdge(table, column, write.target, STAR if column == STAR and outputs[index].unresolved_star else target, flow, subtype, at))
     for table, column, subtype in sorted(table_level_hits(tracer, scope), key=_hit_key):
-        if is_stage(table):
+        if table in stages:
             continue
         state.edges.append(ColumnEdge(table, column, write.target, None, Flow.INDIRECT, subtype, at))
     if write.target:  # a bare SELECT defines no table a diff could compare

@@ -51,6 +51,10 @@ class Columns:
 
 
 def table_name(table: exp.Table) -> str:
+    if isinstance(table.this, exp.Parameter):
+        # T-SQL's table variable `@tv`: its own table, never a table named `tv` (nor the NULL a
+        # variable's value would make of it); the name folds as T-SQL's variable names do
+        return "@" + table.this.name.lower()
     name = ".".join(part.name for part in table.parts)
     # sqlglot drops T-SQL's `#` from temp table names and marks the identifier instead: keep the
     # `#`, so `#recent` is one table wherever it is written or read, and never the permanent `recent`
@@ -72,9 +76,11 @@ def combine(local: Context, hit: Hit) -> Hit:
     return (table, column, Flow.DIRECT, max(local[1], subtype, key=RANK.__getitem__))
 
 
-def is_stage(name: str | None) -> bool:
-    """Snowflake's `@stage/path` (`@~`, `@%table`): staged files read as a table, no table of the warehouse."""
-    return bool(name) and name.startswith("@")  # type: ignore[union-attr]
+def stage_names(query: exp.Expr) -> set[str]:
+    """Snowflake's `FROM @stage/path` (`@~`, `@%table`) in a query: staged files read as a table, no
+    table of the warehouse. sqlglot reads such a name as a Var; T-SQL's table variable `@tv` is a
+    Parameter, a table (see `table_name`), so the test is the node's kind and not the name's `@`."""
+    return {t.this.name for t in query.find_all(exp.Table) if isinstance(t.this, exp.Var) and t.this.name.startswith("@")}
 
 
 def renamed_columns(node: exp.Expr | Scope | None) -> list[str]:

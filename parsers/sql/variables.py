@@ -65,6 +65,8 @@ class Variables:
             key = _key(node)
             if key is None or (isinstance(node, exp.Column) and not (columns and key in declared)):
                 continue
+            if isinstance(node, exp.Parameter) and isinstance(node.parent, exp.Table):
+                continue  # `FROM @tv`, `INSERT INTO @tv`: a table variable, a table and not a value
             if key in self.values or isinstance(node, exp.Column):
                 value = self.values.get(key)
                 replacement = value.copy() if value is not None else exp.Null()
@@ -72,6 +74,25 @@ class Variables:
                     return replacement
                 node.replace(replacement)
         return tree
+
+
+def table_variables(declare: exp.Declare) -> list[exp.Create]:
+    """Take T-SQL's table variables out of `declare`: `DECLARE @tv TABLE (id INT, ...)` as the
+    `CREATE TABLE @tv (id INT, ...)` it amounts to (`@tv` then names a table, see `table_name`).
+    The other items stay: they declare values."""
+    creates, kept = [], []
+    for item in declare.expressions:
+        names = item.this if isinstance(item.this, list) else [item.this]
+        kind = item.args.get("kind")
+        if isinstance(kind, exp.Schema) and all(isinstance(n, exp.Parameter) for n in names):
+            for name in names:
+                schema = exp.Schema(this=exp.Table(this=name.copy()), expressions=[c.copy() for c in kind.expressions])
+                creates.append(exp.Create(kind="TABLE", this=schema))
+        else:
+            kept.append(item)
+    if creates:
+        declare.set("expressions", kept)
+    return creates
 
 
 def _key(node: exp.Expr) -> str | None:

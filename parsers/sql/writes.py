@@ -189,6 +189,10 @@ def _insert(statement: exp.Insert) -> Write | None:
         query = exp.select("*").from_(source.copy())
     if isinstance(query, exp.Values):
         query = _queried_values(query)
+    if isinstance(statement.this, exp.Directory) and isinstance(query, exp.Query):
+        # Hive's / Spark's `INSERT OVERWRITE [LOCAL] DIRECTORY 'path' SELECT ...`: the rows leave for
+        # files, read as a bare SELECT is (as COPY ... TO is, see _unload)
+        return Write("", query)
     if not isinstance(query, exp.Query) or not isinstance(statement.this, (exp.Table, exp.Schema)):
         return None  # INSERT ... VALUES carries no lineage
     target, columns = _target(statement.this)
