@@ -1,6 +1,6 @@
 """Parsing one statement: tried again without lineage-neutral clauses (neutral.py) when sqlglot
-refuses it or keeps a lineage-bearing statement as opaque text, and MySQL's REPLACE INTO read as the
-INSERT it is."""
+refuses it or keeps a lineage-bearing statement as opaque text, then as the equivalent SQL it reads
+(rewrites.py), and MySQL's REPLACE INTO read as the INSERT it is."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from sqlglot.errors import ParseError
 
 from parsers.sql.blocks import Statement
 from parsers.sql.neutral import without_neutral
+from parsers.sql.rewrites import rewritten
 
 
 class Seen(Protocol):
@@ -44,6 +45,16 @@ def parse_statement(chunk: Statement, dia: Dialect, unsupported: Seen) -> exp.Ex
             retried = dia.parser().parse(trimmed, chunk.sql)[0]
             if not (unsupported.seen and lineage_command(retried)):
                 return replace_as_insert(retried, dia)
+        except ParseError:
+            pass
+        unsupported.seen = seen
+    text = rewritten(chunk.tokens, chunk.sql)
+    if text is not None:  # a statement sqlglot refuses, as the equivalent SQL it reads (rewrites.py)
+        seen, unsupported.seen = unsupported.seen, False
+        try:
+            retried = dia.parser().parse(dia.tokenize(text), text)[0]
+            if not (unsupported.seen and lineage_command(retried)):
+                return retried
         except ParseError:
             pass
         unsupported.seen = seen

@@ -1,0 +1,105 @@
+"""Statements sqlglot refuses, written as the equivalent SQL it reads, so their lineage is read
+rather than lost:
+
+- Postgres's `CREATE RECURSIVE VIEW v (cols) AS query`, which its manual defines as
+  `CREATE VIEW v AS WITH RECURSIVE v (cols) AS (query) SELECT cols FROM v`;
+- Oracle's `MERGE ... WHEN MATCHED THEN UPDATE SET ... DELETE WHERE c`, which deletes the updated
+  rows that satisfy c: for lineage, the `WHEN MATCHED AND (c) THEN DELETE` clause other engines write.
+
+Each takes the statement's tokens and text and returns the new text, or None when it does not apply.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlglot.tokens import Token, TokenType
+
+_PREFIX = {"CREATE", "OR", "REPLACE", "TEMP", "TEMPORARY"}
+_NAME = (TokenType.VAR, TokenType.IDENTIFIER, TokenType.DOT)
+
+
+def rewritten(tokens: list[Token], sql: str) -> str | None:
+    """The statement as SQL sqlglot reads, or None when no rewrite applies."""
+    for rewrite in _REWRITES:
+        text = rewrite(tokens, sql)
+        if text is not None:
+            return text
+    return None
+
+
+def _recursive_view(tokens: list[Token], sql: str) -> str | None:
+    words = [t.text.upper() for t in tokens[:6]]
+    if "RECURSIVE" not in words or words[0] != "CREATE":
+        return None
+    at = words.index("RECURSIVE")
+    if not set(words[:at]) <= _PREFIX or at + 1 >= len(words) or words[at + 1] != "VIEW":
+        return None
+    first = last = at + 2
+    while last < len(tokens) and tokens[last].token_type in _NAME:
+        last += 1
+    if last == first or last >= len(tokens) or tokens[last].token_type != TokenType.L_PAREN:
+        return None  # Postgres requires the column list
+    close = _closing(tokens, last)
+    if close is None or close + 2 >= len(tokens) or tokens[close + 1].token_type != TokenType.ALIAS:
+        return None
+    end = _end(tokens)
+    text = lambda a, b: sql[tokens[a].start : tokens[b - 1].end + 1]  # noqa: E731 - tokens a..b-1 as written
+    name, columns, own = text(first, last), text(last + 1, close), text(last - 1, last)
+    head = " ".join(t.text for t in tokens[:at])
+    return f"{head} VIEW {name} ({columns}) AS WITH RECURSIVE {own} ({columns}) AS ({text(close + 2, end)}) SELECT {columns} FROM {own}"
+
+
+def _merge_delete_where(tokens: list[Token], sql: str) -> str | None:
+    if not tokens or tokens[0].token_type != TokenType.MERGE:
+        return None
+    end, depth, cuts = _end(tokens), 0, []
+    for index in range(end - 1):
+        kind = tokens[index].token_type
+        depth += (kind == TokenType.L_PAREN) - (kind == TokenType.R_PAREN)
+        if not depth and kind == TokenType.DELETE and tokens[index + 1].token_type == TokenType.WHERE:
+            stop = _next_when(tokens, index + 2, end)
+            if stop > index + 2:
+                cuts.append((index, stop))
+    if not cuts:
+        return None
+    tail = tokens[end - 1].end + 1
+    parts, done = [], tokens[0].start
+    for start, stop in cuts:
+        condition = sql[tokens[start + 2].start : tokens[stop - 1].end + 1]
+        parts += [sql[done : tokens[start].start], f"WHEN MATCHED AND ({condition}) THEN DELETE "]
+        done = tokens[stop].start if stop < end else tail
+    return "".join(parts) + sql[done:tail]
+
+
+def _next_when(tokens: list[Token], start: int, end: int) -> int:
+    """The next WHEN clause of the MERGE at or after `start` (a CASE's WHEN, or one in parentheses, is
+    part of the condition), else `end`."""
+    depth = cases = 0
+    for index in range(start, end):
+        kind = tokens[index].token_type
+        depth += (kind == TokenType.L_PAREN) - (kind == TokenType.R_PAREN)
+        cases += (kind == TokenType.CASE) - (kind == TokenType.END)
+        if kind == TokenType.WHEN and not depth and not cases:
+            return index
+    return end
+
+
+def _closing(tokens: list[Token], opening: int) -> int | None:
+    depth = 0
+    for index in range(opening, len(tokens)):
+        depth += (tokens[index].token_type == TokenType.L_PAREN) - (tokens[index].token_type == TokenType.R_PAREN)
+        if not depth:
+            return index
+    return None
+
+
+def _end(tokens: list[Token]) -> int:
+    """The statement's tokens end before its trailing semicolons."""
+    end = len(tokens)
+    while end and tokens[end - 1].token_type == TokenType.SEMICOLON:
+        end -= 1
+    return end
+
+
+_REWRITES: tuple[Callable[[list[Token], str], str | None], ...] = (_recursive_view, _merge_delete_where)
