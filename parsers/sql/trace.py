@@ -246,14 +246,16 @@ class ScopeTracer(ScopeOutputs):
                 known.append(source)
         if len(known) == 1:
             return self.resolve_source(scope, known[0], name)
-        if len(known) > 1:
-            return {(None, name, Flow.DIRECT, Subtype.IDENTITY)}  # ambiguous: never guess
+        if len(known) > 1:  # ambiguous: never guess, and say so
+            self.ambiguities.add(f"'{name}' is a column of {self._listed(scope, known)}: recorded as unresolved (qualify it)")
+            return {(None, name, Flow.DIRECT, Subtype.IDENTITY)}
         if alias is not None and not unknown:  # no source has the column: the alias it must be
             return set(self.trace_output(scope, alias.output))
         if len(unknown) == 1:
             # valid SQL: a column no known source has must come from the one unknown source
             found = self.resolve_source(scope, unknown[0], name)
         elif unknown:
+            self.ambiguities.add(f"cannot tell which of {self._listed(scope, unknown)} has '{name}' (their columns are unknown): recorded as unresolved (qualify it, or add their DDL or --schema)")
             found = {(None, name, Flow.DIRECT, Subtype.IDENTITY)}
         else:
             return None
@@ -303,6 +305,12 @@ class ScopeTracer(ScopeOutputs):
             return None
         defined = self.named(scope).aliases.get(column.name)
         return None if defined is None else self.alias_lookup.candidate(select, column, defined)
+
+    def _listed(self, scope: Scope, sources: list[str]) -> str:
+        """`'a', 'b' and 'c'`: the sources as the SQL names them (a table by its name, else its alias)."""
+        nodes = [scope.sources.get(source) for source in sources]
+        names = [f"'{table_name(n) if isinstance(n, exp.Table) else source}'" for n, source in zip(nodes, sources)]
+        return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
 
     def _note_ambiguity(self, scope: Scope, name: str, unknown: list[str], alias: Candidate, assumed: set[Hit], aliased: set[Hit]) -> None:
         """A source whose columns are unknown may or may not have `name`: when the alias would give other
