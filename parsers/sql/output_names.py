@@ -123,3 +123,20 @@ def _postgres_keyword(node: exp.Expr, dialect: Dialect) -> _Named:
 def _postgres_type(to: exp.DataType, dialect: Dialect) -> str:
     written = re.sub(r"\(.*", "", to.sql(dialect=dialect)).strip().lower()
     return _PG_TYPES.get(written, written)
+
+
+# What each engine names the columns of a VALUES list without a column list (`FROM (VALUES (1, 'a')) AS
+# v`, a CTE whose body is VALUES): from the engines' manuals; the default is Postgres's and Snowflake's.
+_VALUES_NAMES = {
+    "spark": "col{one}", "spark2": "col{one}", "databricks": "col{one}", "hive": "col{one}",
+    "duckdb": "col{zero}", "mysql": "column_{zero}", "singlestore": "column_{zero}", "doris": "column_{zero}",
+    "trino": "_col{zero}", "presto": "_col{zero}", "athena": "_col{zero}",
+}
+
+
+def values_names(values: exp.Values, dialect: Dialect | None) -> list[str]:
+    """The names `dialect` gives the columns of `values` (as wide as its first row)."""
+    first = values.expressions[0] if values.expressions else None
+    width = len(first.expressions) if isinstance(first, exp.Tuple) else 1
+    pattern = _VALUES_NAMES.get(type(dialect).__name__.lower(), "column{one}")
+    return [pattern.format(zero=i, one=i + 1) for i in range(width)]

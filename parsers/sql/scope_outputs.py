@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from sqlglot import exp
 from sqlglot.optimizer.scope import Scope
 
-from parsers.sql.output_names import output_name
+from parsers.sql.output_names import output_name, values_names
 from parsers.sql.scope_parts import (
     STAR,
     STAR_MODIFIERS,
@@ -88,6 +88,8 @@ class ScopeOutputs:
             alias = node.args.get("alias")
             columns = alias.columns if isinstance(alias, exp.TableAlias) else []
             names = [c.name for c in columns]
+            if not columns and isinstance(node, exp.Values):
+                names = values_names(node, self.dialect)
             if not columns and isinstance(node, exp.Unnest) and alias is None:
                 names = ["unnest"]
             offset = node.args.get("offset") if isinstance(node, exp.Unnest) else None
