@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import difflib
+import fnmatch
 
 from lineage.errors import UnknownName
-from lineage.model import Node, NodeKind
+from lineage.model import UNRESOLVED, Node, NodeKind
 from lineage.store import LineageStore
 
 _TARGET_KINDS = (NodeKind.COLUMN, NodeKind.TABLE, NodeKind.DASHBOARD, NodeKind.ML_FEATURE)
@@ -39,7 +40,50 @@ def resolve_target(store: LineageStore, text: str) -> list[Node]:
         if len(of_kind) > 1:
             names = ", ".join(n.name for n in of_kind)
             raise UnknownName(f"'{text}' is ambiguous: it matches {names}", hint="qualify it further")
-    raise UnknownName(f"unknown table or column '{text}'", hint=_suggest(store, text))
+    wildcard = _wildcard_matches(store, text)
+    if wildcard:
+        return wildcard
+    raise UnknownName(f"unknown table or column '{text}'", hint=_unresolved_reads(store, text) or _suggest(store, text))
+
+
+def _wildcard_matches(store: LineageStore, text: str) -> list[Node]:
+    """BigQuery's wildcard tables: SQL that reads `events_*` reads the shard `events_20240101`, so
+    `events_20240101.name` is `events_*.name` (and `events_20240101` the table `events_*`)."""
+    tables = [n for n in store.find("*[*]*") if n.kind is NodeKind.TABLE and "*" in n.name]
+    parts = text.split(".")
+    for cut, kind in ((len(parts) - 1, NodeKind.COLUMN), (len(parts), NodeKind.TABLE)):
+        if cut < 1:
+            continue
+        shard, column = ".".join(parts[:cut]), ".".join(parts[cut:])
+        matched = [t for t in tables if _shard_of(parts[:cut], t.name.split("."))]
+        if kind is NodeKind.TABLE:
+            found = matched
+        else:
+            found = [n for t in matched for n in store.find(f"{_literal(t.name)}.{_literal(column)}") if n.kind is NodeKind.COLUMN]
+        if found:
+            return found
+    return []
+
+
+def _shard_of(shard: list[str], wildcard: list[str]) -> bool:
+    """`a.events_20240101` is a shard of `p.a.events_*`: the parts it gives are the same, the last matched by the
+    wildcard (which stands for no dot: a shard's name is one part)."""
+    tail = wildcard[-len(shard) :]
+    return len(wildcard) >= len(shard) and tail[:-1] == shard[:-1] and fnmatch.fnmatchcase(shard[-1], tail[-1])
+
+
+def _unresolved_reads(store: LineageStore, text: str) -> str | None:
+    """Where `table.column` is unknown but SQL reads a `column` whose table it could not tell, say so:
+    those reads may be of this column, and an answer about it would miss them."""
+    column = text.rsplit(".", 1)[-1]
+    if "." not in text or not store.find(f"{UNRESOLVED}.{_literal(column)}"):
+        return None
+    return f"'{column}' is read where its table is not resolved (`lineage find '{UNRESOLVED}.{column}'`); qualify those reads or give their tables' DDL (--schema), then scan again"
+
+
+def _literal(name: str) -> str:
+    """`name` as a glob that matches only itself."""
+    return "".join(f"[{ch}]" if ch in "*?[" else ch for ch in name)
 
 
 def _suggest(store: LineageStore, text: str) -> str | None:
