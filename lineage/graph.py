@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from operator import attrgetter
 from typing import Protocol
@@ -29,7 +29,7 @@ from lineage.model import (
 from lineage.model import UNMATCHED as UNMATCHED, UNPARSED as UNPARSED, UNRESOLVED as UNRESOLVED
 
 # bump when the graph built from the same facts changes: it is part of every source's fingerprint
-GRAPH_VERSION = 5  # 5: a fingerprint names only the tables whose canonical name differs
+GRAPH_VERSION = 6  # 6: temp tables and table variables named with their file; 5: a fingerprint names only the tables whose canonical name differs
 _MARK = f"graph-{GRAPH_VERSION}"
 
 
@@ -89,7 +89,7 @@ class _Builder:
     """Collects one source's nodes and edges, merging attributes of repeated nodes."""
 
     source: str
-    canon: Canonicaliser
+    canon: Callable[[str], str]
     nodes: dict[str, dict[str, str]] = field(default_factory=dict)
     kinds: dict[str, tuple[NodeKind, str]] = field(default_factory=dict)
     edges: set[Edge] = field(default_factory=set)
@@ -134,19 +134,33 @@ class _Builder:
 
 def file_graph(facts: FileFacts, canon: Canonicaliser) -> GraphFacts:
     """Tables, columns and FEEDS edges one SQL file asserts."""
-    b = _Builder(facts.path, canon)
+    local = _file_scoped(facts.path, canon)
+    b = _Builder(facts.path, local)
     for table in facts.tables:
-        name = canon(table.name)
+        name = local(table.name)
         b.node(NodeKind.TABLE, name, kind=str(table.kind), defined_at=str(table.at))
         for column, type_ in table.columns:
             b.column(name, column, type_)
     for edge in facts.edges:
-        _feed(b, edge, b.table(canon(edge.target_table)) if edge.target_column is None else None)
+        _feed(b, edge, b.table(local(edge.target_table)) if edge.target_column is None else None)
     for change in facts.schema_changes:
         if change.action in ("add_column", "alter_type"):  # ALTER ... ADD: a column no statement may read yet
-            b.column(canon(change.table), change.column, change.new_name)
+            b.column(local(change.table), change.column, change.new_name)
     _unparsed(b, facts.diagnostics)
     return b.freeze()
+
+
+def _file_scoped(path: str, canon: Canonicaliser) -> Callable[[str], str]:
+    """Table names as one file's graph gives them. T-SQL's temp tables (`#stage`) and table variables
+    (`@rows`) live only as long as the session or batch that makes them, so one file's `#stage` is not
+    another's: as one node, the rows of one script reached every other script's `#stage` readers. Each
+    is named with its file, `#stage (sql/load.sql)`; a global temp table (`##stage`) is shared, as its
+    engine shares it."""
+
+    def name(table: str) -> str:
+        return f"{table} ({path})" if table[:1] in ("#", "@") and not table.startswith("##") else canon(table)
+
+    return name
 
 
 def _unparsed(b: _Builder, diagnostics: Iterable[Diagnostic]) -> None:

@@ -56,9 +56,12 @@ def table_name(table: exp.Table) -> str:
         # variable's value would make of it); the name folds as T-SQL's variable names do
         return "@" + table.this.name.lower()
     name = ".".join(part.name for part in table.parts)
-    # sqlglot drops T-SQL's `#` from temp table names and marks the identifier instead: keep the
-    # `#`, so `#recent` is one table wherever it is written or read, and never the permanent `recent`
-    return "#" + name if isinstance(table.this, exp.Identifier) and table.this.args.get("temporary") and not name.startswith("#") else name
+    # sqlglot drops T-SQL's `#` / `##` from temp table names and marks the identifier instead: keep
+    # them, so `#recent` is one table wherever it is written or read, and never the permanent `recent`
+    if isinstance(table.this, exp.Identifier) and not name.startswith("#"):
+        marks = "##" if table.this.args.get("global_") else "#" if table.this.args.get("temporary") else ""
+        return marks + name
+    return name
 
 
 def is_base(node: object) -> TypeGuard[exp.Table]:

@@ -127,3 +127,28 @@ def test_the_report_is_the_same_from_the_walks_rows_on_every_embedded_store(tmp_
     kept = {t.id for t in shown.targets} | {r.node.id for r in (*shown.columns, *shown.tables)}
     assert list(shown.edges) == [e for e in walked if e.source in kept and e.target in kept] and len(shown.edges) == 3
     sqlite_store.close()
+
+
+def test_temp_tables_and_table_variables_belong_to_their_file(tmp_path: Path) -> None:
+    one = "SELECT a.x INTO #stage FROM a;\nINSERT INTO r1 (x) SELECT x FROM #stage;\n"
+    two = "SELECT b.y AS x INTO #stage FROM b;\nDECLARE @rows TABLE (x INT);\nINSERT INTO @rows SELECT x FROM #stage;\nINSERT INTO r2 (x) SELECT x FROM @rows;\n"
+    shared = "SELECT a.x INTO ##shared FROM a;\n"  # a global temp table is one table for every session
+    reads = "INSERT INTO r3 (x) SELECT x FROM ##shared;\nDECLARE @rows TABLE (x INT);\nINSERT INTO @rows SELECT x FROM c;\n"
+    store = NetworkxStore(tmp_path)
+    files = [extract_sql(sql, path, "tsql", SchemaRegistry()) for sql, path in ((one, "one.sql"), (two, "two.sql"), (shared, "shared.sql"), (reads, "reads.sql"))]
+    with store.transaction():
+        for graph in build_graph(files, None):
+            store.replace_file(graph)
+    report = analyse_impact(store, resolve_target(store, "a.x"), Change(ChangeKind.DROP))
+    assert _names(report.columns) == [
+        ("##shared.x", 1, "direct/identity"),
+        ("#stage (one.sql).x", 1, "direct/identity"),
+        ("r1.x", 2, "direct/identity"),
+        ("r3.x", 2, "direct/identity"),
+    ]
+    report = analyse_impact(store, resolve_target(store, "b.y"), Change(ChangeKind.DROP))
+    assert _names(report.columns) == [
+        ("#stage (two.sql).x", 1, "direct/identity"),
+        ("@rows (two.sql).x", 2, "direct/identity"),
+        ("r2.x", 3, "direct/identity"),
+    ]
