@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lineage.catalog import Catalog
+from lineage.collector import long_lived
 from lineage.errors import ConfigError
 from lineage.model import Diagnostic, FileFacts, Location
 from parsers.sql.budget import DEFAULT_STATEMENT_SECONDS, over_budget
@@ -300,14 +301,15 @@ def _run_units(texts: SqlTexts, names: list[str], jobs: dict[str, tuple[set[str]
 def _extract_files(texts: SqlTexts, names: list[str], schema: SchemaRegistry, how: _Pass, progress: Progress | None) -> dict[str, _Unit]:
     done: dict[str, _Unit] = {}
     todo: list[tuple[str, str | Diagnostic]] = []
-    for shown in names:
-        entry = how.cache.get(how.keys[shown]) if how.cache is not None and shown in how.keys else None
-        if entry is None:
-            todo.append((shown, texts.text(shown)))
-        else:
-            done[shown] = _Unit([entry[0]], None, entry[1])
-            if progress:
-                progress(shown)
+    with long_lived():  # the cached files' summaries: kept until the scan ends, no cycles
+        for shown in names:
+            entry = how.cache.get(how.keys[shown]) if how.cache is not None and shown in how.keys else None
+            if entry is None:
+                todo.append((shown, texts.text(shown)))
+            else:
+                done[shown] = _Unit([entry[0]], None, entry[1])
+                if progress:
+                    progress(shown)
     done.update(_extract_todo(todo, schema, how, progress))
     if how.cache is not None:
         for shown, _ in todo:
