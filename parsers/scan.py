@@ -190,7 +190,7 @@ def _scan(paths: Sequence[Path], options: ScanOptions, progress: Progress | None
     second = _Pass(sql, options.jobs, cache, {s: digest("second", s, texts.digests[s], sql.read_as(s, texts), schema_digest(schema, done[s].files[0].reads)) for s in again if s in texts.digests})
     redone = _run_units(texts, [s for s in again if s not in jobs], {s: jobs[s] for s in again if s in jobs}, schema, second)
     # what the second pass read is the whole scan's schema, unless it declared something else
-    final = schema if all(redone[s].journal == done[s].journal for s in redone) else None
+    final = schema if all(_same_ops(redone[s].journal, done[s].journal) for s in redone) else None
     done.update(redone)
     if cache is not None:
         cache.save()
@@ -199,7 +199,7 @@ def _scan(paths: Sequence[Path], options: ScanOptions, progress: Progress | None
     catalog = _merge_catalogs(catalog, done, results)
     if catalog is not None:
         catalog = catalog.with_rule_owners()
-        consumers = _consumer_facts(catalog, sql, final or _replayed(base, done), options.max_bytes)
+        consumers = _consumer_facts(catalog, sql, lambda: final or _replayed(base, done), options.max_bytes)
         catalog = catalog.with_reads({cid: facts.edges for cid, facts in consumers.items()})
         # a consumer's query is still a scanned file: its diagnostics and statements count
         results.update({f.path: ScannedFile.of(FileFacts(f.path, diagnostics=f.diagnostics, statements=f.statements)) for f in consumers.values()})
@@ -418,10 +418,21 @@ def _extract(shown: str, text: str | Diagnostic, sql: _Sql, registry: SchemaRegi
     return extract_sql(text, shown, sql.dialects.dialect(shown), registry, sql.budget)
 
 
-def _consumer_facts(catalog: Catalog, sql: _Sql, registry: SchemaRegistry, max_bytes: int | None) -> dict[str, FileFacts]:
-    """What each dashboard's or feature's own query reads (its SQL file named in the catalog)."""
-    return {
-        c.id: _extract(c.sql, read_text(Path(c.sql), max_bytes), sql, registry)
-        for c in catalog.consumers
-        if c.sql
-    }
+def _consumer_facts(catalog: Catalog, sql: _Sql, schema: Callable[[], SchemaRegistry], max_bytes: int | None) -> dict[str, FileFacts]:
+    """What each dashboard's or feature's own query reads (its SQL file named in the catalog);
+    the whole scan's `schema` is made only when some consumer has a query."""
+    queried = [(c.id, c.sql) for c in catalog.consumers if c.sql]
+    if not queried:
+        return {}
+    registry = schema()
+    return {cid: _extract(query, read_text(Path(query), max_bytes), sql, registry) for cid, query in queried}
+
+
+def _same_ops(first: list[SchemaOp], second: list[SchemaOp]) -> bool:
+    """Two journals alike as `replay` reads them: a cached one holds JSON's lists where a fresh one
+    has tuples (as unequal, a file re-extracted in the second pass replayed the whole schema again)."""
+    return first == second or _plain(first) == _plain(second)
+
+
+def _plain(value: object) -> object:
+    return [_plain(v) for v in value] if isinstance(value, (list, tuple)) else value

@@ -3,8 +3,22 @@
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterator
+
+import pytest
 
 from lineage.collector import long_lived, long_lived_scope
+
+
+@pytest.fixture(autouse=True)
+def _nothing_frozen() -> Iterator[None]:
+    """Start from nothing frozen (an embedded store's index, built earlier in this process, freezes
+    itself for good), and leave what was frozen as frozen again."""
+    frozen = gc.get_freeze_count() > 0
+    gc.unfreeze()
+    yield
+    if frozen:
+        gc.freeze()
 
 
 class _Cycle:
