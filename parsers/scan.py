@@ -20,7 +20,7 @@ from parsers.catalog import load_catalog
 from parsers.dbt.profiles import ProfileSearch
 from parsers.sql.dialects import PathDialects
 from parsers.sources.paths import BI_SUFFIXES, METABASE_FOLDER, POWERBI_MODEL, POWERBI_REPORT, PROJECT_FILE, SUPERSET_FILE, PY_SUFFIXES, SQL_SUFFIXES, Root, display_path
-from parsers.sql.schema import SchemaOp, SchemaRegistry
+from parsers.sql.schema import SchemaOp, SchemaRegistry, same_journal
 from parsers.sql.stack import on_deep_stack
 from parsers.sources.reading import DEFAULT_MAX_BYTES, megabytes, read_text
 from parsers.sources.walk import walk
@@ -190,7 +190,7 @@ def _scan(paths: Sequence[Path], options: ScanOptions, progress: Progress | None
     second = _Pass(sql, options.jobs, cache, {s: digest("second", s, texts.digests[s], sql.read_as(s, texts), schema_digest(schema, done[s].files[0].reads)) for s in again if s in texts.digests})
     redone = _run_units(texts, [s for s in again if s not in jobs], {s: jobs[s] for s in again if s in jobs}, schema, second)
     # what the second pass read is the whole scan's schema, unless it declared something else
-    final = schema if all(_same_ops(redone[s].journal, done[s].journal) for s in redone) else None
+    final = schema if all(same_journal(redone[s].journal, done[s].journal) for s in redone) else None
     done.update(redone)
     if cache is not None:
         cache.save()
@@ -427,12 +427,3 @@ def _consumer_facts(catalog: Catalog, sql: _Sql, schema: Callable[[], SchemaRegi
     registry = schema()
     return {cid: _extract(query, read_text(Path(query), max_bytes), sql, registry) for cid, query in queried}
 
-
-def _same_ops(first: list[SchemaOp], second: list[SchemaOp]) -> bool:
-    """Two journals alike as `replay` reads them: a cached one holds JSON's lists where a fresh one
-    has tuples (as unequal, a file re-extracted in the second pass replayed the whole schema again)."""
-    return first == second or _plain(first) == _plain(second)
-
-
-def _plain(value: object) -> object:
-    return [_plain(v) for v in value] if isinstance(value, (list, tuple)) else value
