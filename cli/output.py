@@ -104,7 +104,11 @@ def summary(s: ScanSummary, cache: bool = True) -> None:
         tail += f" ({kept})"
     if s.removed_sources:
         tail += f", {plural(s.removed_sources, 'removed file')} dropped from the graph"
-    _stderr().print("; ".join(parts) + "; " + tail + ".", markup=False)
+    line = "; ".join(parts) + "; " + tail + "."
+    if sys.stderr.isatty():
+        _stderr().print(line, markup=False)
+    else:  # what rich writes to a pipe for this line of words and counts; loading rich was a fortieth of a re-scan
+        error(line)
 
 
 def _reuse(s: ScanSummary, cache: bool) -> str:

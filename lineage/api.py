@@ -84,18 +84,20 @@ def scan_into(
     """Scan `paths` and write the result into `store` in one transaction; with `rebuild`, the
     store then holds exactly this scan, every source rebuilt, and the scan cache is not read.
     A catalog name that matches nothing scanned is a warning, an error with `strict`."""
+    from lineage.collector import long_lived_scope
     from parsers.cache_facts import CacheDamaged
     from parsers.dbt.profiles import ProfileSearch
     from parsers.scan import ScanOptions
 
     options = ScanOptions(dialect, schema, catalog, jobs, cache, max_file_mb, statement_seconds, rebuild, profiles or ProfileSearch())
-    try:
-        return _scan_and_write(store, paths, options, progress, rebuild, strict)
-    except CacheDamaged as damaged:
-        # the facts an entry points at are not what was written (an edited or truncated facts
-        # file, a writer killed between its two renames): trust nothing the cache holds, and say so
-        note = Diagnostic(damaged.at or Location(""), "the scan cache's facts are damaged; ignored, every file is parsed again", Severity.WARNING)
-        return _scan_and_write(store, paths, replace(options, rebuild=True), progress, rebuild, strict, (note,))
+    with long_lived_scope():  # what the scan set aside from the cycle collector, handed back at its end
+        try:
+            return _scan_and_write(store, paths, options, progress, rebuild, strict)
+        except CacheDamaged as damaged:
+            # the facts an entry points at are not what was written (an edited or truncated facts
+            # file, a writer killed between its two renames): trust nothing the cache holds, and say so
+            note = Diagnostic(damaged.at or Location(""), "the scan cache's facts are damaged; ignored, every file is parsed again", Severity.WARNING)
+            return _scan_and_write(store, paths, replace(options, rebuild=True), progress, rebuild, strict, (note,))
 
 
 def _scan_and_write(store: LineageStore, paths: Sequence[Path], options: ScanOptions, progress: Callable[[str], None] | None, rebuild: bool, strict: bool, notes: tuple[Diagnostic, ...] = ()) -> ScanSummary:

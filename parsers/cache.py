@@ -5,7 +5,7 @@ catalog's `dialects:` glob's, or `--dialect`) and the `--schema` file; a second-
 result also on the columns of every relation the file names (its `reads`), as the schema of the
 whole scan declared them. Change a file, or a table it reads, and only that file is parsed again.
 
-One line per entry, `crc TAB key TAB [summary, schema journal] TAB offset,length`, each part after
+One line per entry, `crc TAB key TAB [summary row, schema journal] TAB offset,length`, each part after
 the CRC-32 JSON (never pickle: a cache file found in a repository must not be able to run code);
 the facts themselves lie in the facts file beside it (`parsers/cache_facts.py`) at that offset,
 read only when an entry's graph must be rebuilt. Loading checks each line's CRC and splits lines,
@@ -40,7 +40,7 @@ __all__ = ["ScanCache", "digest", "schema_digest"]
 
 FORMAT = "lineage-scan-cache"
 # bump when extraction changes what it yields for the same input
-VERSION = 10  # 10: the facts moved to a file of their own, appended to
+VERSION = 11  # 11: summaries are rows, not objects (10: the facts moved to a file of their own)
 Entry = tuple[ScannedFile, list[SchemaOp]]
 
 
@@ -283,8 +283,10 @@ def _stats(line: bytes) -> dict[str, list[Any]] | None:
         stats = json.loads(line.split(b"\t", 3)[3])
     except (IndexError, ValueError):
         return None
-    shaped = isinstance(stats, dict) and all(isinstance(r, list) and len(r) == 7 and all(isinstance(x, (int, str)) for x in r) for r in stats.values())
-    return stats if shaped else None
+    if not isinstance(stats, dict) or not all(type(r) is list and len(r) == 7 for r in stats.values()):
+        return None
+    # the types of all 70,000 values at once (JSON's only: bool is an int, as isinstance saw it)
+    return stats if {type(x) for r in stats.values() for x in r} <= {int, str, bool} else None
 
 
 def _other_version(head: bytes) -> bool:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lineage.catalog import Catalog
+from lineage.collector import long_lived
 from lineage.errors import ConfigError
 from lineage.model import Diagnostic, FileFacts, Location
 from parsers.sql.budget import DEFAULT_STATEMENT_SECONDS, over_budget
@@ -19,7 +20,7 @@ from parsers.catalog import load_catalog
 from parsers.dbt.profiles import ProfileSearch
 from parsers.sql.dialects import PathDialects
 from parsers.sources.paths import BI_SUFFIXES, METABASE_FOLDER, POWERBI_MODEL, POWERBI_REPORT, PROJECT_FILE, SUPERSET_FILE, PY_SUFFIXES, SQL_SUFFIXES, Root, display_path
-from parsers.sql.schema import SchemaOp, SchemaRegistry
+from parsers.sql.schema import SchemaOp, SchemaRegistry, same_journal
 from parsers.sql.stack import on_deep_stack
 from parsers.sources.reading import DEFAULT_MAX_BYTES, megabytes, read_text
 from parsers.sources.walk import walk
@@ -189,7 +190,7 @@ def _scan(paths: Sequence[Path], options: ScanOptions, progress: Progress | None
     second = _Pass(sql, options.jobs, cache, {s: digest("second", s, texts.digests[s], sql.read_as(s, texts), schema_digest(schema, done[s].files[0].reads)) for s in again if s in texts.digests})
     redone = _run_units(texts, [s for s in again if s not in jobs], {s: jobs[s] for s in again if s in jobs}, schema, second)
     # what the second pass read is the whole scan's schema, unless it declared something else
-    final = schema if all(redone[s].journal == done[s].journal for s in redone) else None
+    final = schema if all(same_journal(redone[s].journal, done[s].journal) for s in redone) else None
     done.update(redone)
     if cache is not None:
         cache.save()
@@ -198,7 +199,7 @@ def _scan(paths: Sequence[Path], options: ScanOptions, progress: Progress | None
     catalog = _merge_catalogs(catalog, done, results)
     if catalog is not None:
         catalog = catalog.with_rule_owners()
-        consumers = _consumer_facts(catalog, sql, final or _replayed(base, done), options.max_bytes)
+        consumers = _consumer_facts(catalog, sql, lambda: final or _replayed(base, done), options.max_bytes)
         catalog = catalog.with_reads({cid: facts.edges for cid, facts in consumers.items()})
         # a consumer's query is still a scanned file: its diagnostics and statements count
         results.update({f.path: ScannedFile.of(FileFacts(f.path, diagnostics=f.diagnostics, statements=f.statements)) for f in consumers.values()})
@@ -300,14 +301,15 @@ def _run_units(texts: SqlTexts, names: list[str], jobs: dict[str, tuple[set[str]
 def _extract_files(texts: SqlTexts, names: list[str], schema: SchemaRegistry, how: _Pass, progress: Progress | None) -> dict[str, _Unit]:
     done: dict[str, _Unit] = {}
     todo: list[tuple[str, str | Diagnostic]] = []
-    for shown in names:
-        entry = how.cache.get(how.keys[shown]) if how.cache is not None and shown in how.keys else None
-        if entry is None:
-            todo.append((shown, texts.text(shown)))
-        else:
-            done[shown] = _Unit([entry[0]], None, entry[1])
-            if progress:
-                progress(shown)
+    with long_lived():  # the cached files' summaries: kept until the scan ends, no cycles
+        for shown in names:
+            entry = how.cache.get(how.keys[shown]) if how.cache is not None and shown in how.keys else None
+            if entry is None:
+                todo.append((shown, texts.text(shown)))
+            else:
+                done[shown] = _Unit([entry[0]], None, entry[1])
+                if progress:
+                    progress(shown)
     done.update(_extract_todo(todo, schema, how, progress))
     if how.cache is not None:
         for shown, _ in todo:
@@ -416,10 +418,12 @@ def _extract(shown: str, text: str | Diagnostic, sql: _Sql, registry: SchemaRegi
     return extract_sql(text, shown, sql.dialects.dialect(shown), registry, sql.budget)
 
 
-def _consumer_facts(catalog: Catalog, sql: _Sql, registry: SchemaRegistry, max_bytes: int | None) -> dict[str, FileFacts]:
-    """What each dashboard's or feature's own query reads (its SQL file named in the catalog)."""
-    return {
-        c.id: _extract(c.sql, read_text(Path(c.sql), max_bytes), sql, registry)
-        for c in catalog.consumers
-        if c.sql
-    }
+def _consumer_facts(catalog: Catalog, sql: _Sql, schema: Callable[[], SchemaRegistry], max_bytes: int | None) -> dict[str, FileFacts]:
+    """What each dashboard's or feature's own query reads (its SQL file named in the catalog);
+    the whole scan's `schema` is made only when some consumer has a query."""
+    queried = [(c.id, c.sql) for c in catalog.consumers if c.sql]
+    if not queried:
+        return {}
+    registry = schema()
+    return {cid: _extract(query, read_text(Path(query), max_bytes), sql, registry) for cid, query in queried}
+

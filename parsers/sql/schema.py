@@ -150,6 +150,17 @@ class SchemaRegistry:
         return {k: list(v) for k, v in sorted(merged.items())}
 
 
+def same_journal(first: Sequence[SchemaOp], second: Sequence[SchemaOp]) -> bool:
+    """Two journals alike as `replay` reads them: one from the scan cache holds JSON's lists where a
+    fresh one has tuples (as unequal, a file re-extracted in a scan's second pass had the whole
+    schema replayed again)."""
+    return first == second or _plain(first) == _plain(second)
+
+
+def _plain(value: object) -> object:
+    return [_plain(v) for v in value] if isinstance(value, (list, tuple)) else value
+
+
 def load_schema_file(path: Path, max_bytes: int | None = DEFAULT_MAX_BYTES) -> SchemaRegistry:
     """Read `{table: {column: type}}` or `{table: [column, ...]}` from JSON or YAML."""
     data = load_json(path, max_bytes, str(path)) if path.suffix == ".json" else load_yaml(path, max_bytes, str(path))

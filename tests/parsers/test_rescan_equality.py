@@ -91,6 +91,14 @@ def _edit_plain(root: Path, options: Options) -> None:
     _write(root, "sql/c.sql", "create table mart.c as select id, x, y from stg.b;\n")
 
 
+def _dashboard_query(root: Path, options: Options) -> None:
+    """A dashboard's own query reads through the whole scan's schema: the changes after this one
+    change the columns of the tables it reads (and re-extract, in the second pass, files whose
+    cached first-pass journal declares what their fresh one does)."""
+    _write(root, "sql/board.sql", "select b.*, c.x from stg.b as b join mart.c as c on c.id = b.id;\n")
+    _write(root, "sql/lineage.yml", FILES["sql/lineage.yml"] + "dashboards:\n  board: {title: Board, owner: bi, sql: board.sql}\n")
+
+
 def _rename_a_column_others_read(root: Path, options: Options) -> None:
     _write(root, "sql/e.sql", "alter table raw.a rename column x to x2;\n")
 
@@ -141,6 +149,7 @@ def _catalog(root: Path, options: Options) -> None:
 
 CHANGES: list[Callable[[Path, Options], None]] = [
     _edit_plain,
+    _dashboard_query,
     _rename_a_column_others_read,
     _replace_a_table_with_other_columns,
     _drop_a_table,

@@ -104,3 +104,26 @@ def test_a_dashboards_query_over_max_file_mb_is_one_diagnostic_and_the_rest_is_s
     assert [str(d) for d in result.diagnostics] == ["dash.sql: 0.0 MB, more than --max-file-mb 0.00190735: not scanned (a data dump?); raise the limit to scan it"]
     assert [(e.source_table, e.source_column, e.target_table, e.target_column) for e in result.files[1].edges] == [("app.orders", "id", "mart.t", "id")]
     assert result.catalog is not None and result.catalog.consumers[0].reads == ()
+
+
+@pytest.mark.parametrize("cached", [False, True])
+def test_a_dashboards_query_reads_the_columns_the_second_pass_declared(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cached: bool) -> None:
+    """`stg.b` has columns only once the whole scan's schema gives `raw.a` its own: the dashboard's
+    `b.*` must read them, whether the files were extracted or taken from the cache (whose journals
+    are JSON lists where a fresh extraction's are tuples), and after `raw.a` changed."""
+    monkeypatch.chdir(tmp_path)
+    Path("a.sql").write_text("create table raw.a (id int, x int);")
+    Path("b.sql").write_text("create table stg.b as select * from raw.a;")
+    Path("c.sql").write_text("create table mart.c as select id from stg.b;")
+    Path("dash.sql").write_text("select b.* from stg.b as b join mart.c as c on c.id = b.id")
+    Path("lineage.yml").write_text("dashboards:\n  d: {sql: dash.sql}\n")
+    options = ScanOptions(cache=tmp_path / "cache" / "scan-cache.json" if cached else None)
+
+    def reads() -> list[tuple[str | None, str]]:
+        result = scan([Path(".")], options)
+        assert result.catalog is not None
+        return sorted((e.source_table, e.source_column) for e in result.catalog.consumers[0].reads)
+
+    assert reads() == [("mart.c", "id"), ("stg.b", "id"), ("stg.b", "id"), ("stg.b", "x")]  # the join's key, and b.*
+    Path("a.sql").write_text("create table raw.a (id int, x int, y int);")
+    assert reads() == [("mart.c", "id"), ("stg.b", "id"), ("stg.b", "id"), ("stg.b", "x"), ("stg.b", "y")]

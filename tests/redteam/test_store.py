@@ -168,7 +168,9 @@ def test_a_scan_cache_of_the_wrong_shape_is_one_warning(work: Path, shape: str, 
     if text is None:
         cache.write_bytes(cache.read_bytes()[: len(b"\n".join(body[:4])) + 40])
     elif text == "edit":
-        body[3] = body[3].replace(b'"path":"', b'"path":"x', 1)
+        edited = body[3].replace(b'\t[["', b'\t[["x', 1)  # the summary row's path, its CRC left as it was
+        assert edited != body[3]
+        body[3] = edited
         write_lines(cache, body)
     elif text == "stats":
         body[1] = sealed("stats\t\t[1, 2]").encode()
