@@ -134,7 +134,7 @@ class _Builder:
 
 def file_graph(facts: FileFacts, canon: Canonicaliser) -> GraphFacts:
     """Tables, columns and FEEDS edges one SQL file asserts."""
-    local = _file_scoped(facts.path, canon)
+    local = _file_scoped(facts.path, canon, frozenset(facts.temporary))
     b = _Builder(facts.path, local)
     for table in facts.tables:
         name = local(table.name)
@@ -150,15 +150,17 @@ def file_graph(facts: FileFacts, canon: Canonicaliser) -> GraphFacts:
     return b.freeze()
 
 
-def _file_scoped(path: str, canon: Canonicaliser) -> Callable[[str], str]:
-    """Table names as one file's graph gives them. T-SQL's temp tables (`#stage`) and table variables
-    (`@rows`) live only as long as the session or batch that makes them, so one file's `#stage` is not
-    another's: as one node, the rows of one script reached every other script's `#stage` readers. Each
-    is named with its file, `#stage (sql/load.sql)`; a global temp table (`##stage`) is shared, as its
+def _file_scoped(path: str, canon: Canonicaliser, temporary: frozenset[str]) -> Callable[[str], str]:
+    """Table names as one file's graph gives them. Temp tables (T-SQL's `#stage`, and what a file
+    creates as TEMPORARY) and T-SQL's table variables (`@rows`) live only as long as the session or
+    batch that makes them, so one file's `#stage` is not another's: as one node, the rows of one script
+    reached every other script's `#stage` readers, and a temp `stage` the permanent `stage`'s. Each is
+    named with its file, `#stage (sql/load.sql)`; a global temp table (`##stage`) is shared, as its
     engine shares it."""
 
     def name(table: str) -> str:
-        return f"{table} ({path})" if table[:1] in ("#", "@") and not table.startswith("##") else canon(table)
+        own = table in temporary or (table[:1] in ("#", "@") and not table.startswith("##"))
+        return f"{table} ({path})" if own else canon(table)
 
     return name
 

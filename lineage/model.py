@@ -199,6 +199,7 @@ class FileFacts:
     statements: int = 0
     reads: tuple[str, ...] = ()  # every relation its statements name, sorted: what its lineage depends on
     formulas: tuple[Formula, ...] = ()  # what `lineage diff` compares beside the edges, in statement order
+    temporary: tuple[str, ...] = ()  # tables it creates as TEMPORARY: its session's own, not another file's
 
     @property
     def failures(self) -> int:

@@ -40,7 +40,7 @@ __all__ = ["ScanCache", "digest", "schema_digest"]
 
 FORMAT = "lineage-scan-cache"
 # bump when extraction changes what it yields for the same input
-VERSION = 11  # 11: summaries are rows, not objects (10: the facts moved to a file of their own)
+VERSION = 12  # 12: facts name their TEMPORARY tables; 11: summaries are rows, not objects (10: the facts moved to a file of their own)
 Entry = tuple[ScannedFile, list[SchemaOp]]
 
 

@@ -27,6 +27,7 @@ def to_record(facts: FileFacts) -> Record:
         "statements": facts.statements,
         "reads": list(facts.reads),
         "formulas": [[f.table, f.column, f.clause, f.sql, f.at.line, f.at.statement] for f in facts.formulas],
+        "temporary": list(facts.temporary),
     }
 
 
@@ -52,6 +53,7 @@ def from_record(record: Record) -> FileFacts:
         statements=int(rows["statements"]),
         reads=tuple(str(r) for r in rows["reads"]),
         formulas=tuple(Formula(str(t), None if c is None else str(c), str(k), str(q), loc(ln, no)) for t, c, k, q, ln, no in rows["formulas"]),
+        temporary=tuple(str(t) for t in rows["temporary"]),
     )
 
 

@@ -75,6 +75,7 @@ class FileState:
     formulas: list[Formula] = field(default_factory=list)
     bare_selects: list[int] = field(default_factory=list)  # indexes into edges where each starts
     reads: set[str] = field(default_factory=set)
+    temporary: set[str] = field(default_factory=set)  # tables the file creates as TEMPORARY
     deadline: Deadline = NO_DEADLINE  # the current statement's
     aliases: AliasRules = DEFAULT_RULES  # the dialect's: where a query may name its own SELECT-list aliases
     dialect: str | None = None  # the name the file is read in, as messages give it
@@ -178,6 +179,7 @@ def _extract_statements(text: str, path: str, name: str | None, registry: Schema
         statements=index,
         reads=tuple(sorted(state.reads)),
         formulas=tuple(state.formulas),
+        temporary=tuple(sorted(state.temporary)),
     )
 
 
@@ -296,6 +298,8 @@ def _statement(statement: exp.Expr, at: Location, dia: Dialect, registry: Schema
         return
     shape = reshape(statement)
     statement, write = shape.statement, write_of(shape.statement, state.deadline, registry.column_names)
+    if write is not None and write.target and _temporary(statement):
+        state.temporary.add(write.target)
     state.diagnostics += [Diagnostic(at, note, Severity.WARNING) for note in shape.notes]
     state.diagnostics += [Diagnostic(at, note, Severity.WARNING, needs_schema=True) for note in write.notes] if write is not None else []
     if write is not None and write.target in shape.leading_names():
@@ -329,6 +333,13 @@ def _statement(statement: exp.Expr, at: Location, dia: Dialect, registry: Schema
             return  # a procedure's result set goes to its caller, not to a table
         state.bare_selects.append(len(state.edges))
     query(write, at, dia, registry, state)
+
+
+def _temporary(statement: exp.Expr) -> bool:
+    """`CREATE TEMP[ORARY] TABLE|VIEW` (Postgres, Snowflake, BigQuery scripts, Spark's temporary views):
+    a table of the session that makes it, which the graph keeps to its file (lineage.graph)."""
+    properties = statement.args.get("properties") if isinstance(statement, exp.Create) else None
+    return isinstance(properties, exp.Properties) and any(isinstance(p, exp.TemporaryProperty) for p in properties.expressions)
 
 
 def _drop(statement: exp.Drop, registry: SchemaRegistry) -> None:

@@ -152,3 +152,22 @@ def test_temp_tables_and_table_variables_belong_to_their_file(tmp_path: Path) ->
         ("@rows (two.sql).x", 2, "direct/identity"),
         ("r2.x", 3, "direct/identity"),
     ]
+
+
+def test_a_temporary_table_is_its_files_and_never_the_permanent_one_of_its_name(tmp_path: Path) -> None:
+    created = "CREATE TEMP TABLE stage AS SELECT a.x FROM a;\nINSERT INTO r1 (x) SELECT x FROM stage;\n"
+    permanent = "INSERT INTO stage (x) SELECT b.y FROM b;\nINSERT INTO r2 (x) SELECT x FROM stage;\n"
+    files = [extract_sql(sql, path, "postgres", SchemaRegistry()) for sql, path in ((created, "load.sql"), (permanent, "other.sql"))]
+    assert [f.temporary for f in files] == [("stage",), ()]
+    store = NetworkxStore(tmp_path)
+    with store.transaction():
+        for graph in build_graph(files, None):
+            store.replace_file(graph)
+    assert _names(analyse_impact(store, resolve_target(store, "a.x"), Change(ChangeKind.DROP)).columns) == [
+        ("stage (load.sql).x", 1, "direct/identity"),
+        ("r1.x", 2, "direct/identity"),
+    ]
+    assert _names(analyse_impact(store, resolve_target(store, "b.y"), Change(ChangeKind.DROP)).columns) == [
+        ("stage.x", 1, "direct/identity"),
+        ("r2.x", 2, "direct/identity"),
+    ]
