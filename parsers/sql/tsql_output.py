@@ -12,12 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import reduce
 
 from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
 from sqlglot.tokens import Token, TokenType
 
 from parsers.sql.scope_parts import table_name
+from parsers.sql.writes import set_pairs
 
 _DML = (TokenType.INSERT, TokenType.UPDATE, TokenType.DELETE, TokenType.MERGE)
 # where an OUTPUT clause without INTO (or after its target) ends
@@ -102,6 +104,11 @@ def output_insert(statement: exp.Expr, cut: CutOutput, dia: Dialect, rewritten: 
         inserted = exp.Subquery(this=statement.expression.copy(), alias=exp.TableAlias(this=exp.to_identifier("inserted"), columns=[exp.to_identifier(c) for c in listed]))
         select = exp.Select().from_(inserted)
         rows = {"inserted": ("inserted", lambda column: exp.column(column, table="inserted"))}
+    elif isinstance(statement, exp.Merge) and isinstance(statement.this, exp.Table):
+        branches = _merged_rows(statement, returned)
+        if isinstance(branches, str):
+            return f"the OUTPUT ... INTO {cut.into[:60]} of this MERGE is not traced: {branches}"
+        return exp.Insert(this=target, expression=reduce(lambda left, right: exp.union(left, right, distinct=False), branches))
     else:
         return f"the OUTPUT ... INTO {cut.into[:60]} of this {statement.key.upper()} is not traced: the rows it writes have no lineage here"
     select.set("expressions", [_rows(e.copy(), rows) for e in returned])
@@ -127,6 +134,42 @@ def _rows(node: exp.Expr, rows: Rows) -> exp.Expr:
         return value(column.name)
 
     return node.transform(swap, copy=False)
+
+
+def _merged_rows(statement: exp.Merge, returned: list[exp.Expr]) -> list[exp.Select] | str:
+    """The rows a MERGE's OUTPUT gives, one SELECT per WHEN clause over the target joined to the source
+    as the clause finds them: an UPDATE's `inserted.x` is the value it assigns x (else x), a clause's
+    `deleted.x` the target's x (none for an INSERT, whose `deleted` row is NULL, as a DELETE's
+    `inserted` is); `$action` names the clause, no column. Or why not (a note)."""
+    name = statement.this.alias_or_name
+    whens = statement.args.get("whens")
+    branches: list[exp.Select] = []
+    for when in whens.expressions if isinstance(whens, exp.Whens) else []:
+        action = when.args.get("then")
+        old: Callable[[str], exp.Expr] = lambda column: exp.column(column, table=name)  # noqa: E731
+        if isinstance(action, exp.Update) and not any(isinstance(e, exp.Star) for e in action.expressions):
+            assigned = dict(set_pairs(action.expressions))
+            new: Callable[[str], exp.Expr] = lambda column, assigned=assigned: assigned[column].copy() if column in assigned else exp.column(column, table=name)  # type: ignore[misc]  # noqa: E731
+        elif isinstance(action, exp.Insert) and isinstance(action.this, exp.Tuple) and isinstance(action.expression, exp.Tuple):
+            given = dict(zip([c.name for c in action.this.expressions], action.expression.expressions))
+            new, old = (lambda column, given=given: given[column].copy() if column in given else exp.Null()), (lambda column: exp.Null())  # type: ignore[misc]  # noqa: E731
+        elif isinstance(action, exp.Var) and action.name.upper() == "DELETE":
+            new = lambda column: exp.Null()  # noqa: E731
+        else:
+            return f"its clause '{when.sql(dialect='tsql')[:50]}' is of a shape not read"
+        rows: Rows = {"deleted": (name, old), "inserted": (name, new)}
+        select = exp.Select(expressions=[_rows(_actions(e.copy()), rows) for e in returned])
+        select.set("from_", exp.From(this=statement.this.copy()))
+        select.set("joins", [exp.Join(this=statement.args["using"].copy(), on=statement.args["on"].copy())])
+        if when.args.get("condition") is not None:
+            select.set("where", exp.Where(this=when.args["condition"].copy()))
+        branches.append(select)
+    return branches or "it has no WHEN clause"
+
+
+def _actions(node: exp.Expr) -> exp.Expr:
+    """`$action`: the name of the clause that touched the row ('INSERT', 'UPDATE', 'DELETE'), a value of no column."""
+    return node.transform(lambda n: exp.Literal.string("ACTION") if isinstance(n, exp.Column) and not n.table and n.name.lower() == "$action" else n, copy=False)
 
 
 def _updated(select: exp.Select, target: str) -> str:

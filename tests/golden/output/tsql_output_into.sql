@@ -23,7 +23,7 @@ SELECT id, name FROM dbo.customers WHERE closed = 0;
 -- without INTO the rows go to the client: only the UPDATE's own lineage
 UPDATE dbo.orders SET order_value = order_value * 2 OUTPUT inserted.order_id WHERE order_id = 1;
 
--- a MERGE's OUTPUT is not traced, and that is said
+-- a MERGE's OUTPUT: its clauses' rows (see tsql_merge_output.sql)
 MERGE INTO dbo.orders AS t USING staging.orders AS s ON t.order_id = s.order_id
 WHEN MATCHED THEN UPDATE SET t.order_value = s.order_value
 OUTPUT $action, inserted.order_id INTO dbo.merge_log (action, order_id);
