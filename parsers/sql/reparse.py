@@ -10,6 +10,7 @@ from typing import Protocol
 from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import ParseError
+from sqlglot.tokens import TokenType
 
 from parsers.sql.blocks import Statement
 from parsers.sql.neutral import without_neutral
@@ -65,7 +66,10 @@ def parse_statement(chunk: Statement, dia: Dialect, unsupported: Seen) -> exp.Ex
 
 def replace_as_insert(statement: exp.Expr | None, dia: Dialect) -> exp.Expr | None:
     """MySQL's and SQLite's `REPLACE INTO t [(cols)] SELECT ...`, which sqlglot keeps as text: the
-    same rows as `INSERT INTO` (REPLACE only deletes the rows they collide with first)."""
+    same rows as `INSERT INTO` (REPLACE only deletes the rows they collide with first). And Redshift's
+    `UNLOAD ('query') TO 's3://...'`, kept as text too: its query, as an export of rows to files."""
+    if isinstance(statement, exp.Command) and str(statement.this).upper() == "UNLOAD":
+        return _unloaded(statement, dia)
     if not (isinstance(statement, exp.Command) and str(statement.this).upper() == "REPLACE"):
         return statement
     text = statement.expression.name if isinstance(statement.expression, exp.Literal) else str(statement.expression or "")
@@ -73,3 +77,20 @@ def replace_as_insert(statement: exp.Expr | None, dia: Dialect) -> exp.Expr | No
         return dia.parse(f"INSERT {text}")[0] if text.strip().upper().startswith("INTO") else statement
     except ParseError:
         return statement
+
+
+def _unloaded(statement: exp.Command, dia: Dialect) -> exp.Expr:
+    """`UNLOAD ('SELECT ...') TO ...`: the quoted query parsed, as an export of its rows (writes.py);
+    a ParseError when it is not one, so that the statement is said to be lost, never skipped."""
+    text = statement.expression.name if isinstance(statement.expression, exp.Literal) else str(statement.expression or "")
+    tokens = dia.tokenize(text)
+    if len(tokens) < 3 or tokens[0].token_type != TokenType.L_PAREN or tokens[1].token_type != TokenType.STRING or tokens[2].token_type != TokenType.R_PAREN:
+        raise ParseError("UNLOAD: expected ('query') before TO")
+    try:
+        query = dia.parse(tokens[1].text)[0]
+    except ParseError as err:  # its line is the quoted text's: the statement's own is the one to give
+        reason = str(err).splitlines()[0].split(". Line ")[0] if str(err).strip() else "syntax error"
+        raise ParseError(f"UNLOAD: its quoted query does not parse ({reason})") from None
+    if not isinstance(query, exp.Query):
+        raise ParseError("UNLOAD: its quoted text is not a query")
+    return exp.Export(this=query)

@@ -4,9 +4,12 @@ rather than lost:
 - Postgres's `CREATE RECURSIVE VIEW v (cols) AS query`, which its manual defines as
   `CREATE VIEW v AS WITH RECURSIVE v (cols) AS (query) SELECT cols FROM v`;
 - Oracle's `MERGE ... WHEN MATCHED THEN UPDATE SET ... DELETE WHERE c`, which deletes the updated
-  rows that satisfy c: for lineage, the `WHEN MATCHED AND (c) THEN DELETE` clause other engines write.
+  rows that satisfy c: for lineage, the `WHEN MATCHED AND (c) THEN DELETE` clause other engines write;
+- a materialized view's storage and refresh options (Oracle's `BUILD IMMEDIATE REFRESH FAST ON COMMIT
+  ENABLE QUERY REWRITE`, ...) between its name and AS: they change when its rows are computed, not from what.
 
-Each takes the statement's tokens and text and returns the new text, or None when it does not apply.
+Each takes the statement's tokens and the text they index (a whole script: the statement is the part
+its tokens span) and returns the statement's new text, or None when it does not apply.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from collections.abc import Callable
 from sqlglot.tokens import Token, TokenType
 
 _PREFIX = {"CREATE", "OR", "REPLACE", "TEMP", "TEMPORARY"}
-_NAME = (TokenType.VAR, TokenType.IDENTIFIER, TokenType.DOT)
+_PART = (TokenType.VAR, TokenType.IDENTIFIER)
 
 
 def rewritten(tokens: list[Token], sql: str) -> str | None:
@@ -35,9 +38,8 @@ def _recursive_view(tokens: list[Token], sql: str) -> str | None:
     at = words.index("RECURSIVE")
     if not set(words[:at]) <= _PREFIX or at + 1 >= len(words) or words[at + 1] != "VIEW":
         return None
-    first = last = at + 2
-    while last < len(tokens) and tokens[last].token_type in _NAME:
-        last += 1
+    first = at + 2
+    last = _name_end(tokens, first)
     if last == first or last >= len(tokens) or tokens[last].token_type != TokenType.L_PAREN:
         return None  # Postgres requires the column list
     close = _closing(tokens, last)
@@ -85,6 +87,39 @@ def _next_when(tokens: list[Token], start: int, end: int) -> int:
     return end
 
 
+def _view_options(tokens: list[Token], sql: str) -> str | None:
+    words = [t.text.upper() for t in tokens[:5]]
+    if "MATERIALIZED" not in words or words[0] != "CREATE":
+        return None
+    at = words.index("MATERIALIZED")
+    if at + 1 >= len(words) or words[at + 1] != "VIEW":
+        return None
+    last = _name_end(tokens, at + 2)
+    if last < len(tokens) and tokens[last].token_type == TokenType.L_PAREN:  # its column list
+        close = _closing(tokens, last)
+        last = close + 1 if close is not None else len(tokens)
+    body = next((i for i in range(last, len(tokens) - 1) if tokens[i].token_type == TokenType.ALIAS and _query_start(tokens[i + 1])), None)
+    if body is None or body == last:
+        return None
+    return sql[tokens[0].start : tokens[last - 1].end + 1] + " " + sql[tokens[body].start : tokens[_end(tokens) - 1].end + 1]
+
+
+def _name_end(tokens: list[Token], first: int) -> int:
+    """Where the (dotted) name starting at `first` ends: `a.b.c`, never the words after it."""
+    end = first
+    while end < len(tokens) and tokens[end].token_type in _PART:
+        end += 1
+        if end + 1 < len(tokens) and tokens[end].token_type == TokenType.DOT:
+            end += 1
+        else:
+            break
+    return end
+
+
+def _query_start(token: Token) -> bool:
+    return token.token_type in (TokenType.SELECT, TokenType.WITH, TokenType.L_PAREN)
+
+
 def _closing(tokens: list[Token], opening: int) -> int | None:
     depth = 0
     for index in range(opening, len(tokens)):
@@ -102,4 +137,4 @@ def _end(tokens: list[Token]) -> int:
     return end
 
 
-_REWRITES: tuple[Callable[[list[Token], str], str | None], ...] = (_recursive_view, _merge_delete_where)
+_REWRITES: tuple[Callable[[list[Token], str], str | None], ...] = (_recursive_view, _merge_delete_where, _view_options)

@@ -58,6 +58,10 @@ def write_of(statement: exp.Expr, deadline: Deadline, columns_of: ColumnsOf = la
         return _update(statement)
     if isinstance(statement, exp.Copy):
         return _unload(statement)
+    if isinstance(statement, exp.Export) and isinstance(statement.this, exp.Query):
+        # BigQuery's `EXPORT DATA OPTIONS (...) AS SELECT ...` (and Redshift's UNLOAD, see reparse.py):
+        # the rows leave for files, read as a bare SELECT is
+        return Write("", statement.this)
     if isinstance(statement, exp.Cache) and isinstance(statement.expression, exp.Query):
         # Spark's `CACHE [LAZY] TABLE t AS SELECT ...`: a temporary view t over the query
         return Write(table_name(statement.this), statement.expression, defines=TableKind.VIEW)
