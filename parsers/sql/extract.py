@@ -32,6 +32,7 @@ from parsers.sql.blocks import Statement, split_script, split_unterminated
 from parsers.sql.variables import Variables, table_variables
 from parsers.sql.budget import DEFAULT_STATEMENT_SECONDS, NO_DEADLINE, Deadline, OverBudget
 from parsers.sql.mentions import with_mentions
+from parsers.sql.modifying import lift_modifying
 from parsers.sql.schema import SchemaRegistry
 from parsers.sql.shapes import reshape, with_leading
 from parsers.sql.stack import on_deep_stack as on_deep_stack  # re-exported: callers wrap batches of extract_sql
@@ -296,6 +297,8 @@ def _statement(statement: exp.Expr, at: Location, dia: Dialect, registry: Schema
         for insert in multitable_inserts(statement, state.deadline):  # one write per INTO, each into its own target
             _statement(insert, at, dia, registry, state)
         return
+    for lifted in lift_modifying(statement):  # `WITH upd AS (UPDATE t ... RETURNING ...)`: t is written too
+        _statement(lifted, at, dia, registry, state)
     shape = reshape(statement)
     statement, write = shape.statement, write_of(shape.statement, state.deadline, registry.column_names)
     if write is not None and write.target and _temporary(statement):

@@ -105,30 +105,12 @@ def _mark_recursive(with_: exp.With) -> None:
         with_.set("recursive", True)
 
 
-def _deleted_rows(body: exp.Expr | None) -> exp.Select | None:
-    """Postgres's `WITH moved AS (DELETE FROM t [USING u] WHERE c RETURNING x, ...)`: the rows the
-    CTE gives are t's deleted rows, read as `SELECT x, ... FROM t [, u] WHERE c` (the archive pattern:
-    `INSERT INTO t_log SELECT * FROM moved`)."""
-    returning = body.args.get("returning") if isinstance(body, exp.Delete) else None
-    if not isinstance(returning, exp.Returning) or not isinstance(body.this, exp.Table):
-        return None
-    select = exp.Select(expressions=[e.copy() for e in returning.expressions])
-    select.set("from_", exp.From(this=body.this.copy()))
-    select.set("joins", [exp.Join(this=u.copy()) for u in body.args.get("using") or ()] or None)
-    if body.args.get("where") is not None:
-        select.set("where", body.args["where"].copy())
-    return select
-
-
 def _opaque_ctes(with_: exp.With, parts: list[exp.Expr]) -> list[str]:
     """CTEs with no query body (a failed template left `NULL` or nothing) and CTEs read before their
     definition: each reference to them is marked opaque, with one note per cause."""
     names = [cte.alias for cte in with_.expressions]
     notes: list[str] = []
     for cte in with_.expressions:
-        returned = _deleted_rows(cte.this)
-        if returned is not None:
-            cte.set("this", returned)
         if not isinstance(cte.this, exp.Query):
             body = cte.this.sql()[:40] if isinstance(cte.this, exp.Expr) else ""
             notes.append(f"CTE '{cte.alias}' has no query (its body is '{body}'): columns read from it are unresolved")
