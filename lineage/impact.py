@@ -11,7 +11,8 @@ from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
-from itertools import chain
+from itertools import chain, groupby
+from operator import itemgetter
 from typing import TypeVar, overload
 
 from lineage.collector import cycle_collector_off
@@ -228,20 +229,30 @@ def distances(start: Iterable[str], edges: Iterable[Edge]) -> dict[str, tuple[in
 def row_distances(start: Iterable[str], rows: Iterable[WalkRow]) -> dict[str, tuple[int, WalkRow | None]]:
     """`distances` over the walk's rows."""
     out: dict[str, list[WalkRow]] = {}
-    for row in rows:
-        out.setdefault(row[0], []).append(row)
+    # a walk's rows come sorted, so each source's rows are one run, taken in C (any order is right)
+    for source, run in groupby(rows, _SOURCE):
+        held = out.get(source)
+        if held is None:
+            out[source] = list(run)
+        else:
+            held.extend(run)
     best: dict[str, tuple[int, WalkRow | None]] = {s: (0, None) for s in start}
     queue = deque(best)
+    free, now, later = Relation.HAS_COLUMN, queue.appendleft, queue.append
     while queue:
         node = queue.popleft()
         dist = best[node][0]
         for row in out.get(node, ()):
-            cost = 0 if row[2] is Relation.HAS_COLUMN else 1
+            cost = dist if row[2] is free else dist + 1
             target = row[1]
-            if target not in best or best[target][0] > dist + cost:
-                best[target] = (dist + cost, row)
-                (queue.appendleft if cost == 0 else queue.append)(target)
+            was = best.get(target)
+            if was is None or was[0] > cost:
+                best[target] = (cost, row)
+                (now if cost == dist else later)(target)
     return best
+
+
+_SOURCE = itemgetter(0)
 
 
 def analyse_impact(store: LineageStore, targets: Sequence[Node], change: Change, max_depth: int | None = None) -> ImpactReport:
@@ -331,12 +342,24 @@ def _statements(rows: Iterable[WalkRow], best: dict[str, tuple[int, WalkRow | No
         if relation is feeds and file:
             current = grouped.get((file, line))
             if current is None:
-                current = grouped[(file, line)] = (set(), set())
-            current[0].add(source)
-            current[1].add(target)
+                grouped[(file, line)] = ({source}, {target})
+            else:
+                current[0].add(source)
+                current[1].add(target)
+    distance = {n: d for n, (d, _) in best.items()}.__getitem__
+    found = sorted([(min(map(distance, reads)) + 1, file, line, reads, writes) for (file, line), (reads, writes) in grouped.items()])
     name = names.__getitem__
-    found = sorted((min([best[r][0] for r in reads]) + 1, file, line, reads, writes) for (file, line), (reads, writes) in grouped.items())
-    return tuple(Statement(file, line, dist, tuple(sorted(set(map(name, reads)))), tuple(sorted(set(map(name, writes))))) for dist, file, line, reads, writes in found)
+    # most statements read or write one reached column: its name alone, without a set to sort
+    return tuple(
+        Statement(
+            file,
+            line,
+            dist,
+            (name(*reads),) if len(reads) == 1 else tuple(sorted({*map(name, reads)})),
+            (name(*writes),) if len(writes) == 1 else tuple(sorted({*map(name, writes)})),
+        )
+        for dist, file, line, reads, writes in found
+    )
 
 
 def _owners(store: LineageStore, reached: list[Reached]) -> tuple[OwnerNotice, ...]:
