@@ -12,13 +12,14 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from itertools import chain, groupby
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from typing import TypeVar, overload
 
 from lineage.collector import cycle_collector_off
 from lineage.completeness import Completeness, Gap, GapKind, Scope, survey
 from lineage.model import Direction, Edge, Node, NodeKind, Relation
 from lineage.observed import LOG_PREFIX, ObservedReader, last_runs, readers
+from lineage.slots import maker
 from lineage.store import FLOW_RELATIONS, LineageStore, WalkRow, row_edge, walk_row
 
 T = TypeVar("T")
@@ -272,11 +273,12 @@ def _analysis(store: LineageStore, targets: Sequence[Node], change: Change, max_
     nodes = {n.id: n for n in store.nodes(best)}
     by_kind: dict[NodeKind, list[Reached]] = {kind: [] for kind in NodeKind}
     vias: dict[tuple[str, str], str] = {}  # formatting the enums is most of making a `Reached`: once per pair
+    starts = set(start)
     for n, (d, r) in best.items():
-        if n not in start and n in nodes:
-            node = nodes[n]
-            by_kind[node.kind].append(Reached(node, d, _via(r, vias), node.attr("table", "") or ""))
-    kinds = {kind: tuple(sorted(found, key=_order)) for kind, found in by_kind.items()}
+        node = nodes.get(n)
+        if node is not None and n not in starts:
+            by_kind[node.kind].append(_reached(node, d, _via(r, vias), node.attr("table", "") or ""))
+    kinds = {kind: tuple(sorted(found, key=_ORDER)) for kind, found in by_kind.items()}
     table_ids = {_TABLE + r.table for r in kinds[NodeKind.COLUMN] if r.table}
     nodes.update({n.id: n for n in store.nodes(table_ids - set(nodes))})
     tables = _tables(kinds[NodeKind.TABLE], kinds[NodeKind.COLUMN], nodes)
@@ -318,8 +320,9 @@ def _via(row: WalkRow | None, vias: dict[tuple[str, str], str]) -> str:
     return via
 
 
-def _order(r: Reached) -> tuple[int, str]:
-    return (r.distance, r.node.name)
+_ORDER = attrgetter("distance", "node.name")  # nearest first, then by name
+_reached = maker(Reached)
+_statement = maker(Statement)
 
 
 def _tables(tables: tuple[Reached, ...], columns: tuple[Reached, ...], nodes: dict[str, Node]) -> tuple[Reached, ...]:
@@ -330,7 +333,7 @@ def _tables(tables: tuple[Reached, ...], columns: tuple[Reached, ...], nodes: di
         if name and (name not in best or best[name].distance > column.distance):
             node = nodes.get(f"{NodeKind.TABLE}:{name}") or Node(f"{NodeKind.TABLE}:{name}", NodeKind.TABLE, name)
             best[name] = Reached(node, column.distance, column.via, "")
-    return tuple(sorted(best.values(), key=_order))
+    return tuple(sorted(best.values(), key=_ORDER))
 
 
 def _statements(rows: Iterable[WalkRow], best: dict[str, tuple[int, WalkRow | None]], names: dict[str, str]) -> tuple[Statement, ...]:
@@ -351,12 +354,13 @@ def _statements(rows: Iterable[WalkRow], best: dict[str, tuple[int, WalkRow | No
     name = names.__getitem__
     # most statements read or write one reached column: its name alone, without a set to sort
     return tuple(
-        Statement(
+        _statement(
             file,
             line,
             dist,
             (name(*reads),) if len(reads) == 1 else tuple(sorted({*map(name, reads)})),
             (name(*writes),) if len(writes) == 1 else tuple(sorted({*map(name, writes)})),
+            "",
         )
         for dist, file, line, reads, writes in found
     )

@@ -13,6 +13,7 @@ from operator import attrgetter, itemgetter
 
 from graphs.stores.sqlite_schema import FLOWS, KEY, KINDS, RELATIONS, SHIFT, SPELLED, SUBTYPES, spelled
 from lineage.model import Edge, Node
+from lineage.slots import maker
 from lineage.store import WalkRow
 
 CHUNK = 500  # text keys per `IN (...)` look-up: well under SQLite's limit on parameters
@@ -139,6 +140,9 @@ NODE_ROWS = (
 )
 
 
+_node = maker(Node)  # ~1,200 per wide impact
+
+
 def nodes_of(db: sqlite3.Connection, keys: dict[int, str], known: Known) -> list[Node]:
     """The nodes of these ids (id -> text key), sorted by id, with their attributes merged across
     sources in source order (later ones win)."""
@@ -159,9 +163,9 @@ def nodes_of(db: sqlite3.Connection, keys: dict[int, str], known: Known) -> list
         before, between, after, named = common  # type: ignore[misc]
         if named:
             table, _, column = key.partition(":")[2].rpartition(".")
-            found.append(Node(key, KINDS[kind], name, (*before, ("column", column), *between, ("table", table), *after)))
+            found.append(_node(key, KINDS[kind], name, (*before, ("column", column), *between, ("table", table), *after)))
         else:
-            found.append(Node(key, KINDS[kind], name, before))
+            found.append(_node(key, KINDS[kind], name, before))
     if undecided:
         found += _decided(db, undecided, decoded)
     found.sort(key=attrgetter("id"))
