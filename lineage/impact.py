@@ -17,9 +17,8 @@ from typing import TypeVar, overload
 
 from lineage.collector import cycle_collector_off
 from lineage.completeness import Completeness, Gap, GapKind, Scope, survey
-from lineage.model import Direction, Edge, Node, NodeKind, Relation
+from lineage.model import Direction, Edge, Node, NodeKind, Relation, maker
 from lineage.observed import LOG_PREFIX, ObservedReader, last_runs, readers
-from lineage.slots import maker
 from lineage.store import FLOW_RELATIONS, LineageStore, WalkRow, row_edge, walk_row
 
 T = TypeVar("T")

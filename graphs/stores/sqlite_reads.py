@@ -12,8 +12,7 @@ from collections.abc import Collection, Iterable
 from operator import attrgetter, itemgetter
 
 from graphs.stores.sqlite_schema import FLOWS, KEY, KINDS, RELATIONS, SHIFT, SPELLED, SUBTYPES, spelled
-from lineage.model import Edge, Node
-from lineage.slots import maker
+from lineage.model import Edge, Node, maker
 from lineage.store import WalkRow
 
 CHUNK = 500  # text keys per `IN (...)` look-up: well under SQLite's limit on parameters
