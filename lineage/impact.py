@@ -266,7 +266,9 @@ def _analysis(store: LineageStore, targets: Sequence[Node], change: Change, max_
     start = start_nodes(store, targets)
     # HAS_COLUMN hops are free, so a FEEDS depth of d needs up to 2d walked hops
     walked = store.walk_rows(start, Direction.DOWNSTREAM, None if max_depth is None else 2 * max_depth, FLOW_RELATIONS)
-    best = {n: d for n, d in row_distances(start, walked).items() if max_depth is None or d[0] <= max_depth}
+    best = row_distances(start, walked)
+    if max_depth is not None:
+        best = {n: d for n, d in best.items() if d[0] <= max_depth}
     # unbounded, every walked edge joins two reached nodes
     rows = walked if max_depth is None else [r for r in walked if r[0] in best and r[1] in best]
     nodes = {n.id: n for n in store.nodes(best)}
@@ -296,7 +298,7 @@ def _analysis(store: LineageStore, targets: Sequence[Node], change: Change, max_
         tables=tables,
         dashboards=kinds[NodeKind.DASHBOARD],
         features=kinds[NodeKind.ML_FEATURE],
-        statements=tuple(replace(s, last_run=runs.get((s.file, s.line), "")) if runs else s for s in _statements(code, best, names)),
+        statements=_statements(code, best, names) if not runs else tuple(replace(s, last_run=runs.get((s.file, s.line), "")) for s in _statements(code, best, names)),
         owners=_owners(store, [r for found in kinds.values() for r in found]),
         edges=Walked(code),  # the diagrams draw code's lineage
         max_depth=max_depth,
@@ -369,10 +371,12 @@ def _owners(store: LineageStore, reached: list[Reached]) -> tuple[OwnerNotice, .
     """Columns inherit their table's owner; tables and consumers name theirs in the catalog."""
     owned: dict[str, set[str]] = {}
     holders: dict[str, str] = {}  # asset id whose OWNED_BY edge we follow -> name to report
+    tables: set[str] = set()  # a wide impact's thousand columns are of a hundred tables
     for r in reached:
         asset = r.node
         if asset.kind is NodeKind.COLUMN:
-            if r.table:  # the column's `table` attribute
+            if r.table and r.table not in tables:  # the column's `table` attribute
+                tables.add(r.table)
                 holders.setdefault(_TABLE + r.table, r.table)
         else:
             holders.setdefault(asset.id, f"{asset.attr('user')} (query log)" if asset.kind is NodeKind.QUERY else asset.name)

@@ -357,7 +357,8 @@ class SqliteStore:
     @_guarded
     def nodes(self, ids: Iterable[str]) -> list[Node]:
         with self._reading() as db:
-            return nodes_of(db, {i: key for key, i in lookup(db, set(ids), self._keys).items()}, self._keys)
+            found = lookup(db, set(ids), self._keys)
+            return nodes_of(db, dict(zip(found.values(), found)), self._keys)
 
 def _claimed(key: str, kind: str | None, name: str | None, named: int, attrs: str | None) -> Node:
     """A node as one source's claim states it."""

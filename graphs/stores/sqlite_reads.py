@@ -237,8 +237,10 @@ def _said(claim: tuple[str | None, int, str | None], key: str, decoded: dict[str
 def lookup(db: sqlite3.Connection, keys: set[str], known: Known) -> dict[str, int]:
     """The node id of each key that is stored."""
     ids = known.ids
-    found = {k: ids[k] for k in keys if k in ids}
-    ordered = sorted(k for k in keys if k not in found)
+    missing = keys.difference(ids)  # in C, over `keys` (a dict_keys operand would be copied to a set first)
+    held = keys - missing if missing else keys
+    found = dict(zip(held, map(ids.__getitem__, held)))
+    ordered = sorted(missing)
     read: dict[str, int] = {}
     for at in range(0, len(ordered), CHUNK):
         chunk = ordered[at : at + CHUNK]
@@ -253,6 +255,10 @@ def lookup(db: sqlite3.Connection, keys: set[str], known: Known) -> dict[str, in
 
 
 def keys_of(db: sqlite3.Connection, ids: set[int], known: Known) -> dict[int, str]:
+    """The text of each id, in a mapping that may hold more: the known keys themselves when they
+    hold every one (a walk's nodes were mostly read before)."""
+    if ids <= known.keys.keys():
+        return known.keys
     found = {i: known.keys[i] for i in ids if i in known.keys}
     if len(found) < len(ids):
         pick(db, ids - found.keys())
