@@ -102,8 +102,13 @@ def survey(store: LineageStore, scope: Scope, max_depth: int | None = None) -> C
 
 def _tables(nodes: Iterable[Node]) -> set[str]:
     """The tables an answer touches: table nodes, and the tables of its columns."""
-    found = {n.name for n in nodes if n.kind is NodeKind.TABLE}
-    found.update(t for n in nodes if n.kind is NodeKind.COLUMN and (t := n.attr("table")))
+    found: set[str] = set()
+    table, column = NodeKind.TABLE, NodeKind.COLUMN
+    for n in nodes:  # one pass: an impact at 1M edges touches ~1,200 nodes
+        if n.kind is table:
+            found.add(n.name)
+        elif n.kind is column and (t := n.attr("table")):
+            found.add(t)
     return found
 
 

@@ -11,12 +11,13 @@ from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
-from itertools import chain
+from itertools import chain, groupby
+from operator import attrgetter, itemgetter
 from typing import TypeVar, overload
 
 from lineage.collector import cycle_collector_off
 from lineage.completeness import Completeness, Gap, GapKind, Scope, survey
-from lineage.model import Direction, Edge, Node, NodeKind, Relation
+from lineage.model import Direction, Edge, Node, NodeKind, Relation, maker
 from lineage.observed import LOG_PREFIX, ObservedReader, last_runs, readers
 from lineage.store import FLOW_RELATIONS, LineageStore, WalkRow, row_edge, walk_row
 
@@ -228,20 +229,30 @@ def distances(start: Iterable[str], edges: Iterable[Edge]) -> dict[str, tuple[in
 def row_distances(start: Iterable[str], rows: Iterable[WalkRow]) -> dict[str, tuple[int, WalkRow | None]]:
     """`distances` over the walk's rows."""
     out: dict[str, list[WalkRow]] = {}
-    for row in rows:
-        out.setdefault(row[0], []).append(row)
+    # a walk's rows come sorted, so each source's rows are one run, taken in C (any order is right)
+    for source, run in groupby(rows, _SOURCE):
+        held = out.get(source)
+        if held is None:
+            out[source] = list(run)
+        else:
+            held.extend(run)
     best: dict[str, tuple[int, WalkRow | None]] = {s: (0, None) for s in start}
     queue = deque(best)
+    free, now, later = Relation.HAS_COLUMN, queue.appendleft, queue.append
     while queue:
         node = queue.popleft()
         dist = best[node][0]
         for row in out.get(node, ()):
-            cost = 0 if row[2] is Relation.HAS_COLUMN else 1
+            cost = dist if row[2] is free else dist + 1
             target = row[1]
-            if target not in best or best[target][0] > dist + cost:
-                best[target] = (dist + cost, row)
-                (queue.appendleft if cost == 0 else queue.append)(target)
+            was = best.get(target)
+            if was is None or was[0] > cost:
+                best[target] = (cost, row)
+                (now if cost == dist else later)(target)
     return best
+
+
+_SOURCE = itemgetter(0)
 
 
 def analyse_impact(store: LineageStore, targets: Sequence[Node], change: Change, max_depth: int | None = None) -> ImpactReport:
@@ -255,17 +266,20 @@ def _analysis(store: LineageStore, targets: Sequence[Node], change: Change, max_
     start = start_nodes(store, targets)
     # HAS_COLUMN hops are free, so a FEEDS depth of d needs up to 2d walked hops
     walked = store.walk_rows(start, Direction.DOWNSTREAM, None if max_depth is None else 2 * max_depth, FLOW_RELATIONS)
-    best = {n: d for n, d in row_distances(start, walked).items() if max_depth is None or d[0] <= max_depth}
+    best = row_distances(start, walked)
+    if max_depth is not None:
+        best = {n: d for n, d in best.items() if d[0] <= max_depth}
     # unbounded, every walked edge joins two reached nodes
     rows = walked if max_depth is None else [r for r in walked if r[0] in best and r[1] in best]
     nodes = {n.id: n for n in store.nodes(best)}
     by_kind: dict[NodeKind, list[Reached]] = {kind: [] for kind in NodeKind}
     vias: dict[tuple[str, str], str] = {}  # formatting the enums is most of making a `Reached`: once per pair
+    starts = set(start)
     for n, (d, r) in best.items():
-        if n not in start and n in nodes:
-            node = nodes[n]
-            by_kind[node.kind].append(Reached(node, d, _via(r, vias), node.attr("table", "") or ""))
-    kinds = {kind: tuple(sorted(found, key=_order)) for kind, found in by_kind.items()}
+        node = nodes.get(n)
+        if node is not None and n not in starts:
+            by_kind[node.kind].append(_reached(node, d, _via(r, vias), node.attr("table", "") or ""))
+    kinds = {kind: tuple(sorted(found, key=_ORDER)) for kind, found in by_kind.items()}
     table_ids = {_TABLE + r.table for r in kinds[NodeKind.COLUMN] if r.table}
     nodes.update({n.id: n for n in store.nodes(table_ids - set(nodes))})
     tables = _tables(kinds[NodeKind.TABLE], kinds[NodeKind.COLUMN], nodes)
@@ -284,7 +298,7 @@ def _analysis(store: LineageStore, targets: Sequence[Node], change: Change, max_
         tables=tables,
         dashboards=kinds[NodeKind.DASHBOARD],
         features=kinds[NodeKind.ML_FEATURE],
-        statements=tuple(replace(s, last_run=runs.get((s.file, s.line), "")) if runs else s for s in _statements(code, best, names)),
+        statements=_statements(code, best, names) if not runs else tuple(replace(s, last_run=runs.get((s.file, s.line), "")) for s in _statements(code, best, names)),
         owners=_owners(store, [r for found in kinds.values() for r in found]),
         edges=Walked(code),  # the diagrams draw code's lineage
         max_depth=max_depth,
@@ -307,8 +321,9 @@ def _via(row: WalkRow | None, vias: dict[tuple[str, str], str]) -> str:
     return via
 
 
-def _order(r: Reached) -> tuple[int, str]:
-    return (r.distance, r.node.name)
+_ORDER = attrgetter("distance", "node.name")  # nearest first, then by name
+_reached = maker(Reached)
+_statement = maker(Statement)
 
 
 def _tables(tables: tuple[Reached, ...], columns: tuple[Reached, ...], nodes: dict[str, Node]) -> tuple[Reached, ...]:
@@ -319,7 +334,7 @@ def _tables(tables: tuple[Reached, ...], columns: tuple[Reached, ...], nodes: di
         if name and (name not in best or best[name].distance > column.distance):
             node = nodes.get(f"{NodeKind.TABLE}:{name}") or Node(f"{NodeKind.TABLE}:{name}", NodeKind.TABLE, name)
             best[name] = Reached(node, column.distance, column.via, "")
-    return tuple(sorted(best.values(), key=_order))
+    return tuple(sorted(best.values(), key=_ORDER))
 
 
 def _statements(rows: Iterable[WalkRow], best: dict[str, tuple[int, WalkRow | None]], names: dict[str, str]) -> tuple[Statement, ...]:
@@ -331,22 +346,37 @@ def _statements(rows: Iterable[WalkRow], best: dict[str, tuple[int, WalkRow | No
         if relation is feeds and file:
             current = grouped.get((file, line))
             if current is None:
-                current = grouped[(file, line)] = (set(), set())
-            current[0].add(source)
-            current[1].add(target)
+                grouped[(file, line)] = ({source}, {target})
+            else:
+                current[0].add(source)
+                current[1].add(target)
+    distance = {n: d for n, (d, _) in best.items()}.__getitem__
+    found = sorted([(min(map(distance, reads)) + 1, file, line, reads, writes) for (file, line), (reads, writes) in grouped.items()])
     name = names.__getitem__
-    found = sorted((min([best[r][0] for r in reads]) + 1, file, line, reads, writes) for (file, line), (reads, writes) in grouped.items())
-    return tuple(Statement(file, line, dist, tuple(sorted(set(map(name, reads)))), tuple(sorted(set(map(name, writes))))) for dist, file, line, reads, writes in found)
+    # most statements read or write one reached column: its name alone, without a set to sort
+    return tuple(
+        _statement(
+            file,
+            line,
+            dist,
+            (name(*reads),) if len(reads) == 1 else tuple(sorted({*map(name, reads)})),
+            (name(*writes),) if len(writes) == 1 else tuple(sorted({*map(name, writes)})),
+            "",
+        )
+        for dist, file, line, reads, writes in found
+    )
 
 
 def _owners(store: LineageStore, reached: list[Reached]) -> tuple[OwnerNotice, ...]:
     """Columns inherit their table's owner; tables and consumers name theirs in the catalog."""
     owned: dict[str, set[str]] = {}
     holders: dict[str, str] = {}  # asset id whose OWNED_BY edge we follow -> name to report
+    tables: set[str] = set()  # a wide impact's thousand columns are of a hundred tables
     for r in reached:
         asset = r.node
         if asset.kind is NodeKind.COLUMN:
-            if r.table:  # the column's `table` attribute
+            if r.table and r.table not in tables:  # the column's `table` attribute
+                tables.add(r.table)
                 holders.setdefault(_TABLE + r.table, r.table)
         else:
             holders.setdefault(asset.id, f"{asset.attr('user')} (query log)" if asset.kind is NodeKind.QUERY else asset.name)

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Concatenate, ParamSpec, TypeVar
 
 from graphs.stores.lock import LOCKNAME, exclusive
-from graphs.stores.sqlite_reads import Known, edges_of, lookup, made_edges, nodes_of, pick, rows_of, walk_levels, walk_recursive
+from graphs.stores.sqlite_reads import ROW, Known, edges_of, lookup, made_edges, nodes_of, pick, rows_of, walk_levels, walk_recursive
 from graphs.stores.sqlite_schema import (
     FILENAME,
     FLOW_CODES,
@@ -321,7 +321,7 @@ class SqliteStore:
             claims = db.execute(f"SELECT {KEY}, c.kind, c.name, c.named, c.attrs FROM claims c JOIN nodes n ON n.id = c.node WHERE c.source = ?", (row[0],)).fetchall()
             nodes = sorted(_claimed(*claim) for claim in claims)
             span = (row[0] << SHIFT, (row[0] << SHIFT) + PER_SOURCE - 1)
-            rows = db.execute(f"SELECT src, dst, relation, flow, subtype, COALESCE(file, id >> {SHIFT}), line, statement FROM edges WHERE id BETWEEN ? AND ?", span).fetchall()
+            rows = db.execute(f"SELECT {ROW} FROM edges WHERE id BETWEEN ? AND ?", span).fetchall()
             return GraphFacts(source, tuple(nodes), tuple(edges_of(db, rows, self._keys)), row[1])
 
     @_guarded
@@ -337,7 +337,7 @@ class SqliteStore:
         with self._reading() as db:
             begin = list(lookup(db, set(start), self._keys).values())
             walk_by = walk_recursive if self.walk_by == "recursive" else walk_levels
-            return rows_of(db, list(walk_by(db, begin, (near, far, codes), max_depth)), self._keys)
+            return rows_of(db, walk_by(db, begin, (near, far, codes), max_depth), self._keys)
 
     @_guarded
     def find(self, pattern: str) -> list[Node]:
@@ -352,15 +352,13 @@ class SqliteStore:
         query = f"SELECT id, {KEY}, kind, name FROM nodes n WHERE {where}" + (f" AND {column} < ?" if high is not None else "")
         params = [p for p in (low, high) if p is not None]
         with self._reading() as db:
-            rows = [r for r in db.execute(query, params) if fnmatchcase(r[3], pattern)]
-            return nodes_of(db, rows)
+            return nodes_of(db, {r[0]: r[1] for r in db.execute(query, params) if fnmatchcase(r[3], pattern)}, self._keys)
 
     @_guarded
     def nodes(self, ids: Iterable[str]) -> list[Node]:
         with self._reading() as db:
-            pick(db, lookup(db, set(ids), self._keys).values())
-            rows = db.execute(f"SELECT id, {KEY}, kind, name FROM nodes n WHERE id IN (SELECT id FROM temp.picked)").fetchall()
-            return nodes_of(db, rows, picked=True)
+            found = lookup(db, set(ids), self._keys)
+            return nodes_of(db, dict(zip(found.values(), found)), self._keys)
 
 def _claimed(key: str, kind: str | None, name: str | None, named: int, attrs: str | None) -> Node:
     """A node as one source's claim states it."""
