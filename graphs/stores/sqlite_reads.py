@@ -17,9 +17,13 @@ from lineage.store import WalkRow
 
 CHUNK = 500  # text keys per `IN (...)` look-up: well under SQLite's limit on parameters
 # (source, target, how, file, line, statement) with node and file ids; `how` packs the relation,
-# flow and subtype codes into one number (fetching it costs a third of what three columns did)
+# flow and subtype codes into one number (fetching it costs a third of what three columns did). A
+# flow or subtype outside 0-8 (no version of ours wrote one) packs as -1, which no code decodes: the
+# store is said to be damaged, where a 12 would have carried into the relation's digit and read as
+# another valid code
 Row = tuple[int, int, int, int, int, int]
-ROW = f"src, dst, relation * 100 + ifnull(flow, 9) * 10 + ifnull(subtype, 9), COALESCE(file, id >> {SHIFT}), line, statement"
+_PACKED = "CASE WHEN ifnull(flow, 0) BETWEEN 0 AND 8 AND ifnull(subtype, 0) BETWEEN 0 AND 8 THEN relation * 100 + ifnull(flow, 9) * 10 + ifnull(subtype, 9) ELSE -1 END"
+ROW = f"src, dst, {_PACKED}, COALESCE(file, id >> {SHIFT}), line, statement"
 _HOW = [(r * 100 + f * 10 + s, r, f, s) for r in RELATIONS for f in (*FLOWS, 9) for s in (*SUBTYPES, 9)]
 HOW_RELATION = {how: RELATIONS[r] for how, r, _, _ in _HOW}
 HOW_FLOW = {how: FLOWS.get(f, "") for how, _, f, _ in _HOW}  # a row's flow and subtype: the enums' members or ""

@@ -142,3 +142,18 @@ def test_a_reader_forgets_the_node_ids_it_learnt_when_another_process_writes(tmp
     assert reader.nodes(["column:x.a"]) == []
     reader.close()
     writer.close()
+
+
+@pytest.mark.parametrize("column, value", [("flow", 12), ("subtype", 11), ("flow", 9), ("subtype", -1)])
+def test_an_edge_code_no_version_wrote_is_damage_not_another_code(tmp_path: Path, column: str, value: int) -> None:
+    # a flow of 12 packed as relation*100 + flow*10 + subtype carried into the relation's digit and
+    # read as another valid edge: it must say the store is damaged, whichever way the walk goes
+    SqliteStore(tmp_path).replace_file(FACTS)
+    with sqlite3.connect(tmp_path / FILENAME) as db:
+        db.execute(f"UPDATE edges SET {column} = ? WHERE relation = 0", (value,))
+    for walk_by in ("levels", "recursive"):
+        store = SqliteStore(tmp_path, walk_by=walk_by)
+        with pytest.raises(StoreError) as caught:
+            store.walk(["column:t.a"], Direction.DOWNSTREAM, None, frozenset(Relation))
+        assert str(caught.value).startswith(f"{tmp_path / FILENAME}: damaged") and str(caught.value).endswith(REBUILD)
+        store.close()
