@@ -37,7 +37,8 @@ from parsers.sql.schema import SchemaRegistry
 from parsers.sql.shapes import reshape, with_leading
 from parsers.sql.stack import on_deep_stack as on_deep_stack  # re-exported: callers wrap batches of extract_sql
 from parsers.sql.scope_parts import stage_names, table_name
-from parsers.sql.writes import loaded_table, multitable_inserts, write_of
+from parsers.sql.multitable import multitable_inserts
+from parsers.sql.writes import is_temporary, loaded_table, write_of
 from parsers.sql.tsql_output import cut_output, output_insert
 from parsers.sql.reparse import Seen, lineage_command, parse_statement
 from parsers.sql.query_lineage import query
@@ -301,7 +302,7 @@ def _statement(statement: exp.Expr, at: Location, dia: Dialect, registry: Schema
         _statement(lifted, at, dia, registry, state)
     shape = reshape(statement)
     statement, write = shape.statement, write_of(shape.statement, state.deadline, registry.column_names)
-    if write is not None and write.target and _temporary(statement):
+    if write is not None and write.target and is_temporary(statement):
         state.temporary.add(write.target)
     state.diagnostics += [Diagnostic(at, note, Severity.WARNING) for note in shape.notes]
     state.diagnostics += [Diagnostic(at, note, Severity.WARNING, needs_schema=True) for note in write.notes] if write is not None else []
@@ -336,13 +337,6 @@ def _statement(statement: exp.Expr, at: Location, dia: Dialect, registry: Schema
             return  # a procedure's result set goes to its caller, not to a table
         state.bare_selects.append(len(state.edges))
     query(write, at, dia, registry, state)
-
-
-def _temporary(statement: exp.Expr) -> bool:
-    """`CREATE TEMP[ORARY] TABLE|VIEW` (Postgres, Snowflake, BigQuery scripts, Spark's temporary views):
-    a table of the session that makes it, which the graph keeps to its file (lineage.graph)."""
-    properties = statement.args.get("properties") if isinstance(statement, exp.Create) else None
-    return isinstance(properties, exp.Properties) and any(isinstance(p, exp.TemporaryProperty) for p in properties.expressions)
 
 
 def _drop(statement: exp.Drop, registry: SchemaRegistry) -> None:

@@ -19,7 +19,7 @@ from sqlglot.dialects.dialect import Dialect
 from sqlglot.tokens import Token, TokenType
 
 from parsers.sql.scope_parts import table_name
-from parsers.sql.writes import set_pairs
+from parsers.sql.assignments import set_pairs
 
 _DML = (TokenType.INSERT, TokenType.UPDATE, TokenType.DELETE, TokenType.MERGE)
 # where an OUTPUT clause without INTO (or after its target) ends

@@ -18,6 +18,7 @@ from sqlglot import exp
 from sqlglot.errors import UnsupportedError
 
 from lineage.model import TableKind
+from parsers.sql.assignments import assigned_value, set_pairs
 from parsers.sql.budget import Deadline
 from parsers.sql.scope_parts import MERGE_CONDITION, MERGE_WHEN, table_name
 
@@ -118,52 +119,11 @@ def _unload(statement: exp.Copy) -> Write | None:
     return Write("", queries[0]) if queries and isinstance(queries[0], exp.Query) else None
 
 
-def multitable_inserts(statement: exp.MultitableInserts, deadline: Deadline) -> list[exp.Insert]:
-    """`INSERT ALL | FIRST [WHEN c THEN] INTO t [(cols)] [VALUES (...)] ... SELECT ...` (Snowflake,
-    Oracle) as one `INSERT INTO t SELECT values FROM (the SELECT) WHERE ...` per INTO: its VALUES name
-    the SELECT's outputs, and whether a row reaches t depends on its WHEN, and under FIRST (and for
-    ELSE) on the earlier WHENs not holding. The earlier WHENs are kept as the distinct columns and
-    subqueries they read, which is all their filter edges need: copying each of them into every later
-    INTO would cost the square of the INTOs."""
-    source = statement.args["source"]
-    first = str(statement.args.get("kind") or "").upper() == "FIRST"
-    inserts: list[exp.Insert] = []
-    earlier: dict[str, exp.Expr] = {}
-    for branch in statement.expressions:
-        deadline.check()  # once per INTO
-        if isinstance(branch, exp.Insert):  # Hive's `FROM s INSERT ... SELECT ... INSERT ... SELECT ...`
-            inserts.append(_from_shared(branch, source))
-            continue
-        insert, condition = branch.this.copy(), branch.args.get("expression")
-        values = insert.expression.expressions[0].expressions if isinstance(insert.expression, exp.Values) else [exp.Star()]
-        query = exp.select(*(v.copy() for v in values)).from_(exp.Subquery(this=source.copy(), alias=exp.TableAlias(this=exp.to_identifier("_lineage_multitable"))))
-        held = [condition.copy()] if condition is not None else []
-        if earlier and (first or branch.args.get("else_")):
-            held.append(exp.Not(this=exp.Tuple(expressions=[e.copy() for e in earlier.values()])))
-        if held:
-            query = query.where(exp.and_(*held))
-        insert.set("expression", query)
-        inserts.append(insert)
-        earlier.update(_reads(condition))
-    return inserts
-
-
-def _from_shared(insert: exp.Insert, source: exp.Expr) -> exp.Insert:
-    """One INSERT of Hive's multi-insert, its SELECT (which has no FROM) reading the shared source."""
-    insert = insert.copy()
-    query = insert.expression
-    if isinstance(query, exp.Select) and not query.args.get("from_"):
-        shared = source.copy() if isinstance(source, (exp.Table, exp.Subquery)) else exp.Subquery(this=source.copy(), alias=exp.TableAlias(this=exp.to_identifier("_lineage_multitable")))
-        query.set("from_", exp.From(this=shared))
-    return insert
-
-
-def _reads(condition: exp.Expr | None) -> dict[str, exp.Expr]:
-    """The columns and subqueries a condition reads, each once, by their SQL."""
-    if condition is None:
-        return {}
-    # a subquery is kept whole: its own columns resolve against its own FROM (the condition is in no subquery)
-    return {n.sql(): n for n in condition.find_all(exp.Column, exp.Subquery, exp.Exists) if n.find_ancestor(exp.Subquery, exp.Exists) is None}
+def is_temporary(statement: exp.Expr) -> bool:
+    """`CREATE TEMP[ORARY] TABLE|VIEW` (Postgres, Snowflake, BigQuery scripts, Spark's temporary views):
+    a table of the session that makes it, which the graph keeps to its file (lineage.graph)."""
+    properties = statement.args.get("properties") if isinstance(statement, exp.Create) else None
+    return isinstance(properties, exp.Properties) and any(isinstance(p, exp.TemporaryProperty) for p in properties.expressions)
 
 
 def loaded_table(statement: exp.Expr) -> str | None:
@@ -237,7 +197,7 @@ def _update(statement: exp.Update) -> Write | None:
     first = source.this.copy() if isinstance(source, exp.From) else None
     joined = [*_detach_joins(first), *(j.copy() for j in statement.args.get("joins") or ())]
     named = _updated_source(target_table, [first, *(j.this for j in joined)]) if first is not None else None
-    select = exp.Select(expressions=[exp.alias_(_value(v), c, copy=False) for c, v in set_pairs(statement.expressions)])
+    select = exp.Select(expressions=[exp.alias_(assigned_value(v), c, copy=False) for c, v in set_pairs(statement.expressions)])
     select.set("from_", exp.From(this=first if named is not None else target_table))
     if named is None and first is not None:
         joins.append(exp.Join(this=first))
@@ -351,7 +311,7 @@ class _Merged:
             return
         guard = self._guard(condition, len(pairs))
         for name, value in pairs:
-            guarded = _value(value) if guard is None else _when(exp.column(guard), _value(value))
+            guarded = assigned_value(value) if guard is None else _when(exp.column(guard), assigned_value(value))
             self.projections.append(exp.alias_(guarded, name, copy=False))
 
     def _guard(self, condition: exp.Expr | None, assigned: int) -> str | None:
@@ -409,55 +369,3 @@ def _values_call(listed: exp.Expr | None) -> exp.Anonymous | None:
 
 def _when(condition: exp.Expr, value: exp.Expr) -> exp.Expr:
     return exp.Anonymous(this=MERGE_WHEN, expressions=[condition, value])
-
-
-def set_pairs(assignments: list[exp.Expr]) -> list[tuple[str, exp.Expr]]:
-    """`SET c = v, ...` as (c, v) pairs, with the row forms of Postgres, Oracle and DB2 taken apart:
-    `SET (a, b) = (x, y)` or `= ROW(x, y)` pairs a with x and b with y, and `SET (a, b) = (SELECT x, y
-    FROM ...)` pairs a with the scalar subquery selecting x and b with the one selecting y (the same FROM
-    and WHERE, so each column keeps the filters that decide its row)."""
-    pairs: list[tuple[str, exp.Expr]] = []
-    for eq in assignments:
-        target = eq.this.unnest()  # `SET (c) = (...)`: a one-column row
-        if isinstance(target, exp.Column):
-            pairs.append((target.name, eq.expression))
-            continue
-        if isinstance(target, (exp.Parameter, exp.SessionParameter, exp.Placeholder)):
-            continue  # T-SQL's `SET @total = amount`: a variable, no column of the target
-        if not isinstance(target, exp.Tuple) or not all(isinstance(c, exp.Column) for c in target.expressions):
-            raise UnsupportedError(f"an assignment to a target not read: {eq.sql()[:60]}")
-        names = [column.name for column in target.expressions]
-        values = _row_values(eq.expression, len(names))
-        if values is None:
-            raise UnsupportedError(f"a row assignment of a shape not read: {eq.sql()[:60]}")
-        pairs.extend(zip(names, values))
-    return pairs
-
-
-def _value(value: exp.Expr) -> exp.Expr:
-    """A copy of an assigned value; the keyword DEFAULT (which sqlglot reads as a column named DEFAULT)
-    becomes NULL: the column's default comes from its DDL, not from a column of the same name."""
-    if isinstance(value, exp.Column) and not value.table and not value.this.quoted and value.name.upper() == "DEFAULT":
-        return exp.Null()
-    return value.copy()
-
-
-def _row_values(row: exp.Expr, width: int) -> list[exp.Expr] | None:
-    """The values a row assignment of `width` columns takes, in order; None when they cannot be told apart."""
-    if isinstance(row, exp.Paren) and width == 1:
-        return [row.this]
-    if isinstance(row, exp.Subquery) and width == 1:
-        return [row]
-    if isinstance(row, exp.Tuple) or (isinstance(row, exp.Anonymous) and row.name.upper() == "ROW"):
-        values = list(row.expressions)
-    elif isinstance(row, exp.Subquery) and isinstance(row.this, exp.Select) and not row.this.is_star:
-        values = [_one_output(row, projection) for projection in row.this.expressions]
-    else:
-        return None
-    return values if len(values) == width else None
-
-
-def _one_output(subquery: exp.Subquery, projection: exp.Expr) -> exp.Expr:
-    single = subquery.copy()
-    single.this.set("expressions", [projection.copy()])
-    return single
