@@ -16,6 +16,41 @@ def is_glob(text: str) -> bool:
     return any(ch in text for ch in "*?[")
 
 
+def glob_ends(pattern: str) -> tuple[str, str]:
+    """The literal text every name matching the fnmatch `pattern` starts and ends with: what a store
+    narrows its search by (fnmatch still decides). A one-character class `[*]` is that character, so
+    `proj.events_[*]` (the table `events_*` itself) is found by its prefix, not by a scan of every name."""
+    parts: list[str | None] = []  # literal characters, None for a wildcard
+    i = 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "[" and i + 2 < len(pattern) and pattern[i + 2] == "]" and pattern[i + 1] not in "!]":
+            parts.append(pattern[i + 1])
+            i += 3
+        elif ch == "[":
+            parts.append(None)
+            i = _class_end(pattern, i)
+        else:
+            parts.append(None if ch in "*?" else ch)
+            i += 1
+    if None not in parts:
+        literal = "".join(parts)  # type: ignore[arg-type]
+        return literal, literal
+    first, last = parts.index(None), len(parts) - 1 - parts[::-1].index(None)
+    return "".join(parts[:first]), "".join(parts[last + 1 :])  # type: ignore[arg-type]
+
+
+def _class_end(pattern: str, start: int) -> int:
+    """Past the character class opening at `start` (fnmatch's rules: a `]` first in it is one of its
+    characters); an unclosed `[` is one character, taken here as a wildcard (a shorter bound is safe)."""
+    j = start + 1
+    j += j < len(pattern) and pattern[j] == "!"
+    j += j < len(pattern) and pattern[j] == "]"
+    while j < len(pattern) and pattern[j] != "]":
+        j += 1
+    return j + 1 if j < len(pattern) else start + 1
+
+
 def resolve_target(store: LineageStore, text: str) -> list[Node]:
     """Nodes `text` names: a glob, an exact name, or a unique partially qualified suffix.
 
@@ -49,12 +84,14 @@ def resolve_target(store: LineageStore, text: str) -> list[Node]:
 def _wildcard_matches(store: LineageStore, text: str) -> list[Node]:
     """BigQuery's wildcard tables: SQL that reads `events_*` reads the shard `events_20240101`, so
     `events_20240101.name` is `events_*.name` (and `events_20240101` the table `events_*`)."""
-    tables = [n for n in store.find("*[*]*") if n.kind is NodeKind.TABLE and "*" in n.name]
     parts = text.split(".")
     for cut, kind in ((len(parts) - 1, NodeKind.COLUMN), (len(parts), NodeKind.TABLE)):
         if cut < 1:
             continue
-        shard, column = ".".join(parts[:cut]), ".".join(parts[cut:])
+        column = ".".join(parts[cut:])
+        # names ending in a literal `*` (a store finds them by that suffix, not by reading every name)
+        lead = _literal(".".join(parts[: cut - 1]) + ".") if cut > 1 else ""
+        tables = [n for n in store.find(f"*{lead}*[*]") if n.kind is NodeKind.TABLE]
         matched = [t for t in tables if _shard_of(parts[:cut], t.name.split("."))]
         if kind is NodeKind.TABLE:
             found = matched

@@ -30,10 +30,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar, cast
 
 from graphs.stores.lock import LOCKNAME as LOCKNAME, exclusive  # re-exported: the lock file's name
-from graphs.stores.sqlite_schema import literal_ends
 from lineage.collector import cycle_collector_off
 from lineage.digests import intact, sealed
 from lineage.errors import StoreError
+from lineage.names import glob_ends
 from lineage.model import Direction, Edge, Flow, GraphFacts, Node, Relation, Subtype
 from lineage.store import WalkRow, walk_row
 from graphs.stores.embedded_rows import EdgeRow, Rows, edge_of, edge_row_of, lines_digest, node_of, node_row_of, parse_header, read_generation
@@ -300,7 +300,7 @@ class NetworkxStore:
     @_rows_checked
     def find(self, pattern: str) -> list[Node]:
         index = self.index
-        prefix, _ = literal_ends(pattern)
+        prefix, _ = glob_ends(pattern)
         # every answer's completeness finds `<unparsed> *` and the like: a prefix is a bisection, not a scan
         rows = ((nid, index.row(nid)) for nid in (index.named(prefix) if prefix else index.ids()))
         return sorted(node_of(nid, row) for nid, row in rows if fnmatchcase(row[1], pattern))

@@ -39,7 +39,6 @@ from graphs.stores.sqlite_schema import (
     TABLES,
     VERSION,
     bounds,
-    literal_ends,
     packed,
     reversed_text,
     spelled,
@@ -47,6 +46,7 @@ from graphs.stores.sqlite_schema import (
     unpacked,
 )
 from lineage.errors import StoreError
+from lineage.names import glob_ends
 from lineage.model import Direction, Edge, GraphFacts, Node, Relation
 from lineage.store import WalkRow
 
@@ -341,7 +341,7 @@ class SqliteStore:
 
     @_guarded
     def find(self, pattern: str) -> list[Node]:
-        prefix, suffix = literal_ends(pattern)
+        prefix, suffix = glob_ends(pattern)
         if prefix:
             where, (low, high) = "name >= ?", bounds(prefix)
         elif suffix:

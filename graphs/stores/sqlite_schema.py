@@ -116,9 +116,3 @@ def bounds(prefix: str) -> tuple[str, str | None]:
     return prefix, None
 
 
-def literal_ends(pattern: str) -> tuple[str, str]:
-    """The glob's literal text before its first wildcard and after its last one."""
-    special = [i for i, ch in enumerate(pattern) if ch in "*?["]
-    if not special:
-        return pattern, pattern
-    return pattern[: special[0]], pattern[special[-1] + 1 :].split("]")[-1]

@@ -9,7 +9,7 @@ import pytest
 from graphs.stores.sqlite import SqliteStore
 from lineage.errors import UnknownName
 from lineage.graph import build_graph
-from lineage.names import resolve_target
+from lineage.names import glob_ends, resolve_target
 from parsers.sql.extract import extract_sql
 from parsers.sql.schema import SchemaRegistry
 
@@ -52,3 +52,23 @@ def test_an_unknown_column_read_where_its_table_is_unresolved_is_said(tmp_path: 
         resolve_target(store, "a.y")
     assert other.value.hint is None  # no unresolved `y` is read anywhere, and no known name is close
     store.close()
+
+
+@pytest.mark.parametrize(
+    "pattern, ends",
+    [
+        ("app.orders", ("app.orders", "app.orders")),
+        ("app.*", ("app.", "")),
+        ("*.order_value", ("", ".order_value")),
+        ("proj.events_[*]", ("proj.events_*", "proj.events_*")),  # a one-character class is that character
+        ("proj.events_[*].*", ("proj.events_*.", "")),
+        ("*[*]", ("", "*")),
+        ("a[bc]d*e", ("a", "e")),  # a class of two: a wildcard, its characters no bound
+        ("a[!b]c", ("a", "c")),
+        ("a[]b]c", ("a", "c")),  # `]` first in a class is one of its characters
+        ("a[bc", ("a", "bc")),  # unclosed: taken as a wildcard, the rest literal
+        ("x?y", ("x", "y")),
+    ],
+)
+def test_the_literal_ends_of_a_glob_bound_every_name_it_matches(pattern: str, ends: tuple[str, str]) -> None:
+    assert glob_ends(pattern) == ends
