@@ -13,6 +13,7 @@ T = TypeVar("T")
 # the answers that count them (lineage/completeness.py) need not load the graph builder.
 UNRESOLVED = "<unresolved>"  # table of a column whose table the SQL does not name
 UNPARSED = "<unparsed>"  # name prefix of the nodes of statements that did not parse: `find` lists them
+MARKER = "unresolved_"  # name prefix of what a template's unknown macro renders as (said where it renders)
 UNMATCHED = "<unmatched>"  # name prefix of the nodes of catalog names that match nothing scanned
 
 

@@ -22,7 +22,7 @@ from jinja2 import ChainableUndefined, Template
 from jinja2.environment import TemplateModule
 from markupsafe import Markup
 
-from lineage.model import Diagnostic, Location, Severity
+from lineage.model import MARKER, Diagnostic, Location, Severity
 from parsers.dbt.builtins import cross_database, naming_macros
 from parsers.dbt.fallbacks import DbtUtils, dbt_date
 from parsers.dbt.packages import Macros
@@ -112,7 +112,7 @@ class _Unknown:
 
 def marker(macro: str) -> str:
     """What an unknown macro renders as: a name that says so, never NULL (which reads as a table `null`)."""
-    return "unresolved_" + re.sub(r"\W+", "_", macro.split("(")[0]).strip("_")
+    return MARKER + re.sub(r"\W+", "_", macro.split("(")[0]).strip("_")
 
 
 class _Namespace:

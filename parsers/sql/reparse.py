@@ -21,7 +21,7 @@ class Seen(Protocol):
     seen: bool  # whether sqlglot fell back to an opaque Command since it was last reset
 
 
-LINEAGE_COMMAND = re.compile(r"(?is)(create\b(\s+\w+){0,4}?\s+(table|view)\b|insert|merge|update|select|with|replace\s+into)\b")
+LINEAGE_COMMAND = re.compile(r"(?is)(create\b(\s+\w+){0,4}?\s+(table|view|task|pipe|stream)\b|insert|merge|update|select|with|replace\s+into)\b")
 
 
 def lineage_command(statement: exp.Expr | None) -> bool:

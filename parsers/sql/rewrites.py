@@ -6,7 +6,11 @@ rather than lost:
 - Oracle's `MERGE ... WHEN MATCHED THEN UPDATE SET ... DELETE WHERE c`, which deletes the updated
   rows that satisfy c: for lineage, the `WHEN MATCHED AND (c) THEN DELETE` clause other engines write;
 - a materialized view's storage and refresh options (Oracle's `BUILD IMMEDIATE REFRESH FAST ON COMMIT
-  ENABLE QUERY REWRITE`, ...) between its name and AS: they change when its rows are computed, not from what.
+  ENABLE QUERY REWRITE`, ...) between its name and AS: they change when its rows are computed, not from what;
+- Snowflake's `CREATE TASK ... AS <statement>` and `CREATE PIPE ... AS COPY INTO ...`: the statement they
+  run (on a schedule, or as files arrive) is the lineage;
+- Snowflake's `CREATE STREAM st ON TABLE|VIEW s`: st's rows are s's changed rows, with s's columns (and
+  the METADATA$ ones), read as `CREATE VIEW st AS SELECT * FROM s`.
 
 Each takes the statement's tokens and the text they index (a whole script: the statement is the part
 its tokens span) and returns the statement's new text, or None when it does not apply.
@@ -116,6 +120,38 @@ def _name_end(tokens: list[Token], first: int) -> int:
     return end
 
 
+def _scheduled(tokens: list[Token], sql: str) -> str | None:
+    words = [t.text.upper() for t in tokens[:4]]
+    kind = next((w for w in words[1:] if w in ("TASK", "PIPE")), None)
+    if words[0] != "CREATE" or kind is None:
+        return None
+    depth = 0
+    for index, token in enumerate(tokens[:-1]):
+        depth += (token.token_type == TokenType.L_PAREN) - (token.token_type == TokenType.R_PAREN)
+        if not depth and token.token_type == TokenType.ALIAS and tokens[index + 1].text.upper() in _RUN:
+            return sql[tokens[index + 1].start : tokens[_end(tokens) - 1].end + 1]
+    return None
+
+
+_RUN = {"INSERT", "MERGE", "UPDATE", "DELETE", "COPY", "SELECT", "WITH", "CREATE", "CALL", "EXECUTE", "BEGIN", "TRUNCATE"}
+
+
+def _stream_view(tokens: list[Token], sql: str) -> str | None:
+    words = [t.text.upper() for t in tokens]
+    if len(words) < 6 or words[0] != "CREATE" or "STREAM" not in words[1:4]:
+        return None
+    name = words.index("STREAM") + 1
+    if words[name : name + 3] == ["IF", "NOT", "EXISTS"]:
+        name += 3
+    end = _name_end(tokens, name)
+    on = next((i for i in range(end, len(words) - 2) if words[i] == "ON" and words[i + 1] in ("TABLE", "VIEW")), None)
+    if on is None or end == name:
+        return None
+    source = sql[tokens[on + 2].start : tokens[_name_end(tokens, on + 2) - 1].end + 1]
+    metadata = ", ".join(f"NULL AS METADATA${column}" for column in ("ACTION", "ISUPDATE", "ROW_ID"))  # the engine's, of no column
+    return f"CREATE VIEW {sql[tokens[name].start : tokens[end - 1].end + 1]} AS SELECT *, {metadata} FROM {source}"
+
+
 def _query_start(token: Token) -> bool:
     return token.token_type in (TokenType.SELECT, TokenType.WITH, TokenType.L_PAREN)
 
@@ -137,4 +173,4 @@ def _end(tokens: list[Token]) -> int:
     return end
 
 
-_REWRITES: tuple[Callable[[list[Token], str], str | None], ...] = (_recursive_view, _merge_delete_where, _view_options)
+_REWRITES: tuple[Callable[[list[Token], str], str | None], ...] = (_recursive_view, _merge_delete_where, _view_options, _scheduled, _stream_view)

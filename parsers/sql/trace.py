@@ -11,7 +11,7 @@ from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
 from sqlglot.optimizer.scope import Scope
 
-from lineage.model import Flow, Subtype
+from lineage.model import MARKER, Flow, Subtype
 from parsers.sql.aliases import DEFAULT_RULES, AliasLookup, Candidate, Wins
 from parsers.sql.budget import NO_DEADLINE, Deadline
 from parsers.sql.schema import SchemaRegistry
@@ -209,6 +209,8 @@ class ScopeTracer(ScopeOutputs):
                 if found is not None:
                     return found
             current = current.parent
+        if not qualifier and not name.startswith(MARKER):  # no source has it: said, never a guess (a macro's marker is said where it renders)
+            self.ambiguities.add(f"'{name}' is a column of no table this query reads: recorded as unresolved (check its spelling, or the tables' DDL)")
         return {(qualifier or None, name, Flow.DIRECT, Subtype.IDENTITY)}
 
     def _struct_field(self, scope: Scope, column: exp.Column) -> set[Hit] | None:

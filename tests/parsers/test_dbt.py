@@ -180,6 +180,7 @@ analytics.only_big.amount_cents -> analytics_marts.facts.key           direct  t
 analytics.only_big.id           -> analytics_marts.facts.key           direct  transformation  @12
 analytics.only_big.amount_cents -> analytics_marts.facts.magnitude     direct  transformation  @12
 table analytics_marts.facts table (amount, magnitude, key, id, amount_cents, starred, missing, target_name, unset) @2
+! warning: 'kind' is a column of no table this query reads: recorded as unresolved (check its spelling, or the tables' DDL) @2
 ! warning: unknown macro 'my_missing_macro': rendered as unresolved_my_missing_macro @7
 ! warning: var('not_set') is not set in dbt_project.yml and has no default: rendered as a placeholder @9
 ! warning: unknown variable 'some_flag': rendered empty @12
