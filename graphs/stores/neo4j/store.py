@@ -38,7 +38,10 @@ from lineage.store import WalkRow
 # 20k/200k ~10,000, 50k/200k ~15,000: fewer, larger flushes also leave fewer nodes to update rather than create
 BATCH = 50_000  # rows per UNWIND: big enough to amortise a round trip, small enough for the heap
 FLUSH_AT = 1_000_000  # buffered nodes + edges that trigger a flush: one per 200k-edge transaction (measured: 400k edges in two, server CPU 27 s instead of 32 s at 200k rows per flush)
-HOPS = 2  # breadth-first levels per round trip of a walk
+# Breadth-first levels per round trip of an unbounded walk. 2 was measured at 1M edges (BENCHMARKS.md, issue 18,
+# third pass): 13.5 instead of 15.8 reads per impact, the same CPU, latency within a loaded host's noise, and the
+# first impacts after a bulk load (re-planned) slower; so 1 until a quiet host shows a gain.
+HOPS = 1
 T = TypeVar("T")
 
 
