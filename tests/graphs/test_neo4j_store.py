@@ -16,6 +16,7 @@ import pytest
 from neo4j.exceptions import ConstraintError
 
 import graphs.stores.neo4j.store
+import graphs.stores.neo4j.walk
 from bench.warehouse import write
 from graphs.stores.neo4j.store import Neo4jStore
 from graphs.stores.open import open_store
@@ -262,7 +263,7 @@ def test_several_levels_per_round_trip_walk_as_one_level_does(neo4j_store: Neo4j
     starts = {Direction.DOWNSTREAM: ["column:t.a", "table:t"], Direction.UPSTREAM: ["column:w.d"]}
     cases = [(direction, depth, relations) for direction in starts for depth in (1, 2, 3, 4, 5, None) for relations in (FLOW, frozenset({Relation.FEEDS}))]
     one = [neo4j_store.walk_rows(starts[d], d, depth, r) for d, depth, r in cases]
-    monkeypatch.setattr(graphs.stores.neo4j.store, "HOPS", hops)
+    monkeypatch.setattr(graphs.stores.neo4j.walk, "HOPS", hops)
     assert [neo4j_store.walk_rows(starts[d], d, depth, r) for d, depth, r in cases] == one
     # downstream of t.a and table t, unbounded: every FEEDS, and only table t's HAS_COLUMN
     assert len(one[cases.index((Direction.DOWNSTREAM, None, FLOW))]) == len(feeds) + 1

@@ -29,6 +29,7 @@ from neo4j.exceptions import AuthError, DriverError, Neo4jError
 from graphs.stores.neo4j import cypher as q
 from graphs.stores.neo4j.plan import Plan, changed
 from graphs.stores.neo4j.retry import RETRIES_ENV, Retry, transient
+from graphs.stores.neo4j.walk import levels
 from lineage.collector import cycle_collector_off
 from lineage.errors import StoreError
 from lineage.model import Direction, Edge, GraphFacts, Node, NodeKind, Relation
@@ -38,10 +39,6 @@ from lineage.store import WalkRow
 # 20k/200k ~10,000, 50k/200k ~15,000: fewer, larger flushes also leave fewer nodes to update rather than create
 BATCH = 50_000  # rows per UNWIND: big enough to amortise a round trip, small enough for the heap
 FLUSH_AT = 1_000_000  # buffered nodes + edges that trigger a flush: one per 200k-edge transaction (measured: 400k edges in two, server CPU 27 s instead of 32 s at 200k rows per flush)
-# Breadth-first levels per round trip of an unbounded walk. 2 was measured at 1M edges (BENCHMARKS.md, issue 18,
-# third pass): 13.5 instead of 15.8 reads per impact, the same CPU, latency within a loaded host's noise, and the
-# first impacts after a bulk load (re-planned) slower; so 1 until a quiet host shows a gain.
-HOPS = 1
 T = TypeVar("T")
 
 
@@ -364,36 +361,7 @@ class Neo4jStore:
         ids = sorted(set(start))
         if not ids or not relations or (max_depth is not None and max_depth < 1):
             return []
-        return self._levels(ids, direction, max_depth, relations)
-
-    def _levels(self, ids: list[str], direction: Direction, max_depth: int | None, relations: frozenset[Relation]) -> list[list[Any]]:
-        """Breadth-first: the `[a, b, type, key, sources]` rows of the edges at distance < max_depth, as networkx walks.
-
-        In Python rather than one variable-length Cypher pattern, because implied HAS_COLUMN is no
-        relationship; it also kept the slowest impact at 1M edges far below the pattern's (bench.neo4j_load).
-        Two levels per round trip wherever both are within `max_depth`: the nodes the first reaches are
-        expanded by the second (so they are seen), and only what the second reaches is the next frontier.
-        An edge out of a node reached at distance d is kept iff d < max_depth, as with one level per trip.
-        """
-        queries = {hops: q.step(direction, relations, hops) for hops in (1, HOPS)}
-        far = 1 if direction is Direction.DOWNSTREAM else 0
-        frontier, seen, found = ids, set(ids), list[list[Any]]()
-        depth = 0
-        while frontier and (max_depth is None or depth < max_depth):
-            hops = HOPS if max_depth is None or depth + HOPS <= max_depth else 1
-            levels = self._read(queries[hops], ids=frontier)
-            for level in levels[:-1]:
-                found += level
-                seen.update(row[far] for row in level)
-            reached: list[str] = []
-            for row in levels[-1]:
-                found.append(row)
-                other = row[far]
-                if other not in seen:
-                    seen.add(other)
-                    reached.append(other)
-            frontier, depth = reached, depth + hops
-        return found
+        return levels(lambda query, frontier: self._read(query, ids=frontier), ids, direction, max_depth, relations)
 
     def find(self, pattern: str) -> list[Node]:
         prefix, suffix = q.glob_bounds(pattern)
