@@ -9,8 +9,8 @@ from graphs.stores.neo4j import cypher as q
 from lineage.model import Direction, Relation
 
 # Breadth-first levels per round trip of an unbounded walk. 2 was measured at 1M edges (BENCHMARKS.md, issue 18,
-# third pass): 13.5 instead of 15.8 reads per impact, the same CPU, latency within a loaded host's noise, and the
-# first impacts after a bulk load (re-planned) slower; so 1 until a quiet host shows a gain.
+# third pass): 13.5 instead of 15.8 reads per impact, the same CPU, latency within a loaded host's noise; so 1
+# until a quiet host shows a gain.
 HOPS = 1
 
 
