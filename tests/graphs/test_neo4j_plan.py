@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+
+from graphs.stores.neo4j import cypher as q
 from graphs.stores.neo4j.plan import Plan
 from lineage.model import Edge, Flow, GraphFacts, Node, NodeKind, Relation, Subtype
 
@@ -30,3 +33,13 @@ def test_a_has_column_that_is_not_as_a_scan_writes_it_stays_a_relationship() -> 
     plan.unimplied(["column:t.x"])  # the database holds t.x as a column of another table already
     assert plan.tables == {} and plan.rels[(Relation.HAS_COLUMN, "table:t", "column:t.x", "||0|0")] == ["a.sql"]
     assert plan.touches["a.sql"] == ["column:t.x", "table:t"]
+
+
+def test_a_claim_is_spelled_as_json_would_spell_it_and_reads_back() -> None:
+    nasty = ['a"b', "back\\slash", "new\nline", "nul\x00", "ctl\x1f", "é😀", "", "[,]"]
+    for name in nasty:
+        claim = ("column", name, ((name, "INT"), ("table", name)))
+        text = q.claim_text(claim)
+        assert text == json.dumps(["column", name, [[name, "INT"], ["table", name]]], ensure_ascii=False, separators=(",", ":"))
+        assert q.claim_from(text) == claim
+    assert q.claim_text(("table", "t", ())) == '["table","t",[]]'

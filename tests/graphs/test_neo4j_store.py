@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
 from contextlib import closing
 from pathlib import Path
 
@@ -10,11 +16,14 @@ import pytest
 from neo4j.exceptions import ConstraintError
 
 import graphs.stores.neo4j.store
+import graphs.stores.neo4j.walk
+from bench.warehouse import write
 from graphs.stores.neo4j.store import Neo4jStore
 from graphs.stores.open import open_store
 from lineage.api import scan_into
 from lineage.errors import StoreError
 from lineage.model import Direction, Edge, GraphFacts, Node, NodeKind, Relation
+from lineage.store import FLOW_RELATIONS as FLOW
 from tests.conftest import ROOT
 from tests.contract.neo4j_server import Neo4jSettings
 
@@ -206,3 +215,55 @@ def test_settings_come_from_the_environment(empty_neo4j: Neo4jSettings, monkeypa
     monkeypatch.delenv("NEO4J_URI")
     with pytest.raises(StoreError, match="^no Neo4j URI given; pass bolt://HOST:PORT or set NEO4J_URI$"):
         Neo4jStore()
+
+
+def test_a_scan_killed_mid_load_leaves_the_old_or_the_new_graph(empty_neo4j: Neo4jSettings, tmp_path: Path) -> None:
+    """SIGKILL of `lineage scan` at random points: no rollback is sent, the server drops the open transaction."""
+    env = {**os.environ, "NEO4J_USER": empty_neo4j.user, "NEO4J_PASSWORD": empty_neo4j.password}
+
+    def scan(sql: Path) -> subprocess.Popen[bytes]:
+        command = [str(Path(sys.executable).parent / "lineage"), "scan", str(sql), "--store", empty_neo4j.uri, "--jobs", "1", "--no-cache"]
+        return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def graph() -> tuple[list[str], list[Node], list[Edge]]:
+        with closing(empty_neo4j.open()) as store:
+            return _graph(store)
+
+    old_sql, new_sql = tmp_path / "old", tmp_path / "new"
+    write(20, old_sql)
+    write(300, new_sql)
+
+    def from_old() -> tuple[list[str], list[Node], list[Edge]]:
+        empty_neo4j.wipe()
+        assert scan(old_sql).wait() == 0
+        return graph()
+
+    old = from_old()
+    assert scan(new_sql).wait() == 0
+    new = graph()  # the new scan adds its files to what the old one wrote
+    assert len(new[0]) > len(old[0]) and set(old[0]) < set(new[0])
+    rng = random.Random(9)
+    for _ in range(4):
+        assert from_old() == old
+        child = scan(new_sql)
+        time.sleep(rng.uniform(0.5, 3.0))
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+        assert graph() in (old, new)
+
+
+@pytest.mark.parametrize("hops", [2, 3])
+def test_several_levels_per_round_trip_walk_as_one_level_does(neo4j_store: Neo4jStore, monkeypatch: pytest.MonkeyPatch, hops: int) -> None:
+    # a chain with a loop back, a fork, and a table whose columns are implied HAS_COLUMN
+    edges = [("t.a", "u.b"), ("u.b", "v.c"), ("v.c", "w.d"), ("w.d", "u.b"), ("t.a", "x.e"), ("x.e", "w.d")]
+    nodes = tuple(Node(f"column:{n}", NodeKind.COLUMN, n, (("table", n.split(".")[0]),)) for n in sorted({n for e in edges for n in e}))
+    feeds = tuple(Edge(f"column:{a}", f"column:{b}", Relation.FEEDS, file="a.sql", line=i) for i, (a, b) in enumerate(edges))
+    owns = tuple(Edge(f"table:{n.name.split('.')[0]}", n.id, Relation.HAS_COLUMN, file="a.sql") for n in nodes)
+    neo4j_store.replace_file(GraphFacts("a.sql", nodes, feeds + owns))
+    starts = {Direction.DOWNSTREAM: ["column:t.a", "table:t"], Direction.UPSTREAM: ["column:w.d"]}
+    cases = [(direction, depth, relations) for direction in starts for depth in (1, 2, 3, 4, 5, None) for relations in (FLOW, frozenset({Relation.FEEDS}))]
+    one = [neo4j_store.walk_rows(starts[d], d, depth, r) for d, depth, r in cases]
+    monkeypatch.setattr(graphs.stores.neo4j.walk, "HOPS", hops)
+    assert [neo4j_store.walk_rows(starts[d], d, depth, r) for d, depth, r in cases] == one
+    # downstream of t.a and table t, unbounded: every FEEDS, and only table t's HAS_COLUMN
+    assert len(one[cases.index((Direction.DOWNSTREAM, None, FLOW))]) == len(feeds) + 1

@@ -138,11 +138,13 @@ IMPLY = (
 
 
 def create_nodes(kind: NodeKind) -> str:
-    """Nodes no transaction holds yet (checked first, under the uniqueness constraint): CREATE, not MERGE."""
+    """Nodes no transaction holds yet (checked first, under the uniqueness constraint): CREATE, not MERGE.
+
+    Rows are `[id, name, keys, values, claim_sources, claims, table, table_sources]` lists (`Plan.fresh_rows`),
+    and `$kind` the one kind of them all."""
     return (
-        f"UNWIND $rows AS row CREATE (n:{BASE}:{LABELS[kind]} {{id: row.id, kind: row.kind, name: row.name, "
-        "attr_keys: row.keys, attr_values: row.values, claim_sources: row.srcs, claims: row.claims, "
-        "table: row.table, table_sources: row.table_srcs})"
+        f"UNWIND $rows AS row CREATE (n:{BASE}:{LABELS[kind]} {{id: row[0], kind: $kind, name: row[1], "
+        "attr_keys: row[2], attr_values: row[3], claim_sources: row[4], claims: row[5], table: row[6], table_sources: row[7]})"
     )
 
 
@@ -155,30 +157,42 @@ def put_nodes(kind: NodeKind) -> str:
 
 
 def add_edges(relation: Relation, merge: bool) -> str:
-    """Relationships, one row per distinct edge; MERGE only where both ends were there before the batch.
+    """Relationships, one `[a, b, key, sources]` row per distinct edge; MERGE only where both ends were there before the batch.
 
-    `row.srcs` is a string for one source, else a list; MERGE rows always carry a list (`string + string`
+    `row[3]` is a string for one source, else a list; MERGE rows always carry a list (`string + string`
     would concatenate the names)."""
-    ends = f"UNWIND $rows AS row MATCH (a:{BASE} {{id: row.a}}) USING INDEX SEEK a:{BASE}(id) MATCH (b:{BASE} {{id: row.b}}) USING INDEX SEEK b:{BASE}(id) "
+    ends = f"UNWIND $rows AS row MATCH (a:{BASE} {{id: row[0]}}) USING INDEX SEEK a:{BASE}(id) MATCH (b:{BASE} {{id: row[1]}}) USING INDEX SEEK b:{BASE}(id) "
     if merge:
-        return ends + f"MERGE (a)-[r:{TYPES[relation]} {{key: row.key}}]->(b) ON CREATE SET r.sources = CASE size(row.srcs) WHEN 1 THEN row.srcs[0] ELSE row.srcs END ON MATCH SET r.sources = {_REL_SOURCES} + row.srcs"
-    return ends + f"CREATE (a)-[:{TYPES[relation]} {{key: row.key, sources: row.srcs}}]->(b)"
+        return ends + (
+            f"MERGE (a)-[r:{TYPES[relation]} {{key: row[2]}}]->(b) ON CREATE SET r.sources = CASE size(row[3]) WHEN 1 THEN row[3][0] ELSE row[3] END "
+            f"ON MATCH SET r.sources = {_REL_SOURCES} + row[3]"
+        )
+    return ends + f"CREATE (a)-[:{TYPES[relation]} {{key: row[2], sources: row[3]}}]->(b)"
 
 
-def step(direction: Direction, relations: frozenset[Relation]) -> str:
-    """One breadth-first level: the edges at the frontier `$ids`, as [a, b, type, key, sources] rows."""
+def step(direction: Direction, relations: frozenset[Relation], hops: int) -> str:
+    """`hops` breadth-first levels from the frontier `$ids` in one round trip: one list per level of the
+    `[a, b, type, key, sources]` rows of the edges out of that level's nodes (level 1: the frontier's).
+
+    Level k+1 expands every distinct node level k reached, seen before or not: a node seen at an
+    earlier level comes back again, and its rows are duplicates the caller drops.
+    """
     types = "|".join(TYPES[r] for r in sorted(relations))
-    row = "[a.id, b.id, type(r), r.key, r.sources]"
-    implied = f"[a.id, b.id, '{HAS_COLUMN}', '', b.table_sources]"
     if direction is Direction.DOWNSTREAM:
-        head = f"UNWIND $ids AS id MATCH (a:{BASE} {{id: id}}) USING INDEX SEEK a:{BASE}(id) CALL (a) {{ "
-        real = f"MATCH (a)-[r:{types}]->(b:{BASE}) RETURN {row} AS row"
-        more = f" UNION ALL MATCH (b:{BASE} {{table: a.id}}) USING INDEX b:{BASE}(table) RETURN {implied} AS row"
+        real = f"MATCH (n)-[r:{types}]->(m:{BASE}) RETURN [n.id, m.id, type(r), r.key, r.sources] AS row, m"
+        implied = f"MATCH (m:{BASE} {{table: n.id}}) USING INDEX m:{BASE}(table) RETURN [n.id, m.id, '{HAS_COLUMN}', '', m.table_sources] AS row, m"
     else:
-        head = f"UNWIND $ids AS id MATCH (b:{BASE} {{id: id}}) USING INDEX SEEK b:{BASE}(id) CALL (b) {{ "
-        real = f"MATCH (b)<-[r:{types}]-(a:{BASE}) RETURN {row} AS row"
-        more = f" UNION ALL MATCH (a:{BASE} {{id: b.table}}) USING INDEX SEEK a:{BASE}(id) RETURN {implied} AS row"
-    return head + real + (more if Relation.HAS_COLUMN in relations else "") + " } RETURN collect(row) AS rows"
+        real = f"MATCH (n)<-[r:{types}]-(m:{BASE}) RETURN [m.id, n.id, type(r), r.key, r.sources] AS row, m"
+        implied = f"MATCH (m:{BASE} {{id: n.table}}) USING INDEX SEEK m:{BASE}(id) RETURN [m.id, n.id, '{HAS_COLUMN}', '', n.table_sources] AS row, m"
+    hop = "CALL (n) { " + real + (f" UNION ALL {implied}" if Relation.HAS_COLUMN in relations else "") + " }"
+
+    def reached(level: int) -> str:  # the nodes the next level expands; the last level needs none
+        return f", collect(DISTINCT m) AS next{level}" if level < hops else ""
+
+    text = f"UNWIND $ids AS id MATCH (n:{BASE} {{id: id}}) USING INDEX SEEK n:{BASE}(id) {hop} WITH collect(row) AS rows1{reached(1)}"
+    for level in range(2, hops + 1):
+        text += f" CALL (next{level - 1}) {{ UNWIND next{level - 1} AS n {hop} RETURN collect(row) AS rows{level}{reached(level)} }}"
+    return text + " RETURN [" + ", ".join(f"rows{level}" for level in range(1, hops + 1)) + "] AS rows"
 
 
 # -- conversions ---------------------------------------------------------------------------------
@@ -188,9 +202,14 @@ Claim = tuple[str, str, tuple[tuple[str, str], ...]]  # kind, name, attrs: what 
 _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode  # one encoder: json.dumps with options builds one per call
 
 
+_STRING = json.encoder.encode_basestring  # json's own (C) string quoting, as `_ENCODE` uses with ensure_ascii=False
+
+
 def claim_text(claim: Claim) -> str:
+    """`_ENCODE([kind, name, attrs])`, spelled out: a load writes one per claim, and this is 3x cheaper."""
     kind, name, attrs = claim
-    return _ENCODE([kind, name, attrs])
+    pairs = ",".join(f"[{_STRING(k)},{_STRING(v)}]" for k, v in attrs)
+    return f"[{_STRING(kind)},{_STRING(name)},[{pairs}]]"
 
 
 def claim_from(text: str) -> Claim:
@@ -247,6 +266,15 @@ def edges_from(row: Sequence[Any]) -> Iterator[Edge]:
     files = {s.partition(SEP)[2] or s for s in ((sources,) if isinstance(sources, str) else sources or ())}
     for file in sorted(files):
         yield Edge(source, target, RELATIONS[kind], Flow(flow) if flow else None, Subtype(subtype) if subtype else None, file, int(line or 0), int(statement or 0))
+
+
+def walk_rows_from(row: Sequence[Any]) -> Iterator[tuple[str, str, Relation, str, str, str, int, int]]:
+    """`edges_from` as `lineage.store.WalkRow`s, made without an `Edge` each."""
+    source, target, kind, key, sources = row
+    flow, subtype, line, statement = (key or "|||").split("|")
+    relation, at, order = RELATIONS[kind], int(line or 0), int(statement or 0)
+    for file in {s.partition(SEP)[2] or s for s in ((sources,) if isinstance(sources, str) else sources or ())}:
+        yield source, target, relation, flow, subtype, file, at, order
 
 
 def glob_bounds(pattern: str) -> tuple[str, str]:

@@ -64,16 +64,28 @@ class Plan:
         ends = {nid for rel in rels for nid in rel[1:3]} | {nid for column, (table, _) in tables.items() for nid in (column, table)}
         return cls(claims, tables, rels, touches, sorted(ends | claims.keys()))
 
-    def fresh_rows(self, ids: list[str]) -> dict[NodeKind, list[dict[str, object]]]:
-        """CREATE rows for nodes the database does not hold yet, per kind."""
-        rows: dict[NodeKind, list[dict[str, object]]] = {}
+    def fresh_rows(self, ids: list[str]) -> dict[NodeKind, list[list[object]]]:
+        """CREATE rows for nodes the database does not hold yet, per kind, as `q.create_nodes` reads them.
+
+        Lists, not dicts: the driver packs and the server unpacks no key per row. A node one source
+        claims (most) takes that claim's sorted pairs as they are; `q.merge` decides the rest.
+        """
+        rows: dict[NodeKind, list[list[object]]] = {}
+        claims, tables, text = self.claims, self.tables, q.claim_text
         for nid in ids:
-            said = self.claims.get(nid, [])
-            node = q.merge(nid, [claim for _, claim in said], True)
+            said = claims.get(nid)
+            table, sources = tables.get(nid, (None, None))
+            if said is not None and len(said) == 1:
+                source, claim = said[0]
+                kind, name, attrs = claim
+                row: list[object] = [nid, name, [k for k, _ in attrs], [v for _, v in attrs], [source], [text(claim)], table, sources]
+                rows.setdefault(NodeKind(kind), []).append(row)
+                continue
+            node = q.merge(nid, [claim for _, claim in said or ()], True)
             assert node is not None  # linked: the batch names it
-            table, sources = self.tables.get(nid, (None, None))
-            extra = {"srcs": [s for s, _ in said] or None, "claims": [q.claim_text(c) for _, c in said] or None, "table": table, "table_srcs": sources}
-            rows.setdefault(node.kind, []).append(q.node_row(node) | extra)
+            keys, values = [k for k, _ in node.attrs], [v for _, v in node.attrs]
+            srcs, texts = ([s for s, _ in said], [text(c) for _, c in said]) if said else (None, None)
+            rows.setdefault(node.kind, []).append([nid, node.name, keys, values, srcs, texts, table, sources])
         return rows
 
     def claim_rows(self, ids: list[str]) -> list[dict[str, object]]:
@@ -85,12 +97,14 @@ class Plan:
             rows.append({"id": nid, "srcs": [s for s, _ in said], "claims": [q.claim_text(c) for _, c in said], "keys": [k for k, _ in pairs], "values": [v for _, v in pairs]})
         return rows
 
-    def rel_rows(self, existing: set[str]) -> dict[tuple[Relation, bool], list[dict[str, object]]]:
-        """Per relation and MERGE-or-CREATE: a relationship may exist already only if both ends did before this batch."""
-        rows: dict[tuple[Relation, bool], list[dict[str, object]]] = {}
+    def rel_rows(self, existing: set[str]) -> dict[tuple[Relation, bool], list[list[object]]]:
+        """Per relation and MERGE-or-CREATE: a relationship may exist already only if both ends did before this batch.
+
+        `[a, b, key, sources]` lists, as `q.add_edges` reads them."""
+        rows: dict[tuple[Relation, bool], list[list[object]]] = {}
         for (rel, a, b, key), said in self.rels.items():
             merge = a in existing and b in existing
-            rows.setdefault((rel, merge), []).append({"a": a, "b": b, "key": key, "srcs": said if merge or len(said) > 1 else said[0]})
+            rows.setdefault((rel, merge), []).append([a, b, key, said if merge or len(said) > 1 else said[0]])
         return rows
 
     def unimplied(self, columns: list[str]) -> None:
@@ -117,6 +131,9 @@ def _claims(nodes: tuple[Node, ...]) -> dict[str, q.Claim]:
     heads: dict[str, Node] = {}
     attrs: dict[str, dict[str, str]] = {}
     for node in nodes:
-        heads.setdefault(node.id, node)
-        attrs.setdefault(node.id, {}).update(node.attrs)
-    return {nid: (str(h.kind), h.name, tuple(sorted(attrs[nid].items()))) for nid, h in heads.items()}
+        held = attrs.get(node.id)
+        if held is None:
+            heads[node.id], attrs[node.id] = node, dict(node.attrs)
+        else:
+            held.update(node.attrs)
+    return {nid: (h.kind.value, h.name, tuple(sorted(attrs[nid].items()))) for nid, h in heads.items()}
