@@ -277,19 +277,6 @@ def walk_rows_from(row: Sequence[Any]) -> Iterator[tuple[str, str, Relation, str
         yield source, target, relation, flow, subtype, file, at, order
 
 
-def glob_bounds(pattern: str) -> tuple[str, str]:
-    """The literal prefix and suffix every name matching the fnmatch `pattern` must have.
-
-    They only narrow what Neo4j returns; `fnmatchcase` in Python decides, so the semantics stay
-    exactly Python's (no glob-to-regex translation to get wrong).
-    """
-    wild = [i for i, ch in enumerate(pattern) if ch in "*?["]
-    if not wild:
-        return pattern, pattern
-    last = max(i for i, ch in enumerate(pattern) if ch in "*?[]")
-    return pattern[: wild[0]], pattern[last + 1 :]
-
-
 def chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
     for i in range(0, len(items), size):
         yield items[i : i + size]

@@ -32,6 +32,7 @@ from graphs.stores.neo4j.retry import RETRIES_ENV, Retry, transient
 from graphs.stores.neo4j.walk import levels
 from lineage.collector import cycle_collector_off
 from lineage.errors import StoreError
+from lineage.names import glob_ends
 from lineage.model import Direction, Edge, GraphFacts, Node, NodeKind, Relation
 from lineage.store import WalkRow
 
@@ -364,7 +365,7 @@ class Neo4jStore:
         return levels(lambda query, frontier: self._read(query, ids=frontier), ids, direction, max_depth, relations)
 
     def find(self, pattern: str) -> list[Node]:
-        prefix, suffix = q.glob_bounds(pattern)
+        prefix, suffix = glob_ends(pattern)  # they only narrow what Neo4j returns: fnmatchcase decides
         rows = self._read(q.FIND, prefix=prefix, suffix=suffix)
         return sorted(n for n in map(q.node_from, rows) if fnmatchcase(n.name, pattern))
 
