@@ -7,6 +7,7 @@ saved results (after `make bench-scale` or `make bench-neo4j`, say) without meas
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -45,12 +46,37 @@ def write(results: dict[str, Any], results_dir: Path, target: Path) -> None:
     impact_runs = [results_dir / name for name in ("embedded-sqlite-impact-before.json", "embedded-sqlite-impact.json")]
     if all(p.exists() for p in impact_runs):
         text += "\n" + impact_section(*(json.loads(p.read_text(encoding="utf-8")) for p in impact_runs)) + "\n"
+    text += _NOTES  # where the sections measured by hand-run commands go (see _with_notes)
     # and `make bench-rescan` (~2 minutes), beside the runs before each round of the scan-cache work
     rescan_runs = [p for p in (results_dir / name for name in ("rescan-before.json", "rescan-before-2.json", "rescan-before-3.json", "rescan.json")) if p.exists()]
     if len(rescan_runs) >= 2 and rescan_runs[-1].name == "rescan.json":
         text += "\n" + rescan_section(*(json.loads(p.read_text(encoding="utf-8")) for p in rescan_runs)) + "\n"
     text += "\n" + page_section(page) + "\n" if page is not None else ""
-    target.write_text(text + ("\n" + _logs(logs) + "\n" if logs is not None else ""), encoding="utf-8")
+    text += "\n" + _logs(logs) + "\n" if logs is not None else ""
+    target.write_text(_with_notes(text, sorted((results_dir.parent / "notes").glob("*.md"))), encoding="utf-8")
+
+
+_NOTES = "\n<!-- notes -->\n"
+
+
+def _with_notes(text: str, notes: list[Path]) -> str:
+    """bench/notes/*.md: sections measured by commands run by hand (each names its own), kept as written.
+    A note whose heading is a rendered section's replaces that section (to its next heading of the
+    same level or higher: a run's write-up with rows from other runs beside the rendered table);
+    the others go, in name order, after the in-process impact section."""
+    added = ""
+    for note in notes:
+        body = note.read_text(encoding="utf-8").rstrip("\n") + "\n"
+        heading = body.split("\n", 1)[0]
+        level = len(heading) - len(heading.lstrip("#"))
+        start = text.find("\n" + heading + "\n")
+        if start < 0:
+            added += "\n" + body
+            continue
+        ends = [m.start() for m in re.finditer(r"\n#{1,%d} " % level, text[start + 1 :])]
+        end = start + 1 + ends[0] if ends else len(text)
+        text = text[: start + 1] + body + text[end:]
+    return text.replace(_NOTES, added)
 
 
 def _logs(r: dict[str, Any]) -> str:
