@@ -104,11 +104,12 @@ def _create(statement: exp.Create) -> Write | None:
 
 def _copied_table(statement: exp.Create, definitions: list[exp.Expr]) -> exp.Table | None:
     """The s of `CREATE TABLE t LIKE s` (Snowflake, Spark, MySQL; Postgres's `(LIKE s)`), `CLONE s`
-    (Snowflake, BigQuery) or `COPY s` (BigQuery)."""
+    (Snowflake, BigQuery), `COPY s` (BigQuery) or Postgres's `PARTITION OF s` (a partition has its
+    parent's columns: renaming one renames the other, so impact on s's column reaches t's readers)."""
     clone = statement.args.get("clone")
     properties = statement.args.get("properties")
     likes = [*definitions, *(properties.expressions if isinstance(properties, exp.Properties) else ())]
-    sources = [clone.this if isinstance(clone, exp.Clone) else None, *(p.this for p in likes if isinstance(p, exp.LikeProperty))]
+    sources = [clone.this if isinstance(clone, exp.Clone) else None, *(p.this for p in likes if isinstance(p, (exp.LikeProperty, exp.PartitionedOfProperty)))]
     return next((s for s in sources if isinstance(s, exp.Table)), None)
 
 
