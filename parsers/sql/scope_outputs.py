@@ -17,6 +17,7 @@ from parsers.sql.scope_parts import (
     Columns,
     renamed_columns,
     is_base,
+    table_function,
     lateral_query,
     alias_columns,
     pivot_of,
@@ -115,7 +116,8 @@ class ScopeOutputs:
         if names is None or kept is None:
             if isinstance(star, exp.Columns) or any(star.args.get(k) for k in STAR_MODIFIERS):
                 self.unapplied[star.sql(self.dialect)] = names is not None
-            self.unknown_stars = self.unknown_stars or names is None
+            # a table function's columns come from no table: there is no '*' edge to record (a file reader is said)
+            self.unknown_stars = self.unknown_stars or (names is None and table_function(self.source(scope, source)) is None)
             # a pivot's own outputs are known even when the columns it keeps are not
             pivot = pivot_of(self.source(scope, source)) if names is None else None
             made = (pivoted_columns(pivot, ()) if pivot is not None else None) or []
@@ -159,6 +161,8 @@ class ScopeOutputs:
             if self.named(node).stars:
                 return None
             return Columns(o.name for o in self.outputs(node))
+        if table_function(node) is not None and renamed_columns(node):  # `generate_series(1, 9) AS t(n)`: its columns named
+            return Columns(renamed_columns(node))
         return None
 
     def source(self, scope: Scope, name: str) -> exp.Expr | Scope | None:

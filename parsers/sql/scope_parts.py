@@ -65,8 +65,26 @@ def table_name(table: exp.Table) -> str:
 
 
 def is_base(node: object) -> TypeGuard[exp.Table]:
-    """A base table: not a name that only looks like one for want of its CTE (see parsers.sql.shapes)."""
-    return isinstance(node, exp.Table) and not node.meta.get(OPAQUE)
+    """A base table: not a name that only looks like one for want of its CTE (see parsers.sql.shapes),
+    nor a table function (`read_parquet('x')`, `generate_series(1, 9) AS t(n)`: see `table_function`)."""
+    return isinstance(node, exp.Table) and not node.meta.get(OPAQUE) and not isinstance(node.this, exp.Func)
+
+
+def table_function(node: object) -> exp.Func | None:
+    """The function of a table function in FROM: its rows are made by the function, from its arguments."""
+    return node.this if isinstance(node, exp.Table) and isinstance(node.this, exp.Func) else None
+
+
+# Table functions that read files (DuckDB, Databricks, ClickHouse, Snowflake's INFER_SCHEMA aside): their
+# columns' values come from no SQL, which is said
+FILE_READERS = frozenset(
+    {"read_parquet", "read_csv", "read_csv_auto", "read_json", "read_json_auto", "read_ndjson", "read_ndjson_auto",
+     "read_files", "parquet_scan", "csv_scan", "json_scan", "cloud_files", "read_text", "read_blob", "file", "s3", "url"}
+)
+
+
+def function_name(func: exp.Func) -> str:
+    return (func.name if isinstance(func, exp.Anonymous) else func.sql_name()).lower()
 
 
 def combine(local: Context, hit: Hit) -> Hit:

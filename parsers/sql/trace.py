@@ -26,6 +26,9 @@ from parsers.sql.scope_parts import (
     Hit,
     combine,
     is_base,
+    FILE_READERS,
+    function_name,
+    table_function,
     lateral_query,
     pivot_of,
     pivot_reads,
@@ -132,6 +135,8 @@ class ScopeTracer(ScopeOutputs):
         node = self.source(scope, source)
         if is_base(node):
             return {(table_name(node), STAR, Flow.DIRECT, Subtype.IDENTITY)}
+        if table_function(node) is not None:
+            return self._function_rows(scope, node)
         if isinstance(node, Scope):
             return {h for i in self.named(node).stars for h in self.trace_output(node, i)}
         return {(None, STAR, Flow.DIRECT, Subtype.IDENTITY)}
@@ -167,7 +172,22 @@ class ScopeTracer(ScopeOutputs):
             return {(table_name(node), self._unaliased(node, source, column), Flow.DIRECT, Subtype.IDENTITY)}
         if isinstance(node, Scope):
             return self.trace_by_name(node, column)
+        if table_function(node) is not None:
+            return self._function_rows(scope, node)
         return {(None, column, Flow.DIRECT, Subtype.IDENTITY)}
+
+    def _function_rows(self, scope: Scope, node: exp.Table) -> set[Hit]:
+        """A column of a table function's rows (`generate_series(1, n)`, `read_parquet('f')`): made from the
+        columns its arguments read, if any (none for constants); a function reading files is said."""
+        func = table_function(node)
+        assert func is not None
+        if function_name(func) in FILE_READERS:
+            self.ambiguities.add(f"reads files through {function_name(func)}(...): the values of its columns come from no SQL and are not recorded")
+        return {
+            combine((Flow.DIRECT, Subtype.TRANSFORMATION), hit)
+            for column in func.find_all(exp.Column)
+            for hit in self.resolve_column(scope.parent or scope, column)
+        }
 
     def _pseudo(self, scope: Scope, name: str) -> bool:
         """Oracle's and Snowflake's pseudo-columns of a hierarchical query (LEVEL, CONNECT_BY_ISLEAF,
