@@ -355,6 +355,7 @@ def _normalise(statement: exp.Expr, dia: Dialect) -> set[str]:
     must get one name whichever dialect a file was scanned with.
     """
     fold = dia.normalization_strategy is not NormalizationStrategy.CASE_SENSITIVE
+    live = is_family(dia, "databricks.Databricks")
     tables: list[exp.Table] = []
     for node in statement.walk():
         if isinstance(node, exp.Identifier):
@@ -362,6 +363,8 @@ def _normalise(statement: exp.Expr, dia: Dialect) -> set[str]:
                 node.set("this", node.this.lower())
         elif isinstance(node, exp.Table):
             tables.append(node)
+            if live and node.args.get("db") is not None and node.db.lower() == "live" and not node.catalog:
+                node.set("db", None)  # Delta Live Tables: `LIVE.orders` is the pipeline's own table `orders`
     return {table_name(t) for t in tables if t.name}  # after the walk: names are folded by then
 
 

@@ -9,6 +9,8 @@ rather than lost:
   ENABLE QUERY REWRITE`, ...) between its name and AS: they change when its rows are computed, not from what;
 - Snowflake's `CREATE TASK ... AS <statement>` and `CREATE PIPE ... AS COPY INTO ...`: the statement they
   run (on a schedule, or as files arrive) is the lineage;
+- Databricks' Delta Live Tables `CREATE [OR REFRESH] [TEMPORARY] LIVE TABLE|VIEW`: the table or view it is
+  (a temporary one is the pipeline's, whose files read it as `LIVE.name`);
 - Snowflake's `CREATE STREAM st ON TABLE|VIEW s`: st's rows are s's changed rows, with s's columns (and
   the METADATA$ ones), read as `CREATE VIEW st AS SELECT * FROM s`.
 
@@ -152,6 +154,16 @@ def _stream_view(tokens: list[Token], sql: str) -> str | None:
     return f"CREATE VIEW {sql[tokens[name].start : tokens[end - 1].end + 1]} AS SELECT *, {metadata} FROM {source}"
 
 
+def _live(tokens: list[Token], sql: str) -> str | None:
+    words = [t.text.upper() for t in tokens[:7]]
+    at = next((i for i in range(1, len(words) - 1) if words[i] == "LIVE" and words[i + 1] in ("TABLE", "VIEW")), None)
+    if words[:1] != ["CREATE"] or at is None:
+        return None
+    # a TEMPORARY live view is the pipeline's, which spans files: not kept to its file (lineage.graph)
+    head = " ".join("REPLACE" if w == "REFRESH" else t.text for w, t in zip(words[:at], tokens[:at]) if w not in ("TEMPORARY", "TEMP"))
+    return f"{head} {sql[tokens[at + 1].start : tokens[_end(tokens) - 1].end + 1]}"
+
+
 def _query_start(token: Token) -> bool:
     return token.token_type in (TokenType.SELECT, TokenType.WITH, TokenType.L_PAREN)
 
@@ -173,4 +185,4 @@ def _end(tokens: list[Token]) -> int:
     return end
 
 
-_REWRITES: tuple[Callable[[list[Token], str], str | None], ...] = (_recursive_view, _merge_delete_where, _view_options, _scheduled, _stream_view)
+_REWRITES: tuple[Callable[[list[Token], str], str | None], ...] = (_recursive_view, _merge_delete_where, _view_options, _scheduled, _stream_view, _live)

@@ -40,6 +40,7 @@ def reshape(statement: exp.Expr) -> Shape:
     for cte in [c for part in parts for c in part.find_all(exp.CTE)]:
         if isinstance(cte.this, exp.Subquery):
             cte.set("this", _bare(cte.this))
+    _unstreamed(parts)
     _name_derived_tables(parts)
     _name_pivoted(parts)
     for with_ in [w for part in parts for w in part.find_all(exp.With)]:
@@ -73,6 +74,18 @@ def _bare(query: exp.Expr) -> exp.Expr:
             inner.set(key, value)
         query = inner
     return query
+
+
+def _unstreamed(parts: list[exp.Expr]) -> None:
+    """Databricks' `FROM STREAM(t)` / `STREAM t` (a streaming table's new rows): the rows of t, read as t."""
+    for stream in [s for part in parts for s in part.find_all(exp.Stream)]:
+        inner = stream.this.this if isinstance(stream.this, exp.Subquery) and isinstance(stream.this.this, exp.Table) else stream.this
+        if isinstance(inner, exp.Table):
+            alias = stream.this.args.get("alias") if isinstance(stream.this, exp.Subquery) else None
+            table = inner.copy()
+            if alias is not None and not table.alias:
+                table.set("alias", alias.copy())
+            stream.replace(table)
 
 
 def _name_derived_tables(parts: list[exp.Expr]) -> None:
