@@ -155,13 +155,61 @@ def _stream_view(tokens: list[Token], sql: str) -> str | None:
 
 
 def _live(tokens: list[Token], sql: str) -> str | None:
-    words = [t.text.upper() for t in tokens[:7]]
-    at = next((i for i in range(1, len(words) - 1) if words[i] == "LIVE" and words[i + 1] in ("TABLE", "VIEW")), None)
-    if words[:1] != ["CREATE"] or at is None:
+    words = [t.text.upper() for t in tokens[:8]]
+    kind = next((i for i in range(1, len(words) - 1) if words[i] in ("TABLE", "VIEW")), None)
+    if words[:1] != ["CREATE"] or kind is None or not {"LIVE", "STREAMING", "REFRESH"} & set(words[:kind]):
         return None
     # a TEMPORARY live view is the pipeline's, which spans files: not kept to its file (lineage.graph)
-    head = " ".join("REPLACE" if w == "REFRESH" else t.text for w, t in zip(words[:at], tokens[:at]) if w not in ("TEMPORARY", "TEMP"))
-    return f"{head} {sql[tokens[at + 1].start : tokens[_end(tokens) - 1].end + 1]}"
+    head = " ".join("REPLACE" if w == "REFRESH" else t.text for w, t in zip(words[:kind], tokens[:kind]) if w not in _DLT_WORDS)
+    name_end = _name_end(tokens, kind + 1)
+    text = lambda a, b: sql[tokens[a].start : tokens[b - 1].end + 1] if b > a else ""  # noqa: E731
+    columns, filters, rest = "", [], name_end
+    if name_end < len(tokens) and tokens[name_end].token_type == TokenType.L_PAREN:
+        close = _closing(tokens, name_end)
+        if close is None:
+            return None
+        kept = []
+        for first, last in _items(tokens, name_end + 1, close):
+            expectation = _expectation(tokens, first, last)
+            if expectation is None:
+                kept.append(text(first, last))
+            elif expectation[1]:  # ON VIOLATION DROP ROW: the rows that fail it never land
+                filters.append(text(*expectation[0]))
+        columns, rest = (f" ({', '.join(kept)})" if kept else ""), close + 1
+    body = next((i for i in range(rest, len(tokens) - 1) if tokens[i].token_type == TokenType.ALIAS and _query_start(tokens[i + 1])), None)
+    if body is None:
+        return None
+    query = text(body + 1, _end(tokens))
+    if filters:
+        query = f"SELECT * FROM ({query}) AS _lineage_expected WHERE " + " AND ".join(f"({f})" for f in filters)
+    return f"{head} {words[kind]} {text(kind + 1, name_end)}{columns} {text(rest, body)} AS {query}".replace("  ", " ")
+
+
+_DLT_WORDS = ("LIVE", "STREAMING", "TEMPORARY", "TEMP")
+
+
+def _items(tokens: list[Token], start: int, stop: int) -> list[tuple[int, int]]:
+    """The comma-separated items of tokens[start:stop], as (first, last + 1) index pairs."""
+    items, depth, first = [], 0, start
+    for index in range(start, stop):
+        kind = tokens[index].token_type
+        depth += (kind == TokenType.L_PAREN) - (kind == TokenType.R_PAREN)
+        if kind == TokenType.COMMA and not depth:
+            items.append((first, index))
+            first = index + 1
+    return [*items, (first, stop)] if stop > first else items
+
+
+def _expectation(tokens: list[Token], first: int, last: int) -> tuple[tuple[int, int], bool] | None:
+    """`CONSTRAINT name EXPECT (cond) [ON VIOLATION DROP ROW | FAIL UPDATE]`: cond's token range, and
+    whether a row failing it is dropped; None for any other item (a column's definition)."""
+    words = [t.text.upper() for t in tokens[first:last]]
+    if len(words) < 4 or words[0] != "CONSTRAINT" or words[2] != "EXPECT" or tokens[first + 3].token_type != TokenType.L_PAREN:
+        return None
+    close = _closing(tokens, first + 3)
+    if close is None or close >= last:
+        return None
+    return (first + 4, close), words[close - first + 1 :] == ["ON", "VIOLATION", "DROP", "ROW"]
 
 
 def _query_start(token: Token) -> bool:
