@@ -356,10 +356,12 @@ def _normalise(statement: exp.Expr, dia: Dialect) -> set[str]:
     """
     fold = dia.normalization_strategy is not NormalizationStrategy.CASE_SENSITIVE
     live = is_family(dia, "databricks.Databricks")
+    upper = dia.normalization_strategy is NormalizationStrategy.UPPERCASE
     tables: list[exp.Table] = []
     for node in statement.walk():
         if isinstance(node, exp.Identifier):
-            if fold and not node.quoted:
+            if fold and (not node.quoted or (upper and node.this.isupper())):
+                # Oracle and Snowflake fold unquoted names to upper case: "ORDERS" is orders
                 node.set("this", node.this.lower())
         elif isinstance(node, exp.Table):
             tables.append(node)

@@ -9,6 +9,8 @@ rather than lost:
   ENABLE QUERY REWRITE`, ...) between its name and AS: they change when its rows are computed, not from what;
 - Snowflake's `CREATE TASK ... AS <statement>` and `CREATE PIPE ... AS COPY INTO ...`: the statement they
   run (on a schedule, or as files arrive) is the lineage;
+- words between CREATE and TABLE/VIEW that change no column: Oracle's `FORCE EDITIONABLE` (in every view
+  SQL Developer exports), BigQuery's `SNAPSHOT` (a snapshot table is a clone);
 - Databricks' Delta Live Tables `CREATE [OR REFRESH] [TEMPORARY] LIVE TABLE|VIEW`: the table or view it is
   (a temporary one is the pipeline's, whose files read it as `LIVE.name`);
 - Snowflake's `CREATE STREAM st ON TABLE|VIEW s`: st's rows are s's changed rows, with s's columns (and
@@ -212,6 +214,18 @@ def _expectation(tokens: list[Token], first: int, last: int) -> tuple[tuple[int,
     return (first + 4, close), words[close - first + 1 :] == ["ON", "VIOLATION", "DROP", "ROW"]
 
 
+def _create_words(tokens: list[Token], sql: str) -> str | None:
+    words = [t.text.upper() for t in tokens[:8]]
+    kind = next((i for i, w in enumerate(words) if w in ("TABLE", "VIEW")), None)
+    if words[:1] != ["CREATE"] or kind is None or not _NEUTRAL_WORDS & set(words[:kind]):
+        return None
+    head = " ".join(t.text for w, t in zip(words[:kind], tokens[:kind]) if w not in _NEUTRAL_WORDS)
+    return f"{head} {sql[tokens[kind].start : tokens[_end(tokens) - 1].end + 1]}"
+
+
+_NEUTRAL_WORDS = {"FORCE", "NOFORCE", "EDITIONABLE", "NONEDITIONABLE", "EDITIONING", "SNAPSHOT"}
+
+
 def _query_start(token: Token) -> bool:
     return token.token_type in (TokenType.SELECT, TokenType.WITH, TokenType.L_PAREN)
 
@@ -233,4 +247,4 @@ def _end(tokens: list[Token]) -> int:
     return end
 
 
-_REWRITES: tuple[Callable[[list[Token], str], str | None], ...] = (_recursive_view, _merge_delete_where, _view_options, _scheduled, _stream_view, _live)
+_REWRITES: tuple[Callable[[list[Token], str], str | None], ...] = (_recursive_view, _merge_delete_where, _view_options, _scheduled, _stream_view, _live, _create_words)
