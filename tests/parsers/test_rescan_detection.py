@@ -104,3 +104,20 @@ def test_two_files_of_the_same_text_keep_their_own_facts(warehouse: Path) -> Non
     assert (summary.files, summary.reused, summary.removed_sources) == (3, 3, 0)
     assert held[0] == ["sql/a.sql", "sql/c.sql", "sql/copy.sql"]
     assert held == _fresh(warehouse, "fresh")
+
+
+def test_facts_another_version_of_the_extractor_made_are_never_served(warehouse: Path) -> None:
+    """The cache's header names a digest of the code that makes facts: a cache from other code (an
+    upgrade, a checkout of another commit) is replaced quietly, every file read again."""
+    from parsers.cache import code_digest
+
+    store, cache = warehouse / "store", warehouse / "store" / "scan-cache.json"
+    first, _ = _scan(store, cache)
+    again, held = _scan(store, cache)
+    assert (first.reused, again.reused) == (0, 2)
+    head, _, body = cache.read_bytes().partition(b"\n")
+    assert f"/code-{code_digest()}".encode() in head
+    cache.write_bytes(head.replace(code_digest().encode(), b"0" * len(code_digest())) + b"\n" + body)
+    summary, after = _scan(store, cache)
+    assert (summary.reused, [d.message for d in summary.diagnostics]) == (0, [])
+    assert after == held == _fresh(warehouse, "fresh")
