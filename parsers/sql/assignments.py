@@ -57,3 +57,8 @@ def _one_output(subquery: exp.Subquery, projection: exp.Expr) -> exp.Expr:
     single = subquery.copy()
     single.this.set("expressions", [projection.copy()])
     return single
+
+
+def assigned_by(select: exp.Select) -> dict[str, exp.Expr]:
+    """An UPDATE read as its SELECT (writes.py): each assigned column's value, by the column's name."""
+    return {p.alias: p.this for p in select.expressions if isinstance(p, exp.Alias)}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sqlglot import exp
 
+from parsers.sql.assignments import assigned_by
 from parsers.sql.budget import NO_DEADLINE
 from parsers.sql.writes import write_of
 
@@ -63,7 +64,7 @@ def _updated(body: exp.Update, returning: exp.Returning) -> exp.Select | None:
     if not isinstance(query, exp.Select):
         return None
     name = body.this.alias_or_name
-    assigned = {p.alias: p.this for p in query.expressions if isinstance(p, exp.Alias)}
+    assigned = assigned_by(query)
 
     def new(node: exp.Expr) -> exp.Expr:
         if isinstance(node, exp.Column) and node.table in ("", name) and node.name in assigned:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from sqlglot.tokens import Token, TokenType
 
+from parsers.sql.token_spans import body_end, closing
+
 # anywhere at the statement's top level
 _ANYWHERE = (
     ("ON", "COMMIT", "DROP"),
@@ -29,9 +31,7 @@ _AT_END = (
 
 def without_neutral(tokens: list[Token]) -> list[Token] | None:
     """`tokens` without the clauses above; None when they hold none."""
-    end = len(tokens)
-    while end and tokens[end - 1].token_type == TokenType.SEMICOLON:
-        end -= 1
+    end = body_end(tokens)
     words = [t.text.upper() for t in tokens]
     cut: set[int] = set()
     for clause in _AT_END:
@@ -54,9 +54,7 @@ def _top_rows(tokens: list[Token], words: list[str], end: int) -> range:
     """T-SQL's `UPDATE|DELETE|INSERT TOP (n) [PERCENT]`: the indexes of `TOP (n) [PERCENT]`."""
     if end < 4 or words[0] not in ("UPDATE", "DELETE", "INSERT") or words[1] != "TOP" or tokens[2].token_type != TokenType.L_PAREN:
         return range(0)
-    depth = 0
-    for index in range(2, end):
-        depth += (tokens[index].token_type == TokenType.L_PAREN) - (tokens[index].token_type == TokenType.R_PAREN)
-        if not depth:
-            return range(1, index + 2 if index + 1 < end and words[index + 1] == "PERCENT" else index + 1)
-    return range(0)
+    close = closing(tokens[:end], 2)
+    if close is None:
+        return range(0)
+    return range(1, close + 2 if close + 1 < end and words[close + 1] == "PERCENT" else close + 1)

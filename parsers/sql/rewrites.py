@@ -26,6 +26,8 @@ from collections.abc import Callable
 
 from sqlglot.tokens import Token, TokenType
 
+from parsers.sql.token_spans import body_end, closing
+
 _PREFIX = {"CREATE", "OR", "REPLACE", "TEMP", "TEMPORARY"}
 _PART = (TokenType.VAR, TokenType.IDENTIFIER)
 
@@ -40,30 +42,36 @@ def rewritten(tokens: list[Token], sql: str) -> str | None:
 
 
 def _recursive_view(tokens: list[Token], sql: str) -> str | None:
-    words = [t.text.upper() for t in tokens[:6]]
-    if "RECURSIVE" not in words or words[0] != "CREATE":
-        return None
-    at = words.index("RECURSIVE")
-    if not set(words[:at]) <= _PREFIX or at + 1 >= len(words) or words[at + 1] != "VIEW":
+    at = _view_word(tokens, "RECURSIVE")
+    if at is None:
         return None
     first = at + 2
     last = _name_end(tokens, first)
     if last == first or last >= len(tokens) or tokens[last].token_type != TokenType.L_PAREN:
         return None  # Postgres requires the column list
-    close = _closing(tokens, last)
+    close = closing(tokens, last)
     if close is None or close + 2 >= len(tokens) or tokens[close + 1].token_type != TokenType.ALIAS:
         return None
-    end = _end(tokens)
+    end = body_end(tokens)
     text = lambda a, b: sql[tokens[a].start : tokens[b - 1].end + 1]  # noqa: E731 - tokens a..b-1 as written
     name, columns, own = text(first, last), text(last + 1, close), text(last - 1, last)
     head = " ".join(t.text for t in tokens[:at])
     return f"{head} VIEW {name} ({columns}) AS WITH RECURSIVE {own} ({columns}) AS ({text(close + 2, end)}) SELECT {columns} FROM {own}"
 
 
+def _view_word(tokens: list[Token], word: str) -> int | None:
+    """Where `word` stands in `CREATE [OR REPLACE] [TEMP] <word> VIEW`, else None."""
+    words = [t.text.upper() for t in tokens[:6]]
+    at = words.index(word) if word in words else None
+    if at is None or words[0] != "CREATE" or not set(words[:at]) <= _PREFIX or words[at + 1 : at + 2] != ["VIEW"]:
+        return None
+    return at
+
+
 def _merge_delete_where(tokens: list[Token], sql: str) -> str | None:
     if not tokens or tokens[0].token_type != TokenType.MERGE:
         return None
-    end, depth, cuts = _end(tokens), 0, []
+    end, depth, cuts = body_end(tokens), 0, []
     for index in range(end - 1):
         kind = tokens[index].token_type
         depth += (kind == TokenType.L_PAREN) - (kind == TokenType.R_PAREN)
@@ -96,20 +104,17 @@ def _next_when(tokens: list[Token], start: int, end: int) -> int:
 
 
 def _view_options(tokens: list[Token], sql: str) -> str | None:
-    words = [t.text.upper() for t in tokens[:5]]
-    if "MATERIALIZED" not in words or words[0] != "CREATE":
-        return None
-    at = words.index("MATERIALIZED")
-    if at + 1 >= len(words) or words[at + 1] != "VIEW":
+    at = _view_word(tokens, "MATERIALIZED")
+    if at is None:
         return None
     last = _name_end(tokens, at + 2)
     if last < len(tokens) and tokens[last].token_type == TokenType.L_PAREN:  # its column list
-        close = _closing(tokens, last)
+        close = closing(tokens, last)
         last = close + 1 if close is not None else len(tokens)
     body = next((i for i in range(last, len(tokens) - 1) if tokens[i].token_type == TokenType.ALIAS and _query_start(tokens[i + 1])), None)
     if body is None or body == last:
         return None
-    return sql[tokens[0].start : tokens[last - 1].end + 1] + " " + sql[tokens[body].start : tokens[_end(tokens) - 1].end + 1]
+    return sql[tokens[0].start : tokens[last - 1].end + 1] + " " + sql[tokens[body].start : tokens[body_end(tokens) - 1].end + 1]
 
 
 def _name_end(tokens: list[Token], first: int) -> int:
@@ -133,7 +138,7 @@ def _scheduled(tokens: list[Token], sql: str) -> str | None:
     for index, token in enumerate(tokens[:-1]):
         depth += (token.token_type == TokenType.L_PAREN) - (token.token_type == TokenType.R_PAREN)
         if not depth and token.token_type == TokenType.ALIAS and tokens[index + 1].text.upper() in _RUN:
-            return sql[tokens[index + 1].start : tokens[_end(tokens) - 1].end + 1]
+            return sql[tokens[index + 1].start : tokens[body_end(tokens) - 1].end + 1]
     return None
 
 
@@ -167,7 +172,7 @@ def _live(tokens: list[Token], sql: str) -> str | None:
     text = lambda a, b: sql[tokens[a].start : tokens[b - 1].end + 1] if b > a else ""  # noqa: E731
     columns, filters, rest = "", [], name_end
     if name_end < len(tokens) and tokens[name_end].token_type == TokenType.L_PAREN:
-        close = _closing(tokens, name_end)
+        close = closing(tokens, name_end)
         if close is None:
             return None
         kept = []
@@ -181,7 +186,7 @@ def _live(tokens: list[Token], sql: str) -> str | None:
     body = next((i for i in range(rest, len(tokens) - 1) if tokens[i].token_type == TokenType.ALIAS and _query_start(tokens[i + 1])), None)
     if body is None:
         return None
-    query = text(body + 1, _end(tokens))
+    query = text(body + 1, body_end(tokens))
     if filters:
         query = f"SELECT * FROM ({query}) AS _lineage_expected WHERE " + " AND ".join(f"({f})" for f in filters)
     return f"{head} {words[kind]} {text(kind + 1, name_end)}{columns} {text(rest, body)} AS {query}".replace("  ", " ")
@@ -208,7 +213,7 @@ def _expectation(tokens: list[Token], first: int, last: int) -> tuple[tuple[int,
     words = [t.text.upper() for t in tokens[first:last]]
     if len(words) < 4 or words[0] != "CONSTRAINT" or words[2] != "EXPECT" or tokens[first + 3].token_type != TokenType.L_PAREN:
         return None
-    close = _closing(tokens, first + 3)
+    close = closing(tokens, first + 3)
     if close is None or close >= last:
         return None
     return (first + 4, close), words[close - first + 1 :] == ["ON", "VIOLATION", "DROP", "ROW"]
@@ -220,7 +225,7 @@ def _create_words(tokens: list[Token], sql: str) -> str | None:
     if words[:1] != ["CREATE"] or kind is None or not _NEUTRAL_WORDS & set(words[:kind]):
         return None
     head = " ".join(t.text for w, t in zip(words[:kind], tokens[:kind]) if w not in _NEUTRAL_WORDS)
-    return f"{head} {sql[tokens[kind].start : tokens[_end(tokens) - 1].end + 1]}"
+    return f"{head} {sql[tokens[kind].start : tokens[body_end(tokens) - 1].end + 1]}"
 
 
 _NEUTRAL_WORDS = {"FORCE", "NOFORCE", "EDITIONABLE", "NONEDITIONABLE", "EDITIONING", "SNAPSHOT"}
@@ -228,23 +233,6 @@ _NEUTRAL_WORDS = {"FORCE", "NOFORCE", "EDITIONABLE", "NONEDITIONABLE", "EDITIONI
 
 def _query_start(token: Token) -> bool:
     return token.token_type in (TokenType.SELECT, TokenType.WITH, TokenType.L_PAREN)
-
-
-def _closing(tokens: list[Token], opening: int) -> int | None:
-    depth = 0
-    for index in range(opening, len(tokens)):
-        depth += (tokens[index].token_type == TokenType.L_PAREN) - (tokens[index].token_type == TokenType.R_PAREN)
-        if not depth:
-            return index
-    return None
-
-
-def _end(tokens: list[Token]) -> int:
-    """The statement's tokens end before its trailing semicolons."""
-    end = len(tokens)
-    while end and tokens[end - 1].token_type == TokenType.SEMICOLON:
-        end -= 1
-    return end
 
 
 _REWRITES: tuple[Callable[[list[Token], str], str | None], ...] = (_recursive_view, _merge_delete_where, _view_options, _scheduled, _stream_view, _live, _create_words)

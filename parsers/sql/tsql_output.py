@@ -19,7 +19,7 @@ from sqlglot.dialects.dialect import Dialect
 from sqlglot.tokens import Token, TokenType
 
 from parsers.sql.scope_parts import table_name
-from parsers.sql.assignments import set_pairs
+from parsers.sql.assignments import assigned_by, set_pairs
 
 _DML = (TokenType.INSERT, TokenType.UPDATE, TokenType.DELETE, TokenType.MERGE)
 # where an OUTPUT clause without INTO (or after its target) ends
@@ -93,7 +93,7 @@ def output_insert(statement: exp.Expr, cut: CutOutput, dia: Dialect, rewritten: 
         rows = {"deleted": (name, lambda column: exp.column(column, table=name))}
     elif isinstance(statement, exp.Update) and rewritten is not None:
         select = rewritten.copy()
-        assigned = {p.alias: p.this for p in select.expressions if isinstance(p, exp.Alias)}
+        assigned = assigned_by(select)
         name = _updated(select, table_name(statement.this))
         rows = {
             "deleted": (name, lambda column: exp.column(column, table=name)),
