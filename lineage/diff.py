@@ -28,7 +28,7 @@ from lineage.completeness import Completeness, Gap, GapKind, merged
 from lineage.contracts import Contract, ContractLevel, Terms, evaluate, versioned_replacement
 from lineage.graph import build_graph
 from lineage.impact import Change, ChangeKind, ImpactReport, OwnerNotice, analyse_impact
-from lineage.model import Diagnostic, Edge, FileFacts, GraphFacts, Location, Node, NodeKind, Relation, node_id
+from lineage.model import RENAMING_ACTIONS, Diagnostic, Edge, FileFacts, GraphFacts, Location, Node, NodeKind, Relation, node_id
 from lineage.revision import Revision, Shapes, TableShape, shapes_of
 from lineage.schema_diff import Delta, DiffKind, compare, table_mapping
 from lineage.reach import reachable
@@ -234,7 +234,7 @@ def head_graph(head: Revision) -> list[GraphFacts]:
 
 
 def _without_renames(facts: FileFacts) -> FileFacts:
-    renames = {c.at for c in facts.schema_changes if c.action in ("rename_column", "rename_table")}
+    renames = {c.at for c in facts.schema_changes if c.action in RENAMING_ACTIONS}
     return replace(facts, edges=tuple(e for e in facts.edges if e.at not in renames)) if renames else facts
 
 

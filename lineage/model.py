@@ -173,10 +173,14 @@ class SchemaChange:
     """ALTER TABLE ... RENAME/DROP COLUMN, recorded so diffs and impact can see it."""
 
     table: str
-    action: str  # "rename_column" | "drop_column" | "alter_type"
+    action: str  # "rename_column" | "drop_column" | "alter_type" | "add_column" | "rename_table" | "swap_table"
     column: str
     new_name: str | None
     at: Location
+
+
+# the schema changes whose edges carry values from an old name to a new one, not a definition
+RENAMING_ACTIONS = frozenset({"rename_column", "rename_table", "swap_table"})
 
 
 @dataclass(frozen=True, slots=True, order=True)

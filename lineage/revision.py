@@ -11,9 +11,8 @@ from dataclasses import dataclass, field, replace
 
 from lineage.catalog import Catalog, Consumer, DeclaredContract
 from lineage.graph import Canonicaliser, table_names
-from lineage.model import ColumnEdge, Diagnostic, FileFacts, Flow, Formula, Location, SchemaChange, Severity, Subtype, TableFact, TableKind
+from lineage.model import RENAMING_ACTIONS, ColumnEdge, Diagnostic, FileFacts, Flow, Formula, Location, SchemaChange, Severity, Subtype, TableFact, TableKind
 
-_RENAMES = frozenset({"rename_column", "rename_table"})
 STAR = "*"  # an unexpanded `*`: not a column a table defines
 
 # (table, column, flow, subtype) of one input of a column; table "" when the SQL does not say
@@ -126,7 +125,7 @@ def shapes_of(revision: Revision) -> Shapes:
     for fact in (t for f in revision.files for t in f.tables):
         _define(drafts, canon(fact.name), fact)
     changes = [replace(c, table=canon(c.table)) for f in revision.files for c in f.schema_changes]
-    renames = {c.at for c in changes if c.action in _RENAMES}
+    renames = {c.at for c in changes if c.action in RENAMING_ACTIONS}
     for edge in (e for f in revision.files for e in f.edges):
         draft = drafts.get(canon(edge.target_table))
         # a rename's own edges (old -> new name) carry values, not a definition: the ALTER is applied below
@@ -185,6 +184,11 @@ def _inherit_types(drafts: dict[str, _Draft]) -> None:
 
 
 def _alter(drafts: dict[str, _Draft], change: SchemaChange, canon: Canonicaliser) -> None:
+    if change.action == "swap_table" and change.new_name:  # each name now holds the other's columns
+        pair = (change.table, canon(change.new_name))
+        moved = {new: drafts.pop(old) for old, new in zip(pair, reversed(pair)) if old in drafts}
+        drafts.update(moved)
+        return
     draft = drafts.get(change.table)
     if draft is None:
         return

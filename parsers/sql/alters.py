@@ -2,7 +2,12 @@
 
 ALTER TABLE ... RENAME COLUMN / ADD / DROP COLUMN / ALTER COLUMN TYPE / RENAME TO, and the dialect
 forms of the same changes: MySQL's `CHANGE` and `MODIFY` and `RENAME TABLE a TO b, c TO d`,
-Postgres' and DuckDB's `RENAME a TO b` (COLUMN is optional there), and SQL Server's `sp_rename`.
+Postgres' and DuckDB's `RENAME a TO b` (COLUMN is optional there) and `SET SCHEMA s`, Hive's and
+Spark's `CHANGE [COLUMN] old new type`, `ADD COLUMNS (...)` and `REPLACE COLUMNS (...)`, Oracle's
+`ADD (...)`, `MODIFY (...)` and `DROP (...)`, Snowflake's `SWAP WITH`, and SQL Server's `sp_rename`.
+An action this module does not know is said in a warning, unless it is one known to change no column
+(constraints, partitions, properties, clustering): a change not applied here is a schema later
+statements would read wrong.
 
 A rename keeps the values, so it is a direct identity edge from the old column to the new one:
 impact through a rename reaches whatever reads the new name, and the new name is a known column.
@@ -18,11 +23,13 @@ from sqlglot.dialects.dialect import Dialect, NormalizationStrategy
 from sqlglot.errors import SqlglotError
 
 from lineage.model import ColumnEdge, Diagnostic, Flow, Location, SchemaChange, Severity, Subtype
+from parsers.sql.alter_texts import command_alters
 from parsers.sql.schema import SchemaRegistry
 from parsers.sql.scope_parts import STAR, table_name
 
 RENAME_COLUMN = "rename_column"
 RENAME_TABLE = "rename_table"
+SWAP_TABLE = "swap_table"
 ADD_COLUMN = "add_column"
 DROP_COLUMN = "drop_column"
 ALTER_TYPE = "alter_type"
@@ -62,15 +69,47 @@ class _Apply:
 
     def rename_table(self, old: str, new: str) -> None:
         """Every known column carries over; with none known, one `*` edge stands for them all."""
+        self._carry(old, new, "rename to")
+        self.registry.rename_table(old, new)
+        self.out.changes.append(SchemaChange(old, RENAME_TABLE, "", new, self.at))
+
+    def swap(self, first: str, second: str) -> None:
+        """Snowflake's `ALTER TABLE a SWAP WITH b`: each name now holds the other's rows and columns."""
+        columns = self.registry.columns(first), self.registry.columns(second)
+        self._carry(first, second, "swap with")
+        self._carry(second, first, "swap with")
+        for name, cols in ((second, columns[0]), (first, columns[1])):
+            if cols is None:
+                self.registry.drop(name)  # the other's columns are unknown: so are this name's now
+            else:
+                self.registry.define(name, cols)
+        self.out.changes.append(SchemaChange(first, SWAP_TABLE, "", second, self.at))
+
+    def replace_columns(self, table: str, columns: list[tuple[str, str | None]]) -> None:
+        """Hive's and Spark's `REPLACE COLUMNS (...)`: the columns not listed are dropped, the new ones added."""
+        old = dict(self.registry.columns(table) or ())
+        for name in old:
+            if name not in dict(columns):
+                self.drop_column(table, name)
+        for name, type_ in columns:
+            if name not in old:
+                self.add_column(table, name, type_)
+            elif type_ is not None and type_ != old[name]:
+                self.retype(table, name, type_)
+
+    def _carry(self, old: str, new: str, how: str) -> None:
         columns = self.registry.columns(old)
         if columns is None:
             self.out.edges.append(ColumnEdge(old, STAR, new, STAR, Flow.DIRECT, Subtype.IDENTITY, self.at))
-            message = f"columns of '{old}' are unknown: its rename to '{new}' is recorded as one '*' edge (add its DDL or --schema)"
+            message = f"columns of '{old}' are unknown: its {how} '{new}' is recorded as one '*' edge (add its DDL or --schema)"
             self.out.diagnostics.append(Diagnostic(self.at, message, Severity.WARNING, needs_schema=True))
         else:
             self.out.edges += [ColumnEdge(old, c, new, c, Flow.DIRECT, Subtype.IDENTITY, self.at) for c, _ in columns]
-        self.registry.rename_table(old, new)
-        self.out.changes.append(SchemaChange(old, RENAME_TABLE, "", new, self.at))
+
+    def unread(self, table: str, action: exp.Expr) -> None:
+        text = " ".join(action.sql().split())[:80]
+        message = f"ALTER TABLE {table}: '{text}' is not read; if it changes columns, later statements do not see the change"
+        self.out.diagnostics.append(Diagnostic(self.at, message, Severity.WARNING))
 
 
 def alter(statement: exp.Expr, at: Location, dia: Dialect, registry: SchemaRegistry) -> Altered | None:
@@ -84,8 +123,12 @@ def alter(statement: exp.Expr, at: Location, dia: Dialect, registry: SchemaRegis
         for action in statement.args.get("actions") or ():
             _action(apply, table, action, statement)
         return out
+    if isinstance(statement, exp.Command) and str(statement.this).upper() == "ALTER" and (moved := _SET_SCHEMA.match(_command_text(statement))):
+        old = ".".join(_parts(moved.group(1), dia))  # Postgres' `SET SCHEMA s`: the table is s.<name> now
+        apply.rename_table(old, f"{'.'.join(_parts(moved.group(2), dia))}.{old.rsplit('.', 1)[-1]}")
+        return out
     if isinstance(statement, exp.Command) and str(statement.this).upper() == "ALTER" and _SCHEMA_CHANGE.match(_command_text(statement)):
-        for one in _split_alter(_command_text(statement), dia):
+        for one in command_alters(_command_text(statement), dia):
             _fold(one, dia)
             for action in one.args.get("actions") or ():
                 _action(apply, table_name(one.this), action, one)
@@ -101,6 +144,8 @@ def alter(statement: exp.Expr, at: Location, dia: Dialect, registry: SchemaRegis
 
 
 def _action(apply: _Apply, table: str, action: exp.Expr, statement: exp.Alter) -> None:
+    if isinstance(action, _NO_COLUMN_CHANGE) or isinstance(action, exp.Drop) and str(action.args.get("kind") or "").upper() not in ("COLUMN", "COLUMNS"):
+        return
     if isinstance(action, exp.RenameColumn):
         apply.rename_column(table, action.this.name, action.args["to"].name)
     elif isinstance(action, exp.AlterRename):
@@ -110,13 +155,30 @@ def _action(apply: _Apply, table: str, action: exp.Expr, statement: exp.Alter) -
         else:
             apply.rename_table(table, _qualified(table_name(action.this), table))
     elif isinstance(action, exp.ColumnDef):
-        kind = action.args.get("kind")
-        apply.add_column(table, action.name, kind.sql() if kind is not None else None)
-    elif isinstance(action, exp.Drop) and str(action.args.get("kind") or "").upper() == "COLUMN":
+        apply.add_column(table, *_definition(action))
+    elif isinstance(action, exp.Schema):  # Hive's and Spark's ADD COLUMNS (...), Oracle's ADD (...)
+        for definition in action.expressions:
+            apply.add_column(table, *_definition(definition))
+    elif isinstance(action, exp.ReplaceColumns):
+        apply.replace_columns(table, [_definition(d) for d in action.expressions])
+    elif isinstance(action, exp.Drop):  # DROP [COLUMN] a, b; Spark's DROP COLUMNS (a, b)
         for column in action.args.get("tables") or ():
-            apply.drop_column(table, column.name)
-    elif isinstance(action, exp.AlterColumn) and action.args.get("dtype") is not None:
-        apply.retype(table, action.name, action.args["dtype"].sql())
+            for name in column.expressions if isinstance(column, exp.Schema) else (column,):
+                apply.drop_column(table, name.name)
+    elif isinstance(action, exp.AlterColumn):  # TYPE / SET DATA TYPE; Hive's CHANGE [COLUMN] old new type
+        name, to = action.name, action.args.get("rename_to")
+        if to is not None and to.name != name:
+            apply.rename_column(table, name, to.name)
+            name = to.name
+        if action.args.get("dtype") is not None:
+            apply.retype(table, name, action.args["dtype"].sql())
+    elif isinstance(action, exp.SwapTable):
+        apply.swap(table, _qualified(table_name(action.this), table))
+    elif isinstance(action, exp.Command) and str(action.this).upper() == "DROP" and (names := _parenthesised(str(action.expression or ""))):
+        for name in names:  # Oracle's DROP (a, b)
+            apply.drop_column(table, name)
+    elif isinstance(action, exp.Command) and str(action.this).upper() == "DROP" and str(action.expression or "").upper().split() == ["UNUSED", "COLUMNS"]:
+        return  # Oracle's DROP UNUSED COLUMNS: the columns SET UNUSED already took away, now freed on disk
     elif isinstance(action, exp.ModifyColumn):  # MySQL: CHANGE old new type / MODIFY name type
         definition = action.this
         old = action.args.get("rename_from")
@@ -124,53 +186,41 @@ def _action(apply: _Apply, table: str, action: exp.Expr, statement: exp.Alter) -
             apply.rename_column(table, old.name, definition.name)
         if definition.args.get("kind") is not None:
             apply.retype(table, definition.name, definition.args["kind"].sql())
+    else:
+        apply.unread(table, action)
+
+
+# actions that change no column's name, type or presence
+_NO_COLUMN_CHANGE = (
+    exp.AddConstraint, exp.AlterSet, exp.AlterDistStyle, exp.AlterSortKey, exp.AlterIndex, exp.RenameIndex,
+    exp.AddPartition, exp.DropPartition, exp.DropPrimaryKey, exp.ReplacePartition, exp.AlterModifySqlSecurity,
+    exp.ClusterProperty, exp.Delete, exp.Constraint, exp.PrimaryKey, exp.ForeignKey, exp.Properties,
+)
+
+
+def _definition(column: exp.Expr) -> tuple[str, str | None]:
+    kind = column.args.get("kind")
+    return column.name, kind.sql() if kind is not None else None
+
+
+def _parenthesised(text: str) -> list[str]:
+    """The plain names of `(a, b)`, or [] when `text` is anything else."""
+    text = text.strip()
+    if not (text.startswith("(") and text.endswith(")")):
+        return []
+    names = [part.strip() for part in text[1:-1].split(",")]
+    return [n.lower() for n in names] if all(re.fullmatch(r"\w+", n) for n in names) else []
 
 
 # an ALTER TABLE kept as a Command that renames, adds, drops or retypes: read it, or say it was not read
 # (other ALTERs kept as Commands, `ALTER SESSION`, `ALTER TABLE ... CLUSTER BY`, change no column)
-_SCHEMA_CHANGE = re.compile(r"(?is)\s*TABLE\b.*\b(RENAME|ADD|DROP|ALTER\s+COLUMN|MODIFY|CHANGE)\b")
+_SCHEMA_CHANGE = re.compile(r"(?is)\s*TABLE\b.*\b(RENAME|ADD|DROP|ALTER|MODIFY|CHANGE|SWAP|UNUSED)\b")
+_SET_SCHEMA = re.compile(r"(?is)\s*TABLE\s+(?:IF\s+EXISTS\s+)?(?:ONLY\s+)?(\S+)\s+SET\s+SCHEMA\s+([^\s;]+)\s*;?\s*$")
 
 
 def _command_text(statement: exp.Expr) -> str:
     expression = statement.args.get("expression")
     return expression.name if isinstance(expression, exp.Literal) else str(expression or "")
-
-
-def _split_alter(text: str, dia: Dialect) -> list[exp.Alter]:
-    """An ALTER TABLE sqlglot keeps whole as a Command (BigQuery's `RENAME COLUMN a TO b, RENAME COLUMN c TO d`),
-    read as one ALTER per comma-separated action, in order."""
-    parts = _top_level_parts(text)
-    first = _parse_alter(f"ALTER {parts[0]}", dia)
-    table = first.this.sql(dialect=dia)
-    return [first, *(_parse_alter(f"ALTER TABLE {table} {part}", dia) for part in parts[1:])]
-
-
-def _parse_alter(sql: str, dia: Dialect) -> exp.Alter:
-    parsed = dia.parse(sql)
-    if len(parsed) != 1 or not isinstance(parsed[0], exp.Alter):
-        raise SqlglotError(f"'{sql[:60]}' is not an ALTER TABLE the SQL parser reads; its schema change is not applied")
-    return parsed[0]
-
-
-def _top_level_parts(text: str) -> list[str]:
-    """`text` cut at the commas outside parentheses and quotes."""
-    parts, depth, quote, current = [], 0, "", []
-    for ch in text:
-        if quote:
-            quote = "" if ch == quote else quote
-        elif ch in "'\"`":
-            quote = ch
-        elif ch in "([":
-            depth += 1
-        elif ch in ")]":
-            depth -= 1
-        elif ch == "," and depth == 0:
-            parts.append("".join(current).strip())
-            current = []
-            continue
-        current.append(ch)
-    parts.append("".join(current).strip())
-    return parts
 
 
 def _fold(tree: exp.Expr, dia: Dialect) -> None:

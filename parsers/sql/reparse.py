@@ -14,6 +14,7 @@ from sqlglot.tokens import TokenType
 
 from parsers.sql.blocks import Statement
 from parsers.sql.neutral import without_neutral
+from parsers.sql.alter_texts import refused_alter
 from parsers.sql.rewrites import rewritten
 
 
@@ -21,7 +22,7 @@ class Seen(Protocol):
     seen: bool  # whether sqlglot fell back to an opaque Command since it was last reset
 
 
-LINEAGE_COMMAND = re.compile(r"(?is)(create\b(\s+\w+){0,4}?\s+(table|view|task|pipe|stream)\b|insert|merge|update|select|with|replace\s+into)\b")
+LINEAGE_COMMAND = re.compile(r"(?is)(create\b(\s+\w+){0,4}?\s+(table|view|task|pipe|stream)\b|insert|merge|update|select|with|replace\s+into|alter\s+table\s+\S+\s+update)\b")
 
 
 def lineage_command(statement: exp.Expr | None) -> bool:
@@ -60,6 +61,9 @@ def parse_statement(chunk: Statement, dia: Dialect, unsupported: Seen) -> exp.Ex
             pass
         unsupported.seen = seen
     if failure is not None:
+        refused = refused_alter(chunk.tokens, chunk.sql)
+        if refused is not None:
+            return refused
         raise failure
     return replace_as_insert(statement, dia)
 

@@ -14,7 +14,9 @@ rather than lost:
 - Databricks' Delta Live Tables `CREATE [OR REFRESH] [TEMPORARY] LIVE TABLE|VIEW`: the table or view it is
   (a temporary one is the pipeline's, whose files read it as `LIVE.name`);
 - Snowflake's `CREATE STREAM st ON TABLE|VIEW s`: st's rows are s's changed rows, with s's columns (and
-  the METADATA$ ones), read as `CREATE VIEW st AS SELECT * FROM s`.
+  the METADATA$ ones), read as `CREATE VIEW st AS SELECT * FROM s`;
+- ClickHouse's mutation `ALTER TABLE t UPDATE c = e, ... [IN PARTITION p] WHERE cond`: the UPDATE it is
+  (`UPDATE t SET c = e, ... WHERE cond`; the partition only narrows which rows it reaches).
 
 Each takes the statement's tokens and the text they index (a whole script: the statement is the part
 its tokens span) and returns the statement's new text, or None when it does not apply.
@@ -145,6 +147,19 @@ def _scheduled(tokens: list[Token], sql: str) -> str | None:
 _RUN = {"INSERT", "MERGE", "UPDATE", "DELETE", "COPY", "SELECT", "WITH", "CREATE", "CALL", "EXECUTE", "BEGIN", "TRUNCATE"}
 
 
+def _mutation(tokens: list[Token], sql: str) -> str | None:
+    if len(tokens) < 5 or tokens[0].token_type != TokenType.ALTER or tokens[1].token_type != TokenType.TABLE:
+        return None
+    end = _name_end(tokens, 2)
+    if end >= len(tokens) or tokens[end].token_type != TokenType.UPDATE:
+        return None
+    stop = body_end(tokens)
+    where = next((i for i in range(end + 1, stop) if tokens[i].token_type == TokenType.WHERE), stop)
+    partition = next((i for i in range(end + 1, where - 1) if tokens[i].token_type == TokenType.IN and tokens[i + 1].text.upper() == "PARTITION"), where)
+    text = lambda a, b: sql[tokens[a].start : tokens[b - 1].end + 1] if b > a else ""  # noqa: E731 - tokens a..b-1 as written
+    return f"UPDATE {text(2, end)} SET {text(end + 1, partition)} {text(where, stop)}".rstrip()
+
+
 def _stream_view(tokens: list[Token], sql: str) -> str | None:
     words = [t.text.upper() for t in tokens]
     if len(words) < 6 or words[0] != "CREATE" or "STREAM" not in words[1:4]:
@@ -235,4 +250,4 @@ def _query_start(token: Token) -> bool:
     return token.token_type in (TokenType.SELECT, TokenType.WITH, TokenType.L_PAREN)
 
 
-_REWRITES: tuple[Callable[[list[Token], str], str | None], ...] = (_recursive_view, _merge_delete_where, _view_options, _scheduled, _stream_view, _live, _create_words)
+_REWRITES: tuple[Callable[[list[Token], str], str | None], ...] = (_recursive_view, _merge_delete_where, _view_options, _scheduled, _stream_view, _mutation, _live, _create_words)

@@ -166,17 +166,21 @@ def _insert(statement: exp.Insert) -> Write | None:
     return Write(target, query, columns, positional=True)
 
 
-_APPEND = re.compile(r"TABLE\s+(\S+)\s+APPEND\s+FROM\s+([^\s;]+)", re.IGNORECASE)
+_APPEND = re.compile(r"TABLE\s+(?P<target>\S+)\s+APPEND\s+FROM\s+(?P<source>[^\s;]+)", re.IGNORECASE)
+_SWITCH = re.compile(r"TABLE\s+(?P<source>\S+)\s+SWITCH\s+(?:PARTITION\s+\S+\s+)?TO\s+(?P<target>[^\s;]+)", re.IGNORECASE)
 
 
 def _append(statement: exp.Command) -> Write | None:
-    """Redshift's `ALTER TABLE t APPEND FROM s [IGNOREEXTRA | FILLTARGET]`: s's rows move into t,
-    column by column of the same name (sqlglot keeps the statement as text)."""
+    """Redshift's `ALTER TABLE t APPEND FROM s [IGNOREEXTRA | FILLTARGET]` and SQL Server's `ALTER TABLE s
+    SWITCH [PARTITION n] TO t [PARTITION m]`: s's rows move into t, column by column of the same name
+    (sqlglot keeps both statements as text)."""
     text = statement.expression.name if isinstance(statement.expression, exp.Literal) else str(statement.expression or "")
-    found = _APPEND.match(text.strip()) if str(statement.this).upper() == "ALTER" else None
+    if str(statement.this).upper() != "ALTER":
+        return None
+    found = _APPEND.match(text.strip()) or _SWITCH.match(text.strip())
     if found is None:
         return None
-    target, source = (exp.to_table(name) for name in found.groups())
+    target, source = (exp.to_table(found.group(name)) for name in ("target", "source"))
     return Write(table_name(target), exp.select("*").from_(source))
 
 

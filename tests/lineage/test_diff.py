@@ -236,3 +236,22 @@ def test_a_changed_filter_in_a_view_is_a_rows_change_with_both_clauses(tmp_path:
     report = analyse(tmp_path, base, head)
     assert _data_changes(report) == [("rows_changed", "mart.paid", "where", "WHERE app.orders.status = 'paid'", "WHERE app.orders.status IN ('paid', 'refunded')")]
     assert report.changes[0].severity is ChangeSeverity.DATA_CHANGING
+
+
+def test_a_swap_with_gives_each_name_the_other_tables_columns(tmp_path: Path) -> None:
+    # Snowflake's blue/green rebuild: before, the SWAP changed nothing the diff could see, so dropping
+    # order_value from the live name passed as "no changes"
+    tables = (
+        "create table analytics.orders (order_id int, order_value numeric(12,2));\n"
+        "create table analytics.orders_next as select id as order_id, amount_usd as order_total_usd from raw.orders;\n"
+    )
+    revenue = "create view analytics.revenue as select order_id, order_value from analytics.orders;\n"
+    base = revision({"a.sql": tables, "b.sql": revenue})
+    head = revision({"a.sql": tables, "b.sql": revenue, "c.sql": "alter table analytics.orders swap with orders_next;\n"}, ref="head")
+    shapes = shapes_of(head)
+    assert [[c.name for c in shapes.table(t).columns] for t in ("analytics.orders", "analytics.orders_next")] == [
+        ["order_id", "order_total_usd"],
+        ["order_id", "order_value"],
+    ]
+    report = analyse(tmp_path, base, head)
+    assert [c for c in changes(report) if c[3] == "breaking"] == [("column_removed", "analytics.orders.order_value", "", "breaking")]

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import json
 
+from sqlglot import exp
+from sqlglot.dialects.dialect import Dialect
+
+from lineage.model import Location
+from parsers.sql.alters import alter
 from parsers.sql.schema import SchemaRegistry, same_journal
 
 
@@ -27,3 +32,14 @@ def test_journals_that_differ_are_not_the_same() -> None:
     assert not same_journal([("define", "mart.c", [["id", "INT"], ["x", "INT"]])], _fresh()[:1])
     assert not same_journal([("define", "mart.c", [["id", "INT"]])], _fresh()[:1])
     assert not same_journal([("drop", "mart.c")], [("drop", "mart.d")])
+
+
+def test_an_alter_action_no_rule_reads_is_said() -> None:
+    # an action of a kind sqlglot may add later: a change to columns not applied must not pass in silence
+    registry = SchemaRegistry({"t": [("a", "INT")]})
+    statement = exp.Alter(this=exp.to_table("t"), kind="TABLE", actions=[exp.Var(this="FROBNICATE COLUMNS")])
+    altered = alter(statement, Location("x.sql", 3, 1), Dialect.get_or_raise("snowflake"), registry)
+    assert altered is not None and [(d.at.line, d.message) for d in altered.diagnostics] == [
+        (3, "ALTER TABLE t: 'FROBNICATE COLUMNS' is not read; if it changes columns, later statements do not see the change")
+    ]
+    assert registry.column_names("t") == ["a"]
