@@ -5,11 +5,14 @@ sources (EXCEPT, REPLACE, RENAME, COLUMNS, PIVOT), and where each output name is
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from sqlglot import exp
 from sqlglot.optimizer.scope import Scope
 
+from parsers.sql.dialects import is_family
 from parsers.sql.output_names import output_name, values_names
 from parsers.sql.scope_parts import (
     STAR,
@@ -49,7 +52,7 @@ class Named:
 
 
 class ScopeOutputs:
-    """Output naming for `ScopeTracer` (its caches live there: `_outputs`, `_columns`, `_named`)."""
+    """Output naming for `ScopeTracer` (its caches live there: `_outputs`, `_columns`, `_named`, `_unnesting`, `_fields`)."""
 
     # -- outputs -------------------------------------------------------------------------------
     def outputs(self, scope: Scope) -> list[Output]:
@@ -91,8 +94,8 @@ class ScopeOutputs:
             names = [c.name for c in columns]
             if not columns and isinstance(node, exp.Values):
                 names = values_names(node, self.dialect)
-            if not columns and isinstance(node, exp.Unnest) and alias is None:
-                names = ["unnest"]
+            if not columns and isinstance(node, exp.Unnest) and alias is None and not is_family(self.dialect, "bigquery.BigQuery"):
+                names = ["unnest"]  # Postgres' and DuckDB's name (BigQuery's rows are values, or fields)
             offset = node.args.get("offset") if isinstance(node, exp.Unnest) else None
             # `UNNEST(x) AS item WITH OFFSET AS pos`, `WITH ORDINALITY AS u(x, n)`: the position is a column too
             return [Output(name) for name in names + ([offset.name] if isinstance(offset, exp.Identifier) else [])]
@@ -111,7 +114,7 @@ class ScopeOutputs:
         return outputs
 
     def _expand(self, scope: Scope, source: str, star: exp.Star | exp.Columns) -> list[Output]:
-        names = self.source_columns(scope, source)
+        names = None if self.open_fields(scope, source) else self.source_columns(scope, source)
         kept = None if names is None else selected(star, names)
         if names is None or kept is None:
             if isinstance(star, exp.Columns) or any(star.args.get(k) for k in STAR_MODIFIERS):
@@ -138,6 +141,8 @@ class ScopeOutputs:
     def source_columns(self, scope: Scope, source: str) -> Columns | None:
         """Column names of one source of `scope`, or None when they are not known."""
         key = (id(scope), source)
+        if self._unnesting and id(self.source(scope, source)) in self._unnesting:
+            return self._source_columns(scope, source)  # its argument resolving: not the columns to keep
         if key not in self._columns:
             self._columns[key] = self._source_columns(scope, source)
         return self._columns[key]
@@ -152,6 +157,38 @@ class ScopeOutputs:
         renamed = list(pivot_renames(pivot, names))
         return None if made is None else Columns([*renamed, *made[len(renamed):]])
 
+    @contextmanager
+    def unnesting(self, scope: Scope) -> Iterator[None]:
+        """While an UNNEST's (or a table function's) argument resolves, the UNNEST shows its named columns
+        alone: `FROM UNNEST(items)` evaluates `items` before its rows exist, so no field of them is it."""
+        self._unnesting.add(id(scope))
+        try:
+            yield
+        finally:
+            self._unnesting.discard(id(scope))
+
+    def element_fields(self, scope: Scope) -> list[str] | None:
+        """The fields of the elements of a BigQuery UNNEST (ScopeTracer resolves its argument's type)."""
+        return None
+
+    def struct_fields(self, scope: Scope) -> list[str] | None:
+        """BigQuery's UNNEST of an array of STRUCTs gives a column per field, which the SQL names
+        unqualified (`SELECT SUM(qty) FROM UNNEST(items)`) and `*` expands to: the fields when the array's
+        type is known ([] for scalars), else None, and None for any other source."""
+        if not isinstance(scope.expression, exp.Unnest) or not is_family(self.dialect, "bigquery.BigQuery") or id(scope) in self._unnesting:
+            return None
+        if id(scope) not in self._fields:
+            with self.unnesting(scope):
+                self._fields[id(scope)] = self.element_fields(scope)
+        return self._fields[id(scope)]
+
+    def open_fields(self, scope: Scope, source: str) -> bool:
+        """A BigQuery UNNEST whose elements' fields are not known: it may hold any column the SQL names."""
+        node = self.source(scope, source)
+        if not isinstance(node, Scope) or id(node) in self._unnesting:  # its own argument is none of its fields
+            return False
+        return isinstance(node.expression, exp.Unnest) and is_family(self.dialect, "bigquery.BigQuery") and self.struct_fields(node) is None
+
     def _plain_columns(self, node: exp.Expr | Scope | None) -> Columns | None:
         if is_base(node):
             names = self.registry.column_names(table_name(node))
@@ -160,7 +197,8 @@ class ScopeOutputs:
         if isinstance(node, Scope):
             if self.named(node).stars:
                 return None
-            return Columns(o.name for o in self.outputs(node))
+            names = [o.name for o in self.outputs(node)]
+            return Columns([*names, *(self.struct_fields(node) or ())])
         if table_function(node) is not None and renamed_columns(node):  # `generate_series(1, 9) AS t(n)`: its columns named
             return Columns(renamed_columns(node))
         return None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
+from sqlglot.errors import SqlglotError
 from sqlglot.optimizer.scope import Scope
 
 from lineage.model import MARKER, Flow, Subtype
@@ -84,6 +85,8 @@ class ScopeTracer(ScopeOutputs):
         self._join_keys: dict[int, dict[str, tuple[str, ...]]] = {}
         self._rows: dict[int, frozenset[Hit]] = {}
         self._filled: dict[int, Scope] = {}
+        self._unnesting: set[int] = set()  # UNNEST scopes whose argument is being resolved
+        self._fields: dict[int, list[str] | None] = {}  # a BigQuery UNNEST's elements' fields
 
     # -- tracing -------------------------------------------------------------------------------
     def trace_output(self, scope: Scope, index: int) -> frozenset[Hit]:
@@ -118,11 +121,12 @@ class ScopeTracer(ScopeOutputs):
             return set(self.trace_output(inner, index))
         if not isinstance(node, exp.Select):  # UNNEST / LATERAL / table function
             outer = scope.parent or scope
-            return {
-                combine((Flow.DIRECT, Subtype.TRANSFORMATION), hit)
-                for column in node.find_all(exp.Column)
-                for hit in self.resolve_column(outer, column)
-            }
+            with self.unnesting(scope):
+                return {
+                    combine((Flow.DIRECT, Subtype.TRANSFORMATION), hit)
+                    for column in node.find_all(exp.Column)
+                    for hit in self.resolve_column(outer, column)
+                }
         out = self.outputs(scope)[index]
         if out.expression is not None:
             return self.trace_expression(scope, out.expression)
@@ -137,6 +141,8 @@ class ScopeTracer(ScopeOutputs):
             return {(table_name(node), STAR, Flow.DIRECT, Subtype.IDENTITY)}
         if table_function(node) is not None:
             return self._function_rows(scope, node)
+        if isinstance(node, Scope) and isinstance(node.expression, exp.Unnest):  # fields of its elements, unknown
+            return set(self.trace_output(node, 0))
         if isinstance(node, Scope):
             return {h for i in self.named(node).stars for h in self.trace_output(node, i)}
         return {(None, STAR, Flow.DIRECT, Subtype.IDENTITY)}
@@ -175,6 +181,24 @@ class ScopeTracer(ScopeOutputs):
         if table_function(node) is not None:
             return self._function_rows(scope, node)
         return {(None, column, Flow.DIRECT, Subtype.IDENTITY)}
+
+    def element_fields(self, scope: Scope) -> list[str] | None:
+        """BigQuery's UNNEST(x): the fields of x's STRUCT elements when x is a column whose type is known
+        (`ARRAY<STRUCT<sku STRING, qty INT64>>`), [] for an array of scalars, else None (not known)."""
+        args = scope.expression.expressions
+        if len(args) != 1 or not isinstance(args[0], exp.Column):
+            return None
+        hits = self.resolve_column(scope.parent or scope, args[0])
+        table, column, flow, subtype = next(iter(hits)) if len(hits) == 1 else (None, "", None, None)
+        known = dict(self.registry.columns(table) or ()) if table and (flow, subtype) == (Flow.DIRECT, Subtype.IDENTITY) else {}
+        try:
+            kind = exp.DataType.build(known[column], dialect=self.dialect) if known.get(column) else None
+        except (SqlglotError, ValueError):
+            kind = None
+        if kind is None or not kind.is_type(exp.DataType.Type.ARRAY) or not kind.expressions:
+            return None
+        element = kind.expressions[0]
+        return [c.name for c in element.expressions if isinstance(c, exp.ColumnDef)] if element.is_type(exp.DataType.Type.STRUCT) else []
 
     def _function_rows(self, scope: Scope, node: exp.Table) -> set[Hit]:
         """A column of a table function's rows (`generate_series(1, n)`, `read_parquet('f')`): made from the
@@ -266,6 +290,8 @@ class ScopeTracer(ScopeOutputs):
                 unknown.append(source)
             elif name in names:
                 known.append(source)
+            elif self.open_fields(scope, source):  # BigQuery: a field of UNNEST's elements, whose type is unknown
+                unknown.append(source)
         if len(known) == 1:
             return self.resolve_source(scope, known[0], name)
         if len(known) > 1:  # ambiguous: never guess, and say so
