@@ -89,6 +89,8 @@ def _target_columns(write: Write, names: list[str], registry: SchemaRegistry, at
     declared = write.columns
     if declared is None and write.positional:
         declared = registry.column_names(write.target)
+        if declared is not None and write.static:  # a static partition's columns take its constants
+            declared = [name for name in declared if name not in write.static]
         if declared is None:
             state.diagnostics.append(Diagnostic(at, f"columns of '{write.target}' are unknown: mapped by output name (add its DDL or --schema)", Severity.WARNING, needs_schema=True))
     if declared is None:

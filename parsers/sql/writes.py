@@ -43,6 +43,9 @@ class Write:
     # before any of them, so their names are no aliases the query can name
     assigns: bool = False
     notes: tuple[str, ...] = ()  # how the write was read where the SQL alone does not say (warnings)
+    # Hive's / Spark's `INSERT ... PARTITION (dt = '2024-01-01')`: columns given a constant, which the
+    # query's outputs skip when they fill the target's columns in order
+    static: tuple[str, ...] = ()
 
 
 ColumnsOf = Callable[[str], "list[str] | None"]  # a table's known columns, in order
@@ -98,8 +101,17 @@ def _create(statement: exp.Create) -> Write | None:
     copied = _copied_table(statement, definitions)
     if copied is not None:  # t takes s's columns: as `CREATE TABLE t AS SELECT * FROM s` traces them
         return Write(target, exp.select("*").from_(copied.copy()), defines=TableKind.TABLE)
-    ddl = [(c.name, c.args["kind"].sql() if c.args.get("kind") else None) for c in definitions if isinstance(c, exp.ColumnDef)]
+    ddl = [(c.name, c.args["kind"].sql() if c.args.get("kind") else None) for c in [*definitions, *_partition_columns(statement)] if isinstance(c, exp.ColumnDef)]
     return Write(target, ddl_columns=ddl)
+
+
+def _partition_columns(statement: exp.Create) -> list[exp.ColumnDef]:
+    """Hive's `PARTITIONED BY (dt STRING)` declares columns the list before it does not name: they follow it
+    (`SELECT *` ends with them). A partitioning by columns the list names (`PARTITIONED BY (dt)`) adds none."""
+    properties = statement.args.get("properties")
+    found = properties.find(exp.PartitionedByProperty) if properties is not None else None
+    schema = found.this if found is not None else None
+    return [c for c in schema.expressions if isinstance(c, exp.ColumnDef) and c.args.get("kind") is not None] if isinstance(schema, exp.Schema) else []
 
 
 def _copied_table(statement: exp.Create, definitions: list[exp.Expr]) -> exp.Table | None:
@@ -163,7 +175,16 @@ def _insert(statement: exp.Insert) -> Write | None:
     target, columns = _target(statement.this)
     if statement.args.get("by_name"):  # DuckDB's / Spark's `INSERT INTO t BY NAME SELECT ...`
         return Write(target, query)
-    return Write(target, query, columns, positional=True)
+    return Write(target, query, columns, positional=True, static=_static_partition(statement.this))
+
+
+def _static_partition(node: exp.Expr) -> tuple[str, ...]:
+    """The columns `PARTITION (dt = '2024-01-01', hr)` gives a value (dt); a dynamic one (hr) the query gives."""
+    table = node.this if isinstance(node, exp.Schema) else node
+    partition = table.args.get("partition") if isinstance(table, exp.Table) else None
+    if not isinstance(partition, exp.Partition):
+        return ()
+    return tuple(e.this.name for e in partition.expressions if isinstance(e, exp.EQ) and isinstance(e.this, exp.Column))
 
 
 _APPEND = re.compile(r"TABLE\s+(?P<target>\S+)\s+APPEND\s+FROM\s+(?P<source>[^\s;]+)", re.IGNORECASE)
