@@ -37,6 +37,8 @@ FOLDER_FIELDS: dict[str, tuple[str, ...]] = {
     "model-paths": ("models",), "seed-paths": ("seeds",), "snapshot-paths": ("snapshots",), "analysis-paths": ("analyses",),
     "macro-paths": ("macros",), "packages-install-path": ("dbt_packages",), "target-path": ("target",),
 }
+# the names dbt before 1.0 gave those fields, still read by projects written then (dbt-labs' mrr-playbook)
+LEGACY_FOLDER_FIELDS = {"model-paths": "source-paths", "seed-paths": "data-paths", "packages-install-path": "modules-path"}
 _DICT_CONFIGS = {"meta", "column_types", "docs", "persist_docs", "grants", "contract"}
 
 
@@ -134,17 +136,21 @@ def read_folders(config: Mapping[str, Any], project: Project) -> None:
     (`..`, an absolute path, a link) is one diagnostic at its key, and is not read."""
     lines = dict(config.get(KEY_LINES) or ())
     for key, default in FOLDER_FIELDS.items():
-        at = Location(project.show(PROJECT_FILE), lines.get(key, 0))
-        value = config.get(key) or default
+        if not config.get(key) and config.get(LEGACY_FOLDER_FIELDS.get(key, "")):
+            key_read = LEGACY_FOLDER_FIELDS[key]
+        else:
+            key_read = key
+        at = Location(project.show(PROJECT_FILE), lines.get(key_read, 0))
+        value = config.get(key_read) or default
         if not isinstance(value, (str, list, tuple)):
-            project.diagnostics.append(Diagnostic(at, f"{key} must be a folder or a list of folders; dbt's default '{default[0]}' used"))
+            project.diagnostics.append(Diagnostic(at, f"{key_read} must be a folder or a list of folders; dbt's default '{default[0]}' used"))
             value = default
         kept: list[Path] = []
         for entry in [value] if isinstance(value, str) else [str(v) for v in value]:
             if project.bounds.holds(project.root / entry):
                 kept.append(project.root / entry)
             else:
-                named = f"{key} entry" if key.endswith("-paths") else key
+                named = f"{key_read} entry" if key_read.endswith("-paths") else key_read
                 project.diagnostics.append(Diagnostic(at, f"{named} '{entry}' is outside {project.bounds.name}; not read"))
         project.folders[key] = tuple(kept)
 

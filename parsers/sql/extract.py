@@ -26,6 +26,7 @@ from lineage.model import (
     TableKind,
 )
 from parsers.sql.alters import alter
+from parsers.sql.date_units import unit_first
 from parsers.sql.aliases import DEFAULT_RULES, AliasRules, alias_rules
 from parsers.sql.dialects import FALLBACKS, HOW_TO_SET, header, header_problem, is_family
 from parsers.sql.blocks import Statement, split_script, split_unterminated
@@ -363,6 +364,8 @@ def _normalise(statement: exp.Expr, dia: Dialect) -> set[str]:
             if fold and (not node.quoted or (upper and node.this.isupper())):
                 # Oracle and Snowflake fold unquoted names to upper case: "ORDERS" is orders
                 node.set("this", node.this.lower())
+        elif isinstance(node, (exp.DateDiff, exp.TimestampDiff)):
+            unit_first(node)
         elif isinstance(node, exp.Table):
             tables.append(node)
             if live and node.args.get("db") is not None and node.db.lower() == "live" and not node.catalog:

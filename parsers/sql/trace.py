@@ -18,6 +18,7 @@ from parsers.sql.budget import NO_DEADLINE, Deadline
 from parsers.sql.schema import SchemaRegistry
 from parsers.sql.expression_walk import ExpressionWalk
 from parsers.sql.scope_outputs import Named, Output, ScopeOutputs
+from parsers.sql.date_units import date_unit
 from parsers.sql.scope_parts import (
     MERGE_CONDITION,
     MERGE_WHEN,
@@ -237,7 +238,7 @@ class ScopeTracer(ScopeOutputs):
         return STAR
 
     def resolve_column(self, scope: Scope, column: exp.Column) -> set[Hit]:
-        if not column.table and not column.this.quoted and self._pseudo(scope, column.name.upper()):
+        if not column.table and not column.this.quoted and (self._pseudo(scope, column.name.upper()) or date_unit(column)):
             return set()
         field = self._struct_field(scope, column)
         if field is not None:

@@ -673,3 +673,21 @@ def test_a_model_with_an_unexpanded_star_keeps_its_columns_open(tmp_path: Path) 
         "== p/models/src.yml (0 statements)\n"
         "table raw.events source () @5\n"
     )
+
+
+def test_a_project_from_before_dbt_1_0_names_its_folders_the_old_way(tmp_path: Path) -> None:
+    # source-paths / data-paths (dbt-labs' mrr-playbook): its seeds were not found, so ref() named nothing
+    project = write_project(tmp_path / "p", {
+        "dbt_project.yml": "name: p\nprofile: warehouse\nsource-paths: [\"transform\"]\ndata-paths: [\"data\"]\n",
+        "profiles.yml": "warehouse:\n  target: dev\n  outputs:\n    dev:\n      type: snowflake\n      schema: analytics\n",
+        "data/plans.csv": "plan_id,price\n1,10\n",
+        "transform/plan_prices.sql": "select plan_id, price, dateadd(month, 1, current_date) as renews_on from {{ ref('plans') }}\n",
+    })
+    assert describe(from_files(project, "p").files) == (
+        "== p/data/plans.csv (0 statements)\n"
+        "table analytics.plans table (plan_id, price) @1\n"
+        "== p/transform/plan_prices.sql (1 statements)\n"
+        "analytics.plans.plan_id -> analytics.plan_prices.plan_id  direct  identity  @1\n"
+        "analytics.plans.price   -> analytics.plan_prices.price    direct  identity  @1\n"
+        "table analytics.plan_prices view (plan_id, price, renews_on) @1\n"
+    )
