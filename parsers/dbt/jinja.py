@@ -11,11 +11,13 @@ macro nobody defines renders as `unresolved_<macro>` with a warning: the model i
 
 from __future__ import annotations
 
+import ast
 import itertools
 import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 from datetime import datetime, timezone
 
 from jinja2 import ChainableUndefined, Template
@@ -216,7 +218,11 @@ class DbtJinja:
             run_query=lambda sql=None: self.warehouse.run_query(sql, node.note),
             statement=lambda name=None, fetch_result=False, auto_begin=True, caller=None, **kw: self.warehouse.statement(str(name), bool(fetch_result), str(caller() if caller else ""), node.note),
             load_result=lambda name: self.warehouse.results.get(str(name)),
-            api=_Namespace(node, "api", {"Relation": _Namespace(node, "api.Relation", {"create": _create_relation})}),
+            api=_Namespace(node, "api", {
+                "Relation": _Namespace(node, "api.Relation", {"create": _create_relation}),
+                # the adapter's name for a type: the type as written is what lineage reads (only casts carry one)
+                "Column": _Namespace(node, "api.Column", {"translate_type": lambda dtype: str(dtype)}),
+            }),
             load_relation=lambda relation: self.warehouse.get_relation(None, getattr(relation, "schema", ""), getattr(relation, "identifier", "")),
             modules=_Namespace(node, "modules", {"re": _Namespace(node, "modules.re", _RE), "itertools": _Namespace(node, "modules.itertools", _ITERTOOLS)}),
         )
@@ -315,12 +321,29 @@ class DbtJinja:
 
 class _DbtSandbox(Sandbox):
     """The sandbox, letting templates reach a package's `_private` macros (`dbt_utils._is_relation`)
-    and nothing else that starts with an underscore."""
+    and nothing else that starts with an underscore, with dbt's own filters (as_bool, as_native,
+    as_number, as_text): without them a macro file using one could not be read at all."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        dbt_filters = {"as_text": str, "as_native": _as_native, "as_bool": _as_native, "as_number": _as_native}
+        self.filters.update({name: self._guarded(name, func) for name, func in dbt_filters.items()})
 
     def is_safe_attribute(self, obj: object, attr: str, value: object) -> bool:
         if isinstance(obj, _Namespace) and not attr.startswith("__") and obj.member(attr):
             return True
         return bool(super().is_safe_attribute(obj, attr, value))
+
+
+def _as_native(value: object) -> object:
+    """dbt's `as_native` (and `as_bool`, `as_number`): a rendered string read back as the Python literal it
+    spells (`'True'` -> True, `'3'` -> 3), else the string itself, as dbt does."""
+    if not isinstance(value, str) or len(value) > 10_000:
+        return value
+    try:
+        return ast.literal_eval(value.strip())
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return value
 
 
 def _defined(template: Template, scope: dict[str, object]) -> Mapping[str, Callable[..., object]]:

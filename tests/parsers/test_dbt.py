@@ -691,3 +691,24 @@ def test_a_project_from_before_dbt_1_0_names_its_folders_the_old_way(tmp_path: P
         "analytics.plans.price   -> analytics.plan_prices.price    direct  identity  @1\n"
         "table analytics.plan_prices view (plan_id, price, renews_on) @1\n"
     )
+
+
+def test_dbt_filters_and_api_column_render(tmp_path: Path) -> None:
+    # brooklyn-data/dbt_artifacts: a macro file using `| as_bool` could not be read at all, and
+    # `api.Column.translate_type` was an unknown macro in every model calling it
+    project = write_project(tmp_path / "p", {
+        "dbt_project.yml": "name: p\nprofile: warehouse\n",
+        "profiles.yml": "warehouse:\n  target: dev\n  outputs:\n    dev:\n      type: postgres\n      schema: analytics\n",
+        "macros/flags.sql": "{% macro keep_cents() %}{{ return('True' | as_bool) }}{% endmacro %}\n",
+        "models/events.sql": (
+            "select cast(amount as {{ api.Column.translate_type('string') }}) as amount_text,\n"
+            "{% if keep_cents() is sameas true %}amount_cents{% else %}0{% endif %} as cents, '{{ '3' | as_number + 1 }}' as n\n"
+            "from raw.events\n"
+        ),
+    })
+    assert describe(from_files(project, "p").files) == (
+        "== p/models/events.sql (1 statements)\n"
+        "raw.events.amount       -> analytics.events.amount_text  direct  transformation  @3\n"
+        "raw.events.amount_cents -> analytics.events.cents        direct  identity        @3\n"
+        "table analytics.events view (amount_text TEXT, cents, n) @1\n"
+    )
