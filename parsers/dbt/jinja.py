@@ -15,7 +15,7 @@ import ast
 import itertools
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from datetime import datetime, timezone
@@ -270,14 +270,14 @@ class DbtJinja:
         if default:
             return default[0]
         node.note(f"var('{name}') is not set in dbt_project.yml and has no default: rendered as a placeholder")
-        return Markup(placeholder(name))
+        return _Unset.named(name)
 
     def _env_var(self, node: Target, name: str, default: object) -> object:
         # never the real environment: lineage must not depend on (or leak) the scanner's secrets
         if default is not None:
             return default
         node.note(f"env_var('{name}') has no default: rendered as a placeholder")
-        return Markup(placeholder(name))
+        return _Unset.named(name)
 
     def _dispatch(self, node: Target, name: str, namespace: object) -> Callable[..., object]:
         """dbt's search: the project's `dispatch:` order for the namespace (else the namespace, or
@@ -333,6 +333,34 @@ class _DbtSandbox(Sandbox):
         if isinstance(obj, _Namespace) and not attr.startswith("__") and obj.member(attr):
             return True
         return bool(super().is_safe_attribute(obj, attr, value))
+
+
+class _Unset(Markup):
+    """An unset var() or env_var(): its placeholder in the SQL, and 0 where the template needs a number
+    (`range(var('static_incremental_days'))` in Velir's dbt-ga4 runs no times), so the model is still read;
+    the note said where it was rendered already names it. An item of it (`var('property_ids')[0]`) is a
+    placeholder of its own, not a character of the mark, and it iterates as a list of one such item."""
+
+    @classmethod
+    def named(cls, name: str) -> _Unset:
+        unset = cls(placeholder(name))
+        unset.var_name = name
+        return unset
+
+    def __getitem__(self, key: object) -> _Unset:  # type: ignore[override]
+        return _Unset.named(f"{getattr(self, 'var_name', 'var')}_{key}")
+
+    def __iter__(self) -> Iterator[_Unset]:  # type: ignore[override]
+        return iter([self[0]])
+
+    def __index__(self) -> int:
+        return 0
+
+    def __int__(self) -> int:
+        return 0
+
+    def __float__(self) -> float:
+        return 0.0
 
 
 def _as_native(value: object) -> object:

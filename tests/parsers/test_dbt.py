@@ -712,3 +712,23 @@ def test_dbt_filters_and_api_column_render(tmp_path: Path) -> None:
         "raw.events.amount_cents -> analytics.events.cents        direct  identity        @3\n"
         "table analytics.events view (amount_text TEXT, cents, n) @1\n"
     )
+
+
+def test_an_unset_var_is_zero_as_a_number_and_its_items_are_placeholders(tmp_path: Path) -> None:
+    # Velir's dbt-ga4, scanned without the vars its users set: `range(var(...))` failed the render (10 models
+    # lost) and `var('property_ids')[0]` rendered one character of the placeholder's mark
+    project = write_project(tmp_path / "p", {
+        "dbt_project.yml": "name: p\nprofile: warehouse\n",
+        "profiles.yml": "warehouse:\n  target: dev\n  outputs:\n    dev:\n      type: bigquery\n      schema: analytics\n",
+        "models/events.sql": (
+            "{% set days = [] %}{% for i in range(var('static_days')) %}{% do days.append(i) %}{% endfor %}\n"
+            "select event_name, {{ var('property_ids')[0] }} as property_id, {{ days | length }} as n from raw.events\n"
+        ),
+    })
+    assert describe(from_files(project, "p").files) == (
+        "== p/models/events.sql (1 statements)\n"
+        "raw.events.event_name -> analytics.events.event_name  direct  identity  @2\n"
+        "table analytics.events view (event_name, property_id, n) @2\n"
+        "! warning: var('static_days') is not set in dbt_project.yml and has no default: rendered as a placeholder @1\n"
+        "! warning: var('property_ids') is not set in dbt_project.yml and has no default: rendered as a placeholder @2\n"
+    )
