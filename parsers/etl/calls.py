@@ -272,9 +272,9 @@ class _Reader:
         lookup = {k: str(v) for k, v in named}
         return re.sub(r"%(?:\((\w+)\))?[sdif]|%%", lambda m: "%" if m.group(0) == "%%" else lookup.get(m.group(1), placeholder(m.group(1))) if m.group(1) else next(values, placeholder("arg")), text)
 
-    def _writes(self) -> dict[str, list[tuple[int, str, ast.AST]]]:
-        """`df.write...saveAsTable(t)`, `.insertInto(t)`, `df.to_sql(t)`: where a query's result lands."""
-        writes: dict[str, list[tuple[int, str, ast.AST]]] = {}
+    def _writes(self) -> dict[str, list[tuple[int, str, ast.AST, ast.AST | None]]]:
+        """`df.write...saveAsTable(t)`, `.insertInto(t)`, `df.to_sql(t, schema=s)`: where a query's result lands."""
+        writes: dict[str, list[tuple[int, str, ast.AST, ast.AST | None]]] = {}
         for call in ast.walk(self.tree):
             if not isinstance(call, ast.Call) or not call.args:
                 continue
@@ -286,16 +286,19 @@ class _Reader:
             if isinstance(root, ast.Name):
                 if name == "to_sql" and isinstance(_keyword(call, "if_exists"), ast.Constant) and _keyword(call, "if_exists").value == "replace":  # type: ignore[union-attr]
                     mode = "CREATE TABLE"
-                writes.setdefault(root.id, []).append((call.lineno, mode, call.args[0]))
+                schema = _keyword(call, "schema") if name == "to_sql" else None  # pandas: the table's schema, apart
+                writes.setdefault(root.id, []).append((call.lineno, mode, call.args[0], schema))
         return writes
 
-    def _with_write(self, site: CallSite, writes: dict[str, list[tuple[int, str, ast.AST]]]) -> CallSite:
+    def _with_write(self, site: CallSite, writes: dict[str, list[tuple[int, str, ast.AST, ast.AST | None]]]) -> CallSite:
         variable = site.name.partition("#")[2]
         later = [w for w in writes.get(variable, ()) if w[0] >= site.line]
         if site.file or not later or not QUERY_START.match(site.sql):
             return site
-        line, mode, target = later[0]
+        line, mode, target, schema = later[0]
         table = self._value(target, target, 0)
+        if schema is not None and not (isinstance(schema, ast.Constant) and schema.value is None):
+            table = f"{self._value(schema, schema, 0)}.{table}"
         return replace(site, write=(mode, table))
 
 

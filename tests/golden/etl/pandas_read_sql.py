@@ -1,4 +1,4 @@
-"""pandas: read_sql / read_sql_query, keyword and positional SQL, and DataFrame.to_sql."""
+"""pandas: read_sql / read_sql_query, keyword and positional SQL, and DataFrame.to_sql (with its schema= apart)."""
 
 import pandas as pd
 from pandas import read_sql_query
@@ -12,4 +12,6 @@ def extract(engine):
         engine,
     )
     enriched.to_sql("reporting.orders_usd", engine, if_exists="replace")
+    paid = pd.read_sql("SELECT order_id, order_value FROM app.orders WHERE status = 'paid'", engine)
+    paid.to_sql("paid_orders", engine, schema="staging", if_exists="append", index=False)
     return orders, customers
