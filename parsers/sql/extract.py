@@ -27,6 +27,7 @@ from lineage.model import (
 )
 from parsers.sql.alters import alter
 from parsers.sql.date_units import unit_first
+from parsers.sql.upserts import conflict_update
 from parsers.sql.aliases import DEFAULT_RULES, AliasRules, alias_rules
 from parsers.sql.dialects import FALLBACKS, HOW_TO_SET, header, header_problem, is_family
 from parsers.sql.blocks import Statement, split_script, split_unterminated
@@ -301,6 +302,9 @@ def _statement(statement: exp.Expr, at: Location, dia: Dialect, registry: Schema
         return
     for lifted in lift_modifying(statement):  # `WITH upd AS (UPDATE t ... RETURNING ...)`: t is written too
         _statement(lifted, at, dia, registry, state)
+    upsert = conflict_update(statement, registry.column_names)
+    if upsert is not None:  # `ON CONFLICT ... DO UPDATE SET`, `ON DUPLICATE KEY UPDATE`: the existing rows are written too
+        _statement(upsert, at, dia, registry, state)
     shape = reshape(statement)
     statement, write = shape.statement, write_of(shape.statement, state.deadline, registry.column_names)
     if write is not None and write.target and is_temporary(statement):

@@ -22,10 +22,9 @@ def lift_modifying(statement: exp.Expr) -> list[exp.Expr]:
         body = cte.this
         if not isinstance(body, (exp.Update, exp.Insert, exp.Delete, exp.Merge)):
             continue
-        if not isinstance(body, exp.Delete):  # a DELETE moves no value into any column
-            write = body.copy()
-            write.set("returning", None)
-            writes.append(write)
+        write = body.copy()  # a DELETE moves no value, but its condition decides which rows remain
+        write.set("returning", None)
+        writes.append(write)
         rows = _returned_rows(body)
         if rows is not None:
             cte.set("this", rows)

@@ -60,6 +60,8 @@ def write_of(statement: exp.Expr, deadline: Deadline, columns_of: ColumnsOf = la
         return _merge(statement, deadline, columns_of)
     if isinstance(statement, exp.Update):
         return _update(statement)
+    if isinstance(statement, exp.Delete):
+        return _delete(statement)
     if isinstance(statement, exp.Copy):
         return _unload(statement)
     if isinstance(statement, exp.Export) and isinstance(statement.this, exp.Query):
@@ -231,6 +233,29 @@ def _update(statement: exp.Update) -> Write | None:
     if statement.args.get("where") is not None:
         select.set("where", statement.args["where"].copy())
     return Write(table_name(statement.this if named is None else named), select, assigns=True)
+
+
+def _delete(statement: exp.Delete) -> Write | None:
+    """`DELETE FROM t [USING s] WHERE c`, T-SQL's and MySQL's `DELETE t FROM t JOIN s ON ... WHERE c`: which
+    of t's rows remain is decided by the columns its joins and condition read, as a filter decides a
+    query's rows. A query of no column with those clauses: table-level edges into t, and no value moves
+    (a rename of a column the condition reads breaks the DELETE, so impact must see it). A DELETE of
+    every row reads no column."""
+    if not isinstance(statement.this, exp.Table):
+        return None
+    first = statement.this.copy()
+    joins = [*_detach_joins(first), *(exp.Join(this=u.copy()) for u in statement.args.get("using") or ())]
+    where = statement.args.get("where")
+    if where is None and not joins:
+        return None
+    named = statement.args.get("tables") or []  # `DELETE a FROM t AS a JOIN ...`: the FROM table it names
+    deleted = _updated_source(named[0], [first, *(j.this for j in joins)]) if named and isinstance(named[0], exp.Table) else None
+    select = exp.Select(expressions=[])
+    select.set("from_", exp.From(this=first))
+    select.set("joins", joins or None)
+    if where is not None:
+        select.set("where", where.copy())
+    return Write(table_name(deleted if deleted is not None else first), select)
 
 
 def _detach_joins(table: exp.Expr | None) -> list[exp.Expr]:

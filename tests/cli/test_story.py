@@ -28,7 +28,7 @@ def scan_sample(store: Path) -> None:
     assert result.stderr == (
         "sample_sql/dbt/models/exposures.yml:35: exposure 'finance_month_end' names no columns (meta.lineage): "
         "table-level, every known column of dbt_mart.daily_revenue counted as read\n"
-        "Scanned 53 files, 48 statements; 1 warning; 362 edges written.\n"
+        "Scanned 53 files, 48 statements; 1 warning; 366 edges written.\n"
     )
 
 

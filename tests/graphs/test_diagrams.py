@@ -136,7 +136,7 @@ def test_upstream_diagram_collapses_the_farthest_tables_and_says_so(story: Path,
     out = tmp_path / "revenue.mmd"
     result = runner.invoke(_app(), ["diagram", "mart.daily_revenue", "--upstream", "--max-nodes", "20", "-o", str(out), "--store", str(story)])
     assert result.exit_code == 0, result.output
-    assert result.stderr == f"Wrote {out}: 10 tables (5 drawn without columns), 19 columns, 0 dashboards and ML features, 34 edges.\n"
+    assert result.stderr == f"Wrote {out}: 10 tables (5 drawn without columns), 19 columns, 0 dashboards and ML features, 35 edges.\n"
     mermaid = out.read_text(encoding="utf-8")
     farthest = "app.fx_rates, app.orders, app.payments, etl.tmp_orders_usd, staging.stg_orders"
     assert f"5 tables farthest from the target drawn without columns, to stay within 20 columns: {farthest}" in mermaid

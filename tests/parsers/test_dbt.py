@@ -512,8 +512,8 @@ dbt_mart.daily_revenue.order_date        -> revenue_board_tiles.week_start      
 """
 
 SAMPLE_FILES = [
-    ('sample_sql/airflow/nightly_orders_dag.py', 3, 5),
-    ('sample_sql/airflow/sql/load_order_facts.sql', 2, 9),
+    ('sample_sql/airflow/nightly_orders_dag.py', 3, 6),
+    ('sample_sql/airflow/sql/load_order_facts.sql', 2, 10),
     ('sample_sql/app/orders_service.sql', 5, 0),
     ('sample_sql/dashboards/customer_support.sql', 1, 0),
     ('sample_sql/dashboards/executive_revenue.sql', 1, 0),
@@ -527,7 +527,7 @@ SAMPLE_FILES = [
     ('sample_sql/dbt/models/staging/stg_payments.sql', 1, 7),
     ('sample_sql/dbt/seeds/country_regions.csv', 0, 0),
     ('sample_sql/dbt/snapshots/orders_snapshot.sql', 1, 5),
-    ('sample_sql/etl/nightly_orders.sql', 8, 35),
+    ('sample_sql/etl/nightly_orders.sql', 8, 37),
     # BI and feature-store files: their embedded queries count as statements, their reads are consumers'
     ('sample_sql/feast/customer_features.py', 2, 0),
     ('sample_sql/feast/entities.py', 0, 0),

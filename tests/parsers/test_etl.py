@@ -110,21 +110,23 @@ def test_sample_dag_and_spark_job() -> None:
 
 SAMPLE_ETL = """\
 == airflow/nightly_orders_dag.py (3 statements)
-reporting.order_facts.*           -> reporting.etl_audit.row_count                     direct    aggregation  @29
-reporting.order_facts.customer_id -> reporting.customer_order_value (table)            indirect  group_by     @55
-reporting.order_facts.customer_id -> reporting.customer_order_value.customer_id        direct    identity     @55
-reporting.order_facts.*           -> reporting.customer_order_value.order_count        direct    aggregation  @55
-reporting.order_facts.order_value -> reporting.customer_order_value.total_order_value  direct    aggregation  @55
+reporting.order_facts.*                      -> reporting.etl_audit.row_count                     direct    aggregation  @29
+reporting.customer_order_value.snapshot_date -> reporting.customer_order_value (table)            indirect  filter       @53
+reporting.order_facts.customer_id            -> reporting.customer_order_value (table)            indirect  group_by     @55
+reporting.order_facts.customer_id            -> reporting.customer_order_value.customer_id        direct    identity     @55
+reporting.order_facts.*                      -> reporting.customer_order_value.order_count        direct    aggregation  @55
+reporting.order_facts.order_value            -> reporting.customer_order_value.total_order_value  direct    aggregation  @55
 == airflow/sql/load_order_facts.sql (2 statements)
-app.orders.status      -> reporting.order_facts (table)      indirect  filter          @7
-app.orders.updated_at  -> reporting.order_facts (table)      indirect  filter          @7
-app.orders.currency    -> reporting.order_facts.currency     direct    identity        @7
-app.orders.customer_id -> reporting.order_facts.customer_id  direct    identity        @7
-app.orders.created_at  -> reporting.order_facts.order_date   direct    transformation  @7
-app.orders.order_id    -> reporting.order_facts.order_id     direct    identity        @7
-app.orders.order_value -> reporting.order_facts.order_value  direct    identity        @7
-app.orders.status      -> reporting.order_facts.status       direct    identity        @7
-app.orders.updated_at  -> reporting.order_facts.updated_at   direct    identity        @7
+reporting.order_facts.updated_at -> reporting.order_facts (table)      indirect  filter          @4
+app.orders.status                -> reporting.order_facts (table)      indirect  filter          @7
+app.orders.updated_at            -> reporting.order_facts (table)      indirect  filter          @7
+app.orders.currency              -> reporting.order_facts.currency     direct    identity        @7
+app.orders.customer_id           -> reporting.order_facts.customer_id  direct    identity        @7
+app.orders.created_at            -> reporting.order_facts.order_date   direct    transformation  @7
+app.orders.order_id              -> reporting.order_facts.order_id     direct    identity        @7
+app.orders.order_value           -> reporting.order_facts.order_value  direct    identity        @7
+app.orders.status                -> reporting.order_facts.status       direct    identity        @7
+app.orders.updated_at            -> reporting.order_facts.updated_at   direct    identity        @7
 == spark/fraud_scoring_job.py (2 statements)
 reporting.order_facts.order_date                 -> recent_orders (table)                     indirect  filter          @25
 reporting.order_facts.customer_id                -> recent_orders.customer_id                 direct    identity        @25

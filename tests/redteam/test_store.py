@@ -126,12 +126,12 @@ def test_scan_rebuild_repairs_a_damaged_store_and_cache(work: Path, clean: Path)
     write_lines(store, lines(store)[:6] + lines(store)[7:])
     cache.write_bytes(cache.read_bytes()[:100])
     run = run_json("scan --rebuild over a damaged store", "scan", "sample_sql", "--rebuild", cwd=work)
-    assert (run.exit_code, run.lines()) == (0, [EXPOSURE, "Scanned 53 files, 48 statements; 1 warning; 362 edges written."]), run.stderr
+    assert (run.exit_code, run.lines()) == (0, [EXPOSURE, "Scanned 53 files, 48 statements; 1 warning; 366 edges written."]), run.stderr
     rebuilt = impact("impact after --rebuild", work)
     assert (rebuilt.exit_code, rebuilt.stdout) == (0, impact("impact on a clean store", clean).stdout)
     assert len(json.loads(rebuilt.stdout)["columns"]) == 23
     again = run_json("scan after --rebuild", "scan", "sample_sql", cwd=work)
-    assert again.lines()[-1] == "Scanned 53 files, 48 statements (19 file extractions reused from the cache; 34 files it does not hold (ETL code, BI files, catalog queries, changed dbt projects) extracted again); 1 warning; 362 edges written (21 unchanged files kept as stored)."
+    assert again.lines()[-1] == "Scanned 53 files, 48 statements (19 file extractions reused from the cache; 34 files it does not hold (ETL code, BI files, catalog queries, changed dbt projects) extracted again); 1 warning; 366 edges written (21 unchanged files kept as stored)."
 
 
 def test_a_store_without_checksums_opens_and_the_next_scan_rewrites_every_source(work: Path) -> None:
@@ -144,7 +144,7 @@ def test_a_store_without_checksums_opens_and_the_next_scan_rewrites_every_source
     write_lines(store, old + [line[9:] for line in body[1:6] + body[7:]])
     assert impact("impact on a format-3 store", work).exit_code == 0
     run = run_json("scan over a format-3 store", "scan", "sample_sql", cwd=work)
-    assert (run.exit_code, run.lines()[-1]) == (0, "Scanned 53 files, 48 statements (19 file extractions reused from the cache; 34 files it does not hold (ETL code, BI files, catalog queries, changed dbt projects) extracted again); 1 warning; 362 edges written.")
+    assert (run.exit_code, run.lines()[-1]) == (0, "Scanned 53 files, 48 statements (19 file extractions reused from the cache; 34 files it does not hold (ETL code, BI files, catalog queries, changed dbt projects) extracted again); 1 warning; 366 edges written.")
     assert len(json.loads(impact("impact after migrating", work).stdout)["columns"]) == 23
     assert json.loads(lines(store)[0].split(b"\t")[1])["version"] == 4
 
@@ -180,9 +180,9 @@ def test_a_scan_cache_of_the_wrong_shape_is_one_warning(work: Path, shape: str, 
         cache.write_bytes(text)
     run = run_json(f"scan over a cache: {shape}", "scan", "sample_sql", cwd=work)
     assert (run.exit_code, run.lines()[:2]) == (0, [f".lineage/scan-cache.json: {said}", EXPOSURE]), run.stderr
-    assert run.lines()[2].startswith("Scanned 53 files, 48 statements") and run.lines()[2].endswith("; 2 warnings; 362 edges written (21 unchanged files kept as stored).")
+    assert run.lines()[2].startswith("Scanned 53 files, 48 statements") and run.lines()[2].endswith("; 2 warnings; 366 edges written (21 unchanged files kept as stored).")
     assert len(json.loads(impact(f"impact after a cache: {shape}", work).stdout)["columns"]) == 23
-    assert run_json(f"scan after a cache: {shape}", "scan", "sample_sql", cwd=work).lines() == [EXPOSURE, "Scanned 53 files, 48 statements (19 file extractions reused from the cache; 34 files it does not hold (ETL code, BI files, catalog queries, changed dbt projects) extracted again); 1 warning; 362 edges written (21 unchanged files kept as stored)."]
+    assert run_json(f"scan after a cache: {shape}", "scan", "sample_sql", cwd=work).lines() == [EXPOSURE, "Scanned 53 files, 48 statements (19 file extractions reused from the cache; 34 files it does not hold (ETL code, BI files, catalog queries, changed dbt projects) extracted again); 1 warning; 366 edges written (21 unchanged files kept as stored)."]
 
 
 def test_a_killed_cache_writers_temp_file_is_swept_and_a_live_ones_kept(work: Path) -> None:
