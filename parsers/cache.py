@@ -149,6 +149,26 @@ class ScanCache:
         self.hit_keys.add(key)
         return entry
 
+    def holds_all(self, keys: Iterable[str]) -> set[str] | None:
+        """None when the cache holds every key; else the keys it does not hold."""
+        lines = self._lines
+        missing = {k for k in keys if k not in lines}
+        return missing or None
+
+    def saved(self, key: str) -> bool:
+        """Whether saving keeps the entry (used or put by this scan)."""
+        return key in self._used or key in self._new
+
+    def keep(self, keys: Iterable[str]) -> None:
+        """Entries the kept scan result vouches for: counted as reused and saved again as read,
+        never decoded (their sizes in the facts file are read from their lines only if saving asks)."""
+        lines, used = self._lines, self._used
+        for key in keys:
+            used[key] = lines[key]
+        before = len(self.hit_keys)
+        self.hit_keys.update(keys)
+        self.hits += len(self.hit_keys) - before
+
     def put(self, key: str, scanned: ScannedFile, journal: Sequence[SchemaOp]) -> None:
         head = json.dumps([scanned.summary(), [list(op) for op in journal]], separators=(",", ":"))
         facts = scanned.facts_data()
@@ -185,7 +205,8 @@ class ScanCache:
                     Path(tmp).unlink(missing_ok=True)
 
     def _live(self) -> int:
-        return sum(self._sizes[key] for key in self._used) + sum(len(line) + 1 for _, line in self._new.values())
+        sizes = self._sizes
+        return sum(sizes[key] if key in sizes else _size(line) for key, line in self._used.items()) + sum(len(line) + 1 for _, line in self._new.values())
 
     def _appended(self) -> dict[str, bytes] | None:
         """The manifest's lines after appending the new entries' facts to the facts file this scan
@@ -229,6 +250,15 @@ class ScanCache:
             offset += len(line) + 1
         _temp(self.path.parent, facts, held)
         return lines
+
+
+def _size(line: bytes) -> int:
+    """An entry's bytes in the facts file, from its line's reference (0 if that is damaged: a
+    garbage estimate, and the entry's read fails its checks)."""
+    try:
+        return int(line[line.rindex(b",") + 1 :]) + 1
+    except ValueError:
+        return 0
 
 
 _decode = json.JSONDecoder().decode
