@@ -136,7 +136,6 @@ class LastResult:
         self.stood = False  # whether the kept catalog check stands for this scan
         self.checked: list[str] = []  # the tables whose columns the catalog check read
         self.unmatched: list[Unmatched] = []
-        self.catalog = ""  # the digest of the catalog the check was made against
         self.trusted = False
         self.keepable = True  # every file this scan found has its row (else nothing is kept)
         self._names: set[str] = set()
@@ -176,8 +175,8 @@ class LastResult:
         lines = body.split(b"\n")
         try:
             whole = json.loads(lines[0])
-            tables, canonical, checked, unmatched, catalog, mark = whole["tables"], whole["canonical"], whole["checked"], whole["unmatched"], whole["catalog"], whole["catalog_mark"]
-            if not (_str_map(tables, int) and _str_map(canonical, str) and isinstance(checked, list) and all(type(t) is str for t in checked) and type(catalog) is str and type(mark) is str):
+            tables, canonical, checked, unmatched, mark = whole["tables"], whole["canonical"], whole["checked"], whole["unmatched"], whole["catalog_mark"]
+            if not (_str_map(tables, int) and _str_map(canonical, str) and isinstance(checked, list) and all(type(t) is str for t in checked) and type(mark) is str):
                 return False
             unmatched = [Unmatched(str(n), str(m), Location(str(f), int(line)) if f is not None else None, str(h)) for n, m, f, line, h in unmatched]
             rows = {}
@@ -189,7 +188,7 @@ class LastResult:
                 rows[row[PATH].decode("utf-8")] = row
         except (KeyError, IndexError, TypeError, ValueError):
             return False
-        self.tables, self.canonical_map, self.checked, self.unmatched, self.catalog, self.kept_catalog_mark, self.rows = tables, canonical, checked, unmatched, catalog, mark, rows
+        self.tables, self.canonical_map, self.checked, self.unmatched, self.kept_catalog_mark, self.rows = tables, canonical, checked, unmatched, mark, rows
         self.trusted = True
         return True
 
@@ -254,9 +253,9 @@ class LastResult:
 
     def check_stands(self, catalog: Catalog | None, files: Sequence[Any]) -> Catalog | None:
         """The catalog with the kept check's unmatched names, when that check still holds: the same
-        catalog, the same tables, and no changed file naming (now or before) a table whose columns it
-        read; else None (the check is made again)."""
-        if catalog is None or not self.trusted or catalog_digest(catalog) != self.catalog or set(self.tables) != self._names:
+        catalog (the settings name it), the same tables, and no changed file naming (now or before) a
+        table whose columns it read; else None (the check is made again)."""
+        if catalog is None or not self.trusted or self._names != self.tables.keys():
             return None
         wanted = set(self.checked)
         for shown in self.changed:
@@ -304,7 +303,6 @@ def write(last: LastResult, rows: Mapping[str, list[bytes]], catalog: Catalog | 
         "canonical": last.moved,
         "checked": sorted(checked),
         "unmatched": [[u.name, u.message, u.at.file if u.at else None, u.at.line if u.at else 0, u.hint] for u in (catalog.unmatched if catalog else ())],
-        "catalog": catalog_digest(catalog) if catalog else "",
         "catalog_mark": last.marks.get(catalog.path, "") if catalog else "",
     }
     body = b"\n".join([json.dumps(whole, separators=(",", ":")).encode("utf-8"), *(b"\t".join(rows[s]) for s in sorted(rows))])
