@@ -26,6 +26,7 @@ import importlib.util
 import re
 import tempfile
 import time
+import zlib
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -70,6 +71,9 @@ class ScanCache:
         self.hits = 0
         self.misses = 0
         self.hit_keys: set[str] = set()
+        self.written: int | None = None  # when save wrote the manifest
+        self.pin: tuple[int, int] | None = None  # the CRC of the manifest saved, and the live bytes of its facts
+        self.saved_keys: set[str] = set()  # the entries it holds
 
     def _load(self) -> dict[str, bytes]:
         try:
@@ -78,6 +82,9 @@ class ScanCache:
             return {}
         except OSError as err:
             return self._ignored(f"cannot read the scan cache ({err.strerror})")
+        return self._parse(data)
+
+    def _parse(self, data: bytes) -> dict[str, bytes]:
         head, _, body = data.partition(b"\n")
         if head != _header().encode("utf-8"):
             return {} if _other_version(head) else self._ignored("not a scan cache of this format")
@@ -110,7 +117,7 @@ class ScanCache:
         modified less than `_RACY_NS` before the cache was written is read again (a write within
         the same clock tick as the one recorded would not move its times).
         """
-        record = self._stats.get(shown)
+        record = self._record(shown)
         if record is None:
             return None
         try:
@@ -121,6 +128,17 @@ class ScanCache:
             return None
         self._seen[shown] = record
         return str(record[4])
+
+    def _record(self, shown: str) -> list[Any] | None:
+        return self._stats.get(shown)
+
+    def stat_record(self, shown: str) -> list[int] | None:
+        """A file's stat, as saved (size, inode, mtime, ctime, when it was first saved), or None."""
+        record = self._seen.get(shown)
+        return None if record is None or self.written is None else [*record[:4], self.written if record[5] == 0 else record[5]]
+
+    def unpin(self) -> None:
+        """(A `parsers.cache_pinned.PinnedCache` reads its manifest as any cache does from here on.)"""
 
     def header(self, shown: str) -> str:
         """The dialect the header comment of a file `text_digest` vouched for names, or ""."""
@@ -182,7 +200,7 @@ class ScanCache:
         not an error: the cache only saves work, and the scan's result does not depend on it.
         Killed at any point, the manifest on disk is the old or the new one, and either names
         only facts that its entries' checks accept (see `parsers/cache_facts.py`)."""
-        written = time.time_ns()
+        written = self.written = time.time_ns()
         stats = {shown: record[:5] + [written if record[5] == 0 else record[5], record[6]] for shown, record in sorted(self._seen.items())}
         head = [_header().encode("utf-8"), sealed(f"{_STATS}\t\t{json.dumps(stats, separators=(',', ':'))}").encode("utf-8")]
         held: list[tuple[Any, str]] = []  # open temp files (locked until renamed) and their paths
@@ -192,9 +210,12 @@ class ScanCache:
             entries = self._appended() if self._facts.fd is not None else None
             if entries is None:
                 entries = self._rewritten(held)
-            manifest = _temp(self.path.parent, [*head, *(entries[key] for key in sorted(entries))], held)
+            body = [*head, *(entries[key] for key in sorted(entries))]
+            manifest = _temp(self.path.parent, body, held)
             for handle, tmp in held:
                 os.replace(tmp, self.path if tmp == manifest else self._facts.path)
+            self.pin = (_crc(body), sum(_size(line) for line in entries.values()))
+            self.saved_keys = set(entries)
         except OSError as err:
             self.notes.append(self._note(f"cannot write the scan cache ({err.strerror}); the next scan parses every file again"))
         finally:
@@ -250,6 +271,14 @@ class ScanCache:
             offset += len(line) + 1
         _temp(self.path.parent, facts, held)
         return lines
+
+
+def _crc(lines: list[bytes]) -> int:
+    """The CRC-32 of the file `_temp` writes of these lines."""
+    crc = 0
+    for line in lines:
+        crc = zlib.crc32(b"\n", zlib.crc32(line, crc))
+    return crc
 
 
 def _size(line: bytes) -> int:

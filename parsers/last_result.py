@@ -37,6 +37,7 @@ from parsers.sources.paths import display_path
 from parsers.sql.schema import SchemaOp, SchemaRegistry
 
 if TYPE_CHECKING:
+    from parsers.cache_pinned import Pin
     from parsers.texts import SqlTexts
 
 FORMAT = "lineage-scan-result"
@@ -44,8 +45,8 @@ VERSION = 1
 
 # a line's fields, tab-separated: the text fields never hold a tab (paths with one are never kept),
 # the lists are JSON (which escapes tabs and newlines)
-PATH, TEXT, HEADER, FIRST, SECOND, MARK, STATEMENTS, EDGES, DIAGNOSED, DECLARES, READS, TABLES = range(12)
-FIELDS = 12
+PATH, TEXT, HEADER, FIRST, SECOND, MARK, STATEMENTS, EDGES, DIAGNOSED, DECLARES, READS, TABLES, STAT = range(13)
+FIELDS = 13
 
 
 def result_path(cache: Path) -> Path:
@@ -130,6 +131,7 @@ class LastResult:
         self.path, self.settings = path, settings
         self.notes: list[Diagnostic] = []
         self.rows: dict[str, list[bytes]] = {}
+        self.raw: dict[str, bytes] = {}  # each row's line, as read: written back as it was when the row stands
         self.tables: dict[str, int] = {}  # every table the kept files name, with how many name it
         self.canonical_map: dict[str, str] = {}  # the names canonicalised to another, as the last scan did
         self.kept_catalog_mark = ""  # the catalog's graph's fingerprint, as the last scan made it
@@ -138,6 +140,8 @@ class LastResult:
         self.unmatched: list[Unmatched] = []
         self.trusted = False
         self.keepable = True  # every file this scan found has its row (else nothing is kept)
+        self.manifest: tuple[int, int] | None = None  # the CRC of the cache's manifest saved with it, and its facts' live bytes
+        self.cache: ScanCache | None = None  # this scan's, whose saved stats the rows take
         self._names: set[str] = set()
         self.counts: dict[str, int] = {}
         # this scan's: what replaced the rows, and what the api records after writing the store
@@ -166,6 +170,8 @@ class LastResult:
         elif header.get("version") == VERSION and header.get("settings") == settings:  # else another version's or scan's: quietly
             if header.get("crc") != zlib.crc32(body) or not found._read(body):
                 found._ignored("the kept scan result is damaged")
+            elif isinstance(header.get("manifest"), list) and len(header["manifest"]) == 2 and all(type(n) is int for n in header["manifest"]):
+                found.manifest = (header["manifest"][0], header["manifest"][1])
         return found
 
     def _ignored(self, why: str) -> None:
@@ -179,16 +185,17 @@ class LastResult:
             if not (_str_map(tables, int) and _str_map(canonical, str) and isinstance(checked, list) and all(type(t) is str for t in checked) and type(mark) is str):
                 return False
             unmatched = [Unmatched(str(n), str(m), Location(str(f), int(line)) if f is not None else None, str(h)) for n, m, f, line, h in unmatched]
-            rows = {}
+            rows, raw = {}, {}
             for line in lines[1:]:
                 row = line.split(b"\t")
                 int(row[STATEMENTS]), int(row[EDGES])
                 if len(row) != FIELDS:
                     return False
-                rows[row[PATH].decode("utf-8")] = row
+                shown = row[PATH].decode("utf-8")
+                rows[shown], raw[shown] = row, line
         except (KeyError, IndexError, TypeError, ValueError):
             return False
-        self.tables, self.canonical_map, self.checked, self.unmatched, self.kept_catalog_mark, self.rows = tables, canonical, checked, unmatched, mark, rows
+        self.tables, self.canonical_map, self.checked, self.unmatched, self.kept_catalog_mark, self.rows, self.raw = tables, canonical, checked, unmatched, mark, rows, raw
         self.trusted = True
         return True
 
@@ -244,12 +251,32 @@ class LastResult:
     def save(self, catalog: Catalog | None, checked: Iterable[str]) -> None:
         """Keep this scan's result, once the store holds it; or none, when some file has no row."""
         rows = self.current
-        if not self.keepable or any(s not in self.marks for s in rows):
+        if not self.keepable or self.cache is None or any(s not in self.marks for s in rows):
             forget(self.path)
             return
         for shown, row in rows.items():
-            row[MARK] = self.marks[shown].encode("ascii")
+            mark = self.marks[shown].encode("ascii")
+            if row[MARK] != mark:  # a copy: the row read stays as its line says
+                row = rows[shown] = [*row[:MARK], mark, *row[MARK + 1 :]]
+            if not row[STAT]:
+                stat = self.cache.stat_record(shown)
+                if stat is None:  # read but not vouched for (edited while read), or the cache not saved
+                    forget(self.path)
+                    return
+                row[STAT] = ",".join(map(str, stat)).encode("ascii")
         write(self, rows, catalog, checked)
+
+    def forget(self) -> None:
+        forget(self.path)
+
+    def pinned(self) -> Pin | None:
+        """What vouches for the cache's manifest, when this result was saved with it."""
+        if not self.trusted or self.manifest is None:
+            return None
+        from parsers.cache_pinned import Pin
+
+        keys = frozenset(k.decode("ascii") for row in self.rows.values() for k in (row[FIRST], row[SECOND]) if k)
+        return Pin(self.manifest[0], self.manifest[1], keys, self.rows)
 
     def check_stands(self, catalog: Catalog | None, files: Sequence[Any]) -> Catalog | None:
         """The catalog with the kept check's unmatched names, when that check still holds: the same
@@ -305,8 +332,9 @@ def write(last: LastResult, rows: Mapping[str, list[bytes]], catalog: Catalog | 
         "unmatched": [[u.name, u.message, u.at.file if u.at else None, u.at.line if u.at else 0, u.hint] for u in (catalog.unmatched if catalog else ())],
         "catalog_mark": last.marks.get(catalog.path, "") if catalog else "",
     }
-    body = b"\n".join([json.dumps(whole, separators=(",", ":")).encode("utf-8"), *(b"\t".join(rows[s]) for s in sorted(rows))])
-    header = json.dumps({"format": FORMAT, "version": VERSION, "settings": last.settings, "crc": zlib.crc32(body)}, separators=(",", ":")).encode("utf-8")
+    lines = [last.raw[s] if rows[s] is last.rows.get(s) else b"\t".join(rows[s]) for s in sorted(rows)]
+    body = b"\n".join([json.dumps(whole, separators=(",", ":")).encode("utf-8"), *lines])
+    header = json.dumps({"format": FORMAT, "version": VERSION, "settings": last.settings, "crc": zlib.crc32(body), "manifest": _pin(last.cache, rows)}, separators=(",", ":")).encode("utf-8")
     try:
         fd, tmp = tempfile.mkstemp(dir=last.path.parent, prefix=".scan-result.", suffix=".tmp")
         try:
@@ -318,6 +346,15 @@ def write(last: LastResult, rows: Mapping[str, list[bytes]], catalog: Catalog | 
                 os.unlink(tmp)
     except OSError as err:
         last.notes.append(Diagnostic(Location(display_path(last.path)), f"cannot write the kept scan result ({err.strerror}); the next scan makes its schema and catalog check again", Severity.WARNING))
+
+
+def _pin(cache: ScanCache | None, rows: Mapping[str, list[bytes]]) -> tuple[int, int] | None:
+    """The cache's saved manifest, when it holds every row's entries (a facts file that could not
+    be read drops the entries it held): the next scan may read it by the rows alone."""
+    if cache is None or cache.pin is None:
+        return None
+    saved = cache.saved_keys
+    return cache.pin if all(k.decode("ascii") in saved for row in rows.values() for k in (row[FIRST], row[SECOND]) if k) else None
 
 
 def forget(path: Path) -> None:
@@ -343,4 +380,5 @@ def row_of(scanned: ScannedFile, text: str, header: str, keys: tuple[str, str], 
         _names(declares),
         _names({last_part(t) for t in reads}),
         _names(scanned.tables),
+        b"",  # its stat, once the cache is saved
     ]

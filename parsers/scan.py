@@ -140,17 +140,33 @@ def find_sources(paths: Sequence[Path]) -> Sources:
                 add("bi", os.path.join(folder, member))
             if METABASE_FOLDER in dirs and os.path.basename(os.path.normpath(folder)) != METABASE_FOLDER:  # a Metabase export's root
                 add("bi", os.path.join(folder, METABASE_FOLDER))
+            shown_in = _shown_folder(folder)
             for kind, suffixes in ("sql", SQL_SUFFIXES), ("python", PY_SUFFIXES), ("bi", BI_SUFFIXES):
                 # `.SQL` too: Windows tools and some exports write upper-case suffixes
                 for name in (f for f in files if f.lower().endswith(suffixes)):
                     file = os.path.join(folder, name)
                     if name not in links or root.holds(Path(file)):  # only a link can lead out: see walk
-                        add(kind, file)
+                        if shown_in is None:
+                            add(kind, file)
+                        else:
+                            found[kind].setdefault(shown_in + name, file)
                     else:
                         refused.append(root.refused_link(display_path(file)))
     # SQL files as strings: a Path each was a tenth of a 10,000-file re-scan's walk
     ordered = {k: [Path(v[shown]) for shown in sorted(v)] for k, v in found.items() if k != "sql"}
     return Sources({shown: found["sql"][shown] for shown in sorted(found["sql"])}, ordered["python"], ordered["dbt"], root, sorted(refused), sorted(unreadable), ordered["bi"])
+
+
+def _shown_folder(folder: str) -> str | None:
+    """What `display_path` of a file in `folder` begins with, when that is the folder's own shown
+    path (a relative folder inside the working directory): 10,000 `display_path` calls were a third
+    of a re-scan's walk. None when each file's must be made."""
+    if os.path.isabs(folder):
+        return None
+    shown = os.path.normpath(folder)
+    if shown == ".." or shown.startswith(".." + os.sep):
+        return None
+    return "" if shown == "." else shown + os.sep
 
 
 def find_sql_files(paths: Sequence[Path]) -> list[Path]:
@@ -186,13 +202,19 @@ def _scan(paths: Sequence[Path], options: ScanOptions, progress: Progress | None
     """
     _check(paths, options.dialect)
     catalog = find_catalog(paths, options.catalog, options.max_bytes)
-    cache = ScanCache(options.cache, fresh=options.rebuild) if options.cache else None
+    base = options.schema.copy() if options.schema else SchemaRegistry()
+    declared = schema_digest(base)
+    last = _last_result(paths, options, catalog, declared)
+    cache = _cache(options, last)
     sources = find_sources(paths)
     sql = _Sql(PathDialects.of(catalog, options.dialect), options.statement_seconds)
     texts, jobs = _units(sources, options, {c.sql for c in catalog.consumers if c.sql} if catalog else set(), cache, sql.dialects)
-    base = options.schema.copy() if options.schema else SchemaRegistry()
-    declared = schema_digest(base)
-    last = _last_result(paths, options, (sources, jobs, texts), catalog, declared)
+    if last is not None and not _keepable(sources, jobs, texts, catalog):
+        # a kept result would not be this scan's: removed, and the cache read as any other scan reads it
+        last.forget()
+        last = None
+        if cache is not None:
+            cache.unpin()
     if last is not None and last.trusted:
         from parsers.rescan import rescan
 
@@ -249,26 +271,45 @@ class Rescan:
     paths: Sequence[Path]
 
 
-def _last_result(paths: Sequence[Path], options: ScanOptions, found: tuple[Sources, dict[str, tuple[set[str], Job]], SqlTexts], catalog: Catalog | None, declared: str) -> LastResult | None:
-    """The kept result of the last scan (loaded unless rebuilding), when this scan's can be kept:
-    plain SQL files (and a catalog whose dashboards run no query of their own) through the cache,
-    every folder read; None otherwise (and any kept result is removed: it would not be this scan's)."""
-    sources, jobs, texts = found
+def _last_result(paths: Sequence[Path], options: ScanOptions, catalog: Catalog | None, declared: str) -> LastResult | None:
+    """The kept result of the last scan with these settings (read unless rebuilding), when the scan
+    is to keep its own (see `_keepable`)."""
     if not options.keep_result or options.cache is None:
         return None
-    from parsers.last_result import catalog_digest, forget, result_path, settings_digest
+    from parsers.cache import _header
+    from parsers.last_result import catalog_digest, result_path, settings_digest
 
     where = result_path(options.cache)
-    if jobs or sources.refused or sources.unreadable or texts.unreadable or (catalog and any(c.sql for c in catalog.consumers)) or any("\t" in s or "\n" in s for s in texts.names()):
-        forget(where)
-        return None
-    from parsers.cache import _header
-
     settings = settings_digest(_header(), os.getcwd(), [display_path(p) for p in paths], options.dialect, declared, catalog_digest(catalog) if catalog else "", options.max_bytes, options.statement_seconds)
     if options.rebuild:
         return LastResult(where, settings)
     with long_lived():  # its rows: kept until the scan ends, no cycles
         return LastResult.load(where, settings)
+
+
+def _cache(options: ScanOptions, last: LastResult | None) -> ScanCache | None:
+    """The scan cache; read by the kept result's leave (parsers/cache_pinned.py) when that vouches for it."""
+    if options.cache is None:
+        return None
+    pin = last.pinned() if last is not None and not options.rebuild else None
+    if pin is None:
+        cache = ScanCache(options.cache, fresh=options.rebuild)
+    else:
+        from parsers.cache_pinned import PinnedCache
+
+        cache = PinnedCache(options.cache, pin)
+    if last is not None:
+        last.cache = cache
+    return cache
+
+
+def _keepable(sources: Sources, jobs: dict[str, tuple[set[str], Job]], texts: SqlTexts, catalog: Catalog | None) -> bool:
+    """Whether the scan's result can be kept: plain SQL files (and a catalog whose dashboards run
+    no query of their own) through the cache, every folder and file read, no path with a tab or
+    a newline (a kept row's fields are tab-separated)."""
+    if jobs or sources.refused or sources.unreadable or texts.unreadable or (catalog is not None and any(c.sql for c in catalog.consumers)):
+        return False
+    return not any("\t" in s or "\n" in s for s in texts.names())
 
 
 def _keep_all(last: LastResult, texts: SqlTexts, cache: ScanCache | None, done: dict[str, _Unit], firsts: dict[str, _Unit], keys: tuple[dict[str, str], dict[str, str]]) -> None:
