@@ -292,8 +292,10 @@ def build_changed(files: Sequence[Scanned], catalog: Catalog | None, held: Mappi
     standing = known.marks_for(canon.moved) if known is not None else {}
     parts: dict[str, list[tuple[str, Scanned | Catalog]]] = {}
     for scanned in files:
-        mark = standing.get(scanned.path) or _mark(scanned, canon)
-        parts.setdefault(scanned.path, []).append((mark, scanned))
+        mark = standing.get(scanned.path)
+        if mark is not None and held.get(scanned.path) == mark:
+            continue  # as stored, and as the last scan kept it (which keeps its fingerprint)
+        parts.setdefault(scanned.path, []).append((mark or _mark(scanned, canon), scanned))
     if catalog is not None:
         # a frozen dataclass of tuples: equal catalogs have equal reprs
         mark = (known.catalog_mark() if known is not None else None) or digest(_MARK, repr(catalog), sorted((n, canon(n)) for n in names))

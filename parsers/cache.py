@@ -73,7 +73,7 @@ class ScanCache:
         self.hit_keys: set[str] = set()
         self.written: int | None = None  # when save wrote the manifest
         self.pin: tuple[int, int] | None = None  # the CRC of the manifest saved, and the live bytes of its facts
-        self.saved_keys: set[str] = set()  # the entries it holds
+        self.saved_keys: set[str] | None = set()  # the entries it holds (None: those of the kept rows, see cache_pinned)
 
     def _load(self) -> dict[str, bytes]:
         try:
@@ -172,6 +172,9 @@ class ScanCache:
         lines = self._lines
         missing = {k for k in keys if k not in lines}
         return missing or None
+
+    def release(self, keys: Iterable[str]) -> None:
+        """(Entries not used are dropped on save: only a `parsers.cache_pinned.PinnedCache` is told which.)"""
 
     def saved(self, key: str) -> bool:
         """Whether saving keeps the entry (used or put by this scan)."""

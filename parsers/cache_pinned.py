@@ -35,7 +35,6 @@ from parsers.last_result import HEADER, STAT, TEXT
 class Pin:
     crc: int  # of the manifest's bytes, as the last scan wrote them
     live: int  # the bytes of the facts file its entries point at
-    keys: frozenset[str]  # every entry it holds
     rows: Mapping[str, list[bytes]]  # the kept rows, by shown path: each file's stat, text digest and header
 
 
@@ -64,6 +63,7 @@ class PinnedCache(ScanCache):
     def __init__(self, path: Path, pin: Pin) -> None:
         self._pin = pin
         self._vouched: dict[str, list[bytes]] = {}  # files whose kept row's stat matched
+        self._released: set[str] = set()
         self._head = b""
         self._found: _Found | None = None
         super().__init__(path)
@@ -120,8 +120,7 @@ class PinnedCache(ScanCache):
     def holds_all(self, keys: Iterable[str]) -> set[str] | None:
         if self._found is None:
             return super().holds_all(keys)
-        missing = {k for k in keys if k not in self._pin.keys}
-        return missing or None
+        return None  # the rows' keys, every one saved in the manifest these bytes are (see `last_result._pin`)
 
     def keep(self, keys: Iterable[str]) -> None:
         if self._found is None:
@@ -130,6 +129,10 @@ class PinnedCache(ScanCache):
         before = len(self.hit_keys)
         self.hit_keys.update(keys)
         self.hits += len(self.hit_keys) - before
+
+    def release(self, keys: Iterable[str]) -> None:
+        """Entries of the kept rows that no longer stand: cut from the manifest unless this scan used them."""
+        self._released.update(keys)
 
     def saved(self, key: str) -> bool:
         return super().saved(key) or (self._found is not None and key in self.hit_keys)
@@ -151,7 +154,7 @@ class PinnedCache(ScanCache):
         new ones; False (nothing written) when the facts file is gone, replaced or mostly garbage."""
         assert self._found is not None
         body = self._found.body
-        dropped = self._pin.keys - self.hit_keys - self._new.keys()
+        dropped = self._released - self.hit_keys - self._new.keys()
         spans = sorted(s for k in dropped if (s := self._found.span(k)) is not None)
         live = self._pin.live - sum(_size(body[a:b]) for a, b in spans) + sum(len(line) + 1 for _, line in self._new.values())
         try:
@@ -194,5 +197,5 @@ class PinnedCache(ScanCache):
                 if os.path.lexists(tmp_):
                     os.unlink(tmp_)
         self.pin = (_crc(lines), live)
-        self.saved_keys = (self._pin.keys - dropped) | self._new.keys()
+        self.saved_keys = None  # every kept row's (all reused: none cut) and every new row's (`LastResult.add` checks)
         return True

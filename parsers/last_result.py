@@ -148,6 +148,7 @@ class LastResult:
         self.current: dict[str, list[bytes]] = {}
         self.changed: set[str] = set()  # files whose kept row did not stand (changed, added, removed)
         self.marks: dict[str, str] = {}
+        self.replayed: tuple[frozenset[str], SchemaRegistry] | None = None  # the parts a re-scan replayed, and their schema
         self.moved: dict[str, str] = {}
 
     @classmethod
@@ -231,7 +232,8 @@ class LastResult:
         return {s: row[MARK].decode("ascii") for s, row in self.current.items() if s not in self.changed and not (wanted and _names_any(row[TABLES], wanted))}
 
     def record(self, moved: Mapping[str, str], marks: Mapping[str, str]) -> None:
-        """`lineage.graph.KnownMarks`: the canonical names and every source's fingerprint this scan made."""
+        """`lineage.graph.KnownMarks`: the canonical names, and the fingerprint of every source but
+        those whose kept fingerprint stood and matched the store's."""
         self.moved, self.marks = dict(moved), dict(marks)
 
     def add(self, scanned: ScannedFile, first: tuple[ScannedFile, Sequence[SchemaOp]], keys: tuple[str | None, str], texts: SqlTexts, cache: ScanCache) -> None:
@@ -251,11 +253,15 @@ class LastResult:
     def save(self, catalog: Catalog | None, checked: Iterable[str]) -> None:
         """Keep this scan's result, once the store holds it; or none, when some file has no row."""
         rows = self.current
-        if not self.keepable or self.cache is None or any(s not in self.marks for s in rows):
+        if not self.keepable or self.cache is None:
             forget(self.path)
             return
         for shown, row in rows.items():
-            mark = self.marks[shown].encode("ascii")
+            found = self.marks.get(shown)
+            if found is None and row is not self.rows.get(shown):  # a new row's fingerprint is always made
+                forget(self.path)
+                return
+            mark = found.encode("ascii") if found is not None else row[MARK]
             if row[MARK] != mark:  # a copy: the row read stays as its line says
                 row = rows[shown] = [*row[:MARK], mark, *row[MARK + 1 :]]
             if not row[STAT]:
@@ -275,8 +281,7 @@ class LastResult:
             return None
         from parsers.cache_pinned import Pin
 
-        keys = frozenset(k.decode("ascii") for row in self.rows.values() for k in (row[FIRST], row[SECOND]) if k)
-        return Pin(self.manifest[0], self.manifest[1], keys, self.rows)
+        return Pin(self.manifest[0], self.manifest[1], self.rows)
 
     def check_stands(self, catalog: Catalog | None, files: Sequence[Any]) -> Catalog | None:
         """The catalog with the kept check's unmatched names, when that check still holds: the same
@@ -354,7 +359,7 @@ def _pin(cache: ScanCache | None, rows: Mapping[str, list[bytes]]) -> tuple[int,
     if cache is None or cache.pin is None:
         return None
     saved = cache.saved_keys
-    return cache.pin if all(k.decode("ascii") in saved for row in rows.values() for k in (row[FIRST], row[SECOND]) if k) else None
+    return cache.pin if saved is None or all(k.decode("ascii") in saved for row in rows.values() for k in (row[FIRST], row[SECOND]) if k) else None
 
 
 def forget(path: Path) -> None:

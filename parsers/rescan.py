@@ -57,6 +57,7 @@ def rescan(run: Rescan, progress: Progress | None) -> ScanResult:
     kept = {s: row for s, row in standing.items() if s not in done}
     last.changed = {*done, *removed}
     cache.keep([k.decode("ascii") for row in kept.values() for k in (row[FIRST], row[SECOND]) if k])
+    cache.release([k.decode("ascii") for s in last.changed if s in last.rows for k in (last.rows[s][FIRST], last.rows[s][SECOND]) if k])
     with long_lived():  # the kept files: until the scan ends, no cycles
         scanned = [KeptFile(kept[s], cache) if s in kept else done[s].files[0] for s in names]
     last.current = {s: kept[s] for s in names if s in kept}
@@ -69,8 +70,8 @@ def rescan(run: Rescan, progress: Progress | None) -> ScanResult:
     last.set_counts(_counts(last, [last.rows[s] for s in (*done, *removed) if s in last.rows], [done[s].files[0] for s in done]))
     cache.save()
     catalog = run.catalog.with_rule_owners().with_reads({}) if run.catalog is not None else None
-    final = {**first.keys, **{s: (row[SECOND] or row[FIRST]).decode("ascii") for s, row in kept.items()}, **{s: keys[s] for s in again if s in keys}}
-    reused = sum(1 for s in names if final.get(s) in cache.hit_keys)
+    final = {**first.keys, **{s: keys[s] for s in again if s in keys}}
+    reused = len(kept) + sum(1 for s in names if s not in kept and final.get(s) in cache.hit_keys)
     return ScanResult(tuple(scanned), catalog, tuple(display_path(p) for p in run.paths), reused, (*run.sources.unreadable, *cache.notes, *last.notes), (), 0, last)
 
 
@@ -87,7 +88,8 @@ def _schema(run: Rescan, standing: dict[str, list[bytes]], firsts: dict[str, tup
         journals = {s: j for s, (_, j) in firsts.items() if declared_parts(j) & parts}
         joined = {last_part(str(p)) for j in journals.values() for op in j if op[0] == "rename_table" and {last_part(str(op[1])), last_part(str(op[2]))} & parts for p in op[1:3]}
         if joined <= parts:
-            return partial_schema(run.base, parts, journals)
+            run.last.replayed = (frozenset(parts), partial_schema(run.base, parts, journals))
+            return run.last.replayed[1]
         parts = parts | joined
 
 
