@@ -27,7 +27,7 @@ import re
 import tempfile
 import time
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -167,6 +167,11 @@ class ScanCache:
         self.hit_keys.add(key)
         return entry
 
+    @property
+    def vouched(self) -> Mapping[str, list[bytes]]:
+        """The kept rows whose stats vouched for their files (a `parsers.cache_pinned.PinnedCache`'s)."""
+        return {}
+
     def holds_all(self, keys: Iterable[str]) -> set[str] | None:
         """None when the cache holds every key; else the keys it does not hold."""
         lines = self._lines
@@ -183,12 +188,10 @@ class ScanCache:
     def keep(self, keys: Iterable[str]) -> None:
         """Entries the kept scan result vouches for: counted as reused and saved again as read,
         never decoded (their sizes in the facts file are read from their lines only if saving asks)."""
-        lines, used = self._lines, self._used
+        lines, used, hit = self._lines, self._used, self.hit_keys
         for key in keys:
             used[key] = lines[key]
-        before = len(self.hit_keys)
-        self.hit_keys.update(keys)
-        self.hits += len(self.hit_keys) - before
+            hit.add(key)
 
     def put(self, key: str, scanned: ScannedFile, journal: Sequence[SchemaOp]) -> None:
         head = json.dumps([scanned.summary(), [list(op) for op in journal]], separators=(",", ":"))

@@ -64,6 +64,7 @@ class PinnedCache(ScanCache):
         self._pin = pin
         self._vouched: dict[str, list[bytes]] = {}  # files whose kept row's stat matched
         self._released: set[str] = set()
+        self._kept: list[Iterable[str]] = []
         self._head = b""
         self._found: _Found | None = None
         super().__init__(path)
@@ -85,13 +86,14 @@ class PinnedCache(ScanCache):
         entry this scan reused (the kept ones too) saved again."""
         if self._found is None:
             return
-        lines = self._parse(self._head + self._found.body)
+        lines = self._lines = self._parse(self._head + self._found.body)
         self._found = None
+        for keys in self._kept:  # all there: the bytes are those saved with the kept rows
+            super().keep(keys)
         for shown, row in self._vouched.items():  # saved again as the stats line's records
             size, inode, mtime, ctime, written = map(int, row[STAT].split(b","))  # as text_digest parsed it
             self._seen.setdefault(shown, [size, inode, mtime, ctime, row[TEXT].decode("ascii"), written, row[HEADER].decode("utf-8")])
-        self._lines = lines
-        self._used.update({k: lines[k] for k in self.hit_keys if k in lines})
+        self._used.update({k: lines[k] for k in self.hit_keys if k in lines})  # the entries got before
 
     def text_digest(self, shown: str, path: str | Path) -> str | None:
         """As `ScanCache.text_digest`, from the file's kept row: its stat compared as bytes."""
@@ -117,18 +119,22 @@ class PinnedCache(ScanCache):
         row = self._vouched.get(shown)
         return row[HEADER].decode("utf-8") if row is not None else super().header(shown)
 
+    @property
+    def vouched(self) -> Mapping[str, list[bytes]]:
+        return self._vouched
+
     def holds_all(self, keys: Iterable[str]) -> set[str] | None:
         if self._found is None:
             return super().holds_all(keys)
         return None  # the rows' keys, every one saved in the manifest these bytes are (see `last_result._pin`)
 
     def keep(self, keys: Iterable[str]) -> None:
+        """Pinned, the kept entries stay in the manifest as they are (only released ones are cut):
+        their keys are taken only if it must be read as any other (`unpin`)."""
         if self._found is None:
             super().keep(keys)
-            return
-        before = len(self.hit_keys)
-        self.hit_keys.update(keys)
-        self.hits += len(self.hit_keys) - before
+        else:
+            self._kept.append(keys)
 
     def release(self, keys: Iterable[str]) -> None:
         """Entries of the kept rows that no longer stand: cut from the manifest unless this scan used them."""

@@ -189,8 +189,7 @@ class LastResult:
             rows, raw = {}, {}
             for line in lines[1:]:
                 row = line.split(b"\t")
-                int(row[STATEMENTS]), int(row[EDGES])
-                if len(row) != FIELDS:
+                if len(row) != FIELDS or not (row[STATEMENTS].isdigit() and row[EDGES].isdigit()):
                     return False
                 shown = row[PATH].decode("utf-8")
                 rows[shown], raw[shown] = row, line
@@ -203,12 +202,13 @@ class LastResult:
     def standing(self, names: Iterable[str], texts: Mapping[str, str], headers: Mapping[str, str], cache: ScanCache) -> dict[str, list[bytes]]:
         """The kept rows of the files whose text (as the cache's stats vouch) and header are as kept,
         and whose cached entries are still there; the others are scanned as changed."""
-        rows, found = self.rows, {}
+        rows, vouched, found = self.rows, cache.vouched, {}
         for shown in names:
             row = rows.get(shown)
-            if row is not None and shown in texts and row[TEXT] == texts[shown].encode("ascii") and row[HEADER] == headers[shown].encode("utf-8"):
+            # a row whose own stat vouched for the file (the pinned cache's) holds its text and header
+            if row is not None and (vouched.get(shown) is row or (shown in texts and row[TEXT] == texts[shown].encode("ascii") and row[HEADER] == headers[shown].encode("utf-8"))):
                 found[shown] = row
-        held = cache.holds_all([k.decode("ascii") for row in found.values() for k in (row[FIRST], row[SECOND]) if k])
+        held = cache.holds_all(k.decode("ascii") for row in found.values() for k in (row[FIRST], row[SECOND]) if k)
         return found if held is None else {s: row for s, row in found.items() if row[FIRST].decode("ascii") not in held and row[SECOND].decode("ascii") not in held}
 
     def names(self) -> set[str]:

@@ -56,7 +56,7 @@ def rescan(run: Rescan, progress: Progress | None) -> ScanResult:
         done.update(_run_units(texts, again, {}, schema, _Pass(sql, run.options.jobs, cache, {s: keys[s] for s in again if s in keys})))
     kept = {s: row for s, row in standing.items() if s not in done}
     last.changed = {*done, *removed}
-    cache.keep([k.decode("ascii") for row in kept.values() for k in (row[FIRST], row[SECOND]) if k])
+    cache.keep(k.decode("ascii") for row in kept.values() for k in (row[FIRST], row[SECOND]) if k)
     cache.release([k.decode("ascii") for s in last.changed if s in last.rows for k in (last.rows[s][FIRST], last.rows[s][SECOND]) if k])
     with long_lived():  # the kept files: until the scan ends, no cycles
         scanned = [KeptFile(kept[s], cache) if s in kept else done[s].files[0] for s in names]

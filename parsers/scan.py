@@ -140,11 +140,11 @@ def find_sources(paths: Sequence[Path]) -> Sources:
                 add("bi", os.path.join(folder, member))
             if METABASE_FOLDER in dirs and os.path.basename(os.path.normpath(folder)) != METABASE_FOLDER:  # a Metabase export's root
                 add("bi", os.path.join(folder, METABASE_FOLDER))
-            shown_in = _shown_folder(folder)
+            shown_in, inside = _shown_folder(folder), folder + os.sep if folder and not folder.endswith(os.sep) else folder
             for kind, suffixes in ("sql", SQL_SUFFIXES), ("python", PY_SUFFIXES), ("bi", BI_SUFFIXES):
                 # `.SQL` too: Windows tools and some exports write upper-case suffixes
                 for name in (f for f in files if f.lower().endswith(suffixes)):
-                    file = os.path.join(folder, name)
+                    file = inside + name  # os.path.join's, for a folder and a plain name: a tenth of its cost
                     if name not in links or root.holds(Path(file)):  # only a link can lead out: see walk
                         if shown_in is None:
                             add(kind, file)
