@@ -210,9 +210,13 @@ class LastResult:
         rows, vouched, found = self.rows, cache.vouched, {}
         for shown in names:
             row = rows.get(shown)
-            # a row whose own stat vouched for the file (the pinned cache's) holds its text and header
-            if row is not None and (vouched.get(shown) is row or (shown in texts and row[TEXT] == texts[shown].encode("ascii") and row[HEADER] == headers[shown].encode("utf-8"))):
+            if row is None:
+                continue
+            if vouched.get(shown) is row:  # its own stat vouched for the file (the pinned cache's): its text and header hold
                 found[shown] = row
+            elif shown in texts and row[TEXT] == texts[shown].encode("ascii") and row[HEADER] == headers[shown].encode("utf-8"):
+                # the same text, vouched for otherwise (read again, or the cache's stats): its stat is the cache's now
+                found[shown] = [*row[:STAT], b""]
         held = cache.holds_all(k.decode("ascii") for row in found.values() for k in (row[FIRST], row[SECOND]) if k)
         return found if held is None else {s: row for s, row in found.items() if row[FIRST].decode("ascii") not in held and row[SECOND].decode("ascii") not in held}
 
@@ -263,7 +267,7 @@ class LastResult:
             return
         for shown, row in rows.items():
             found = self.marks.get(shown)
-            if found is None and row is not self.rows.get(shown):  # a new row's fingerprint is always made
+            if found is None and (shown in self.changed or shown not in self.rows):  # a changed file's fingerprint is always made
                 forget(self.path)
                 return
             mark = found.encode("ascii") if found is not None else row[MARK]

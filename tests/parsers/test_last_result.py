@@ -196,7 +196,9 @@ def test_a_kept_result_whose_cache_is_gone_or_replaced_is_not_trusted_for_it(kep
         (kept.store / "lineage.db").unlink()  # every graph rebuilt: every file's facts are read
     _write(kept.root, "sql/d.sql", FILES["sql/d.sql"] + "-- edited\n")
     kept.rescan()
-    assert _notes(kept.rescan()) == []
+    assert kept.result.exists()  # kept again, with the manifest it was saved with
+    again = kept.rescan()
+    assert (_notes(again), again.reused) == ([], again.files)
 
 
 def test_a_scan_that_cannot_be_kept_removes_the_kept_result(kept: Kept) -> None:
@@ -206,3 +208,15 @@ def test_a_scan_that_cannot_be_kept_removes_the_kept_result(kept: Kept) -> None:
     _write(kept.root, "sql/lineage.yml", FILES["sql/lineage.yml"] + "dashboards:\n  board: {title: Board, owner: bi, sql: board.sql}\n")
     kept.rescan()
     assert not kept.result.exists()  # a dashboard's own query reads the whole schema: not kept
+
+
+def test_a_file_read_again_with_the_same_text_keeps_its_row_with_its_new_stat(kept: Kept) -> None:
+    """A stat that no longer matches (a touch, a checkout) has the file read and hashed again; the
+    same text keeps its row, which takes the new stat, so the next scan does not read it again."""
+    kept.rescan()
+    _touch_only(kept.root, kept.options)
+    assert kept.rescan().reused == 4
+    found = (kept.root / "sql" / "d.sql").stat()
+    rows = [line.split(b"\t") for line in kept.result.read_bytes().split(b"\n")[2:]]
+    stat = next(row[-1] for row in rows if row[0] == b"sql/d.sql")
+    assert stat.startswith(b"%d,%d,%d,%d," % (found.st_size, found.st_ino, found.st_mtime_ns, found.st_ctime_ns))
