@@ -473,9 +473,9 @@ one line and ignored; another version's or another scan's is replaced quietly; a
 facts file gone, under a kept result; a scan that cannot be kept removes it.
 
 The 0.4 s target is still missed: RESCAN_AFTER_CPU s CPU after, against RESCAN_BEFORE_CPU s for the same commands on
-aa387d3 a few seconds earlier (load average 1.8 to 2.4: a fresh `lineage impact` took 0.16-0.18 s CPU in these runs
-against 0.11 s on a quiet host; a pair of runs a few minutes earlier, one commit before the last, gave 1.09 -> 0.65 s).
-Six interleaved re-scans of two copies of the warehouse, one per commit, gave a median of
+aa387d3 a few seconds earlier (load average 2.2 to 2.4: a fresh `lineage impact` took 0.14 s CPU in these runs against
+0.11 s on a quiet host; two pairs of runs a few minutes earlier, on two of this round's earlier commits, 4fb596e and
+238e231, gave 1.09 -> 0.65 s and 1.21 -> 0.59 s). Six interleaved re-scans of two copies of the warehouse, one per commit, gave a median of
 0.915 -> 0.545 s CPU (`/usr/bin/time`, load average ~2.4); earlier in the session, at load ~1.5, 0.68 -> 0.50 s. The
 results are the same: `lineage export --format node-link` of the whole store and `lineage impact raw.src_0.amount
 --format json` hash alike (SHA-256) after each commit's re-scan. What remains (each phase timed in the process, best of
