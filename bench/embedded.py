@@ -475,9 +475,9 @@ facts file gone, under a kept result; a scan that cannot be kept removes it.
 The 0.4 s target is still missed: RESCAN_AFTER_CPU s CPU after, against RESCAN_BEFORE_CPU s for the same commands on
 aa387d3 a few seconds earlier (load average 2.2 to 2.4: a fresh `lineage impact` took 0.14 s CPU in these runs against
 0.11 s on a quiet host; two pairs of runs a few minutes earlier, on two of this round's earlier commits, 4fb596e and
-238e231, gave 1.09 -> 0.65 s and 1.21 -> 0.59 s). Six interleaved re-scans of two copies of the warehouse, one per commit, gave a median of
-0.915 -> 0.545 s CPU (`/usr/bin/time`, load average ~2.4); earlier in the session, at load ~1.5, 0.68 -> 0.50 s. The
-results are the same: `lineage export --format node-link` of the whole store and `lineage impact raw.src_0.amount
+238e231, gave 1.09 -> 0.65 s and 1.21 -> 0.59 s). Six interleaved re-scans of two copies of the warehouse, one per
+commit, gave a median of 0.85 -> 0.51 s CPU (`/usr/bin/time`, load average ~1.6; on 238e231 at load ~2.4, 0.915 ->
+0.545 s). The results are the same: `lineage export --format node-link` of the whole store and `lineage impact raw.src_0.amount
 --format json` hash alike (SHA-256) after each commit's re-scan. What remains (each phase timed in the process, best of
 four, load average ~2.4): start-up and the CLI's imports ~0.13 s and importing the SQL extractor and parsing the edited
 file ~0.115 s, which a re-scan that parses a file pays; then over 10,000 files ~0.2 s: the walk 0.02 s, the 10,000
