@@ -4,10 +4,11 @@ plain SQL files needs of each unchanged file, without decoding it.
 A one-file re-scan of 10,000 files decoded every unchanged file's cached summary and schema journal,
 replayed every journal, fingerprinted every file and checked the catalog against every table, to
 learn what the last scan had already found. This file keeps, per file, one line of fields that the
-next scan compares as bytes (its text digest and header dialect, as the cache's stats vouch for them)
-and the cache keys of its two passes, its graph's fingerprint, its counts, and the last name parts
-of the tables its schema journal and its reads name; beside them the whole scan's tables, canonical
-names and catalog check. A re-scan then decodes only the changed files' lines and the few their
+next scan compares as bytes (its stat, text digest and header dialect), the cache keys of its two
+passes, its graph's fingerprint, its counts, and the last name parts of the tables its schema
+journal and its reads name; beside them the whole scan's tables, canonical names and catalog check,
+and the CRC of the cache manifest saved with it (`parsers/cache_pinned.py` reads that manifest by
+the rows alone). A re-scan then decodes only the changed files' lines and the few their
 tables reach: a schema operation reaches only tables of the same last name part (`resolve` looks
 no further), and `rename_table` joins two such parts, so the schema a re-scan needs is replayed
 from the journals naming those parts alone.

@@ -25,10 +25,11 @@ from parsers.sql.schema import SchemaOp, SchemaRegistry
 from parsers.sources.paths import display_path
 
 if TYPE_CHECKING:
-    from parsers.scan import Progress, Rescan, ScanResult
+    from parsers.scan import Progress, Rescan, ScanResult, _Unit
 
 
 def rescan(run: Rescan, progress: Progress | None) -> ScanResult:
+    """`parsers.scan.scan`'s result, from the kept result and the files that changed since it."""
     from parsers.scan import ScanResult, _Pass, _run_units
 
     texts, sql, cache, last = run.texts, run.sql, run.cache, run.last
@@ -47,13 +48,7 @@ def rescan(run: Rescan, progress: Progress | None) -> ScanResult:
     recheck = [s for s, row in standing.items() if row[SECOND] and wanted and _names_any(row[READS], wanted)]
     for shown in recheck:
         firsts[shown] = _entry(cache, standing[shown][FIRST], shown)
-    again = sorted({*recheck, *(s for s in changed if done[s].files[0].unsettled)})
-    keys: dict[str, str] = {}
-    if again:
-        schema = _schema(run, standing, firsts, touched | {last_part(t) for s in again for t in firsts[s][0].reads})
-        keys = {s: digest("second", s, texts.digests[s], sql.read_as(s, texts), schema_digest(schema, firsts[s][0].reads)) for s in again if s in texts.digests}
-        again = [s for s in again if s not in standing or keys.get(s) != standing[s][SECOND].decode("ascii")]
-        done.update(_run_units(texts, again, {}, schema, _Pass(sql, run.options.jobs, cache, {s: keys[s] for s in again if s in keys})))
+    again, keys = _second_pass(run, standing, firsts, touched, sorted({*recheck, *(s for s in changed if done[s].files[0].unsettled)}), done)
     kept = {s: row for s, row in standing.items() if s not in done}
     last.changed = {*done, *removed}
     cache.keep(k.decode("ascii") for row in kept.values() for k in (row[FIRST], row[SECOND]) if k)
@@ -73,6 +68,21 @@ def rescan(run: Rescan, progress: Progress | None) -> ScanResult:
     final = {**first.keys, **{s: keys[s] for s in again if s in keys}}
     reused = len(kept) + sum(1 for s in names if s not in kept and final.get(s) in cache.hit_keys)
     return ScanResult(tuple(scanned), catalog, tuple(display_path(p) for p in run.paths), reused, (*run.sources.unreadable, *cache.notes, *last.notes), (), 0, last)
+
+
+def _second_pass(run: Rescan, standing: dict[str, list[bytes]], firsts: dict[str, tuple[ScannedFile, list[SchemaOp]]], touched: set[str], again: list[str], done: dict[str, _Unit]) -> tuple[list[str], dict[str, str]]:
+    """The second pass of the files `again` names whose key moved (a changed file's always), on the
+    schema of the parts their reads and the changes name: those files, and every one's key."""
+    from parsers.scan import _Pass, _run_units
+
+    if not again:
+        return [], {}
+    texts, sql = run.texts, run.sql
+    schema = _schema(run, standing, firsts, touched | {last_part(t) for s in again for t in firsts[s][0].reads})
+    keys = {s: digest("second", s, texts.digests[s], sql.read_as(s, texts), schema_digest(schema, firsts[s][0].reads)) for s in again if s in texts.digests}
+    again = [s for s in again if s not in standing or keys.get(s) != standing[s][SECOND].decode("ascii")]
+    done.update(_run_units(texts, again, {}, schema, _Pass(sql, run.options.jobs, run.cache, {s: keys[s] for s in again if s in keys})))
+    return again, keys
 
 
 def _schema(run: Rescan, standing: dict[str, list[bytes]], firsts: dict[str, tuple[ScannedFile, list[SchemaOp]]], parts: set[str]) -> SchemaRegistry:
