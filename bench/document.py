@@ -48,7 +48,7 @@ def write(results: dict[str, Any], results_dir: Path, target: Path) -> None:
         text += "\n" + impact_section(*(json.loads(p.read_text(encoding="utf-8")) for p in impact_runs)) + "\n"
     text += _NOTES  # where the sections measured by hand-run commands go (see _with_notes)
     # and `make bench-rescan` (~2 minutes), beside the runs before each round of the scan-cache work
-    rescan_runs = [p for p in (results_dir / name for name in ("rescan-before.json", "rescan-before-2.json", "rescan-before-3.json", "rescan.json")) if p.exists()]
+    rescan_runs = [p for p in (results_dir / name for name in ("rescan-before.json", "rescan-before-2.json", "rescan-before-3.json", "rescan-before-4.json", "rescan.json")) if p.exists()]
     if len(rescan_runs) >= 2 and rescan_runs[-1].name == "rescan.json":
         text += "\n" + rescan_section(*(json.loads(p.read_text(encoding="utf-8")) for p in rescan_runs)) + "\n"
     text += "\n" + page_section(page) + "\n" if page is not None else ""

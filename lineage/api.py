@@ -89,7 +89,7 @@ def scan_into(
     from parsers.dbt.profiles import ProfileSearch
     from parsers.scan import ScanOptions
 
-    options = ScanOptions(dialect, schema, catalog, jobs, cache, max_file_mb, statement_seconds, rebuild, profiles or ProfileSearch())
+    options = ScanOptions(dialect, schema, catalog, jobs, cache, max_file_mb, statement_seconds, rebuild, profiles or ProfileSearch(), keep_result=True)
     with long_lived_scope():  # what the scan set aside from the cycle collector, handed back at its end
         try:
             return _scan_and_write(store, paths, options, progress, rebuild, strict)
@@ -106,7 +106,15 @@ def _scan_and_write(store: LineageStore, paths: Sequence[Path], options: ScanOpt
     from parsers.scan import scan
 
     result = scan(paths, options, progress)
-    result = replace(result, catalog=with_unmatched(result.catalog, result.scanned), notes=(*notes, *result.notes))
+    last = result.last
+    # the last scan's check, when nothing it read has changed; else the check made again
+    checked: set[str] = set()
+    catalog = last.check_stands(result.catalog, result.scanned) if last is not None else None
+    if catalog is None:
+        catalog = with_unmatched(result.catalog, result.scanned, checked)
+    else:
+        checked.update(last.checked)  # type: ignore[union-attr]
+    result = replace(result, catalog=catalog, notes=(*notes, *result.notes))
     unmatched = result.catalog.unmatched if result.catalog else ()
     severity = Severity.ERROR if strict else Severity.WARNING
     said = tuple(Diagnostic(u.at or Location(result.catalog.path if result.catalog else ""), f"{u.message}; {u.hint}" if u.hint else u.message, severity) for u in unmatched)
@@ -114,7 +122,7 @@ def _scan_and_write(store: LineageStore, paths: Sequence[Path], options: ScanOpt
     with store.transaction():
         # inside the transaction: the fingerprints are those of the graph this write replaces
         held = store.fingerprints()
-        graphs = build_changed(result.scanned, result.catalog, {} if rebuild else held)
+        graphs = build_changed(result.scanned, result.catalog, {} if rebuild else held, last)
         # a source with nothing to store (a dashboard's query: its reads are the catalog's) is never
         # held, so it is built at every scan: writing it would only delete nothing
         graphs = [g for g in graphs if g.nodes or g.edges or g.source in held]
@@ -124,10 +132,12 @@ def _scan_and_write(store: LineageStore, paths: Sequence[Path], options: ScanOpt
         gone = [s for s in sorted(held) if s not in fresh and (rebuild or (_under(s, result.roots) and not _under(s, result.kept)))]
         for source in gone:
             store.replace_file(GraphFacts(source))
+    if last is not None:
+        last.save(result.catalog, checked)
     return ScanSummary(
         files=len(result.scanned),
-        statements=sum(f.statements for f in result.scanned),
-        edges=sum(f.edges for f in result.scanned) + (sum(len(c.reads) for c in result.catalog.consumers) if result.catalog else 0),
+        statements=result.statements,
+        edges=result.edges + (sum(len(c.reads) for c in result.catalog.consumers) if result.catalog else 0),
         removed_sources=len(gone),
         diagnostics=tuple(sorted((*result.diagnostics, *said))),
         reused=result.reused,

@@ -29,8 +29,9 @@ class Scanned(Protocol):
     def facts(self) -> FileFacts: ...
 
 
-def with_unmatched(catalog: Catalog | None, files: Sequence[Scanned]) -> Catalog | None:
-    """`catalog` with every name of it that matches no scanned table or column."""
+def with_unmatched(catalog: Catalog | None, files: Sequence[Scanned], checked: set[str] | None = None) -> Catalog | None:
+    """`catalog` with every name of it that matches no scanned table or column; `checked` gets the
+    tables whose columns the check read (what a later scan's changes must not touch to keep it)."""
     if catalog is None:
         return None
     known = _Known(files, catalog)
@@ -38,6 +39,8 @@ def with_unmatched(catalog: Catalog | None, files: Sequence[Scanned]) -> Catalog
     found += [u for contract in catalog.contracts if (u := known.table_key(contract.table, contract.at)) is not None]
     for consumer in catalog.consumers:
         found += [u for dotted, at in _columns(consumer) if (u := known.column(dotted, at, _what(consumer))) is not None]
+    if checked is not None:
+        checked.update(known.read_columns())
     return replace(catalog, unmatched=tuple(sorted(set(found), key=lambda u: (u.at.line if u.at else 0, u.name))))
 
 
@@ -107,6 +110,9 @@ class _Known:
             return Unmatched(dotted, f"{what} reads '{dotted}', a column no scanned SQL has", at, _close(dotted, near))
         near = [f"{t}.{column}" for t in self.tables if column in self.columns_of(t)] or self.tables
         return Unmatched(dotted, f"{what} reads '{dotted}', of a table no scanned SQL names", at, _close(dotted, near))
+
+    def read_columns(self) -> list[str]:
+        return list(self._columns)
 
     def columns_of(self, table: str) -> set[str]:
         if table not in self._columns:

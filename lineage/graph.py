@@ -51,8 +51,20 @@ class Canonicaliser:
                 if len(longer) == 1:
                     self._map[name] = longer[0]
 
+    @classmethod
+    def of(cls, moved: Mapping[str, str]) -> Canonicaliser:
+        """The canonicaliser whose `moved` is this map (made before, for the same names)."""
+        made = cls(())
+        made._map = dict(moved)
+        return made
+
     def __call__(self, name: str) -> str:
         return self._map.get(name, name)
+
+    @property
+    def moved(self) -> Mapping[str, str]:
+        """The names canonicalised to another one."""
+        return self._map
 
 
 def file_tables(facts: FileFacts) -> set[str]:
@@ -252,7 +264,18 @@ class Scanned(Protocol):
     def facts(self) -> FileFacts: ...
 
 
-def build_changed(files: Sequence[Scanned], catalog: Catalog | None, held: Mapping[str, str]) -> list[GraphFacts]:
+class KnownMarks(Protocol):
+    """What the last scan knew (`parsers/last_result.py`): every table the files name, and the
+    fingerprints that still stand under the canonical names of this scan."""
+
+    def names(self) -> set[str]: ...
+    def canonical(self) -> Mapping[str, str] | None: ...  # the last scan's map, when it named the same tables
+    def marks_for(self, moved: Mapping[str, str]) -> Mapping[str, str]: ...
+    def catalog_mark(self) -> str | None: ...  # the catalog's graph's, when it and every name are as last time
+    def record(self, moved: Mapping[str, str], marks: Mapping[str, str]) -> None: ...
+
+
+def build_changed(files: Sequence[Scanned], catalog: Catalog | None, held: Mapping[str, str], known: KnownMarks | None = None) -> list[GraphFacts]:
     """`build_graph`, fingerprinted, for the sources whose fingerprint differs from `held`'s.
 
     A file's graph is a pure function of its facts and of the canonical names of the tables they
@@ -262,27 +285,39 @@ def build_changed(files: Sequence[Scanned], catalog: Catalog | None, held: Mappi
     its `dbt_project.yml`, which is also a scanned file when it has a diagnostic) become one graph
     under one fingerprint: as two, the second replaced the first, and the next scan dropped it.
     """
-    names = catalog_tables(catalog).union(*(f.tables for f in files))
-    canon = Canonicaliser(names)
+    names = catalog_tables(catalog) | known.names() if known is not None else catalog_tables(catalog).union(*(f.tables for f in files))
+    kept = known.canonical() if known is not None else None
+    canon = Canonicaliser.of(kept) if kept is not None else Canonicaliser(names)
+    # an unchanged file's fingerprint, as the last scan made it, when no table it names moved
+    standing = known.marks_for(canon.moved) if known is not None else {}
     parts: dict[str, list[tuple[str, Scanned | Catalog]]] = {}
     for scanned in files:
-        # the facts (their digest) fix the tables they name, so the names canonicalised to another
-        # say the whole map; most files have none, and two strings hash at a fraction of the cost
-        # of encoding every table's pair (10,000 files a re-scan)
-        moved = [(t, c) for t in scanned.tables if (c := canon(t)) != t]
-        mark = digest(_MARK, scanned.digest, moved) if moved else digest(_MARK, scanned.digest)
-        parts.setdefault(scanned.path, []).append((mark, scanned))
+        mark = standing.get(scanned.path)
+        if mark is not None and held.get(scanned.path) == mark:
+            continue  # as stored, and as the last scan kept it (which keeps its fingerprint)
+        parts.setdefault(scanned.path, []).append((mark or _mark(scanned, canon), scanned))
     if catalog is not None:
         # a frozen dataclass of tuples: equal catalogs have equal reprs
-        mark = digest(_MARK, repr(catalog), sorted((n, canon(n)) for n in names))
+        mark = (known.catalog_mark() if known is not None else None) or digest(_MARK, repr(catalog), sorted((n, canon(n)) for n in names))
         parts.setdefault(catalog.path, []).append((mark, catalog))
     graphs: list[GraphFacts] = []
+    marks = {source: made[0][0] if len(made) == 1 else digest(*(m for m, _ in made)) for source, made in parts.items()}
+    if known is not None:
+        known.record(canon.moved, marks)
     for source, made in parts.items():
-        mark = made[0][0] if len(made) == 1 else digest(*(m for m, _ in made))
+        mark = marks[source]
         if held.get(source) != mark:
             built = [catalog_graph(p, canon, {canon(n) for n in names}) if isinstance(p, Catalog) else file_graph(p.facts, canon) for _, p in made]
             graphs.append(replace(_joined(source, built), fingerprint=mark))
     return graphs
+
+
+def _mark(scanned: Scanned, canon: Canonicaliser) -> str:
+    # the facts (their digest) fix the tables they name, so the names canonicalised to another
+    # say the whole map; most files have none, and two strings hash at a fraction of the cost
+    # of encoding every table's pair (10,000 files a re-scan)
+    moved = [(t, c) for t in scanned.tables if (c := canon(t)) != t]
+    return digest(_MARK, scanned.digest, moved) if moved else digest(_MARK, scanned.digest)
 
 
 def _joined(source: str, graphs: list[GraphFacts]) -> GraphFacts:

@@ -26,7 +26,8 @@ import importlib.util
 import re
 import tempfile
 import time
-from collections.abc import Iterable, Sequence
+import zlib
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +71,9 @@ class ScanCache:
         self.hits = 0
         self.misses = 0
         self.hit_keys: set[str] = set()
+        self.written: int | None = None  # when save wrote the manifest
+        self.pin: tuple[int, int] | None = None  # the CRC of the manifest saved, and the live bytes of its facts
+        self.saved_keys: set[str] | None = set()  # the entries it holds (None: those of the kept rows, see cache_pinned)
 
     def _load(self) -> dict[str, bytes]:
         try:
@@ -78,6 +82,9 @@ class ScanCache:
             return {}
         except OSError as err:
             return self._ignored(f"cannot read the scan cache ({err.strerror})")
+        return self._parse(data)
+
+    def _parse(self, data: bytes) -> dict[str, bytes]:
         head, _, body = data.partition(b"\n")
         if head != _header().encode("utf-8"):
             return {} if _other_version(head) else self._ignored("not a scan cache of this format")
@@ -110,7 +117,7 @@ class ScanCache:
         modified less than `_RACY_NS` before the cache was written is read again (a write within
         the same clock tick as the one recorded would not move its times).
         """
-        record = self._stats.get(shown)
+        record = self._record(shown)
         if record is None:
             return None
         try:
@@ -121,6 +128,17 @@ class ScanCache:
             return None
         self._seen[shown] = record
         return str(record[4])
+
+    def _record(self, shown: str) -> list[Any] | None:
+        return self._stats.get(shown)
+
+    def stat_record(self, shown: str) -> list[int] | None:
+        """A file's stat, as saved (size, inode, mtime, ctime, when it was first saved), or None."""
+        record = self._seen.get(shown)
+        return None if record is None or self.written is None else [*record[:4], self.written if record[5] == 0 else record[5]]
+
+    def unpin(self) -> None:
+        """(A `parsers.cache_pinned.PinnedCache` reads its manifest as any cache does from here on.)"""
 
     def header(self, shown: str) -> str:
         """The dialect the header comment of a file `text_digest` vouched for names, or ""."""
@@ -149,6 +167,32 @@ class ScanCache:
         self.hit_keys.add(key)
         return entry
 
+    @property
+    def vouched(self) -> Mapping[str, list[bytes]]:
+        """The kept rows whose stats vouched for their files (a `parsers.cache_pinned.PinnedCache`'s)."""
+        return {}
+
+    def holds_all(self, keys: Iterable[str]) -> set[str] | None:
+        """None when the cache holds every key; else the keys it does not hold."""
+        lines = self._lines
+        missing = {k for k in keys if k not in lines}
+        return missing or None
+
+    def release(self, keys: Iterable[str]) -> None:
+        """(Entries not used are dropped on save: only a `parsers.cache_pinned.PinnedCache` is told which.)"""
+
+    def saved(self, key: str) -> bool:
+        """Whether saving keeps the entry (used or put by this scan)."""
+        return key in self._used or key in self._new
+
+    def keep(self, keys: Iterable[str]) -> None:
+        """Entries the kept scan result vouches for: counted as reused and saved again as read,
+        never decoded (their sizes in the facts file are read from their lines only if saving asks)."""
+        lines, used, hit = self._lines, self._used, self.hit_keys
+        for key in keys:
+            used[key] = lines[key]
+            hit.add(key)
+
     def put(self, key: str, scanned: ScannedFile, journal: Sequence[SchemaOp]) -> None:
         head = json.dumps([scanned.summary(), [list(op) for op in journal]], separators=(",", ":"))
         facts = scanned.facts_data()
@@ -162,7 +206,7 @@ class ScanCache:
         not an error: the cache only saves work, and the scan's result does not depend on it.
         Killed at any point, the manifest on disk is the old or the new one, and either names
         only facts that its entries' checks accept (see `parsers/cache_facts.py`)."""
-        written = time.time_ns()
+        written = self.written = time.time_ns()
         stats = {shown: record[:5] + [written if record[5] == 0 else record[5], record[6]] for shown, record in sorted(self._seen.items())}
         head = [_header().encode("utf-8"), sealed(f"{_STATS}\t\t{json.dumps(stats, separators=(',', ':'))}").encode("utf-8")]
         held: list[tuple[Any, str]] = []  # open temp files (locked until renamed) and their paths
@@ -172,9 +216,12 @@ class ScanCache:
             entries = self._appended() if self._facts.fd is not None else None
             if entries is None:
                 entries = self._rewritten(held)
-            manifest = _temp(self.path.parent, [*head, *(entries[key] for key in sorted(entries))], held)
+            body = [*head, *(entries[key] for key in sorted(entries))]
+            manifest = _temp(self.path.parent, body, held)
             for handle, tmp in held:
                 os.replace(tmp, self.path if tmp == manifest else self._facts.path)
+            self.pin = (_crc(body), sum(_size(line) for line in entries.values()))
+            self.saved_keys = set(entries)
         except OSError as err:
             self.notes.append(self._note(f"cannot write the scan cache ({err.strerror}); the next scan parses every file again"))
         finally:
@@ -185,7 +232,8 @@ class ScanCache:
                     Path(tmp).unlink(missing_ok=True)
 
     def _live(self) -> int:
-        return sum(self._sizes[key] for key in self._used) + sum(len(line) + 1 for _, line in self._new.values())
+        sizes = self._sizes
+        return sum(sizes[key] if key in sizes else _size(line) for key, line in self._used.items()) + sum(len(line) + 1 for _, line in self._new.values())
 
     def _appended(self) -> dict[str, bytes] | None:
         """The manifest's lines after appending the new entries' facts to the facts file this scan
@@ -231,6 +279,23 @@ class ScanCache:
         return lines
 
 
+def _crc(lines: list[bytes]) -> int:
+    """The CRC-32 of the file `_temp` writes of these lines."""
+    crc = 0
+    for line in lines:
+        crc = zlib.crc32(b"\n", zlib.crc32(line, crc))
+    return crc
+
+
+def _size(line: bytes) -> int:
+    """An entry's bytes in the facts file, from its line's reference (0 if that is damaged: a
+    garbage estimate, and the entry's read fails its checks)."""
+    try:
+        return int(line[line.rindex(b",") + 1 :]) + 1
+    except ValueError:
+        return 0
+
+
 _decode = json.JSONDecoder().decode
 _STATS = "stats"  # the line of file stats (entry keys are hex digests: never this)
 _RACY_NS = 2_000_000_000
@@ -265,8 +330,8 @@ def _temp(folder: Path, lines: list[bytes], held: list[tuple[Any, str]]) -> str:
     # ours until it is renamed; a sweep between mkstemp and here removes it, and the rename's
     # failure is this save's note: the next scan writes the cache
     fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-    for line in lines:  # not joined: a second copy of every line
-        handle.write(line)
+    if lines:  # joined: one copy of ~7 MB at 10,000 files costs less than two writes per line
+        handle.write(b"\n".join(lines))
         handle.write(b"\n")
     handle.flush()
     return tmp
@@ -305,6 +370,15 @@ def file_stat(path: str | Path) -> list[int]:
 
 
 def _header() -> str:
+    if not _HEADER:
+        _HEADER.append(_made_header())
+    return _HEADER[0]
+
+
+_HEADER: list[str] = []
+
+
+def _made_header() -> str:
     # JSON escapes every tab and newline inside a string, so neither ever splits a part
     return json.dumps({"format": FORMAT, "version": f"{VERSION}/sqlglot-{_sqlglot_version()}/code-{code_digest()}"}, separators=(",", ":"))
 

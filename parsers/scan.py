@@ -16,6 +16,7 @@ from lineage.model import Diagnostic, FileFacts, Location
 from parsers.sql.budget import DEFAULT_STATEMENT_SECONDS, over_budget
 from parsers.cache import ScanCache, digest, schema_digest
 from parsers.scanned import ScannedFile
+from parsers.last_result import KeptFile, LastResult
 from parsers.catalog import load_catalog
 from parsers.dbt.profiles import ProfileSearch
 from parsers.sql.dialects import PathDialects
@@ -52,6 +53,7 @@ class ScanOptions:
     statement_seconds: float | None = DEFAULT_STATEMENT_SECONDS  # a slower statement is skipped with a diagnostic; None: no limit
     rebuild: bool = False  # ignore the cache's entries (a damaged store is being rebuilt)
     profiles: ProfileSearch = ProfileSearch()  # where dbt projects' profiles.yml is looked for, and --target
+    keep_result: bool = False  # keep the scan's result beside the cache, for the next scan (parsers/last_result.py)
 
     @property
     def max_bytes(self) -> int | None:
@@ -60,13 +62,22 @@ class ScanOptions:
 
 @dataclass(frozen=True, slots=True)
 class ScanResult:
-    scanned: tuple[ScannedFile, ...]  # sorted by path
+    scanned: tuple[ScannedFile | KeptFile, ...]  # sorted by path
     catalog: Catalog | None
     roots: tuple[str, ...]  # the scanned paths, as shown: sources under them not seen are gone
     reused: int = 0  # file extractions taken from the incremental-scan cache
     notes: tuple[Diagnostic, ...] = ()  # about the scan, not a file: the cache, unreadable folders
     kept: tuple[str, ...] = ()  # folders and files that could not be read: their stored sources stay
     uncached: int = 0  # files of dbt projects, ETL code and catalog queries: the cache holds plain SQL only
+    last: LastResult | None = None  # the result to keep for the next scan, once the store holds it
+
+    @property
+    def statements(self) -> int:
+        return sum(f.statements for f in self.scanned)
+
+    @property
+    def edges(self) -> int:
+        return sum(f.edges for f in self.scanned)
 
     @property
     def files(self) -> tuple[FileFacts, ...]:
@@ -129,17 +140,33 @@ def find_sources(paths: Sequence[Path]) -> Sources:
                 add("bi", os.path.join(folder, member))
             if METABASE_FOLDER in dirs and os.path.basename(os.path.normpath(folder)) != METABASE_FOLDER:  # a Metabase export's root
                 add("bi", os.path.join(folder, METABASE_FOLDER))
+            shown_in, inside = _shown_folder(folder), folder + os.sep if folder and not folder.endswith(os.sep) else folder
             for kind, suffixes in ("sql", SQL_SUFFIXES), ("python", PY_SUFFIXES), ("bi", BI_SUFFIXES):
                 # `.SQL` too: Windows tools and some exports write upper-case suffixes
                 for name in (f for f in files if f.lower().endswith(suffixes)):
-                    file = os.path.join(folder, name)
+                    file = inside + name  # os.path.join's, for a folder and a plain name: a tenth of its cost
                     if name not in links or root.holds(Path(file)):  # only a link can lead out: see walk
-                        add(kind, file)
+                        if shown_in is None:
+                            add(kind, file)
+                        else:
+                            found[kind].setdefault(shown_in + name, file)
                     else:
                         refused.append(root.refused_link(display_path(file)))
     # SQL files as strings: a Path each was a tenth of a 10,000-file re-scan's walk
     ordered = {k: [Path(v[shown]) for shown in sorted(v)] for k, v in found.items() if k != "sql"}
     return Sources({shown: found["sql"][shown] for shown in sorted(found["sql"])}, ordered["python"], ordered["dbt"], root, sorted(refused), sorted(unreadable), ordered["bi"])
+
+
+def _shown_folder(folder: str) -> str | None:
+    """What `display_path` of a file in `folder` begins with, when that is the folder's own shown
+    path (a relative folder inside the working directory): 10,000 `display_path` calls were a third
+    of a re-scan's walk. None when each file's must be made."""
+    if os.path.isabs(folder):
+        return None
+    shown = os.path.normpath(folder)
+    if shown == ".." or shown.startswith(".." + os.sep):
+        return None
+    return "" if shown == "." else shown + os.sep
 
 
 def find_sql_files(paths: Sequence[Path]) -> list[Path]:
@@ -175,16 +202,28 @@ def _scan(paths: Sequence[Path], options: ScanOptions, progress: Progress | None
     """
     _check(paths, options.dialect)
     catalog = find_catalog(paths, options.catalog, options.max_bytes)
-    cache = ScanCache(options.cache, fresh=options.rebuild) if options.cache else None
+    base = options.schema.copy() if options.schema else SchemaRegistry()
+    declared = schema_digest(base)
+    last = _last_result(paths, options, catalog, declared)
+    cache = _cache(options, last)
     sources = find_sources(paths)
     sql = _Sql(PathDialects.of(catalog, options.dialect), options.statement_seconds)
     texts, jobs = _units(sources, options, {c.sql for c in catalog.consumers if c.sql} if catalog else set(), cache, sql.dialects)
-    base = options.schema.copy() if options.schema else SchemaRegistry()
-    declared = schema_digest(base)
+    if last is not None and not _keepable(sources, jobs, texts, catalog):
+        # a kept result would not be this scan's: removed, and the cache read as any other scan reads it
+        last.forget()
+        last = None
+        if cache is not None:
+            cache.unpin()
+    if last is not None and last.trusted:
+        from parsers.rescan import rescan
+
+        return rescan(Rescan(texts, sql, options, cache, last, base, declared, catalog, sources, paths), progress)  # type: ignore[arg-type]
     # the shown path is part of every key: the facts name it, so a renamed file, or two files of
     # the same text, must never be served another path's facts (the second one left the graph)
     first = _Pass(sql, options.jobs, cache, {s: digest("first", s, d, sql.read_as(s, texts), declared) for s, d in texts.digests.items()})
     done = _run_units(texts, texts.names(), jobs, base, first, progress)
+    firsts = dict(done)
     schema = _replayed(base, done)
     again = sorted(shown for shown, unit in done.items() if any(f.unsettled for f in unit.files))
     second = _Pass(sql, options.jobs, cache, {s: digest("second", s, texts.digests[s], sql.read_as(s, texts), schema_digest(schema, done[s].files[0].reads)) for s in again if s in texts.digests})
@@ -192,6 +231,8 @@ def _scan(paths: Sequence[Path], options: ScanOptions, progress: Progress | None
     # what the second pass read is the whole scan's schema, unless it declared something else
     final = schema if all(same_journal(redone[s].journal, done[s].journal) for s in redone) else None
     done.update(redone)
+    if last is not None:
+        _keep_all(last, texts, cache, done, firsts, (first.keys, second.keys))
     if cache is not None:
         cache.save()
     results = {f.path: f for unit in done.values() for f in unit.files}
@@ -211,7 +252,77 @@ def _scan(paths: Sequence[Path], options: ScanOptions, progress: Progress | None
     uncached = {f.path for s in jobs if s in done for f in done[s].files} - from_cache | ({f.path for f in consumers.values()} if catalog is not None else set())
     # a file whose first extraction came from the cache but whose second did not was extracted
     reused = sum(1 for s in texts.names() if (second.keys.get(s) or first.keys.get(s)) in cache.hit_keys) + len(from_cache) if cache else 0
-    return ScanResult(tuple(results[s] for s in sorted(results)), catalog, roots, reused, notes, kept, len(uncached))
+    return ScanResult(tuple(results[s] for s in sorted(results)), catalog, roots, reused, (*notes, *(last.notes if last else ())), kept, len(uncached), last)
+
+
+@dataclass(frozen=True, slots=True)
+class Rescan:
+    """What a re-scan from the kept result works with (parsers/rescan.py)."""
+
+    texts: SqlTexts
+    sql: _Sql
+    options: ScanOptions
+    cache: ScanCache
+    last: LastResult
+    base: SchemaRegistry
+    declared: str
+    catalog: Catalog | None
+    sources: Sources
+    paths: Sequence[Path]
+
+
+def _last_result(paths: Sequence[Path], options: ScanOptions, catalog: Catalog | None, declared: str) -> LastResult | None:
+    """The kept result of the last scan with these settings (read unless rebuilding), when the scan
+    is to keep its own (see `_keepable`)."""
+    if not options.keep_result or options.cache is None:
+        return None
+    from parsers.cache import _header
+    from parsers.last_result import catalog_digest, result_path, settings_digest
+
+    where = result_path(options.cache)
+    settings = settings_digest(_header(), os.getcwd(), [display_path(p) for p in paths], options.dialect, declared, catalog_digest(catalog) if catalog else "", options.max_bytes, options.statement_seconds)
+    if options.rebuild:
+        return LastResult(where, settings)
+    with long_lived():  # its rows: kept until the scan ends, no cycles
+        return LastResult.load(where, settings)
+
+
+def _cache(options: ScanOptions, last: LastResult | None) -> ScanCache | None:
+    """The scan cache; read by the kept result's leave (parsers/cache_pinned.py) when that vouches for it."""
+    if options.cache is None:
+        return None
+    pin = last.pinned() if last is not None and not options.rebuild else None
+    if pin is None:
+        cache = ScanCache(options.cache, fresh=options.rebuild)
+    else:
+        from parsers.cache_pinned import PinnedCache
+
+        cache = PinnedCache(options.cache, pin)
+    if last is not None:
+        last.cache = cache
+    return cache
+
+
+def _keepable(sources: Sources, jobs: dict[str, tuple[set[str], Job]], texts: SqlTexts, catalog: Catalog | None) -> bool:
+    """Whether the scan's result can be kept: plain SQL files (and a catalog whose dashboards run
+    no query of their own) through the cache, every folder and file read, no path with a tab or
+    a newline (a kept row's fields are tab-separated)."""
+    if jobs or sources.refused or sources.unreadable or texts.unreadable or (catalog is not None and any(c.sql for c in catalog.consumers)):
+        return False
+    return not any("\t" in s or "\n" in s for s in texts.names())
+
+
+def _keep_all(last: LastResult, texts: SqlTexts, cache: ScanCache | None, done: dict[str, _Unit], firsts: dict[str, _Unit], keys: tuple[dict[str, str], dict[str, str]]) -> None:
+    """Every file's row, from a scan that replayed everything."""
+    names = texts.names()
+    last.changed = set(names)
+    counts: dict[str, int] = {}
+    for shown in names:
+        for table in done[shown].files[0].tables:
+            counts[table] = counts.get(table, 0) + 1
+        if cache is not None:
+            last.add(done[shown].files[0], (firsts[shown].files[0], firsts[shown].journal), (keys[0].get(shown), keys[1].get(shown, "")), texts, cache)
+    last.set_counts(counts)
 
 
 def _check(paths: Sequence[Path], dialect: str | None) -> None:
