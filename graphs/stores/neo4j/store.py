@@ -337,8 +337,8 @@ class Neo4jStore:
     def _reading(self) -> Session:
         """One session for every read outside a transaction block, each read its own auto-commit transaction.
 
-        `execute_query` took a session from the pool and ran BEGIN, RUN and COMMIT per read: ~2 ms of an
-        impact's ~23 reads each on loopback, against ~1 ms for one auto-commit RUN (measured, bench server).
+        `execute_query` took a pooled session and ran BEGIN, RUN and COMMIT for each read: ~2 ms on loopback
+        against ~1 ms for one auto-commit RUN (measured on the bench server), and an impact makes 11-25 reads.
         The bookmarks are `execute_query`'s, so a read still follows what this driver's reads saw before.
         """
         if self._reader is None:
@@ -399,7 +399,7 @@ def _sent(params: dict[str, Any]) -> Iterator[dict[str, Any]]:
     The driver's `Result` keeps the parameters it sent (for its summary) and sits in a reference
     cycle, so the rows of every query stayed alive until the cycle collector ran; a flush runs with
     the collector off, so a load's rows piled up for one collection to find (measured: 430,671
-    objects after a 100k-edge load, a 0.25 s collection; at 1M edges, a 2.4 s one inside the 47th
+    objects after a 100k-edge load, a 0.25 s collection; at 1M edges, a 2.4 s one inside the 48th
     impact after the load). Emptied, the rows are freed by reference counting when the caller drops them."""
     sent = {key: list(value) if isinstance(value, list) else value for key, value in params.items()}
     try:
