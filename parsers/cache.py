@@ -86,7 +86,7 @@ class ScanCache:
 
     def _parse(self, data: bytes) -> dict[str, bytes]:
         head, _, body = data.partition(b"\n")
-        if head != _header().encode("utf-8"):
+        if head != cache_header().encode("utf-8"):
             return {} if _other_version(head) else self._ignored("not a scan cache of this format")
         lines = {}
         damaged = 0
@@ -114,7 +114,7 @@ class ScanCache:
         """The digest of the file's text as last read, if its stat says it has not changed since.
 
         Like git's index: size, inode, and modification and change times in nanoseconds; a file
-        modified less than `_RACY_NS` before the cache was written is read again (a write within
+        modified less than `RACY_NS` before the cache was written is read again (a write within
         the same clock tick as the one recorded would not move its times).
         """
         record = self._record(shown)
@@ -124,7 +124,7 @@ class ScanCache:
             now = file_stat(path)
         except OSError:
             return None
-        if record[:4] != now or now[2] > record[5] - _RACY_NS:
+        if record[:4] != now or now[2] > record[5] - RACY_NS:
             return None
         self._seen[shown] = record
         return str(record[4])
@@ -208,19 +208,19 @@ class ScanCache:
         only facts that its entries' checks accept (see `parsers/cache_facts.py`)."""
         written = self.written = time.time_ns()
         stats = {shown: record[:5] + [written if record[5] == 0 else record[5], record[6]] for shown, record in sorted(self._seen.items())}
-        head = [_header().encode("utf-8"), sealed(f"{_STATS}\t\t{json.dumps(stats, separators=(',', ':'))}").encode("utf-8")]
+        head = [cache_header().encode("utf-8"), sealed(f"{_STATS}\t\t{json.dumps(stats, separators=(',', ':'))}").encode("utf-8")]
         held: list[tuple[Any, str]] = []  # open temp files (locked until renamed) and their paths
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            _sweep(self.path.parent)
+            sweep_temps(self.path.parent)
             entries = self._appended() if self._facts.fd is not None else None
             if entries is None:
                 entries = self._rewritten(held)
             body = [*head, *(entries[key] for key in sorted(entries))]
-            manifest = _temp(self.path.parent, body, held)
+            manifest = write_temp(self.path.parent, body, held)
             for handle, tmp in held:
                 os.replace(tmp, self.path if tmp == manifest else self._facts.path)
-            self.pin = (_crc(body), sum(_size(line) for line in entries.values()))
+            self.pin = (lines_crc(body), sum(line_size(line) for line in entries.values()))
             self.saved_keys = set(entries)
         except OSError as err:
             self.notes.append(self._note(f"cannot write the scan cache ({err.strerror}); the next scan parses every file again"))
@@ -233,7 +233,7 @@ class ScanCache:
 
     def _live(self) -> int:
         sizes = self._sizes
-        return sum(sizes[key] if key in sizes else _size(line) for key, line in self._used.items()) + sum(len(line) + 1 for _, line in self._new.values())
+        return sum(sizes[key] if key in sizes else line_size(line) for key, line in self._used.items()) + sum(len(line) + 1 for _, line in self._new.values())
 
     def _appended(self) -> dict[str, bytes] | None:
         """The manifest's lines after appending the new entries' facts to the facts file this scan
@@ -275,19 +275,19 @@ class ScanCache:
             facts.append(line)
             lines[key] = sealed(f"{key}\t{head}\t{ref(offset, len(line))}").encode("utf-8")
             offset += len(line) + 1
-        _temp(self.path.parent, facts, held)
+        write_temp(self.path.parent, facts, held)
         return lines
 
 
-def _crc(lines: list[bytes]) -> int:
-    """The CRC-32 of the file `_temp` writes of these lines."""
+def lines_crc(lines: list[bytes]) -> int:
+    """The CRC-32 of the file `write_temp` writes of these lines."""
     crc = 0
     for line in lines:
         crc = zlib.crc32(b"\n", zlib.crc32(line, crc))
     return crc
 
 
-def _size(line: bytes) -> int:
+def line_size(line: bytes) -> int:
     """An entry's bytes in the facts file, from its line's reference (0 if that is damaged: a
     garbage estimate, and the entry's read fails its checks)."""
     try:
@@ -298,13 +298,13 @@ def _size(line: bytes) -> int:
 
 _decode = json.JSONDecoder().decode
 _STATS = "stats"  # the line of file stats (entry keys are hex digests: never this)
-_RACY_NS = 2_000_000_000
+RACY_NS = 2_000_000_000
 
 
 _TEMP = (".scan-cache.", ".tmp")
 
 
-def _sweep(folder: Path) -> None:
+def sweep_temps(folder: Path) -> None:
     """Remove the temp files of cache writers that were killed before renaming theirs: a writer
     holds a lock on its temp file until the rename, so a temp file whose lock we can take has no
     writer left (the kernel drops a killed process's locks)."""
@@ -322,8 +322,8 @@ def _sweep(folder: Path) -> None:
             os.close(fd)
 
 
-def _temp(folder: Path, lines: list[bytes], held: list[tuple[Any, str]]) -> str:
-    """A temp file of `lines`, locked until it is renamed (see `_sweep`), appended to `held`."""
+def write_temp(folder: Path, lines: list[bytes], held: list[tuple[Any, str]]) -> str:
+    """A temp file of `lines`, locked until it is renamed (see `sweep_temps`), appended to `held`."""
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=_TEMP[0], suffix=_TEMP[1])
     handle = os.fdopen(fd, "wb")
     held.append((handle, tmp))
@@ -369,7 +369,7 @@ def file_stat(path: str | Path) -> list[int]:
     return [found.st_size, found.st_ino, found.st_mtime_ns, found.st_ctime_ns]
 
 
-def _header() -> str:
+def cache_header() -> str:
     if not _HEADER:
         _HEADER.append(_made_header())
     return _HEADER[0]

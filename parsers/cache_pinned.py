@@ -26,7 +26,7 @@ from typing import Any
 
 from lineage.digests import intact, sealed
 from parsers import cache as limits  # GARBAGE_RATIO and GARBAGE_SLACK, read when saving (tests lower them)
-from parsers.cache import _RACY_NS, ScanCache, _crc, _size, _sweep, _temp
+from parsers.cache import RACY_NS, ScanCache, lines_crc, line_size, sweep_temps, write_temp
 from parsers.cache_facts import FactsFile, ref
 from parsers.last_result import HEADER, STAT, TEXT
 
@@ -108,7 +108,7 @@ class PinnedCache(ScanCache):
             return None
         stat, now = row[STAT], b"%d,%d,%d,%d," % (found.st_size, found.st_ino, found.st_mtime_ns, found.st_ctime_ns)
         try:
-            if not stat.startswith(now) or found.st_mtime_ns > int(stat[len(now) :]) - _RACY_NS:
+            if not stat.startswith(now) or found.st_mtime_ns > int(stat[len(now) :]) - RACY_NS:
                 return None
         except ValueError:
             return None
@@ -162,10 +162,10 @@ class PinnedCache(ScanCache):
         body = self._found.body
         dropped = self._released - self.hit_keys - self._new.keys()
         spans = sorted(s for k in dropped if (s := self._found.span(k)) is not None)
-        live = self._pin.live - sum(_size(body[a:b]) for a, b in spans) + sum(len(line) + 1 for _, line in self._new.values())
+        live = self._pin.live - sum(line_size(body[a:b]) for a, b in spans) + sum(len(line) + 1 for _, line in self._new.values())
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            _sweep(self.path.parent)
+            sweep_temps(self.path.parent)
             fd = os.open(self._facts.path, os.O_WRONLY | os.O_APPEND | os.O_NOFOLLOW)
         except OSError:
             return False
@@ -191,7 +191,7 @@ class PinnedCache(ScanCache):
         lines = [self._head.rstrip(b"\n"), b"".join(kept).rstrip(b"\n"), *added]
         held: list[tuple[Any, str]] = []
         try:
-            tmp = _temp(self.path.parent, lines, held)
+            tmp = write_temp(self.path.parent, lines, held)
             os.replace(tmp, self.path)
         except OSError as err:
             self.notes.append(self._note(f"cannot write the scan cache ({err.strerror}); the next scan parses every file again"))
@@ -202,6 +202,6 @@ class PinnedCache(ScanCache):
                 handle_.close()
                 if os.path.lexists(tmp_):
                     os.unlink(tmp_)
-        self.pin = (_crc(lines), live)
+        self.pin = (lines_crc(lines), live)
         self.saved_keys = None  # every kept row's (all reused: none cut) and every new row's (`LastResult.add` checks)
         return True

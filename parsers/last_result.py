@@ -77,13 +77,13 @@ def _names(values: Iterable[str]) -> bytes:
 _LIST = json.JSONEncoder(separators=(",", ":")).encode
 
 
-def _names_any(field: bytes, wanted: Iterable[bytes]) -> bool:
+def names_any(field: bytes, wanted: Iterable[bytes]) -> bool:
     """Whether a JSON list of names holds any of `wanted` (each JSON-encoded): a match of the quoted
     name as bytes, never decoded; an escaped quote can only make it match more, never less."""
     return any(w in field for w in wanted)
 
 
-def _quoted(names: Iterable[str]) -> list[bytes]:
+def quoted_names(names: Iterable[str]) -> list[bytes]:
     return [json.dumps(n).encode("utf-8") for n in names]
 
 
@@ -238,8 +238,8 @@ class LastResult:
         """The kept fingerprints that stand under these canonical names: those of files naming no
         table whose canonical name moved since the last scan."""
         shifted = {n for n in {*moved, *self.canonical_map} if moved.get(n) != self.canonical_map.get(n)}
-        wanted = _quoted(shifted)
-        return {s: row[MARK].decode("ascii") for s, row in self.current.items() if s not in self.changed and not (wanted and _names_any(row[TABLES], wanted))}
+        wanted = quoted_names(shifted)
+        return {s: row[MARK].decode("ascii") for s, row in self.current.items() if s not in self.changed and not (wanted and names_any(row[TABLES], wanted))}
 
     def record(self, moved: Mapping[str, str], marks: Mapping[str, str]) -> None:
         """`lineage.graph.KnownMarks`: the canonical names, and the fingerprint of every source but

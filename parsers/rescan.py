@@ -19,18 +19,18 @@ from lineage.digests import digest
 from lineage.model import Location
 from parsers.cache import ScanCache, schema_digest
 from parsers.cache_facts import CacheDamaged
-from parsers.last_result import DECLARES, FIRST, READS, SECOND, TABLES, KeptFile, LastResult, _names_any, _quoted, declared_parts, last_part, partial_schema
+from parsers.last_result import DECLARES, FIRST, READS, SECOND, TABLES, KeptFile, LastResult, names_any, quoted_names, declared_parts, last_part, partial_schema
 from parsers.scanned import ScannedFile
 from parsers.sql.schema import SchemaOp, SchemaRegistry
 from parsers.sources.paths import display_path
 
 if TYPE_CHECKING:
-    from parsers.scan import Progress, Rescan, ScanResult, _Unit
+    from parsers.scan import Progress, Rescan, ScanResult, ScanUnit
 
 
 def rescan(run: Rescan, progress: Progress | None) -> ScanResult:
     """`parsers.scan.scan`'s result, from the kept result and the files that changed since it."""
-    from parsers.scan import ScanResult, _Pass, _run_units
+    from parsers.scan import ScanResult, ScanPass, run_units
 
     texts, sql, cache, last = run.texts, run.sql, run.cache, run.last
     names = texts.names()
@@ -38,14 +38,14 @@ def rescan(run: Rescan, progress: Progress | None) -> ScanResult:
     changed = [s for s in names if s not in standing]
     present = set(names)
     removed = [s for s in last.rows if s not in present]
-    first = _Pass(sql, run.options.jobs, cache, {s: digest("first", s, texts.digests[s], sql.read_as(s, texts), run.declared) for s in changed if s in texts.digests})
-    done = _run_units(texts, changed, {}, run.base, first, progress)
+    first = ScanPass(sql, run.options.jobs, cache, {s: digest("first", s, texts.digests[s], sql.read_as(s, texts), run.declared) for s in changed if s in texts.digests})
+    done = run_units(texts, changed, {}, run.base, first, progress)
     firsts = {s: (done[s].files[0], done[s].journal) for s in changed}
     # the parts whose tables the changed files declare, or declared: no other table's columns moved
     old = [last.rows[s] for s in (*changed, *removed) if s in last.rows]
     touched = set().union(*(_list(r[DECLARES], last) for r in old), *(declared_parts(done[s].journal) for s in changed))
-    wanted = _quoted(touched)
-    recheck = [s for s, row in standing.items() if row[SECOND] and wanted and _names_any(row[READS], wanted)]
+    wanted = quoted_names(touched)
+    recheck = [s for s, row in standing.items() if row[SECOND] and wanted and names_any(row[READS], wanted)]
     for shown in recheck:
         firsts[shown] = _entry(cache, standing[shown][FIRST], shown)
     again, keys = _second_pass(run, standing, firsts, touched, sorted({*recheck, *(s for s in changed if done[s].files[0].unsettled)}), done)
@@ -70,10 +70,10 @@ def rescan(run: Rescan, progress: Progress | None) -> ScanResult:
     return ScanResult(tuple(scanned), catalog, tuple(display_path(p) for p in run.paths), reused, (*run.sources.unreadable, *cache.notes, *last.notes), (), 0, last)
 
 
-def _second_pass(run: Rescan, standing: dict[str, list[bytes]], firsts: dict[str, tuple[ScannedFile, list[SchemaOp]]], touched: set[str], again: list[str], done: dict[str, _Unit]) -> tuple[list[str], dict[str, str]]:
+def _second_pass(run: Rescan, standing: dict[str, list[bytes]], firsts: dict[str, tuple[ScannedFile, list[SchemaOp]]], touched: set[str], again: list[str], done: dict[str, ScanUnit]) -> tuple[list[str], dict[str, str]]:
     """The second pass of the files `again` names whose key moved (a changed file's always), on the
     schema of the parts their reads and the changes name: those files, and every one's key."""
-    from parsers.scan import _Pass, _run_units
+    from parsers.scan import ScanPass, run_units
 
     if not again:
         return [], {}
@@ -81,7 +81,7 @@ def _second_pass(run: Rescan, standing: dict[str, list[bytes]], firsts: dict[str
     schema = _schema(run, standing, firsts, touched | {last_part(t) for s in again for t in firsts[s][0].reads})
     keys = {s: digest("second", s, texts.digests[s], sql.read_as(s, texts), schema_digest(schema, firsts[s][0].reads)) for s in again if s in texts.digests}
     again = [s for s in again if s not in standing or keys.get(s) != standing[s][SECOND].decode("ascii")]
-    done.update(_run_units(texts, again, {}, schema, _Pass(sql, run.options.jobs, run.cache, {s: keys[s] for s in again if s in keys})))
+    done.update(run_units(texts, again, {}, schema, ScanPass(sql, run.options.jobs, run.cache, {s: keys[s] for s in again if s in keys})))
     return again, keys
 
 
@@ -91,9 +91,9 @@ def _schema(run: Rescan, standing: dict[str, list[bytes]], firsts: dict[str, tup
     ones, the others' from the cache)."""
     journals: dict[str, list[SchemaOp]] = {}
     while True:
-        wanted = _quoted(parts)
+        wanted = quoted_names(parts)
         for shown, row in standing.items():
-            if shown not in journals and shown not in firsts and _names_any(row[DECLARES], wanted):
+            if shown not in journals and shown not in firsts and names_any(row[DECLARES], wanted):
                 firsts[shown] = _entry(run.cache, row[FIRST], shown)
         journals = {s: j for s, (_, j) in firsts.items() if declared_parts(j) & parts}
         joined = {last_part(str(p)) for j in journals.values() for op in j if op[0] == "rename_table" and {last_part(str(op[1])), last_part(str(op[2]))} & parts for p in op[1:3]}

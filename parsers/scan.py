@@ -221,13 +221,13 @@ def _scan(paths: Sequence[Path], options: ScanOptions, progress: Progress | None
         return rescan(Rescan(texts, sql, options, cache, last, base, declared, catalog, sources, paths), progress)  # type: ignore[arg-type]
     # the shown path is part of every key: the facts name it, so a renamed file, or two files of
     # the same text, must never be served another path's facts (the second one left the graph)
-    first = _Pass(sql, options.jobs, cache, {s: digest("first", s, d, sql.read_as(s, texts), declared) for s, d in texts.digests.items()})
-    done = _run_units(texts, texts.names(), jobs, base, first, progress)
+    first = ScanPass(sql, options.jobs, cache, {s: digest("first", s, d, sql.read_as(s, texts), declared) for s, d in texts.digests.items()})
+    done = run_units(texts, texts.names(), jobs, base, first, progress)
     firsts = dict(done)
     schema = _replayed(base, done)
     again = sorted(shown for shown, unit in done.items() if any(f.unsettled for f in unit.files))
-    second = _Pass(sql, options.jobs, cache, {s: digest("second", s, texts.digests[s], sql.read_as(s, texts), schema_digest(schema, done[s].files[0].reads)) for s in again if s in texts.digests})
-    redone = _run_units(texts, [s for s in again if s not in jobs], {s: jobs[s] for s in again if s in jobs}, schema, second)
+    second = ScanPass(sql, options.jobs, cache, {s: digest("second", s, texts.digests[s], sql.read_as(s, texts), schema_digest(schema, done[s].files[0].reads)) for s in again if s in texts.digests})
+    redone = run_units(texts, [s for s in again if s not in jobs], {s: jobs[s] for s in again if s in jobs}, schema, second)
     # what the second pass read is the whole scan's schema, unless it declared something else
     final = schema if all(same_journal(redone[s].journal, done[s].journal) for s in redone) else None
     done.update(redone)
@@ -276,11 +276,11 @@ def _last_result(paths: Sequence[Path], options: ScanOptions, catalog: Catalog |
     is to keep its own (see `_keepable`)."""
     if not options.keep_result or options.cache is None:
         return None
-    from parsers.cache import _header
+    from parsers.cache import cache_header
     from parsers.last_result import catalog_digest, result_path, settings_digest
 
     where = result_path(options.cache)
-    settings = settings_digest(_header(), os.getcwd(), [display_path(p) for p in paths], options.dialect, declared, catalog_digest(catalog) if catalog else "", options.max_bytes, options.statement_seconds)
+    settings = settings_digest(cache_header(), os.getcwd(), [display_path(p) for p in paths], options.dialect, declared, catalog_digest(catalog) if catalog else "", options.max_bytes, options.statement_seconds)
     if options.rebuild:
         return LastResult(where, settings)
     with long_lived():  # its rows: kept until the scan ends, no cycles
@@ -312,7 +312,7 @@ def _keepable(sources: Sources, jobs: dict[str, tuple[set[str], Job]], texts: Sq
     return not any("\t" in s or "\n" in s for s in texts.names())
 
 
-def _keep_all(last: LastResult, texts: SqlTexts, cache: ScanCache | None, done: dict[str, _Unit], firsts: dict[str, _Unit], keys: tuple[dict[str, str], dict[str, str]]) -> None:
+def _keep_all(last: LastResult, texts: SqlTexts, cache: ScanCache | None, done: dict[str, ScanUnit], firsts: dict[str, ScanUnit], keys: tuple[dict[str, str], dict[str, str]]) -> None:
     """Every file's row, from a scan that replayed everything."""
     names = texts.names()
     last.changed = set(names)
@@ -351,7 +351,7 @@ def _units(sources: Sources, options: ScanOptions, consumer_sql: set[str], cache
 
 
 @dataclass(frozen=True, slots=True)
-class _Unit:
+class ScanUnit:
     """What one source (SQL file, Python file, dbt project) yielded, and the schema it declared."""
 
     files: list[ScannedFile]
@@ -359,7 +359,7 @@ class _Unit:
     journal: list[SchemaOp]
 
 
-def _merge_catalogs(catalog: Catalog | None, done: dict[str, _Unit], results: dict[str, ScannedFile]) -> Catalog | None:
+def _merge_catalogs(catalog: Catalog | None, done: dict[str, ScanUnit], results: dict[str, ScannedFile]) -> Catalog | None:
     """dbt projects bring owners and exposures; merge them into lineage.yml's, notes as diagnostics."""
     for shown in sorted(done):
         extra = done[shown].catalog
@@ -388,7 +388,7 @@ class _Sql:
 
 
 @dataclass(frozen=True, slots=True)
-class _Pass:
+class ScanPass:
     """How one pass extracts: dialect and budget, processes, and the cache keys of the files it may reuse."""
 
     sql: _Sql
@@ -397,7 +397,7 @@ class _Pass:
     keys: dict[str, str]
 
 
-def _run_units(texts: SqlTexts, names: list[str], jobs: dict[str, tuple[set[str], Job]], schema: SchemaRegistry, how: _Pass, progress: Progress | None = None) -> dict[str, _Unit]:
+def run_units(texts: SqlTexts, names: list[str], jobs: dict[str, tuple[set[str], Job]], schema: SchemaRegistry, how: ScanPass, progress: Progress | None = None) -> dict[str, ScanUnit]:
     """Every source on its own view of `schema`; the plain SQL files `names` across `workers` processes."""
     done = _extract_files(texts, names, schema, how, progress)
     for shown in sorted(jobs):
@@ -405,12 +405,12 @@ def _run_units(texts: SqlTexts, names: list[str], jobs: dict[str, tuple[set[str]
             progress(shown)
         view = schema.overlay()
         files, extra = jobs[shown][1](view)
-        done[shown] = _Unit([f if isinstance(f, ScannedFile) else ScannedFile.of(f) for f in files], extra, view.journal)
+        done[shown] = ScanUnit([f if isinstance(f, ScannedFile) else ScannedFile.of(f) for f in files], extra, view.journal)
     return done
 
 
-def _extract_files(texts: SqlTexts, names: list[str], schema: SchemaRegistry, how: _Pass, progress: Progress | None) -> dict[str, _Unit]:
-    done: dict[str, _Unit] = {}
+def _extract_files(texts: SqlTexts, names: list[str], schema: SchemaRegistry, how: ScanPass, progress: Progress | None) -> dict[str, ScanUnit]:
+    done: dict[str, ScanUnit] = {}
     todo: list[tuple[str, str | Diagnostic]] = []
     with long_lived():  # the cached files' summaries: kept until the scan ends, no cycles
         for shown in names:
@@ -418,7 +418,7 @@ def _extract_files(texts: SqlTexts, names: list[str], schema: SchemaRegistry, ho
             if entry is None:
                 todo.append((shown, texts.text(shown)))
             else:
-                done[shown] = _Unit([entry[0]], None, entry[1])
+                done[shown] = ScanUnit([entry[0]], None, entry[1])
                 if progress:
                     progress(shown)
     done.update(_extract_todo(todo, schema, how, progress))
@@ -430,7 +430,7 @@ def _extract_files(texts: SqlTexts, names: list[str], schema: SchemaRegistry, ho
     return done
 
 
-def _extract_todo(items: list[tuple[str, str | Diagnostic]], schema: SchemaRegistry, how: _Pass, progress: Progress | None) -> dict[str, _Unit]:
+def _extract_todo(items: list[tuple[str, str | Diagnostic]], schema: SchemaRegistry, how: ScanPass, progress: Progress | None) -> dict[str, ScanUnit]:
     workers, sql = how.workers, how.sql
     if workers <= 1 or len(items) < 2 * workers:
         return {shown: _unit(shown, text, sql, schema, progress) for shown, text in items}
@@ -441,7 +441,7 @@ def _extract_todo(items: list[tuple[str, str | Diagnostic]], schema: SchemaRegis
     # contiguous batches, a few per worker: balanced, and each pickles the schema once
     size = max(1, -(-len(items) // (workers * 4)))
     batches = [items[i : i + size] for i in range(0, len(items), size)]
-    done: dict[str, _Unit] = {}
+    done: dict[str, ScanUnit] = {}
     with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
         for batch in pool.map(_extract_batch, batches, [sql] * len(batches), [schema] * len(batches)):
             for shown, unit in batch:
@@ -451,19 +451,19 @@ def _extract_todo(items: list[tuple[str, str | Diagnostic]], schema: SchemaRegis
     return done
 
 
-def _extract_batch(batch: list[tuple[str, str | Diagnostic]], sql: _Sql, schema: SchemaRegistry) -> list[tuple[str, _Unit]]:
+def _extract_batch(batch: list[tuple[str, str | Diagnostic]], sql: _Sql, schema: SchemaRegistry) -> list[tuple[str, ScanUnit]]:
     return on_deep_stack(lambda: [(shown, _unit(shown, text, sql, schema, None)) for shown, text in batch])
 
 
-def _unit(shown: str, text: str | Diagnostic, sql: _Sql, schema: SchemaRegistry, progress: Progress | None) -> _Unit:
+def _unit(shown: str, text: str | Diagnostic, sql: _Sql, schema: SchemaRegistry, progress: Progress | None) -> ScanUnit:
     if progress:
         progress(shown)
     view = schema.overlay()
     # summarised here, in the worker process: digests and JSON cost as much as a small file's parse
-    return _Unit([ScannedFile.of(_extract(shown, text, sql, view))], None, view.journal)
+    return ScanUnit([ScannedFile.of(_extract(shown, text, sql, view))], None, view.journal)
 
 
-def _replayed(base: SchemaRegistry, done: dict[str, _Unit]) -> SchemaRegistry:
+def _replayed(base: SchemaRegistry, done: dict[str, ScanUnit]) -> SchemaRegistry:
     """The schema every source declared, applied in path order (later declarations win)."""
     schema = base.copy()
     for shown in sorted(done):

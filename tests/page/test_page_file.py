@@ -67,7 +67,7 @@ def test_view_writes_the_page_and_opens_its_file_url(sample_store: Path, tmp_pat
     assert result.returncode == 0, result.stderr
     page = Path(result.stdout.strip())
     assert page.parent == tmp_path and page.name.startswith("lineage-") and page.suffix == ".html"
-    assert result.stderr == f"Wrote {page}: 10 tables, 38 columns, 14 dashboards and ML features, 56 edges.\n"
+    assert result.stderr == f"Wrote {page}: 10 tables, 39 columns, 14 dashboards and ML features, 58 edges.\n"
     assert opened.read_text(encoding="utf-8") == page.as_uri()
     assert page_json(page)["title"] == "Lineage of mart.daily_revenue.revenue_usd: upstream and downstream"
 
