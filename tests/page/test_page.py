@@ -101,7 +101,7 @@ def test_clicking_a_column_highlights_exactly_its_lineage(browser: WebDriver, sa
         "app.fx_rates",
     }
     shown = browser.find_element(By.ID, "selected").text
-    assert shown == "mart.daily_revenue.revenue_usd: 47 upstream, 14 downstream"
+    assert shown == "mart.daily_revenue.revenue_usd: 48 upstream, 14 downstream"
     screenshot(browser, "page-trace-revenue_usd.png")
     # a click on the background clears it
     view = browser.find_element(By.ID, "view")  # offsets count from its centre: click near its top left corner
