@@ -255,8 +255,9 @@ class FormulaWriter:
         side, kind = join.side.upper(), join.kind.upper()
         if (kind == "INNER" and not side) or (kind == "OUTER" and side):
             made.set("kind", None)  # `INNER JOIN` is `JOIN`, `LEFT OUTER JOIN` is `LEFT JOIN`
-        if isinstance(join.args.get("on"), exp.Expr):
-            made.set("on", exp.Var(this=self.render(scope, join.args["on"])))
+        for key in ("match_condition", "on"):
+            if isinstance(join.args.get(key), exp.Expr):
+                made.set(key, exp.Var(this=self.render(scope, join.args[key])))
         if join.args.get("using"):
             made.set("using", [exp.Var(this=_name(key.name)) for key in join.args["using"]])
         return self.generator.generate(made, copy=False)

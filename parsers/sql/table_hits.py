@@ -30,7 +30,8 @@ def table_level_hits(tracer: ScopeTracer, root: Scope) -> set[tuple[str | None, 
             # ORDER BY only shapes rows at the top, or where a LIMIT picks rows by it
             clauses.append((select.args.get("order"), Subtype.SORT))
         for join in select.args.get("joins") or ():
-            clauses.append((join.args.get("on"), Subtype.JOIN))
+            # Snowflake's ASOF JOIN picks the matched row by MATCH_CONDITION, beside its ON
+            clauses += [(join.args.get(key), Subtype.JOIN) for key in ("on", "match_condition")]
         distinct = select.args.get("distinct")
         if isinstance(distinct, exp.Distinct) and distinct.args.get("on") is not None:
             clauses.append((distinct.args["on"], Subtype.GROUP_BY))  # DISTINCT ON keys group rows
