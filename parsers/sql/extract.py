@@ -27,6 +27,7 @@ from lineage.model import (
 )
 from parsers.sql.alters import alter
 from parsers.sql.date_units import unit_first
+from parsers.sql.insert_exec import InsertExec, insert_exec
 from parsers.sql.upserts import conflict_update
 from parsers.sql.aliases import DEFAULT_RULES, AliasRules, alias_rules
 from parsers.sql.dialects import FALLBACKS, HOW_TO_SET, header, header_problem, is_family
@@ -158,6 +159,10 @@ def _extract_statements(text: str, path: str, name: str | None, registry: Schema
             if parts is not None:
                 chunks.extendleft(reversed(parts))
                 index -= 1
+                continue
+            executed = insert_exec(chunk, dia) if is_family(dia, "tsql.TSQL") else None
+            if executed is not None:
+                _written_by_procedure(executed, at, dia, registry, state)
                 continue
             where = Location(path, int(detail.get("line") or line), index)
             _unparsed(_statement_text(chunk.sql, chunk.tokens), state, Diagnostic(where, f"cannot parse statement: {_describe(detail.get('description') or str(err))}"))
@@ -342,6 +347,20 @@ def _statement(statement: exp.Expr, at: Location, dia: Dialect, registry: Schema
             return  # a procedure's result set goes to its caller, not to a table
         state.bare_selects.append(len(state.edges))
     query(write, at, dia, registry, state)
+
+
+def _written_by_procedure(executed: InsertExec, at: Location, dia: Dialect, registry: SchemaRegistry, state: FileState) -> None:
+    """`INSERT INTO t EXEC proc`: t is written here, from a result set no SQL here describes."""
+    state.reads.update(_normalise(executed.insert, dia))
+    target = executed.insert.this
+    table = target.this if isinstance(target, exp.Schema) else target
+    if not isinstance(table, exp.Table):
+        state.diagnostics.append(Diagnostic(at, "cannot parse statement: INSERT ... EXEC into no table this tool reads; its lineage is missing"))
+        return
+    name = table_name(table)
+    state.tables.append(TableFact(name, TableKind.TABLE, tuple(registry.columns(name) or ()), at))
+    message = f"'{name}' is written by INSERT ... EXEC of {executed.procedure}: its columns come from that result set, which is not read here, so their sources are not recorded"
+    state.diagnostics.append(Diagnostic(at, message, Severity.WARNING))
 
 
 def _drop(statement: exp.Drop, registry: SchemaRegistry) -> None:
