@@ -288,6 +288,9 @@ def _merge(statement: exp.Merge, deadline: Deadline, columns_of: ColumnsOf) -> W
     for when in whens.expressions if isinstance(whens, exp.Whens) else []:
         deadline.check()  # once per WHEN clause: each costs its own size, once
         condition, action = when.args.get("condition"), when.args.get("then")
+        narrowed = action.args.get("where") if isinstance(action, (exp.Update, exp.Insert)) else None
+        if isinstance(narrowed, exp.Where):  # Oracle's `UPDATE SET ... WHERE c`, `INSERT ... VALUES ... WHERE c`: as `AND c`
+            condition = exp.and_(condition, narrowed.this) if condition is not None else narrowed.this
         if not when.args.get("matched"):
             # a NOT MATCHED [BY TARGET] clause has only the source row, NOT MATCHED BY SOURCE only the
             # target's: an unqualified column there can name no other side's
