@@ -50,6 +50,18 @@ class ExpressionWalk:
                 self.visit(key, (Flow.INDIRECT, Subtype.SORT))
         elif isinstance(node, exp.WithinGroup) and isinstance(node.this, exp.Func):
             self._within_group(node, ctx)
+        elif isinstance(node, (exp.ArgMax, exp.ArgMin)):  # max_by(v, k), arg_min(v, k): k picks whose v, as a sort key
+            self.visit(node.this, upgrade(ctx, Subtype.AGGREGATION))
+            for child in children(node.expression):
+                self.visit(child, (Flow.INDIRECT, Subtype.SORT))
+        elif isinstance(node, exp.CountIf):  # count_if(c): counts the rows c holds for, as count(*) FILTER (WHERE c)
+            self.visit(node.this, (Flow.INDIRECT, Subtype.CONDITIONAL))
+        elif isinstance(node, exp.CombinedAggFunc) and node.name.lower().endswith("if") and node.expressions:
+            # ClickHouse's -If combinator (`sumIf(x, cond)`): the last argument picks the rows
+            *values, condition = node.expressions
+            for value in values:
+                self.visit(value, upgrade(ctx, Subtype.AGGREGATION))
+            self.visit(condition, (Flow.INDIRECT, Subtype.CONDITIONAL))
         elif isinstance(node, exp.If):
             self.visit(node.this, (Flow.INDIRECT, Subtype.CONDITIONAL))
             for key in ("true", "false"):
