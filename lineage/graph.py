@@ -185,7 +185,7 @@ def _unparsed(b: _Builder, diagnostics: Iterable[Diagnostic]) -> None:
     """
     found: dict[Location, tuple[str, set[str] | None]] = {}  # at statement 0: a line holds one node
     for d in diagnostics:
-        if d.severity is Severity.ERROR:
+        if d.severity is Severity.ERROR or d.mentions:  # a warning with words: lineage known missing there
             at = Location(d.at.file, d.at.line)
             message, words = found.get(at, (d.message, set()))
             found[at] = (message, None if words is None or not d.mentions else words | set(d.mentions))

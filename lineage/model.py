@@ -109,7 +109,9 @@ class Diagnostic:
     # such files once every declaration is known, and only those
     needs_schema: bool = False
     # for an error: the words of the failed statement's text (identifiers, lower-cased), which
-    # name every table it may read; () when nothing could be told, so it may read any table
+    # name every table it may read; () when nothing could be told, so it may read any table.
+    # For a warning: () unless lineage is known to be missing there (a table written from a
+    # DataFrame no SQL here built), then the words of what it may read or write, as for an error
     mentions: tuple[str, ...] = ()
 
     def __str__(self) -> str:

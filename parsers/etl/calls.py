@@ -17,7 +17,7 @@ from pathlib import Path, PurePath
 
 from jinja2.exceptions import TemplateError
 
-from lineage.model import Diagnostic, Location
+from lineage.model import Diagnostic, Location, Severity
 from parsers.sources.paths import Root
 from parsers.etl.pysource import Names, call_name, follow, is_sum, label, parse_python, sum_tree
 from parsers.sources.reading import DEFAULT_MAX_BYTES, read_text
@@ -37,9 +37,10 @@ _OPERATORS: dict[str, str | None] = {
 _EXECUTE = {"execute", "executemany", "executescript", "exec_driver_sql"}
 _READ_SQL = {"read_sql", "read_sql_query"}
 _TEMPLATE_EXT = (".sql", ".hql")
-_TRIGGERS = ("execute", ".sql(", "read_sql", "Operator", "text(")
+_TRIGGERS = ("execute", ".sql(", "read_sql", "Operator", "text(", "saveAsTable(", "insertInto(", "to_sql(")
 _SQL_START = re.compile(r"\s*(?:(?:--[^\n]*(?:\n|$)|/\*.*?\*/)\s*)*(?:\(|(?:select|with|insert|create|update|delete|merge|alter|drop|truncate|replace|copy|grant|revoke|call|set|use|begin|commit|rollback|explain|show|describe|values|unload|vacuum|analyze|cache|refresh|optimize|msck)\b)", re.IGNORECASE | re.DOTALL)
 QUERY_START = re.compile(r"\s*(?:(?:--[^\n]*(?:\n|$)|/\*.*?\*/)\s*)*(?=\(|select\b|with\b)", re.IGNORECASE | re.DOTALL)
+_WORD = re.compile(r"\w+")
 SENTINEL = "\x00etl"  # extract_sql names a bare SELECT after its path's stem: rename it after
 
 
@@ -55,6 +56,7 @@ class CallSite:
     params: tuple[tuple[str, object], ...] = ()  # Airflow `params={...}` constants
     dbapi: bool = False  # execute(sql, parameters): %s and %(name)s are parameters
     write: tuple[str, str] | None = None  # ("CREATE TABLE" | "INSERT INTO", table) of the DataFrame
+    write_line: int = 0  # the line of that write call
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +102,7 @@ class _Reader:
         self.ends: dict[str, dict[ast.AST, ast.AST]] = {"top": {}, "root": {}}  # follow's memos
         self.consumed: set[int] = set()  # text() calls already read as part of an execute()
         self.sql_files: list[Path] = []
+        self.string_words: set[str] | None = None  # the words of the file's strings, once asked for
         self.diagnostics: list[Diagnostic] = []
         self.loader = ContainedLoader([path.parent, *self._template_searchpath(root)], root, shown)
 
@@ -108,7 +111,30 @@ class _Reader:
         found = [s for call in calls if call_name(call) != "text" for s in self._site(call)]
         found += [s for call in calls if call_name(call) == "text" and id(call) not in self.consumed for s in self._site(call)]
         writes = self._writes()
-        return [self._with_write(s, writes) for s in sorted(found, key=lambda s: (s.file, s.line))]
+        linked = [self._with_write(s, writes) for s in sorted(found, key=lambda s: (s.file, s.line))]
+        self._unread_writes(writes, {(s.name.partition("#")[2], s.write_line) for s in linked if s.write is not None})
+        return linked
+
+    def _unread_writes(self, writes: dict[str, list[tuple[int, str, ast.AST, ast.AST | None]]], read: set[tuple[str, int]]) -> None:
+        """A table written from a DataFrame no SQL here built (DataFrame API calls, Python values): the
+        lineage into it is missing, and the scan must say so rather than show the table as fed by nothing."""
+        for variable, found in sorted(writes.items()):
+            for line, _mode, target, schema in found:
+                if (variable, line) in read:
+                    continue
+                table = self._table(target, schema)
+                message = f"'{variable}' is written into '{table}' but is not the result of SQL this tool reads (DataFrame API calls or Python values): the lineage into '{table}' is missing"
+                self.diagnostics.append(Diagnostic(Location(self.shown(self.path), line), message, Severity.WARNING, mentions=self._words(table)))
+
+    def _words(self, table: str) -> tuple[str, ...]:
+        """The target's words and those of every string in the file (the tables `spark.table(...)` reads
+        among them): what answers reaching any of those tables must say may be missing."""
+        if self.string_words is None:  # once per file, however many writes it has
+            self.string_words = set()
+            for node in ast.walk(self.tree):
+                if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                    self.string_words.update(w for w in _WORD.findall(node.value.lower()) if not w.isdigit())
+        return tuple(sorted(self.string_words | set(_WORD.findall(table.lower()))))
 
     def _site(self, call: ast.Call) -> Iterator[CallSite]:
         receiver, name = _callee(call)
@@ -296,10 +322,13 @@ class _Reader:
         if site.file or not later or not QUERY_START.match(site.sql):
             return site
         line, mode, target, schema = later[0]
+        return replace(site, write=(mode, self._table(target, schema)), write_line=line)
+
+    def _table(self, target: ast.AST, schema: ast.AST | None) -> str:
         table = self._value(target, target, 0)
         if schema is not None and not (isinstance(schema, ast.Constant) and schema.value is None):
             table = f"{self._value(schema, schema, 0)}.{table}"
-        return replace(site, write=(mode, table))
+        return table
 
 
 def _callee(call: ast.Call) -> tuple[str, str]:

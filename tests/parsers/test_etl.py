@@ -41,6 +41,7 @@ def test_there_is_a_golden_case_per_call_site_and_templating_form() -> None:
         "airflow_operators",
         "airflow_sql_files",
         "cursor_execute",
+        "dataframe_writes",
         "fstrings_and_concatenation",
         "jinja_templates",
         "no_sql",
