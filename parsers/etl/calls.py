@@ -37,10 +37,16 @@ _OPERATORS: dict[str, str | None] = {
 _EXECUTE = {"execute", "executemany", "executescript", "exec_driver_sql"}
 _READ_SQL = {"read_sql", "read_sql_query"}
 _TEMPLATE_EXT = (".sql", ".hql")
-_TRIGGERS = ("execute", ".sql(", "read_sql", "Operator", "text(", "saveAsTable(", "insertInto(", "to_sql(")
+_TRIGGERS = ("execute", ".sql(", "read_sql", "Operator", "text(", "saveAsTable(", "insertInto(", "to_sql(", "TempView(", "registerTempTable(")
 _SQL_START = re.compile(r"\s*(?:(?:--[^\n]*(?:\n|$)|/\*.*?\*/)\s*)*(?:\(|(?:select|with|insert|create|update|delete|merge|alter|drop|truncate|replace|copy|grant|revoke|call|set|use|begin|commit|rollback|explain|show|describe|values|unload|vacuum|analyze|cache|refresh|optimize|msck)\b)", re.IGNORECASE | re.DOTALL)
 QUERY_START = re.compile(r"\s*(?:(?:--[^\n]*(?:\n|$)|/\*.*?\*/)\s*)*(?=\(|select\b|with\b)", re.IGNORECASE | re.DOTALL)
 _WORD = re.compile(r"\w+")
+VIEW = "CREATE OR REPLACE TEMPORARY VIEW"
+# where a DataFrame's rows land: a table, or a view later SQL reads by name
+_WRITE_MODES = {"saveAsTable": "CREATE TABLE", "insertInto": "INSERT INTO", "to_sql": "INSERT INTO"} | {
+    name: VIEW for name in ("createOrReplaceTempView", "createTempView", "registerTempTable", "createOrReplaceGlobalTempView", "createGlobalTempView")
+}
+_GLOBAL_VIEWS = ("createOrReplaceGlobalTempView", "createGlobalTempView")
 SENTINEL = "\x00etl"  # extract_sql names a bare SELECT after its path's stem: rename it after
 
 
@@ -119,11 +125,12 @@ class _Reader:
         """A table written from a DataFrame no SQL here built (DataFrame API calls, Python values): the
         lineage into it is missing, and the scan must say so rather than show the table as fed by nothing."""
         for variable, found in sorted(writes.items()):
-            for line, _mode, target, schema in found:
+            for line, mode, target, schema in found:
                 if (variable, line) in read:
                     continue
                 table = self._table(target, schema)
-                message = f"'{variable}' is written into '{table}' but is not the result of SQL this tool reads (DataFrame API calls or Python values): the lineage into '{table}' is missing"
+                written = f"is registered as the view '{table}'" if mode == VIEW else f"is written into '{table}'"
+                message = f"'{variable}' {written} but is not the result of SQL this tool reads (DataFrame API calls or Python values): the lineage into '{table}' is missing"
                 self.diagnostics.append(Diagnostic(Location(self.shown(self.path), line), message, Severity.WARNING, mentions=self._words(table)))
 
     def _words(self, table: str) -> tuple[str, ...]:
@@ -305,7 +312,7 @@ class _Reader:
             if not isinstance(call, ast.Call) or not call.args:
                 continue
             name = call_name(call)
-            mode = {"saveAsTable": "CREATE TABLE", "insertInto": "INSERT INTO", "to_sql": "INSERT INTO"}.get(name)
+            mode = _WRITE_MODES.get(name)
             if mode is None:
                 continue
             root = follow(call.func, lambda n: n.func if isinstance(n, ast.Call) else n.value if isinstance(n, ast.Attribute) else None, self.ends["root"])
@@ -313,6 +320,8 @@ class _Reader:
                 if name == "to_sql" and isinstance(_keyword(call, "if_exists"), ast.Constant) and _keyword(call, "if_exists").value == "replace":  # type: ignore[union-attr]
                     mode = "CREATE TABLE"
                 schema = _keyword(call, "schema") if name == "to_sql" else None  # pandas: the table's schema, apart
+                if name in _GLOBAL_VIEWS:  # Spark reads a global temporary view as global_temp.<name>
+                    schema = ast.Constant("global_temp")
                 writes.setdefault(root.id, []).append((call.lineno, mode, call.args[0], schema))
         return writes
 

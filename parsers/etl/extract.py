@@ -17,7 +17,7 @@ from dataclasses import replace
 
 from lineage.model import ColumnEdge, Diagnostic, FileFacts, Location
 from parsers.dbt.extract import relocate
-from parsers.etl.calls import QUERY_START, SENTINEL, CallSite, EtlFile
+from parsers.etl.calls import QUERY_START, SENTINEL, VIEW, CallSite, EtlFile
 from parsers.sql.budget import DEFAULT_STATEMENT_SECONDS
 from parsers.sql.extract import extract_sql
 from parsers.sql.schema import SchemaRegistry
@@ -71,7 +71,8 @@ def _extract_site(site: CallSite, path: str, env: Sandbox, registry: SchemaRegis
     if site.write is not None:
         start = QUERY_START.match(text)
         cut = start.end() if start else 0
-        text = f"{text[:cut]}{site.write[0]} {site.write[1]} {text[cut:]}"
+        mode, table = site.write
+        text = f"{text[:cut]}{mode} {table}{' AS' if mode == VIEW else ''} {text[cut:]}"
     facts = extract_sql(text, SENTINEL, dialect, registry, budget)
     facts = relocate(replace(facts, path=path), lambda line: min(to_template(line) - 1, site.span) + 1, site.line)
     edges = tuple(replace(e, target_table=_bare_name(e.target_table, site.name), at=_at(e.at, path, done)) for e in facts.edges)

@@ -47,6 +47,7 @@ def test_there_is_a_golden_case_per_call_site_and_templating_form() -> None:
         "no_sql",
         "pandas_read_sql",
         "spark_sql",
+        "spark_temp_views",
         "sqlalchemy_text",
     ]
 
