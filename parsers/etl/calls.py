@@ -20,6 +20,7 @@ from jinja2.exceptions import TemplateError
 from lineage.model import Diagnostic, Location, Severity
 from parsers.sources.paths import Root
 from parsers.etl.pysource import Names, call_name, follow, is_sum, label, parse_python, sum_tree
+from parsers.sql.mentions import text_words
 from parsers.sources.reading import DEFAULT_MAX_BYTES, read_text
 from parsers.templating.placeholders import placeholder
 from parsers.templating.sandbox import ContainedLoader
@@ -40,7 +41,6 @@ _TEMPLATE_EXT = (".sql", ".hql")
 _TRIGGERS = ("execute", ".sql(", "read_sql", "Operator", "text(", "saveAsTable(", "insertInto(", "to_sql(", "TempView(", "registerTempTable(")
 _SQL_START = re.compile(r"\s*(?:(?:--[^\n]*(?:\n|$)|/\*.*?\*/)\s*)*(?:\(|(?:select|with|insert|create|update|delete|merge|alter|drop|truncate|replace|copy|grant|revoke|call|set|use|begin|commit|rollback|explain|show|describe|values|unload|vacuum|analyze|cache|refresh|optimize|msck)\b)", re.IGNORECASE | re.DOTALL)
 QUERY_START = re.compile(r"\s*(?:(?:--[^\n]*(?:\n|$)|/\*.*?\*/)\s*)*(?=\(|select\b|with\b)", re.IGNORECASE | re.DOTALL)
-_WORD = re.compile(r"\w+")
 VIEW = "CREATE OR REPLACE TEMPORARY VIEW"
 # where a DataFrame's rows land: a table, or a view later SQL reads by name
 _WRITE_MODES = {"saveAsTable": "CREATE TABLE", "insertInto": "INSERT INTO", "to_sql": "INSERT INTO"} | {
@@ -62,7 +62,6 @@ class CallSite:
     params: tuple[tuple[str, object], ...] = ()  # Airflow `params={...}` constants
     dbapi: bool = False  # execute(sql, parameters): %s and %(name)s are parameters
     write: tuple[str, str] | None = None  # ("CREATE TABLE" | "INSERT INTO", table) of the DataFrame
-    write_line: int = 0  # the line of that write call
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +108,7 @@ class _Reader:
         self.consumed: set[int] = set()  # text() calls already read as part of an execute()
         self.sql_files: list[Path] = []
         self.string_words: set[str] | None = None  # the words of the file's strings, once asked for
+        self.linked_writes: set[tuple[str, int]] = set()  # (variable, line) of writes a SQL call site's result made
         self.diagnostics: list[Diagnostic] = []
         self.loader = ContainedLoader([path.parent, *self._template_searchpath(root)], root, shown)
 
@@ -118,15 +118,15 @@ class _Reader:
         found += [s for call in calls if call_name(call) == "text" and id(call) not in self.consumed for s in self._site(call)]
         writes = self._writes()
         linked = [self._with_write(s, writes) for s in sorted(found, key=lambda s: (s.file, s.line))]
-        self._unread_writes(writes, {(s.name.partition("#")[2], s.write_line) for s in linked if s.write is not None})
+        self._unread_writes(writes)
         return linked
 
-    def _unread_writes(self, writes: dict[str, list[tuple[int, str, ast.AST, ast.AST | None]]], read: set[tuple[str, int]]) -> None:
+    def _unread_writes(self, writes: dict[str, list[tuple[int, str, ast.AST, ast.AST | None]]]) -> None:
         """A table written from a DataFrame no SQL here built (DataFrame API calls, Python values): the
         lineage into it is missing, and the scan must say so rather than show the table as fed by nothing."""
         for variable, found in sorted(writes.items()):
             for line, mode, target, schema in found:
-                if (variable, line) in read:
+                if (variable, line) in self.linked_writes:
                     continue
                 table = self._table(target, schema)
                 written = f"is registered as the view '{table}'" if mode == VIEW else f"is written into '{table}'"
@@ -136,12 +136,13 @@ class _Reader:
     def _words(self, table: str) -> tuple[str, ...]:
         """The target's words and those of every string in the file (the tables `spark.table(...)` reads
         among them): what answers reaching any of those tables must say may be missing."""
+        # never capped at mentions.MAX_WORDS: on a warning, no words would mean no gap at all
         if self.string_words is None:  # once per file, however many writes it has
             self.string_words = set()
             for node in ast.walk(self.tree):
                 if isinstance(node, ast.Constant) and isinstance(node.value, str):
-                    self.string_words.update(w for w in _WORD.findall(node.value.lower()) if not w.isdigit())
-        return tuple(sorted(self.string_words | set(_WORD.findall(table.lower()))))
+                    self.string_words |= text_words(node.value)
+        return tuple(sorted(self.string_words | text_words(table)))
 
     def _site(self, call: ast.Call) -> Iterator[CallSite]:
         receiver, name = _callee(call)
@@ -331,7 +332,8 @@ class _Reader:
         if site.file or not later or not QUERY_START.match(site.sql):
             return site
         line, mode, target, schema = later[0]
-        return replace(site, write=(mode, self._table(target, schema)), write_line=line)
+        self.linked_writes.add((variable, line))
+        return replace(site, write=(mode, self._table(target, schema)))
 
     def _table(self, target: ast.AST, schema: ast.AST | None) -> str:
         table = self._value(target, target, 0)

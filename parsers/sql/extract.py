@@ -326,8 +326,7 @@ def _statement(statement: exp.Expr, at: Location, dia: Dialect, registry: Schema
             state.diagnostics.append(Diagnostic(at, f"reads the staged files {stage}: the values it takes from them ($1, ...) have no source in the SQL and are not recorded", Severity.WARNING))
     loaded = loaded_table(statement) if write is None else None
     if loaded is not None:  # rows from files: the table is written here, its values come from no SQL
-        state.tables.append(TableFact(loaded, TableKind.TABLE, tuple(registry.columns(loaded) or ()), at))
-        state.diagnostics.append(Diagnostic(at, f"'{loaded}' is loaded from files: its columns' sources are outside the SQL and not recorded", Severity.WARNING))
+        _written_outside(loaded, f"'{loaded}' is loaded from files: its columns' sources are outside the SQL and not recorded", at, registry, state)
         return
     if write is None:
         if not isinstance(statement, (exp.DDL, exp.DML, *_SILENT)):
@@ -358,8 +357,14 @@ def _written_by_procedure(executed: InsertExec, at: Location, dia: Dialect, regi
         state.diagnostics.append(Diagnostic(at, "cannot parse statement: INSERT ... EXEC into no table this tool reads; its lineage is missing"))
         return
     name = table_name(table)
-    state.tables.append(TableFact(name, TableKind.TABLE, tuple(registry.columns(name) or ()), at))
     message = f"'{name}' is written by INSERT ... EXEC of {executed.procedure}: its columns come from that result set, which is not read here, so their sources are not recorded"
+    _written_outside(name, message, at, registry, state)
+
+
+def _written_outside(name: str, message: str, at: Location, registry: SchemaRegistry, state: FileState) -> None:
+    """A table written here whose values come from no SQL (files, a procedure's result set): known as
+    written, with its declared columns, and one warning saying its sources are not recorded."""
+    state.tables.append(TableFact(name, TableKind.TABLE, tuple(registry.columns(name) or ()), at))
     state.diagnostics.append(Diagnostic(at, message, Severity.WARNING))
 
 

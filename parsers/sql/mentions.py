@@ -24,10 +24,15 @@ def words(tokens: Sequence[Token]) -> tuple[str, ...]:
     """The distinct lower-cased words of `tokens`' text, sorted; () past MAX_WORDS."""
     found: set[str] = set()
     for token in tokens:
-        found.update(w for w in _WORD.findall(token.text.lower()) if not w.isdigit())
+        found |= text_words(token.text)
         if len(found) > MAX_WORDS:
             return ()
     return tuple(sorted(found))
+
+
+def text_words(text: str) -> set[str]:
+    """The lower-cased words of `text` that may be part of a table's name (numbers alone are not)."""
+    return {w for w in _WORD.findall(text.lower()) if not w.isdigit()}
 
 
 def with_mentions(diagnostics: Sequence[Diagnostic], statements: Sequence[Sequence[Token]]) -> list[Diagnostic]:
